@@ -1,0 +1,68 @@
+/* modelcert: verb dispatch. Each verb lives in its own cmd_*.c. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct verb {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} verb;
+
+static const verb verbs[] = {
+    {"init", mc_cmd_init, "write a starter spec and example data"},
+    {"check", mc_cmd_check, "check specs: errors with file:line:col, or the spec digest"},
+};
+
+/* Verbs that later releases add; naming one is a usage error, never a fake result. */
+static const char *const planned[] = {"run", "predict", "validate", "reproduce", "keygen",
+                                      "sign", "verify", "certify", "audit", "report", "privacy"};
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: modelcert <verb> [options]\n"
+            "       modelcert --version | --help\n"
+            "\n"
+            "modelcert checks, runs, validates and certifies ML pipelines declared in a YAML\n"
+            "spec (docs/spec.md).\n"
+            "\n"
+            "verbs:\n");
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
+    fprintf(f,
+            "\n"
+            "Run 'modelcert <verb> --help' for a verb's options.\n"
+            "Exit status: 0 passed, 1 a check failed, 2 bad input or usage, 3 internal or\n"
+            "environment error (docs/exit-codes.md).\n");
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2) {
+        usage(stderr);
+        return MC_EXIT_USAGE;
+    }
+    const char *name = argv[1];
+    if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0 || strcmp(name, "help") == 0) {
+        usage(stdout);
+        return MC_EXIT_OK;
+    }
+    if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+        printf("modelcert %s (spec modelcert/v1)\n", MC_VERSION);
+        return MC_EXIT_OK;
+    }
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strcmp(name, verbs[i].name) == 0)
+            return verbs[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof planned / sizeof planned[0]; i++) {
+        if (strcmp(name, planned[i]) == 0) {
+            fprintf(stderr, "modelcert: '%s' is planned but not in this version (%s) yet\n", name,
+                    MC_VERSION);
+            return MC_EXIT_USAGE;
+        }
+    }
+    fprintf(stderr, "modelcert: unknown verb '%s'\nRun 'modelcert --help' for the list.\n", name);
+    return MC_EXIT_USAGE;
+}

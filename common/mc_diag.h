@@ -1,0 +1,33 @@
+/* A list of diagnostics: what a compiler-like pass found, all of it, not just
+ * the first problem. Each diagnostic names file:line:col of the input at fault. */
+#ifndef MC_DIAG_H
+#define MC_DIAG_H
+
+#include <stddef.h>
+
+#include "mc_error.h"
+
+typedef enum mc_severity { MC_SEV_ERROR = 0, MC_SEV_WARNING = 1 } mc_severity;
+
+typedef struct mc_diag {
+    mc_severity severity;
+    const char *file;
+    int line; /* 1-based, 0 when the problem has no single place */
+    int col;
+    const char *message;
+} mc_diag;
+
+typedef struct mc_diags mc_diags;
+
+int mc_diags_create(mc_diags **out);
+void mc_diags_free(mc_diags *d);
+/* Adds one diagnostic; returns MC_OK or MC_ENOMEM. Identical repeats are dropped. */
+int mc_diags_add(mc_diags *d, mc_severity sev, const char *file, int line, int col,
+                 const char *fmt, ...) MC_PRINTF(6, 7);
+size_t mc_diags_count(const mc_diags *d);
+size_t mc_diags_error_count(const mc_diags *d);
+const mc_diag *mc_diags_get(const mc_diags *d, size_t i);
+/* Sort by file, line, column (stable), so output reads top to bottom. */
+void mc_diags_sort(mc_diags *d);
+
+#endif

@@ -1,0 +1,23 @@
+/* Files: bounded reads, and writes that are all or nothing (temp file, fsync,
+ * rename, fsync of the directory), so a crash never leaves a half-written
+ * file that looks complete. */
+#ifndef MC_FILE_H
+#define MC_FILE_H
+
+#include <stddef.h>
+
+/* Reads a whole file ("-" is stdin) into a NUL-terminated buffer. Fails with
+ * MC_EINPUT when it is larger than max_bytes, MC_ENOTFOUND when missing. */
+int mc_file_read_all(char **out, size_t *len, const char *path, size_t max_bytes);
+/* Atomically replaces `path` with `len` bytes ("-" writes to stdout). */
+int mc_file_write_atomic(const char *path, const void *data, size_t len);
+/* 1 when path exists (any type). */
+int mc_file_exists(const char *path);
+/* Creates a directory and its parents (mode 0755); existing ones are fine. */
+int mc_dir_create_all(const char *path);
+/* Directory part of a path ("." for a bare name); caller frees. */
+char *mc_path_dirname(const char *path);
+/* dir/rel, or rel itself when it is absolute; caller frees. */
+char *mc_path_join(const char *dir, const char *rel);
+
+#endif

@@ -1,0 +1,310 @@
+#include "mc_json.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_error.h"
+
+typedef struct sbuf {
+    char *data;
+    size_t len, cap;
+    int failed;
+} sbuf;
+
+static void sb_put(sbuf *b, const char *s, size_t n)
+{
+    if (b->failed)
+        return;
+    if (b->len + n + 1 > b->cap) {
+        size_t cap = b->cap ? b->cap : 256;
+        while (cap < b->len + n + 1)
+            cap *= 2;
+        char *d = realloc(b->data, cap);
+        if (!d) {
+            b->failed = 1;
+            return;
+        }
+        b->data = d;
+        b->cap = cap;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
+
+static void sb_puts(sbuf *b, const char *s)
+{
+    sb_put(b, s, strlen(s));
+}
+
+int mc_json_format_number(char buf[32], double x)
+{
+    if (!isfinite(x))
+        return mc_error_set(MC_EINPUT, "JSON cannot represent %s", isnan(x) ? "NaN" : "infinity");
+    if (x == 0) {
+        strcpy(buf, "0"); /* -0 too, as ECMAScript */
+        return MC_OK;
+    }
+    /* Shortest precision whose %e form reads back to the same double. */
+    char e[40];
+    int prec;
+    for (prec = 1; prec <= 17; prec++) {
+        snprintf(e, sizeof e, "%.*e", prec - 1, x);
+        if (strtod(e, NULL) == x)
+            break;
+    }
+    /* e is "[-]d[.ddd]e[+-]XX": split digits and exponent. */
+    const char *p = e;
+    int neg = 0;
+    if (*p == '-') {
+        neg = 1;
+        p++;
+    }
+    char digits[20];
+    int k = 0;
+    for (; *p && *p != 'e'; p++)
+        if (*p != '.')
+            digits[k++] = *p;
+    while (k > 1 && digits[k - 1] == '0')
+        k--;
+    digits[k] = '\0';
+    int n = atoi(p + 1) + 1; /* value = 0.digits * 10^n */
+
+    char *o = buf;
+    if (neg)
+        *o++ = '-';
+    if (k <= n && n <= 21) {
+        memcpy(o, digits, (size_t)k);
+        o += k;
+        for (int i = 0; i < n - k; i++)
+            *o++ = '0';
+    } else if (0 < n && n <= 21) {
+        memcpy(o, digits, (size_t)n);
+        o += n;
+        *o++ = '.';
+        memcpy(o, digits + n, (size_t)(k - n));
+        o += k - n;
+    } else if (-6 < n && n <= 0) {
+        *o++ = '0';
+        *o++ = '.';
+        for (int i = 0; i < -n; i++)
+            *o++ = '0';
+        memcpy(o, digits, (size_t)k);
+        o += k;
+    } else {
+        *o++ = digits[0];
+        if (k > 1) {
+            *o++ = '.';
+            memcpy(o, digits + 1, (size_t)(k - 1));
+            o += k - 1;
+        }
+        o += sprintf(o, "e%c%d", n - 1 < 0 ? '-' : '+', abs(n - 1));
+    }
+    *o = '\0';
+    return MC_OK;
+}
+
+static void put_string(sbuf *b, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    sb_put(b, "\"", 1);
+    size_t start = 0;
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        const char *esc = NULL;
+        char u[7];
+        switch (c) {
+        case '"': esc = "\\\""; break;
+        case '\\': esc = "\\\\"; break;
+        case '\b': esc = "\\b"; break;
+        case '\f': esc = "\\f"; break;
+        case '\n': esc = "\\n"; break;
+        case '\r': esc = "\\r"; break;
+        case '\t': esc = "\\t"; break;
+        default:
+            if (c < 0x20) {
+                memcpy(u, "\\u00", 4);
+                u[4] = hex[c >> 4];
+                u[5] = hex[c & 15];
+                u[6] = '\0';
+                esc = u;
+            }
+        }
+        if (esc) {
+            sb_put(b, s + start, i - start);
+            sb_puts(b, esc);
+            start = i + 1;
+        }
+    }
+    sb_put(b, s + start, len - start);
+    sb_put(b, "\"", 1);
+}
+
+/* Next UTF-16 code unit sequence of a UTF-8 string (jansson guarantees validity). */
+static unsigned next_cp(const unsigned char **p)
+{
+    const unsigned char *s = *p;
+    unsigned c = *s++;
+    int n = c < 0x80 ? 0 : c < 0xE0 ? 1 : c < 0xF0 ? 2 : 3;
+    c &= n == 0 ? 0x7F : n == 1 ? 0x1F : n == 2 ? 0x0F : 0x07;
+    while (n--)
+        c = (c << 6) | (*s++ & 0x3F);
+    *p = s;
+    return c;
+}
+
+/* Compare keys by UTF-16 code units, as RFC 8785 requires. */
+static int cmp_utf16(const void *pa, const void *pb)
+{
+    const unsigned char *a = *(const unsigned char *const *)pa;
+    const unsigned char *b = *(const unsigned char *const *)pb;
+    unsigned pend_a = 0, pend_b = 0; /* pending low surrogates */
+    for (;;) {
+        unsigned ua, ub;
+        if (pend_a) {
+            ua = pend_a;
+            pend_a = 0;
+        } else if (!*a) {
+            ua = 0x110000; /* end marker */
+        } else {
+            unsigned cp = next_cp(&a);
+            if (cp >= 0x10000) {
+                cp -= 0x10000;
+                ua = 0xD800 + (cp >> 10);
+                pend_a = 0xDC00 + (cp & 0x3FF);
+            } else {
+                ua = cp;
+            }
+        }
+        if (pend_b) {
+            ub = pend_b;
+            pend_b = 0;
+        } else if (!*b) {
+            ub = 0x110000;
+        } else {
+            unsigned cp = next_cp(&b);
+            if (cp >= 0x10000) {
+                cp -= 0x10000;
+                ub = 0xD800 + (cp >> 10);
+                pend_b = 0xDC00 + (cp & 0x3FF);
+            } else {
+                ub = cp;
+            }
+        }
+        if (ua == 0x110000 && ub == 0x110000)
+            return 0;
+        if (ua == 0x110000)
+            return -1;
+        if (ub == 0x110000)
+            return 1;
+        if (ua != ub)
+            return ua < ub ? -1 : 1;
+    }
+}
+
+static void newline(sbuf *b, int indent, int depth)
+{
+    if (indent <= 0)
+        return;
+    sb_put(b, "\n", 1);
+    for (int i = 0; i < indent * depth; i++)
+        sb_put(b, " ", 1);
+}
+
+static int encode(sbuf *b, const json_t *v, int indent, int depth)
+{
+    char num[32];
+    switch (json_typeof(v)) {
+    case JSON_NULL: sb_puts(b, "null"); return MC_OK;
+    case JSON_TRUE: sb_puts(b, "true"); return MC_OK;
+    case JSON_FALSE: sb_puts(b, "false"); return MC_OK;
+    case JSON_STRING: put_string(b, json_string_value(v), json_string_length(v)); return MC_OK;
+    case JSON_INTEGER:
+        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
+        sb_puts(b, num);
+        return MC_OK;
+    case JSON_REAL: {
+        int rc = mc_json_format_number(num, json_real_value(v));
+        if (rc)
+            return rc;
+        sb_puts(b, num);
+        return MC_OK;
+    }
+    case JSON_ARRAY: {
+        size_t n = json_array_size(v);
+        sb_put(b, "[", 1);
+        for (size_t i = 0; i < n; i++) {
+            if (i)
+                sb_put(b, ",", 1);
+            newline(b, indent, depth + 1);
+            int rc = encode(b, json_array_get(v, i), indent, depth + 1);
+            if (rc)
+                return rc;
+        }
+        if (n)
+            newline(b, indent, depth);
+        sb_put(b, "]", 1);
+        return MC_OK;
+    }
+    case JSON_OBJECT: {
+        size_t n = json_object_size(v), i = 0;
+        const char **keys = malloc((n ? n : 1) * sizeof *keys);
+        if (!keys)
+            return mc_error_nomem();
+        const char *key;
+        json_t *val;
+        json_object_foreach((json_t *)v, key, val) keys[i++] = key;
+        qsort(keys, n, sizeof *keys, cmp_utf16);
+        sb_put(b, "{", 1);
+        int rc = MC_OK;
+        for (i = 0; i < n && rc == MC_OK; i++) {
+            if (i)
+                sb_put(b, ",", 1);
+            newline(b, indent, depth + 1);
+            put_string(b, keys[i], strlen(keys[i]));
+            sb_puts(b, indent > 0 ? ": " : ":");
+            rc = encode(b, json_object_get(v, keys[i]), indent, depth + 1);
+        }
+        free(keys);
+        if (rc)
+            return rc;
+        if (n)
+            newline(b, indent, depth);
+        sb_put(b, "}", 1);
+        return MC_OK;
+    }
+    }
+    return mc_error_set(MC_EINTERNAL, "unknown JSON type");
+}
+
+static int encode_to(char **out, size_t *len, const json_t *v, int indent)
+{
+    sbuf b = {0};
+    int rc = encode(&b, v, indent, 0);
+    if (rc == MC_OK && indent > 0)
+        sb_put(&b, "\n", 1);
+    if (rc == MC_OK && b.failed)
+        rc = mc_error_nomem();
+    if (rc == MC_OK && !b.data)
+        rc = mc_error_nomem();
+    if (rc) {
+        free(b.data);
+        return rc;
+    }
+    *out = b.data;
+    if (len)
+        *len = b.len;
+    return MC_OK;
+}
+
+int mc_json_canonical(char **out, size_t *len, const json_t *v)
+{
+    return encode_to(out, len, v, 0);
+}
+
+int mc_json_pretty(char **out, size_t *len, const json_t *v, int indent)
+{
+    return encode_to(out, len, v, indent > 0 ? indent : 2);
+}

@@ -1,0 +1,22 @@
+/* JSON on top of jansson: one canonical encoding (RFC 8785, JCS: keys sorted by
+ * UTF-16 code units, numbers in ECMAScript shortest round-trip form, no
+ * insignificant whitespace) used for every digest and signature, and the same
+ * ordering and number form, indented, for people to read. We never parse JSON
+ * ourselves: jansson does. */
+#ifndef MC_JSON_H
+#define MC_JSON_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+/* Canonical bytes of `v` (NUL-terminated, *len excludes the NUL). Fails with
+ * MC_EINPUT on NaN or infinity, which JSON cannot carry. Caller frees *out. */
+int mc_json_canonical(char **out, size_t *len, const json_t *v);
+/* Like mc_json_canonical, but indented by `indent` spaces per level, with a
+ * trailing newline: the form modelcert prints and writes for people. */
+int mc_json_pretty(char **out, size_t *len, const json_t *v, int indent);
+/* Shortest round-trip decimal of a finite double, in ECMAScript form
+ * (1, 0.001, 1e-7, 1.5e+300). buf needs 32 bytes. Returns MC_EINPUT for NaN/Inf. */
+int mc_json_format_number(char buf[32], double x);
+
+#endif

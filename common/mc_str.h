@@ -1,0 +1,15 @@
+/* Small string helpers. */
+#ifndef MC_STR_H
+#define MC_STR_H
+
+#include <stddef.h>
+
+/* Edit distance (Levenshtein), capped: returns `cap` + 1 once it is exceeded. */
+size_t mc_str_distance(const char *a, const char *b, size_t cap);
+/* The candidate closest to `word` when it is close enough to be a likely typo
+ * (distance at most 2, and at most a third of the word), else NULL. */
+const char *mc_str_suggest(const char *word, const char *const *candidates, size_t n);
+/* Appends "a, b, c" (the candidates) to buf; for "expected one of ..." messages. */
+void mc_str_join(char *buf, size_t size, const char *const *items, size_t n, const char *sep);
+
+#endif

@@ -1,0 +1,176 @@
+#include "mc_spec.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_arena.h"
+#include "mc_file.h"
+#include "mc_json.h"
+#include "mc_spec_check.h"
+#include "mc_spec_schema.h"
+#include "mc_yaml.h"
+
+struct mc_spec {
+    mc_arena *arena;
+    mc_locmap *locs;
+    char *path;
+    char *dir;
+    mc_spec_doc doc;
+};
+
+void mc_spec_free(mc_spec *spec)
+{
+    if (!spec)
+        return;
+    mc_arena_free(spec->arena);
+    mc_locmap_free(spec->locs);
+    free(spec->path);
+    free(spec->dir);
+    free(spec);
+}
+
+int mc_spec_load_buffer(mc_spec **out, mc_diags *diags, const char *name, const char *text,
+                        size_t len)
+{
+    int rc;
+    mc_ynode *root = NULL;
+    mc_spec *spec = calloc(1, sizeof *spec);
+    *out = NULL;
+    if (!spec)
+        return mc_error_nomem();
+    spec->path = strdup(name);
+    spec->dir = strcmp(name, "-") == 0 ? strdup(".") : mc_path_dirname(name);
+    if (!spec->path || !spec->dir) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    if ((rc = mc_arena_create(&spec->arena)) || (rc = mc_locmap_create(&spec->locs)))
+        goto cleanup;
+    if ((rc = mc_yaml_parse(&root, spec->arena, diags, spec->path, text, len)))
+        goto cleanup;
+    mc_bind_ctx ctx = {spec->arena, diags, spec->path, spec->locs};
+    if (root->kind != MC_YMAP) {
+        mc_diags_add(diags, MC_SEV_ERROR, spec->path, root->line, root->col,
+                     "a spec is a YAML mapping (apiVersion, kind, metadata, ...), not %s",
+                     mc_ynode_kind_name(root));
+        rc = MC_EINPUT;
+        goto cleanup;
+    }
+    rc = mc_schema_bind(&ctx, &mc_spec_doc_schema, &spec->doc, root);
+    if (rc == MC_ENOMEM)
+        goto cleanup;
+    /* Cross-field rules need well-typed values: after binding errors they are
+     * skipped (as a compiler skips type checks after syntax errors). */
+    int crc = mc_spec_check(&spec->doc, spec->locs, diags, spec->path, spec->dir, rc == MC_OK);
+    if (crc == MC_ENOMEM) {
+        rc = crc;
+        goto cleanup;
+    }
+    if (rc == MC_OK)
+        rc = crc;
+cleanup:
+    mc_diags_sort(diags);
+    if (rc == MC_OK)
+        *out = spec;
+    else
+        mc_spec_free(spec);
+    return rc;
+}
+
+int mc_spec_load(mc_spec **out, mc_diags *diags, const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    *out = NULL;
+    int rc = mc_file_read_all(&text, &len, path, MC_YAML_MAX_BYTES);
+    if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
+        /* The file itself is the problem: report it like any other. */
+        if (mc_diags_add(diags, MC_SEV_ERROR, path, 0, 0, "%s", mc_error_last()->message))
+            return MC_ENOMEM;
+        return MC_EINPUT;
+    }
+    if (rc)
+        return rc;
+    rc = mc_spec_load_buffer(out, diags, path, text, len);
+    free(text);
+    return rc;
+}
+
+const mc_spec_doc *mc_spec_doc_get(const mc_spec *spec)
+{
+    return &spec->doc;
+}
+
+const char *mc_spec_path(const mc_spec *spec)
+{
+    return spec->path;
+}
+
+const char *mc_spec_dir(const mc_spec *spec)
+{
+    return spec->dir;
+}
+
+mc_task mc_spec_task(const mc_spec *spec)
+{
+    return mc_spec_doc_task(&spec->doc);
+}
+
+int mc_spec_normalized(json_t **out, const mc_spec *spec)
+{
+    return mc_schema_to_json(out, &mc_spec_doc_schema, &spec->doc);
+}
+
+int mc_spec_digest(char hex[MC_SHA256_HEX_LEN + 1], const mc_spec *spec)
+{
+    json_t *norm = NULL;
+    char *canon = NULL;
+    size_t len = 0;
+    int rc = mc_spec_normalized(&norm, spec);
+    if (rc == MC_OK)
+        rc = mc_json_canonical(&canon, &len, norm);
+    if (rc == MC_OK)
+        rc = mc_sha256_hex(hex, canon, len);
+    free(canon);
+    json_decref(norm);
+    return rc;
+}
+
+const char *mc_metric_name(int metric)
+{
+    return metric >= 0 && metric < MC_METRIC_COUNT ? mc_names_metric[metric] : "?";
+}
+
+const char *mc_loss_name(int loss)
+{
+    return mc_names_loss[loss];
+}
+
+const char *mc_activation_name(int act)
+{
+    return mc_names_activation[act];
+}
+
+const char *mc_step_type_name(int type)
+{
+    return mc_names_step[type];
+}
+
+int mc_metric_higher_is_better(int metric)
+{
+    switch (metric) {
+    case MC_METRIC_LOG_LOSS:
+    case MC_METRIC_MSE:
+    case MC_METRIC_RMSE:
+    case MC_METRIC_MAE: return 0;
+    default: return 1;
+    }
+}
+
+int mc_metric_from_name(const char *name)
+{
+    for (int i = 0; i < MC_METRIC_COUNT; i++)
+        if (strcmp(mc_names_metric[i], name) == 0)
+            return i;
+    return -1;
+}

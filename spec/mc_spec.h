@@ -1,0 +1,303 @@
+/* The spec language v1: a whole ML pipeline as one YAML document
+ * (apiVersion: modelcert/v1, kind: Pipeline). docs/spec.md is the reference.
+ *
+ * mc_spec_load reads a file into these typed structs, strictly: every problem
+ * is reported with file:line:col, all of them, like a compiler. The spec digest
+ * is the SHA-256 of the normalised spec (defaults filled in) as canonical
+ * JSON (RFC 8785): formatting and key order do not change it, values do. */
+#ifndef MC_SPEC_H
+#define MC_SPEC_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "mc_diag.h"
+#include "mc_hash.h"
+
+#define MC_SPEC_API_VERSION "modelcert/v1"
+#define MC_SPEC_LIST(T) struct { T *items; size_t count; }
+
+typedef MC_SPEC_LIST(char *) mc_strlist;
+
+/* ---- enums: values index the name tables in mc_spec_names.c -------------- */
+
+typedef enum { MC_COL_AUTO, MC_COL_NUMERIC, MC_COL_CATEGORICAL, MC_COL_TEXT } mc_column_kind;
+typedef enum {
+    MC_STEP_DROPNA, MC_STEP_DROP_COLUMNS, MC_STEP_SELECT_COLUMNS, MC_STEP_FILL_MISSING,
+    MC_STEP_ONE_HOT, MC_STEP_L2_NORMALIZE, MC_STEP_STANDARDIZE, MC_STEP_MIN_MAX,
+    MC_STEP_HASH, MC_STEP_MASK, MC_STEP_GENERALIZE
+} mc_step_type;
+typedef enum { MC_FILL_MEAN, MC_FILL_MEDIAN, MC_FILL_MOST_FREQUENT, MC_FILL_CONSTANT } mc_fill_strategy;
+typedef enum { MC_UNKNOWN_ERROR, MC_UNKNOWN_IGNORE } mc_handle_unknown;
+typedef enum { MC_AXIS_COLUMNS, MC_AXIS_ROWS } mc_axis;
+typedef enum { MC_LAYER_DENSE, MC_LAYER_DROPOUT } mc_layer_type;
+typedef enum {
+    MC_ACT_RELU, MC_ACT_SIGMOID, MC_ACT_TANH, MC_ACT_SOFTMAX, MC_ACT_LINEAR, MC_ACT_LEAKY_RELU
+} mc_activation;
+typedef enum {
+    MC_INIT_GLOROT_UNIFORM, MC_INIT_GLOROT_NORMAL, MC_INIT_HE_UNIFORM, MC_INIT_HE_NORMAL,
+    MC_INIT_ZEROS
+} mc_initializer;
+typedef enum { MC_OPT_SGD, MC_OPT_ADAM, MC_OPT_ADAMW, MC_OPT_RMSPROP } mc_optimizer_type;
+typedef enum {
+    MC_LOSS_BINARY_CROSSENTROPY, MC_LOSS_CATEGORICAL_CROSSENTROPY,
+    MC_LOSS_SPARSE_CATEGORICAL_CROSSENTROPY, MC_LOSS_MSE, MC_LOSS_MAE
+} mc_loss;
+typedef enum { MC_NUMERICS_FAST, MC_NUMERICS_REFERENCE } mc_numerics;
+typedef enum { MC_MODE_AUTO, MC_MODE_MIN, MC_MODE_MAX } mc_monitor_mode;
+typedef enum {
+    MC_METRIC_ACCURACY, MC_METRIC_PRECISION, MC_METRIC_RECALL, MC_METRIC_F1, MC_METRIC_ROC_AUC,
+    MC_METRIC_PR_AUC, MC_METRIC_LOG_LOSS, MC_METRIC_CONFUSION_MATRIX, MC_METRIC_MSE,
+    MC_METRIC_RMSE, MC_METRIC_MAE, MC_METRIC_R2, MC_METRIC_PERMUTATION_IMPORTANCE,
+    MC_METRIC_COUNT
+} mc_metric;
+typedef enum { MC_AVG_AUTO, MC_AVG_BINARY, MC_AVG_MACRO, MC_AVG_MICRO } mc_average;
+typedef enum { MC_DIR_AUTO, MC_DIR_HIGHER, MC_DIR_LOWER } mc_direction;
+typedef enum { MC_REPRO_BITWISE, MC_REPRO_TOLERANCE } mc_repro_mode;
+typedef enum { MC_PII_HASH, MC_PII_MASK, MC_PII_GENERALIZE, MC_PII_DROP } mc_pii_transform;
+typedef enum {
+    MC_DETECT_EMAIL, MC_DETECT_PHONE, MC_DETECT_SSN, MC_DETECT_CREDIT_CARD, MC_DETECT_IPV4,
+    MC_DETECT_IBAN
+} mc_pii_detector;
+typedef enum { MC_ACTION_FAIL, MC_ACTION_WARN } mc_action;
+typedef enum { MC_SIGN_MODEL_SIGNING, MC_SIGN_DSSE_INTOTO } mc_sign_format;
+typedef enum {
+    MC_SIGN_WHAT_MODEL, MC_SIGN_WHAT_METRICS, MC_SIGN_WHAT_SPEC, MC_SIGN_WHAT_VALIDATION,
+    MC_SIGN_WHAT_DATA
+} mc_sign_what;
+typedef enum { MC_TASK_BINARY, MC_TASK_MULTICLASS, MC_TASK_REGRESSION } mc_task;
+
+/* ---- sections ----------------------------------------------------------- */
+
+typedef struct { char *key; char *value; } mc_label;
+
+typedef struct mc_metadata {
+    char *name, *version, *owner, *description;
+    MC_SPEC_LIST(mc_label) labels;
+} mc_metadata;
+
+typedef struct { char *key; int kind; /* mc_column_kind */ } mc_column_type;
+
+typedef struct mc_split {
+    double test_fraction, validation_fraction;
+    bool stratify, shuffle;
+    long long seed;
+} mc_split;
+
+typedef struct mc_data {
+    char *source;  /* relative to the spec file's directory */
+    char *target;
+    char *sha256;  /* NULL: not pinned */
+    char *delimiter;
+    mc_strlist missing_values;
+    MC_SPEC_LIST(mc_column_type) columns;
+    mc_split split;
+} mc_data;
+
+typedef struct mc_step {
+    int type; /* mc_step_type */
+    mc_strlist columns; /* empty: every applicable column */
+    int strategy;       /* fill_missing */
+    char *value;        /* fill_missing constant */
+    int handle_unknown; /* one_hot */
+    long long max_categories;
+    int axis;           /* l2_normalize */
+    double feature_min, feature_max;
+    char *salt_env;     /* hash */
+    long long keep_last; /* mask */
+    char *mask_char;
+    double bin_width;   /* generalize */
+    bool has_bin_width;
+    long long prefix_length;
+    bool has_prefix_length;
+} mc_step;
+
+typedef struct mc_layer {
+    int type; /* mc_layer_type */
+    long long units;
+    int activation, kernel_initializer, bias_initializer;
+    double negative_slope; /* leaky_relu */
+    double rate;           /* dropout */
+} mc_layer;
+
+typedef struct mc_architecture {
+    long long input; /* 0: auto (the width preprocessing produces) */
+    MC_SPEC_LIST(mc_layer) layers;
+} mc_architecture;
+
+typedef struct mc_optimizer {
+    int type; /* mc_optimizer_type */
+    double learning_rate, momentum, beta_1, beta_2, epsilon, weight_decay, rho;
+    bool nesterov;
+} mc_optimizer;
+
+typedef struct mc_early_stopping {
+    char *monitor;
+    long long patience;
+    double min_delta;
+    bool restore_best;
+    int mode; /* mc_monitor_mode */
+} mc_early_stopping;
+
+typedef struct mc_train_dp {
+    double noise_multiplier, max_grad_norm, delta;
+} mc_train_dp;
+
+typedef struct mc_training {
+    mc_optimizer optimizer;
+    int loss; /* mc_loss */
+    long long epochs, batch_size, seed;
+    bool shuffle;
+    mc_early_stopping early_stopping;
+    bool has_early_stopping;
+    int numerics; /* mc_numerics */
+    mc_train_dp differential_privacy;
+    bool has_differential_privacy;
+} mc_training;
+
+typedef struct mc_slice { char *column; long long min_size; } mc_slice;
+/* scoring: 0 is auto (accuracy for classification, r2 for regression), else mc_metric + 1 */
+typedef struct mc_importance { long long repeats, seed; int scoring; } mc_importance;
+
+typedef struct mc_metrics {
+    MC_SPEC_LIST(int) compute; /* mc_metric */
+    int average;               /* mc_average */
+    char *positive_label;
+    double decision_threshold;
+    MC_SPEC_LIST(mc_slice) slices;
+    mc_importance importance;
+} mc_metrics;
+
+typedef struct mc_change_threshold {
+    int direction; /* mc_direction; resolved from the metric when auto */
+    double max_absolute_regression, max_relative_regression;
+    bool has_max_absolute_regression, has_max_relative_regression;
+} mc_change_threshold;
+
+typedef struct mc_metric_threshold {
+    char *key; /* metric name */
+    double min, max;
+    bool has_min, has_max;
+    mc_change_threshold change;
+    bool has_change;
+} mc_metric_threshold;
+
+typedef struct mc_slice_threshold {
+    char *slice; /* a column of metrics.slices */
+    int metric;
+    double min, max, max_gap;
+    bool has_min, has_max, has_max_gap;
+} mc_slice_threshold;
+
+typedef struct mc_thresholds {
+    bool allow_first_release;
+    MC_SPEC_LIST(mc_metric_threshold) metrics;
+    MC_SPEC_LIST(mc_slice_threshold) slices;
+} mc_thresholds;
+
+typedef struct mc_tolerance { double absolute, relative; } mc_tolerance;
+
+typedef struct mc_repro_tolerance { mc_tolerance weights, metrics; } mc_repro_tolerance;
+
+typedef struct mc_reproducibility {
+    long long runs;
+    int mode; /* mc_repro_mode */
+    mc_repro_tolerance tolerance; /* only meaningful, and only allowed, in tolerance mode */
+} mc_reproducibility;
+
+typedef struct { char *column; int transform; /* mc_pii_transform */ } mc_pii_column;
+
+typedef struct mc_pii_scan {
+    MC_SPEC_LIST(int) detectors; /* mc_pii_detector */
+    long long sample_rows;
+    int action; /* mc_action */
+    mc_strlist columns;
+} mc_pii_scan;
+
+typedef struct mc_l_diversity { char *sensitive; long long l; } mc_l_diversity;
+
+typedef struct mc_quasi_identifiers {
+    mc_strlist columns;
+    long long k;
+    mc_l_diversity l_diversity;
+    bool has_l_diversity;
+} mc_quasi_identifiers;
+
+typedef struct mc_dp_budget { double max_epsilon, delta; } mc_dp_budget;
+typedef struct mc_membership { double max_auc; long long sample_rows; } mc_membership;
+
+typedef struct mc_privacy {
+    MC_SPEC_LIST(mc_pii_column) pii_columns;
+    mc_pii_scan pii_scan;
+    bool has_pii_scan;
+    mc_quasi_identifiers quasi_identifiers;
+    bool has_quasi_identifiers;
+    mc_strlist forbidden_features;
+    mc_dp_budget differential_privacy;
+    bool has_differential_privacy;
+    mc_membership membership_inference;
+    bool has_membership_inference;
+} mc_privacy;
+
+typedef struct mc_signing {
+    int format; /* mc_sign_format */
+    char *key;  /* file:PATH (relative to the spec), env:VAR, or PATH */
+    char *identity;
+    MC_SPEC_LIST(int) sign; /* mc_sign_what */
+} mc_signing;
+
+typedef struct mc_spec_doc {
+    int api_version, kind;
+    mc_metadata metadata;
+    mc_data data;
+    MC_SPEC_LIST(mc_step) preprocessing;
+    mc_architecture architecture;
+    mc_training training;
+    mc_metrics metrics;
+    mc_thresholds thresholds;
+    bool has_thresholds;
+    mc_reproducibility reproducibility;
+    bool has_reproducibility;
+    mc_privacy privacy;
+    bool has_privacy;
+    mc_signing signing;
+    bool has_signing;
+} mc_spec_doc;
+
+/* ---- the loaded spec ---------------------------------------------------- */
+
+typedef struct mc_spec mc_spec;
+
+/* Loads and checks `path` ("-" for stdin). Every problem found goes to
+ * `diags` (errors and warnings). Returns MC_OK with *out set, MC_EINPUT when
+ * the spec has errors (*out NULL), MC_ENOTFOUND/MC_EIO/MC_ENOMEM otherwise. */
+int mc_spec_load(mc_spec **out, mc_diags *diags, const char *path);
+/* The same from memory; `name` is used in messages and resolves data paths. */
+int mc_spec_load_buffer(mc_spec **out, mc_diags *diags, const char *name, const char *text,
+                        size_t len);
+void mc_spec_free(mc_spec *spec);
+
+const mc_spec_doc *mc_spec_doc_get(const mc_spec *spec);
+/* The file it came from, and the directory data paths are relative to. */
+const char *mc_spec_path(const mc_spec *spec);
+const char *mc_spec_dir(const mc_spec *spec);
+/* binary, multiclass or regression, from the loss. */
+mc_task mc_spec_task(const mc_spec *spec);
+
+/* Normalised spec: a new reference the caller decrefs. */
+int mc_spec_normalized(json_t **out, const mc_spec *spec);
+/* SHA-256 (hex) of the canonical JSON of the normalised spec. */
+int mc_spec_digest(char hex[MC_SHA256_HEX_LEN + 1], const mc_spec *spec);
+
+/* Names of enum values, for messages and reports. */
+const char *mc_metric_name(int metric);
+const char *mc_loss_name(int loss);
+const char *mc_activation_name(int act);
+const char *mc_step_type_name(int type);
+/* 1 when a larger value of the metric is better (accuracy), 0 when smaller is (mse). */
+int mc_metric_higher_is_better(int metric);
+/* The index of a metric name, or -1. */
+int mc_metric_from_name(const char *name);
+
+#endif

@@ -1,0 +1,509 @@
+#include "mc_spec_check.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "mc_file.h"
+#include "mc_spec_schema.h"
+
+typedef struct checker {
+    mc_spec_doc *d;
+    const mc_locmap *locs;
+    mc_diags *diags;
+    const char *file;
+    int errors;
+    int nomem;
+} checker;
+
+/* Reports at the place `addr` was written, else at `fallback`'s, else at the
+ * top of the file. */
+static void vadd(checker *c, mc_severity sev, const void *addr, const void *fallback,
+                 const char *fmt, va_list ap)
+{
+    char msg[1536];
+    int line = 0, col = 0;
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (!mc_locmap_find(c->locs, addr, &line, &col) && fallback)
+        mc_locmap_find(c->locs, fallback, &line, &col);
+    if (sev == MC_SEV_ERROR)
+        c->errors++;
+    if (mc_diags_add(c->diags, sev, c->file, line, col, "%s", msg) != MC_OK)
+        c->nomem = 1;
+}
+
+static void error_at(checker *c, const void *addr, const void *fallback, const char *fmt, ...)
+    MC_PRINTF(4, 5);
+static void error_at(checker *c, const void *addr, const void *fallback, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vadd(c, MC_SEV_ERROR, addr, fallback, fmt, ap);
+    va_end(ap);
+}
+
+static void warn_at(checker *c, const void *addr, const void *fallback, const char *fmt, ...)
+    MC_PRINTF(4, 5);
+static void warn_at(checker *c, const void *addr, const void *fallback, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    vadd(c, MC_SEV_WARNING, addr, fallback, fmt, ap);
+    va_end(ap);
+}
+
+static int written(const checker *c, const void *addr)
+{
+    int line, col;
+    return mc_locmap_find(c->locs, addr, &line, &col);
+}
+
+mc_task mc_spec_doc_task(const mc_spec_doc *d)
+{
+    switch (d->training.loss) {
+    case MC_LOSS_BINARY_CROSSENTROPY: return MC_TASK_BINARY;
+    case MC_LOSS_CATEGORICAL_CROSSENTROPY:
+    case MC_LOSS_SPARSE_CATEGORICAL_CROSSENTROPY: return MC_TASK_MULTICLASS;
+    default: return MC_TASK_REGRESSION;
+    }
+}
+
+static int metric_is_regression(int m)
+{
+    return m == MC_METRIC_MSE || m == MC_METRIC_RMSE || m == MC_METRIC_MAE || m == MC_METRIC_R2;
+}
+
+/* Metrics that are one number, so a threshold or a monitor can use them. */
+static int metric_is_scalar(int m)
+{
+    return m != MC_METRIC_CONFUSION_MATRIX && m != MC_METRIC_PERMUTATION_IMPORTANCE;
+}
+
+static int computes(const mc_spec_doc *d, int metric)
+{
+    for (size_t i = 0; i < d->metrics.compute.count; i++)
+        if (d->metrics.compute.items[i] == metric)
+            return 1;
+    return 0;
+}
+
+static int list_has(const mc_strlist *l, const char *s)
+{
+    for (size_t i = 0; i < l->count; i++)
+        if (strcmp(l->items[i], s) == 0)
+            return 1;
+    return 0;
+}
+
+static const char *task_name(mc_task t)
+{
+    return t == MC_TASK_BINARY ? "binary classification"
+           : t == MC_TASK_MULTICLASS ? "multiclass classification" : "regression";
+}
+
+static void check_data(checker *c)
+{
+    mc_data *data = &c->d->data;
+    mc_split *sp = &data->split;
+    if (data->sha256 && !mc_sha256_hex_valid(data->sha256))
+        error_at(c, &data->sha256, data, "data.sha256: expected 64 hexadecimal digits, got '%s'",
+                 data->sha256);
+    if (data->delimiter && strlen(data->delimiter) != 1)
+        error_at(c, &data->delimiter, data, "data.delimiter: must be one character, got '%s'",
+                 data->delimiter);
+    if (sp->test_fraction + sp->validation_fraction >= 1.0)
+        error_at(c, &sp->validation_fraction, &sp->test_fraction,
+                 "data.split: test_fraction + validation_fraction is %g; it must leave rows for "
+                 "training (less than 1)",
+                 sp->test_fraction + sp->validation_fraction);
+    if (sp->stratify && mc_spec_doc_task(c->d) == MC_TASK_REGRESSION)
+        error_at(c, &sp->stratify, sp,
+                 "data.split.stratify: cannot stratify on a regression target (loss %s); "
+                 "stratify needs class labels",
+                 mc_names_loss[c->d->training.loss]);
+    for (size_t i = 0; i < data->columns.count; i++)
+        if (strcmp(data->columns.items[i].key, data->target) == 0 &&
+            data->columns.items[i].kind == MC_COL_TEXT)
+            error_at(c, &data->columns.items[i].kind, data,
+                     "data.columns: the target column '%s' cannot be of type text", data->target);
+}
+
+static void check_steps(checker *c)
+{
+    mc_spec_doc *d = c->d;
+    for (size_t i = 0; i < d->preprocessing.count; i++) {
+        mc_step *s = &d->preprocessing.items[i];
+        const char *name = mc_names_step[s->type];
+        if ((s->type == MC_STEP_DROP_COLUMNS || s->type == MC_STEP_ONE_HOT ||
+             s->type == MC_STEP_HASH || s->type == MC_STEP_MASK ||
+             s->type == MC_STEP_GENERALIZE) &&
+            d->data.target && list_has(&s->columns, d->data.target))
+            error_at(c, &s->columns, s,
+                     "preprocessing[%zu] (%s): the target column '%s' cannot be transformed "
+                     "or dropped",
+                     i, name, d->data.target);
+        if (s->type == MC_STEP_FILL_MISSING) {
+            if (s->strategy == MC_FILL_CONSTANT && !s->value)
+                error_at(c, &s->strategy, s,
+                         "preprocessing[%zu] (fill_missing): strategy 'constant' needs a value", i);
+            if (s->strategy != MC_FILL_CONSTANT && s->value)
+                error_at(c, &s->value, s,
+                         "preprocessing[%zu] (fill_missing): 'value' applies only to strategy "
+                         "'constant'",
+                         i);
+        }
+        if (s->type == MC_STEP_MIN_MAX && s->feature_min >= s->feature_max)
+            error_at(c, &s->feature_max, s,
+                     "preprocessing[%zu] (min_max): feature_min (%g) must be less than "
+                     "feature_max (%g)",
+                     i, s->feature_min, s->feature_max);
+        if (s->type == MC_STEP_GENERALIZE && s->has_bin_width == s->has_prefix_length)
+            error_at(c, s, NULL,
+                     "preprocessing[%zu] (generalize): give exactly one of bin_width (numeric "
+                     "columns) or prefix_length (text columns)",
+                     i);
+        if (s->type == MC_STEP_MASK && s->mask_char && strlen(s->mask_char) != 1)
+            error_at(c, &s->mask_char, s,
+                     "preprocessing[%zu] (mask): mask_char must be one character, got '%s'", i,
+                     s->mask_char);
+    }
+}
+
+static void check_architecture(checker *c)
+{
+    mc_spec_doc *d = c->d;
+    mc_architecture *a = &d->architecture;
+    if (a->layers.count == 0)
+        return;
+    mc_layer *last = &a->layers.items[a->layers.count - 1];
+    if (last->type != MC_LAYER_DENSE) {
+        error_at(c, &last->type, last, "architecture.layers: the last layer must be dense (the output)");
+        return;
+    }
+    for (size_t i = 0; i < a->layers.count; i++) {
+        mc_layer *l = &a->layers.items[i];
+        if (l->type == MC_LAYER_DENSE && l->activation == MC_ACT_SOFTMAX && l->units < 2)
+            error_at(c, &l->activation, l,
+                     "architecture.layers[%zu]: softmax over %lld unit is constant 1; use "
+                     "sigmoid for one output",
+                     i, l->units);
+        if (l->type == MC_LAYER_DENSE && written(c, &l->negative_slope) &&
+            l->activation != MC_ACT_LEAKY_RELU)
+            error_at(c, &l->negative_slope, l,
+                     "architecture.layers[%zu]: negative_slope applies only to activation "
+                     "leaky_relu, not %s",
+                     i, mc_names_activation[l->activation]);
+    }
+    const char *loss = mc_names_loss[d->training.loss];
+    const char *act = mc_names_activation[last->activation];
+    switch (d->training.loss) {
+    case MC_LOSS_BINARY_CROSSENTROPY:
+        if (last->activation != MC_ACT_SIGMOID)
+            error_at(c, &last->activation, last,
+                     "architecture: the output layer's %s activation does not fit loss %s, "
+                     "which needs sigmoid",
+                     act, loss);
+        else if (last->units != 1)
+            error_at(c, &last->units, last,
+                     "architecture: loss %s needs one output unit, the output layer has %lld",
+                     loss, last->units);
+        break;
+    case MC_LOSS_CATEGORICAL_CROSSENTROPY:
+    case MC_LOSS_SPARSE_CATEGORICAL_CROSSENTROPY:
+        if (last->activation != MC_ACT_SOFTMAX)
+            error_at(c, &last->activation, last,
+                     "architecture: the output layer's %s activation does not fit loss %s, "
+                     "which needs softmax",
+                     act, loss);
+        break;
+    default:
+        if (last->activation == MC_ACT_SOFTMAX)
+            error_at(c, &last->activation, last,
+                     "architecture: a softmax output does not fit the regression loss %s; "
+                     "use linear",
+                     loss);
+        break;
+    }
+}
+
+static int monitor_valid(const mc_spec_doc *d, const char *mon, int *metric_out)
+{
+    *metric_out = -1;
+    if (strncmp(mon, "val_", 4) == 0)
+        mon += 4;
+    if (strcmp(mon, "loss") == 0)
+        return 1;
+    int m = mc_metric_from_name(mon);
+    if (m < 0 || !metric_is_scalar(m) || !computes(d, m))
+        return 0;
+    *metric_out = m;
+    return 1;
+}
+
+static void check_training(checker *c)
+{
+    mc_spec_doc *d = c->d;
+    mc_training *t = &d->training;
+    if (t->has_early_stopping) {
+        mc_early_stopping *es = &t->early_stopping;
+        int metric;
+        if (!monitor_valid(d, es->monitor, &metric))
+            error_at(c, &es->monitor, es,
+                     "training.early_stopping.monitor: '%s' is not loss, val_loss, or "
+                     "[val_]<metric> of a metric listed in metrics.compute",
+                     es->monitor);
+        else if (strncmp(es->monitor, "val_", 4) == 0 && d->data.split.validation_fraction <= 0)
+            error_at(c, &es->monitor, es,
+                     "training.early_stopping.monitor: '%s' needs a validation split; set "
+                     "data.split.validation_fraction above 0",
+                     es->monitor);
+        if (es->mode == MC_MODE_AUTO)
+            es->mode = metric >= 0 && mc_metric_higher_is_better(metric) ? MC_MODE_MAX : MC_MODE_MIN;
+    }
+}
+
+static void check_metrics(checker *c)
+{
+    mc_spec_doc *d = c->d;
+    mc_metrics *m = &d->metrics;
+    mc_task task = mc_spec_doc_task(d);
+    for (size_t i = 0; i < m->compute.count; i++) {
+        int metric = m->compute.items[i];
+        int reg = metric_is_regression(metric);
+        if (metric == MC_METRIC_PERMUTATION_IMPORTANCE)
+            continue;
+        if (task == MC_TASK_REGRESSION && !reg)
+            error_at(c, &m->compute.items[i], &m->compute,
+                     "metrics.compute: %s is a classification metric, but the loss %s makes "
+                     "this a regression",
+                     mc_names_metric[metric], mc_names_loss[d->training.loss]);
+        if (task != MC_TASK_REGRESSION && reg && metric == MC_METRIC_R2)
+            error_at(c, &m->compute.items[i], &m->compute,
+                     "metrics.compute: r2 is a regression metric, but the loss %s makes this %s",
+                     mc_names_loss[d->training.loss], task_name(task));
+    }
+    if (m->average == MC_AVG_BINARY && task == MC_TASK_MULTICLASS && written(c, &m->average))
+        error_at(c, &m->average, m,
+                 "metrics.average: 'binary' needs two classes; use macro or micro for "
+                 "multiclass classification");
+    if (m->average == MC_AVG_AUTO)
+        m->average = task == MC_TASK_BINARY ? MC_AVG_BINARY : MC_AVG_MACRO;
+    if (m->importance.scoring == 0)
+        m->importance.scoring = 1 + (task == MC_TASK_REGRESSION ? MC_METRIC_R2 : MC_METRIC_ACCURACY);
+    int scoring = m->importance.scoring - 1;
+    if (!metric_is_scalar(scoring))
+        error_at(c, &m->importance.scoring, &m->importance,
+                 "metrics.importance.scoring: %s is not a single number", mc_names_metric[scoring]);
+    else if ((task == MC_TASK_REGRESSION) != metric_is_regression(scoring))
+        error_at(c, &m->importance.scoring, &m->importance,
+                 "metrics.importance.scoring: %s does not apply to %s", mc_names_metric[scoring],
+                 task_name(task));
+    for (size_t i = 0; i < m->slices.count; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(m->slices.items[i].column, m->slices.items[j].column) == 0)
+                error_at(c, &m->slices.items[i].column, &m->slices,
+                         "metrics.slices: column '%s' is listed twice", m->slices.items[i].column);
+}
+
+static int slice_declared(const mc_spec_doc *d, const char *col)
+{
+    for (size_t i = 0; i < d->metrics.slices.count; i++)
+        if (strcmp(d->metrics.slices.items[i].column, col) == 0)
+            return 1;
+    return 0;
+}
+
+static void check_thresholds(checker *c)
+{
+    mc_spec_doc *d = c->d;
+    if (!d->has_thresholds)
+        return;
+    mc_thresholds *t = &d->thresholds;
+    for (size_t i = 0; i < t->metrics.count; i++) {
+        mc_metric_threshold *mt = &t->metrics.items[i];
+        int metric = mc_metric_from_name(mt->key);
+        if (!metric_is_scalar(metric)) {
+            error_at(c, mt, NULL, "thresholds.metrics.%s: %s is not a single number and cannot "
+                     "have a threshold", mt->key, mt->key);
+            continue;
+        }
+        if (!computes(d, metric))
+            error_at(c, mt, NULL,
+                     "thresholds.metrics.%s: metric not found: metrics.compute does not list %s",
+                     mt->key, mt->key);
+        if (!mt->has_min && !mt->has_max && !mt->has_change)
+            error_at(c, mt, NULL, "thresholds.metrics.%s: give min, max or change", mt->key);
+        if (mt->has_min && mt->has_max && mt->min > mt->max)
+            error_at(c, &mt->max, mt, "thresholds.metrics.%s: min (%g) is greater than max (%g)",
+                     mt->key, mt->min, mt->max);
+        if (mt->has_change) {
+            mc_change_threshold *ch = &mt->change;
+            if (!ch->has_max_absolute_regression && !ch->has_max_relative_regression)
+                error_at(c, ch, mt,
+                         "thresholds.metrics.%s.change: give max_absolute_regression, "
+                         "max_relative_regression, or both",
+                         mt->key);
+            if (ch->direction == MC_DIR_AUTO)
+                ch->direction = mc_metric_higher_is_better(metric) ? MC_DIR_HIGHER : MC_DIR_LOWER;
+        }
+    }
+    for (size_t i = 0; i < t->slices.count; i++) {
+        mc_slice_threshold *st = &t->slices.items[i];
+        if (!slice_declared(d, st->slice))
+            error_at(c, &st->slice, st,
+                     "thresholds.slices[%zu]: slice '%s' is not declared in metrics.slices", i,
+                     st->slice);
+        if (!metric_is_scalar(st->metric))
+            error_at(c, &st->metric, st, "thresholds.slices[%zu]: %s is not a single number", i,
+                     mc_names_metric[st->metric]);
+        else if (!computes(d, st->metric))
+            error_at(c, &st->metric, st,
+                     "thresholds.slices[%zu]: metric not found: metrics.compute does not list %s",
+                     i, mc_names_metric[st->metric]);
+        if (!st->has_min && !st->has_max && !st->has_max_gap)
+            error_at(c, st, NULL, "thresholds.slices[%zu]: give min, max or max_gap", i);
+        if (st->has_min && st->has_max && st->min > st->max)
+            error_at(c, &st->max, st, "thresholds.slices[%zu]: min (%g) is greater than max (%g)",
+                     i, st->min, st->max);
+    }
+}
+
+static void check_reproducibility(checker *c)
+{
+    mc_spec_doc *d = c->d;
+    if (!d->has_reproducibility)
+        return;
+    mc_reproducibility *r = &d->reproducibility;
+    if (r->mode == MC_REPRO_BITWISE && written(c, &r->tolerance))
+        error_at(c, &r->tolerance, r,
+                 "reproducibility.tolerance: tolerances apply only to mode 'tolerance'; mode "
+                 "'bitwise' demands identical models");
+}
+
+/* A PII column's declared transform must be applied by a preprocessing step. */
+static int step_applies(const mc_spec_doc *d, int step_type, const char *col)
+{
+    for (size_t i = 0; i < d->preprocessing.count; i++)
+        if (d->preprocessing.items[i].type == step_type &&
+            list_has(&d->preprocessing.items[i].columns, col))
+            return 1;
+    return 0;
+}
+
+/* Whether a column can reach the model: not dropped, and selected if anything is. */
+static int reaches_model(const mc_spec_doc *d, const char *col)
+{
+    int selected = 1;
+    for (size_t i = 0; i < d->preprocessing.count; i++) {
+        const mc_step *s = &d->preprocessing.items[i];
+        if (s->type == MC_STEP_DROP_COLUMNS && list_has(&s->columns, col))
+            return 0;
+        if (s->type == MC_STEP_SELECT_COLUMNS)
+            selected = list_has(&s->columns, col);
+    }
+    return selected;
+}
+
+static void check_privacy(checker *c)
+{
+    mc_spec_doc *d = c->d;
+    if (!d->has_privacy)
+        return;
+    mc_privacy *p = &d->privacy;
+    static const int step_for[] = {MC_STEP_HASH, MC_STEP_MASK, MC_STEP_GENERALIZE, -1};
+    for (size_t i = 0; i < p->pii_columns.count; i++) {
+        mc_pii_column *pc = &p->pii_columns.items[i];
+        const char *tr = mc_names_pii_transform[pc->transform];
+        if (d->data.target && strcmp(pc->column, d->data.target) == 0) {
+            error_at(c, &pc->column, pc, "privacy.pii_columns[%zu]: the target column '%s' cannot be a PII column", i, pc->column);
+            continue;
+        }
+        if (pc->transform == MC_PII_DROP) {
+            if (reaches_model(d, pc->column))
+                error_at(c, &pc->transform, pc,
+                         "privacy.pii_columns[%zu]: PII column '%s' must be dropped, but no "
+                         "drop_columns step drops it",
+                         i, pc->column);
+        } else if (!step_applies(d, step_for[pc->transform], pc->column)) {
+            error_at(c, &pc->transform, pc,
+                     "privacy.pii_columns[%zu]: PII column '%s' must get transform '%s', but no "
+                     "preprocessing step '%s' lists it",
+                     i, pc->column, tr, tr);
+        }
+    }
+    for (size_t i = 0; i < p->forbidden_features.count; i++) {
+        const char *col = p->forbidden_features.items[i];
+        if (d->data.target && strcmp(col, d->data.target) == 0)
+            error_at(c, &p->forbidden_features, p,
+                     "privacy.forbidden_features: '%s' is the target column", col);
+        else if (reaches_model(d, col))
+            error_at(c, &p->forbidden_features, p,
+                     "privacy.forbidden_features: '%s' would reach the model; drop it with a "
+                     "drop_columns step",
+                     col);
+    }
+    if (p->has_differential_privacy && !d->training.has_differential_privacy)
+        error_at(c, &p->differential_privacy, p,
+                 "privacy.differential_privacy: a privacy budget needs differentially private "
+                 "training; add training.differential_privacy");
+    if (p->has_differential_privacy && d->training.has_differential_privacy &&
+        d->training.differential_privacy.delta > p->differential_privacy.delta)
+        error_at(c, &d->training.differential_privacy.delta, &d->training.differential_privacy,
+                 "training.differential_privacy.delta (%g) exceeds the budget's delta (%g)",
+                 d->training.differential_privacy.delta, p->differential_privacy.delta);
+    if (p->has_quasi_identifiers && p->quasi_identifiers.has_l_diversity &&
+        list_has(&p->quasi_identifiers.columns, p->quasi_identifiers.l_diversity.sensitive))
+        error_at(c, &p->quasi_identifiers.l_diversity.sensitive, &p->quasi_identifiers,
+                 "privacy.quasi_identifiers.l_diversity: the sensitive column '%s' cannot also "
+                 "be a quasi-identifier",
+                 p->quasi_identifiers.l_diversity.sensitive);
+}
+
+static void check_signing(checker *c)
+{
+    mc_spec_doc *d = c->d;
+    if (!d->has_signing)
+        return;
+    const char *key = d->signing.key;
+    if (strncmp(key, "env:", 4) == 0 && key[4] == '\0')
+        error_at(c, &d->signing.key, &d->signing,
+                 "signing.key: 'env:' needs the name of an environment variable");
+    if (strncmp(key, "file:", 5) == 0 && key[5] == '\0')
+        error_at(c, &d->signing.key, &d->signing, "signing.key: 'file:' needs a path");
+}
+
+static void check_source(checker *c, const char *dir)
+{
+    mc_data *data = &c->d->data;
+    if (!data->source)
+        return;
+    char *path = mc_path_join(dir, data->source);
+    if (!path) {
+        c->nomem = 1;
+        return;
+    }
+    if (!mc_file_exists(path))
+        warn_at(c, &data->source, data, "data.source: %s does not exist (yet)", path);
+    free(path);
+}
+
+int mc_spec_check(mc_spec_doc *doc, const mc_locmap *locs, mc_diags *diags, const char *file,
+                  const char *dir, int bound_ok)
+{
+    checker c = {doc, locs, diags, file, 0, 0};
+    if (!bound_ok)
+        return MC_OK; /* cross-field rules on half-bound values would mislead */
+    check_data(&c);
+    check_steps(&c);
+    check_architecture(&c);
+    check_training(&c);
+    check_metrics(&c);
+    check_thresholds(&c);
+    check_reproducibility(&c);
+    check_privacy(&c);
+    check_signing(&c);
+    check_source(&c, dir);
+    if (c.nomem)
+        return mc_error_nomem();
+    return c.errors ? MC_EINPUT : MC_OK;
+}

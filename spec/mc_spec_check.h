@@ -1,0 +1,17 @@
+/* Internal: the rules that span keys (an invalid combination of valid values),
+ * and resolution of `auto` values into the concrete ones the normalised spec
+ * records. */
+#ifndef MC_SPEC_CHECK_H
+#define MC_SPEC_CHECK_H
+
+#include "mc_schema.h"
+#include "mc_spec.h"
+
+/* Adds diagnostics for every rule broken. `bound_ok` is 0 when binding had
+ * errors: rules that would only repeat them are skipped. Returns MC_OK,
+ * MC_EINPUT when an error was added, or MC_ENOMEM. */
+int mc_spec_check(mc_spec_doc *doc, const mc_locmap *locs, mc_diags *diags, const char *file,
+                  const char *dir, int bound_ok);
+mc_task mc_spec_doc_task(const mc_spec_doc *doc);
+
+#endif

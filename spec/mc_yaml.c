@@ -1,0 +1,389 @@
+#include "mc_yaml.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <yaml.h>
+
+#include "mc_utf8.h"
+
+typedef struct anchor {
+    const char *name;
+    mc_ynode *node;
+} anchor;
+
+typedef struct parser {
+    yaml_parser_t yp;
+    mc_arena *arena;
+    mc_diags *diags;
+    const char *file;
+    anchor anchors[MC_YAML_MAX_ALIASES * 4];
+    size_t n_anchors;
+    size_t n_aliases;
+    size_t total_weight;
+    int failed; /* an error was reported; stop building */
+    int nomem;
+} parser;
+
+const char *mc_ynode_kind_name(const mc_ynode *n)
+{
+    switch (n->kind) {
+    case MC_YSCALAR: return n->plain && n->len == 0 ? "null" : "a scalar";
+    case MC_YSEQ: return "a list";
+    case MC_YMAP: return "a mapping";
+    }
+    return "?";
+}
+
+static void fail_at(parser *p, yaml_mark_t m, const char *fmt, ...) MC_PRINTF(3, 4);
+static void fail_at(parser *p, yaml_mark_t m, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (!p->failed && mc_diags_add(p->diags, MC_SEV_ERROR, p->file, (int)m.line + 1,
+                                   (int)m.column + 1, "%s", msg) != MC_OK)
+        p->nomem = 1;
+    p->failed = 1;
+}
+
+static int next_event(parser *p, yaml_event_t *ev)
+{
+    if (yaml_parser_parse(&p->yp, ev))
+        return 1;
+    const char *ctx = p->yp.context ? p->yp.context : "";
+    yaml_mark_t m = p->yp.problem_mark;
+    if (!p->failed)
+        mc_diags_add(p->diags, MC_SEV_ERROR, p->file, (int)m.line + 1, (int)m.column + 1,
+                     "YAML syntax error: %s%s%s", p->yp.problem ? p->yp.problem : "unknown",
+                     ctx[0] ? " " : "", ctx);
+    p->failed = 1;
+    return 0;
+}
+
+static mc_ynode *new_node(parser *p, mc_ynode_kind kind, yaml_mark_t m)
+{
+    mc_ynode *n = mc_arena_alloc(p->arena, sizeof *n);
+    if (!n) {
+        p->nomem = p->failed = 1;
+        return NULL;
+    }
+    n->kind = kind;
+    n->line = (int)m.line + 1;
+    n->col = (int)m.column + 1;
+    n->weight = 1;
+    return n;
+}
+
+static int check_tag(parser *p, const yaml_char_t *tag, yaml_mark_t m)
+{
+    /* Only the standard tags: a spec never needs to construct objects. */
+    static const char *const ok[] = {"tag:yaml.org,2002:str", "tag:yaml.org,2002:int",
+                                     "tag:yaml.org,2002:float", "tag:yaml.org,2002:bool",
+                                     "tag:yaml.org,2002:null", "tag:yaml.org,2002:map",
+                                     "tag:yaml.org,2002:seq"};
+    if (!tag)
+        return 1;
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++)
+        if (strcmp((const char *)tag, ok[i]) == 0)
+            return 1;
+    fail_at(p, m, "YAML tag '%s' is not allowed in a spec", (const char *)tag);
+    return 0;
+}
+
+static void remember_anchor(parser *p, const yaml_char_t *name, mc_ynode *n, yaml_mark_t m)
+{
+    if (!name)
+        return;
+    if (p->n_anchors == sizeof p->anchors / sizeof p->anchors[0]) {
+        fail_at(p, m, "too many YAML anchors (limit %zu)", sizeof p->anchors / sizeof p->anchors[0]);
+        return;
+    }
+    const char *copy = mc_arena_strdup(p->arena, (const char *)name);
+    if (!copy) {
+        p->nomem = p->failed = 1;
+        return;
+    }
+    p->anchors[p->n_anchors].name = copy;
+    p->anchors[p->n_anchors++].node = n;
+}
+
+static mc_ynode *resolve_alias(parser *p, const yaml_event_t *ev)
+{
+    const char *name = (const char *)ev->data.alias.anchor;
+    yaml_mark_t m = ev->start_mark;
+    if (++p->n_aliases > MC_YAML_MAX_ALIASES) {
+        fail_at(p, m, "too many YAML aliases (limit %d): refusing a possible alias bomb",
+                MC_YAML_MAX_ALIASES);
+        return NULL;
+    }
+    /* The newest anchor of that name wins, as YAML says. */
+    for (size_t i = p->n_anchors; i-- > 0;) {
+        if (strcmp(p->anchors[i].name, name) == 0) {
+            mc_ynode *n = p->anchors[i].node;
+            if (!n) {
+                fail_at(p, m, "YAML alias '*%s' refers to a node that contains it", name);
+                return NULL;
+            }
+            return n;
+        }
+    }
+    fail_at(p, m, "YAML alias '*%s' has no anchor before it", name);
+    return NULL;
+}
+
+static mc_ynode *parse_node(parser *p, yaml_event_t *ev, int depth);
+
+static int add_weight(parser *p, mc_ynode *parent, const mc_ynode *child, yaml_mark_t m)
+{
+    parent->weight += child->weight;
+    p->total_weight += child->weight;
+    if (p->total_weight > MC_YAML_MAX_NODES) {
+        fail_at(p, m, "YAML document expands to more than %d nodes: refusing a possible alias bomb",
+                MC_YAML_MAX_NODES);
+        return 0;
+    }
+    return 1;
+}
+
+static mc_ynode *parse_sequence(parser *p, yaml_event_t *start, int depth)
+{
+    mc_ynode *n = new_node(p, MC_YSEQ, start->start_mark);
+    const yaml_char_t *anchor_name = start->data.sequence_start.anchor;
+    if (!n || !check_tag(p, start->data.sequence_start.tag, start->start_mark))
+        return NULL;
+    size_t cap = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!next_event(p, &ev))
+            return NULL;
+        if (ev.type == YAML_SEQUENCE_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        mc_ynode *item = parse_node(p, &ev, depth + 1);
+        yaml_mark_t m = ev.start_mark;
+        yaml_event_delete(&ev);
+        if (!item || !add_weight(p, n, item, m))
+            return NULL;
+        if (n->n_items == cap) {
+            cap = cap ? cap * 2 : 8;
+            mc_ynode **items = mc_arena_alloc(p->arena, cap * sizeof *items);
+            if (!items) {
+                p->nomem = p->failed = 1;
+                return NULL;
+            }
+            if (n->n_items)
+                memcpy(items, n->items, n->n_items * sizeof *items);
+            n->items = items;
+        }
+        n->items[n->n_items++] = item;
+    }
+    remember_anchor(p, anchor_name, n, start->start_mark);
+    return n;
+}
+
+static mc_ynode *parse_mapping(parser *p, yaml_event_t *start, int depth)
+{
+    mc_ynode *n = new_node(p, MC_YMAP, start->start_mark);
+    const yaml_char_t *anchor_name = start->data.mapping_start.anchor;
+    if (!n || !check_tag(p, start->data.mapping_start.tag, start->start_mark))
+        return NULL;
+    size_t cap = 0;
+    for (;;) {
+        yaml_event_t ev;
+        if (!next_event(p, &ev))
+            return NULL;
+        if (ev.type == YAML_MAPPING_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        yaml_mark_t km = ev.start_mark;
+        mc_ynode *key = parse_node(p, &ev, depth + 1);
+        yaml_event_delete(&ev);
+        if (!key)
+            return NULL;
+        if (key->kind != MC_YSCALAR) {
+            fail_at(p, km, "a mapping key must be a plain name, not %s", mc_ynode_kind_name(key));
+            return NULL;
+        }
+        for (size_t i = 0; i < n->n_pairs; i++) {
+            if (n->pairs[i].key->len == key->len &&
+                memcmp(n->pairs[i].key->text, key->text, key->len) == 0) {
+                fail_at(p, km, "duplicate key '%s' (first defined on line %d)", key->text,
+                        n->pairs[i].key->line);
+                return NULL;
+            }
+        }
+        if (!next_event(p, &ev))
+            return NULL;
+        yaml_mark_t vm = ev.start_mark;
+        mc_ynode *value = parse_node(p, &ev, depth + 1);
+        yaml_event_delete(&ev);
+        if (!value || !add_weight(p, n, value, vm))
+            return NULL;
+        if (n->n_pairs == cap) {
+            cap = cap ? cap * 2 : 8;
+            mc_ypair *pairs = mc_arena_alloc(p->arena, cap * sizeof *pairs);
+            if (!pairs) {
+                p->nomem = p->failed = 1;
+                return NULL;
+            }
+            if (n->n_pairs)
+                memcpy(pairs, n->pairs, n->n_pairs * sizeof *pairs);
+            n->pairs = pairs;
+        }
+        n->pairs[n->n_pairs].key = key;
+        n->pairs[n->n_pairs++].value = value;
+    }
+    remember_anchor(p, anchor_name, n, start->start_mark);
+    return n;
+}
+
+static mc_ynode *parse_node(parser *p, yaml_event_t *ev, int depth)
+{
+    if (depth > MC_YAML_MAX_DEPTH) {
+        fail_at(p, ev->start_mark, "YAML nesting deeper than %d levels", MC_YAML_MAX_DEPTH);
+        return NULL;
+    }
+    switch (ev->type) {
+    case YAML_SCALAR_EVENT: {
+        if (!check_tag(p, ev->data.scalar.tag, ev->start_mark))
+            return NULL;
+        mc_ynode *n = new_node(p, MC_YSCALAR, ev->start_mark);
+        if (!n)
+            return NULL;
+        n->len = ev->data.scalar.length;
+        n->text = mc_arena_strndup(p->arena, (const char *)ev->data.scalar.value, n->len);
+        n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
+        if (!n->text) {
+            p->nomem = p->failed = 1;
+            return NULL;
+        }
+        if (memchr(n->text, '\0', n->len)) {
+            fail_at(p, ev->start_mark, "a scalar contains a NUL character");
+            return NULL;
+        }
+        remember_anchor(p, ev->data.scalar.anchor, n, ev->start_mark);
+        return n;
+    }
+    case YAML_SEQUENCE_START_EVENT: {
+        /* An anchor is visible only once its node is complete, so a node cannot contain itself. */
+        return parse_sequence(p, ev, depth);
+    }
+    case YAML_MAPPING_START_EVENT: return parse_mapping(p, ev, depth);
+    case YAML_ALIAS_EVENT: {
+        mc_ynode *target = resolve_alias(p, ev);
+        if (target)
+            p->total_weight += target->weight;
+        if (target && p->total_weight > MC_YAML_MAX_NODES) {
+            fail_at(p, ev->start_mark,
+                    "YAML document expands to more than %d nodes: refusing a possible alias bomb",
+                    MC_YAML_MAX_NODES);
+            return NULL;
+        }
+        return target;
+    }
+    default:
+        fail_at(p, ev->start_mark, "unexpected YAML structure");
+        return NULL;
+    }
+}
+
+static int check_bytes(parser *p, const char *text, size_t len)
+{
+    size_t bad;
+    if (len > MC_YAML_MAX_BYTES) {
+        mc_diags_add(p->diags, MC_SEV_ERROR, p->file, 0, 0,
+                     "spec is %zu bytes, over the limit of %u bytes", len, MC_YAML_MAX_BYTES);
+        return 0;
+    }
+    if (!mc_utf8_valid(text, len, &bad)) {
+        int line, col;
+        mc_utf8_position(text, bad, &line, &col);
+        mc_diags_add(p->diags, MC_SEV_ERROR, p->file, line, col,
+                     "spec is not valid UTF-8 (byte 0x%02x)", (unsigned char)text[bad]);
+        return 0;
+    }
+    if (memchr(text, '\0', len)) {
+        int line, col;
+        mc_utf8_position(text, (size_t)((const char *)memchr(text, '\0', len) - text), &line, &col);
+        mc_diags_add(p->diags, MC_SEV_ERROR, p->file, line, col, "spec contains a NUL byte");
+        return 0;
+    }
+    return 1;
+}
+
+/* Reads events until the first document's root node; handles the empty stream. */
+static mc_ynode *parse_stream(parser *p)
+{
+    yaml_event_t ev;
+    mc_ynode *root = NULL;
+    int docs = 0;
+    for (;;) {
+        if (!next_event(p, &ev))
+            return NULL;
+        yaml_event_type_t t = ev.type;
+        yaml_mark_t m = ev.start_mark;
+        if (t == YAML_STREAM_END_EVENT) {
+            yaml_event_delete(&ev);
+            break;
+        }
+        if (t == YAML_DOCUMENT_START_EVENT && ++docs > 1) {
+            yaml_event_delete(&ev);
+            fail_at(p, m, "a spec is one YAML document; found a second one here");
+            return NULL;
+        }
+        if (t == YAML_STREAM_START_EVENT || t == YAML_DOCUMENT_START_EVENT ||
+            t == YAML_DOCUMENT_END_EVENT) {
+            yaml_event_delete(&ev);
+            continue;
+        }
+        root = parse_node(p, &ev, 0);
+        yaml_event_delete(&ev);
+        if (!root)
+            return NULL;
+    }
+    if (!root) {
+        yaml_mark_t m = {0, 0, 0};
+        root = new_node(p, MC_YMAP, m);
+    }
+    return root;
+}
+
+int mc_yaml_parse(mc_ynode **root, mc_arena *arena, mc_diags *diags, const char *file,
+                  const char *text, size_t len)
+{
+    parser *p = calloc(1, sizeof *p);
+    *root = NULL;
+    if (!p)
+        return mc_error_nomem();
+    p->arena = arena;
+    p->diags = diags;
+    p->file = file;
+    int rc = MC_OK;
+    if (!check_bytes(p, text, len)) {
+        rc = MC_EINPUT;
+        goto cleanup;
+    }
+    if (!yaml_parser_initialize(&p->yp)) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    yaml_parser_set_input_string(&p->yp, (const unsigned char *)text, len);
+    yaml_parser_set_encoding(&p->yp, YAML_UTF8_ENCODING);
+    mc_ynode *r = parse_stream(p);
+    yaml_parser_delete(&p->yp);
+    if (p->nomem)
+        rc = mc_error_nomem();
+    else if (!r || p->failed)
+        rc = MC_EINPUT;
+    else
+        *root = r;
+cleanup:
+    free(p);
+    return rc;
+}
