@@ -53,9 +53,17 @@ int main(int argc, char **argv)
         printf("modelcert %s (spec modelcert/v1)\n", MC_VERSION);
         return MC_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
-        if (strcmp(name, verbs[i].name) == 0)
-            return verbs[i].run(argc - 1, argv + 1);
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
+        if (strcmp(name, verbs[i].name) == 0) {
+            int status = verbs[i].run(argc - 1, argv + 1);
+            /* Output that did not reach its destination is an environment error. */
+            if (fflush(stdout) != 0 || ferror(stdout)) {
+                fprintf(stderr, "modelcert: cannot write to standard output\n");
+                return MC_EXIT_INTERNAL;
+            }
+            return status;
+        }
+    }
     for (size_t i = 0; i < sizeof planned / sizeof planned[0]; i++) {
         if (strcmp(name, planned[i]) == 0) {
             fprintf(stderr, "modelcert: '%s' is planned but not in this version (%s) yet\n", name,

@@ -141,8 +141,14 @@ int mc_dir_create_all(const char *path)
         if (*s == '/' || *s == '\0') {
             char c = *s;
             *s = '\0';
+            struct stat st;
             if (mkdir(p, 0755) != 0 && errno != EEXIST) {
-                rc = mc_error_set(MC_EIO, "cannot create directory %s: %s", p, strerror(errno));
+                rc = mc_error_set(errno == ENOTDIR ? MC_EINPUT : MC_EIO,
+                                  "cannot create directory %s: %s", p, strerror(errno));
+                break;
+            }
+            if (stat(p, &st) == 0 && !S_ISDIR(st.st_mode)) {
+                rc = mc_error_set(MC_EINPUT, "%s exists and is not a directory", p);
                 break;
             }
             *s = c;

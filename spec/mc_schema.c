@@ -13,6 +13,7 @@
 typedef struct loc {
     const void *addr;
     int line, col;
+    int container; /* an object, list or map */
 } loc;
 
 struct mc_locmap {
@@ -34,7 +35,7 @@ void mc_locmap_free(mc_locmap *m)
     free(m);
 }
 
-static int locmap_put(mc_locmap *m, const void *addr, int line, int col)
+static int locmap_put(mc_locmap *m, const void *addr, int line, int col, int container)
 {
     if (!m)
         return MC_OK;
@@ -46,16 +47,14 @@ static int locmap_put(mc_locmap *m, const void *addr, int line, int col)
         m->items = items;
         m->cap = cap;
     }
-    m->items[m->count++] = (loc){addr, line, col};
+    m->items[m->count++] = (loc){addr, line, col, container};
     return MC_OK;
 }
 
-int mc_locmap_find(const mc_locmap *m, const void *addr, int *line, int *col)
+static int find_entry(const mc_locmap *m, const void *addr, int container, int *line, int *col)
 {
-    /* Newest first: an object and its first member share an address, and the
-     * member is bound after the object's key was recorded. */
-    for (size_t i = m ? m->count : 0; i-- > 0;) {
-        if (m->items[i].addr == addr) {
+    for (size_t i = 0; m && i < m->count; i++) {
+        if (m->items[i].addr == addr && m->items[i].container == container) {
             *line = m->items[i].line;
             *col = m->items[i].col;
             return 1;
@@ -63,6 +62,16 @@ int mc_locmap_find(const mc_locmap *m, const void *addr, int *line, int *col)
     }
     *line = *col = 0;
     return 0;
+}
+
+int mc_locmap_find(const mc_locmap *m, const void *addr, int *line, int *col)
+{
+    return find_entry(m, addr, 0, line, col) || find_entry(m, addr, 1, line, col);
+}
+
+int mc_locmap_find_container(const mc_locmap *m, const void *addr, int *line, int *col)
+{
+    return find_entry(m, addr, 1, line, col) || find_entry(m, addr, 0, line, col);
 }
 
 /* ---- binding ------------------------------------------------------------ */
@@ -252,22 +261,22 @@ static int check_range(binder *b, const mc_field *f, const mc_ynode *at, const c
 {
     char bound[32];
     if ((f->flags & MC_FF_MIN) && v < f->min) {
-        snprintf(bound, sizeof bound, "%g", f->min);
+        snprintf(bound, sizeof bound, "%.15g", f->min);
         report(b, at, path, "%s is out of range: must be at least %s", shown, bound);
         return 0;
     }
     if ((f->flags & MC_FF_MIN_OPEN) && v <= f->min) {
-        snprintf(bound, sizeof bound, "%g", f->min);
+        snprintf(bound, sizeof bound, "%.15g", f->min);
         report(b, at, path, "%s is out of range: must be greater than %s", shown, bound);
         return 0;
     }
     if ((f->flags & MC_FF_MAX) && v > f->max) {
-        snprintf(bound, sizeof bound, "%g", f->max);
+        snprintf(bound, sizeof bound, "%.15g", f->max);
         report(b, at, path, "%s is out of range: must be at most %s", shown, bound);
         return 0;
     }
     if ((f->flags & MC_FF_MAX_OPEN) && v >= f->max) {
-        snprintf(bound, sizeof bound, "%g", f->max);
+        snprintf(bound, sizeof bound, "%.15g", f->max);
         report(b, at, path, "%s is out of range: must be less than %s", shown, bound);
         return 0;
     }
@@ -304,7 +313,7 @@ static void bind_scalar(binder *b, const mc_field *f, void *addr, const mc_ynode
     case MC_FT_INT: {
         long long i;
         int overflow;
-        if ((f->flags & MC_FF_AUTO) && v->plain && strcmp(v->text, "auto") == 0) {
+        if ((f->flags & MC_FF_AUTO) && strcmp(v->text, "auto") == 0) {
             *(long long *)addr = 0;
             return;
         }
@@ -313,8 +322,10 @@ static void bind_scalar(binder *b, const mc_field *f, void *addr, const mc_ynode
                    f->flags & MC_FF_AUTO ? " or 'auto'" : "", show(v, shown, sizeof shown));
             return;
         }
-        if (overflow) {
-            report(b, v, path, "%s is out of range for an integer", show(v, shown, sizeof shown));
+        /* Beyond 2^53 an integer has no exact JSON number (RFC 8785), so no digest. */
+        if (overflow || i > 9007199254740992LL || i < -9007199254740992LL) {
+            report(b, v, path, "%s is out of range: integers in a spec are at most 2^53",
+                   show(v, shown, sizeof shown));
             return;
         }
         if (check_range(b, f, v, path, (double)i, show(v, shown, sizeof shown)))
@@ -379,11 +390,11 @@ static void bind_list(binder *b, const mc_field *f, void *addr, const mc_ynode *
         return;
     }
     if ((f->flags & MC_FF_MIN) && (double)v->n_items < f->min) {
-        report(b, v, path, "needs at least %g item%s", f->min, f->min == 1 ? "" : "s");
+        report(b, v, path, "needs at least %.15g item%s", f->min, f->min == 1 ? "" : "s");
         return;
     }
     if ((f->flags & MC_FF_MAX) && (double)v->n_items > f->max) {
-        report(b, v, path, "has %zu items, more than the limit of %g", v->n_items, f->max);
+        report(b, v, path, "has %zu items, more than the limit of %.15g", v->n_items, f->max);
         return;
     }
     unsigned char *items = mc_arena_alloc(b->ctx->arena, f->elem_size * (v->n_items + 1));
@@ -457,7 +468,8 @@ static void bind_field(binder *b, const mc_field *f, void *base, const mc_ynode 
 {
     void *addr = (unsigned char *)base + f->off;
     const mc_ynode *at = key ? key : value;
-    if (at && at->line > 0 && locmap_put(b->ctx->locs, addr, at->line, at->col) != MC_OK)
+    int container = f->type == MC_FT_OBJECT || f->type == MC_FT_LIST || f->type == MC_FT_MAP;
+    if (at && at->line > 0 && locmap_put(b->ctx->locs, addr, at->line, at->col, container) != MC_OK)
         b->nomem = 1;
     if (key && f->present_off >= 0)
         *(bool *)((unsigned char *)base + f->present_off) = true;
@@ -513,8 +525,10 @@ static void bind_default(binder *b, const mc_field *f, void *base, const char *p
     mc_diags_free(tmp);
 }
 
+/* Binds each field from mapping `node` (NULL: all absent); `at` locates
+ * errors about absent keys. */
 static void bind_fields(binder *b, const mc_field *fields, size_t n, void *obj,
-                        const mc_ynode *node, const char *path, const char *where)
+                        const mc_ynode *node, const mc_ynode *at, const char *path)
 {
     static const mc_ynode empty = {.kind = MC_YMAP};
     size_t plen = strlen(path) + 80;
@@ -530,14 +544,24 @@ static void bind_fields(binder *b, const mc_field *fields, size_t n, void *obj,
         if (p)
             bind_field(b, f, obj, p->key, p->value, fpath);
         else if (f->flags & MC_FF_REQUIRED)
-            report(b, node, path, "missing required key '%s'%s%s", f->key, where[0] ? " in " : "",
-                   where);
+            report(b, at, path, "missing required key '%s'", f->key);
         else if (f->def)
             bind_default(b, f, obj, fpath);
         else if (f->type == MC_FT_OBJECT && f->present_off < 0)
             bind_field(b, f, obj, NULL, &empty, fpath);
     }
     free(fpath);
+}
+
+static void check_applies(binder *b, const mc_field *fields, size_t n, const void *obj,
+                          const mc_ynode *map, const char *path)
+{
+    for (size_t i = 0; i < n; i++) {
+        const mc_ypair *p = fields[i].applies ? find_pair(map, fields[i].key) : NULL;
+        if (p && !fields[i].applies(obj))
+            report(b, p->key, NULL, "%s%s%s: %s", path, path[0] ? "." : "", fields[i].key,
+                   fields[i].applies_msg);
+    }
 }
 
 static void report_unknown_key(binder *b, const mc_schema *s, const mc_variant *var,
@@ -597,7 +621,7 @@ static const mc_variant *select_variant(binder *b, const mc_schema *s, void *obj
         if (strcmp(s->variants[i].name, tagnode->text) == 0) {
             *(int *)((unsigned char *)obj + s->tag_off) = (int)i;
             if (locmap_put(b->ctx->locs, (unsigned char *)obj + s->tag_off, tagnode->line,
-                           tagnode->col) != MC_OK)
+                           tagnode->col, 0) != MC_OK)
                 b->nomem = 1;
             return &s->variants[i];
         }
@@ -631,9 +655,12 @@ static void bind_object(binder *b, const mc_schema *s, void *obj, const mc_ynode
         return;
     }
     const mc_ynode *map = node->kind == MC_YMAP ? node : NULL;
-    bind_fields(b, s->fields, s->n_fields, obj, map, path, path);
+    bind_fields(b, s->fields, s->n_fields, obj, map, node, path);
     if (var)
-        bind_fields(b, var->fields, var->n_fields, obj, map, path, path);
+        bind_fields(b, var->fields, var->n_fields, obj, map, node, path);
+    check_applies(b, s->fields, s->n_fields, obj, map, path);
+    if (var)
+        check_applies(b, var->fields, var->n_fields, obj, map, path);
     for (size_t i = 0; map && i < map->n_pairs; i++) {
         const char *key = map->pairs[i].key->text;
         if (find_field(s->fields, s->n_fields, key) ||
@@ -739,6 +766,8 @@ static int fields_to_json(json_t *o, const mc_field *fields, size_t n, const voi
     for (size_t i = 0; i < n; i++) {
         const mc_field *f = &fields[i];
         if (f->present_off >= 0 && !*(const bool *)((const unsigned char *)obj + f->present_off))
+            continue;
+        if (f->applies && !f->applies(obj))
             continue;
         if (f->type == MC_FT_STRING && !*(char *const *)((const unsigned char *)obj + f->off))
             continue;

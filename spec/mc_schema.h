@@ -58,6 +58,11 @@ struct mc_field {
     size_t elem_size;         /* LIST/MAP */
     ptrdiff_t present_off;    /* >= 0: offset of a bool set when the key was written; no
                                  defaults are emitted for an absent key that has one */
+    /* When set, the key has meaning only if applies(parent object) is true:
+     * writing it otherwise is an error (`applies_msg`), and the normalised
+     * form leaves it out. */
+    int (*applies)(const void *obj);
+    const char *applies_msg;
     const char *doc;
 };
 
@@ -94,8 +99,11 @@ typedef struct mc_bind_ctx {
 
 int mc_locmap_create(mc_locmap **out);
 void mc_locmap_free(mc_locmap *m);
-/* Where the value at `addr` was written: key line/col. 0 when not written. */
+/* Where the value at `addr` was written (its key's line/col), 0 when it was
+ * not. An object and its first member share an address: mc_locmap_find
+ * prefers the member (a scalar), mc_locmap_find_container the object. */
 int mc_locmap_find(const mc_locmap *m, const void *addr, int *line, int *col);
+int mc_locmap_find_container(const mc_locmap *m, const void *addr, int *line, int *col);
 
 /* Fills `obj` (a struct of schema->size bytes, zeroed) from `node`, with
  * defaults for what is absent. Problems become diagnostics; returns MC_OK,

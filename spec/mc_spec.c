@@ -111,6 +111,11 @@ const char *mc_spec_dir(const mc_spec *spec)
     return spec->dir;
 }
 
+int mc_spec_locate(const mc_spec *spec, const void *addr, int *line, int *col)
+{
+    return mc_locmap_find(spec->locs, addr, line, col);
+}
+
 mc_task mc_spec_task(const mc_spec *spec)
 {
     return mc_spec_doc_task(&spec->doc);

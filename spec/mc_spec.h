@@ -285,6 +285,10 @@ const char *mc_spec_dir(const mc_spec *spec);
 /* binary, multiclass or regression, from the loss. */
 mc_task mc_spec_task(const mc_spec *spec);
 
+/* Where the value at `addr` (a member of mc_spec_doc_get(spec)) was written:
+ * 1-based line and column, or 0 when it came from a default. */
+int mc_spec_locate(const mc_spec *spec, const void *addr, int *line, int *col);
+
 /* Normalised spec: a new reference the caller decrefs. */
 int mc_spec_normalized(json_t **out, const mc_spec *spec);
 /* SHA-256 (hex) of the canonical JSON of the normalised spec. */

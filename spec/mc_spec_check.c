@@ -25,7 +25,7 @@ static void vadd(checker *c, mc_severity sev, const void *addr, const void *fall
     int line = 0, col = 0;
     vsnprintf(msg, sizeof msg, fmt, ap);
     if (!mc_locmap_find(c->locs, addr, &line, &col) && fallback)
-        mc_locmap_find(c->locs, fallback, &line, &col);
+        mc_locmap_find_container(c->locs, fallback, &line, &col);
     if (sev == MC_SEV_ERROR)
         c->errors++;
     if (mc_diags_add(c->diags, sev, c->file, line, col, "%s", msg) != MC_OK)
@@ -58,6 +58,22 @@ static int written(const checker *c, const void *addr)
     return mc_locmap_find(c->locs, addr, &line, &col);
 }
 
+/* Reports at the place the object (section, list item) at `obj` was written. */
+static void error_in(checker *c, const void *obj, const char *fmt, ...) MC_PRINTF(3, 4);
+static void error_in(checker *c, const void *obj, const char *fmt, ...)
+{
+    char msg[1536];
+    int line = 0, col = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mc_locmap_find_container(c->locs, obj, &line, &col);
+    c->errors++;
+    if (mc_diags_add(c->diags, MC_SEV_ERROR, c->file, line, col, "%s", msg) != MC_OK)
+        c->nomem = 1;
+}
+
 mc_task mc_spec_doc_task(const mc_spec_doc *d)
 {
     switch (d->training.loss) {
@@ -77,6 +93,13 @@ static int metric_is_regression(int m)
 static int metric_is_scalar(int m)
 {
     return m != MC_METRIC_CONFUSION_MATRIX && m != MC_METRIC_PERMUTATION_IMPORTANCE;
+}
+
+/* Metrics whose values lie in [0, 1]. */
+static int metric_is_unit_interval(int m)
+{
+    return m == MC_METRIC_ACCURACY || m == MC_METRIC_PRECISION || m == MC_METRIC_RECALL ||
+           m == MC_METRIC_F1 || m == MC_METRIC_ROC_AUC || m == MC_METRIC_PR_AUC;
 }
 
 static int computes(const mc_spec_doc *d, int metric)
@@ -142,6 +165,14 @@ static void check_steps(checker *c)
                      "preprocessing[%zu] (%s): the target column '%s' cannot be transformed "
                      "or dropped",
                      i, name, d->data.target);
+        if (s->type != MC_STEP_DROPNA && s->type != MC_STEP_SELECT_COLUMNS &&
+            s->type != MC_STEP_DROP_COLUMNS && s->type != MC_STEP_ONE_HOT &&
+            s->type != MC_STEP_HASH && s->type != MC_STEP_MASK && s->type != MC_STEP_GENERALIZE &&
+            d->data.target && list_has(&s->columns, d->data.target))
+            error_at(c, &s->columns, s,
+                     "preprocessing[%zu] (%s): the target column '%s' is never a feature; steps "
+                     "other than dropna leave it alone",
+                     i, name, d->data.target);
         if (s->type == MC_STEP_FILL_MISSING) {
             if (s->strategy == MC_FILL_CONSTANT && !s->value)
                 error_at(c, &s->strategy, s,
@@ -158,7 +189,7 @@ static void check_steps(checker *c)
                      "feature_max (%g)",
                      i, s->feature_min, s->feature_max);
         if (s->type == MC_STEP_GENERALIZE && s->has_bin_width == s->has_prefix_length)
-            error_at(c, s, NULL,
+            error_in(c, s,
                      "preprocessing[%zu] (generalize): give exactly one of bin_width (numeric "
                      "columns) or prefix_length (text columns)",
                      i);
@@ -187,12 +218,6 @@ static void check_architecture(checker *c)
                      "architecture.layers[%zu]: softmax over %lld unit is constant 1; use "
                      "sigmoid for one output",
                      i, l->units);
-        if (l->type == MC_LAYER_DENSE && written(c, &l->negative_slope) &&
-            l->activation != MC_ACT_LEAKY_RELU)
-            error_at(c, &l->negative_slope, l,
-                     "architecture.layers[%zu]: negative_slope applies only to activation "
-                     "leaky_relu, not %s",
-                     i, mc_names_activation[l->activation]);
     }
     const char *loss = mc_names_loss[d->training.loss];
     const char *act = mc_names_activation[last->activation];
@@ -277,11 +302,13 @@ static void check_metrics(checker *c)
                      "metrics.compute: %s is a classification metric, but the loss %s makes "
                      "this a regression",
                      mc_names_metric[metric], mc_names_loss[d->training.loss]);
-        if (task != MC_TASK_REGRESSION && reg && metric == MC_METRIC_R2)
+        if (task != MC_TASK_REGRESSION && reg)
             error_at(c, &m->compute.items[i], &m->compute,
-                     "metrics.compute: r2 is a regression metric, but the loss %s makes this %s",
-                     mc_names_loss[d->training.loss], task_name(task));
+                     "metrics.compute: %s is a regression metric, but the loss %s makes this %s",
+                     mc_names_metric[metric], mc_names_loss[d->training.loss], task_name(task));
     }
+    if (task == MC_TASK_REGRESSION && written(c, &m->average))
+        error_at(c, &m->average, m, "metrics.average: applies only to classification");
     if (m->average == MC_AVG_BINARY && task == MC_TASK_MULTICLASS && written(c, &m->average))
         error_at(c, &m->average, m,
                  "metrics.average: 'binary' needs two classes; use macro or micro for "
@@ -323,23 +350,34 @@ static void check_thresholds(checker *c)
         mc_metric_threshold *mt = &t->metrics.items[i];
         int metric = mc_metric_from_name(mt->key);
         if (!metric_is_scalar(metric)) {
-            error_at(c, mt, NULL, "thresholds.metrics.%s: %s is not a single number and cannot "
+            error_in(c, mt, "thresholds.metrics.%s: %s is not a single number and cannot "
                      "have a threshold", mt->key, mt->key);
             continue;
         }
         if (!computes(d, metric))
-            error_at(c, mt, NULL,
+            error_in(c, mt,
                      "thresholds.metrics.%s: metric not found: metrics.compute does not list %s",
                      mt->key, mt->key);
         if (!mt->has_min && !mt->has_max && !mt->has_change)
-            error_at(c, mt, NULL, "thresholds.metrics.%s: give min, max or change", mt->key);
+            error_in(c, mt, "thresholds.metrics.%s: give min, max or change", mt->key);
+        if (metric_is_unit_interval(metric)) {
+            if (mt->has_min && (mt->min < 0 || mt->min > 1))
+                error_at(c, &mt->min, mt,
+                         "thresholds.metrics.%s: %s lies between 0 and 1, so min %g can never be "
+                         "met as written (a fraction, not a percentage)",
+                         mt->key, mt->key, mt->min);
+            if (mt->has_max && (mt->max < 0 || mt->max > 1))
+                error_at(c, &mt->max, mt,
+                         "thresholds.metrics.%s: %s lies between 0 and 1; max %g is outside that",
+                         mt->key, mt->key, mt->max);
+        }
         if (mt->has_min && mt->has_max && mt->min > mt->max)
             error_at(c, &mt->max, mt, "thresholds.metrics.%s: min (%g) is greater than max (%g)",
                      mt->key, mt->min, mt->max);
         if (mt->has_change) {
             mc_change_threshold *ch = &mt->change;
             if (!ch->has_max_absolute_regression && !ch->has_max_relative_regression)
-                error_at(c, ch, mt,
+                error_in(c, ch,
                          "thresholds.metrics.%s.change: give max_absolute_regression, "
                          "max_relative_regression, or both",
                          mt->key);
@@ -361,24 +399,13 @@ static void check_thresholds(checker *c)
                      "thresholds.slices[%zu]: metric not found: metrics.compute does not list %s",
                      i, mc_names_metric[st->metric]);
         if (!st->has_min && !st->has_max && !st->has_max_gap)
-            error_at(c, st, NULL, "thresholds.slices[%zu]: give min, max or max_gap", i);
+            error_in(c, st, "thresholds.slices[%zu]: give min, max or max_gap", i);
         if (st->has_min && st->has_max && st->min > st->max)
             error_at(c, &st->max, st, "thresholds.slices[%zu]: min (%g) is greater than max (%g)",
                      i, st->min, st->max);
     }
 }
 
-static void check_reproducibility(checker *c)
-{
-    mc_spec_doc *d = c->d;
-    if (!d->has_reproducibility)
-        return;
-    mc_reproducibility *r = &d->reproducibility;
-    if (r->mode == MC_REPRO_BITWISE && written(c, &r->tolerance))
-        error_at(c, &r->tolerance, r,
-                 "reproducibility.tolerance: tolerances apply only to mode 'tolerance'; mode "
-                 "'bitwise' demands identical models");
-}
 
 /* A PII column's declared transform must be applied by a preprocessing step. */
 static int step_applies(const mc_spec_doc *d, int step_type, const char *col)
@@ -399,7 +426,7 @@ static int reaches_model(const mc_spec_doc *d, const char *col)
         if (s->type == MC_STEP_DROP_COLUMNS && list_has(&s->columns, col))
             return 0;
         if (s->type == MC_STEP_SELECT_COLUMNS)
-            selected = list_has(&s->columns, col);
+            selected = selected && list_has(&s->columns, col);
     }
     return selected;
 }
@@ -431,6 +458,12 @@ static void check_privacy(checker *c)
                      i, pc->column, tr, tr);
         }
     }
+    for (size_t i = 0; i < p->pii_columns.count; i++)
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(p->pii_columns.items[i].column, p->pii_columns.items[j].column) == 0)
+                error_at(c, &p->pii_columns.items[i].column, &p->pii_columns,
+                         "privacy.pii_columns[%zu]: column '%s' is already declared at index %zu",
+                         i, p->pii_columns.items[i].column, j);
     for (size_t i = 0; i < p->forbidden_features.count; i++) {
         const char *col = p->forbidden_features.items[i];
         if (d->data.target && strcmp(col, d->data.target) == 0)
@@ -443,7 +476,7 @@ static void check_privacy(checker *c)
                      col);
     }
     if (p->has_differential_privacy && !d->training.has_differential_privacy)
-        error_at(c, &p->differential_privacy, p,
+        error_in(c, &p->differential_privacy,
                  "privacy.differential_privacy: a privacy budget needs differentially private "
                  "training; add training.differential_privacy");
     if (p->has_differential_privacy && d->training.has_differential_privacy &&
@@ -499,7 +532,6 @@ int mc_spec_check(mc_spec_doc *doc, const mc_locmap *locs, mc_diags *diags, cons
     check_training(&c);
     check_metrics(&c);
     check_thresholds(&c);
-    check_reproducibility(&c);
     check_privacy(&c);
     check_signing(&c);
     check_source(&c, dir);

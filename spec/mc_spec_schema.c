@@ -179,12 +179,19 @@ static const mc_field elem_step = {.type = MC_FT_OBJECT, .sub = &step_schema, .p
 
 /* ---- architecture ------------------------------------------------------------ */
 
+static int dense_is_leaky(const void *obj)
+{
+    return ((const mc_layer *)obj)->activation == MC_ACT_LEAKY_RELU;
+}
+
 static const mc_field layer_dense[] = {
     F_INT(mc_layer, units, "units", REQ | LO | HI, NULL, 1, 65536),
     F_ENUM(mc_layer, activation, "activation", 0, "linear", mc_names_activation),
     F_ENUM(mc_layer, kernel_initializer, "kernel_initializer", 0, "glorot_uniform", mc_names_initializer),
     F_ENUM(mc_layer, bias_initializer, "bias_initializer", 0, "zeros", mc_names_initializer),
-    F_NUM(mc_layer, negative_slope, "negative_slope", LO, "0.2", 0, 0),
+    {.key = "negative_slope", .type = MC_FT_NUMBER, .off = offsetof(mc_layer, negative_slope),
+     .flags = LO, .def = "0.2", .present_off = NOP, .applies = dense_is_leaky,
+     .applies_msg = "applies only to activation leaky_relu"},
 };
 static const mc_field layer_dropout[] = {
     F_NUM(mc_layer, rate, "rate", REQ | LO | HI_OPEN, NULL, 0, 1),
@@ -330,10 +337,18 @@ static const mc_field repro_tol_fields[] = {
     F_OBJ(mc_repro_tolerance, metrics, "metrics", 0, NULL, tol_metrics_schema),
 };
 static const mc_schema repro_tol_schema = {"reproducibility.tolerance", sizeof(mc_repro_tolerance), ARR(repro_tol_fields), NULL, 0, NULL, 0};
+static int repro_is_tolerance(const void *obj)
+{
+    return ((const mc_reproducibility *)obj)->mode == MC_REPRO_TOLERANCE;
+}
+
 static const mc_field repro_fields[] = {
     F_INT(mc_reproducibility, runs, "runs", LO | HI, "1", 1, 20),
     F_ENUM(mc_reproducibility, mode, "mode", 0, "bitwise", mc_names_repro_mode),
-    F_OBJ(mc_reproducibility, tolerance, "tolerance", 0, NULL, repro_tol_schema),
+    {.key = "tolerance", .type = MC_FT_OBJECT, .off = offsetof(mc_reproducibility, tolerance),
+     .sub = &repro_tol_schema, .present_off = NOP, .applies = repro_is_tolerance,
+     .applies_msg = "tolerances apply only to mode 'tolerance'; mode 'bitwise' demands identical "
+                    "models"},
 };
 static const mc_schema repro_schema = {"reproducibility", sizeof(mc_reproducibility), ARR(repro_fields), NULL, 0, NULL, 0};
 

@@ -66,6 +66,10 @@ static int next_event(parser *p, yaml_event_t *ev)
 
 static mc_ynode *new_node(parser *p, mc_ynode_kind kind, yaml_mark_t m)
 {
+    if (++p->total_weight > MC_YAML_MAX_NODES) {
+        fail_at(p, m, "YAML document has more than %d nodes (aliases expanded)", MC_YAML_MAX_NODES);
+        return NULL;
+    }
     mc_ynode *n = mc_arena_alloc(p->arena, sizeof *n);
     if (!n) {
         p->nomem = p->failed = 1;
@@ -94,10 +98,18 @@ static int check_tag(parser *p, const yaml_char_t *tag, yaml_mark_t m)
     return 0;
 }
 
+/* Registers an anchor when its node starts (node NULL: still being built, so
+ * an alias to it from inside is a cycle) and again when it is complete. */
 static void remember_anchor(parser *p, const yaml_char_t *name, mc_ynode *n, yaml_mark_t m)
 {
     if (!name)
         return;
+    for (size_t i = p->n_anchors; n && i-- > 0;) {
+        if (!p->anchors[i].node && strcmp(p->anchors[i].name, (const char *)name) == 0) {
+            p->anchors[i].node = n;
+            return;
+        }
+    }
     if (p->n_anchors == sizeof p->anchors / sizeof p->anchors[0]) {
         fail_at(p, m, "too many YAML anchors (limit %zu)", sizeof p->anchors / sizeof p->anchors[0]);
         return;
@@ -137,15 +149,13 @@ static mc_ynode *resolve_alias(parser *p, const yaml_event_t *ev)
 
 static mc_ynode *parse_node(parser *p, yaml_event_t *ev, int depth);
 
+/* A node's weight is its subtree's size with aliases expanded; the document's
+ * total counts each node once and each alias as the size it expands to. */
 static int add_weight(parser *p, mc_ynode *parent, const mc_ynode *child, yaml_mark_t m)
 {
+    (void)p;
+    (void)m;
     parent->weight += child->weight;
-    p->total_weight += child->weight;
-    if (p->total_weight > MC_YAML_MAX_NODES) {
-        fail_at(p, m, "YAML document expands to more than %d nodes: refusing a possible alias bomb",
-                MC_YAML_MAX_NODES);
-        return 0;
-    }
     return 1;
 }
 
@@ -155,6 +165,7 @@ static mc_ynode *parse_sequence(parser *p, yaml_event_t *start, int depth)
     const yaml_char_t *anchor_name = start->data.sequence_start.anchor;
     if (!n || !check_tag(p, start->data.sequence_start.tag, start->start_mark))
         return NULL;
+    remember_anchor(p, anchor_name, NULL, start->start_mark);
     size_t cap = 0;
     for (;;) {
         yaml_event_t ev;
@@ -192,6 +203,7 @@ static mc_ynode *parse_mapping(parser *p, yaml_event_t *start, int depth)
     const yaml_char_t *anchor_name = start->data.mapping_start.anchor;
     if (!n || !check_tag(p, start->data.mapping_start.tag, start->start_mark))
         return NULL;
+    remember_anchor(p, anchor_name, NULL, start->start_mark);
     size_t cap = 0;
     for (;;) {
         yaml_event_t ev;
@@ -259,6 +271,16 @@ static mc_ynode *parse_node(parser *p, yaml_event_t *ev, int depth)
         n->len = ev->data.scalar.length;
         n->text = mc_arena_strndup(p->arena, (const char *)ev->data.scalar.value, n->len);
         n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE && !ev->data.scalar.tag;
+        if (ev->data.scalar.tag) {
+            /* An explicit standard tag decides the type: !!str is text; !!int,
+             * !!float and !!bool are resolved like plain scalars; !!null is null. */
+            const char *tag = (const char *)ev->data.scalar.tag;
+            n->plain = strcmp(tag, "tag:yaml.org,2002:str") != 0;
+            if (strcmp(tag, "tag:yaml.org,2002:null") == 0) {
+                n->len = 0;
+                n->text = "";
+            }
+        }
         if (!n->text) {
             p->nomem = p->failed = 1;
             return NULL;
@@ -373,6 +395,9 @@ int mc_yaml_parse(mc_ynode **root, mc_arena *arena, mc_diags *diags, const char 
         rc = mc_error_nomem();
         goto cleanup;
     }
+    /* libyaml would count a byte-order mark as a column; it carries no content. */
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
+        text += 3, len -= 3;
     yaml_parser_set_input_string(&p->yp, (const unsigned char *)text, len);
     yaml_parser_set_encoding(&p->yp, YAML_UTF8_ENCODING);
     mc_ynode *r = parse_stream(p);

@@ -79,7 +79,7 @@ def main(argv):
             z[7] -= 0.5
         score = sum(w * x for w, x in zip(WEIGHTS, z))
         score += 0.5 * z[0] * z[1] - 0.4 * (z[6] * z[6] - 1.0)   # a little non-linearity
-        label = 1 if score + 0.9 * normal(rng) > 0.4 else 0
+        label = 1 if score + 0.75 * normal(rng) > 0.4 else 0
         cells = []
         for (scale, offset), x in zip(FEATURES, z):
             cells.append("" if rng.random() < MISSING else "%.6g" % (offset + scale * x))

@@ -1,0 +1,319 @@
+#include "mc_artifact.h"
+
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_json.h"
+
+static const char *const act_names[] = {"relu", "sigmoid", "tanh", "softmax", "linear", "leaky_relu"};
+
+void mc_model_free(mc_model *m)
+{
+    if (!m)
+        return;
+    json_decref(m->header);
+    mc_nn_free(m->nn);
+    mc_pipeline_free(m->pipeline);
+    for (int i = 0; m->classes && i < m->n_classes; i++)
+        free(m->classes[i]);
+    free(m->classes);
+    free(m);
+}
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+    for (int i = 0; i < 4; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+    for (int i = 0; i < 8; i++)
+        p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+    uint32_t v = 0;
+    for (int i = 3; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+    uint64_t v = 0;
+    for (int i = 7; i >= 0; i--)
+        v = (v << 8) | p[i];
+    return v;
+}
+
+json_t *mc_artifact_architecture_json(const mc_nn *nn)
+{
+    json_t *layers = json_array();
+    for (int l = 0; l < nn->n_layers; l++) {
+        const mc_nn_layer *L = &nn->layers[l];
+        json_t *jl = L->kind == MC_L_DENSE
+                         ? json_pack("{s:s, s:i, s:s}", "type", "dense", "units", L->out, "activation",
+                                     act_names[L->act])
+                         : json_pack("{s:s, s:f}", "type", "dropout", "rate", (double)L->rate);
+        if (L->kind == MC_L_DENSE && L->act == MC_A_LEAKY_RELU)
+            json_object_set_new(jl, "negative_slope", json_real((double)L->slope));
+        json_array_append_new(layers, jl);
+    }
+    return json_pack("{s:i, s:o}", "input", nn->in, "layers", layers);
+}
+
+static json_t *tensors_json(const mc_nn *nn)
+{
+    json_t *t = json_array();
+    for (int l = 0; l < nn->n_layers; l++) {
+        const mc_nn_layer *L = &nn->layers[l];
+        if (L->kind != MC_L_DENSE)
+            continue;
+        char name[48];
+        snprintf(name, sizeof name, "layers.%d.kernel", l);
+        json_array_append_new(t, json_pack("{s:s, s:[i,i], s:I}", "name", name, "shape", L->in, L->out,
+                                           "offset", (json_int_t)L->w_off));
+        snprintf(name, sizeof name, "layers.%d.bias", l);
+        json_array_append_new(t, json_pack("{s:s, s:[i], s:I}", "name", name, "shape", L->out,
+                                           "offset", (json_int_t)L->b_off));
+    }
+    return t;
+}
+
+int mc_artifact_encode(unsigned char **out, size_t *len, json_t *header, const mc_nn *nn)
+{
+    char *canon = NULL;
+    size_t hlen = 0;
+    json_object_set_new(header, "tensors", tensors_json(nn));
+    json_object_set_new(header, "parameters", json_integer((json_int_t)nn->n_params));
+    int rc = mc_json_canonical(&canon, &hlen, header);
+    if (rc)
+        return rc;
+    size_t body = 24 + hlen;
+    size_t pad = (64 - body % 64) % 64;
+    size_t total = body + pad + nn->n_params * 4 + 32;
+    unsigned char *buf = calloc(1, total);
+    if (!buf) {
+        free(canon);
+        return mc_error_nomem();
+    }
+    memcpy(buf, MC_ARTIFACT_MAGIC, 8); /* with its NUL */
+    put_u32(buf + 8, MC_ARTIFACT_VERSION);
+    put_u64(buf + 16, hlen);
+    memcpy(buf + 24, canon, hlen);
+    free(canon);
+    unsigned char *p = buf + body + pad;
+    for (size_t i = 0; i < nn->n_params; i++) {
+        uint32_t bits;
+        memcpy(&bits, &nn->params[i], 4);
+        put_u32(p + 4 * i, bits);
+    }
+    char hex[MC_SHA256_HEX_LEN + 1];
+    rc = mc_sha256_hex(hex, buf, total - 32);
+    for (int i = 0; rc == MC_OK && i < 32; i++) {
+        unsigned v;
+        sscanf(hex + 2 * i, "%2x", &v);
+        buf[total - 32 + (size_t)i] = (unsigned char)v;
+    }
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    *out = buf;
+    *len = total;
+    return MC_OK;
+}
+
+/* ---- decoding ---------------------------------------------------------------- */
+
+static int bad(const char *name, const char *what)
+{
+    return mc_error_set(MC_EINPUT, "%s: not a valid modelcert model: %s", name, what);
+}
+
+static int parse_layers(mc_nn_layer **out, int *n, const json_t *arch, const char *name)
+{
+    const json_t *layers = json_object_get(arch, "layers");
+    if (!json_is_array(layers) || json_array_size(layers) == 0 || json_array_size(layers) > 64)
+        return bad(name, "architecture.layers");
+    *n = (int)json_array_size(layers);
+    mc_nn_layer *L = calloc((size_t)*n, sizeof *L);
+    if (!L)
+        return mc_error_nomem();
+    for (int l = 0; l < *n; l++) {
+        const json_t *jl = json_array_get(layers, (size_t)l);
+        const char *type = json_string_value(json_object_get(jl, "type"));
+        if (type && strcmp(type, "dense") == 0) {
+            const char *act = json_string_value(json_object_get(jl, "activation"));
+            json_int_t units = json_integer_value(json_object_get(jl, "units"));
+            L[l].kind = MC_L_DENSE;
+            L[l].act = (mc_act)-1;
+            for (int a = 0; act && a < 6; a++)
+                if (strcmp(act, act_names[a]) == 0)
+                    L[l].act = (mc_act)a;
+            L[l].out = (int)units;
+            json_t *slope = json_object_get(jl, "negative_slope");
+            L[l].slope = slope ? (float)json_number_value(slope) : 0.2f;
+            if ((int)L[l].act < 0 || units < 1 || units > 65536) {
+                free(L);
+                return bad(name, "dense layer");
+            }
+        } else if (type && strcmp(type, "dropout") == 0) {
+            L[l].kind = MC_L_DROPOUT;
+            L[l].rate = (float)json_number_value(json_object_get(jl, "rate"));
+            if (!(L[l].rate >= 0 && L[l].rate < 1)) {
+                free(L);
+                return bad(name, "dropout layer");
+            }
+        } else {
+            free(L);
+            return bad(name, "layer type");
+        }
+    }
+    *out = L;
+    return MC_OK;
+}
+
+static int parse_classes(mc_model *m, const char *name)
+{
+    const char *task = json_string_value(json_object_get(m->header, "task"));
+    const json_t *classes = json_object_get(m->header, "classes");
+    if (!task)
+        return bad(name, "task");
+    if (strcmp(task, "regression") == 0) {
+        m->task = MC_TASK_REGRESSION;
+        return json_is_null(classes) || !classes ? MC_OK : bad(name, "classes");
+    }
+    m->task = strcmp(task, "binary") == 0 ? MC_TASK_BINARY : MC_TASK_MULTICLASS;
+    if (m->task == MC_TASK_MULTICLASS && strcmp(task, "multiclass") != 0)
+        return bad(name, "task");
+    if (!json_is_array(classes) || json_array_size(classes) < 2 || json_array_size(classes) > 65536)
+        return bad(name, "classes");
+    m->n_classes = (int)json_array_size(classes);
+    m->classes = calloc((size_t)m->n_classes, sizeof *m->classes);
+    if (!m->classes)
+        return mc_error_nomem();
+    for (int i = 0; i < m->n_classes; i++)
+        if (!json_is_string(json_array_get(classes, (size_t)i)) ||
+            !(m->classes[i] = strdup(json_string_value(json_array_get(classes, (size_t)i)))))
+            return bad(name, "classes");
+    if (m->task == MC_TASK_BINARY && m->n_classes != 2)
+        return bad(name, "binary task with other than two classes");
+    return MC_OK;
+}
+
+/* Every tensor the header lists must be exactly where the network puts it. */
+static int check_tensors(const mc_model *m, const char *name)
+{
+    json_t *expect = tensors_json(m->nn);
+    int same = json_equal(expect, json_object_get(m->header, "tensors"));
+    json_decref(expect);
+    json_int_t np = json_integer_value(json_object_get(m->header, "parameters"));
+    if (!same || np != (json_int_t)m->nn->n_params)
+        return bad(name, "the tensors listed do not match the architecture");
+    return MC_OK;
+}
+
+int mc_artifact_decode(mc_model **out, const unsigned char *buf, size_t len, const char *name)
+{
+    int rc = MC_OK;
+    mc_model *m = NULL;
+    mc_nn_layer *layers = NULL;
+    if (len < 24 + 32 || memcmp(buf, MC_ARTIFACT_MAGIC, 8) != 0)
+        return bad(name, "wrong magic (not a model file, or truncated)");
+    if (get_u32(buf + 8) != MC_ARTIFACT_VERSION)
+        return mc_error_set(MC_EINPUT, "%s: model format version %u is not supported (this "
+                            "modelcert reads version %d)", name, get_u32(buf + 8), MC_ARTIFACT_VERSION);
+    uint64_t hlen = get_u64(buf + 16);
+    if (hlen > MC_ARTIFACT_MAX_HEADER || hlen > len - 24 - 32)
+        return bad(name, "header length (truncated file?)");
+    char hex[MC_SHA256_HEX_LEN + 1];
+    if ((rc = mc_sha256_hex(hex, buf, len - 32)))
+        return rc;
+    for (int i = 0; i < 32; i++) {
+        unsigned v;
+        sscanf(hex + 2 * i, "%2x", &v);
+        if (buf[len - 32 + (size_t)i] != (unsigned char)v)
+            return bad(name, "checksum mismatch: the file is truncated or was altered");
+    }
+    if (!(m = calloc(1, sizeof *m)))
+        return mc_error_nomem();
+    json_error_t jerr;
+    m->header = json_loadb((const char *)buf + 24, (size_t)hlen, JSON_REJECT_DUPLICATES, &jerr);
+    if (!json_is_object(m->header)) {
+        rc = bad(name, "header is not a JSON object");
+        goto cleanup;
+    }
+    const char *format = json_string_value(json_object_get(m->header, "format"));
+    const json_t *arch = json_object_get(m->header, "architecture");
+    json_int_t input = json_integer_value(json_object_get(arch, "input"));
+    if (!format || strcmp(format, "modelcert-model") != 0 || input < 1 || input > 1000000) {
+        rc = bad(name, "header format or architecture.input");
+        goto cleanup;
+    }
+    int n_layers = 0;
+    if ((rc = parse_layers(&layers, &n_layers, arch, name)) ||
+        (rc = mc_nn_create(&m->nn, (int)input, layers, n_layers)) || (rc = check_tensors(m, name)) ||
+        (rc = parse_classes(m, name)))
+        goto cleanup;
+    size_t body = 24 + (size_t)hlen, pad = (64 - body % 64) % 64;
+    if (body + pad + m->nn->n_params * 4 + 32 != len) {
+        rc = bad(name, "file size does not match the parameter count");
+        goto cleanup;
+    }
+    const unsigned char *p = buf + body + pad;
+    for (size_t i = 0; i < m->nn->n_params; i++) {
+        uint32_t bits = get_u32(p + 4 * i);
+        memcpy(&m->nn->params[i], &bits, 4);
+        if (!isfinite(m->nn->params[i])) {
+            rc = bad(name, "a parameter is NaN or infinite");
+            goto cleanup;
+        }
+    }
+    if ((rc = mc_pipeline_from_json(&m->pipeline, json_object_get(m->header, "preprocessing"))))
+        goto cleanup;
+    if (m->pipeline->n_features != (size_t)input) {
+        rc = bad(name, "feature count does not match architecture.input");
+        goto cleanup;
+    }
+    const char *num = json_string_value(json_object_get(m->header, "numerics"));
+    m->numerics = num && strcmp(num, "reference") == 0 ? MC_NN_REFERENCE : MC_NN_FAST;
+    m->decision_threshold = json_number_value(json_object_get(m->header, "decision_threshold"));
+    if (m->task == MC_TASK_BINARY && !(m->decision_threshold > 0 && m->decision_threshold < 1)) {
+        rc = bad(name, "decision_threshold");
+        goto cleanup;
+    }
+    if ((m->task == MC_TASK_REGRESSION && m->nn->out != 1) ||
+        (m->task == MC_TASK_BINARY && m->nn->out != 1) ||
+        (m->task == MC_TASK_MULTICLASS && m->nn->out != m->n_classes)) {
+        rc = bad(name, "output width does not match the task");
+        goto cleanup;
+    }
+    rc = mc_sha256_hex(m->digest, buf, len);
+cleanup:
+    free(layers);
+    if (rc) {
+        mc_model_free(m);
+        return rc;
+    }
+    *out = m;
+    return MC_OK;
+}
+
+int mc_model_load(mc_model **out, const char *path)
+{
+    char *buf = NULL;
+    size_t len = 0;
+    int rc = mc_file_read_all(&buf, &len, path, (size_t)1 << 34);
+    if (rc)
+        return rc;
+    rc = mc_artifact_decode(out, (const unsigned char *)buf, len, path);
+    free(buf);
+    return rc;
+}

@@ -1,0 +1,55 @@
+/* The model artifact: one self-contained, versioned file (docs/formats.md).
+ *
+ *   offset  size  field
+ *   0       8     magic "MCMODEL\0"
+ *   8       4     format version, little-endian u32 (1)
+ *   12      4     reserved, zero
+ *   16      8     header length H, little-endian u64
+ *   24      H     header: canonical JSON (RFC 8785), UTF-8
+ *   24+H    P     zero padding to a multiple of 64
+ *   ...     4N    parameters: N little-endian IEEE float32 values, the tensors
+ *                 in the order the header lists them
+ *   end-32  32    SHA-256 of every byte before it
+ *
+ * The model digest is the SHA-256 of the whole file. Loading checks the magic,
+ * version, sizes, the checksum, and the header against the tensors, and
+ * rejects anything truncated or altered. */
+#ifndef MC_ARTIFACT_H
+#define MC_ARTIFACT_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "mc_hash.h"
+#include "mc_nn.h"
+#include "mc_pipeline.h"
+#include "mc_spec.h"
+
+#define MC_ARTIFACT_MAGIC "MCMODEL"
+#define MC_ARTIFACT_VERSION 1
+#define MC_ARTIFACT_MAX_HEADER (16u << 20)
+
+typedef struct mc_model {
+    json_t *header;
+    mc_nn *nn;
+    mc_pipeline *pipeline;
+    mc_task task;
+    char **classes; /* NULL for regression */
+    int n_classes;
+    mc_nn_numerics numerics;
+    double decision_threshold;
+    char digest[MC_SHA256_HEX_LEN + 1];
+} mc_model;
+
+void mc_model_free(mc_model *m);
+
+/* Serialises: `header` (without "tensors"/"parameters", which this adds) and nn's parameters. */
+int mc_artifact_encode(unsigned char **out, size_t *len, json_t *header, const mc_nn *nn);
+/* Parses and checks an artifact; `name` appears in messages. */
+int mc_artifact_decode(mc_model **out, const unsigned char *buf, size_t len, const char *name);
+int mc_model_load(mc_model **out, const char *path);
+
+/* The architecture part of the header, from a network. */
+json_t *mc_artifact_architecture_json(const mc_nn *nn);
+
+#endif

@@ -1,0 +1,83 @@
+/* The network: a sequence of dense and dropout layers whose parameters live in
+ * one flat float block (W0 b0 W1 b1 ..., W row-major [in][out] as Keras
+ * stores a Dense kernel). Forward and backward come in pairs, outputs first,
+ * shapes in comments. Two numerics:
+ *   MC_NN_FAST       OpenBLAS SGEMM;
+ *   MC_NN_REFERENCE  fixed-order loops with no FMA, so the bits depend only
+ *                    on the inputs: the same with any compiler, flags, machine.
+ * The reference kernels double as the tested naive implementation. */
+#ifndef MC_NN_H
+#define MC_NN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef enum mc_nn_numerics { MC_NN_FAST = 0, MC_NN_REFERENCE = 1 } mc_nn_numerics;
+
+/* Same order as the spec's activation names. */
+typedef enum mc_act {
+    MC_A_RELU, MC_A_SIGMOID, MC_A_TANH, MC_A_SOFTMAX, MC_A_LINEAR, MC_A_LEAKY_RELU
+} mc_act;
+
+typedef enum mc_layer_kind { MC_L_DENSE, MC_L_DROPOUT } mc_layer_kind;
+
+typedef struct mc_nn_layer {
+    mc_layer_kind kind;
+    int in, out;         /* widths; dropout: in == out */
+    mc_act act;          /* dense */
+    float slope;         /* leaky_relu negative slope */
+    float rate;          /* dropout */
+    size_t w_off, b_off; /* dense: offsets into the parameter block */
+} mc_nn_layer;
+
+typedef struct mc_nn {
+    int n_layers;
+    mc_nn_layer *layers;
+    size_t n_params;
+    float *params;
+    int in, out;
+} mc_nn;
+
+/* Activations of one batch: acts[0] is the input, acts[l+1] layer l's output
+ * (after its activation); pre[l] a dense layer's pre-activation; masks for dropout. */
+typedef struct mc_nn_work {
+    int cap_batch;
+    float **acts, **pre, **grads;
+    uint8_t **masks;
+} mc_nn_work;
+
+int mc_nn_create(mc_nn **out, int input_width, const mc_nn_layer *layers, int n_layers);
+void mc_nn_free(mc_nn *nn);
+int mc_nn_work_create(mc_nn_work **out, const mc_nn *nn, int cap_batch);
+void mc_nn_work_free(mc_nn_work *w, const mc_nn *nn);
+
+/* ---- kernels (B = batch rows) -------------------------------------------- */
+
+/* out[B][n] = inp[B][k] . w[k][n] + b[n] */
+void mc_dense_forward(float *out, const float *inp, const float *w, const float *b, int B, int k,
+                      int n, mc_nn_numerics num);
+/* dinp[B][k] = dout . w^T (skipped when dinp is NULL); dw[k][n] += inp^T . dout;
+ * db[n] += sum over rows of dout */
+void mc_dense_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
+                       const float *w, int B, int k, int n, mc_nn_numerics num);
+/* y[B][n] = act(z) */
+void mc_act_forward(float *y, const float *z, int B, int n, mc_act act, float slope);
+/* dz[B][n] = dy * act'(z) (softmax: its Jacobian-vector product) */
+void mc_act_backward(float *dz, const float *dy, const float *z, const float *y, int B, int n,
+                     mc_act act, float slope);
+
+/* Forward pass over B rows of x[B][in]; returns the output rows (in work).
+ * training: dropout active with masks from (seed, step). */
+const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B, int training,
+                           uint64_t seed, uint64_t step, mc_nn_numerics num);
+/* Backward pass from dlogits[B][out] (gradient w.r.t. the last dense layer's
+ * pre-activation when `dlogits_is_pre` is set, else w.r.t. its output),
+ * accumulating into grad (zeroed by the caller). */
+void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *dout, int B,
+                    int dout_is_pre, mc_nn_numerics num);
+
+/* Inference on n rows, in fixed chunks so a row's result never depends on
+ * how many rows come with it. out[n][nn->out]. */
+int mc_nn_predict(const mc_nn *nn, const float *x, size_t n, float *out, mc_nn_numerics num);
+
+#endif

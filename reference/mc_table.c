@@ -1,0 +1,122 @@
+#include "mc_table.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_error.h"
+
+static void column_free(mc_column *c)
+{
+    free(c->name);
+    free(c->num);
+    free(c->codes);
+    for (size_t i = 0; i < c->n_levels; i++)
+        free(c->levels[i]);
+    free(c->levels);
+}
+
+void mc_table_free(mc_table *t)
+{
+    if (!t)
+        return;
+    for (size_t i = 0; i < t->n_cols; i++)
+        column_free(&t->cols[i]);
+    free(t->cols);
+    free(t->source);
+    free(t->line_of_row);
+    free(t->row_index);
+    free(t);
+}
+
+long mc_table_find(const mc_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->n_cols; i++)
+        if (strcmp(t->cols[i].name, name) == 0)
+            return (long)i;
+    return -1;
+}
+
+int mc_table_is_missing(const mc_table *t, size_t col, size_t row)
+{
+    const mc_column *c = &t->cols[col];
+    return c->kind == MC_COLKIND_NUMERIC ? isnan(c->num[row]) : c->codes[row] == MC_CODE_MISSING;
+}
+
+uint32_t mc_column_code(const mc_column *c, const char *text)
+{
+    for (size_t i = 0; i < c->n_levels; i++)
+        if (strcmp(c->levels[i], text) == 0)
+            return (uint32_t)i;
+    return MC_CODE_MISSING;
+}
+
+static int copy_column(mc_column *dst, const mc_column *src, const uint32_t *rows, size_t n)
+{
+    dst->kind = src->kind;
+    dst->name = strdup(src->name);
+    if (!dst->name)
+        return mc_error_nomem();
+    if (src->kind == MC_COLKIND_NUMERIC) {
+        dst->num = malloc((n ? n : 1) * sizeof *dst->num);
+        if (!dst->num)
+            return mc_error_nomem();
+        for (size_t i = 0; i < n; i++)
+            dst->num[i] = src->num[rows[i]];
+        return MC_OK;
+    }
+    dst->codes = malloc((n ? n : 1) * sizeof *dst->codes);
+    dst->levels = calloc(src->n_levels ? src->n_levels : 1, sizeof *dst->levels);
+    if (!dst->codes || !dst->levels)
+        return mc_error_nomem();
+    for (size_t i = 0; i < n; i++)
+        dst->codes[i] = src->codes[rows[i]];
+    for (size_t i = 0; i < src->n_levels; i++) {
+        dst->levels[i] = strdup(src->levels[i]);
+        if (!dst->levels[i])
+            return mc_error_nomem();
+        dst->n_levels = i + 1;
+    }
+    return MC_OK;
+}
+
+int mc_table_take_rows(mc_table **out, const mc_table *t, const uint32_t *rows, size_t n)
+{
+    int rc = MC_OK;
+    mc_table *r = calloc(1, sizeof *r);
+    if (!r)
+        return mc_error_nomem();
+    r->cols = calloc(t->n_cols ? t->n_cols : 1, sizeof *r->cols);
+    if (!r->cols) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    r->n_rows = n;
+    r->source = strdup(t->source ? t->source : "");
+    if (!r->source) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    for (size_t c = 0; c < t->n_cols; c++) {
+        r->n_cols = c + 1;
+        if ((rc = copy_column(&r->cols[c], &t->cols[c], rows, n)))
+            goto cleanup;
+    }
+    r->line_of_row = malloc((n ? n : 1) * sizeof *r->line_of_row);
+    r->row_index = malloc((n ? n : 1) * sizeof *r->row_index);
+    if (!r->line_of_row || !r->row_index) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        r->line_of_row[i] = t->line_of_row[rows[i]];
+        r->row_index[i] = t->row_index[rows[i]];
+    }
+cleanup:
+    if (rc) {
+        mc_table_free(r);
+        return rc;
+    }
+    *out = r;
+    return MC_OK;
+}

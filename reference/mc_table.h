@@ -1,0 +1,40 @@
+/* A data table in columns: numeric columns as doubles (NaN marks a missing
+ * cell), categorical columns as codes into a dictionary of levels. */
+#ifndef MC_TABLE_H
+#define MC_TABLE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MC_CODE_MISSING UINT32_MAX
+
+typedef enum mc_colkind { MC_COLKIND_NUMERIC, MC_COLKIND_CATEGORICAL } mc_colkind;
+
+typedef struct mc_column {
+    char *name;
+    mc_colkind kind;
+    double *num;       /* numeric: one per row, NaN = missing */
+    uint32_t *codes;   /* categorical: one per row, MC_CODE_MISSING = missing */
+    char **levels;     /* categorical: level text by code, in first-seen order */
+    size_t n_levels;
+} mc_column;
+
+typedef struct mc_table {
+    char *source; /* the file it came from, for messages */
+    size_t n_rows, n_cols;
+    mc_column *cols;
+    size_t *line_of_row; /* 1-based line in the source file where each row starts */
+    size_t *row_index;   /* the row's 0-based index in the file's data rows */
+} mc_table;
+
+void mc_table_free(mc_table *t);
+/* Index of the column named `name`, or -1. */
+long mc_table_find(const mc_table *t, const char *name);
+/* Whether cell (row, col) is missing. */
+int mc_table_is_missing(const mc_table *t, size_t col, size_t row);
+/* A new table with the rows rows[0..n) of t, in that order. */
+int mc_table_take_rows(mc_table **out, const mc_table *t, const uint32_t *rows, size_t n);
+/* Code of `text` in a categorical column, or MC_CODE_MISSING when unseen. */
+uint32_t mc_column_code(const mc_column *c, const char *text);
+
+#endif

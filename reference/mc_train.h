@@ -1,0 +1,67 @@
+/* Training: losses, optimizers (Keras update rules and defaults), the epoch
+ * loop with seeded shuffling, validation, early stopping and history. */
+#ifndef MC_TRAIN_H
+#define MC_TRAIN_H
+
+#include <stddef.h>
+
+#include "mc_nn.h"
+#include "mc_spec.h"
+
+/* Targets: one float per row: 0/1 (binary), the class index (multiclass) or
+ * the value (regression). */
+typedef struct mc_dataset {
+    const float *x; /* [n][d] */
+    const float *y; /* [n] */
+    size_t n;
+    int d;
+} mc_dataset;
+
+typedef struct mc_epoch_stats {
+    int epoch;              /* 1-based */
+    double loss, val_loss;  /* val_loss NaN without validation rows */
+    double monitor;         /* the early-stopping monitor's value (NaN when none) */
+    double accuracy, val_accuracy; /* classification only, else NaN */
+    double seconds;
+} mc_epoch_stats;
+
+typedef struct mc_train_progress {
+    int epoch, epochs;
+    size_t batch, batches;
+    double loss; /* running mean of this epoch */
+    double elapsed;
+    const mc_epoch_stats *done; /* set once per epoch, when it ends */
+} mc_train_progress;
+
+typedef void (*mc_train_progress_fn)(void *ctx, const mc_train_progress *p);
+
+typedef struct mc_train_result {
+    mc_epoch_stats *history;
+    int n_epochs;      /* epochs run */
+    int best_epoch;    /* with early stopping and restore_best: the epoch whose weights were kept */
+    int stopped_early;
+    size_t steps;
+} mc_train_result;
+
+/* Per-row loss and its gradient w.r.t. the output layer's pre-activation
+ * (pre_grad = 1) or output (pre_grad = 0); the gradient is already divided by B. */
+double mc_loss_batch(float *dout, int *pre_grad, int loss, const float *pre, const float *out,
+                     const float *y, int B, int width);
+
+/* Optimiser state over a flat parameter block. */
+typedef struct mc_optim mc_optim;
+int mc_optim_create(mc_optim **out, const mc_optimizer *spec, size_t n_params);
+void mc_optim_free(mc_optim *o);
+/* One update (t counts from 1 inside). */
+void mc_optim_step(mc_optim *o, float *params, const float *grad);
+
+/* Initialises nn's parameters from the spec's initialisers (stream INIT). */
+void mc_nn_init_params(mc_nn *nn, const mc_architecture *arch, unsigned long long seed);
+
+/* Trains nn on train (validating on val when val->n > 0). */
+int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, mc_task task, int n_classes,
+             const mc_dataset *train, const mc_dataset *val, mc_nn_numerics num,
+             mc_train_progress_fn progress, void *ctx);
+void mc_train_result_clear(mc_train_result *res);
+
+#endif
