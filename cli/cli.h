@@ -15,6 +15,12 @@ enum {
 
 int mc_cmd_check(int argc, char **argv);
 int mc_cmd_init(int argc, char **argv);
+int mc_cmd_run(int argc, char **argv);
+int mc_cmd_predict(int argc, char **argv);
+
+struct mc_spec;
+/* Loads a spec, printing its diagnostics; returns an exit status. */
+int mc_cli_load_spec(struct mc_spec **out, const char *path);
 
 /* Prints "modelcert: <last error>" and returns its exit status. */
 int mc_cli_fail(void);

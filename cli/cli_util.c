@@ -3,6 +3,8 @@
 
 #include "cli.h"
 #include "mc_error.h"
+#include "mc_report_check.h"
+#include "mc_spec.h"
 
 int mc_cli_fail(void)
 {
@@ -33,4 +35,20 @@ int mc_cli_wants_help(int argc, char **argv)
             return 1;
     }
     return 0;
+}
+
+int mc_cli_load_spec(mc_spec **out, const char *path)
+{
+    mc_diags *diags = NULL;
+    if (mc_diags_create(&diags) != MC_OK)
+        return mc_cli_fail();
+    int rc = mc_spec_load(out, diags, path);
+    mc_report_diags_text(stderr, diags);
+    size_t errors = mc_diags_error_count(diags);
+    mc_diags_free(diags);
+    if (rc == MC_EINPUT) {
+        fprintf(stderr, "%s: %zu error%s\n", path, errors, errors == 1 ? "" : "s");
+        return MC_EXIT_USAGE;
+    }
+    return rc == MC_OK ? MC_EXIT_OK : mc_cli_fail();
 }

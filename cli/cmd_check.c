@@ -38,7 +38,7 @@ static int parse(opts *o, int argc, char **argv)
     int c;
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+qh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "qh", longs, NULL)) != -1) {
         switch (c) {
         case 'j': o->json = 1; break;
         case 'd': o->digest = 1; break;

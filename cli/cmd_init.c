@@ -45,7 +45,7 @@ int mc_cmd_init(int argc, char **argv)
     }
     opterr = 0;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "+fh", longs, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "fh", longs, NULL)) != -1) {
         if (c == 'f')
             force = 1;
         else

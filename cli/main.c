@@ -13,10 +13,12 @@ typedef struct verb {
 static const verb verbs[] = {
     {"init", mc_cmd_init, "write a starter spec and example data"},
     {"check", mc_cmd_check, "check specs: errors with file:line:col, or the spec digest"},
+    {"run", mc_cmd_run, "run a spec with the reference engine; write a run directory"},
+    {"predict", mc_cmd_predict, "apply a model artifact to raw rows"},
 };
 
 /* Verbs that later releases add; naming one is a usage error, never a fake result. */
-static const char *const planned[] = {"run", "predict", "validate", "reproduce", "keygen",
+static const char *const planned[] = {"validate", "reproduce", "keygen",
                                       "sign", "verify", "certify", "audit", "report", "privacy"};
 
 static void usage(FILE *f)

@@ -120,3 +120,15 @@ cleanup:
     *out = r;
     return MC_OK;
 }
+
+int mc_table_copy(mc_table **out, const mc_table *t)
+{
+    uint32_t *rows = malloc((t->n_rows ? t->n_rows : 1) * sizeof *rows);
+    if (!rows)
+        return mc_error_nomem();
+    for (size_t r = 0; r < t->n_rows; r++)
+        rows[r] = (uint32_t)r;
+    int rc = mc_table_take_rows(out, t, rows, t->n_rows);
+    free(rows);
+    return rc;
+}

@@ -34,6 +34,8 @@ long mc_table_find(const mc_table *t, const char *name);
 int mc_table_is_missing(const mc_table *t, size_t col, size_t row);
 /* A new table with the rows rows[0..n) of t, in that order. */
 int mc_table_take_rows(mc_table **out, const mc_table *t, const uint32_t *rows, size_t n);
+/* A deep copy of t. */
+int mc_table_copy(mc_table **out, const mc_table *t);
 /* Code of `text` in a categorical column, or MC_CODE_MISSING when unseen. */
 uint32_t mc_column_code(const mc_column *c, const char *text);
 
