@@ -419,6 +419,8 @@ static int grow_rows(parse *ps, size_t need)
     if (need <= ps->cap_rows)
         return MC_OK;
     size_t cap = ps->cap_rows ? ps->cap_rows * 2 : 1024;
+    if (ps->cap_rows == 0 && need > cap)
+        cap = need; /* the first, exact, sizing */
     while (cap < need)
         cap *= 2;
     mc_table *t = ps->t;
@@ -565,6 +567,12 @@ int mc_csv_parse(mc_table **out, const char *name, const char *buf, size_t len,
         ps.cs[c].numeric = ps.cs[c].want != MC_CSV_CATEGORICAL;
     const char *body = ps.r.p;
     size_t body_line = ps.r.line;
+    /* Size the columns once: count line breaks (an upper bound on records). */
+    size_t lines = 1;
+    for (const char *q = body; (q = memchr(q, '\n', (size_t)(ps.r.end - q))) != NULL; q++)
+        lines++;
+    if ((rc = grow_rows(&ps, lines)))
+        goto cleanup;
     const char *body_line_start = ps.r.line_start;
     if ((rc = read_records(&ps, 1)))
         goto cleanup;

@@ -206,9 +206,45 @@ void mc_dense_backward(float *dinp, float *dw, float *db, const float *dout, con
 
 /* ---- activations ------------------------------------------------------------ */
 
+/* Branch-free and restrict-qualified so compilers vectorise them; each element
+ * is computed alone, so vector width never changes a bit. */
+static void relu_forward(float *restrict y, const float *restrict z, size_t n, float slope)
+{
+    if (slope == 0.0f) {
+        for (size_t i = 0; i < n; i++)
+            y[i] = z[i] > 0.0f ? z[i] : 0.0f;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        y[i] = z[i] > 0.0f ? z[i] : slope * z[i];
+}
+
+/* In place, d = dy * relu'(z): the backward pass overwrites the gradient it reads. */
+static void relu_backward_inplace(float *restrict d, const float *restrict z, size_t n, float slope)
+{
+    if (slope == 0.0f) {
+        for (size_t i = 0; i < n; i++)
+            d[i] = z[i] > 0.0f ? d[i] : 0.0f;
+        return;
+    }
+    for (size_t i = 0; i < n; i++)
+        d[i] = z[i] > 0.0f ? d[i] : slope * d[i];
+}
+
+static void relu_backward(float *dz, const float *dy, const float *z, size_t n, float slope)
+{
+    if (dz != dy)
+        memcpy(dz, dy, n * sizeof *dz);
+    relu_backward_inplace(dz, z, n, slope);
+}
+
 void mc_act_forward(float *y, const float *z, int B, int n, mc_act act, float slope)
 {
     size_t total = (size_t)B * (size_t)n;
+    if (y != z && (act == MC_A_RELU || act == MC_A_LEAKY_RELU)) {
+        relu_forward(y, z, total, act == MC_A_RELU ? 0.0f : slope);
+        return;
+    }
     switch (act) {
     case MC_A_RELU:
         for (size_t i = 0; i < total; i++)
@@ -251,6 +287,10 @@ void mc_act_backward(float *dz, const float *dy, const float *z, const float *y,
                      mc_act act, float slope)
 {
     size_t total = (size_t)B * (size_t)n;
+    if (act == MC_A_RELU || act == MC_A_LEAKY_RELU) {
+        relu_backward(dz, dy, z, total, act == MC_A_RELU ? 0.0f : slope);
+        return;
+    }
     switch (act) {
     case MC_A_RELU:
         for (size_t i = 0; i < total; i++)

@@ -471,7 +471,9 @@ static int preprocess(ctx *c)
     if (!(c->pipe = calloc(1, sizeof *c->pipe)) || !(c->pipe->target = strdup(d->data.target)))
         return mc_error_nomem();
     /* Steps before the first fitted one (row filters, column selection) apply
-     * to every row: the split is made on the rows that survive them. */
+     * to every row: the split is made on the rows that survive them. Applying
+     * them again (to the partitions, or at prediction) changes nothing. The
+     * loaded table itself stays whole: slices read its raw columns. */
     mc_table *work = NULL;
     int rc = mc_table_copy(&work, c->table);
     for (size_t i = 0; rc == MC_OK && i < first_fitted; i++)
@@ -505,11 +507,16 @@ static int preprocess(ctx *c)
     if (c->sp.n[0] == 0 || c->sp.n[2] == 0)
         return mc_error_set(MC_EINPUT, "the split leaves %zu training and %zu test rows; both must "
                             "be non-empty", c->sp.n[0], c->sp.n[2]);
+    int importance = 0;
+    for (size_t i = 0; i < d->metrics.compute.count; i++)
+        importance |= d->metrics.compute.items[i] == MC_METRIC_PERMUTATION_IMPORTANCE;
+    for (int i = 0; i < 3 && rc == MC_OK; i++) {
+        rc = mc_table_take_rows(&c->parts[i].tbl, c->table, c->sp.idx[i], c->sp.n[i]);
+        /* The raw test rows are kept for permutation importance. */
+        if (rc == MC_OK && i == 2 && importance)
+            rc = mc_table_copy(&c->parts[i].raw, c->parts[i].tbl);
+    }
     /* Fit the remaining steps on the training rows. */
-    for (int i = 0; i < 3 && rc == MC_OK; i++)
-        rc = mc_table_take_rows(&c->parts[i].raw, c->table, c->sp.idx[i], c->sp.n[i]);
-    if (rc == MC_OK)
-        rc = mc_table_copy(&c->parts[0].tbl, c->parts[0].raw);
     if (rc == MC_OK)
         rc = mc_pipeline_apply_range(c->pipe, c->parts[0].tbl, 0, first_fitted);
     for (size_t i = first_fitted; rc == MC_OK && i < n_steps; i++)
@@ -519,15 +526,16 @@ static int preprocess(ctx *c)
     static const char *const names[] = {"training", "validation", "test"};
     for (int i = 0; i < 3 && rc == MC_OK; i++) {
         part *p = &c->parts[i];
-        if (i > 0) {
-            rc = mc_table_copy(&p->tbl, p->raw);
-            if (rc == MC_OK)
-                rc = mc_pipeline_apply_range(c->pipe, p->tbl, 0, c->pipe->n_steps);
-        }
+        if (i > 0)
+            rc = mc_pipeline_apply_range(c->pipe, p->tbl, 0, c->pipe->n_steps);
         if (rc == MC_OK)
             rc = part_targets(p, &c->lab, c->table, names[i]);
         if (rc == MC_OK)
             rc = mc_pipeline_matrix(&p->x, c->pipe, p->tbl, names[i]);
+        if (rc == MC_OK && i < 2) { /* only the test rows' table is needed later */
+            mc_table_free(p->tbl);
+            p->tbl = NULL;
+        }
     }
     return rc;
 }

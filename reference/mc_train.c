@@ -126,7 +126,7 @@ static double pow_int(double b, long long e)
 
 /* Keras 2.11+ Adam: m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
  * w -= m * alpha / (sqrt(v) + eps) with alpha = lr sqrt(1 - b2^t) / (1 - b1^t). */
-static void adam_step(mc_optim *o, float *w, const float *g)
+static void adam_step(mc_optim *o, float *restrict w, const float *restrict g)
 {
     const mc_optimizer *c = &o->cfg;
     float b1 = (float)c->beta_1, b2 = (float)c->beta_2, eps = (float)c->epsilon;
@@ -138,7 +138,7 @@ static void adam_step(mc_optim *o, float *w, const float *g)
         for (size_t i = 0; i < o->n; i++)
             w[i] = w[i] - w[i] * decay;
     }
-    float *m = o->m, *v = o->v;
+    float *restrict m = o->m, *restrict v = o->v;
     for (size_t i = 0; i < o->n; i++) {
         m[i] = m[i] + (g[i] - m[i]) * one_b1;
         v[i] = v[i] + (g[i] * g[i] - v[i]) * one_b2;
