@@ -4,7 +4,7 @@ BUILD ?= build
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
-DEBS := build-essential cmake pkg-config libyaml-dev libssl-dev libsqlite3-dev \
+DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3-dev \
         libopenblas-dev libcmocka-dev libjansson-dev python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

@@ -7,6 +7,8 @@
 static _Thread_local mc_error last_error;
 
 static int set_va(int code, const char *file, int line, int col, const char *fmt, va_list ap)
+    MC_PRINTF(5, 0);
+static int set_va(int code, const char *file, int line, int col, const char *fmt, va_list ap)
 {
     last_error.code = code;
     last_error.line = line;

@@ -391,6 +391,9 @@ static int setup_columns(parse *ps)
     ps->dicts = calloc(t->n_cols, sizeof *ps->dicts);
     if (!ps->cs || !ps->dicts)
         return mc_error_nomem();
+    for (size_t i = 0; i < o->n_required; i++)
+        if (mc_table_find(t, o->required[i]) < 0)
+            return fail_at(&ps->r, 1, 1, "column '%s' is not in the header", o->required[i]);
     for (size_t i = 0; i < o->n_overrides; i++) {
         long c = mc_table_find(t, o->overrides[i].column);
         if (c < 0)
@@ -398,9 +401,6 @@ static int setup_columns(parse *ps)
                            o->overrides[i].column);
         ps->cs[c].want = o->overrides[i].kind;
     }
-    for (size_t i = 0; i < o->n_required; i++)
-        if (mc_table_find(t, o->required[i]) < 0)
-            return fail_at(&ps->r, 1, 1, "column '%s' is not in the header", o->required[i]);
     for (size_t c = 0; c < t->n_cols; c++) {
         ps->cs[c].numeric = ps->cs[c].want != MC_CSV_CATEGORICAL;
         t->cols[c].kind = ps->cs[c].numeric ? MC_COLKIND_NUMERIC : MC_COLKIND_CATEGORICAL;

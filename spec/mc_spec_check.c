@@ -19,6 +19,8 @@ typedef struct checker {
 /* Reports at the place `addr` was written, else at `fallback`'s, else at the
  * top of the file. */
 static void vadd(checker *c, mc_severity sev, const void *addr, const void *fallback,
+                 const char *fmt, va_list ap) MC_PRINTF(5, 0);
+static void vadd(checker *c, mc_severity sev, const void *addr, const void *fallback,
                  const char *fmt, va_list ap)
 {
     char msg[1536];

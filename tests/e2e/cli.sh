@@ -6,34 +6,7 @@ MC=$1
 SRC=$2
 TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
-failures=0
-
-# expect_exit WANT DESCRIPTION -- COMMAND...
-expect_exit() {
-    local want=$1 what=$2
-    shift 3
-    "$@" >"$TMP/out" 2>"$TMP/err"
-    local got=$?
-    if [ "$got" -ne "$want" ]; then
-        echo "FAIL: $what: exit $got, want $want"
-        sed 's/^/  stdout: /' "$TMP/out" | head -20
-        sed 's/^/  stderr: /' "$TMP/err" | head -20
-        failures=$((failures + 1))
-    else
-        echo "ok: $what"
-    fi
-}
-
-expect_grep() {
-    local file=$1 pattern=$2 what=$3
-    if grep -q -- "$pattern" "$TMP/$file"; then
-        echo "ok: $what"
-    else
-        echo "FAIL: $what: '$pattern' not in $file"
-        sed 's/^/  /' "$TMP/$file" | head -20
-        failures=$((failures + 1))
-    fi
-}
+. "$(dirname "$0")/lib.sh"
 
 expect_exit 0 "--version" -- "$MC" --version
 expect_grep out "^modelcert [0-9]" "--version prints the version"
@@ -41,9 +14,9 @@ expect_exit 0 "--help" -- "$MC" --help
 expect_exit 2 "no verb is a usage error" -- "$MC"
 expect_exit 2 "unknown verb" -- "$MC" frobnicate
 expect_grep err "unknown verb 'frobnicate'" "unknown verb is named"
-expect_exit 2 "planned verb is refused, not faked" -- "$MC" run spec.yaml
+expect_exit 2 "planned verb is refused, not faked" -- "$MC" validate spec.yaml
 expect_grep err "planned but not in this version" "planned verb says so"
-for verb in init check; do
+for verb in init check run predict; do
     expect_exit 0 "$verb --help" -- "$MC" $verb --help
     expect_grep out "usage: modelcert $verb" "$verb --help prints usage"
 done
@@ -89,5 +62,4 @@ for spec in "$SRC"/examples/*/modelcert.yaml; do
     expect_exit 0 "example $(basename "$(dirname "$spec")") passes check" -- "$MC" check "$spec"
 done
 
-echo "$failures failure(s)"
-[ "$failures" -eq 0 ]
+finish

@@ -1,0 +1,46 @@
+# Shared helpers for the end-to-end tests. Source after setting MC and TMP.
+failures=0
+
+# expect_exit WANT DESCRIPTION -- COMMAND...
+expect_exit() {
+    local want=$1 what=$2
+    shift 3
+    "$@" >"$TMP/out" 2>"$TMP/err"
+    local got=$?
+    if [ "$got" -ne "$want" ]; then
+        echo "FAIL: $what: exit $got, want $want"
+        sed 's/^/  stdout: /' "$TMP/out" | head -20
+        sed 's/^/  stderr: /' "$TMP/err" | head -20
+        failures=$((failures + 1))
+    else
+        echo "ok: $what"
+    fi
+}
+
+# expect_grep FILE(out|err) PATTERN DESCRIPTION
+expect_grep() {
+    local file=$1 pattern=$2 what=$3
+    if grep -q -- "$pattern" "$TMP/$file"; then
+        echo "ok: $what"
+    else
+        echo "FAIL: $what: '$pattern' not in $file"
+        sed 's/^/  /' "$TMP/$file" | head -20
+        failures=$((failures + 1))
+    fi
+}
+
+# check CONDITION-COMMAND... -- DESCRIPTION: passes when the command succeeds
+check() {
+    local what=${!#}
+    if "${@:1:$#-2}"; then
+        echo "ok: $what"
+    else
+        echo "FAIL: $what"
+        failures=$((failures + 1))
+    fi
+}
+
+finish() {
+    echo "$failures failure(s)"
+    [ "$failures" -eq 0 ]
+}
