@@ -1,16 +1,37 @@
 #!/usr/bin/env bash
-# The main example end to end, with what this version of modelcert can do.
+# The main example end to end: check the seed pipeline's spec, run it with the
+# reference engine, show its metrics, and predict with the model it wrote.
 set -euo pipefail
 MC=${1:-build/cli/modelcert}
 cd "$(dirname "$0")/.."
+out=$(mktemp -d /tmp/modelcert-demo.XXXXXX)
 echo "== modelcert $("$MC" --version | cut -d' ' -f2)"
-echo "== checking every example spec"
+echo
+echo "== 1. check every example spec (errors would name file:line:col)"
 "$MC" check examples/*/modelcert.yaml
-echo "== the seed pipeline, normalised (every default filled in; this is what the digest covers)"
-"$MC" check --print-normalized examples/seed/modelcert.yaml | head -40
-echo "   ..."
-echo "== a starter project from 'modelcert init'"
-tmp=$(mktemp -d)
-"$MC" init "$tmp/starter"
-"$MC" check "$tmp/starter/modelcert.yaml"
-rm -rf "$tmp"
+echo
+echo "== 2. run the seed document's pipeline (examples/seed/modelcert.yaml)"
+"$MC" run examples/seed/modelcert.yaml -o "$out/seed-run"
+echo
+echo "== 3. the run directory"
+ls -l "$out/seed-run"
+echo
+echo "== 4. test metrics per slice (metrics.json)"
+python3 - "$out/seed-run/metrics.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1]))
+print("  overall:", ", ".join(f"{k} {v:.4f}" for k, v in m["metrics"].items()))
+for col, s in m.get("slices", {}).items():
+    for g in s["groups"]:
+        acc = g.get("metrics", {}).get("accuracy")
+        print(f"  {col}={g['value']:<10} rows {g['count']:>4}  accuracy {acc:.4f}" if acc is not None
+              else f"  {col}={g['value']:<10} rows {g['count']:>4}  skipped")
+PY
+echo
+echo "== 5. predict with the model on raw rows (first 5 data rows of the CSV)"
+head -6 examples/seed/data.csv > "$out/five.csv"
+"$MC" predict "$out/seed-run/model.mcm" "$out/five.csv"
+echo
+echo "run:     $out/seed-run"
+echo "metrics: $out/seed-run/metrics.json"
+echo "model:   $out/seed-run/model.mcm"
