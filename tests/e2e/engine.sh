@@ -75,6 +75,27 @@ cut -d, -f2- "$TMP/seed-test.csv" > "$TMP/nocol.csv"
 expect_exit 2 "predict needs the model's input columns" -- "$MC" predict "$M" "$TMP/nocol.csv"
 expect_grep err "column '.*' is not in the header" "the missing column is named"
 
+# one_hot at prediction: an unseen category stops prediction (handle_unknown: error) ...
+python3 - "$SRC/examples/multiclass/data.csv" "$TMP/newsite.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()[:4]
+lines[2] = lines[2].replace(",west,", ",mars,").replace(",south,", ",mars,").replace(",north,", ",mars,").replace(",east,", ",mars,")
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+PY
+expect_exit 2 "predict refuses an unseen one_hot category (handle_unknown: error)" -- "$MC" predict "$TMP/multiclass-a/model.mcm" "$TMP/newsite.csv"
+expect_grep err "newsite.csv:3:1: column 'site': category 'mars' was not seen in training" "the unseen category is named with its line"
+# ... and is all zeros with handle_unknown: ignore (the init starter project).
+expect_exit 0 "init a starter project" -- "$MC" init "$TMP/starter"
+expect_exit 0 "the starter project runs" -- "$MC" run -q "$TMP/starter/modelcert.yaml" -o "$TMP/starter/run"
+python3 - "$TMP/starter/churn.csv" "$TMP/starter/new.csv" <<'PY'
+import sys
+lines = open(sys.argv[1]).read().splitlines()[:3]
+parts = lines[2].split(","); parts[5] = "atlantis"; lines[2] = ",".join(parts)
+open(sys.argv[2], "w").write("\n".join(lines) + "\n")
+PY
+expect_exit 0 "predict accepts an unseen category with handle_unknown: ignore" -- "$MC" predict "$TMP/starter/run/model.mcm" "$TMP/starter/new.csv"
+check [ "$(wc -l < "$TMP/out")" = 3 ] -- "both rows predicted"
+
 # ---- run errors: exit 2 with a clear message -----------------------------------------------
 P="$TMP/proj"
 mkdir -p "$P"
