@@ -5,39 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_buf.h"
 #include "mc_error.h"
-
-typedef struct sbuf {
-    char *data;
-    size_t len, cap;
-    int failed;
-} sbuf;
-
-static void sb_put(sbuf *b, const char *s, size_t n)
-{
-    if (b->failed)
-        return;
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *d = realloc(b->data, cap);
-        if (!d) {
-            b->failed = 1;
-            return;
-        }
-        b->data = d;
-        b->cap = cap;
-    }
-    memcpy(b->data + b->len, s, n);
-    b->len += n;
-    b->data[b->len] = '\0';
-}
-
-static void sb_puts(sbuf *b, const char *s)
-{
-    sb_put(b, s, strlen(s));
-}
 
 int mc_json_format_number(char buf[32], double x)
 {
@@ -106,10 +75,10 @@ int mc_json_format_number(char buf[32], double x)
     return MC_OK;
 }
 
-static void put_string(sbuf *b, const char *s, size_t len)
+void mc_json_put_string(mc_buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
-    sb_put(b, "\"", 1);
+    mc_buf_put(b, "\"", 1);
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
@@ -133,13 +102,13 @@ static void put_string(sbuf *b, const char *s, size_t len)
             }
         }
         if (esc) {
-            sb_put(b, s + start, i - start);
-            sb_puts(b, esc);
+            mc_buf_put(b, s + start, i - start);
+            mc_buf_puts(b, esc);
             start = i + 1;
         }
     }
-    sb_put(b, s + start, len - start);
-    sb_put(b, "\"", 1);
+    mc_buf_put(b, s + start, len - start);
+    mc_buf_put(b, "\"", 1);
 }
 
 /* Next UTF-16 code unit sequence of a UTF-8 string (jansson guarantees validity). */
@@ -204,40 +173,40 @@ static int cmp_utf16(const void *pa, const void *pb)
     }
 }
 
-static void newline(sbuf *b, int indent, int depth)
+static void newline(mc_buf *b, int indent, int depth)
 {
     if (indent <= 0)
         return;
-    sb_put(b, "\n", 1);
+    mc_buf_put(b, "\n", 1);
     for (int i = 0; i < indent * depth; i++)
-        sb_put(b, " ", 1);
+        mc_buf_put(b, " ", 1);
 }
 
-static int encode(sbuf *b, const json_t *v, int indent, int depth)
+static int encode(mc_buf *b, const json_t *v, int indent, int depth)
 {
     char num[32];
     switch (json_typeof(v)) {
-    case JSON_NULL: sb_puts(b, "null"); return MC_OK;
-    case JSON_TRUE: sb_puts(b, "true"); return MC_OK;
-    case JSON_FALSE: sb_puts(b, "false"); return MC_OK;
-    case JSON_STRING: put_string(b, json_string_value(v), json_string_length(v)); return MC_OK;
+    case JSON_NULL: mc_buf_puts(b, "null"); return MC_OK;
+    case JSON_TRUE: mc_buf_puts(b, "true"); return MC_OK;
+    case JSON_FALSE: mc_buf_puts(b, "false"); return MC_OK;
+    case JSON_STRING: mc_json_put_string(b, json_string_value(v), json_string_length(v)); return MC_OK;
     case JSON_INTEGER:
         snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        sb_puts(b, num);
+        mc_buf_puts(b, num);
         return MC_OK;
     case JSON_REAL: {
         int rc = mc_json_format_number(num, json_real_value(v));
         if (rc)
             return rc;
-        sb_puts(b, num);
+        mc_buf_puts(b, num);
         return MC_OK;
     }
     case JSON_ARRAY: {
         size_t n = json_array_size(v);
-        sb_put(b, "[", 1);
+        mc_buf_put(b, "[", 1);
         for (size_t i = 0; i < n; i++) {
             if (i)
-                sb_put(b, ",", 1);
+                mc_buf_put(b, ",", 1);
             newline(b, indent, depth + 1);
             int rc = encode(b, json_array_get(v, i), indent, depth + 1);
             if (rc)
@@ -245,7 +214,7 @@ static int encode(sbuf *b, const json_t *v, int indent, int depth)
         }
         if (n)
             newline(b, indent, depth);
-        sb_put(b, "]", 1);
+        mc_buf_put(b, "]", 1);
         return MC_OK;
     }
     case JSON_OBJECT: {
@@ -257,14 +226,14 @@ static int encode(sbuf *b, const json_t *v, int indent, int depth)
         json_t *val;
         json_object_foreach((json_t *)v, key, val) keys[i++] = key;
         qsort(keys, n, sizeof *keys, cmp_utf16);
-        sb_put(b, "{", 1);
+        mc_buf_put(b, "{", 1);
         int rc = MC_OK;
         for (i = 0; i < n && rc == MC_OK; i++) {
             if (i)
-                sb_put(b, ",", 1);
+                mc_buf_put(b, ",", 1);
             newline(b, indent, depth + 1);
-            put_string(b, keys[i], strlen(keys[i]));
-            sb_puts(b, indent > 0 ? ": " : ":");
+            mc_json_put_string(b, keys[i], strlen(keys[i]));
+            mc_buf_puts(b, indent > 0 ? ": " : ":");
             rc = encode(b, json_object_get(v, keys[i]), indent, depth + 1);
         }
         free(keys);
@@ -272,7 +241,7 @@ static int encode(sbuf *b, const json_t *v, int indent, int depth)
             return rc;
         if (n)
             newline(b, indent, depth);
-        sb_put(b, "}", 1);
+        mc_buf_put(b, "}", 1);
         return MC_OK;
     }
     }
@@ -281,22 +250,15 @@ static int encode(sbuf *b, const json_t *v, int indent, int depth)
 
 static int encode_to(char **out, size_t *len, const json_t *v, int indent)
 {
-    sbuf b = {0};
+    mc_buf b = {0};
     int rc = encode(&b, v, indent, 0);
     if (rc == MC_OK && indent > 0)
-        sb_put(&b, "\n", 1);
-    if (rc == MC_OK && b.failed)
-        rc = mc_error_nomem();
-    if (rc == MC_OK && !b.data)
-        rc = mc_error_nomem();
+        mc_buf_put(&b, "\n", 1);
     if (rc) {
-        free(b.data);
+        mc_buf_free(&b);
         return rc;
     }
-    *out = b.data;
-    if (len)
-        *len = b.len;
-    return MC_OK;
+    return mc_buf_take(&b, out, len);
 }
 
 int mc_json_canonical(char **out, size_t *len, const json_t *v)

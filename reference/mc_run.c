@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mc_artifact.h"
+#include "mc_buf.h"
 #include "mc_csv.h"
 #include "mc_error.h"
 #include "mc_file.h"
@@ -29,56 +30,20 @@ static double now_seconds(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-/* ---- growable text --------------------------------------------------------- */
-
-typedef struct strbuf {
-    char *s;
-    size_t len, cap;
-    int failed;
-} strbuf;
-
-static void sb_printf(strbuf *b, const char *fmt, ...) MC_PRINTF(2, 3);
-static void sb_printf(strbuf *b, const char *fmt, ...)
-{
-    if (b->failed)
-        return;
-    for (;;) {
-        va_list ap;
-        va_start(ap, fmt);
-        int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
-        va_end(ap);
-        if (n < 0) {
-            b->failed = 1;
-            return;
-        }
-        if (b->s && b->len + (size_t)n < b->cap) {
-            b->len += (size_t)n;
-            return;
-        }
-        size_t cap = b->cap ? b->cap * 2 : 4096;
-        while (cap < b->len + (size_t)n + 1)
-            cap *= 2;
-        char *s = realloc(b->s, cap);
-        if (!s) {
-            b->failed = 1;
-            return;
-        }
-        b->s = s;
-        b->cap = cap;
-    }
-}
-
 /* A CSV field, quoted when it needs to be. */
-static void sb_csv_field(strbuf *b, const char *s)
+static void sb_csv_field(mc_buf *b, const char *s)
 {
     if (!strpbrk(s, ",\"\r\n")) {
-        sb_printf(b, "%s", s);
+        mc_buf_puts(b, s);
         return;
     }
-    sb_printf(b, "\"");
-    for (; *s; s++)
-        sb_printf(b, *s == '"' ? "\"\"" : "%c", *s);
-    sb_printf(b, "\"");
+    mc_buf_put(b, "\"", 1);
+    for (; *s; s++) {
+        mc_buf_put(b, s, 1);
+        if (*s == '"') /* a quote inside a quoted field is doubled */
+            mc_buf_put(b, s, 1);
+    }
+    mc_buf_put(b, "\"", 1);
 }
 
 /* ---- labels ------------------------------------------------------------------ */
@@ -931,23 +896,23 @@ static int model_bytes(ctx *c, mc_run *run)
     return rc;
 }
 
-static void csv_number(strbuf *b, double v)
+static void csv_number(mc_buf *b, double v)
 {
     if (isnan(v))
-        sb_printf(b, ",");
+        mc_buf_printf(b, ",");
     else
-        sb_printf(b, ",%.9g", v);
+        mc_buf_printf(b, ",%.9g", v);
 }
 
 static int history_csv(ctx *c, mc_run *run)
 {
-    strbuf b = {0};
+    mc_buf b = {0};
     int cls = c->task != MC_TASK_REGRESSION;
-    sb_printf(&b, "epoch,loss%s,val_loss%s,monitor,seconds\n", cls ? ",accuracy" : "",
+    mc_buf_printf(&b, "epoch,loss%s,val_loss%s,monitor,seconds\n", cls ? ",accuracy" : "",
               cls ? ",val_accuracy" : "");
     for (int e = 0; e < c->tr.n_epochs; e++) {
         const mc_epoch_stats *s = &c->tr.history[e];
-        sb_printf(&b, "%d", s->epoch);
+        mc_buf_printf(&b, "%d", s->epoch);
         csv_number(&b, s->loss);
         if (cls)
             csv_number(&b, s->accuracy);
@@ -955,59 +920,49 @@ static int history_csv(ctx *c, mc_run *run)
         if (cls)
             csv_number(&b, s->val_accuracy);
         csv_number(&b, s->monitor);
-        sb_printf(&b, ",%.3f\n", s->seconds);
+        mc_buf_printf(&b, ",%.3f\n", s->seconds);
     }
-    if (b.failed) {
-        free(b.s);
-        return mc_error_nomem();
-    }
-    run->history_csv = b.s;
-    return MC_OK;
+    return mc_buf_take(&b, &run->history_csv, NULL);
 }
 
 int mc_predictions_csv(char **out, const size_t *row_index, const float *pred, size_t n, int width,
                        mc_task task, char *const *classes, int n_classes, double threshold,
                        const float *actual)
 {
-    strbuf b = {0};
-    sb_printf(&b, "row%s,prediction", actual ? ",actual" : "");
+    mc_buf b = {0};
+    mc_buf_printf(&b, "row%s,prediction", actual ? ",actual" : "");
     if (task == MC_TASK_BINARY) {
-        sb_printf(&b, ",p_");
+        mc_buf_printf(&b, ",p_");
         sb_csv_field(&b, classes[1]);
     } else if (task == MC_TASK_MULTICLASS) {
         for (int k = 0; k < n_classes; k++) {
-            sb_printf(&b, ",p_");
+            mc_buf_printf(&b, ",p_");
             sb_csv_field(&b, classes[k]);
         }
     }
-    sb_printf(&b, "\n");
+    mc_buf_printf(&b, "\n");
     for (size_t r = 0; r < n; r++) {
         const float *p = pred + r * (size_t)width;
-        sb_printf(&b, "%zu", row_index[r] + 1);
+        mc_buf_printf(&b, "%zu", row_index[r] + 1);
         if (actual) {
-            sb_printf(&b, ",");
+            mc_buf_put(&b, ",", 1);
             if (task == MC_TASK_REGRESSION)
-                sb_printf(&b, "%.9g", (double)actual[r]);
+                mc_buf_printf(&b, "%.9g", (double)actual[r]);
             else
                 sb_csv_field(&b, classes[(int)actual[r]]);
         }
-        sb_printf(&b, ",");
+        mc_buf_put(&b, ",", 1);
         if (task == MC_TASK_REGRESSION) {
-            sb_printf(&b, "%.9g\n", (double)p[0]);
+            mc_buf_printf(&b, "%.9g\n", (double)p[0]);
             continue;
         }
         mc_metric_input in = {task, n_classes, NULL, p, 1, threshold, 0, 1};
         sb_csv_field(&b, classes[mc_metric_predicted_class(&in, 0)]);
         for (int k = 0; k < width; k++)
-            sb_printf(&b, ",%.9g", (double)p[k]);
-        sb_printf(&b, "\n");
+            mc_buf_printf(&b, ",%.9g", (double)p[k]);
+        mc_buf_printf(&b, "\n");
     }
-    if (b.failed) {
-        free(b.s);
-        return mc_error_nomem();
-    }
-    *out = b.s;
-    return MC_OK;
+    return mc_buf_take(&b, out, NULL);
 }
 
 static void utc_now(char buf[32])

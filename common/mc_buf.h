@@ -1,0 +1,26 @@
+/* A growable byte buffer for building text. Appends never fail loudly: after
+ * an allocation failure `failed` is set and later appends do nothing, so a
+ * builder checks once at the end. data is always NUL-terminated (once non-empty). */
+#ifndef MC_BUF_H
+#define MC_BUF_H
+
+#include <stddef.h>
+
+#include "mc_error.h"
+
+typedef struct mc_buf {
+    char *data;
+    size_t len, cap;
+    int failed;
+} mc_buf;
+
+void mc_buf_put(mc_buf *b, const char *s, size_t n);
+void mc_buf_puts(mc_buf *b, const char *s);
+void mc_buf_printf(mc_buf *b, const char *fmt, ...) MC_PRINTF(2, 3);
+/* Empties the buffer, keeping its memory. */
+void mc_buf_reset(mc_buf *b);
+/* Hands the text over (caller frees) or fails with MC_ENOMEM; the buffer is emptied. */
+int mc_buf_take(mc_buf *b, char **out, size_t *len);
+void mc_buf_free(mc_buf *b);
+
+#endif
