@@ -124,7 +124,7 @@ int mc_cmd_run(int argc, char **argv)
         {"numerics", required_argument, NULL, 'n'}, {"quiet", no_argument, NULL, 'q'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     const char *out_dir = NULL;
-    mc_run_options ro = {0, -1, on_progress, NULL};
+    mc_run_options ro = {.threads = 0, .numerics = -1, .progress = on_progress};
     progress_state ps = {isatty(STDERR_FILENO), 0, 0};
     int c;
     if (mc_cli_wants_help(argc, argv)) {

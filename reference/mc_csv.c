@@ -87,12 +87,14 @@ int mc_csv_parse_number(const char *s, size_t n, double *out)
     } else if (mant <= (1ull << 53) && e >= -22 && e <= 22 && dropped == 0) {
         v = e >= 0 ? (double)mant * pow10_exact[e] : (double)mant / pow10_exact[-e];
     } else {
-        char buf[512];
-        if (n >= sizeof buf)
+        char small[512], *buf = n < sizeof small ? small : malloc(n + 1);
+        if (!buf)
             return 0;
         memcpy(buf, s, n);
         buf[n] = '\0';
         v = strtod(buf, NULL);
+        if (buf != small)
+            free(buf);
         if (!isfinite(v))
             return -1;
         *out = v;
@@ -181,13 +183,27 @@ typedef struct field {
     const char *s;
     size_t n;
     size_t line;
-    size_t col; /* 1-based character column of the field's start */
-    int eol;    /* the record ends after this field */
+    const char *at, *line_start; /* where the field starts, for messages */
+    int eol;                      /* the record ends after this field */
 } field;
+
+/* 1-based column in characters (UTF-8 code points), counted only for messages. */
+static size_t chars_between(const char *from, const char *to)
+{
+    size_t n = 1;
+    for (const char *p = from; p < to; p++)
+        n += ((unsigned char)*p & 0xC0) != 0x80;
+    return n;
+}
 
 static size_t column_of(const reader *r, const char *at)
 {
-    return (size_t)(at - r->line_start) + 1;
+    return chars_between(r->line_start, at);
+}
+
+static size_t fcol(const field *f)
+{
+    return chars_between(f->line_start, f->at);
 }
 
 static int fail_at(const reader *r, size_t line, size_t col, const char *fmt, ...)
@@ -208,8 +224,10 @@ static int read_quoted(reader *r, field *f)
     size_t n = 0;
     for (;;) {
         if (p >= r->end)
-            return fail_at(r, f->line, f->col, "quoted field is not closed before the end of the file");
+            return fail_at(r, f->line, fcol(f), "quoted field is not closed before the end of the file");
         char ch = *p;
+        if (ch == '\0')
+            return fail_at(r, r->line, column_of(r, p), "a NUL byte in the data");
         if (ch == '"') {
             if (p + 1 < r->end && p[1] == '"') {
                 ch = '"';
@@ -260,14 +278,17 @@ static int read_quoted(reader *r, field *f)
 static int next_field(reader *r, field *f)
 {
     f->line = r->line;
-    f->col = column_of(r, r->p);
+    f->at = r->p;
+    f->line_start = r->line_start;
     f->eol = 0;
     if (r->p < r->end && *r->p == '"')
         return read_quoted(r, f);
     const char *p = r->p, *end = r->end;
     char d = r->delim;
-    while (p < end && *p != d && *p != '\n' && *p != '\r' && *p != '"')
+    while (p < end && *p != d && *p != '\n' && *p != '\r' && *p != '"' && *p != '\0')
         p++;
+    if (p < end && *p == '\0')
+        return fail_at(r, r->line, column_of(r, p), "a NUL byte in the data");
     if (p < end && *p == '"')
         return fail_at(r, r->line, column_of(r, p),
                        "a quote inside an unquoted field (quote the whole field and double the quote)");
@@ -317,7 +338,12 @@ static int at_record(reader *r)
 typedef struct colstate {
     mc_csv_kind want;
     int numeric;    /* still numeric (pass 1) */
-    size_t first_text_line, first_text_col; /* where it stopped being numeric */
+    size_t first_text_line; /* where it stopped being numeric */
+    /* The first NaN or infinity seen while the column still looked numeric:
+     * an error only if the column stays numeric (text elsewhere makes it
+     * categorical, whatever the order of the rows). */
+    size_t nonfinite_line, nonfinite_col;
+    char nonfinite_text[48];
 } colstate;
 
 typedef struct parse {
@@ -364,7 +390,7 @@ static int read_header(parse *ps)
             t->cols = cols;
         }
         if (f.n == 0)
-            return fail_at(r, f.line, f.col, "header field %zu is empty; every column needs a name",
+            return fail_at(r, f.line, fcol(&f), "header field %zu is empty; every column needs a name",
                            t->n_cols + 1);
         mc_column *c = &t->cols[t->n_cols];
         c->name = malloc(f.n + 1);
@@ -375,7 +401,7 @@ static int read_header(parse *ps)
         t->n_cols++;
         for (size_t i = 0; i + 1 < t->n_cols; i++)
             if (strcmp(t->cols[i].name, c->name) == 0)
-                return fail_at(r, f.line, f.col, "duplicate column name '%s' (also column %zu)",
+                return fail_at(r, f.line, fcol(&f), "duplicate column name '%s' (also column %zu)",
                                c->name, i + 1);
         if (f.eol)
             break;
@@ -467,20 +493,29 @@ static int store_cell(parse *ps, size_t c, size_t row, const field *f, int pass)
             col->num[row] = NAN;
             return MC_OK;
         }
-        if (ok < 0)
-            return fail_at(&ps->r, f->line, f->col,
+        if (ok < 0 && cs->want == MC_CSV_NUMERIC)
+            return fail_at(&ps->r, f->line, fcol(f),
                            "column '%s': '%.*s' is not a finite number (NaN and infinity are not "
                            "allowed in data; list the text in data.missing_values to treat it as "
                            "missing)",
                            col->name, (int)(f->n > 40 ? 40 : f->n), f->s);
+        if (ok < 0) {
+            if (!cs->nonfinite_line) {
+                cs->nonfinite_line = f->line;
+                cs->nonfinite_col = fcol(f);
+                snprintf(cs->nonfinite_text, sizeof cs->nonfinite_text, "%.*s",
+                         (int)(f->n > 40 ? 40 : f->n), f->s);
+            }
+            col->num[row] = NAN;
+            return MC_OK;
+        }
         if (cs->want == MC_CSV_NUMERIC)
-            return fail_at(&ps->r, f->line, f->col,
+            return fail_at(&ps->r, f->line, fcol(f),
                            "column '%s' is declared numeric, but '%.*s' is not a number",
                            col->name, (int)(f->n > 40 ? 40 : f->n), f->s);
         /* Text in an inferred column: it is categorical; pass 2 fills it. */
         cs->numeric = 0;
         cs->first_text_line = f->line;
-        cs->first_text_col = f->col;
         col->kind = MC_COLKIND_CATEGORICAL;
         free(col->num);
         col->num = NULL;
@@ -516,7 +551,7 @@ static int read_records(parse *ps, int pass)
             if (rc)
                 return rc;
             if (c >= t->n_cols)
-                return fail_at(r, f.line, f.col, "row has more fields than the header's %zu",
+                return fail_at(r, f.line, fcol(&f), "row has more fields than the header's %zu",
                                t->n_cols);
             if ((rc = store_cell(ps, c, row, &f, pass)))
                 return rc;
@@ -527,9 +562,9 @@ static int read_records(parse *ps, int pass)
                 break;
             }
             if (r->p >= r->end) { /* "a,b,<EOF>": a last empty field */
-                field e = {"", 0, r->line, column_of(r, r->p), 1};
+                field e = {"", 0, r->line, r->p, r->line_start, 1};
                 if (c + 1 >= t->n_cols)
-                    return fail_at(r, e.line, e.col, "row has more fields than the header's %zu",
+                    return fail_at(r, e.line, fcol(&e), "row has more fields than the header's %zu",
                                    t->n_cols);
                 if ((rc = store_cell(ps, c + 1, row, &e, pass)))
                     return rc;
@@ -587,6 +622,17 @@ int mc_csv_parse(mc_table **out, const char *name, const char *buf, size_t len,
     }
     for (size_t i = 0; i < ps.t->n_rows; i++)
         ps.t->row_index[i] = i;
+    for (size_t c = 0; c < ps.t->n_cols; c++) {
+        const colstate *cs = &ps.cs[c];
+        if (cs->numeric && cs->nonfinite_line) {
+            rc = fail_at(&ps.r, cs->nonfinite_line, cs->nonfinite_col,
+                         "column '%s': '%s' is not a finite number (NaN and infinity are not "
+                         "allowed in data; list the text in data.missing_values to treat it as "
+                         "missing)",
+                         ps.t->cols[c].name, cs->nonfinite_text);
+            goto cleanup;
+        }
+    }
     int need_pass2 = 0;
     for (size_t c = 0; c < ps.t->n_cols; c++) {
         mc_column *col = &ps.t->cols[c];

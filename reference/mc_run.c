@@ -362,7 +362,8 @@ static int load_data(ctx *c, mc_run *run, char **data_path)
     const mc_data *data = &c->d->data;
     char *buf = NULL;
     size_t len = 0;
-    *data_path = mc_path_join(mc_spec_dir(c->spec), data->source);
+    *data_path = c->opt->data_path ? strdup(c->opt->data_path)
+                                   : mc_path_join(mc_spec_dir(c->spec), data->source);
     if (!*data_path)
         return mc_error_nomem();
     int rc = mc_file_read_all(&buf, &len, *data_path, (size_t)1 << 36);
@@ -977,6 +978,7 @@ static int run_record(ctx *c, mc_run *run, const char *data_path, int threads, d
 {
     char when[32];
     utc_now(when);
+    char *absolute = realpath(data_path, NULL);
     json_t *r = json_pack(
         "{s:s, s:i, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:I, s:I}, s:{s:s, s:s, s:I},"
         " s:s, s:I, s:i, s:{s:I, s:I, s:I}, s:{s:i, s:i, s:b, s:I},"
@@ -996,6 +998,9 @@ static int run_record(ctx *c, mc_run *run, const char *data_path, int threads, d
         c->tr.stopped_early, "steps", (json_int_t)c->tr.steps,
         "timings_s", "load", c->t_load, "preprocess", c->t_prep, "train", c->t_train, "evaluate",
         c->t_eval, "total", total);
+    if (r && absolute)
+        json_object_set_new(json_object_get(r, "data"), "absolute_path", json_string(absolute));
+    free(absolute);
     if (!r)
         return mc_error_nomem();
     run->record = r;

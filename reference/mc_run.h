@@ -16,6 +16,7 @@
 typedef struct mc_run_options {
     int threads;   /* 0: every core */
     int numerics;  /* -1: as the spec says; else mc_numerics */
+    const char *data_path; /* NULL: data.source, relative to the spec's directory */
     mc_train_progress_fn progress;
     void *progress_ctx;
 } mc_run_options;

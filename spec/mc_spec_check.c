@@ -309,13 +309,13 @@ static void check_metrics(checker *c)
                      "metrics.compute: %s is a regression metric, but the loss %s makes this %s",
                      mc_names_metric[metric], mc_names_loss[d->training.loss], task_name(task));
     }
-    if (task == MC_TASK_REGRESSION && written(c, &m->average))
+    if (task == MC_TASK_REGRESSION && m->average != MC_AVG_AUTO)
         error_at(c, &m->average, m, "metrics.average: applies only to classification");
     if (m->average == MC_AVG_BINARY && task == MC_TASK_MULTICLASS && written(c, &m->average))
         error_at(c, &m->average, m,
                  "metrics.average: 'binary' needs two classes; use macro or micro for "
                  "multiclass classification");
-    if (m->average == MC_AVG_AUTO)
+    if (m->average == MC_AVG_AUTO && task != MC_TASK_REGRESSION) /* stays auto: no meaning there */
         m->average = task == MC_TASK_BINARY ? MC_AVG_BINARY : MC_AVG_MACRO;
     if (m->importance.scoring == 0)
         m->importance.scoring = 1 + (task == MC_TASK_REGRESSION ? MC_METRIC_R2 : MC_METRIC_ACCURACY);

@@ -1,0 +1,452 @@
+#include "mc_audit.h"
+
+#include <errno.h>
+#include <pwd.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "mc_buf.h"
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_json.h"
+
+#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
+#define SCHEMA_VERSION "1"
+
+struct mc_audit {
+    sqlite3 *db;
+    char *path;
+};
+
+static const char schema[] =
+    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
+    "CREATE TABLE IF NOT EXISTS events("
+    "  id INTEGER PRIMARY KEY,"
+    "  time TEXT NOT NULL,"
+    "  actor TEXT NOT NULL,"
+    "  host TEXT NOT NULL,"
+    "  tool_version TEXT NOT NULL,"
+    "  command TEXT NOT NULL,"
+    "  kind TEXT NOT NULL,"
+    "  spec_digest TEXT,"
+    "  data_digest TEXT,"
+    "  model_digest TEXT,"
+    "  verdict TEXT NOT NULL,"
+    "  details TEXT NOT NULL,"
+    "  prev_hash TEXT NOT NULL,"
+    "  hash TEXT NOT NULL UNIQUE);"
+    "CREATE INDEX IF NOT EXISTS events_model ON events(model_digest);"
+    "CREATE INDEX IF NOT EXISTS events_spec ON events(spec_digest);"
+    "CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE refused'); END;"
+    "CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events"
+    "  BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused'); END;"
+    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" SCHEMA_VERSION "');";
+
+static int db_error(mc_audit *a, const char *what)
+{
+    int code = sqlite3_errcode(a->db);
+    int status = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_CONSTRAINT ||
+                         code == SQLITE_READONLY
+                     ? MC_EINPUT
+                     : MC_EIO;
+    return mc_error_set(status, "audit database %s: %s: %s", a->path, what, sqlite3_errmsg(a->db));
+}
+
+static int open_db(mc_audit **out, const char *path, int flags)
+{
+    mc_audit *a = calloc(1, sizeof *a);
+    if (!a || !(a->path = strdup(path))) {
+        free(a);
+        return mc_error_nomem();
+    }
+    int rc = MC_OK;
+    if (sqlite3_open_v2(path, &a->db, flags, NULL) != SQLITE_OK) {
+        rc = a->db ? db_error(a, "cannot open") : mc_error_nomem();
+        goto fail;
+    }
+    sqlite3_busy_timeout(a->db, 60000);
+    sqlite3_extended_result_codes(a->db, 0);
+    *out = a;
+    return MC_OK;
+fail:
+    mc_audit_close(a);
+    return rc;
+}
+
+int mc_audit_open(mc_audit **out, const char *path)
+{
+    char *dir = mc_path_dirname(path);
+    int rc = dir ? mc_dir_create_all(dir) : mc_error_nomem();
+    free(dir);
+    if (rc)
+        return rc;
+    mc_audit *a = NULL;
+    if ((rc = open_db(&a, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)))
+        return rc;
+    /* WAL: readers never block the writer; FULL: a committed event survives a crash of the machine too. */
+    static const char *const setup[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"};
+    for (size_t i = 0; i < 2; i++) {
+        if (sqlite3_exec(a->db, setup[i], NULL, NULL, NULL) != SQLITE_OK) {
+            rc = db_error(a, setup[i]);
+            mc_audit_close(a);
+            return rc;
+        }
+    }
+    if (sqlite3_exec(a->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_error(a, "cannot create the schema");
+        mc_audit_close(a);
+        return rc;
+    }
+    *out = a;
+    return MC_OK;
+}
+
+int mc_audit_open_readonly(mc_audit **out, const char *path)
+{
+    if (!mc_file_exists(path))
+        return mc_error_set(MC_ENOTFOUND, "audit database %s does not exist", path);
+    return open_db(out, path, SQLITE_OPEN_READONLY);
+}
+
+void mc_audit_close(mc_audit *a)
+{
+    if (!a)
+        return;
+    sqlite3_close(a->db);
+    free(a->path);
+    free(a);
+}
+
+void mc_audit_actor(char *buf, size_t size)
+{
+    static const char *const vars[] = {"GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_USER"};
+    for (size_t i = 0; i < 3; i++) {
+        const char *v = getenv(vars[i]);
+        if (v && *v) {
+            snprintf(buf, size, "%s", v);
+            return;
+        }
+    }
+    struct passwd *pw = getpwuid(geteuid());
+    const char *user = pw && pw->pw_name ? pw->pw_name : getenv("USER");
+    snprintf(buf, size, "%s", user && *user ? user : "unknown");
+}
+
+/* ---- the canonical encoding ------------------------------------------------------ */
+
+static void put_field(mc_buf *b, const char *key, const char *value, int first)
+{
+    if (!first)
+        mc_buf_put(b, ",", 1);
+    mc_json_put_string(b, key, strlen(key));
+    mc_buf_put(b, ":", 1);
+    if (value)
+        mc_json_put_string(b, value, strlen(value));
+    else
+        mc_buf_puts(b, "null");
+}
+
+/* Keys in RFC 8785 order (all ASCII, so byte order); details is already
+ * canonical JSON and goes in as it is. */
+static void encode_event(mc_buf *b, const mc_audit_event *ev)
+{
+    mc_buf_reset(b);
+    mc_buf_put(b, "{", 1);
+    put_field(b, "actor", ev->actor, 1);
+    put_field(b, "command", ev->command, 0);
+    put_field(b, "data_digest", ev->data_digest, 0);
+    mc_buf_puts(b, ",\"details\":");
+    mc_buf_puts(b, ev->details ? ev->details : "{}");
+    put_field(b, "host", ev->host, 0);
+    mc_buf_printf(b, ",\"id\":%lld", ev->id);
+    put_field(b, "kind", ev->kind, 0);
+    put_field(b, "model_digest", ev->model_digest, 0);
+    put_field(b, "prev_hash", ev->prev_hash, 0);
+    put_field(b, "spec_digest", ev->spec_digest, 0);
+    put_field(b, "time", ev->time, 0);
+    put_field(b, "tool_version", ev->tool_version, 0);
+    put_field(b, "verdict", ev->verdict, 0);
+    mc_buf_put(b, "}", 1);
+}
+
+int mc_audit_event_canonical(char **out, size_t *len, const mc_audit_event *ev)
+{
+    mc_buf b = {0};
+    encode_event(&b, ev);
+    return mc_buf_take(&b, out, len);
+}
+
+static int hash_event(char hex[MC_SHA256_HEX_LEN + 1], mc_buf *b, const mc_audit_event *ev)
+{
+    encode_event(b, ev);
+    if (b->failed)
+        return mc_error_nomem();
+    return mc_sha256_hex(hex, b->data, b->len);
+}
+
+/* details must be a JSON object; it is stored in canonical form. */
+static int canonical_details(char **out, const char *details)
+{
+    json_error_t err;
+    json_t *j = json_loads(details ? details : "{}", JSON_REJECT_DUPLICATES, &err);
+    if (!json_is_object(j)) {
+        json_decref(j);
+        return mc_error_set(MC_EINTERNAL, "audit event details are not a JSON object");
+    }
+    int rc = mc_json_canonical(out, NULL, j);
+    json_decref(j);
+    return rc;
+}
+
+static void utc_millis(char buf[32])
+{
+    struct timeval tv;
+    gettimeofday(&tv, NULL);
+    struct tm tm;
+    time_t t = tv.tv_sec;
+    gmtime_r(&t, &tm);
+    char base[24];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(buf, 32, "%s.%03dZ", base, (int)(tv.tv_usec / 1000));
+}
+
+static int bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+}
+
+int mc_audit_append(mc_audit *a, mc_audit_event *ev)
+{
+    char actor[256], host[256] = "unknown";
+    char *details = NULL;
+    sqlite3_stmt *last = NULL, *ins = NULL;
+    mc_buf b = {0};
+    int rc = canonical_details(&details, ev->details);
+    if (rc)
+        return rc;
+    if (!ev->actor) {
+        mc_audit_actor(actor, sizeof actor);
+        ev->actor = actor;
+    }
+    if (!ev->host) {
+        gethostname(host, sizeof host - 1);
+        ev->host = host;
+    }
+    if (!ev->tool_version)
+        ev->tool_version = "unknown";
+    /* BEGIN IMMEDIATE takes the write lock now: the chain head cannot move
+     * between reading it and appending to it. */
+    if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_error(a, "cannot start a transaction");
+        goto cleanup;
+    }
+    if (sqlite3_prepare_v2(a->db, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", -1, &last,
+                           NULL) != SQLITE_OK) {
+        rc = db_error(a, "cannot read the chain head");
+        goto rollback;
+    }
+    int step = sqlite3_step(last);
+    if (step == SQLITE_ROW) {
+        ev->id = sqlite3_column_int64(last, 0) + 1;
+        snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s", (const char *)sqlite3_column_text(last, 1));
+    } else if (step == SQLITE_DONE) {
+        ev->id = 1;
+        snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s", GENESIS);
+    } else {
+        rc = db_error(a, "cannot read the chain head");
+        goto rollback;
+    }
+    utc_millis(ev->time);
+    const char *saved = ev->details;
+    ev->details = details;
+    rc = hash_event(ev->hash, &b, ev);
+    ev->details = saved;
+    if (rc)
+        goto rollback;
+    if (sqlite3_prepare_v2(a->db,
+                           "INSERT INTO events(id, time, actor, host, tool_version, command, kind,"
+                           " spec_digest, data_digest, model_digest, verdict, details, prev_hash, hash)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &ins, NULL) != SQLITE_OK) {
+        rc = db_error(a, "cannot prepare the insert");
+        goto rollback;
+    }
+    sqlite3_bind_int64(ins, 1, ev->id);
+    const char *texts[] = {ev->time, ev->actor, ev->host, ev->tool_version, ev->command, ev->kind,
+                           ev->spec_digest, ev->data_digest, ev->model_digest, ev->verdict, details,
+                           ev->prev_hash, ev->hash};
+    for (int i = 0; i < 13; i++)
+        bind_text(ins, i + 2, texts[i]);
+    if (sqlite3_step(ins) != SQLITE_DONE) {
+        rc = db_error(a, "cannot append the event");
+        goto rollback;
+    }
+    if (sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+        rc = db_error(a, "cannot commit the event");
+        goto rollback;
+    }
+    goto cleanup;
+rollback:
+    sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
+cleanup:
+    if (ev->actor == actor)
+        ev->actor = NULL;
+    if (ev->host == host)
+        ev->host = NULL;
+    sqlite3_finalize(last);
+    sqlite3_finalize(ins);
+    mc_buf_free(&b);
+    free(details);
+    return rc;
+}
+
+/* ---- verification ------------------------------------------------------------------ */
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+    return (const char *)sqlite3_column_text(st, i);
+}
+
+int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect_head)
+{
+    sqlite3_stmt *st = NULL;
+    mc_buf b = {0};
+    memset(res, 0, sizeof *res);
+    snprintf(res->head, sizeof res->head, "%s", GENESIS);
+    /* Read in a transaction so a concurrent writer cannot show us half a chain. */
+    if (sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(a, "cannot start a read transaction");
+    int rc = MC_OK;
+    if (sqlite3_prepare_v2(a->db,
+                           "SELECT id, time, actor, host, tool_version, command, kind, spec_digest,"
+                           " data_digest, model_digest, verdict, details, prev_hash, hash"
+                           " FROM events ORDER BY rowid",
+                           -1, &st, NULL) != SQLITE_OK) {
+        rc = db_error(a, "cannot read the events (is this an audit database?)");
+        goto cleanup;
+    }
+    long long expect_id = 1;
+    char prev[MC_SHA256_HEX_LEN + 1] = GENESIS, hex[MC_SHA256_HEX_LEN + 1];
+    int step;
+    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+        mc_audit_event ev = {0};
+        ev.id = sqlite3_column_int64(st, 0);
+        snprintf(ev.time, sizeof ev.time, "%s", col_text(st, 1) ? col_text(st, 1) : "");
+        ev.actor = col_text(st, 2);
+        ev.host = col_text(st, 3);
+        ev.tool_version = col_text(st, 4);
+        ev.command = col_text(st, 5);
+        ev.kind = col_text(st, 6);
+        ev.spec_digest = col_text(st, 7);
+        ev.data_digest = col_text(st, 8);
+        ev.model_digest = col_text(st, 9);
+        ev.verdict = col_text(st, 10);
+        ev.details = col_text(st, 11);
+        const char *stored_prev = col_text(st, 12), *stored = col_text(st, 13);
+        snprintf(ev.prev_hash, sizeof ev.prev_hash, "%s", stored_prev ? stored_prev : "");
+        res->events++;
+        if (ev.id != expect_id) {
+            res->first_bad = ev.id;
+            snprintf(res->reason, sizeof res->reason,
+                     "event %lld comes where event %lld should: an event was deleted, inserted or "
+                     "moved",
+                     ev.id, expect_id);
+            break;
+        }
+        if (strcmp(ev.prev_hash, prev) != 0) {
+            res->first_bad = ev.id;
+            snprintf(res->reason, sizeof res->reason,
+                     "event %lld does not link to the event before it (prev_hash %.16s..., the "
+                     "previous event's hash is %.16s...): an event was deleted, inserted or reordered",
+                     ev.id, ev.prev_hash, prev);
+            break;
+        }
+        if ((rc = hash_event(hex, &b, &ev)))
+            goto cleanup;
+        if (!stored || strcmp(hex, stored) != 0) {
+            res->first_bad = ev.id;
+            snprintf(res->reason, sizeof res->reason,
+                     "event %lld was altered: its fields hash to %.16s..., but it records %.16s...",
+                     ev.id, hex, stored ? stored : "(null)");
+            break;
+        }
+        snprintf(prev, sizeof prev, "%s", stored);
+        expect_id++;
+    }
+    if (!res->first_bad && step != SQLITE_DONE) {
+        rc = db_error(a, "cannot read the events");
+        goto cleanup;
+    }
+    snprintf(res->head, sizeof res->head, "%s", prev);
+    if (!res->first_bad && expect_head && strcmp(expect_head, prev) != 0) {
+        res->first_bad = res->events + 1;
+        snprintf(res->reason, sizeof res->reason,
+                 "the chain ends at %.16s..., not at the expected head %.16s...: events were "
+                 "removed from the end or the chain was rewritten",
+                 prev, expect_head);
+    }
+cleanup:
+    sqlite3_finalize(st);
+    sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL);
+    mc_buf_free(&b);
+    return rc;
+}
+
+/* ---- queries ----------------------------------------------------------------------- */
+
+int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events)
+{
+    sqlite3_stmt *st = NULL;
+    /* Every value is bound, never spliced into the SQL text. */
+    const char *sql =
+        "SELECT id, time, actor, host, tool_version, command, kind, spec_digest, data_digest,"
+        " model_digest, verdict, details, prev_hash, hash FROM events"
+        " WHERE (?1 IS NULL OR model_digest = ?1) AND (?2 IS NULL OR spec_digest = ?2)"
+        " AND (?3 IS NULL OR time >= ?3) AND (?4 IS NULL OR kind = ?4) AND (?5 = 0 OR id = ?5)"
+        " ORDER BY id";
+    if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK)
+        return db_error(a, "cannot query the events");
+    bind_text(st, 1, f->model_digest);
+    bind_text(st, 2, f->spec_digest);
+    bind_text(st, 3, f->since);
+    bind_text(st, 4, f->kind);
+    sqlite3_bind_int64(st, 5, f->id);
+    json_t *arr = json_array();
+    static const char *const names[] = {"id", "time", "actor", "host", "tool_version", "command", "kind",
+                                        "spec_digest", "data_digest", "model_digest", "verdict",
+                                        "details", "prev_hash", "hash"};
+    int step, rc = MC_OK;
+    while (arr && (step = sqlite3_step(st)) == SQLITE_ROW) {
+        json_t *o = json_object();
+        json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
+        for (int i = 1; i < 14; i++) {
+            const char *t = col_text(st, i);
+            json_t *v = t ? json_string(t) : json_null();
+            if (i == 11 && t) {
+                json_decref(v);
+                v = json_loads(t, 0, NULL);
+                if (!v)
+                    v = json_string(t);
+            }
+            json_object_set_new(o, names[i], v);
+        }
+        json_array_append_new(arr, o);
+    }
+    if (arr && step != SQLITE_DONE)
+        rc = db_error(a, "cannot read the events");
+    sqlite3_finalize(st);
+    if (!arr)
+        return mc_error_nomem();
+    if (rc) {
+        json_decref(arr);
+        return rc;
+    }
+    *events = arr;
+    return MC_OK;
+}

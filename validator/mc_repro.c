@@ -1,0 +1,310 @@
+#include "mc_repro.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_artifact.h"
+#include "mc_file.h"
+#include "mc_hash.h"
+#include "mc_json.h"
+
+#define CAT "reproducibility"
+
+typedef struct tensor_diff {
+    const char *name;
+    size_t count, differing, first;
+    double max_abs, a_first, b_first;
+    int out_of_tolerance;
+} tensor_diff;
+
+/* The first tensor that differs (beyond tolerance when tol is set). */
+static int diff_models(char *msg, size_t size, const mc_model *ma, const mc_model *mb,
+                       const mc_tolerance *tol, int *differs)
+{
+    *differs = 0;
+    if (ma->nn->n_params != mb->nn->n_params || !json_equal(json_object_get(ma->header, "architecture"),
+                                                            json_object_get(mb->header, "architecture"))) {
+        snprintf(msg, size, "the architectures differ");
+        *differs = 1;
+        return MC_OK;
+    }
+    const json_t *tensors = json_object_get(ma->header, "tensors");
+    for (size_t t = 0; t < json_array_size(tensors); t++) {
+        const json_t *jt = json_array_get(tensors, t);
+        const json_t *shape = json_object_get(jt, "shape");
+        size_t off = (size_t)json_integer_value(json_object_get(jt, "offset")), n = 1;
+        for (size_t k = 0; k < json_array_size(shape); k++)
+            n *= (size_t)json_integer_value(json_array_get(shape, k));
+        tensor_diff d = {json_string_value(json_object_get(jt, "name")), n, 0, 0, 0, 0, 0, 0};
+        for (size_t i = 0; i < n; i++) {
+            float a = ma->nn->params[off + i], b = mb->nn->params[off + i];
+            if (memcmp(&a, &b, sizeof a) == 0)
+                continue;
+            double ad = fabs((double)a - (double)b);
+            int bad = !tol || ad > tol->absolute + tol->relative * fabs((double)a);
+            if (!bad)
+                continue;
+            if (!d.differing++) {
+                d.first = i;
+                d.a_first = a;
+                d.b_first = b;
+            }
+            d.max_abs = ad > d.max_abs ? ad : d.max_abs;
+        }
+        if (d.differing) {
+            snprintf(msg, size,
+                     "tensor %s: %zu of %zu values differ%s, max |difference| %.3g (first at index "
+                     "%zu: %.9g vs %.9g)",
+                     d.name, d.differing, d.count, tol ? " beyond tolerance" : "", d.max_abs, d.first,
+                     d.a_first, d.b_first);
+            *differs = 1;
+            return MC_OK;
+        }
+    }
+    return MC_OK;
+}
+
+/* The first metric that differs (beyond tolerance when tol is set). */
+static void diff_metrics(char *msg, size_t size, const json_t *a, const json_t *b,
+                         const mc_tolerance *tol, int *differs)
+{
+    const json_t *ma = json_object_get(a, "metrics"), *mb = json_object_get(b, "metrics");
+    const char *key;
+    json_t *va;
+    *differs = 0;
+    json_object_foreach((json_t *)ma, key, va)
+    {
+        json_t *vb = json_object_get(mb, key);
+        if (json_is_number(va) && json_is_number(vb)) {
+            double x = json_number_value(va), y = json_number_value(vb);
+            int bad = tol ? fabs(x - y) > tol->absolute + tol->relative * fabs(x) : x != y;
+            if (bad) {
+                snprintf(msg, size, "metric %s: %.17g vs %.17g (difference %.3g)", key, x, y, fabs(x - y));
+                *differs = 1;
+                return;
+            }
+        } else if (!json_equal(va, vb)) {
+            snprintf(msg, size, "metric %s is missing or undefined on one side", key);
+            *differs = 1;
+            return;
+        }
+    }
+}
+
+int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
+                     const mc_repro_side *b, const mc_reproducibility *cfg)
+{
+    int tolerance = cfg && cfg->mode == MC_REPRO_TOLERANCE;
+    char da[MC_SHA256_HEX_LEN + 1], db[MC_SHA256_HEX_LEN + 1];
+    int rc = mc_sha256_hex(da, a->model, a->model_len);
+    if (rc == MC_OK)
+        rc = mc_sha256_hex(db, b->model, b->model_len);
+    if (rc)
+        return rc;
+    json_t *measured = json_pack("{s:s, s:s}", a->name, da, b->name, db);
+    json_t *expected = tolerance
+                           ? json_pack("{s:s, s:{s:f, s:f}, s:{s:f, s:f}}", "mode", "tolerance", "weights",
+                                       "absolute", cfg->tolerance.weights.absolute, "relative",
+                                       cfg->tolerance.weights.relative, "metrics", "absolute",
+                                       cfg->tolerance.metrics.absolute, "relative",
+                                       cfg->tolerance.metrics.relative)
+                           : json_pack("{s:s}", "mode", "bitwise");
+    if (strcmp(da, db) == 0)
+        return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_PASS, measured, expected,
+                                 "%s and %s are the same model bit for bit (sha256 %.16s...)", a->name,
+                                 b->name, da);
+    mc_model *ma = NULL, *mb = NULL;
+    rc = mc_artifact_decode(&ma, a->model, a->model_len, a->name);
+    if (rc == MC_OK)
+        rc = mc_artifact_decode(&mb, b->model, b->model_len, b->name);
+    char msg[600] = "", mmsg[400] = "";
+    int model_diff = 0, metric_diff = 0;
+    if (rc == MC_OK)
+        rc = diff_models(msg, sizeof msg, ma, mb, tolerance ? &cfg->tolerance.weights : NULL, &model_diff);
+    mc_model_free(ma);
+    mc_model_free(mb);
+    if (rc) {
+        json_decref(measured);
+        json_decref(expected);
+        return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_ERROR, NULL, NULL,
+                                 "cannot compare the models: %s", mc_error_last()->message);
+    }
+    diff_metrics(mmsg, sizeof mmsg, a->metrics, b->metrics, tolerance ? &cfg->tolerance.metrics : NULL,
+                 &metric_diff);
+    if (tolerance && !model_diff && !metric_diff)
+        return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_PASS, measured, expected,
+                                 "%s and %s differ in bits but every weight and metric is within "
+                                 "tolerance",
+                                 a->name, b->name);
+    if (!model_diff)
+        snprintf(msg, sizeof msg, "the model files differ in their headers");
+    return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_FAIL, measured, expected,
+                             "%s differs from %s: %s%s%s", b->name, a->name,
+                             model_diff || !metric_diff ? msg : mmsg,
+                             model_diff && metric_diff ? "; " : "", model_diff && metric_diff ? mmsg : "");
+}
+
+int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
+                   const mc_run_options *opt, long long runs)
+{
+    const mc_spec_doc *d = mc_spec_doc_get(spec);
+    if (!d->has_reproducibility && runs <= 0)
+        return MC_OK;
+    const mc_reproducibility *cfg = d->has_reproducibility ? &d->reproducibility : NULL;
+    long long n = runs > 0 ? runs : cfg->runs;
+    mc_run_options quiet = *opt;
+    quiet.progress = NULL;
+    for (long long i = 1; i <= n; i++) {
+        mc_run *again = NULL;
+        char id[64], name[32];
+        snprintf(id, sizeof id, "reproducibility.run%lld", i);
+        snprintf(name, sizeof name, "re-run %lld", i);
+        int rc = mc_run_execute(&again, spec, &quiet);
+        if (rc == MC_ENOMEM)
+            return rc;
+        if (rc) {
+            rc = mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_ERROR, NULL, NULL,
+                                   "re-run %lld failed: %s", i, mc_error_last()->message);
+            if (rc)
+                return rc;
+            continue;
+        }
+        mc_repro_side a = {first->model, first->model_len, first->metrics, "the run"};
+        mc_repro_side b = {again->model, again->model_len, again->metrics, name};
+        rc = mc_repro_compare(v, id, &a, &b, cfg);
+        mc_run_free(again);
+        if (rc)
+            return rc;
+    }
+    return MC_OK;
+}
+
+/* ---- reproduce ------------------------------------------------------------------ */
+
+static int load_json(json_t **out, const char *dir, const char *name)
+{
+    char *path = mc_path_join(dir, name);
+    json_error_t err;
+    if (!path)
+        return mc_error_nomem();
+    *out = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
+    int rc = *out ? MC_OK
+                  : mc_error_set(MC_EINPUT, "%s: %s (is %s a run directory?)", path, err.text, dir);
+    free(path);
+    return rc;
+}
+
+int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
+                 const char *data_path, int threads)
+{
+    json_t *record = NULL, *metrics = NULL;
+    char *spec_text = NULL, *model = NULL, *spec_path = NULL, *model_path = NULL;
+    size_t spec_len = 0, model_len = 0;
+    mc_spec *spec = NULL;
+    mc_diags *diags = NULL;
+    mc_run *again = NULL;
+    int rc;
+    *run_record = NULL;
+    if ((rc = load_json(&record, run_dir, "run.json")) || (rc = load_json(&metrics, run_dir, "metrics.json")))
+        goto cleanup;
+    spec_path = mc_path_join(run_dir, "spec.json");
+    model_path = mc_path_join(run_dir, "model.mcm");
+    if (!spec_path || !model_path) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    if ((rc = mc_file_read_all(&spec_text, &spec_len, spec_path, 1 << 20)) ||
+        (rc = mc_file_read_all(&model, &model_len, model_path, (size_t)1 << 34)))
+        goto cleanup;
+    const json_t *jdata = json_object_get(record, "data");
+    const char *rec_spec = json_string_value(json_object_get(json_object_get(record, "spec"), "digest"));
+    const char *rec_data = json_string_value(json_object_get(jdata, "digest"));
+    const char *rec_model = json_string_value(json_object_get(json_object_get(record, "model"), "digest"));
+    const char *numerics = json_string_value(json_object_get(record, "numerics"));
+    const char *path = data_path ? data_path : json_string_value(json_object_get(jdata, "absolute_path"));
+    if (!path)
+        path = json_string_value(json_object_get(jdata, "path"));
+    if (!rec_spec || !rec_data || !rec_model || !numerics || !path) {
+        rc = mc_error_set(MC_EINPUT, "%s/run.json lacks the spec, data or model digest", run_dir);
+        goto cleanup;
+    }
+    /* The recorded files must be the ones the record names. */
+    char got[MC_SHA256_HEX_LEN + 1];
+    if ((rc = mc_sha256_hex(got, model, model_len)))
+        goto cleanup;
+    if (strcmp(got, rec_model) != 0) {
+        rc = mc_validation_add(v, CAT, "reproduce.model_file", "recorded model", MC_STATUS_FAIL,
+                               json_string(got), json_string(rec_model),
+                               "%s has sha256 %s, but run.json records %s: the run directory was altered",
+                               model_path, got, rec_model);
+        goto done;
+    }
+    if ((rc = mc_diags_create(&diags)))
+        goto cleanup;
+    rc = mc_spec_load_buffer(&spec, diags, spec_path, spec_text, spec_len);
+    if (rc == MC_EINPUT) {
+        const mc_diag *d0 = mc_diags_get(diags, 0);
+        rc = mc_error_set(MC_EINPUT, "%s is not a valid spec: %s", spec_path, d0 ? d0->message : "?");
+        goto cleanup;
+    }
+    if (rc || (rc = mc_spec_digest(got, spec)))
+        goto cleanup;
+    if (strcmp(got, rec_spec) != 0) {
+        rc = mc_validation_add(v, CAT, "reproduce.spec", "recorded spec", MC_STATUS_FAIL, json_string(got),
+                               json_string(rec_spec),
+                               "spec.json has digest %s, but run.json records %s: the run directory was "
+                               "altered", got, rec_spec);
+        goto done;
+    }
+    rc = mc_sha256_file_hex(got, path);
+    if (rc == MC_ENOTFOUND) {
+        rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_ERROR, NULL,
+                               json_string(rec_data), "the data file %s is missing (give --data PATH)", path);
+        goto done;
+    }
+    if (rc)
+        goto cleanup;
+    if (strcmp(got, rec_data) != 0) {
+        rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_FAIL, json_string(got),
+                               json_string(rec_data),
+                               "data digest differs: %s has sha256 %s, the run used %s", path, got, rec_data);
+        goto done;
+    }
+    if ((rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_PASS, json_string(got),
+                                json_string(rec_data), "%s is the data the run used (sha256 %.16s...)",
+                                path, got)))
+        goto cleanup;
+    mc_run_options opt = {.threads = threads,
+                          .numerics = strcmp(numerics, "reference") == 0 ? MC_NUMERICS_REFERENCE
+                                                                          : MC_NUMERICS_FAST,
+                          .data_path = path};
+    rc = mc_run_execute(&again, spec, &opt);
+    if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
+        rc = mc_validation_add(v, CAT, "reproduce.run", "re-run", MC_STATUS_ERROR, NULL, NULL,
+                               "the re-run failed: %s", mc_error_last()->message);
+        goto done;
+    }
+    if (rc)
+        goto cleanup;
+    mc_repro_side a = {(const unsigned char *)model, model_len, metrics, "the recorded run"};
+    mc_repro_side b = {again->model, again->model_len, again->metrics, "the re-run"};
+    rc = mc_repro_compare(v, "reproduce.model", &a, &b, NULL);
+done:
+    if (rc == MC_OK) {
+        *run_record = record;
+        record = NULL;
+    }
+cleanup:
+    json_decref(record);
+    json_decref(metrics);
+    free(spec_text);
+    free(model);
+    free(spec_path);
+    free(model_path);
+    mc_spec_free(spec);
+    mc_diags_free(diags);
+    mc_run_free(again);
+    return rc;
+}

@@ -1,0 +1,39 @@
+/* Reproducibility: re-run a pipeline and compare, bit for bit or within the
+ * spec's tolerances; and `reproduce`, an auditor re-running a recorded run. */
+#ifndef MC_REPRO_H
+#define MC_REPRO_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "mc_run.h"
+#include "mc_spec.h"
+#include "mc_validation.h"
+
+/* One side of a comparison: a model artifact's bytes and its metrics.json. */
+typedef struct mc_repro_side {
+    const unsigned char *model;
+    size_t model_len;
+    const json_t *metrics;
+    const char *name;
+} mc_repro_side;
+
+/* Compares b against a and adds one result `id`. cfg NULL or mode bitwise:
+ * identical model bytes; tolerance: every weight and metric within bounds.
+ * The message names the first difference: which tensor or metric, by how much. */
+int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
+                     const mc_repro_side *b, const mc_reproducibility *cfg);
+
+/* The spec's reproducibility section: `runs` re-runs (0: as the spec says),
+ * each compared with `first`. */
+int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
+                   const mc_run_options *opt, long long runs);
+
+/* `modelcert reproduce`: re-runs the normalised spec recorded in run_dir on
+ * its data (whose digest must match), with its numerics, and compares the
+ * model and metrics with the recorded ones. data_path overrides the recorded
+ * location of the data. On MC_OK, *run_record is the recorded run.json. */
+int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
+                 const char *data_path, int threads);
+
+#endif

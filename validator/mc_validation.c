@@ -1,0 +1,140 @@
+#include "mc_validation.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mc_validation {
+    mc_result *items;
+    size_t count, cap;
+    json_t *run;
+    char *run_dir;
+};
+
+static const char *const status_names[] = {"pass", "fail", "warn", "error", "skipped"};
+
+const char *mc_status_name(mc_status s)
+{
+    return status_names[s];
+}
+
+const char *mc_verdict_name(mc_verdict v)
+{
+    return v == MC_VERDICT_PASS ? "pass" : v == MC_VERDICT_FAIL ? "fail" : "error";
+}
+
+int mc_validation_create(mc_validation **out)
+{
+    *out = calloc(1, sizeof **out);
+    return *out ? MC_OK : mc_error_nomem();
+}
+
+void mc_validation_free(mc_validation *v)
+{
+    if (!v)
+        return;
+    for (size_t i = 0; i < v->count; i++) {
+        mc_result *r = &v->items[i];
+        free(r->id);
+        free(r->category);
+        free(r->name);
+        free(r->message);
+        json_decref(r->measured);
+        json_decref(r->expected);
+    }
+    free(v->items);
+    json_decref(v->run);
+    free(v->run_dir);
+    free(v);
+}
+
+int mc_validation_add(mc_validation *v, const char *category, const char *id, const char *name,
+                      mc_status status, json_t *measured, json_t *expected, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if (v->count == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 16;
+        mc_result *items = realloc(v->items, cap * sizeof *items);
+        if (!items) {
+            json_decref(measured);
+            json_decref(expected);
+            return mc_error_nomem();
+        }
+        v->items = items;
+        v->cap = cap;
+    }
+    mc_result *r = &v->items[v->count];
+    r->id = strdup(id);
+    r->category = strdup(category);
+    r->name = strdup(name);
+    r->message = strdup(msg);
+    r->status = status;
+    r->measured = measured;
+    r->expected = expected;
+    v->count++;
+    if (!r->id || !r->category || !r->name || !r->message)
+        return mc_error_nomem();
+    return MC_OK;
+}
+
+size_t mc_validation_count(const mc_validation *v)
+{
+    return v->count;
+}
+
+const mc_result *mc_validation_get(const mc_validation *v, size_t i)
+{
+    return i < v->count ? &v->items[i] : NULL;
+}
+
+mc_verdict mc_validation_verdict(const mc_validation *v)
+{
+    int fail = 0, error = 0;
+    for (size_t i = 0; i < v->count; i++) {
+        fail |= v->items[i].status == MC_STATUS_FAIL;
+        error |= v->items[i].status == MC_STATUS_ERROR;
+    }
+    return fail ? MC_VERDICT_FAIL : error ? MC_VERDICT_ERROR : MC_VERDICT_PASS;
+}
+
+void mc_validation_set_run(mc_validation *v, json_t *run_record, const char *run_dir)
+{
+    json_decref(v->run);
+    v->run = json_incref(run_record);
+    free(v->run_dir);
+    v->run_dir = run_dir ? strdup(run_dir) : NULL;
+}
+
+int mc_validation_to_json(json_t **out, const mc_validation *v)
+{
+    json_t *results = json_array(), *counts = json_object();
+    size_t n[5] = {0};
+    for (size_t i = 0; results && i < v->count; i++) {
+        const mc_result *r = &v->items[i];
+        n[r->status]++;
+        json_t *jr = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", r->id, "category", r->category,
+                               "name", r->name, "status", mc_status_name(r->status), "message",
+                               r->message);
+        if (!jr) {
+            json_decref(results);
+            json_decref(counts);
+            return mc_error_nomem();
+        }
+        json_object_set(jr, "measured", r->measured ? r->measured : json_null());
+        json_object_set(jr, "expected", r->expected ? r->expected : json_null());
+        json_array_append_new(results, jr);
+    }
+    for (int s = 0; s < 5; s++)
+        json_object_set_new(counts, status_names[s], json_integer((json_int_t)n[s]));
+    *out = json_pack("{s:s, s:i, s:s, s:o, s:O, s:o}", "format", "modelcert-validation",
+                     "format_version", 1, "verdict", mc_verdict_name(mc_validation_verdict(v)),
+                     "counts", counts, "run", v->run ? v->run : json_null(), "results", results);
+    if (*out && v->run_dir)
+        json_object_set_new(*out, "run_dir", json_string(v->run_dir));
+    return *out ? MC_OK : mc_error_nomem();
+}

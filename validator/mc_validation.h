@@ -1,0 +1,55 @@
+/* The results model of a validation: every check yields one result (id,
+ * category, name, status, measured value, expected bound, message); a
+ * validation is the list plus the run it judged and a verdict. One in-memory
+ * model, one JSON encoding (validation.json), which the reports read. */
+#ifndef MC_VALIDATION_H
+#define MC_VALIDATION_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "mc_error.h"
+
+typedef enum mc_status {
+    MC_STATUS_PASS,
+    MC_STATUS_FAIL,
+    MC_STATUS_WARN,
+    MC_STATUS_ERROR,   /* the check could not be evaluated: never a silent pass */
+    MC_STATUS_SKIPPED
+} mc_status;
+
+typedef enum mc_verdict { MC_VERDICT_PASS, MC_VERDICT_FAIL, MC_VERDICT_ERROR } mc_verdict;
+
+typedef struct mc_result {
+    char *id;        /* stable, e.g. "thresholds.metrics.accuracy.min" */
+    char *category;  /* reproducibility, thresholds, privacy, signing, data */
+    char *name;      /* for people */
+    mc_status status;
+    json_t *measured; /* any JSON value, or NULL */
+    json_t *expected; /* any JSON value, or NULL */
+    char *message;
+} mc_result;
+
+typedef struct mc_validation mc_validation;
+
+int mc_validation_create(mc_validation **out);
+void mc_validation_free(mc_validation *v);
+/* Adds a result; measured and expected are taken over (may be NULL). */
+int mc_validation_add(mc_validation *v, const char *category, const char *id, const char *name,
+                      mc_status status, json_t *measured, json_t *expected, const char *fmt, ...)
+    MC_PRINTF(8, 9);
+size_t mc_validation_count(const mc_validation *v);
+const mc_result *mc_validation_get(const mc_validation *v, size_t i);
+/* pass: no fail and no error; error: some check could not be evaluated and none failed. */
+mc_verdict mc_validation_verdict(const mc_validation *v);
+/* The run record the validation judged (a new reference is kept). */
+void mc_validation_set_run(mc_validation *v, json_t *run_record, const char *run_dir);
+
+const char *mc_status_name(mc_status s);
+const char *mc_verdict_name(mc_verdict v);
+
+/* {"format": "modelcert-validation", "format_version": 1, "verdict", "counts": {...},
+ *  "run": {...}, "run_dir", "results": [...]} */
+int mc_validation_to_json(json_t **out, const mc_validation *v);
+
+#endif
