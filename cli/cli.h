@@ -4,6 +4,7 @@
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
+#include <jansson.h>
 #include <stdio.h>
 
 enum {
@@ -18,7 +19,25 @@ int mc_cmd_init(int argc, char **argv);
 int mc_cmd_run(int argc, char **argv);
 int mc_cmd_predict(int argc, char **argv);
 
+int mc_cmd_validate(int argc, char **argv);
+int mc_cmd_reproduce(int argc, char **argv);
+int mc_cmd_audit(int argc, char **argv);
+
+/* The audit database: --audit's value, else $MODELCERT_AUDIT, else
+ * .modelcert/audit.db in `dir` (the spec's directory, or "."). Caller frees. */
+char *mc_cli_audit_path(const char *flag, const char *dir);
+/* Appends one event for this command (with the whole command line).
+ * Prints "audit: event N in PATH" unless quiet. Returns an exit status. */
+int mc_cli_audit_record(const char *path, const char *kind,
+                        const char *spec_digest, const char *data_digest,
+                        const char *model_digest, const char *verdict, const json_t *details,
+                        int quiet);
+/* The process's whole command line, for audit events. */
+void mc_cli_set_command_line(int argc, char **argv);
+
 struct mc_spec;
+/* runs/<metadata.name>-<UTC time> in the spec's directory. Caller frees. */
+char *mc_cli_default_run_dir(const struct mc_spec *spec);
 /* Loads a spec, printing its diagnostics; returns an exit status. */
 int mc_cli_load_spec(struct mc_spec **out, const char *path);
 

@@ -1,8 +1,14 @@
 #include <stdarg.h>
+#include <stdlib.h>
+#include <time.h>
 #include <string.h>
 
 #include "cli.h"
+#include "mc_audit.h"
+#include "mc_buf.h"
 #include "mc_error.h"
+#include "mc_file.h"
+#include "mc_json.h"
 #include "mc_report_check.h"
 #include "mc_spec.h"
 
@@ -51,4 +57,91 @@ int mc_cli_load_spec(mc_spec **out, const char *path)
         return MC_EXIT_USAGE;
     }
     return rc == MC_OK ? MC_EXIT_OK : mc_cli_fail();
+}
+
+static int saved_argc;
+static char **saved_argv;
+
+void mc_cli_set_command_line(int argc, char **argv)
+{
+    /* A copy of the pointers: getopt_long reorders argv as it parses. */
+    saved_argv = malloc(((size_t)argc + 1) * sizeof *saved_argv);
+    if (!saved_argv)
+        return;
+    memcpy(saved_argv, argv, ((size_t)argc + 1) * sizeof *saved_argv);
+    saved_argc = argc;
+}
+
+char *mc_cli_audit_path(const char *flag, const char *dir)
+{
+    const char *env = getenv("MODELCERT_AUDIT");
+    if (flag)
+        return strdup(flag);
+    if (env && *env)
+        return strdup(env);
+    return mc_path_join(dir ? dir : ".", ".modelcert/audit.db");
+}
+
+/* The command line, shell-quoted where it needs to be. */
+static char *command_line(void)
+{
+    mc_buf b = {0};
+    for (int i = 0; i < saved_argc; i++) {
+        const char *a = saved_argv[i];
+        if (i)
+            mc_buf_put(&b, " ", 1);
+        if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
+            mc_buf_puts(&b, a);
+            continue;
+        }
+        mc_buf_put(&b, "'", 1);
+        for (; *a; a++)
+            *a == '\'' ? mc_buf_puts(&b, "'\\''") : mc_buf_put(&b, a, 1);
+        mc_buf_put(&b, "'", 1);
+    }
+    char *out = NULL;
+    return mc_buf_take(&b, &out, NULL) == MC_OK ? out : NULL;
+}
+
+int mc_cli_audit_record(const char *path, const char *kind,
+                        const char *spec_digest, const char *data_digest,
+                        const char *model_digest, const char *verdict, const json_t *details_json,
+                        int quiet)
+{
+    mc_audit *a = NULL;
+    char *cmd = command_line(), *details = NULL;
+    if (details_json && mc_json_canonical(&details, NULL, details_json) != MC_OK) {
+        free(cmd);
+        return mc_cli_fail();
+    }
+    mc_audit_event ev = {.tool_version = MC_VERSION, .command = cmd ? cmd : "modelcert",
+                         .kind = kind, .spec_digest = spec_digest, .data_digest = data_digest,
+                         .model_digest = model_digest, .verdict = verdict, .details = details};
+    int rc = mc_audit_open(&a, path);
+    if (rc == MC_OK)
+        rc = mc_audit_append(a, &ev);
+    mc_audit_close(a);
+    free(cmd);
+    free(details);
+    if (rc) {
+        fprintf(stderr, "modelcert: the audit trail could not be written: ");
+        return mc_cli_fail() == MC_EXIT_USAGE ? MC_EXIT_USAGE : MC_EXIT_INTERNAL;
+    }
+    if (!quiet)
+        fprintf(stderr, "audit: event %lld in %s\n", ev.id, path);
+    return MC_EXIT_OK;
+}
+
+char *mc_cli_default_run_dir(const mc_spec *spec)
+{
+    char when[32], name[160];
+    time_t t = time(NULL);
+    struct tm tm;
+    gmtime_r(&t, &tm);
+    strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tm);
+    snprintf(name, sizeof name, "runs/%.100s-%s", mc_spec_doc_get(spec)->metadata.name, when);
+    for (char *p = name + 5; *p; p++)
+        if (*p == '/' || *p == ' ')
+            *p = '_';
+    return mc_path_join(mc_spec_dir(spec), name);
 }

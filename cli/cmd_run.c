@@ -29,6 +29,8 @@ static const char help[] =
     "                          depend on it\n"
     "  --numerics MODE         fast (OpenBLAS) or reference (bit-identical on every\n"
     "                          compiler and machine); default: the spec's training.numerics\n"
+    "  --audit DB              audit database (default: $MODELCERT_AUDIT, else\n"
+    "                          .modelcert/audit.db beside SPEC)\n"
     "  -q, --quiet             no progress output\n"
     "  -h, --help              this help\n"
     "\n"
@@ -83,19 +85,6 @@ static void on_progress(void *arg, const mc_train_progress *p)
             p->epochs, bar, p->batch, p->batches, p->loss, eta);
 }
 
-static char *default_output(const mc_spec *spec)
-{
-    char when[32], name[160];
-    time_t t = time(NULL);
-    struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tm);
-    snprintf(name, sizeof name, "runs/%.100s-%s", mc_spec_doc_get(spec)->metadata.name, when);
-    for (char *p = name + 5; *p; p++)
-        if (*p == '/' || *p == ' ')
-            *p = '_';
-    return mc_path_join(mc_spec_dir(spec), name);
-}
 
 static void print_summary(const mc_run *run, const char *dir)
 {
@@ -122,8 +111,9 @@ int mc_cmd_run(int argc, char **argv)
     static const struct option longs[] = {
         {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
         {"numerics", required_argument, NULL, 'n'}, {"quiet", no_argument, NULL, 'q'},
+        {"audit", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
-    const char *out_dir = NULL;
+    const char *out_dir = NULL, *audit_flag = NULL;
     mc_run_options ro = {.threads = 0, .numerics = -1, .progress = on_progress};
     progress_state ps = {isatty(STDERR_FILENO), 0, 0};
     int c;
@@ -153,6 +143,7 @@ int mc_cmd_run(int argc, char **argv)
                 return mc_cli_usage_error("run", "--numerics is fast or reference, not '%s'", optarg);
             break;
         case 'q': ps.quiet = 1; break;
+        case 'a': audit_flag = optarg; break;
         default: return mc_cli_usage_error("run", "unknown option or missing value: '%s'", argv[optind - 1]);
         }
     }
@@ -162,12 +153,12 @@ int mc_cmd_run(int argc, char **argv)
 
     mc_spec *spec = NULL;
     mc_run *run = NULL;
-    char *dir = NULL;
+    char *dir = NULL, *audit = NULL;
     int status = MC_EXIT_OK;
     int rc = mc_cli_load_spec(&spec, argv[optind]);
     if (rc != MC_EXIT_OK)
         return rc;
-    dir = out_dir ? strdup(out_dir) : default_output(spec);
+    dir = out_dir ? strdup(out_dir) : mc_cli_default_run_dir(spec);
     if (!dir) {
         status = mc_cli_fail();
         goto cleanup;
@@ -183,7 +174,15 @@ int mc_cmd_run(int argc, char **argv)
     }
     if (!ps.quiet)
         print_summary(run, dir);
+    audit = mc_cli_audit_path(audit_flag, mc_spec_dir(spec));
+    json_t *details = json_pack("{s:s, s:s}", "run_dir", dir, "numerics",
+                                json_string_value(json_object_get(run->record, "numerics")));
+    status = audit ? mc_cli_audit_record(audit, "run", run->spec_digest, run->data_digest,
+                                         run->model_digest, "completed", details, ps.quiet)
+                   : mc_cli_fail();
+    json_decref(details);
 cleanup:
+    free(audit);
     free(dir);
     mc_run_free(run);
     mc_spec_free(spec);
