@@ -1,0 +1,291 @@
+/* The audit trail: appends chain, triggers refuse edits, and verify finds an
+ * edited field, a deleted, an inserted and a reordered event even when the
+ * attacker drops the triggers and edits the file directly; 8 processes
+ * appending 500 events each give 4000 events and an intact chain; a writer
+ * killed with SIGKILL mid-append loses at most its uncommitted event. */
+#include <setjmp.h>
+#include <signal.h>
+#include <sqlite3.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "mc_audit.h"
+#include "mc_error.h"
+
+static char dir[256];
+
+static void db_path(char *buf, size_t size, const char *name)
+{
+    snprintf(buf, size, "%s/%s", dir, name);
+}
+
+static void append_n(const char *path, int n, const char *who)
+{
+    mc_audit *a = NULL;
+    assert_int_equal(mc_audit_open(&a, path), MC_OK);
+    for (int i = 0; i < n; i++) {
+        char details[96];
+        snprintf(details, sizeof details, "{\"writer\": \"%s\", \"i\": %d}", who, i);
+        mc_audit_event ev = {.actor = who, .host = "test", .tool_version = "t", .command = "test",
+                             .kind = "run", .spec_digest = "s", .model_digest = NULL,
+                             .verdict = "pass", .details = details};
+        assert_int_equal(mc_audit_append(a, &ev), MC_OK);
+    }
+    mc_audit_close(a);
+}
+
+static mc_audit_verify_result verify(const char *path, const char *head)
+{
+    mc_audit *a = NULL;
+    mc_audit_verify_result r;
+    assert_int_equal(mc_audit_open_readonly(&a, path), MC_OK);
+    assert_int_equal(mc_audit_verify(a, &r, head), MC_OK);
+    mc_audit_close(a);
+    return r;
+}
+
+/* Runs SQL directly on the file, as an attacker would. */
+static int tamper(const char *path, const char *sql)
+{
+    sqlite3 *db = NULL;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    int rc = sqlite3_exec(db, sql, NULL, NULL, NULL);
+    sqlite3_close(db);
+    return rc;
+}
+
+static void fresh(char *path, size_t size, const char *name, int events)
+{
+    db_path(path, size, name);
+    append_n(path, events, "alice");
+    mc_audit_verify_result r = verify(path, NULL);
+    assert_int_equal(r.first_bad, 0);
+    assert_int_equal(r.events, events);
+}
+
+static void test_append_chains_and_verifies(void **state)
+{
+    (void)state;
+    char path[300];
+    fresh(path, sizeof path, "chain.db", 10);
+    mc_audit *a = NULL;
+    json_t *events = NULL;
+    assert_int_equal(mc_audit_open_readonly(&a, path), MC_OK);
+    mc_audit_filter f = {0};
+    assert_int_equal(mc_audit_query(a, &f, &events), MC_OK);
+    assert_int_equal(json_array_size(events), 10);
+    json_t *e1 = json_array_get(events, 0), *e2 = json_array_get(events, 1);
+    assert_string_equal(json_string_value(json_object_get(e1, "prev_hash")),
+                        "0000000000000000000000000000000000000000000000000000000000000000");
+    assert_string_equal(json_string_value(json_object_get(e2, "prev_hash")),
+                        json_string_value(json_object_get(e1, "hash")));
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(e2, "details"), "i")), 1);
+    json_decref(events);
+    /* filters bind their values: a quote is just a character */
+    mc_audit_filter g = {.spec_digest = "s' OR '1'='1"};
+    assert_int_equal(mc_audit_query(a, &g, &events), MC_OK);
+    assert_int_equal(json_array_size(events), 0);
+    json_decref(events);
+    mc_audit_close(a);
+}
+
+static void test_triggers_refuse_update_and_delete(void **state)
+{
+    (void)state;
+    char path[300];
+    fresh(path, sizeof path, "triggers.db", 3);
+    assert_int_not_equal(tamper(path, "UPDATE events SET verdict = 'fail' WHERE id = 2"), SQLITE_OK);
+    assert_int_not_equal(tamper(path, "DELETE FROM events WHERE id = 2"), SQLITE_OK);
+    assert_int_equal(verify(path, NULL).first_bad, 0);
+}
+
+static void test_detects_edited_field(void **state)
+{
+    (void)state;
+    char path[300];
+    fresh(path, sizeof path, "edit.db", 6);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET verdict = 'pass!' WHERE id = 4"),
+                     SQLITE_OK);
+    mc_audit_verify_result r = verify(path, NULL);
+    assert_int_equal(r.first_bad, 4);
+    assert_non_null(strstr(r.reason, "was altered"));
+    /* details too */
+    fresh(path, sizeof path, "edit2.db", 6);
+    tamper(path, "DROP TRIGGER events_append_only_update;"
+                 "UPDATE events SET details = '{\"writer\":\"mallory\"}' WHERE id = 2");
+    assert_int_equal(verify(path, NULL).first_bad, 2);
+}
+
+static void test_detects_deleted_event(void **state)
+{
+    (void)state;
+    char path[300];
+    fresh(path, sizeof path, "delete.db", 6);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_delete;"
+                                  "DELETE FROM events WHERE id = 3"),
+                     SQLITE_OK);
+    mc_audit_verify_result r = verify(path, NULL);
+    assert_int_equal(r.first_bad, 4);
+    assert_non_null(strstr(r.reason, "event 4 comes where event 3 should"));
+    /* Renumbering to hide the gap breaks the link instead. */
+    tamper(path, "DROP TRIGGER events_append_only_update;"
+                 "UPDATE events SET id = id - 1 WHERE id > 3");
+    r = verify(path, NULL);
+    assert_int_equal(r.first_bad, 3);
+}
+
+static void test_detects_inserted_event(void **state)
+{
+    (void)state;
+    char path[300];
+    fresh(path, sizeof path, "insert.db", 5);
+    /* Make room after event 2 and insert a forged event 3 that links to 2. */
+    assert_int_equal(
+        tamper(path, "DROP TRIGGER events_append_only_update;"
+                     "UPDATE events SET id = id + 100 WHERE id > 2;"
+                     "UPDATE events SET id = id - 99 WHERE id > 100;"
+                     "INSERT INTO events(id, time, actor, host, tool_version, command, kind, verdict,"
+                     " details, prev_hash, hash) SELECT 3, time, 'mallory', host, tool_version,"
+                     " command, kind, 'pass', details, hash, 'f00d' FROM events WHERE id = 2;"),
+        SQLITE_OK);
+    mc_audit_verify_result r = verify(path, NULL);
+    assert_int_equal(r.first_bad, 3);
+}
+
+static void test_detects_reordering(void **state)
+{
+    (void)state;
+    char path[300];
+    fresh(path, sizeof path, "reorder.db", 5);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET id = -2 WHERE id = 2;"
+                                  "UPDATE events SET id = 2 WHERE id = 3;"
+                                  "UPDATE events SET id = 3 WHERE id = -2;"),
+                     SQLITE_OK);
+    mc_audit_verify_result r = verify(path, NULL);
+    assert_true(r.first_bad == 2 || r.first_bad == 3);
+}
+
+static void test_detects_truncation_with_anchor(void **state)
+{
+    (void)state;
+    char path[300];
+    fresh(path, sizeof path, "tail.db", 5);
+    char head[65];
+    snprintf(head, sizeof head, "%s", verify(path, NULL).head);
+    tamper(path, "DROP TRIGGER events_append_only_delete; DELETE FROM events WHERE id = 5");
+    assert_int_equal(verify(path, NULL).first_bad, 0); /* the chain alone cannot tell ... */
+    mc_audit_verify_result r = verify(path, head);     /* ... the anchor can */
+    assert_int_equal(r.first_bad, 5);
+    assert_non_null(strstr(r.reason, "expected head"));
+}
+
+static void test_concurrent_writers(void **state)
+{
+    (void)state;
+    enum { WRITERS = 8, EACH = 500 };
+    char path[300];
+    db_path(path, sizeof path, "concurrent.db");
+    append_n(path, 1, "setup"); /* create the schema once */
+    pid_t pids[WRITERS];
+    for (int w = 0; w < WRITERS; w++) {
+        pids[w] = fork();
+        assert_true(pids[w] >= 0);
+        if (pids[w] == 0) {
+            char who[16];
+            snprintf(who, sizeof who, "writer%d", w);
+            mc_audit *a = NULL;
+            if (mc_audit_open(&a, path) != MC_OK)
+                _exit(2);
+            for (int i = 0; i < EACH; i++) {
+                mc_audit_event ev = {.actor = who, .host = "t", .tool_version = "t", .command = "c",
+                                     .kind = "run", .verdict = "pass", .details = "{}"};
+                if (mc_audit_append(a, &ev) != MC_OK)
+                    _exit(3);
+            }
+            mc_audit_close(a);
+            _exit(0);
+        }
+    }
+    for (int w = 0; w < WRITERS; w++) {
+        int st = 0;
+        waitpid(pids[w], &st, 0);
+        assert_true(WIFEXITED(st) && WEXITSTATUS(st) == 0);
+    }
+    mc_audit_verify_result r = verify(path, NULL);
+    assert_int_equal(r.first_bad, 0);
+    assert_int_equal(r.events, 1 + WRITERS * EACH);
+}
+
+static void test_sigkill_mid_append(void **state)
+{
+    (void)state;
+    char path[300];
+    db_path(path, sizeof path, "killed.db");
+    append_n(path, 1, "setup");
+    srand(12345);
+    long long before = 1;
+    for (int round = 0; round < 12; round++) {
+        pid_t pid = fork();
+        assert_true(pid >= 0);
+        if (pid == 0) {
+            mc_audit *a = NULL;
+            if (mc_audit_open(&a, path) != MC_OK)
+                _exit(2);
+            for (;;) {
+                mc_audit_event ev = {.actor = "victim", .host = "t", .tool_version = "t",
+                                     .command = "c", .kind = "run", .verdict = "pass", .details = "{}"};
+                if (mc_audit_append(a, &ev) != MC_OK)
+                    _exit(3);
+            }
+        }
+        struct timespec ts = {0, 2000000 + (rand() % 20) * 1000000L}; /* 2 to 21 ms */
+        nanosleep(&ts, NULL);
+        kill(pid, SIGKILL);
+        int st = 0;
+        waitpid(pid, &st, 0);
+        assert_true(WIFSIGNALED(st));
+        mc_audit_verify_result r = verify(path, NULL);
+        if (r.first_bad)
+            fail_msg("round %d: chain broken at %lld: %s", round, r.first_bad, r.reason);
+        assert_true(r.events >= before);
+        before = r.events;
+    }
+    /* The database still takes appends after all those kills. */
+    append_n(path, 3, "after");
+    assert_int_equal(verify(path, NULL).first_bad, 0);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/mc-test-audit-XXXXXX");
+    if (!mkdtemp(dir))
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_append_chains_and_verifies),
+        cmocka_unit_test(test_triggers_refuse_update_and_delete),
+        cmocka_unit_test(test_detects_edited_field),
+        cmocka_unit_test(test_detects_deleted_event),
+        cmocka_unit_test(test_detects_inserted_event),
+        cmocka_unit_test(test_detects_reordering),
+        cmocka_unit_test(test_detects_truncation_with_anchor),
+        cmocka_unit_test(test_concurrent_writers),
+        cmocka_unit_test(test_sigkill_mid_append),
+    };
+    int failed = cmocka_run_group_tests(tests, NULL, NULL);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        return 1;
+    return failed;
+}
