@@ -221,89 +221,117 @@ static int bind_text(sqlite3_stmt *st, int i, const char *s)
     return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
 }
 
-int mc_audit_append(mc_audit *a, mc_audit_event *ev)
+/* Fills in the defaults of an event and its canonical details. */
+static int prepare_event(mc_audit_event *ev, char **details, char *actor, size_t actor_size,
+                         char *host, size_t host_size)
 {
-    char actor[256], host[256] = "unknown";
-    char *details = NULL;
-    sqlite3_stmt *last = NULL, *ins = NULL;
-    mc_buf b = {0};
-    int rc = canonical_details(&details, ev->details);
+    int rc = canonical_details(details, ev->details);
     if (rc)
         return rc;
     if (!ev->actor) {
-        mc_audit_actor(actor, sizeof actor);
+        mc_audit_actor(actor, actor_size);
         ev->actor = actor;
     }
     if (!ev->host) {
-        gethostname(host, sizeof host - 1);
+        if (gethostname(host, host_size - 1) != 0)
+            snprintf(host, host_size, "unknown");
+        host[host_size - 1] = '\0';
         ev->host = host;
     }
     if (!ev->tool_version)
         ev->tool_version = "unknown";
-    /* BEGIN IMMEDIATE takes the write lock now: the chain head cannot move
-     * between reading it and appending to it. */
-    if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = db_error(a, "cannot start a transaction");
-        goto cleanup;
-    }
-    if (sqlite3_prepare_v2(a->db, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", -1, &last,
-                           NULL) != SQLITE_OK) {
-        rc = db_error(a, "cannot read the chain head");
-        goto rollback;
-    }
-    int step = sqlite3_step(last);
-    if (step == SQLITE_ROW) {
-        ev->id = sqlite3_column_int64(last, 0) + 1;
-        snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s", (const char *)sqlite3_column_text(last, 1));
-    } else if (step == SQLITE_DONE) {
-        ev->id = 1;
-        snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s", GENESIS);
-    } else {
-        rc = db_error(a, "cannot read the chain head");
-        goto rollback;
-    }
+    return MC_OK;
+}
+
+/* Links, hashes and inserts one event after (id - 1, prev); inside a transaction. */
+static int insert_event(mc_audit *a, sqlite3_stmt *ins, mc_buf *b, mc_audit_event *ev,
+                        const char *details)
+{
     utc_millis(ev->time);
     const char *saved = ev->details;
     ev->details = details;
-    rc = hash_event(ev->hash, &b, ev);
+    int rc = hash_event(ev->hash, b, ev);
     ev->details = saved;
     if (rc)
-        goto rollback;
-    if (sqlite3_prepare_v2(a->db,
-                           "INSERT INTO events(id, time, actor, host, tool_version, command, kind,"
-                           " spec_digest, data_digest, model_digest, verdict, details, prev_hash, hash)"
-                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &ins, NULL) != SQLITE_OK) {
-        rc = db_error(a, "cannot prepare the insert");
-        goto rollback;
-    }
+        return rc;
+    sqlite3_reset(ins);
+    sqlite3_clear_bindings(ins);
     sqlite3_bind_int64(ins, 1, ev->id);
     const char *texts[] = {ev->time, ev->actor, ev->host, ev->tool_version, ev->command, ev->kind,
                            ev->spec_digest, ev->data_digest, ev->model_digest, ev->verdict, details,
                            ev->prev_hash, ev->hash};
     for (int i = 0; i < 13; i++)
         bind_text(ins, i + 2, texts[i]);
-    if (sqlite3_step(ins) != SQLITE_DONE) {
-        rc = db_error(a, "cannot append the event");
+    if (sqlite3_step(ins) != SQLITE_DONE)
+        return db_error(a, "cannot append the event");
+    return MC_OK;
+}
+
+int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n)
+{
+    char actor[256], host[256];
+    sqlite3_stmt *last = NULL, *ins = NULL;
+    mc_buf b = {0};
+    char *details = NULL;
+    int rc = MC_OK;
+    /* BEGIN IMMEDIATE takes the write lock now: the chain head cannot move
+     * between reading it and appending to it. */
+    if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        return db_error(a, "cannot start a transaction");
+    if (sqlite3_prepare_v2(a->db, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", -1, &last,
+                           NULL) != SQLITE_OK ||
+        sqlite3_prepare_v2(a->db,
+                           "INSERT INTO events(id, time, actor, host, tool_version, command, kind,"
+                           " spec_digest, data_digest, model_digest, verdict, details, prev_hash, hash)"
+                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                           -1, &ins, NULL) != SQLITE_OK) {
+        rc = db_error(a, "cannot prepare the append");
         goto rollback;
     }
+    long long id = 1;
+    char prev[MC_SHA256_HEX_LEN + 1] = GENESIS;
+    int step = sqlite3_step(last);
+    if (step == SQLITE_ROW) {
+        id = sqlite3_column_int64(last, 0) + 1;
+        snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(last, 1));
+    } else if (step != SQLITE_DONE) {
+        rc = db_error(a, "cannot read the chain head");
+        goto rollback;
+    }
+    for (size_t i = 0; i < n; i++) {
+        mc_audit_event *ev = &evs[i];
+        const char *given_actor = ev->actor, *given_host = ev->host;
+        if ((rc = prepare_event(ev, &details, actor, sizeof actor, host, sizeof host)))
+            goto rollback;
+        ev->id = id++;
+        snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s", prev);
+        rc = insert_event(a, ins, &b, ev, details);
+        ev->actor = given_actor;
+        ev->host = given_host;
+        free(details);
+        details = NULL;
+        if (rc)
+            goto rollback;
+        snprintf(prev, sizeof prev, "%s", ev->hash);
+    }
     if (sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = db_error(a, "cannot commit the event");
+        rc = db_error(a, "cannot commit the events");
         goto rollback;
     }
     goto cleanup;
 rollback:
     sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
 cleanup:
-    if (ev->actor == actor)
-        ev->actor = NULL;
-    if (ev->host == host)
-        ev->host = NULL;
     sqlite3_finalize(last);
     sqlite3_finalize(ins);
     mc_buf_free(&b);
     free(details);
     return rc;
+}
+
+int mc_audit_append(mc_audit *a, mc_audit_event *ev)
+{
+    return mc_audit_append_batch(a, ev, 1);
 }
 
 /* ---- verification ------------------------------------------------------------------ */

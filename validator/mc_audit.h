@@ -41,6 +41,9 @@ void mc_audit_close(mc_audit *a);
  * actor, host and tool_version default to mc_audit_actor(), the host name
  * and the running version when NULL. */
 int mc_audit_append(mc_audit *a, mc_audit_event *ev);
+/* Appends n events in one transaction (all or none): for imports and bulk
+ * loads, where one commit per event would be too slow. */
+int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n);
 
 typedef struct mc_audit_verify_result {
     long long events;
