@@ -38,7 +38,7 @@ int main(int argc, char **argv)
         return 2;
     }
     static const char *const missing[] = {"", "NA", "NaN", "null"};
-    mc_csv_options o = {',', missing, 4, NULL, 0, NULL, 0};
+    mc_csv_options o = {.delimiter = ',', .missing = missing, .n_missing = 4};
     double *t = malloc((size_t)reps * sizeof *t);
     size_t rows = 0, cols = 0;
     for (int i = 0; i < reps; i++) {

@@ -124,8 +124,10 @@ int mc_cli_audit_record(const char *path, const char *kind,
     free(cmd);
     free(details);
     if (rc) {
-        fprintf(stderr, "modelcert: the audit trail could not be written: ");
-        return mc_cli_fail() == MC_EXIT_USAGE ? MC_EXIT_USAGE : MC_EXIT_INTERNAL;
+        char msg[1600];
+        mc_error_format(mc_error_last(), msg, sizeof msg);
+        fprintf(stderr, "modelcert: the audit trail could not be written: %s\n", msg);
+        return mc_code_exit_status(mc_error_last()->code);
     }
     if (!quiet)
         fprintf(stderr, "audit: event %lld in %s\n", ev.id, path);
@@ -134,14 +136,26 @@ int mc_cli_audit_record(const char *path, const char *kind,
 
 char *mc_cli_default_run_dir(const mc_spec *spec)
 {
-    char when[32], name[160];
-    time_t t = time(NULL);
+    char when[32], stamp[40], name[200];
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
     struct tm tm;
-    gmtime_r(&t, &tm);
-    strftime(when, sizeof when, "%Y%m%dT%H%M%SZ", &tm);
-    snprintf(name, sizeof name, "runs/%.100s-%s", mc_spec_doc_get(spec)->metadata.name, when);
-    for (char *p = name + 5; *p; p++)
-        if (*p == '/' || *p == ' ')
-            *p = '_';
-    return mc_path_join(mc_spec_dir(spec), name);
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(when, sizeof when, "%Y%m%dT%H%M%S", &tm);
+    snprintf(stamp, sizeof stamp, "%.20s.%03dZ", when, (int)(ts.tv_nsec / 1000000) % 1000);
+    for (int k = 1; k < 1000; k++) {
+        if (k == 1)
+            snprintf(name, sizeof name, "runs/%.100s-%s", mc_spec_doc_get(spec)->metadata.name, stamp);
+        else
+            snprintf(name, sizeof name, "runs/%.100s-%s-%d", mc_spec_doc_get(spec)->metadata.name,
+                     stamp, k);
+        for (char *p = name + 5; *p; p++)
+            if (*p == '/' || *p == ' ')
+                *p = '_';
+        char *path = mc_path_join(mc_spec_dir(spec), name);
+        if (!path || !mc_file_exists(path))
+            return path;
+        free(path);
+    }
+    return NULL;
 }

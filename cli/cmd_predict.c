@@ -17,6 +17,8 @@ static const char help[] =
     "trained with. Writes CSV: row (1-based data row of DATA.csv), prediction and,\n"
     "for classifiers, a probability column per class. Rows a dropna step removes\n"
     "get no prediction (reported on stderr). Extra columns are ignored.\n"
+    "Probability columns: p_<class> for each class of a multiclass model, p_<positive\n"
+    "class> for a binary one; a regression has only the prediction.\n"
     "\n"
     "options:\n"
     "  -o, --output FILE   write here (atomically) instead of stdout\n"
@@ -51,7 +53,7 @@ static int predict(char **csv, size_t *dropped, const mc_model *m, const char *d
     }
     const char *delim = json_string_value(json_object_get(m->header, "delimiter"));
     mc_csv_options o = {delim && delim[0] ? delim[0] : ',', markers, n_markers, ov, p->n_inputs,
-                        req, p->n_inputs};
+                        req, p->n_inputs, 1};
     if (rc == MC_OK)
         rc = mc_csv_read(&t, data_path, &o);
     size_t n_in = t ? t->n_rows : 0;
@@ -61,7 +63,7 @@ static int predict(char **csv, size_t *dropped, const mc_model *m, const char *d
         rc = mc_pipeline_matrix(&x, p, t, data_path);
     if (rc == MC_OK) {
         pred = malloc((t->n_rows + 1) * (size_t)m->nn->out * sizeof *pred);
-        rc = pred ? mc_nn_predict(m->nn, x, t->n_rows, pred, m->numerics) : mc_error_nomem();
+        rc = pred ? mc_nn_predict(m->nn, x, t->n_rows, pred) : mc_error_nomem();
     }
     if (rc == MC_OK)
         rc = mc_predictions_csv(csv, t->row_index, pred, t->n_rows, m->nn->out, m->task, m->classes,

@@ -31,7 +31,7 @@ static const char help[] =
     "                          compiler and machine); default: the spec's training.numerics\n"
     "  --audit DB              audit database (default: $MODELCERT_AUDIT, else\n"
     "                          .modelcert/audit.db beside SPEC)\n"
-    "  -q, --quiet             no progress output\n"
+    "  -q, --quiet             no progress; print only the run directory\n"
     "  -h, --help              this help\n"
     "\n"
     "exit status: 0 the run completed, 2 bad spec, data or usage, 3 internal or\n"
@@ -174,6 +174,8 @@ int mc_cmd_run(int argc, char **argv)
     }
     if (!ps.quiet)
         print_summary(run, dir);
+    else
+        printf("%s\n", dir); /* where the run went, for scripts */
     audit = mc_cli_audit_path(audit_flag, mc_spec_dir(spec));
     json_t *details = json_pack("{s:s, s:s}", "run_dir", dir, "numerics",
                                 json_string_value(json_object_get(run->record, "numerics")));

@@ -97,6 +97,10 @@ int mc_file_write_atomic(const char *path, const void *data, size_t len)
         return MC_OK;
     }
     int rc = MC_OK;
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return mc_error_set(MC_EINPUT, "%s exists and is not a regular file; refusing to replace it",
+                            path);
     size_t n = strlen(path) + 16;
     char *tmp = malloc(n);
     if (!tmp)

@@ -428,6 +428,8 @@ static int setup_columns(parse *ps)
         ps->cs[c].want = o->overrides[i].kind;
     }
     for (size_t c = 0; c < t->n_cols; c++) {
+        if (o->others_categorical && ps->cs[c].want == MC_CSV_AUTO)
+            ps->cs[c].want = MC_CSV_CATEGORICAL;
         ps->cs[c].numeric = ps->cs[c].want != MC_CSV_CATEGORICAL;
         t->cols[c].kind = ps->cs[c].numeric ? MC_COLKIND_NUMERIC : MC_COLKIND_CATEGORICAL;
     }

@@ -27,6 +27,9 @@ typedef struct mc_csv_options {
     /* When set, the reader fails unless these columns exist (in any order). */
     const char *const *required;
     size_t n_required;
+    /* Columns without an override are read as text, never parsed as numbers
+     * (prediction: columns the model does not use are ignored). */
+    int others_categorical;
 } mc_csv_options;
 
 /* Reads `path` ("-" for stdin). Fails with MC_EINPUT (bad data, with

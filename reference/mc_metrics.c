@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mc_error.h"
+#include "mc_math.h"
 
 int mc_metric_predicted_class(const mc_metric_input *in, size_t r)
 {
@@ -167,7 +168,7 @@ static double log_loss(const mc_metric_input *in)
         } else {
             p = p < eps ? eps : p > 1 - eps ? 1 - eps : p;
         }
-        total -= log(p);
+        total -= mc_log(p); /* portable: the same bits on every machine */
     }
     return total / (double)in->n;
 }

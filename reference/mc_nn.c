@@ -8,9 +8,9 @@
 #include "mc_math.h"
 #include "mc_rng.h"
 
-/* Rows per inference chunk. A row's bits must not depend on its neighbours;
- * both numerics compute each output row independently of the others, and
- * a fixed chunk size makes the BLAS call shapes identical too. */
+/* Rows per inference chunk. With fast numerics the same rows in the same
+ * chunk give the same bits (identical BLAS calls); only the reference
+ * kernels make a row's bits independent of its neighbours. */
 #define MC_NN_CHUNK 256
 
 int mc_nn_create(mc_nn **out, int input_width, const mc_nn_layer *layers, int n_layers)
@@ -389,7 +389,12 @@ void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *do
     }
 }
 
-int mc_nn_predict(const mc_nn *nn, const float *x, size_t n, float *out, mc_nn_numerics num)
+int mc_nn_predict(const mc_nn *nn, const float *x, size_t n, float *out)
+{
+    return mc_nn_predict_batch(nn, x, n, out, MC_NN_REFERENCE);
+}
+
+int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out, mc_nn_numerics num)
 {
     mc_nn_work *w = NULL;
     int rc = mc_nn_work_create(&w, nn, MC_NN_CHUNK);

@@ -76,8 +76,14 @@ const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B
 void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *dout, int B,
                     int dout_is_pre, mc_nn_numerics num);
 
-/* Inference on n rows, in fixed chunks so a row's result never depends on
- * how many rows come with it. out[n][nn->out]. */
-int mc_nn_predict(const mc_nn *nn, const float *x, size_t n, float *out, mc_nn_numerics num);
+/* Predictions modelcert reports (test predictions, `predict`): computed with
+ * the fixed-order kernels, which compute each row on its own, so a row's
+ * bits never depend on the rows around it, whichever numerics trained the
+ * model. out[n][nn->out]. */
+int mc_nn_predict(const mc_nn *nn, const float *x, size_t n, float *out);
+/* Inference for internal use (validation loss, permutation importance), with
+ * the given numerics; fast numerics use BLAS on fixed 256-row chunks. */
+int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out,
+                        mc_nn_numerics num);
 
 #endif

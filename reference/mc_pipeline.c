@@ -161,7 +161,9 @@ static int resolve_columns(mc_fitted_step *f, const fitctx *fc, const mc_table *
                                   kind == MC_COLKIND_NUMERIC ? "numeric" : "categorical");
         } else {
             name = t->cols[i].name;
-            if ((kind >= 0 && (int)t->cols[i].kind != kind) || strcmp(name, fc->target) == 0)
+            /* Every column: the target too for dropna (a row without a target is unusable). */
+            int is_target = strcmp(name, fc->target) == 0 && fc->s->type != MC_STEP_DROPNA;
+            if ((kind >= 0 && (int)t->cols[i].kind != kind) || is_target)
                 continue;
         }
         if (!(f->cols[f->n_cols].name = strdup(name)))
@@ -377,7 +379,10 @@ int mc_pipeline_fit_step(mc_pipeline *p, const mc_spec *spec, const mc_step *s, 
         rc = resolve_columns(f, &fc, train, -1);
         break;
     case MC_STEP_FILL_MISSING:
-        rc = resolve_columns(f, &fc, train, -1);
+        /* Unlisted columns: numeric ones for mean and median, all for the others. */
+        rc = resolve_columns(f, &fc, train,
+                             s->strategy == MC_FILL_MEAN || s->strategy == MC_FILL_MEDIAN
+                                 ? MC_COLKIND_NUMERIC : -1);
         if (rc == MC_OK)
             rc = fit_fill(f, &fc, train);
         break;

@@ -397,7 +397,7 @@ static int load_data(ctx *c, mc_run *run, char **data_path)
                 ov[n_ov++].kind = kind == MC_COL_NUMERIC ? MC_CSV_NUMERIC : MC_CSV_CATEGORICAL;
             }
             mc_csv_options o = {data->delimiter[0], missing, data->missing_values.count, ov, n_ov,
-                                required, 1};
+                                required, 1, 0};
             rc = mc_csv_parse(&c->table, *data_path, buf, len, &o);
         }
         free(missing);
@@ -763,7 +763,7 @@ static int permutation_importance(json_t **out, const ctx *c)
             if (rc == MC_OK) {
                 pred = malloc(t->n_rows * (size_t)c->nn->out * sizeof *pred + 1);
                 y = malloc(t->n_rows * sizeof *y + 1);
-                rc = pred && y ? mc_nn_predict(c->nn, x, t->n_rows, pred, c->num) : mc_error_nomem();
+                rc = pred && y ? mc_nn_predict_batch(c->nn, x, t->n_rows, pred, c->num) : mc_error_nomem();
             }
             if (rc == MC_OK) {
                 for (size_t r = 0; r < t->n_rows; r++)
@@ -806,7 +806,10 @@ static int evaluate(ctx *c, mc_run *run)
         p->pred = malloc((p->n + 1) * (size_t)width * sizeof *p->pred);
         if (!p->pred)
             return mc_error_nomem();
-        int rc = mc_nn_predict(c->nn, p->x, p->n, p->pred, c->num);
+        /* The test rows' predictions are reported: row-independent kernels.
+         * Training and validation rows only feed summary metrics. */
+        int rc = i == 2 ? mc_nn_predict(c->nn, p->x, p->n, p->pred)
+                        : mc_nn_predict_batch(c->nn, p->x, p->n, p->pred, c->num);
         if (rc)
             return rc;
     }
@@ -932,14 +935,11 @@ int mc_predictions_csv(char **out, const size_t *row_index, const float *pred, s
 {
     mc_buf b = {0};
     mc_buf_printf(&b, "row%s,prediction", actual ? ",actual" : "");
-    if (task == MC_TASK_BINARY) {
-        mc_buf_printf(&b, ",p_");
-        sb_csv_field(&b, classes[1]);
-    } else if (task == MC_TASK_MULTICLASS) {
-        for (int k = 0; k < n_classes; k++) {
-            mc_buf_printf(&b, ",p_");
-            sb_csv_field(&b, classes[k]);
-        }
+    for (int k = task == MC_TASK_BINARY ? 1 : 0; task != MC_TASK_REGRESSION && k < n_classes; k++) {
+        char head[600];
+        snprintf(head, sizeof head, "p_%.512s", classes[k]); /* one field: quoted as a whole */
+        mc_buf_put(&b, ",", 1);
+        sb_csv_field(&b, head);
     }
     mc_buf_printf(&b, "\n");
     for (size_t r = 0; r < n; r++) {
@@ -1075,8 +1075,8 @@ int mc_run_execute(mc_run **out, const mc_spec *spec, const mc_run_options *opt)
     if (rc == MC_OK) {
         mc_dataset tr = {c.parts[0].x, c.parts[0].y, c.parts[0].n, (int)c.pipe->n_features};
         mc_dataset va = {c.parts[1].x, c.parts[1].y, c.parts[1].n, (int)c.pipe->n_features};
-        rc = mc_train(&c.tr, c.nn, &c.d->training, c.task, c.lab.n_classes, &tr, &va, c.num,
-                      opt->progress, opt->progress_ctx);
+        rc = mc_train(&c.tr, c.nn, &c.d->training, &c.d->metrics, c.task, c.lab.n_classes, &tr, &va,
+                      c.num, opt->progress, opt->progress_ctx);
     }
     c.t_train = now_seconds() - t2;
     double t3 = now_seconds();
@@ -1166,6 +1166,7 @@ int mc_run_write(const mc_run *run, const char *dir)
         free(tmp);
         return rc;
     }
+    chmod(tmp, 0755); /* mkdtemp makes it private; a run is as readable as its files */
     /* Build aside; the record last, so a directory with run.json is complete. */
     rc = write_bytes(tmp, "model.mcm", run->model, run->model_len);
     if (rc == MC_OK)

@@ -234,7 +234,8 @@ void mc_nn_init_params(mc_nn *nn, const mc_architecture *arch, unsigned long lon
         init_tensor(nn->params + L->w_off, (size_t)L->in * L->out, spec->kernel_initializer, L->in,
                     L->out, &rng);
         mc_rng_init(&rng, seed, MC_STREAM_INIT, (uint64_t)l * 2 + 1);
-        init_tensor(nn->params + L->b_off, (size_t)L->out, spec->bias_initializer, L->in, L->out,
+        /* Keras computes a 1-D tensor's fans from its own length. */
+        init_tensor(nn->params + L->b_off, (size_t)L->out, spec->bias_initializer, L->out, L->out,
                     &rng);
     }
 }
@@ -249,7 +250,7 @@ static int monitor_is_max(const mc_early_stopping *es)
 static double evaluate_loss(const mc_nn *nn, const mc_dataset *ds, const mc_training *t, float *pred,
                             mc_nn_numerics num, int *rc)
 {
-    *rc = mc_nn_predict(nn, ds->x, ds->n, pred, num);
+    *rc = mc_nn_predict_batch(nn, ds->x, ds->n, pred, num);
     if (*rc)
         return NAN;
     double total = 0.0;
@@ -280,24 +281,27 @@ static double evaluate_loss(const mc_nn *nn, const mc_dataset *ds, const mc_trai
     return ds->n ? total / (double)ds->n : NAN;
 }
 
-static double monitored_value(const char *monitor, int is_val, double loss, const float *pred,
-                              const mc_dataset *ds, mc_task task, int n_classes, int *rc)
+static double monitored_value(const char *monitor, double loss, const float *pred,
+                              const mc_dataset *ds, mc_task task, int n_classes,
+                              const mc_metrics *metrics, int *rc)
 {
     const char *name = monitor + (strncmp(monitor, "val_", 4) == 0 ? 4 : 0);
     if (strcmp(name, "loss") == 0)
         return loss;
-    (void)is_val;
-    mc_metric_input in = {task, n_classes, ds->y, pred, ds->n, 0.5, MC_AVG_BINARY, 1};
+    mc_metric_input in = {task, n_classes, ds->y, pred, ds->n, metrics->decision_threshold,
+                          metrics->average, 1};
     double v = NAN;
     *rc = mc_metric_scalar(&v, mc_metric_from_name(name), &in);
     return v;
 }
 
-static double accuracy_of(const float *pred, const mc_dataset *ds, mc_task task, int n_classes)
+static double accuracy_of(const float *pred, const mc_dataset *ds, mc_task task, int n_classes,
+                          const mc_metrics *metrics)
 {
     if (task == MC_TASK_REGRESSION || ds->n == 0)
         return NAN;
-    mc_metric_input in = {task, n_classes, ds->y, pred, ds->n, 0.5, MC_AVG_BINARY, 1};
+    mc_metric_input in = {task, n_classes, ds->y, pred, ds->n, metrics->decision_threshold,
+                          metrics->average, 1};
     double v = NAN;
     mc_metric_scalar(&v, MC_METRIC_ACCURACY, &in);
     return v;
@@ -309,9 +313,9 @@ void mc_train_result_clear(mc_train_result *res)
     memset(res, 0, sizeof *res);
 }
 
-int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, mc_task task, int n_classes,
-             const mc_dataset *train, const mc_dataset *val, mc_nn_numerics num,
-             mc_train_progress_fn progress, void *ctx)
+int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, const mc_metrics *metrics,
+             mc_task task, int n_classes, const mc_dataset *train, const mc_dataset *val,
+             mc_nn_numerics num, mc_train_progress_fn progress, void *ctx)
 {
     int rc = MC_OK;
     int B = (int)t->batch_size;
@@ -382,20 +386,20 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, mc_task task
         st->loss = n ? loss_sum / (double)n : NAN;
         st->val_loss = NAN;
         st->monitor = NAN;
-        st->accuracy = accuracy_of(train_pred, train, task, n_classes);
+        st->accuracy = accuracy_of(train_pred, train, task, n_classes, metrics);
         st->val_accuracy = NAN;
         if (val->n) {
             st->val_loss = evaluate_loss(nn, val, t, val_pred, num, &rc);
             if (rc)
                 goto cleanup;
-            st->val_accuracy = accuracy_of(val_pred, val, task, n_classes);
+            st->val_accuracy = accuracy_of(val_pred, val, task, n_classes, metrics);
         }
         res->n_epochs = epoch;
         if (es) {
             int is_val = strncmp(es->monitor, "val_", 4) == 0;
-            st->monitor = monitored_value(es->monitor, is_val, is_val ? st->val_loss : st->loss,
+            st->monitor = monitored_value(es->monitor, is_val ? st->val_loss : st->loss,
                                           is_val ? val_pred : train_pred, is_val ? val : train, task,
-                                          n_classes, &rc);
+                                          n_classes, metrics, &rc);
             if (rc)
                 goto cleanup;
             double v = st->monitor;
@@ -407,7 +411,7 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, mc_task task
                 res->best_epoch = epoch;
                 wait = 0;
                 memcpy(best, nn->params, nn->n_params * sizeof *best);
-            } else if (++wait > es->patience) {
+            } else if (++wait >= es->patience) { /* Keras: stop once `patience` epochs did not improve */
                 res->stopped_early = epoch < (int)t->epochs;
             }
         }

@@ -47,6 +47,15 @@ same = len(run) == len(pred) and all(strip(a) == b[1:] for a, b in zip(run[1:], 
 sys.exit(0 if same and len(run) > 10 else 1)
 PY
 done
+# A row's prediction does not depend on the rows around it: predicting the whole file
+# gives the test rows exactly the run's predictions.
+expect_exit 0 "seed: predict on the whole data file" -- "$MC" predict "$TMP/seed-a/model.mcm" "$SRC/examples/seed/data.csv" -o "$TMP/seed-all.csv"
+check python3 - "$TMP/seed-a/test_predictions.csv" "$TMP/seed-all.csv" <<'PY' -- "seed: whole-file predictions equal the run's for its test rows"
+import csv, sys
+run = {r[0]: r[2:] for r in list(csv.reader(open(sys.argv[1])))[1:]}
+allp = {r[0]: r[1:] for r in list(csv.reader(open(sys.argv[2])))[1:]}
+sys.exit(0 if run and all(allp.get(k) == v for k, v in run.items()) else 1)
+PY
 check [ "$(json "$TMP/seed-r/run.json" "d['numerics']")" = reference ] -- "run.json records the numerics"
 for f in model.mcm metrics.json history.csv test_predictions.csv spec.json run.json; do
     check [ -s "$TMP/seed-a/$f" ] -- "run directory has $f"
