@@ -288,10 +288,30 @@ static void bind_object(binder *b, const mc_schema *s, void *obj, const mc_ynode
 static void bind_field(binder *b, const mc_field *f, void *base, const mc_ynode *key,
                        const mc_ynode *value, const char *path);
 
+/* An explicit tag must name the type the key takes (!!float also fits an integer-valued number). */
+static int tag_fits(const mc_field *f, const char *tag)
+{
+    if (!tag)
+        return 1;
+    switch (f->type) {
+    case MC_FT_STRING:
+    case MC_FT_ENUM: return strcmp(tag, "str") == 0;
+    case MC_FT_INT: return strcmp(tag, "int") == 0 || ((f->flags & MC_FF_AUTO) && strcmp(tag, "str") == 0);
+    case MC_FT_NUMBER: return strcmp(tag, "int") == 0 || strcmp(tag, "float") == 0;
+    case MC_FT_BOOL: return strcmp(tag, "bool") == 0;
+    default: return 0;
+    }
+}
+
 static void bind_scalar(binder *b, const mc_field *f, void *addr, const mc_ynode *v,
                         const char *path)
 {
     char shown[64];
+    if (v->kind == MC_YSCALAR && !tag_fits(f, v->tag) && strcmp(v->tag, "null") != 0) {
+        static const char *const what[] = {"a string", "an integer", "a number", "a boolean", "a name"};
+        report(b, v, path, "expected %s, but the value is tagged !!%s", what[f->type], v->tag);
+        return;
+    }
     if (v->kind != MC_YSCALAR || is_null(v)) {
         static const char *const what[] = {"a string", "an integer", "a number", "a boolean",
                                            "a name"};

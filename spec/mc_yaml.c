@@ -276,6 +276,10 @@ static mc_ynode *parse_node(parser *p, yaml_event_t *ev, int depth)
              * !!float and !!bool are resolved like plain scalars; !!null is null. */
             const char *tag = (const char *)ev->data.scalar.tag;
             n->plain = strcmp(tag, "tag:yaml.org,2002:str") != 0;
+            static const char *const names[] = {"str", "int", "float", "bool", "null"};
+            for (size_t k = 0; k < 5; k++) /* static names: the event's memory goes away */
+                if (strcmp(strrchr(tag, ':') + 1, names[k]) == 0)
+                    n->tag = names[k];
             if (strcmp(tag, "tag:yaml.org,2002:null") == 0) {
                 n->len = 0;
                 n->text = "";

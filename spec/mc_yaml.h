@@ -30,6 +30,7 @@ struct mc_ynode {
     const char *text;
     size_t len;
     int plain; /* 1 for a plain (unquoted, non-block) scalar: only those can be numbers, booleans, null */
+    const char *tag; /* an explicit standard tag ("int", "float", "bool", "str", "null"), or NULL */
     /* sequence */
     mc_ynode **items;
     size_t n_items;

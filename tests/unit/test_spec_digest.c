@@ -142,10 +142,7 @@ static void test_digest_is_stable(void **state)
      * update it together with a spec language version bump. */
     char a[65];
     digest_of(block_style, a);
-    assert_int_equal(strlen(a), 64);
-    char again[65];
-    digest_of(block_style, again);
-    assert_string_equal(a, again);
+    assert_string_equal(a, "f18d137e8326e97c723f5b046e1cf09057c6ebe2375facb23efaf909d1b74a82");
 }
 
 int main(void)
