@@ -12,24 +12,10 @@
 
 #define CAT "reproducibility"
 
-typedef struct tensor_diff {
-    const char *name;
-    size_t count, differing, first;
-    double max_abs, a_first, b_first;
-    int out_of_tolerance;
-} tensor_diff;
-
-/* The first tensor that differs (beyond tolerance when tol is set). */
-static int diff_models(char *msg, size_t size, const mc_model *ma, const mc_model *mb,
-                       const mc_tolerance *tol, int *differs)
+/* Every tensor that differs (beyond tolerance when tol is set), as JSON
+ * [{"tensor", "values", "differing", "max_abs_difference", "first_index", "a", "b"}]. */
+static int diff_models(json_t *out, const mc_model *ma, const mc_model *mb, const mc_tolerance *tol)
 {
-    *differs = 0;
-    if (ma->nn->n_params != mb->nn->n_params || !json_equal(json_object_get(ma->header, "architecture"),
-                                                            json_object_get(mb->header, "architecture"))) {
-        snprintf(msg, size, "the architectures differ");
-        *differs = 1;
-        return MC_OK;
-    }
     const json_t *tensors = json_object_get(ma->header, "tensors");
     for (size_t t = 0; t < json_array_size(tensors); t++) {
         const json_t *jt = json_array_get(tensors, t);
@@ -37,59 +23,86 @@ static int diff_models(char *msg, size_t size, const mc_model *ma, const mc_mode
         size_t off = (size_t)json_integer_value(json_object_get(jt, "offset")), n = 1;
         for (size_t k = 0; k < json_array_size(shape); k++)
             n *= (size_t)json_integer_value(json_array_get(shape, k));
-        tensor_diff d = {json_string_value(json_object_get(jt, "name")), n, 0, 0, 0, 0, 0, 0};
+        size_t differing = 0, first = 0;
+        double max_abs = 0, a_first = 0, b_first = 0;
         for (size_t i = 0; i < n; i++) {
             float a = ma->nn->params[off + i], b = mb->nn->params[off + i];
             if (memcmp(&a, &b, sizeof a) == 0)
                 continue;
             double ad = fabs((double)a - (double)b);
-            int bad = !tol || ad > tol->absolute + tol->relative * fabs((double)a);
-            if (!bad)
+            if (tol && ad <= tol->absolute + tol->relative * fabs((double)a))
                 continue;
-            if (!d.differing++) {
-                d.first = i;
-                d.a_first = a;
-                d.b_first = b;
+            if (!differing++) {
+                first = i;
+                a_first = a;
+                b_first = b;
             }
-            d.max_abs = ad > d.max_abs ? ad : d.max_abs;
+            max_abs = ad > max_abs ? ad : max_abs;
         }
-        if (d.differing) {
-            snprintf(msg, size,
-                     "tensor %s: %zu of %zu values differ%s, max |difference| %.3g (first at index "
-                     "%zu: %.9g vs %.9g)",
-                     d.name, d.differing, d.count, tol ? " beyond tolerance" : "", d.max_abs, d.first,
-                     d.a_first, d.b_first);
-            *differs = 1;
-            return MC_OK;
-        }
+        if (differing &&
+            json_array_append_new(out, json_pack("{s:s, s:I, s:I, s:f, s:I, s:f, s:f}", "tensor",
+                                                 json_string_value(json_object_get(jt, "name")),
+                                                 "values", (json_int_t)n, "differing",
+                                                 (json_int_t)differing, "max_abs_difference", max_abs,
+                                                 "first_index", (json_int_t)first, "a", a_first, "b",
+                                                 b_first)) != 0)
+            return mc_error_nomem();
     }
     return MC_OK;
 }
 
-/* The first metric that differs (beyond tolerance when tol is set). */
-static void diff_metrics(char *msg, size_t size, const json_t *a, const json_t *b,
-                         const mc_tolerance *tol, int *differs)
+/* Every metric that differs (beyond tolerance when tol is set): [{"metric", "a", "b", "difference"}]. */
+static int diff_metrics(json_t *out, const json_t *a, const json_t *b, const mc_tolerance *tol)
 {
     const json_t *ma = json_object_get(a, "metrics"), *mb = json_object_get(b, "metrics");
     const char *key;
     json_t *va;
-    *differs = 0;
     json_object_foreach((json_t *)ma, key, va)
     {
         json_t *vb = json_object_get(mb, key);
         if (json_is_number(va) && json_is_number(vb)) {
             double x = json_number_value(va), y = json_number_value(vb);
             int bad = tol ? fabs(x - y) > tol->absolute + tol->relative * fabs(x) : x != y;
-            if (bad) {
-                snprintf(msg, size, "metric %s: %.17g vs %.17g (difference %.3g)", key, x, y, fabs(x - y));
-                *differs = 1;
-                return;
-            }
+            if (bad && json_array_append_new(out, json_pack("{s:s, s:f, s:f, s:f}", "metric", key, "a",
+                                                            x, "b", y, "difference", fabs(x - y))) != 0)
+                return mc_error_nomem();
         } else if (!json_equal(va, vb)) {
-            snprintf(msg, size, "metric %s is missing or undefined on one side", key);
-            *differs = 1;
-            return;
+            json_array_append_new(out, json_pack("{s:s, s:O, s:O}", "metric", key, "a", va, "b",
+                                                 vb ? vb : json_null()));
         }
+    }
+    return MC_OK;
+}
+
+/* "layers.0.kernel: 12 of 1536 values (max |difference| 3e-08); accuracy: 0.9 vs 0.89" */
+static void describe(char *msg, size_t size, const json_t *tensors, const json_t *metrics)
+{
+    size_t used = 0, i;
+    json_t *e;
+    msg[0] = '\0';
+    json_array_foreach(tensors, i, e)
+    {
+        int w = snprintf(msg + used, size - used, "%stensor %s: %lld of %lld values (max |difference| %.3g)",
+                         used ? "; " : "", json_string_value(json_object_get(e, "tensor")),
+                         (long long)json_integer_value(json_object_get(e, "differing")),
+                         (long long)json_integer_value(json_object_get(e, "values")),
+                         json_number_value(json_object_get(e, "max_abs_difference")));
+        if (w < 0 || (size_t)w >= size - used)
+            return;
+        used += (size_t)w;
+    }
+    json_array_foreach(metrics, i, e)
+    {
+        const json_t *a = json_object_get(e, "a"), *b = json_object_get(e, "b");
+        int w = json_is_number(a) && json_is_number(b)
+                    ? snprintf(msg + used, size - used, "%smetric %s: %.9g vs %.9g", used ? "; " : "",
+                               json_string_value(json_object_get(e, "metric")), json_number_value(a),
+                               json_number_value(b))
+                    : snprintf(msg + used, size - used, "%smetric %s: missing or undefined on one side",
+                               used ? "; " : "", json_string_value(json_object_get(e, "metric")));
+        if (w < 0 || (size_t)w >= size - used)
+            return;
+        used += (size_t)w;
     }
 }
 
@@ -103,7 +116,6 @@ int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
         rc = mc_sha256_hex(db, b->model, b->model_len);
     if (rc)
         return rc;
-    json_t *measured = json_pack("{s:s, s:s}", a->name, da, b->name, db);
     json_t *expected = tolerance
                            ? json_pack("{s:s, s:{s:f, s:f}, s:{s:f, s:f}}", "mode", "tolerance", "weights",
                                        "absolute", cfg->tolerance.weights.absolute, "relative",
@@ -111,39 +123,45 @@ int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
                                        cfg->tolerance.metrics.absolute, "relative",
                                        cfg->tolerance.metrics.relative)
                            : json_pack("{s:s}", "mode", "bitwise");
+    json_t *measured = json_pack("{s:s, s:s}", a->name, da, b->name, db);
     if (strcmp(da, db) == 0)
         return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_PASS, measured, expected,
                                  "%s and %s are the same model bit for bit (sha256 %.16s...)", a->name,
                                  b->name, da);
     mc_model *ma = NULL, *mb = NULL;
+    json_t *tensors = json_array(), *metrics = json_array();
     rc = mc_artifact_decode(&ma, a->model, a->model_len, a->name);
     if (rc == MC_OK)
         rc = mc_artifact_decode(&mb, b->model, b->model_len, b->name);
-    char msg[600] = "", mmsg[400] = "";
-    int model_diff = 0, metric_diff = 0;
+    int same_arch = rc == MC_OK && ma->nn->n_params == mb->nn->n_params &&
+                    json_equal(json_object_get(ma->header, "architecture"),
+                               json_object_get(mb->header, "architecture"));
+    if (same_arch)
+        rc = diff_models(tensors, ma, mb, tolerance ? &cfg->tolerance.weights : NULL);
     if (rc == MC_OK)
-        rc = diff_models(msg, sizeof msg, ma, mb, tolerance ? &cfg->tolerance.weights : NULL, &model_diff);
+        rc = diff_metrics(metrics, a->metrics, b->metrics, tolerance ? &cfg->tolerance.metrics : NULL);
     mc_model_free(ma);
     mc_model_free(mb);
     if (rc) {
-        json_decref(measured);
-        json_decref(expected);
+        json_decref(measured), json_decref(expected), json_decref(tensors), json_decref(metrics);
         return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_ERROR, NULL, NULL,
                                  "cannot compare the models: %s", mc_error_last()->message);
     }
-    diff_metrics(mmsg, sizeof mmsg, a->metrics, b->metrics, tolerance ? &cfg->tolerance.metrics : NULL,
-                 &metric_diff);
-    if (tolerance && !model_diff && !metric_diff)
+    char msg[700];
+    describe(msg, sizeof msg, tensors, metrics);
+    int within = tolerance && same_arch && json_array_size(tensors) == 0 && json_array_size(metrics) == 0;
+    json_object_set_new(measured, "differing_tensors", tensors);
+    json_object_set_new(measured, "differing_metrics", metrics);
+    if (within)
         return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_PASS, measured, expected,
                                  "%s and %s differ in bits but every weight and metric is within "
                                  "tolerance",
                                  a->name, b->name);
-    if (!model_diff)
-        snprintf(msg, sizeof msg, "the model files differ in their headers");
     return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_FAIL, measured, expected,
-                             "%s differs from %s: %s%s%s", b->name, a->name,
-                             model_diff || !metric_diff ? msg : mmsg,
-                             model_diff && metric_diff ? "; " : "", model_diff && metric_diff ? mmsg : "");
+                             "%s differs from %s: %s", b->name, a->name,
+                             !same_arch ? "the architectures differ"
+                             : msg[0]   ? msg
+                                        : "the model files differ outside their weights (header)");
 }
 
 int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
