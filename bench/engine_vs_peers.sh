@@ -41,7 +41,7 @@ run_mc() {
     local name=$1
     shift
     rm -rf "$WORK/run-$name"
-    /usr/bin/time -f "%M" -o "$WORK/mem-$name" "$MC" run -q "$@" "$WORK/bench.yaml" -o "$WORK/run-$name"
+    /usr/bin/time -f "%M" -o "$WORK/mem-$name" "$MC" run -q "$@" "$WORK/bench.yaml" -o "$WORK/run-$name" >/dev/null
     "$PY" - "$WORK/run-$name" "$WORK/mem-$name" "$name" <<'PY'
 import json, sys
 r = json.load(open(sys.argv[1] + "/run.json"))

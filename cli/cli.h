@@ -36,8 +36,9 @@ int mc_cli_audit_record(const char *path, const char *kind,
 void mc_cli_set_command_line(int argc, char **argv);
 
 struct mc_spec;
-/* runs/<metadata.name>-<UTC time> in the spec's directory. Caller frees. */
-char *mc_cli_default_run_dir(const struct mc_spec *spec);
+/* The run directory: `flag`, else runs/<metadata.name>-<UTC time> in the
+ * spec's directory. It must not exist yet. Returns an exit status. */
+int mc_cli_output_dir(char **out, const char *flag, const struct mc_spec *spec);
 /* Loads a spec, printing its diagnostics; returns an exit status. */
 int mc_cli_load_spec(struct mc_spec **out, const char *path);
 

@@ -134,7 +134,7 @@ int mc_cli_audit_record(const char *path, const char *kind,
     return MC_EXIT_OK;
 }
 
-char *mc_cli_default_run_dir(const mc_spec *spec)
+static char *default_run_dir(const mc_spec *spec)
 {
     char when[32], stamp[40], name[200];
     struct timespec ts;
@@ -153,9 +153,29 @@ char *mc_cli_default_run_dir(const mc_spec *spec)
             if (*p == '/' || *p == ' ')
                 *p = '_';
         char *path = mc_path_join(mc_spec_dir(spec), name);
+        if (!path)
+            mc_error_nomem();
         if (!path || !mc_file_exists(path))
             return path;
         free(path);
     }
+    mc_error_set(MC_EIO, "no free run directory name under %s/runs", mc_spec_dir(spec));
     return NULL;
+}
+
+int mc_cli_output_dir(char **out, const char *flag, const mc_spec *spec)
+{
+    *out = flag ? strdup(flag) : default_run_dir(spec);
+    if (!*out) {
+        if (flag)
+            mc_error_nomem();
+        return mc_cli_fail();
+    }
+    if (mc_file_exists(*out)) {
+        fprintf(stderr, "modelcert: %s exists; choose another output directory with -o\n", *out);
+        free(*out);
+        *out = NULL;
+        return MC_EXIT_USAGE;
+    }
+    return MC_EXIT_OK;
 }

@@ -158,16 +158,8 @@ int mc_cmd_run(int argc, char **argv)
     int rc = mc_cli_load_spec(&spec, argv[optind]);
     if (rc != MC_EXIT_OK)
         return rc;
-    dir = out_dir ? strdup(out_dir) : mc_cli_default_run_dir(spec);
-    if (!dir) {
-        status = mc_cli_fail();
+    if ((status = mc_cli_output_dir(&dir, out_dir, spec)))
         goto cleanup;
-    }
-    if (mc_file_exists(dir)) {
-        fprintf(stderr, "modelcert: %s exists; choose another output directory with -o\n", dir);
-        status = MC_EXIT_USAGE;
-        goto cleanup;
-    }
     if (mc_run_execute(&run, spec, &ro) != MC_OK || mc_run_write(run, dir) != MC_OK) {
         status = mc_cli_fail();
         goto cleanup;

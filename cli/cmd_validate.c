@@ -160,15 +160,11 @@ int mc_cmd_validate(int argc, char **argv)
         status = mc_cli_fail();
         goto cleanup;
     }
-    dir = o.out ? strdup(o.out) : mc_cli_default_run_dir(spec);
-    audit = mc_cli_audit_path(o.audit, mc_spec_dir(spec));
-    if (!dir || !audit || mc_validation_create(&v) != MC_OK) {
-        status = mc_cli_fail();
+    if ((status = mc_cli_output_dir(&dir, o.out, spec)))
         goto cleanup;
-    }
-    if (mc_file_exists(dir)) {
-        fprintf(stderr, "modelcert: %s exists; choose another output directory with -o\n", dir);
-        status = MC_EXIT_USAGE;
+    audit = mc_cli_audit_path(o.audit, mc_spec_dir(spec));
+    if (!audit || mc_validation_create(&v) != MC_OK) {
+        status = mc_cli_fail();
         goto cleanup;
     }
     mc_run_options ro = {.threads = o.threads, .numerics = -1};

@@ -48,20 +48,9 @@ int mc_step_is_fitted(int type)
 
 /* ---- table edits ----------------------------------------------------------- */
 
-static void column_release(mc_column *c)
-{
-    free(c->name);
-    free(c->num);
-    free(c->codes);
-    for (size_t i = 0; i < c->n_levels; i++)
-        free(c->levels[i]);
-    free(c->levels);
-    memset(c, 0, sizeof *c);
-}
-
 static void table_drop_col(mc_table *t, size_t c)
 {
-    column_release(&t->cols[c]);
+    mc_column_clear(&t->cols[c]);
     memmove(&t->cols[c], &t->cols[c + 1], (t->n_cols - c - 1) * sizeof *t->cols);
     t->n_cols--;
 }
@@ -128,15 +117,12 @@ static int step_error(const fitctx *fc, const char *fmt, ...) MC_PRINTF(2, 3);
 static int step_error(const fitctx *fc, const char *fmt, ...)
 {
     char msg[768];
-    int line = 0, col = 0;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    mc_spec_locate(fc->spec, fc->s, &line, &col);
-    return mc_error_set_at(MC_EINPUT, mc_spec_path(fc->spec), line, col,
-                           "preprocessing[%zu] (%s): %s", fc->index, mc_step_type_name(fc->s->type),
-                           msg);
+    return mc_spec_error(fc->spec, fc->s, "preprocessing[%zu] (%s): %s", fc->index,
+                         mc_step_type_name(fc->s->type), msg);
 }
 
 /* Resolves the step's columns: the listed ones (which must exist), or every

@@ -79,18 +79,6 @@ static int cmp_classval_text(const void *a, const void *b)
     return strcmp(((const classval *)a)->text, ((const classval *)b)->text);
 }
 
-static int spec_error(const mc_spec *spec, const void *at, const char *fmt, ...) MC_PRINTF(3, 4);
-static int spec_error(const mc_spec *spec, const void *at, const char *fmt, ...)
-{
-    char msg[900];
-    int line = 0, col = 0;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    mc_spec_locate(spec, at, &line, &col);
-    return mc_error_set_at(MC_EINPUT, mc_spec_path(spec), line, col, "%s", msg);
-}
 
 /* Classes: numeric labels in numeric order, text labels in byte order; for a
  * binary task [the other class, the positive class]. */
@@ -104,7 +92,7 @@ static int build_labels(labels *l, const mc_spec *spec, const mc_table *t, long 
         return mc_error_nomem();
     if (task == MC_TASK_REGRESSION) {
         if (col->kind != MC_COLKIND_NUMERIC)
-            return spec_error(spec, &d->data.target,
+            return mc_spec_error(spec, &d->data.target,
                               "data.target: '%s' is not numeric, but the loss %s makes this a "
                               "regression",
                               col->name, mc_loss_name(d->training.loss));
@@ -135,7 +123,7 @@ static int build_labels(labels *l, const mc_spec *spec, const mc_table *t, long 
         if (k < n)
             continue;
         if (n == 65536) {
-            rc = spec_error(spec, &d->data.target, "data.target: '%s' has more than 65536 classes",
+            rc = mc_spec_error(spec, &d->data.target, "data.target: '%s' has more than 65536 classes",
                             col->name);
             break;
         }
@@ -156,7 +144,7 @@ static int build_labels(labels *l, const mc_spec *spec, const mc_table *t, long 
         qsort(cv, n, sizeof *cv, col->kind == MC_COLKIND_NUMERIC ? cmp_classval_num : cmp_classval_text);
     if (rc == MC_OK && task == MC_TASK_BINARY) {
         if (n != 2) {
-            rc = spec_error(spec, &d->training.loss,
+            rc = mc_spec_error(spec, &d->training.loss,
                             "training.loss: binary_crossentropy needs exactly two classes; target "
                             "'%s' has %zu",
                             col->name, n);
@@ -164,7 +152,7 @@ static int build_labels(labels *l, const mc_spec *spec, const mc_table *t, long 
             int pos = strcmp(cv[0].text, d->metrics.positive_label) == 0 ? 0
                       : strcmp(cv[1].text, d->metrics.positive_label) == 0 ? 1 : -1;
             if (pos < 0)
-                rc = spec_error(spec, &d->metrics.positive_label,
+                rc = mc_spec_error(spec, &d->metrics.positive_label,
                                 "metrics.positive_label: '%s' is not a class of '%s' (classes: %s, %s)",
                                 d->metrics.positive_label, col->name, cv[0].text, cv[1].text);
             else if (pos == 0) {
@@ -175,7 +163,7 @@ static int build_labels(labels *l, const mc_spec *spec, const mc_table *t, long 
         }
     }
     if (rc == MC_OK && task == MC_TASK_MULTICLASS && n < 2)
-        rc = spec_error(spec, &d->data.target, "data.target: '%s' has fewer than two classes",
+        rc = mc_spec_error(spec, &d->data.target, "data.target: '%s' has fewer than two classes",
                         col->name);
     if (rc == MC_OK) {
         l->classes = malloc(n * sizeof *l->classes);
@@ -370,12 +358,12 @@ static int load_data(ctx *c, mc_run *run, char **data_path)
     if (rc == MC_ENOTFOUND || rc == MC_EINPUT) {
         char msg[1100];
         snprintf(msg, sizeof msg, "%s", mc_error_last()->message);
-        return spec_error(c->spec, &data->source, "data.source: %.800s", msg);
+        return mc_spec_error(c->spec, &data->source, "data.source: %.800s", msg);
     }
     if (rc == MC_OK)
         rc = mc_sha256_hex(run->data_digest, buf, len);
     if (rc == MC_OK && data->sha256 && strcasecmp_hex(data->sha256, run->data_digest) != 0)
-        rc = spec_error(c->spec, &data->sha256,
+        rc = mc_spec_error(c->spec, &data->sha256,
                         "data.sha256: %s has sha256 %s, but the spec pins %s; refusing to run on "
                         "other data",
                         *data_path, run->data_digest, data->sha256);
@@ -514,18 +502,18 @@ static int build_network(ctx *c)
     const mc_architecture *a = &c->d->architecture;
     int d = (int)c->pipe->n_features;
     if (a->input != 0 && a->input != d)
-        return spec_error(c->spec, &a->input,
+        return mc_spec_error(c->spec, &a->input,
                           "architecture.input: %lld, but preprocessing produces %d feature "
                           "columns",
                           a->input, d);
     const mc_layer *last = &a->layers.items[a->layers.count - 1];
     if (c->task == MC_TASK_MULTICLASS && last->units != c->lab.n_classes)
-        return spec_error(c->spec, &last->units,
+        return mc_spec_error(c->spec, &last->units,
                           "architecture: the output layer has %lld units, but the target has %d "
                           "classes",
                           last->units, c->lab.n_classes);
     if (c->task == MC_TASK_REGRESSION && last->units != 1)
-        return spec_error(c->spec, &last->units,
+        return mc_spec_error(c->spec, &last->units,
                           "architecture: a regression on one target column needs one output "
                           "unit, not %lld",
                           last->units);
@@ -617,7 +605,7 @@ static int slice_metrics(json_t *out, const ctx *c)
         const mc_slice *sl = &m->slices.items[s];
         long col = mc_table_find(c->table, sl->column);
         if (col < 0)
-            return spec_error(c->spec, &sl->column, "metrics.slices: column '%s' is not in the data",
+            return mc_spec_error(c->spec, &sl->column, "metrics.slices: column '%s' is not in the data",
                               sl->column);
         const mc_column *rc = &c->table->cols[col];
         /* Group test rows by the raw cell text, groups in order of first appearance. */
@@ -650,7 +638,7 @@ static int slice_metrics(json_t *out, const ctx *c)
                     for (size_t k = 0; k < n_groups; k++)
                         free(names[k]);
                     free(names), free(group);
-                    return spec_error(c->spec, &sl->column,
+                    return mc_spec_error(c->spec, &sl->column,
                                       "metrics.slices: column '%s' has more than 1000 distinct "
                                       "values in the test rows; slice on a categorical column",
                                       sl->column);
@@ -1052,7 +1040,7 @@ int mc_run_execute(mc_run **out, const mc_spec *spec, const mc_run_options *opt)
     openblas_set_num_threads(threads);
     int rc = MC_OK;
     if (c.d->training.has_differential_privacy)
-        rc = spec_error(spec, &c.d->training.differential_privacy,
+        rc = mc_spec_error(spec, &c.d->training.differential_privacy,
                         "training.differential_privacy: differentially private training is not "
                         "available in this version of the engine yet");
     if (rc == MC_OK)

@@ -6,7 +6,7 @@
 
 #include "mc_error.h"
 
-static void column_free(mc_column *c)
+void mc_column_clear(mc_column *c)
 {
     free(c->name);
     free(c->num);
@@ -14,6 +14,7 @@ static void column_free(mc_column *c)
     for (size_t i = 0; i < c->n_levels; i++)
         free(c->levels[i]);
     free(c->levels);
+    memset(c, 0, sizeof *c);
 }
 
 void mc_table_free(mc_table *t)
@@ -21,7 +22,7 @@ void mc_table_free(mc_table *t)
     if (!t)
         return;
     for (size_t i = 0; i < t->n_cols; i++)
-        column_free(&t->cols[i]);
+        mc_column_clear(&t->cols[i]);
     free(t->cols);
     free(t->source);
     free(t->line_of_row);

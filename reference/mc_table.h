@@ -28,6 +28,8 @@ typedef struct mc_table {
 } mc_table;
 
 void mc_table_free(mc_table *t);
+/* Frees a column's contents and zeroes it (the struct itself stays). */
+void mc_column_clear(mc_column *c);
 /* Index of the column named `name`, or -1. */
 long mc_table_find(const mc_table *t, const char *name);
 /* Whether cell (row, col) is missing. */

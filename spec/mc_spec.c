@@ -1,5 +1,7 @@
 #include "mc_spec.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +116,18 @@ const char *mc_spec_dir(const mc_spec *spec)
 int mc_spec_locate(const mc_spec *spec, const void *addr, int *line, int *col)
 {
     return mc_locmap_find(spec->locs, addr, line, col);
+}
+
+int mc_spec_error(const mc_spec *spec, const void *addr, const char *fmt, ...)
+{
+    char msg[900];
+    int line = 0, col = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    mc_locmap_find(spec->locs, addr, &line, &col);
+    return mc_error_set_at(MC_EINPUT, spec->path, line, col, "%s", msg);
 }
 
 mc_task mc_spec_task(const mc_spec *spec)

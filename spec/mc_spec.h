@@ -289,6 +289,10 @@ mc_task mc_spec_task(const mc_spec *spec);
  * 1-based line and column, or 0 when it came from a default. */
 int mc_spec_locate(const mc_spec *spec, const void *addr, int *line, int *col);
 
+/* Sets the last error (MC_EINPUT) at the place `addr` was written in the
+ * spec, for problems found later, against the data; returns MC_EINPUT. */
+int mc_spec_error(const mc_spec *spec, const void *addr, const char *fmt, ...) MC_PRINTF(3, 4);
+
 /* Normalised spec: a new reference the caller decrefs. */
 int mc_spec_normalized(json_t **out, const mc_spec *spec);
 /* SHA-256 (hex) of the canonical JSON of the normalised spec. */
