@@ -5,6 +5,7 @@ set -euo pipefail
 MC=${1:-build/cli/modelcert}
 cd "$(dirname "$0")/.."
 out=$(mktemp -d /tmp/modelcert-demo.XXXXXX)
+export MODELCERT_AUDIT="$out/audit.db"   # keep the demo's audit trail out of the source tree
 echo "== modelcert $("$MC" --version | cut -d' ' -f2)"
 echo
 echo "== 1. check every example spec (errors would name file:line:col)"
@@ -32,6 +33,16 @@ echo "== 5. predict with the model on raw rows (first 5 data rows of the CSV)"
 head -6 examples/seed/data.csv > "$out/five.csv"
 "$MC" predict "$out/seed-run/model.mcm" "$out/five.csv"
 echo
-echo "run:     $out/seed-run"
-echo "metrics: $out/seed-run/metrics.json"
-echo "model:   $out/seed-run/model.mcm"
+echo "== 6. the CI gate: run again, re-run for reproducibility, judge the thresholds"
+"$MC" validate examples/seed/modelcert.yaml -o "$out/seed-gate"
+echo
+echo "== 7. an auditor reproduces the gated run, then checks the audit trail"
+"$MC" reproduce "$out/seed-gate"
+"$MC" audit verify
+"$MC" audit log
+echo
+echo "run:        $out/seed-run"
+echo "metrics:    $out/seed-run/metrics.json"
+echo "model:      $out/seed-run/model.mcm"
+echo "validation: $out/seed-gate/validation.json"
+echo "audit:      $MODELCERT_AUDIT"
