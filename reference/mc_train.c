@@ -126,6 +126,16 @@ static double pow_int(double b, long long e)
 
 /* Keras 2.11+ Adam: m += (g - m)(1 - b1); v += (g^2 - v)(1 - b2);
  * w -= m * alpha / (sqrt(v) + eps) with alpha = lr sqrt(1 - b2^t) / (1 - b1^t). */
+/* The hot loop of training after the matrix products. An AVX2 clone is picked
+ * at run time where the CPU has it: elementwise IEEE operations without FMA
+ * (-ffp-contract=off), so every width gives the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
+#define MC_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MC_CLONES
+#endif
+
+MC_CLONES
 static void adam_step(mc_optim *o, float *restrict w, const float *restrict g)
 {
     const mc_optimizer *c = &o->cfg;
