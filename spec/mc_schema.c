@@ -392,7 +392,8 @@ static void bind_scalar(binder *b, const mc_field *f, void *addr, const mc_ynode
 static int scalar_equal(const mc_field *elem, const void *a, const void *b)
 {
     switch (elem->type) {
-    case MC_FT_STRING: return strcmp(*(char *const *)a, *(char *const *)b) == 0;
+    case MC_FT_STRING: /* NULL: an item that failed to bind, reported already */
+        return *(char *const *)a && *(char *const *)b && strcmp(*(char *const *)a, *(char *const *)b) == 0;
     case MC_FT_ENUM: return *(const int *)a == *(const int *)b;
     case MC_FT_INT: return *(const long long *)a == *(const long long *)b;
     case MC_FT_NUMBER: return *(const double *)a == *(const double *)b;
