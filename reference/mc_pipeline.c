@@ -833,11 +833,12 @@ int mc_pipeline_from_json(mc_pipeline **out, const json_t *j)
     for (size_t i = 0; rc == MC_OK && i < json_array_size(inputs); i++) {
         const json_t *in = json_array_get(inputs, i);
         const char *type = json_string_value(json_object_get(in, "type"));
-        if (!(p->inputs[i].name = dup_str(json_object_get(in, "name"))) || !type) {
+        p->inputs[i].name = dup_str(json_object_get(in, "name"));
+        p->n_inputs += p->inputs[i].name != NULL; /* counted, so freed, whatever comes next */
+        if (!p->inputs[i].name || !type) {
             rc = bad_header("inputs");
             break;
         }
-        p->n_inputs++;
         p->inputs[i].categorical = strcmp(type, "categorical") == 0;
     }
     for (size_t i = 0; rc == MC_OK && i < json_array_size(features); i++) {
