@@ -338,8 +338,10 @@ static void bind_scalar(binder *b, const mc_field *f, void *addr, const mc_ynode
             return;
         }
         if (!v->plain || !parse_int(v->text, &i, &overflow)) {
-            report(b, v, path, "expected an integer%s, got %s",
-                   f->flags & MC_FF_AUTO ? " or 'auto'" : "", show(v, shown, sizeof shown));
+            int quoted = !v->plain && !v->tag && parse_int(v->text, &i, &overflow);
+            report(b, v, path, "expected an integer%s, got %s%s",
+                   f->flags & MC_FF_AUTO ? " or 'auto'" : "", show(v, shown, sizeof shown),
+                   quoted ? " (a quoted string: remove the quotes for a number)" : "");
             return;
         }
         /* Beyond 2^53 an integer has no exact JSON number (RFC 8785), so no digest. */
@@ -355,7 +357,9 @@ static void bind_scalar(binder *b, const mc_field *f, void *addr, const mc_ynode
     case MC_FT_NUMBER: {
         double d;
         if (!v->plain || !parse_number(v->text, &d)) {
-            report(b, v, path, "expected a number, got %s", show(v, shown, sizeof shown));
+            int quoted = !v->plain && !v->tag && parse_number(v->text, &d);
+            report(b, v, path, "expected a number, got %s%s", show(v, shown, sizeof shown),
+                   quoted ? " (a quoted string: remove the quotes for a number)" : "");
             return;
         }
         if (!isfinite(d)) {
@@ -369,8 +373,10 @@ static void bind_scalar(binder *b, const mc_field *f, void *addr, const mc_ynode
     case MC_FT_BOOL: {
         bool x;
         if (!v->plain || !parse_bool(v->text, &x)) {
-            report(b, v, path, "expected a boolean (true or false), got %s",
-                   show(v, shown, sizeof shown));
+            int quoted = !v->plain && !v->tag && parse_bool(v->text, &x);
+            report(b, v, path, "expected a boolean (true or false), got %s%s",
+                   show(v, shown, sizeof shown),
+                   quoted ? " (a quoted string: remove the quotes for a boolean)" : "");
             return;
         }
         *(bool *)addr = x;

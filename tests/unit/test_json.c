@@ -104,6 +104,8 @@ static void test_suggestions(void **state)
     assert_string_equal(mc_str_suggest("epoch", names, 4), "epochs");
     assert_string_equal(mc_str_suggest("optimiser", names, 4), "optimizer");
     assert_null(mc_str_suggest("colour", names, 4));
+    const char *detectors[] = {"email", "phone", "ssn"};
+    assert_string_equal(mc_str_suggest("emial", detectors, 3), "email"); /* a swap is one edit */
     assert_null(mc_str_suggest("los", (const char *[]){"batch_size"}, 1));
 }
 
