@@ -6,6 +6,7 @@ set -u
 SRC=$1
 WORK=$2
 mkdir -p "$WORK"
+export MODELCERT_AUDIT="$WORK/audit.db" # never beside the example specs, in the source tree
 failures=0
 declare -A first
 builds=("gcc -O0" "gcc -O2" "clang -O0" "clang -O2")
