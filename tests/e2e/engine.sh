@@ -57,6 +57,11 @@ run = {r[0]: r[2:] for r in list(csv.reader(open(sys.argv[1])))[1:]}
 allp = {r[0]: r[1:] for r in list(csv.reader(open(sys.argv[2])))[1:]}
 sys.exit(0 if run and all(allp.get(k) == v for k, v in run.items()) else 1)
 PY
+# Without OPENBLAS_CORETYPE, modelcert may pick OpenBLAS's AVX-512 kernels (cli/main.c):
+# still the same bits for 1 and 2 threads.
+expect_exit 0 "seed: run with OpenBLAS choosing freely, 1 thread" -- env -u OPENBLAS_CORETYPE "$MC" run -q --threads 1 "$SRC/examples/seed/modelcert.yaml" -o "$TMP/free1"
+expect_exit 0 "seed: run with OpenBLAS choosing freely, 2 threads" -- env -u OPENBLAS_CORETYPE "$MC" run -q --threads 2 "$SRC/examples/seed/modelcert.yaml" -o "$TMP/free2"
+check [ "$(digest "$TMP/free1")" = "$(digest "$TMP/free2")" ] -- "seed: the same model with 1 and 2 threads whatever kernels OpenBLAS uses"
 check [ "$(json "$TMP/seed-r/run.json" "d['numerics']")" = reference ] -- "run.json records the numerics"
 for f in model.mcm metrics.json history.csv test_predictions.csv spec.json run.json; do
     check [ -s "$TMP/seed-a/$f" ] -- "run directory has $f"
