@@ -149,14 +149,21 @@ static mc_ynode *resolve_alias(parser *p, const yaml_event_t *ev)
 
 static mc_ynode *parse_node(parser *p, yaml_event_t *ev, int depth);
 
-/* A node's weight is its subtree's size with aliases expanded; the document's
- * total counts each node once and each alias as the size it expands to. */
-static int add_weight(parser *p, mc_ynode *parent, const mc_ynode *child, yaml_mark_t m)
+/* Room for one more element in an arena array of `count` elements (the arena
+ * never frees, so growing copies into a block twice the size). */
+static void *arena_grow(parser *p, void *items, size_t count, size_t *cap, size_t size)
 {
-    (void)p;
-    (void)m;
-    parent->weight += child->weight;
-    return 1;
+    if (count < *cap)
+        return items;
+    *cap = *cap ? *cap * 2 : 8;
+    void *grown = mc_arena_alloc(p->arena, *cap * size);
+    if (!grown) {
+        p->nomem = p->failed = 1;
+        return NULL;
+    }
+    if (count)
+        memcpy(grown, items, count * size);
+    return grown;
 }
 
 static mc_ynode *parse_sequence(parser *p, yaml_event_t *start, int depth)
@@ -176,21 +183,10 @@ static mc_ynode *parse_sequence(parser *p, yaml_event_t *start, int depth)
             break;
         }
         mc_ynode *item = parse_node(p, &ev, depth + 1);
-        yaml_mark_t m = ev.start_mark;
         yaml_event_delete(&ev);
-        if (!item || !add_weight(p, n, item, m))
+        if (!item || !(n->items = arena_grow(p, n->items, n->n_items, &cap, sizeof *n->items)))
             return NULL;
-        if (n->n_items == cap) {
-            cap = cap ? cap * 2 : 8;
-            mc_ynode **items = mc_arena_alloc(p->arena, cap * sizeof *items);
-            if (!items) {
-                p->nomem = p->failed = 1;
-                return NULL;
-            }
-            if (n->n_items)
-                memcpy(items, n->items, n->n_items * sizeof *items);
-            n->items = items;
-        }
+        n->weight += item->weight; /* the subtree's size, aliases expanded */
         n->items[n->n_items++] = item;
     }
     remember_anchor(p, anchor_name, n, start->start_mark);
@@ -232,22 +228,11 @@ static mc_ynode *parse_mapping(parser *p, yaml_event_t *start, int depth)
         }
         if (!next_event(p, &ev))
             return NULL;
-        yaml_mark_t vm = ev.start_mark;
         mc_ynode *value = parse_node(p, &ev, depth + 1);
         yaml_event_delete(&ev);
-        if (!value || !add_weight(p, n, value, vm))
+        if (!value || !(n->pairs = arena_grow(p, n->pairs, n->n_pairs, &cap, sizeof *n->pairs)))
             return NULL;
-        if (n->n_pairs == cap) {
-            cap = cap ? cap * 2 : 8;
-            mc_ypair *pairs = mc_arena_alloc(p->arena, cap * sizeof *pairs);
-            if (!pairs) {
-                p->nomem = p->failed = 1;
-                return NULL;
-            }
-            if (n->n_pairs)
-                memcpy(pairs, n->pairs, n->n_pairs * sizeof *pairs);
-            n->pairs = pairs;
-        }
+        n->weight += value->weight;
         n->pairs[n->n_pairs].key = key;
         n->pairs[n->n_pairs++].value = value;
     }
