@@ -4,10 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
-#include "mc_artifact.h"
-#include "mc_csv.h"
 #include "mc_file.h"
-#include "mc_run.h"
+#include "mc_predict.h"
 
 static const char help[] =
     "usage: modelcert predict [options] MODEL DATA.csv\n"
@@ -26,57 +24,6 @@ static const char help[] =
     "\n"
     "exit status: 0 predictions written, 2 bad model, data or usage, 3 internal or\n"
     "environment error.\n";
-
-static int predict(char **csv, size_t *dropped, const mc_model *m, const char *data_path)
-{
-    const mc_pipeline *p = m->pipeline;
-    mc_table *t = NULL;
-    float *x = NULL, *pred = NULL;
-    mc_csv_override *ov = calloc(p->n_inputs + 1, sizeof *ov);
-    const char **req = calloc(p->n_inputs + 1, sizeof *req);
-    static const char *const missing[] = {"", "NA", "NaN", "null"};
-    int rc = ov && req ? MC_OK : mc_error_nomem();
-    for (size_t i = 0; rc == MC_OK && i < p->n_inputs; i++) {
-        ov[i].column = p->inputs[i].name;
-        ov[i].kind = p->inputs[i].categorical ? MC_CSV_CATEGORICAL : MC_CSV_NUMERIC;
-        req[i] = p->inputs[i].name;
-    }
-    json_t *mv = json_object_get(m->header, "missing_values");
-    const char **markers = (const char **)missing;
-    size_t n_markers = 4;
-    const char *mv_items[64];
-    if (json_is_array(mv) && json_array_size(mv) <= 64) {
-        for (size_t i = 0; i < json_array_size(mv); i++)
-            mv_items[i] = json_string_value(json_array_get(mv, i));
-        markers = mv_items;
-        n_markers = json_array_size(mv);
-    }
-    const char *delim = json_string_value(json_object_get(m->header, "delimiter"));
-    mc_csv_options o = {delim && delim[0] ? delim[0] : ',', markers, n_markers, ov, p->n_inputs,
-                        req, p->n_inputs, 1};
-    if (rc == MC_OK)
-        rc = mc_csv_read(&t, data_path, &o);
-    size_t n_in = t ? t->n_rows : 0;
-    if (rc == MC_OK)
-        rc = mc_pipeline_apply_range(p, t, 0, p->n_steps);
-    if (rc == MC_OK)
-        rc = mc_pipeline_matrix(&x, p, t, data_path);
-    if (rc == MC_OK) {
-        pred = malloc((t->n_rows + 1) * (size_t)m->nn->out * sizeof *pred);
-        rc = pred ? mc_nn_predict(m->nn, x, t->n_rows, pred) : mc_error_nomem();
-    }
-    if (rc == MC_OK)
-        rc = mc_predictions_csv(csv, t->row_index, pred, t->n_rows, m->nn->out, m->task, m->classes,
-                                m->n_classes, m->decision_threshold, NULL);
-    if (rc == MC_OK)
-        *dropped = n_in - t->n_rows;
-    free(ov);
-    free(req);
-    free(x);
-    free(pred);
-    mc_table_free(t);
-    return rc;
-}
 
 int mc_cmd_predict(int argc, char **argv)
 {
@@ -98,17 +45,14 @@ int mc_cmd_predict(int argc, char **argv)
     }
     if (argc - optind != 2)
         return mc_cli_usage_error("predict", "expected a model and a data file");
-    mc_model *m = NULL;
-    char *csv = NULL;
-    size_t dropped = 0;
+    mc_prediction pred = {0};
     int status = MC_EXIT_OK;
-    if (mc_model_load(&m, argv[optind]) != MC_OK || predict(&csv, &dropped, m, argv[optind + 1]) != MC_OK ||
-        mc_file_write_atomic(out, csv, strlen(csv)) != MC_OK)
+    if (mc_predict(&pred, argv[optind], argv[optind + 1]) != MC_OK ||
+        mc_file_write_atomic(out, pred.csv, strlen(pred.csv)) != MC_OK)
         status = mc_cli_fail();
-    else if (dropped)
+    else if (pred.dropped)
         fprintf(stderr, "modelcert: %zu row%s dropped by the model's dropna step (no prediction)\n",
-                dropped, dropped == 1 ? "" : "s");
-    free(csv);
-    mc_model_free(m);
+                pred.dropped, pred.dropped == 1 ? "" : "s");
+    mc_prediction_clear(&pred);
     return status;
 }

@@ -1,12 +1,10 @@
 /* modelcert: verb dispatch. Each verb lives in its own cmd_*.c. */
-#include <cblas.h>
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
+#include "mc_blas.h"
 
 typedef struct verb {
     const char *name;
@@ -46,40 +44,9 @@ static void usage(FILE *f)
             "environment error (docs/exit-codes.md).\n");
 }
 
-/* Debian 12's OpenBLAS (0.3.21) does not recognise some AVX-512 CPUs (AMD Zen 4)
- * and gives them its Haswell (AVX2) kernels. Its SkylakeX kernels run on any
- * CPU with AVX-512 F, BW, DQ and VL, and train about 1.6 times faster here
- * (bench/README.md). OpenBLAS chooses when it is loaded, before main, so the
- * choice is made by running this program again, once, with OPENBLAS_CORETYPE
- * set. A user's own OPENBLAS_CORETYPE is respected; if exec fails, nothing
- * changes. The fast numerics then give the same bits run after run on this
- * machine, as before; the reference numerics never use BLAS. */
-static void prefer_avx512_blas_kernels(char **argv)
-{
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (getenv("OPENBLAS_CORETYPE"))
-        return;
-    __builtin_cpu_init();
-    if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||
-        !__builtin_cpu_supports("avx512dq") || !__builtin_cpu_supports("avx512vl"))
-        return;
-    char core[64] = "";
-    const char *name = openblas_get_corename();
-    for (size_t i = 0; name && name[i] && i + 1 < sizeof core; i++)
-        core[i] = (char)tolower((unsigned char)name[i]);
-    if (strstr(core, "skylakex") || strstr(core, "cooperlake") || strstr(core, "sapphire"))
-        return; /* OpenBLAS already uses its AVX-512 kernels */
-    if (setenv("OPENBLAS_CORETYPE", "SKYLAKEX", 1) == 0)
-        execv("/proc/self/exe", argv);
-    unsetenv("OPENBLAS_CORETYPE");
-#else
-    (void)argv;
-#endif
-}
-
 int main(int argc, char **argv)
 {
-    prefer_avx512_blas_kernels(argv);
+    mc_blas_prefer_fast_kernels(argv);
     mc_cli_set_command_line(argc, argv);
     if (argc < 2) {
         usage(stderr);

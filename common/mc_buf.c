@@ -84,3 +84,18 @@ void mc_buf_free(mc_buf *b)
     free(b->data);
     memset(b, 0, sizeof *b);
 }
+
+void mc_buf_put_csv_field(mc_buf *b, const char *s)
+{
+    if (!strpbrk(s, ",\"\r\n")) {
+        mc_buf_puts(b, s);
+        return;
+    }
+    mc_buf_put(b, "\"", 1);
+    for (; *s; s++) {
+        mc_buf_put(b, s, 1);
+        if (*s == '"') /* a quote inside a quoted field is doubled */
+            mc_buf_put(b, s, 1);
+    }
+    mc_buf_put(b, "\"", 1);
+}

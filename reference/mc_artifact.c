@@ -21,6 +21,9 @@ void mc_model_free(mc_model *m)
     for (int i = 0; m->classes && i < m->n_classes; i++)
         free(m->classes[i]);
     free(m->classes);
+    for (size_t i = 0; m->missing_values && i < m->n_missing_values; i++)
+        free(m->missing_values[i]);
+    free(m->missing_values);
     free(m);
 }
 
@@ -208,6 +211,38 @@ static int parse_classes(mc_model *m, const char *name)
     return MC_OK;
 }
 
+/* How prediction reads raw CSV: "delimiter", one character, and
+ * "missing_values", at most 64 strings; both optional (defaults: ',' and the
+ * markers the spec language defaults to). */
+static int parse_csv_options(mc_model *m, const char *name)
+{
+    static const char *const default_markers[] = {"", "NA", "NaN", "null"};
+    const json_t *delim = json_object_get(m->header, "delimiter");
+    const json_t *mv = json_object_get(m->header, "missing_values");
+    m->delimiter = ',';
+    if (delim) {
+        const char *d = json_string_value(delim);
+        if (!d || json_string_length(delim) != 1 || d[0] == '"' || d[0] == '\n' || d[0] == '\r')
+            return bad(name, "delimiter must be one character other than a quote or a line break");
+        m->delimiter = d[0];
+    }
+    size_t n = mv ? json_array_size(mv) : sizeof default_markers / sizeof default_markers[0];
+    if (mv && (!json_is_array(mv) || n > 64))
+        return bad(name, "missing_values must be an array of at most 64 strings");
+    if (!(m->missing_values = calloc(n + 1, sizeof *m->missing_values)))
+        return mc_error_nomem();
+    for (size_t i = 0; i < n; i++) {
+        const json_t *item = mv ? json_array_get(mv, i) : NULL;
+        if (mv && !json_is_string(item))
+            return bad(name, "missing_values must be an array of at most 64 strings");
+        const char *text = mv ? json_string_value(item) : default_markers[i];
+        if (!(m->missing_values[i] = strdup(text)))
+            return mc_error_nomem();
+        m->n_missing_values = i + 1;
+    }
+    return MC_OK;
+}
+
 /* Every tensor the header lists must be exactly where the network puts it. */
 static int check_tensors(const mc_model *m, const char *name)
 {
@@ -260,7 +295,7 @@ int mc_artifact_decode(mc_model **out, const unsigned char *buf, size_t len, con
     int n_layers = 0;
     if ((rc = parse_layers(&layers, &n_layers, arch, name)) ||
         (rc = mc_nn_create(&m->nn, (int)input, layers, n_layers)) || (rc = check_tensors(m, name)) ||
-        (rc = parse_classes(m, name)))
+        (rc = parse_classes(m, name)) || (rc = parse_csv_options(m, name)))
         goto cleanup;
     size_t body = 24 + (size_t)hlen, pad = (64 - body % 64) % 64;
     if (body + pad + m->nn->n_params * 4 + 32 != len) {

@@ -38,15 +38,22 @@ typedef struct mc_model {
     int n_classes;
     mc_nn_numerics numerics;
     double decision_threshold;
+    char delimiter;          /* how prediction reads raw CSV: the training data's delimiter */
+    char **missing_values;   /* ... and its missing-value markers */
+    size_t n_missing_values;
     char digest[MC_SHA256_HEX_LEN + 1];
 } mc_model;
 
+/* Frees a model from mc_artifact_decode or mc_model_load; NULL is safe. */
 void mc_model_free(mc_model *m);
 
 /* Serialises: `header` (without "tensors"/"parameters", which this adds) and nn's parameters. */
 int mc_artifact_encode(unsigned char **out, size_t *len, json_t *header, const mc_nn *nn);
-/* Parses and checks an artifact; `name` appears in messages. */
+/* Parses and checks an artifact; `name` appears in messages. A file that is
+ * not a well-formed model is MC_EINPUT, "NAME: not a valid modelcert model: ...".
+ * The caller frees *out with mc_model_free. */
 int mc_artifact_decode(mc_model **out, const unsigned char *buf, size_t len, const char *name);
+/* Reads and decodes the model file at path (MC_ENOTFOUND when missing). */
 int mc_model_load(mc_model **out, const char *path);
 
 /* The architecture part of the header, from a network. */

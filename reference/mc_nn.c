@@ -1,9 +1,9 @@
 #include "mc_nn.h"
 
-#include <cblas.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_blas.h"
 #include "mc_error.h"
 #include "mc_math.h"
 #include "mc_rng.h"
@@ -151,8 +151,7 @@ void mc_dense_forward(float *out, const float *inp, const float *w, const float 
     }
     for (int r = 0; r < B; r++)
         memcpy(out + (size_t)r * n, b, (size_t)n * sizeof *out);
-    cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, n, k, 1.0f, inp, k, w, n, 1.0f, out,
-                n);
+    mc_blas_sgemm(0, 0, B, n, k, 1.0f, inp, k, w, n, 1.0f, out, n);
 }
 
 static void dense_backward_ref(float *dinp, float *dw, float *db, const float *dout,
@@ -196,12 +195,10 @@ void mc_dense_backward(float *dinp, float *dw, float *db, const float *dout, con
             db[j] += d[j];
     }
     /* dw[k][n] += inp^T[k][B] . dout[B][n] */
-    cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, k, n, B, 1.0f, inp, k, dout, n, 1.0f, dw,
-                n);
+    mc_blas_sgemm(1, 0, k, n, B, 1.0f, inp, k, dout, n, 1.0f, dw, n);
     /* dinp[B][k] = dout[B][n] . w^T[n][k] */
     if (dinp)
-        cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, k, n, 1.0f, dout, n, w, n, 0.0f,
-                    dinp, k);
+        mc_blas_sgemm(0, 1, B, k, n, 1.0f, dout, n, w, n, 0.0f, dinp, k);
 }
 
 /* ---- activations ------------------------------------------------------------ */

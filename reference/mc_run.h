@@ -1,8 +1,8 @@
 /* Running a spec end to end with the reference engine: load and pin-check the
  * data, split, fit preprocessing on the training rows, train, evaluate on the
  * test rows (overall, per slice, permutation importance), and produce the
- * model artifact and the run's records. mc_run_write puts them in a run
- * directory atomically. */
+ * model artifact and the run's records. mc_run_write (mc_run_dir.h) puts them
+ * in a run directory atomically. */
 #ifndef MC_RUN_H
 #define MC_RUN_H
 
@@ -11,6 +11,7 @@
 
 #include "mc_hash.h"
 #include "mc_spec.h"
+#include "mc_run_dir.h"
 #include "mc_train.h"
 
 typedef struct mc_run_options {
@@ -34,15 +35,11 @@ typedef struct mc_run {
     char spec_digest[MC_SHA256_HEX_LEN + 1];
 } mc_run;
 
+/* Runs spec end to end (docs/engine.md) and returns its outputs in *out
+ * (free with mc_run_free). Bad spec or data is MC_EINPUT with the spec or data
+ * location; nothing is written anywhere (mc_run_write does that). */
 int mc_run_execute(mc_run **out, const mc_spec *spec, const mc_run_options *opt);
+/* Frees a run; NULL is safe. */
 void mc_run_free(mc_run *run);
-/* Writes the run into `dir`, which must not exist: built in a temporary
- * sibling directory, every file fsynced, then renamed into place. */
-int mc_run_write(const mc_run *run, const char *dir);
-
-/* Predictions CSV for rows of a table: row,[actual,]prediction,p_<class>... */
-int mc_predictions_csv(char **out, const size_t *row_index, const float *pred, size_t n, int width,
-                       mc_task task, char *const *classes, int n_classes, double threshold,
-                       const float *actual);
 
 #endif

@@ -3,19 +3,12 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
+#include "mc_clock.h"
 #include "mc_error.h"
 #include "mc_math.h"
 #include "mc_metrics.h"
 #include "mc_rng.h"
-
-static double now_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* ---- losses --------------------------------------------------------------- */
 
@@ -323,10 +316,16 @@ void mc_train_result_clear(mc_train_result *res)
     memset(res, 0, sizeof *res);
 }
 
-int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, const mc_metrics *metrics,
-             mc_task task, int n_classes, const mc_dataset *train, const mc_dataset *val,
-             mc_nn_numerics num, mc_train_progress_fn progress, void *ctx)
+int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const mc_dataset *train,
+             const mc_dataset *val)
 {
+    const mc_training *t = cfg->training;
+    const mc_metrics *metrics = cfg->metrics;
+    mc_task task = cfg->task;
+    int n_classes = cfg->n_classes;
+    mc_nn_numerics num = cfg->numerics;
+    mc_train_progress_fn progress = cfg->progress;
+    void *ctx = cfg->progress_ctx;
     int rc = MC_OK;
     int B = (int)t->batch_size;
     size_t n = train->n, width = (size_t)nn->out;
@@ -351,12 +350,12 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, const mc_met
     const mc_early_stopping *es = t->has_early_stopping ? &t->early_stopping : NULL;
     double best_value = NAN;
     int wait = 0;
-    double t0 = now_seconds();
+    double t0 = mc_clock_seconds();
     size_t batches = (n + (size_t)B - 1) / (size_t)B;
     for (uint32_t i = 0; i < n; i++)
         perm[i] = i;
     for (int epoch = 1; epoch <= (int)t->epochs; epoch++) {
-        double te = now_seconds(), loss_sum = 0.0;
+        double te = mc_clock_seconds(), loss_sum = 0.0;
         if (t->shuffle) {
             mc_rng rng;
             mc_rng_init(&rng, (uint64_t)t->seed, MC_STREAM_SHUFFLE, (uint64_t)epoch);
@@ -387,7 +386,7 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, const mc_met
             res->steps++;
             if (progress) {
                 mc_train_progress p = {epoch, (int)t->epochs, b + 1, batches,
-                                       loss_sum / (double)(start + (size_t)bs), now_seconds() - t0, NULL};
+                                       loss_sum / (double)(start + (size_t)bs), mc_clock_seconds() - t0, NULL};
                 progress(ctx, &p);
             }
         }
@@ -425,9 +424,9 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, const mc_met
                 res->stopped_early = epoch < (int)t->epochs;
             }
         }
-        st->seconds = now_seconds() - te;
+        st->seconds = mc_clock_seconds() - te;
         if (progress) {
-            mc_train_progress p = {epoch, (int)t->epochs, batches, batches, st->loss, now_seconds() - t0, st};
+            mc_train_progress p = {epoch, (int)t->epochs, batches, batches, st->loss, mc_clock_seconds() - t0, st};
             progress(ctx, &p);
         }
         if (res->stopped_early)

@@ -58,10 +58,24 @@ void mc_optim_step(mc_optim *o, float *params, const float *grad);
 /* Initialises nn's parameters from the spec's initialisers (stream INIT). */
 void mc_nn_init_params(mc_nn *nn, const mc_architecture *arch, unsigned long long seed);
 
-/* Trains nn on train (validating on val when val->n > 0). */
-int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, const mc_metrics *metrics,
-             mc_task task, int n_classes, const mc_dataset *train, const mc_dataset *val,
-             mc_nn_numerics num, mc_train_progress_fn progress, void *ctx);
+/* What training needs besides the network and the rows. */
+typedef struct mc_train_config {
+    const mc_training *training;   /* the spec's training section: loss, optimiser, epochs, ... */
+    const mc_metrics *metrics;     /* decision threshold and average, for accuracy and monitors */
+    mc_task task;
+    int n_classes;                 /* 0 for regression */
+    mc_nn_numerics numerics;
+    mc_train_progress_fn progress; /* NULL: no progress reports */
+    void *progress_ctx;
+} mc_train_config;
+
+/* Trains nn in place on `train`, validating on `val` when val->n > 0, and
+ * fills *res (history, epochs run, early stopping; free with
+ * mc_train_result_clear). On error *res is cleared and nn's parameters are
+ * unspecified. */
+int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const mc_dataset *train,
+             const mc_dataset *val);
+/* Frees a result's history and zeroes it; safe on a zeroed result. */
 void mc_train_result_clear(mc_train_result *res);
 
 #endif

@@ -1,0 +1,57 @@
+/* Internal to the engine's run (mc_run.c, mc_evaluate.c, mc_run_record.c):
+ * the state one run builds up, step by step. Not installed, not used
+ * outside reference/. */
+#ifndef MC_RUN_CTX_H
+#define MC_RUN_CTX_H
+
+#include "mc_labels.h"
+#include "mc_nn.h"
+#include "mc_partition.h"
+#include "mc_pipeline.h"
+#include "mc_run.h"
+#include "mc_table.h"
+#include "mc_train.h"
+
+/* One partition of the rows: training, validation or test. */
+typedef struct mc_run_part {
+    mc_table *raw;   /* test rows only, before preprocessing (permutation importance) */
+    mc_table *tbl;   /* after preprocessing; kept for the test rows only */
+    float *x, *y;    /* x[n][d] features, y[n] targets */
+    float *pred;     /* [n][width] */
+    size_t n;
+} mc_run_part;
+
+typedef struct mc_run_ctx {
+    const mc_spec *spec;
+    const mc_spec_doc *d;
+    const mc_run_options *opt;
+    mc_task task;
+    mc_nn_numerics num;
+    int threads;
+    char *data_path;
+    mc_table *table;     /* the loaded data, whole: slices read its raw columns */
+    mc_labels lab;
+    mc_pipeline *pipe;
+    mc_partition split;
+    mc_run_part parts[MC_PART_COUNT];
+    mc_nn *nn;
+    mc_train_result tr;
+    double t_load, t_prep, t_train, t_eval;
+} mc_run_ctx;
+
+/* mc_run.c: p->n and p->y[n], the targets of p->tbl's rows (by their
+ * original row index); a row without a target is MC_EINPUT. */
+int mc_run_part_targets(mc_run_part *p, const mc_labels *lab, const mc_table *t, const char *what);
+
+/* mc_evaluate.c: predictions of every partition, then metrics.json: test
+ * metrics, validation and training summaries, confusion matrix, slices and
+ * permutation importance, as the spec's metrics section asks. */
+int mc_run_evaluate(mc_run_ctx *c, mc_run *run);
+
+/* mc_run_record.c: the model artifact's bytes and digest, history.csv, and
+ * run.json (total: the run's seconds so far). */
+int mc_run_model_bytes(const mc_run_ctx *c, mc_run *run);
+int mc_run_history_csv(const mc_run_ctx *c, mc_run *run);
+int mc_run_record(const mc_run_ctx *c, mc_run *run, double total);
+
+#endif

@@ -1,0 +1,22 @@
+/* The run directory (docs/formats.md): the names of its files, in one place
+ * for every part that reads or writes them. */
+#ifndef MC_RUN_DIR_H
+#define MC_RUN_DIR_H
+
+#define MC_RUN_FILE_MODEL "model.mcm"
+#define MC_RUN_FILE_METRICS "metrics.json"
+#define MC_RUN_FILE_HISTORY "history.csv"
+#define MC_RUN_FILE_PREDICTIONS "test_predictions.csv"
+#define MC_RUN_FILE_SPEC "spec.json"
+#define MC_RUN_FILE_RECORD "run.json"          /* written last: its presence marks a complete run */
+#define MC_RUN_FILE_VALIDATION "validation.json" /* added by `validate` */
+
+struct mc_run;
+
+/* Writes the run into `dir`, which must not exist (MC_EINPUT): built in a
+ * temporary sibling directory, every file fsynced, run.json last, then
+ * renamed into place, so a directory at `dir` is always complete. On error
+ * the temporary directory is removed. */
+int mc_run_write(const struct mc_run *run, const char *dir);
+
+#endif

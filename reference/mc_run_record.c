@@ -1,0 +1,114 @@
+/* The records of a run: the model artifact, history.csv and run.json. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "mc_artifact.h"
+#include "mc_buf.h"
+#include "mc_clock.h"
+#include "mc_error.h"
+#include "mc_run_ctx.h"
+#include "mc_run_dir.h"
+
+static const char *task_name(mc_task t)
+{
+    return t == MC_TASK_BINARY ? "binary" : t == MC_TASK_MULTICLASS ? "multiclass" : "regression";
+}
+
+int mc_run_model_bytes(const mc_run_ctx *c, mc_run *run)
+{
+    json_t *pre = NULL;
+    int rc = mc_pipeline_to_json(&pre, c->pipe);
+    if (rc)
+        return rc;
+    json_t *classes = json_null();
+    if (c->task != MC_TASK_REGRESSION) {
+        classes = json_array();
+        for (int i = 0; i < c->lab.n_classes; i++)
+            json_array_append_new(classes, json_string(c->lab.classes[i]));
+    }
+    /* Nothing here depends on time, paths or the machine: the same spec and
+     * data give the same bytes. */
+    json_t *h = json_pack("{s:s, s:i, s:s, s:s, s:o, s:f, s:s, s:s, s:s, s:o, s:o}", "format",
+                          "modelcert-model", "format_version", MC_ARTIFACT_VERSION, "task",
+                          task_name(c->task), "target", c->d->data.target, "classes", classes,
+                          "decision_threshold", c->d->metrics.decision_threshold, "numerics",
+                          c->num == MC_NN_REFERENCE ? "reference" : "fast", "spec_digest",
+                          run->spec_digest, "data_digest", run->data_digest, "architecture",
+                          mc_artifact_architecture_json(c->nn), "preprocessing", pre);
+    if (!h)
+        return mc_error_nomem();
+    /* How prediction reads raw CSV: the same delimiter and missing-value markers. */
+    json_t *mv = json_array();
+    for (size_t i = 0; i < c->d->data.missing_values.count; i++)
+        json_array_append_new(mv, json_string(c->d->data.missing_values.items[i]));
+    json_object_set_new(h, "missing_values", mv);
+    json_object_set_new(h, "delimiter", json_string(c->d->data.delimiter));
+    rc = mc_artifact_encode(&run->model, &run->model_len, h, c->nn);
+    json_decref(h);
+    if (rc == MC_OK)
+        rc = mc_sha256_hex(run->model_digest, run->model, run->model_len);
+    return rc;
+}
+
+static void csv_number(mc_buf *b, double v)
+{
+    if (isnan(v))
+        mc_buf_printf(b, ",");
+    else
+        mc_buf_printf(b, ",%.9g", v);
+}
+
+int mc_run_history_csv(const mc_run_ctx *c, mc_run *run)
+{
+    mc_buf b = {0};
+    int cls = c->task != MC_TASK_REGRESSION;
+    mc_buf_printf(&b, "epoch,loss%s,val_loss%s,monitor,seconds\n", cls ? ",accuracy" : "",
+              cls ? ",val_accuracy" : "");
+    for (int e = 0; e < c->tr.n_epochs; e++) {
+        const mc_epoch_stats *s = &c->tr.history[e];
+        mc_buf_printf(&b, "%d", s->epoch);
+        csv_number(&b, s->loss);
+        if (cls)
+            csv_number(&b, s->accuracy);
+        csv_number(&b, s->val_loss);
+        if (cls)
+            csv_number(&b, s->val_accuracy);
+        csv_number(&b, s->monitor);
+        mc_buf_printf(&b, ",%.3f\n", s->seconds);
+    }
+    return mc_buf_take(&b, &run->history_csv, NULL);
+}
+
+int mc_run_record(const mc_run_ctx *c, mc_run *run, double total)
+{
+    char when[32];
+    mc_clock_utc(when, 0);
+    char *absolute = realpath(c->data_path, NULL);
+    json_t *r = json_pack(
+        "{s:s, s:i, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:I, s:I}, s:{s:s, s:s, s:I},"
+        " s:s, s:I, s:i, s:{s:I, s:I, s:I}, s:{s:i, s:i, s:b, s:I},"
+        " s:{s:f, s:f, s:f, s:f, s:f}}",
+        "format", "modelcert-run", "format_version", 1, "created", when,
+        "engine", "name", "modelcert", "version", MC_VERSION,
+        "spec", "path", mc_spec_path(c->spec), "digest", run->spec_digest,
+        "data", "path", c->data_path, "digest", run->data_digest, "rows", (json_int_t)c->table->n_rows,
+        "columns", (json_int_t)c->table->n_cols,
+        "model", "file", MC_RUN_FILE_MODEL, "digest", run->model_digest, "parameters",
+        (json_int_t)c->nn->n_params,
+        "numerics", c->num == MC_NN_REFERENCE ? "reference" : "fast",
+        "seed", (json_int_t)c->d->training.seed, "threads", c->threads,
+        "split", "training", (json_int_t)c->parts[0].n, "validation", (json_int_t)c->parts[1].n, "test",
+        (json_int_t)c->parts[2].n,
+        "training", "epochs_run", c->tr.n_epochs, "best_epoch", c->tr.best_epoch, "stopped_early",
+        c->tr.stopped_early, "steps", (json_int_t)c->tr.steps,
+        "timings_s", "load", c->t_load, "preprocess", c->t_prep, "train", c->t_train, "evaluate",
+        c->t_eval, "total", total);
+    if (r && absolute)
+        json_object_set_new(json_object_get(r, "data"), "absolute_path", json_string(absolute));
+    free(absolute);
+    if (!r)
+        return mc_error_nomem();
+    run->record = r;
+    return MC_OK;
+}
+
