@@ -59,3 +59,8 @@ void mc_str_join(char *buf, size_t size, const char *const *items, size_t n, con
         used += (size_t)w;
     }
 }
+
+int mc_str_cmp_ptr(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mc_error.h"
+#include "mc_json.h"
 
 void mc_column_clear(mc_column *c)
 {
@@ -132,4 +133,59 @@ int mc_table_copy(mc_table **out, const mc_table *t)
     int rc = mc_table_take_rows(out, t, rows, t->n_rows);
     free(rows);
     return rc;
+}
+
+void mc_table_drop_col(mc_table *t, size_t c)
+{
+    mc_column_clear(&t->cols[c]);
+    memmove(&t->cols[c], &t->cols[c + 1], (t->n_cols - c - 1) * sizeof *t->cols);
+    t->n_cols--;
+}
+
+/* Inserts k numeric columns at pos; names and values are taken over. */
+int mc_table_insert_cols(mc_table *t, size_t pos, char **names, double **values, size_t k)
+{
+    mc_column *cols = realloc(t->cols, (t->n_cols + k) * sizeof *cols);
+    if (!cols)
+        return mc_error_nomem();
+    t->cols = cols;
+    memmove(&cols[pos + k], &cols[pos], (t->n_cols - pos) * sizeof *cols);
+    for (size_t i = 0; i < k; i++) {
+        memset(&cols[pos + i], 0, sizeof *cols);
+        cols[pos + i].name = names[i];
+        cols[pos + i].kind = MC_COLKIND_NUMERIC;
+        cols[pos + i].num = values[i];
+    }
+    t->n_cols += k;
+    return MC_OK;
+}
+
+void mc_table_keep_rows(mc_table *t, const unsigned char *keep)
+{
+    size_t w = 0;
+    for (size_t r = 0; r < t->n_rows; r++) {
+        if (!keep[r])
+            continue;
+        for (size_t c = 0; c < t->n_cols; c++) {
+            mc_column *col = &t->cols[c];
+            if (col->kind == MC_COLKIND_NUMERIC)
+                col->num[w] = col->num[r];
+            else
+                col->codes[w] = col->codes[r];
+        }
+        t->line_of_row[w] = t->line_of_row[r];
+        t->row_index[w] = t->row_index[r];
+        w++;
+    }
+    t->n_rows = w;
+}
+
+const char *mc_column_cell_text(const mc_column *c, size_t r, char buf[32])
+{
+    if (c->kind == MC_COLKIND_CATEGORICAL)
+        return c->codes[r] == MC_CODE_MISSING ? NULL : c->levels[c->codes[r]];
+    if (isnan(c->num[r]))
+        return NULL;
+    mc_json_format_number(buf, c->num[r]);
+    return buf;
 }

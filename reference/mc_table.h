@@ -38,6 +38,16 @@ int mc_table_is_missing(const mc_table *t, size_t col, size_t row);
 int mc_table_take_rows(mc_table **out, const mc_table *t, const uint32_t *rows, size_t n);
 /* A deep copy of t. */
 int mc_table_copy(mc_table **out, const mc_table *t);
+/* Removes column c (freeing it). */
+void mc_table_drop_col(mc_table *t, size_t c);
+/* Inserts k numeric columns at position pos; names[i] and values[i] (n_rows
+ * doubles each) are taken over on success only. */
+int mc_table_insert_cols(mc_table *t, size_t pos, char **names, double **values, size_t k);
+/* Keeps the rows r with keep[r] set, in order. */
+void mc_table_keep_rows(mc_table *t, const unsigned char *keep);
+/* The text of cell (r) of c: its category, or its number in canonical form
+ * (in buf); NULL when missing. */
+const char *mc_column_cell_text(const mc_column *c, size_t r, char buf[32]);
 /* Code of `text` in a categorical column, or MC_CODE_MISSING when unseen. */
 uint32_t mc_column_code(const mc_column *c, const char *text);
 

@@ -1,0 +1,185 @@
+/* The fitted pipeline's JSON form, as the model artifact's header stores it
+ * (docs/formats.md): written from a fitted pipeline, and read back with every
+ * field type- and range-checked, since a model file may come from anyone. */
+#include "mc_pipeline.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_error.h"
+
+/* ---- JSON (the artifact header) ---------------------------------------------------- */
+
+static const char *const step_json_names[] = {"dropna", "drop_columns", "select_columns",
+                                              "fill_missing", "one_hot", "l2_normalize",
+                                              "standardize", "min_max"};
+
+int mc_pipeline_to_json(json_t **out, const mc_pipeline *p)
+{
+    json_t *steps = json_array(), *inputs = json_array(), *features = json_array();
+    for (size_t s = 0; s < p->n_steps; s++) {
+        const mc_fitted_step *f = &p->steps[s];
+        json_t *cols = json_array();
+        for (size_t i = 0; i < f->n_cols; i++) {
+            const mc_fitted_col *c = &f->cols[i];
+            json_t *jc = json_pack("{s:s}", "name", c->name);
+            if (f->type == MC_STEP_STANDARDIZE)
+                json_object_set_new(jc, "mean", json_real(c->a)), json_object_set_new(jc, "std", json_real(c->b));
+            else if (f->type == MC_STEP_L2_NORMALIZE && f->axis == MC_AXIS_COLUMNS)
+                json_object_set_new(jc, "norm", json_real(c->a));
+            else if (f->type == MC_STEP_MIN_MAX)
+                json_object_set_new(jc, "min", json_real(c->a)), json_object_set_new(jc, "range", json_real(c->b));
+            else if (f->type == MC_STEP_FILL_MISSING)
+                json_object_set_new(jc, "value", c->text ? json_string(c->text) : json_real(c->a));
+            else if (f->type == MC_STEP_ONE_HOT) {
+                json_t *cats = json_array();
+                for (size_t k = 0; k < c->n_cats; k++)
+                    json_array_append_new(cats, json_string(c->cats[k]));
+                json_object_set_new(jc, "categories", cats);
+            }
+            json_array_append_new(cols, jc);
+        }
+        json_t *js = json_pack("{s:s, s:o}", "type", step_json_names[f->type], "columns", cols);
+        if (f->type == MC_STEP_L2_NORMALIZE)
+            json_object_set_new(js, "axis", json_string(f->axis == MC_AXIS_ROWS ? "rows" : "columns"));
+        if (f->type == MC_STEP_ONE_HOT)
+            json_object_set_new(js, "handle_unknown",
+                                json_string(f->handle_unknown == MC_UNKNOWN_IGNORE ? "ignore" : "error"));
+        if (f->type == MC_STEP_MIN_MAX) {
+            json_object_set_new(js, "feature_min", json_real(f->feature_min));
+            json_object_set_new(js, "feature_max", json_real(f->feature_max));
+        }
+        json_array_append_new(steps, js);
+    }
+    for (size_t i = 0; i < p->n_inputs; i++)
+        json_array_append_new(inputs, json_pack("{s:s, s:s}", "name", p->inputs[i].name, "type",
+                                                p->inputs[i].categorical ? "categorical" : "numeric"));
+    for (size_t i = 0; i < p->n_features; i++)
+        json_array_append_new(features, json_string(p->features[i]));
+    *out = json_pack("{s:s, s:o, s:o, s:o}", "target", p->target, "steps", steps, "inputs", inputs,
+                     "features", features);
+    return *out ? MC_OK : mc_error_nomem();
+}
+
+static int bad_header(const char *what)
+{
+    return mc_error_set(MC_EINPUT, "model artifact: invalid preprocessing (%s)", what);
+}
+
+static char *dup_str(const json_t *j)
+{
+    return json_is_string(j) ? strdup(json_string_value(j)) : NULL;
+}
+
+static int num_field(const json_t *o, const char *key, double *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_number(v))
+        return 0;
+    *out = json_number_value(v);
+    return isfinite(*out);
+}
+
+static int step_from_json(mc_fitted_step *f, const json_t *js)
+{
+    const char *type = json_string_value(json_object_get(js, "type"));
+    const json_t *cols = json_object_get(js, "columns");
+    f->type = -1;
+    for (int k = 0; type && k < 8; k++)
+        if (strcmp(type, step_json_names[k]) == 0)
+            f->type = k;
+    if (f->type < 0 || !json_is_array(cols))
+        return bad_header("step type or columns");
+    const char *axis = json_string_value(json_object_get(js, "axis"));
+    f->axis = axis && strcmp(axis, "rows") == 0 ? MC_AXIS_ROWS : MC_AXIS_COLUMNS;
+    const char *hu = json_string_value(json_object_get(js, "handle_unknown"));
+    f->handle_unknown = hu && strcmp(hu, "ignore") == 0 ? MC_UNKNOWN_IGNORE : MC_UNKNOWN_ERROR;
+    if (f->type == MC_STEP_MIN_MAX && (!num_field(js, "feature_min", &f->feature_min) ||
+                                       !num_field(js, "feature_max", &f->feature_max)))
+        return bad_header("min_max range");
+    f->cols = calloc(json_array_size(cols) + 1, sizeof *f->cols);
+    if (!f->cols)
+        return mc_error_nomem();
+    for (size_t i = 0; i < json_array_size(cols); i++) {
+        const json_t *jc = json_array_get(cols, i);
+        mc_fitted_col *c = &f->cols[f->n_cols++];
+        if (!(c->name = dup_str(json_object_get(jc, "name"))))
+            return bad_header("column name");
+        int ok = 1;
+        if (f->type == MC_STEP_STANDARDIZE)
+            ok = num_field(jc, "mean", &c->a) && num_field(jc, "std", &c->b) && c->b != 0;
+        else if (f->type == MC_STEP_L2_NORMALIZE && f->axis == MC_AXIS_COLUMNS)
+            ok = num_field(jc, "norm", &c->a) && c->a != 0;
+        else if (f->type == MC_STEP_MIN_MAX)
+            ok = num_field(jc, "min", &c->a) && num_field(jc, "range", &c->b) && c->b != 0;
+        else if (f->type == MC_STEP_FILL_MISSING) {
+            const json_t *v = json_object_get(jc, "value");
+            ok = json_is_string(v) ? (c->text = dup_str(v)) != NULL : num_field(jc, "value", &c->a);
+        } else if (f->type == MC_STEP_ONE_HOT) {
+            const json_t *cats = json_object_get(jc, "categories");
+            ok = json_is_array(cats) && json_array_size(cats) > 0;
+            c->cats = ok ? calloc(json_array_size(cats), sizeof *c->cats) : NULL;
+            for (size_t k = 0; ok && k < json_array_size(cats); k++) {
+                ok = (c->cats[k] = dup_str(json_array_get(cats, k))) != NULL;
+                c->n_cats += ok;
+                if (ok && k > 0 && strcmp(c->cats[k - 1], c->cats[k]) >= 0)
+                    ok = 0; /* must stay sorted: apply uses binary search */
+            }
+        }
+        if (!ok)
+            return bad_header(c->name);
+    }
+    return MC_OK;
+}
+
+int mc_pipeline_from_json(mc_pipeline **out, const json_t *j)
+{
+    int rc = MC_OK;
+    mc_pipeline *p = calloc(1, sizeof *p);
+    if (!p)
+        return mc_error_nomem();
+    const json_t *steps = json_object_get(j, "steps"), *inputs = json_object_get(j, "inputs");
+    const json_t *features = json_object_get(j, "features");
+    if (!(p->target = dup_str(json_object_get(j, "target"))) || !json_is_array(steps) ||
+        !json_is_array(inputs) || !json_is_array(features) || json_array_size(features) == 0) {
+        rc = bad_header("target, steps, inputs or features");
+        goto cleanup;
+    }
+    p->steps = calloc(json_array_size(steps) + 1, sizeof *p->steps);
+    p->inputs = calloc(json_array_size(inputs) + 1, sizeof *p->inputs);
+    p->features = calloc(json_array_size(features) + 1, sizeof *p->features);
+    if (!p->steps || !p->inputs || !p->features) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    for (size_t i = 0; rc == MC_OK && i < json_array_size(steps); i++) {
+        p->n_steps++;
+        rc = step_from_json(&p->steps[i], json_array_get(steps, i));
+    }
+    for (size_t i = 0; rc == MC_OK && i < json_array_size(inputs); i++) {
+        const json_t *in = json_array_get(inputs, i);
+        const char *type = json_string_value(json_object_get(in, "type"));
+        p->inputs[i].name = dup_str(json_object_get(in, "name"));
+        p->n_inputs += p->inputs[i].name != NULL; /* counted, so freed, whatever comes next */
+        if (!p->inputs[i].name || !type) {
+            rc = bad_header("inputs");
+            break;
+        }
+        p->inputs[i].categorical = strcmp(type, "categorical") == 0;
+    }
+    for (size_t i = 0; rc == MC_OK && i < json_array_size(features); i++) {
+        if (!(p->features[i] = dup_str(json_array_get(features, i))))
+            rc = bad_header("features");
+        else
+            p->n_features++;
+    }
+cleanup:
+    if (rc) {
+        mc_pipeline_free(p);
+        return rc;
+    }
+    *out = p;
+    return MC_OK;
+}
