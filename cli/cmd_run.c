@@ -2,11 +2,10 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
-#include "mc_file.h"
+#include "mc_report_run.h"
 #include "mc_run.h"
 #include "mc_spec.h"
 
@@ -37,75 +36,6 @@ static const char help[] =
     "exit status: 0 the run completed, 2 bad spec, data or usage, 3 internal or\n"
     "environment error. Thresholds are judged by 'modelcert validate', not here.\n";
 
-typedef struct progress_state {
-    int tty, quiet;
-    double last;
-} progress_state;
-
-static double wall(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static void on_progress(void *arg, const mc_train_progress *p)
-{
-    progress_state *st = arg;
-    if (st->quiet)
-        return;
-    if (p->done) {
-        const mc_epoch_stats *s = p->done;
-        if (st->tty)
-            fprintf(stderr, "\r\033[K");
-        fprintf(stderr, "epoch %d/%d  loss %.4f", p->epoch, p->epochs, s->loss);
-        if (s->accuracy == s->accuracy)
-            fprintf(stderr, "  accuracy %.4f", s->accuracy);
-        if (s->val_loss == s->val_loss)
-            fprintf(stderr, "  val_loss %.4f", s->val_loss);
-        if (s->val_accuracy == s->val_accuracy)
-            fprintf(stderr, "  val_accuracy %.4f", s->val_accuracy);
-        fprintf(stderr, "  (%.2fs)\n", s->seconds);
-        return;
-    }
-    if (!st->tty)
-        return;
-    double now = wall();
-    if (now - st->last < 0.1 && p->batch != p->batches)
-        return;
-    st->last = now;
-    double frac = ((double)(p->epoch - 1) + (double)p->batch / (double)p->batches) / p->epochs;
-    double eta = frac > 0 ? p->elapsed * (1 - frac) / frac : 0;
-    int filled = (int)(frac * 30);
-    char bar[31];
-    for (int i = 0; i < 30; i++)
-        bar[i] = i < filled ? '#' : '.';
-    bar[30] = '\0';
-    fprintf(stderr, "\r\033[Kepoch %d/%d [%s] batch %zu/%zu loss %.4f ETA %.0fs", p->epoch,
-            p->epochs, bar, p->batch, p->batches, p->loss, eta);
-}
-
-
-static void print_summary(const mc_run *run, const char *dir)
-{
-    printf("run: %s\n", dir);
-    printf("  model    %s/model.mcm  sha256:%s\n", dir, run->model_digest);
-    printf("  metrics  %s/metrics.json\n", dir);
-    printf("  spec     sha256:%s\n  data     sha256:%s\n", run->spec_digest, run->data_digest);
-    json_t *m = json_object_get(run->metrics, "metrics");
-    const char *key;
-    json_t *v;
-    printf("  test:");
-    json_object_foreach(m, key, v)
-    {
-        if (json_is_number(v))
-            printf(" %s %.4f", key, json_number_value(v));
-        else
-            printf(" %s undefined", key);
-    }
-    printf("\n");
-}
-
 int mc_cmd_run(int argc, char **argv)
 {
     static const struct option longs[] = {
@@ -114,8 +44,8 @@ int mc_cmd_run(int argc, char **argv)
         {"audit", required_argument, NULL, 'a'},
         {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     const char *out_dir = NULL, *audit_flag = NULL;
-    mc_run_options ro = {.threads = 0, .numerics = -1, .progress = on_progress};
-    progress_state ps = {isatty(STDERR_FILENO), 0, 0};
+    mc_run_options ro = {.threads = 0, .numerics = -1, .progress = mc_report_progress};
+    mc_progress_view ps = {stderr, isatty(STDERR_FILENO), 0, 0};
     int c;
     if (mc_cli_wants_help(argc, argv)) {
         fputs(help, stdout);
@@ -165,7 +95,7 @@ int mc_cmd_run(int argc, char **argv)
         goto cleanup;
     }
     if (!ps.quiet)
-        print_summary(run, dir);
+        mc_report_run_text(stdout, run, dir);
     else
         printf("%s\n", dir); /* where the run went, for scripts */
     audit = mc_cli_audit_path(audit_flag, mc_spec_dir(spec));
