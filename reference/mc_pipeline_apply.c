@@ -2,6 +2,7 @@
  * training rows, the held-out rows and prediction on raw rows. */
 #include "mc_pipeline.h"
 
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -208,6 +209,10 @@ int mc_pipeline_apply_range(const mc_pipeline *p, mc_table *t, size_t first, siz
     return MC_OK;
 }
 
+/* The smallest magnitude a double rounds to infinity as a float: FLT_MAX
+ * plus half its last place (2^103); a tie rounds to even, which is infinity. */
+#define FLT_ROUNDS_TO_INF ((double)FLT_MAX + 0x1p103)
+
 int mc_pipeline_matrix(float **x, const mc_pipeline *p, const mc_table *t, const char *what)
 {
     size_t n = t->n_rows, d = p->n_features;
@@ -229,6 +234,14 @@ int mc_pipeline_matrix(float **x, const mc_pipeline *p, const mc_table *t, const
                                 "column '%s' is missing a value the model needs: add dropna or "
                                 "fill_missing to the preprocessing",
                                 p->features[j]);
+                break;
+            }
+            if (fabs(v) >= FLT_ROUNDS_TO_INF) {
+                rc = data_error(t, r,
+                                "feature '%s' is %g after preprocessing, beyond the range of the "
+                                "float32 numbers the model computes in (about 3.4e38); scale the "
+                                "data, or check this row's values",
+                                p->features[j], v);
                 break;
             }
             m[r * d + j] = (float)v;

@@ -1,5 +1,6 @@
 #include "mc_predict.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,19 @@
 #include "mc_csv.h"
 #include "mc_error.h"
 #include "mc_metrics.h"
+
+/* Finite inputs can still overflow inside the network; such an output is no
+ * prediction, and the row is named rather than a made-up class printed. */
+static int check_finite(const float *pred, const mc_table *t, int width)
+{
+    for (size_t r = 0; r < t->n_rows; r++)
+        for (int k = 0; k < width; k++)
+            if (!isfinite(pred[r * (size_t)width + (size_t)k]))
+                return mc_error_set_at(MC_EINPUT, t->source, (int)t->line_of_row[r], 1,
+                                       "the model's output for this row is not a finite number "
+                                       "(its values are far outside the training data's range)");
+    return MC_OK;
+}
 
 int mc_predict_table(float **pred, const mc_model *m, mc_table *t, const char *what)
 {
@@ -19,6 +33,8 @@ int mc_predict_table(float **pred, const mc_model *m, mc_table *t, const char *w
         rc = mc_error_nomem();
     if (rc == MC_OK)
         rc = mc_nn_predict(m->nn, x, t->n_rows, p);
+    if (rc == MC_OK)
+        rc = check_finite(p, t, m->nn->out);
     free(x);
     if (rc) {
         free(p);
