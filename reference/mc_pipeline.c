@@ -232,48 +232,121 @@ static int fit_one_hot(mc_fitted_step *f, const fitctx *fc, const mc_table *t)
     return MC_OK;
 }
 
+/* Sum and sum of squares (about `center`) of a column's non-missing values.
+ * Plain sums first: for every value that fits, these are the bits the engine
+ * has always produced. When a sum overflows (values near 1e155 and above),
+ * again on values scaled by a power of two, which is exact, so the statistic
+ * is right wherever it can be represented at all. */
+typedef struct moments {
+    size_t n;
+    double sum, sq, min, max;
+} moments;
+
+static void column_moments(moments *m, const double *v, size_t rows, double center, double scale)
+{
+    m->n = 0, m->sum = 0, m->sq = 0, m->min = INFINITY, m->max = -INFINITY;
+    for (size_t r = 0; r < rows; r++) {
+        if (isnan(v[r]))
+            continue;
+        double x = v[r] / scale, d = x - center / scale;
+        m->sum += x;
+        m->sq += d * d;
+        m->min = v[r] < m->min ? v[r] : m->min;
+        m->max = v[r] > m->max ? v[r] : m->max;
+        m->n++;
+    }
+}
+
+/* The power of two at or above the largest magnitude: dividing by it is exact. */
+static double scale_of(double min, double max)
+{
+    double big = fabs(min) > fabs(max) ? fabs(min) : fabs(max);
+    int e;
+    frexp(big, &e);
+    return ldexp(1.0, e);
+}
+
+/* A column's count, mean and sum of squares about `center` (0 for the L2
+ * norm, the mean for the standard deviation), the latter as sq * scale^2. */
+typedef struct col_stats {
+    size_t n;
+    double mean, sq, scale;
+} col_stats;
+
+static int column_stats(col_stats *st, const fitctx *fc, const char *name, const mc_column *c,
+                        size_t rows, int about_mean)
+{
+    moments m;
+    column_moments(&m, c->num, rows, 0.0, 1.0);
+    if (m.n == 0)
+        return step_error(fc, "column '%s' has no values in the training rows", name);
+    double scale = scale_of(m.min, m.max);
+    st->n = m.n;
+    st->mean = m.sum / (double)m.n;
+    if (!isfinite(st->mean)) { /* the sum overflowed */
+        column_moments(&m, c->num, rows, 0.0, scale);
+        st->mean = m.sum / (double)m.n * scale;
+    }
+    double center = about_mean ? st->mean : 0.0;
+    if (about_mean) /* the first pass's squares are about 0 */
+        column_moments(&m, c->num, rows, center, 1.0);
+    st->sq = m.sq;
+    st->scale = 1.0;
+    if (!isfinite(st->sq)) {
+        column_moments(&m, c->num, rows, center, scale);
+        st->sq = m.sq;
+        st->scale = scale;
+    }
+    if (!isfinite(st->mean) || !isfinite(st->sq) || !isfinite(sqrt(st->sq) * st->scale))
+        return step_error(fc, "column '%s': its statistics overflow a double; the values are too "
+                              "large to scale", name);
+    return MC_OK;
+}
+
+/* min_max: the minimum and the range (1 for a constant column). */
+static int column_range(double *min, double *range, const fitctx *fc, const char *name,
+                        const mc_column *c, size_t rows)
+{
+    moments m;
+    column_moments(&m, c->num, rows, 0.0, 1.0);
+    if (m.n == 0)
+        return step_error(fc, "column '%s' has no values in the training rows", name);
+    double span = m.max - m.min;
+    if (!isfinite(span))
+        return step_error(fc, "column '%s' spans %g to %g, a range too wide for a double; "
+                              "rescale the column first", name, m.min, m.max);
+    *min = m.min;
+    *range = span > 0 ? span : 1;
+    return MC_OK;
+}
+
 static int fit_numeric_stats(mc_fitted_step *f, const fitctx *fc, const mc_table *t)
 {
     for (size_t i = 0; i < f->n_cols; i++) {
         mc_fitted_col *fcol = &f->cols[i];
         const mc_column *c = &t->cols[mc_table_find(t, fcol->name)];
-        double sum = 0, sq = 0, mn = INFINITY, mx = -INFINITY;
-        size_t n = 0;
-        for (size_t r = 0; r < t->n_rows; r++) {
-            double v = c->num[r];
-            if (isnan(v))
-                continue;
-            sum += v;
-            mn = v < mn ? v : mn;
-            mx = v > mx ? v : mx;
-            n++;
-        }
-        if (n == 0)
-            return step_error(fc, "column '%s' has no values in the training rows", fcol->name);
-        double mean = sum / (double)n;
-        for (size_t r = 0; r < t->n_rows; r++) {
-            double v = c->num[r];
-            if (isnan(v))
-                continue;
-            sq += f->type == MC_STEP_L2_NORMALIZE ? v * v : (v - mean) * (v - mean);
-        }
+        col_stats st;
+        int rc = MC_OK;
         switch (f->type) {
         case MC_STEP_STANDARDIZE: /* population std, as numpy; 1 for a constant column */
-            fcol->a = mean;
-            fcol->b = sqrt(sq / (double)n);
+            rc = column_stats(&st, fc, fcol->name, c, t->n_rows, 1);
+            fcol->a = st.mean;
+            fcol->b = sqrt(st.sq / (double)st.n) * st.scale;
             if (fcol->b == 0)
                 fcol->b = 1;
             break;
         case MC_STEP_L2_NORMALIZE: /* pandas: x / np.linalg.norm(x) per column */
-            fcol->a = sqrt(sq);
+            rc = column_stats(&st, fc, fcol->name, c, t->n_rows, 0);
+            fcol->a = sqrt(st.sq) * st.scale;
             if (fcol->a == 0)
                 fcol->a = 1;
             break;
         case MC_STEP_MIN_MAX:
-            fcol->a = mn;
-            fcol->b = mx - mn > 0 ? mx - mn : 1;
+            rc = column_range(&fcol->a, &fcol->b, fc, fcol->name, c, t->n_rows);
             break;
         }
+        if (rc)
+            return rc;
     }
     return MC_OK;
 }
