@@ -12,7 +12,7 @@
 #include "mc_rng.h"
 #include "mc_run_ctx.h"
 
-static mc_metric_input metric_input(const mc_run_ctx *c, const float *y, const float *pred, size_t n)
+mc_metric_input mc_run_metric_input(const mc_run_ctx *c, const float *y, const float *pred, size_t n)
 {
     mc_metric_input in = {c->task,
                           c->task == MC_TASK_REGRESSION ? 0 : c->lab.n_classes,
@@ -139,7 +139,7 @@ static int slice_metrics(json_t *out, const mc_run_ctx *c)
                 json_object_set_new(jg, "skipped", json_true());
                 json_object_set_new(jg, "reason", json_string("fewer rows than min_size"));
             } else {
-                mc_metric_input in = metric_input(c, ys, ps, cnt);
+                mc_metric_input in = mc_run_metric_input(c, ys, ps, cnt);
                 json_t *undefined = json_object();
                 json_object_set_new(jg, "skipped", json_false());
                 json_object_set_new(jg, "metrics", scalar_metrics(c, &in, undefined));
@@ -158,107 +158,6 @@ static int slice_metrics(json_t *out, const mc_run_ctx *c)
                                                          (json_int_t)sl->min_size, "groups", groups));
     }
     return MC_OK;
-}
-
-typedef struct imp {
-    const char *column;
-    double mean, std;
-} imp;
-
-static int cmp_imp(const void *a, const void *b)
-{
-    double x = ((const imp *)a)->mean, y = ((const imp *)b)->mean;
-    return (x < y) - (x > y);
-}
-
-/* Permutation importance (Breiman): the drop in the scoring metric on the
- * test rows when one raw input column's values are shuffled among them. */
-static int permutation_importance(json_t **out, const mc_run_ctx *c)
-{
-    const mc_importance *cfg = &c->d->metrics.importance;
-    int scoring = cfg->scoring - 1;
-    int sign = mc_metric_higher_is_better(scoring) ? 1 : -1;
-    const mc_run_part *test = &c->parts[MC_PART_TEST];
-    mc_metric_input base_in = metric_input(c, test->y, test->pred, test->n);
-    double base;
-    int rc = mc_metric_scalar(&base, scoring, &base_in);
-    if (rc)
-        return rc;
-    size_t ni = c->pipe->n_inputs;
-    imp *res = calloc(ni + 1, sizeof *res);
-    double *scores = malloc((size_t)cfg->repeats * sizeof *scores);
-    uint32_t *perm = malloc((test->raw->n_rows + 1) * sizeof *perm);
-    if (!res || !scores || !perm) {
-        free(res), free(scores), free(perm);
-        return mc_error_nomem();
-    }
-    for (size_t i = 0; rc == MC_OK && i < ni; i++) {
-        long col = mc_table_find(test->raw, c->pipe->inputs[i].name);
-        res[i].column = c->pipe->inputs[i].name;
-        for (long long k = 0; rc == MC_OK && k < cfg->repeats; k++) {
-            mc_table *t = NULL;
-            mc_rng rng;
-            mc_rng_init(&rng, (uint64_t)cfg->seed, MC_STREAM_IMPORTANCE, (i << 16) | (uint64_t)k);
-            for (size_t r = 0; r < test->raw->n_rows; r++)
-                perm[r] = (uint32_t)r;
-            mc_rng_shuffle(&rng, perm, (uint32_t)test->raw->n_rows);
-            rc = mc_table_take_rows(&t, test->raw, perm, test->raw->n_rows); /* rows permuted ... */
-            if (rc)
-                break;
-            /* ... then every column but this one put back in order */
-            mc_table *orig = test->raw;
-            for (size_t cc = 0; cc < t->n_cols; cc++) {
-                if ((long)cc == col)
-                    continue;
-                mc_column *dst = &t->cols[cc];
-                const mc_column *src = &orig->cols[cc];
-                if (dst->kind == MC_COLKIND_NUMERIC)
-                    memcpy(dst->num, src->num, orig->n_rows * sizeof *dst->num);
-                else
-                    memcpy(dst->codes, src->codes, orig->n_rows * sizeof *dst->codes);
-            }
-            memcpy(t->row_index, orig->row_index, orig->n_rows * sizeof *t->row_index);
-            memcpy(t->line_of_row, orig->line_of_row, orig->n_rows * sizeof *t->line_of_row);
-            float *x = NULL, *pred = NULL, *y = NULL;
-            rc = mc_pipeline_apply_range(c->pipe, t, 0, c->pipe->n_steps);
-            if (rc == MC_OK)
-                rc = mc_pipeline_matrix(&x, c->pipe, t, "test");
-            if (rc == MC_OK) {
-                pred = malloc(t->n_rows * (size_t)c->nn->out * sizeof *pred + 1);
-                y = malloc(t->n_rows * sizeof *y + 1);
-                rc = pred && y ? mc_nn_predict_batch(c->nn, x, t->n_rows, pred, c->num) : mc_error_nomem();
-            }
-            if (rc == MC_OK) {
-                for (size_t r = 0; r < t->n_rows; r++)
-                    y[r] = c->lab.y[t->row_index[r]];
-                mc_metric_input in = metric_input(c, y, pred, t->n_rows);
-                rc = mc_metric_scalar(&scores[k], scoring, &in);
-                scores[k] = sign * (base - scores[k]);
-            }
-            free(x), free(pred), free(y);
-            mc_table_free(t);
-        }
-        double mean = 0, var = 0;
-        for (long long k = 0; k < cfg->repeats; k++)
-            mean += scores[k];
-        mean /= (double)cfg->repeats;
-        for (long long k = 0; k < cfg->repeats; k++)
-            var += (scores[k] - mean) * (scores[k] - mean);
-        res[i].mean = mean;
-        res[i].std = sqrt(var / (double)cfg->repeats);
-    }
-    if (rc == MC_OK) {
-        qsort(res, ni, sizeof *res, cmp_imp);
-        json_t *cols = json_array();
-        for (size_t i = 0; i < ni; i++)
-            json_array_append_new(cols, json_pack("{s:s, s:f, s:f}", "column", res[i].column, "mean",
-                                                  res[i].mean, "std", res[i].std));
-        *out = json_pack("{s:s, s:f, s:I, s:I, s:o}", "scoring", mc_metric_name(scoring), "baseline",
-                         base, "repeats", (json_int_t)cfg->repeats, "seed", (json_int_t)cfg->seed,
-                         "columns", cols);
-    }
-    free(res), free(scores), free(perm);
-    return rc;
 }
 
 /* The model as prediction sees it, borrowed from the run (never freed). */
@@ -306,7 +205,7 @@ int mc_run_evaluate(mc_run_ctx *c, mc_run *run)
     if (rc)
         return rc;
     const mc_run_part *test = &c->parts[MC_PART_TEST];
-    mc_metric_input in = metric_input(c, test->y, test->pred, test->n);
+    mc_metric_input in = mc_run_metric_input(c, test->y, test->pred, test->n);
     json_t *undefined = json_object();
     json_t *metrics = json_pack("{s:s, s:I, s:o}", "evaluated_on", "test", "rows", (json_int_t)test->n,
                                 "metrics", scalar_metrics(c, &in, undefined));
@@ -318,10 +217,10 @@ int mc_run_evaluate(mc_run_ctx *c, mc_run *run)
     else
         json_decref(undefined);
     if (c->parts[MC_PART_VALIDATION].n) {
-        mc_metric_input vin = metric_input(c, c->parts[MC_PART_VALIDATION].y, c->parts[MC_PART_VALIDATION].pred, c->parts[MC_PART_VALIDATION].n);
+        mc_metric_input vin = mc_run_metric_input(c, c->parts[MC_PART_VALIDATION].y, c->parts[MC_PART_VALIDATION].pred, c->parts[MC_PART_VALIDATION].n);
         json_object_set_new(metrics, "validation", scalar_metrics(c, &vin, NULL));
     }
-    mc_metric_input tin = metric_input(c, c->parts[MC_PART_TRAIN].y, c->parts[MC_PART_TRAIN].pred, c->parts[MC_PART_TRAIN].n);
+    mc_metric_input tin = mc_run_metric_input(c, c->parts[MC_PART_TRAIN].y, c->parts[MC_PART_TRAIN].pred, c->parts[MC_PART_TRAIN].n);
     json_object_set_new(metrics, "training", scalar_metrics(c, &tin, NULL));
     const mc_metrics *m = &c->d->metrics;
     for (size_t i = 0; i < m->compute.count; i++) {
@@ -333,7 +232,7 @@ int mc_run_evaluate(mc_run_ctx *c, mc_run *run)
         }
         if (m->compute.items[i] == MC_METRIC_PERMUTATION_IMPORTANCE) {
             json_t *pi = NULL;
-            rc = permutation_importance(&pi, c);
+            rc = mc_run_importance(&pi, c);
             if (rc)
                 return rc;
             json_object_set_new(metrics, "permutation_importance", pi);

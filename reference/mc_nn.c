@@ -333,12 +333,11 @@ static void dropout_mask(uint8_t *mask, size_t n, float rate, uint64_t seed, uin
         mask[i] = mc_rng_uniform_f(&rng) >= rate;
 }
 
-const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B, int training,
-                           uint64_t seed, uint64_t step, mc_nn_numerics num)
+/* Layers [first, n_layers) of the forward pass; acts[first] holds their input. */
+static const float *forward_layers(const mc_nn *nn, mc_nn_work *w, int first, int B, int training,
+                                   uint64_t seed, uint64_t step, mc_nn_numerics num)
 {
-    if (x != w->acts[0])
-        memcpy(w->acts[0], x, (size_t)B * (size_t)nn->in * sizeof(float));
-    for (int l = 0; l < nn->n_layers; l++) {
+    for (int l = first; l < nn->n_layers; l++) {
         const mc_nn_layer *L = &nn->layers[l];
         float *in = w->acts[l], *out = w->acts[l + 1];
         size_t total = (size_t)B * (size_t)L->out;
@@ -357,6 +356,14 @@ const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B
         }
     }
     return w->acts[nn->n_layers];
+}
+
+const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B, int training,
+                           uint64_t seed, uint64_t step, mc_nn_numerics num)
+{
+    if (x != w->acts[0])
+        memcpy(w->acts[0], x, (size_t)B * (size_t)nn->in * sizeof(float));
+    return forward_layers(nn, w, 0, B, training, seed, step, num);
 }
 
 void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *dout, int B,
@@ -407,4 +414,26 @@ int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out, m
     }
     mc_nn_work_free(w, nn);
     return MC_OK;
+}
+
+int mc_nn_first_dense(const mc_nn *nn)
+{
+    for (int l = 0; l < nn->n_layers; l++)
+        if (nn->layers[l].kind == MC_L_DENSE)
+            return l;
+    return -1;
+}
+
+void mc_nn_predict_from(const mc_nn *nn, mc_nn_work *w, int layer, const float *pre, size_t n,
+                        float *out, mc_nn_numerics num)
+{
+    const mc_nn_layer *L = &nn->layers[layer];
+    size_t cap = (size_t)w->cap_batch;
+    for (size_t start = 0; start < n; start += cap) {
+        int B = (int)(n - start < cap ? n - start : cap);
+        memcpy(w->pre[layer], pre + start * (size_t)L->out, (size_t)B * (size_t)L->out * sizeof(float));
+        mc_act_forward(w->acts[layer + 1], w->pre[layer], B, L->out, L->act, L->slope);
+        const float *y = forward_layers(nn, w, layer + 1, B, 0, 0, 0, num);
+        memcpy(out + start * (size_t)nn->out, y, (size_t)B * (size_t)nn->out * sizeof(float));
+    }
 }

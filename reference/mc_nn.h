@@ -86,4 +86,14 @@ int mc_nn_predict(const mc_nn *nn, const float *x, size_t n, float *out);
 int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out,
                         mc_nn_numerics num);
 
+/* The index of the first dense layer (layers before it, dropout, are the
+ * identity at inference), or -1. */
+int mc_nn_first_dense(const mc_nn *nn);
+/* Inference from a dense layer's pre-activations pre[n][layers[layer].out]
+ * onwards: its activation, then the later layers; out[n][nn->out], in chunks
+ * of w->cap_batch rows. Permutation importance uses it after updating the
+ * first layer's pre-activations; w is the caller's, reused across calls. */
+void mc_nn_predict_from(const mc_nn *nn, mc_nn_work *w, int layer, const float *pre, size_t n,
+                        float *out, mc_nn_numerics num);
+
 #endif

@@ -61,6 +61,12 @@ int mc_pipeline_finish(mc_pipeline *p, const mc_table *fitted, const mc_table *r
  * numeric and present. */
 int mc_pipeline_matrix(float **x, const mc_pipeline *p, const mc_table *t, const char *what);
 
+/* Lineage: input_of[j] (n_features entries) is the index in p->inputs of the
+ * raw column feature j is computed from. *separable is 0, and input_of
+ * unspecified, when a feature depends on several raw columns (L2 over rows)
+ * or a step after the split can drop rows by their values (dropna). */
+int mc_pipeline_lineage(long *input_of, int *separable, const mc_pipeline *p);
+
 int mc_pipeline_to_json(json_t **out, const mc_pipeline *p);
 int mc_pipeline_from_json(mc_pipeline **out, const json_t *j);
 

@@ -5,6 +5,7 @@
 #define MC_RUN_CTX_H
 
 #include "mc_labels.h"
+#include "mc_metrics.h"
 #include "mc_nn.h"
 #include "mc_partition.h"
 #include "mc_pipeline.h"
@@ -42,6 +43,13 @@ typedef struct mc_run_ctx {
 /* mc_run.c: p->n and p->y[n], the targets of p->tbl's rows (by their
  * original row index); a row without a target is MC_EINPUT. */
 int mc_run_part_targets(mc_run_part *p, const mc_labels *lab, const mc_table *t, const char *what);
+
+/* mc_evaluate.c: the metric input for n rows' targets and predictions. */
+mc_metric_input mc_run_metric_input(const mc_run_ctx *c, const float *y, const float *pred, size_t n);
+
+/* mc_importance.c: metrics.json's "permutation_importance" (the test rows
+ * must have been predicted: parts[MC_PART_TEST].pred and .tbl). */
+int mc_run_importance(json_t **out, const mc_run_ctx *c);
 
 /* mc_evaluate.c: predictions of every partition, then metrics.json: test
  * metrics, validation and training summaries, confusion matrix, slices and

@@ -28,11 +28,59 @@ void mc_table_free(mc_table *t)
     free(t->source);
     free(t->line_of_row);
     free(t->row_index);
+    free(t->name_index);
     free(t);
+}
+
+static uint64_t hash_name(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
+static void drop_name_index(mc_table *t)
+{
+    free(t->name_index);
+    t->name_index = NULL;
+    t->name_index_cap = t->name_index_cols = 0;
+}
+
+/* Open addressing, at most half full; the first column of a name wins. */
+static void build_name_index(mc_table *t)
+{
+    size_t cap = 16;
+    while (cap < 2 * t->n_cols)
+        cap *= 2;
+    drop_name_index(t);
+    if (!(t->name_index = malloc(cap * sizeof *t->name_index)))
+        return; /* no cache: lookups scan */
+    for (size_t i = 0; i < cap; i++)
+        t->name_index[i] = -1;
+    for (size_t c = 0; c < t->n_cols; c++) {
+        size_t k = hash_name(t->cols[c].name) & (cap - 1);
+        while (t->name_index[k] >= 0 && strcmp(t->cols[t->name_index[k]].name, t->cols[c].name) != 0)
+            k = (k + 1) & (cap - 1);
+        if (t->name_index[k] < 0)
+            t->name_index[k] = (long)c;
+    }
+    t->name_index_cap = cap;
+    t->name_index_cols = t->n_cols;
 }
 
 long mc_table_find(const mc_table *t, const char *name)
 {
+    mc_table *cache = (mc_table *)t; /* the index is a cache; the table's value does not change */
+    if (t->n_cols >= 16 && (!t->name_index || t->name_index_cols != t->n_cols))
+        build_name_index(cache);
+    if (t->name_index && t->name_index_cols == t->n_cols) {
+        size_t k = hash_name(name) & (t->name_index_cap - 1);
+        for (; t->name_index[k] >= 0; k = (k + 1) & (t->name_index_cap - 1))
+            if (strcmp(t->cols[t->name_index[k]].name, name) == 0)
+                return t->name_index[k];
+        return -1;
+    }
     for (size_t i = 0; i < t->n_cols; i++)
         if (strcmp(t->cols[i].name, name) == 0)
             return (long)i;
@@ -137,6 +185,7 @@ int mc_table_copy(mc_table **out, const mc_table *t)
 
 void mc_table_drop_col(mc_table *t, size_t c)
 {
+    drop_name_index(t);
     mc_column_clear(&t->cols[c]);
     memmove(&t->cols[c], &t->cols[c + 1], (t->n_cols - c - 1) * sizeof *t->cols);
     t->n_cols--;
@@ -145,6 +194,7 @@ void mc_table_drop_col(mc_table *t, size_t c)
 /* Inserts k numeric columns at pos; names and values are taken over. */
 int mc_table_insert_cols(mc_table *t, size_t pos, char **names, double **values, size_t k)
 {
+    drop_name_index(t);
     mc_column *cols = realloc(t->cols, (t->n_cols + k) * sizeof *cols);
     if (!cols)
         return mc_error_nomem();

@@ -25,12 +25,17 @@ typedef struct mc_table {
     mc_column *cols;
     size_t *line_of_row; /* 1-based line in the source file where each row starts */
     size_t *row_index;   /* the row's 0-based index in the file's data rows */
+    /* A cache for mc_table_find: column names hashed to positions, built on
+     * first use, dropped when the columns change (never a value to read). */
+    long *name_index;
+    size_t name_index_cap, name_index_cols;
 } mc_table;
 
 void mc_table_free(mc_table *t);
 /* Frees a column's contents and zeroes it (the struct itself stays). */
 void mc_column_clear(mc_column *c);
-/* Index of the column named `name`, or -1. */
+/* Index of the (first) column named `name`, or -1. Hashed: wide tables of
+ * 10,000 columns are searched by name in constant time. */
 long mc_table_find(const mc_table *t, const char *name);
 /* Whether cell (row, col) is missing. */
 int mc_table_is_missing(const mc_table *t, size_t col, size_t row);
