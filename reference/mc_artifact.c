@@ -93,8 +93,10 @@ int mc_artifact_encode(unsigned char **out, size_t *len, json_t *header, const m
 {
     char *canon = NULL;
     size_t hlen = 0;
-    json_object_set_new(header, "tensors", tensors_json(nn));
-    json_object_set_new(header, "parameters", json_integer((json_int_t)nn->n_params));
+    if (json_object_set_new(header, "format_version", json_integer(MC_ARTIFACT_VERSION)) ||
+        json_object_set_new(header, "tensors", tensors_json(nn)) ||
+        json_object_set_new(header, "parameters", json_integer((json_int_t)nn->n_params)))
+        return mc_error_nomem();
     int rc = mc_json_canonical(&canon, &hlen, header);
     if (rc)
         return rc;
@@ -202,10 +204,16 @@ static int parse_classes(mc_model *m, const char *name)
     m->classes = calloc((size_t)m->n_classes, sizeof *m->classes);
     if (!m->classes)
         return mc_error_nomem();
-    for (int i = 0; i < m->n_classes; i++)
-        if (!json_is_string(json_array_get(classes, (size_t)i)) ||
-            !(m->classes[i] = strdup(json_string_value(json_array_get(classes, (size_t)i)))))
+    for (int i = 0; i < m->n_classes; i++) {
+        const json_t *c = json_array_get(classes, (size_t)i);
+        if (!json_is_string(c))
             return bad(name, "classes");
+        if (!(m->classes[i] = strdup(json_string_value(c))))
+            return mc_error_nomem();
+        for (int k = 0; k < i; k++)
+            if (strcmp(m->classes[k], m->classes[i]) == 0)
+                return bad(name, "a class appears twice");
+    }
     if (m->task == MC_TASK_BINARY && m->n_classes != 2)
         return bad(name, "binary task with other than two classes");
     return MC_OK;
@@ -286,6 +294,11 @@ int mc_artifact_decode(mc_model **out, const unsigned char *buf, size_t len, con
         goto cleanup;
     }
     const char *format = json_string_value(json_object_get(m->header, "format"));
+    const json_t *version = json_object_get(m->header, "format_version");
+    if (!json_is_integer(version) || json_integer_value(version) != MC_ARTIFACT_VERSION) {
+        rc = bad(name, "the header's format_version is not 1");
+        goto cleanup;
+    }
     const json_t *arch = json_object_get(m->header, "architecture");
     json_int_t input = json_integer_value(json_object_get(arch, "input"));
     if (!format || strcmp(format, "modelcert-model") != 0 || input < 1 || input > 1000000) {
@@ -311,14 +324,24 @@ int mc_artifact_decode(mc_model **out, const unsigned char *buf, size_t len, con
             goto cleanup;
         }
     }
-    if ((rc = mc_pipeline_from_json(&m->pipeline, json_object_get(m->header, "preprocessing"))))
+    if ((rc = mc_pipeline_from_json(&m->pipeline, json_object_get(m->header, "preprocessing")))) {
+        if (rc == MC_EINPUT) { /* name the file, as every other refusal does */
+            char inner[sizeof mc_error_last()->message];
+            snprintf(inner, sizeof inner, "%s", mc_error_last()->message);
+            rc = bad(name, inner);
+        }
         goto cleanup;
+    }
     if (m->pipeline->n_features != (size_t)input) {
         rc = bad(name, "feature count does not match architecture.input");
         goto cleanup;
     }
     const char *num = json_string_value(json_object_get(m->header, "numerics"));
-    m->numerics = num && strcmp(num, "reference") == 0 ? MC_NN_REFERENCE : MC_NN_FAST;
+    if (!num || (strcmp(num, "reference") != 0 && strcmp(num, "fast") != 0)) {
+        rc = bad(name, "numerics must be \"fast\" or \"reference\"");
+        goto cleanup;
+    }
+    m->numerics = strcmp(num, "reference") == 0 ? MC_NN_REFERENCE : MC_NN_FAST;
     m->decision_threshold = json_number_value(json_object_get(m->header, "decision_threshold"));
     if (m->task == MC_TASK_BINARY && !(m->decision_threshold > 0 && m->decision_threshold < 1)) {
         rc = bad(name, "decision_threshold");

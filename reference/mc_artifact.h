@@ -47,7 +47,8 @@ typedef struct mc_model {
 /* Frees a model from mc_artifact_decode or mc_model_load; NULL is safe. */
 void mc_model_free(mc_model *m);
 
-/* Serialises: `header` (without "tensors"/"parameters", which this adds) and nn's parameters. */
+/* Serialises `header` and nn's parameters; this adds "format_version",
+ * "tensors" and "parameters" to the header. The caller frees *out. */
 int mc_artifact_encode(unsigned char **out, size_t *len, json_t *header, const mc_nn *nn);
 /* Parses and checks an artifact; `name` appears in messages. A file that is
  * not a well-formed model is MC_EINPUT, "NAME: not a valid modelcert model: ...".

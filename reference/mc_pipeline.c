@@ -347,6 +347,10 @@ static int fit_numeric_stats(mc_fitted_step *f, const fitctx *fc, const mc_table
         }
         if (rc)
             return rc;
+        double divisor = f->type == MC_STEP_L2_NORMALIZE ? fcol->a : fcol->b;
+        if (!isnormal(divisor)) /* subnormal: the model file could not be trusted to carry it */
+            return step_error(fc, "column '%s': its spread (%g) is too small to scale by; drop the "
+                                  "column or rescale it", fcol->name, divisor);
     }
     return MC_OK;
 }

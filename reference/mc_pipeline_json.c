@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mc_error.h"
+#include "mc_str.h"
 
 /* ---- JSON (the artifact header) ---------------------------------------------------- */
 
@@ -65,7 +66,7 @@ int mc_pipeline_to_json(json_t **out, const mc_pipeline *p)
 
 static int bad_header(const char *what)
 {
-    return mc_error_set(MC_EINPUT, "model artifact: invalid preprocessing (%s)", what);
+    return mc_error_set(MC_EINPUT, "preprocessing: %s", what);
 }
 
 static char *dup_str(const json_t *j)
@@ -82,6 +83,24 @@ static int num_field(const json_t *o, const char *key, double *out)
     return isfinite(*out);
 }
 
+/* A divisor the engine could have fitted: positive and normal (fitting refuses
+ * a spread too small to divide by, mc_pipeline.c). */
+static int divisor_field(const json_t *o, const char *key, double *out)
+{
+    return num_field(o, key, out) && *out > 0 && isnormal(*out);
+}
+
+/* An optional string field that must be one of two words: 0 for the first
+ * (also when absent), 1 for the second, -1 for anything else. */
+static int word_field(const json_t *o, const char *key, const char *first, const char *second)
+{
+    const json_t *v = json_object_get(o, key);
+    const char *w = json_string_value(v);
+    if (!v)
+        return 0;
+    return !w ? -1 : strcmp(w, first) == 0 ? 0 : strcmp(w, second) == 0 ? 1 : -1;
+}
+
 static int step_from_json(mc_fitted_step *f, const json_t *js)
 {
     const char *type = json_string_value(json_object_get(js, "type"));
@@ -92,10 +111,12 @@ static int step_from_json(mc_fitted_step *f, const json_t *js)
             f->type = k;
     if (f->type < 0 || !json_is_array(cols))
         return bad_header("step type or columns");
-    const char *axis = json_string_value(json_object_get(js, "axis"));
-    f->axis = axis && strcmp(axis, "rows") == 0 ? MC_AXIS_ROWS : MC_AXIS_COLUMNS;
-    const char *hu = json_string_value(json_object_get(js, "handle_unknown"));
-    f->handle_unknown = hu && strcmp(hu, "ignore") == 0 ? MC_UNKNOWN_IGNORE : MC_UNKNOWN_ERROR;
+    int axis = word_field(js, "axis", "columns", "rows");
+    int unknown = word_field(js, "handle_unknown", "error", "ignore");
+    if (axis < 0 || unknown < 0)
+        return bad_header("axis or handle_unknown");
+    f->axis = axis ? MC_AXIS_ROWS : MC_AXIS_COLUMNS;
+    f->handle_unknown = unknown ? MC_UNKNOWN_IGNORE : MC_UNKNOWN_ERROR;
     if (f->type == MC_STEP_MIN_MAX && (!num_field(js, "feature_min", &f->feature_min) ||
                                        !num_field(js, "feature_max", &f->feature_max)))
         return bad_header("min_max range");
@@ -109,11 +130,11 @@ static int step_from_json(mc_fitted_step *f, const json_t *js)
             return bad_header("column name");
         int ok = 1;
         if (f->type == MC_STEP_STANDARDIZE)
-            ok = num_field(jc, "mean", &c->a) && num_field(jc, "std", &c->b) && c->b != 0;
+            ok = num_field(jc, "mean", &c->a) && divisor_field(jc, "std", &c->b);
         else if (f->type == MC_STEP_L2_NORMALIZE && f->axis == MC_AXIS_COLUMNS)
-            ok = num_field(jc, "norm", &c->a) && c->a != 0;
+            ok = divisor_field(jc, "norm", &c->a);
         else if (f->type == MC_STEP_MIN_MAX)
-            ok = num_field(jc, "min", &c->a) && num_field(jc, "range", &c->b) && c->b != 0;
+            ok = num_field(jc, "min", &c->a) && divisor_field(jc, "range", &c->b);
         else if (f->type == MC_STEP_FILL_MISSING) {
             const json_t *v = json_object_get(jc, "value");
             ok = json_is_string(v) ? (c->text = dup_str(v)) != NULL : num_field(jc, "value", &c->a);
@@ -121,6 +142,8 @@ static int step_from_json(mc_fitted_step *f, const json_t *js)
             const json_t *cats = json_object_get(jc, "categories");
             ok = json_is_array(cats) && json_array_size(cats) > 0;
             c->cats = ok ? calloc(json_array_size(cats), sizeof *c->cats) : NULL;
+            if (ok && !c->cats)
+                return mc_error_nomem();
             for (size_t k = 0; ok && k < json_array_size(cats); k++) {
                 ok = (c->cats[k] = dup_str(json_array_get(cats, k))) != NULL;
                 c->n_cats += ok;
@@ -128,10 +151,32 @@ static int step_from_json(mc_fitted_step *f, const json_t *js)
                     ok = 0; /* must stay sorted: apply uses binary search */
             }
         }
-        if (!ok)
-            return bad_header(c->name);
+        if (!ok) {
+            char what[300];
+            snprintf(what, sizeof what, "the statistics of column '%.200s'", c->name);
+            return bad_header(what);
+        }
     }
     return MC_OK;
+}
+
+/* Names must be unique: features map to network inputs, inputs to CSV columns. */
+static int check_unique(char **names, size_t n, const char *what)
+{
+    char **sorted = malloc((n + 1) * sizeof *sorted);
+    if (!sorted)
+        return mc_error_nomem();
+    memcpy(sorted, names, n * sizeof *sorted);
+    qsort(sorted, n, sizeof *sorted, mc_str_cmp_ptr);
+    int rc = MC_OK;
+    for (size_t i = 1; i < n && rc == MC_OK; i++)
+        if (strcmp(sorted[i - 1], sorted[i]) == 0) {
+            char msg[300];
+            snprintf(msg, sizeof msg, "%s '%.200s' appears twice", what, sorted[i]);
+            rc = bad_header(msg);
+        }
+    free(sorted);
+    return rc;
 }
 
 int mc_pipeline_from_json(mc_pipeline **out, const json_t *j)
@@ -163,7 +208,8 @@ int mc_pipeline_from_json(mc_pipeline **out, const json_t *j)
         const char *type = json_string_value(json_object_get(in, "type"));
         p->inputs[i].name = dup_str(json_object_get(in, "name"));
         p->n_inputs += p->inputs[i].name != NULL; /* counted, so freed, whatever comes next */
-        if (!p->inputs[i].name || !type) {
+        if (!p->inputs[i].name || !type ||
+            (strcmp(type, "categorical") != 0 && strcmp(type, "numeric") != 0)) {
             rc = bad_header("inputs");
             break;
         }
@@ -174,6 +220,15 @@ int mc_pipeline_from_json(mc_pipeline **out, const json_t *j)
             rc = bad_header("features");
         else
             p->n_features++;
+    }
+    if (rc == MC_OK)
+        rc = check_unique(p->features, p->n_features, "feature");
+    if (rc == MC_OK) {
+        char **names = malloc((p->n_inputs + 1) * sizeof *names);
+        for (size_t i = 0; names && i < p->n_inputs; i++)
+            names[i] = p->inputs[i].name;
+        rc = names ? check_unique(names, p->n_inputs, "input column") : mc_error_nomem();
+        free(names);
     }
 cleanup:
     if (rc) {

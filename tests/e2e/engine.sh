@@ -101,7 +101,7 @@ out += b"\0" * ((64 - len(out) % 64) % 64) + params
 open(sys.argv[2], "wb").write(out + hashlib.sha256(out).digest())
 PY
 expect_exit 2 "predict refuses a model whose header is wrong" -- "$MC" predict "$TMP/badhdr.mcm" "$TMP/seed-test.csv"
-expect_grep err "invalid preprocessing (inputs)" "the wrong header part is named"
+expect_grep err "not a valid modelcert model: preprocessing: inputs" "the wrong header part is named"
 cut -d, -f2- "$TMP/seed-test.csv" > "$TMP/nocol.csv"
 expect_exit 2 "predict needs the model's input columns" -- "$MC" predict "$M" "$TMP/nocol.csv"
 expect_grep err "column '.*' is not in the header" "the missing column is named"
