@@ -70,8 +70,8 @@ static int one_vs_rest(double *auc, double *ap, const mc_metric_input *in, int c
      * step (the ROC curve's diagonal segment, counted as a trapezoid). */
     double tp = 0, fp = 0, area = 0, prec_sum = 0;
     for (size_t i = 0; i < n;) {
-        size_t j = i;
-        double gtp = 0, gfp = 0;
+        size_t j = i + 1; /* always progress, whatever the scores */
+        double gtp = v[i].pos, gfp = !v[i].pos;
         while (j < n && v[j].s == v[i].s) {
             gtp += v[j].pos;
             gfp += !v[j].pos;
@@ -180,10 +180,26 @@ static double err(const mc_metric_input *in, size_t r)
     return (double)in->pred[r * (size_t)(in->task == MC_TASK_MULTICLASS ? in->n_classes : 1)] - in->y[r];
 }
 
+/* No metric is computed from a NaN or infinite score: it would be a made-up
+ * figure (a NaN probability counts as neither class), and sorting NaNs has no
+ * order. */
+static int check_scores(const mc_metric_input *in)
+{
+    size_t width = in->task == MC_TASK_MULTICLASS ? (size_t)in->n_classes : 1;
+    for (size_t i = 0; i < in->n * width; i++)
+        if (!isfinite(in->pred[i]))
+            return mc_error_set(MC_EINPUT, "a prediction is not a finite number (row %zu); no "
+                                "metric is computed from it", i / width + 1);
+    return MC_OK;
+}
+
 int mc_metric_scalar(double *out, int metric, const mc_metric_input *in)
 {
     if (in->n == 0)
         return mc_error_set(MC_EINPUT, "no rows to evaluate");
+    int rc = check_scores(in);
+    if (rc)
+        return rc;
     int classification = in->task != MC_TASK_REGRESSION;
     switch (metric) {
     case MC_METRIC_ACCURACY: {

@@ -310,6 +310,22 @@ static double accuracy_of(const float *pred, const mc_dataset *ds, mc_task task,
     return v;
 }
 
+/* Training that produced a NaN or an infinity cannot recover: stop, and say
+ * what the user can change. */
+static int diverged(int epoch, const char *what)
+{
+    return mc_error_set(MC_EINPUT, "training diverged at epoch %d (%s became NaN or infinite); "
+                        "lower the learning rate or scale the data", epoch, what);
+}
+
+static int params_finite(const mc_nn *nn)
+{
+    for (size_t i = 0; i < nn->n_params; i++)
+        if (!isfinite(nn->params[i]))
+            return 0;
+    return 1;
+}
+
 void mc_train_result_clear(mc_train_result *res)
 {
     free(res->history);
@@ -378,8 +394,13 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
                 memcpy(train_pred + (size_t)perm[start + (size_t)r] * width, out + (size_t)r * width,
                        width * sizeof *out);
             int pre_grad = 0;
-            loss_sum += mc_loss_batch(dout, &pre_grad, t->loss, w->pre[nn->n_layers - 1], out, ybatch,
-                                      bs, (int)width);
+            double batch_loss = mc_loss_batch(dout, &pre_grad, t->loss, w->pre[nn->n_layers - 1],
+                                              out, ybatch, bs, (int)width);
+            if (!isfinite(batch_loss)) {
+                rc = diverged(epoch, "the loss");
+                goto cleanup;
+            }
+            loss_sum += batch_loss;
             memset(grad, 0, nn->n_params * sizeof *grad);
             mc_nn_backward(nn, w, grad, dout, bs, pre_grad, num);
             mc_optim_step(opt, nn->params, grad);
@@ -389,6 +410,10 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
                                        loss_sum / (double)(start + (size_t)bs), mc_clock_seconds() - t0, NULL};
                 progress(ctx, &p);
             }
+        }
+        if (!params_finite(nn)) {
+            rc = diverged(epoch, "a parameter");
+            goto cleanup;
         }
         mc_epoch_stats *st = &res->history[epoch - 1];
         st->epoch = epoch;
@@ -412,9 +437,10 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
             if (rc)
                 goto cleanup;
             double v = st->monitor;
-            int improved = isnan(best_value) ||
-                           (monitor_is_max(es) ? v > best_value + es->min_delta
-                                               : v < best_value - es->min_delta);
+            /* A NaN monitor (a metric undefined this epoch) is no improvement. */
+            int improved = !isnan(v) && (isnan(best_value) ||
+                                         (monitor_is_max(es) ? v > best_value + es->min_delta
+                                                             : v < best_value - es->min_delta));
             if (improved) {
                 best_value = v;
                 res->best_epoch = epoch;
