@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Regression tests for defects found by hostile testing (issue "Reliability"):
+# non-finite numbers, overflow, crafted model headers, wide data. Each case
+# failed (hang, crash, NaN output, unloadable model) before its fix.
+# usage: hostile.sh MODELCERT SOURCE_DIR
+set -u
+MC=$1 SRC=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export MODELCERT_AUDIT="$TMP/audit.db"
+. "$SRC/tests/e2e/lib.sh"
+
+# A small binary problem whose column `a` is huge (about 1e200) and `b` ordinary.
+python3 - "$TMP" <<'PY'
+import random, sys
+d = sys.argv[1]
+random.seed(1)
+with open(f"{d}/big.csv", "w") as f:
+    f.write("a,b,y\n")
+    for i in range(200):
+        b = random.uniform(-1, 1)
+        f.write(f"{random.uniform(1, 2) * 1e200!r},{b!r},{1 if b > 0 else 0}\n")
+with open(f"{d}/wide_range.csv", "w") as f:
+    f.write("a,b,y\n1e308,1,1\n-1e308,2,0\n0,3,1\n5,4,0\n6,5,1\n7,6,0\n")
+def spec(name, data, steps, optimizer="{type: adam}"):
+    open(f"{d}/{name}.yaml", "w").write(f"""apiVersion: modelcert/v1
+kind: Pipeline
+metadata: {{name: {name}}}
+data: {{source: {data}, target: y}}
+preprocessing: {steps}
+architecture:
+  layers:
+    - {{type: dense, units: 4, activation: relu}}
+    - {{type: dense, units: 1, activation: sigmoid}}
+training: {{optimizer: {optimizer}, loss: binary_crossentropy, epochs: 2, batch_size: 32}}
+metrics: {{compute: [accuracy, roc_auc]}}
+""")
+spec("standardize", "big.csv", "[{type: standardize}]")
+spec("l2", "big.csv", "[{type: l2_normalize}]")
+spec("minmax", "wide_range.csv", "[{type: min_max}]")
+spec("raw", "big.csv", "[]")
+spec("diverge", "big.csv", "[{type: standardize}]", "{type: sgd, learning_rate: 1.0e+30}")
+PY
+
+# Overflowing statistics: sums of squares near 1e400 used to become infinite,
+# the key vanished from the model header, and predict could not load the model.
+for s in standardize l2; do
+    expect_exit 0 "$s on values near 1e200 fits" -- "$MC" run -q "$TMP/$s.yaml" -o "$TMP/run-$s"
+    expect_exit 0 "the $s model loads and predicts" -- "$MC" predict "$TMP/run-$s/model.mcm" "$TMP/big.csv"
+    check python3 -c "
+import csv, math, sys
+rows = list(csv.DictReader(open('$TMP/out')))
+sys.exit(not (len(rows) == 200 and all(math.isfinite(float(r['p_1'])) for r in rows)))" -- \
+        "the $s model's predictions are 200 finite probabilities"
+done
+expect_exit 2 "min_max over -1e308..1e308 is refused" -- "$MC" run -q "$TMP/minmax.yaml" -o "$TMP/run-mm"
+expect_grep err "column 'a' spans -1e+308 to 1e+308" "the column and its range are named"
+
+# Data beyond float32 reaching the network: an error naming row and feature, not NaN.
+expect_exit 2 "unscaled values beyond float32 are refused" -- "$MC" run -q "$TMP/raw.yaml" -o "$TMP/run-raw"
+expect_grep err "big.csv:2:1: feature 'a' is .* beyond the range of the float32" "row and feature are named"
+
+# Divergence: a NaN loss used to pass the gate (NaN outputs counted as the negative class).
+expect_exit 2 "a diverging run stops" -- timeout 20 "$MC" run -q "$TMP/diverge.yaml" -o "$TMP/run-div"
+expect_grep err "training diverged at epoch 1" "divergence is reported with its epoch"
+check test ! -e "$TMP/run-div" -- "a diverged run leaves no run directory"
+
+# predict on input beyond float32: exit 2 naming the row, never p_1=nan.
+M="$TMP/run-standardize/model.mcm"
+printf 'a,b\n1.5e200,0.5\n1e300,0.5\n' > "$TMP/far.csv"
+expect_exit 2 "predict refuses an input that overflows float32" -- "$MC" predict "$M" "$TMP/far.csv"
+expect_grep err "far.csv:3:1: feature 'a'" "the row and feature are named"
+check sh -c "! grep -qi nan '$TMP/out'" -- "no NaN is printed"
+
+# Crafted headers with a valid checksum: every field is type- and range-checked.
+craft() { # craft OUT PYTHON-EXPRESSION-ON-h
+    python3 - "$M" "$TMP/$1" "$2" <<'PY'
+import hashlib, json, struct, sys
+b = open(sys.argv[1], "rb").read()
+hlen = struct.unpack("<Q", b[16:24])[0]
+h = json.loads(b[24:24 + hlen])
+body = 24 + hlen; params = b[body + (64 - body % 64) % 64:-32]
+exec(sys.argv[3])
+hb = json.dumps(h, separators=(",", ":"), sort_keys=True).encode()
+out = b[:16] + struct.pack("<Q", len(hb)) + hb
+out += b"\0" * ((64 - len(out) % 64) % 64) + params
+open(sys.argv[2], "wb").write(out + hashlib.sha256(out).digest())
+PY
+}
+printf 'a,b\n1.5e200,0.5\n' > "$TMP/one.csv"
+n=0
+while IFS='|' read -r what code pattern; do
+    n=$((n + 1))
+    craft "c$n.mcm" "$code"
+    expect_exit 2 "crafted header: $what" -- "$MC" predict "$TMP/c$n.mcm" "$TMP/one.csv"
+    expect_grep err "not a valid modelcert model: .*$pattern" "crafted header: $what is named"
+done <<'CASES'
+a missing-value marker that is not a string (was a crash)|h["missing_values"] = [1]|missing_values
+65 missing-value markers|h["missing_values"] = [str(i) for i in range(65)]|missing_values
+an empty delimiter|h["delimiter"] = ""|delimiter
+a two-character delimiter|h["delimiter"] = ";;"|delimiter
+an unknown format_version|h["format_version"] = 2|format_version
+an unknown numerics|h["numerics"] = "quantum"|numerics
+a duplicate class|h["classes"] = ["1", "1"]|class appears twice
+a negative std|h["preprocessing"]["steps"][0]["columns"][0]["std"] = -1.0|statistics of column 'a'
+a denormal std|h["preprocessing"]["steps"][0]["columns"][0]["std"] = 5e-324|statistics of column 'a'
+a duplicate feature|h["preprocessing"]["features"] = ["a", "a"]|feature 'a' appears twice
+an unknown input type|h["preprocessing"]["inputs"][0]["type"] = "blob"|inputs
+CASES
+
+# Metrics never hang on NaN scores, and never compute from them (unit: test_metrics).
+finish
