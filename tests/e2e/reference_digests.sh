@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Reference numerics give the same bits on every machine (docs/engine.md): the
+# model digests of the three examples, run with --numerics reference, are
+# pinned here, so every machine that runs `make test` proves it gets them too.
+# usage: reference_digests.sh MODELCERT SOURCE_DIR
+set -u
+MC=$1
+SRC=$2
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+. "$(dirname "$0")/lib.sh"
+export MODELCERT_AUDIT="$TMP/audit.db" # never beside the example specs, in the source tree
+
+declare -A pinned=(
+    [seed]=f9a261812678e4fda7ab1ff6bd1da74b21f65e42a3b1556d94f624c94d73c9b6
+    [multiclass]=8a66872461b1def027c82bb84570e6f72721d6653c2c707a1e20bfe5ed9aff77
+    [regression]=3a2238c693f5918b909bc1a2dffcdfda317c0d8e582aff9c3b1aa18761ef499b
+)
+for ex in seed multiclass regression; do
+    expect_exit 0 "$ex: run (reference)" -- "$MC" run -q --numerics reference --audit "$TMP/audit.db" \
+        "$SRC/examples/$ex/modelcert.yaml" -o "$TMP/$ex"
+    actual=$(sha256sum "$TMP/$ex/model.mcm" 2>/dev/null | cut -d' ' -f1)
+    if [ "$actual" = "${pinned[$ex]}" ]; then
+        echo "ok: $ex: reference model digest is the pinned $actual"
+    else
+        echo "FAIL: $ex: reference model digest differs from the pinned one"
+        echo "  example:  examples/$ex/modelcert.yaml (--numerics reference)"
+        echo "  expected: ${pinned[$ex]}"
+        echo "  actual:   ${actual:-(no model.mcm)}"
+        echo "  hint: reference numerics must give the same bits on every compiler and machine."
+        echo "        If only this machine differs, the reference kernels lost their portability"
+        echo "        (reference/mc_math.c, mc_nn.c, the engine's -ffp-contract=off/-fno-fast-math"
+        echo "        flags): that is a bug. If the engine, the example, its data or the spec's"
+        echo "        normalised form (its digest is in the model header) changed on purpose,"
+        echo "        update the pinned digest here (tests/e2e/reference_digests.sh) and the"
+        echo "        digest docs/engine.md cites."
+        failures=$((failures + 1))
+    fi
+done
+
+finish
