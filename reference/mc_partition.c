@@ -21,20 +21,22 @@ static size_t fraction_count(double f, size_t n)
 
 /* out[c]: how many of `total` rows group c gives, in proportion to sizes[c]
  * (n rows in all): the floor of each exact share, then one more row to the
- * groups with the largest remainders (ties to the earlier group). */
+ * groups with the largest remainders, ties to the earlier group. Shares are
+ * compared exactly, as integers (total * sizes[c] mod n): the rows are at most
+ * 2^32, so the products fit in 64 bits. */
 static int allocate(size_t *out, const size_t *sizes, int k, size_t total, size_t n)
 {
-    double *rem = malloc((size_t)k * sizeof *rem);
+    uint64_t *rem = malloc((size_t)k * sizeof *rem);
     if (!rem)
         return mc_error_nomem();
     size_t given = 0;
     for (int c = 0; c < k; c++) {
-        double exact = n ? (double)total * (double)sizes[c] / (double)n : 0.0;
-        out[c] = (size_t)exact;
+        uint64_t exact = (uint64_t)total * (uint64_t)sizes[c];
+        out[c] = n ? (size_t)(exact / n) : 0;
+        rem[c] = n ? exact % n : 0;
         if (out[c] > sizes[c])
             out[c] = sizes[c];
         given += out[c];
-        rem[c] = exact - (double)out[c];
     }
     while (given < total) {
         int best = -1;
@@ -44,7 +46,7 @@ static int allocate(size_t *out, const size_t *sizes, int k, size_t total, size_
         if (best < 0)
             break;
         out[best]++;
-        rem[best] = -1;
+        rem[best] = 0; /* one extra row per group at most */
         given++;
     }
     free(rem);

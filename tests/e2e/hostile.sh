@@ -9,6 +9,8 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 export MODELCERT_AUDIT="$TMP/audit.db"
 . "$SRC/tests/e2e/lib.sh"
+# Every command is bounded: a hang (NaN scores once made the metrics spin) fails the test.
+mc() { timeout 60 "$MC" "$@"; }
 
 # A small binary problem whose column `a` is huge (about 1e200) and `b` ordinary.
 python3 - "$TMP" <<'PY'
@@ -45,30 +47,30 @@ PY
 # Overflowing statistics: sums of squares near 1e400 used to become infinite,
 # the key vanished from the model header, and predict could not load the model.
 for s in standardize l2; do
-    expect_exit 0 "$s on values near 1e200 fits" -- "$MC" run -q "$TMP/$s.yaml" -o "$TMP/run-$s"
-    expect_exit 0 "the $s model loads and predicts" -- "$MC" predict "$TMP/run-$s/model.mcm" "$TMP/big.csv"
+    expect_exit 0 "$s on values near 1e200 fits" -- mc run -q "$TMP/$s.yaml" -o "$TMP/run-$s"
+    expect_exit 0 "the $s model loads and predicts" -- mc predict "$TMP/run-$s/model.mcm" "$TMP/big.csv"
     check python3 -c "
 import csv, math, sys
 rows = list(csv.DictReader(open('$TMP/out')))
 sys.exit(not (len(rows) == 200 and all(math.isfinite(float(r['p_1'])) for r in rows)))" -- \
         "the $s model's predictions are 200 finite probabilities"
 done
-expect_exit 2 "min_max over -1e308..1e308 is refused" -- "$MC" run -q "$TMP/minmax.yaml" -o "$TMP/run-mm"
+expect_exit 2 "min_max over -1e308..1e308 is refused" -- mc run -q "$TMP/minmax.yaml" -o "$TMP/run-mm"
 expect_grep err "column 'a' spans -1e+308 to 1e+308" "the column and its range are named"
 
 # Data beyond float32 reaching the network: an error naming row and feature, not NaN.
-expect_exit 2 "unscaled values beyond float32 are refused" -- "$MC" run -q "$TMP/raw.yaml" -o "$TMP/run-raw"
+expect_exit 2 "unscaled values beyond float32 are refused" -- mc run -q "$TMP/raw.yaml" -o "$TMP/run-raw"
 expect_grep err "big.csv:2:1: feature 'a' is .* beyond the range of the float32" "row and feature are named"
 
 # Divergence: a NaN loss used to pass the gate (NaN outputs counted as the negative class).
-expect_exit 2 "a diverging run stops" -- timeout 20 "$MC" run -q "$TMP/diverge.yaml" -o "$TMP/run-div"
+expect_exit 2 "a diverging run stops" -- mc run -q "$TMP/diverge.yaml" -o "$TMP/run-div"
 expect_grep err "training diverged at epoch 1" "divergence is reported with its epoch"
 check test ! -e "$TMP/run-div" -- "a diverged run leaves no run directory"
 
 # predict on input beyond float32: exit 2 naming the row, never p_1=nan.
 M="$TMP/run-standardize/model.mcm"
 printf 'a,b\n1.5e200,0.5\n1e300,0.5\n' > "$TMP/far.csv"
-expect_exit 2 "predict refuses an input that overflows float32" -- "$MC" predict "$M" "$TMP/far.csv"
+expect_exit 2 "predict refuses an input that overflows float32" -- mc predict "$M" "$TMP/far.csv"
 expect_grep err "far.csv:3:1: feature 'a'" "the row and feature are named"
 check sh -c "! grep -qi nan '$TMP/out'" -- "no NaN is printed"
 
@@ -92,7 +94,7 @@ n=0
 while IFS='|' read -r what code pattern; do
     n=$((n + 1))
     craft "c$n.mcm" "$code"
-    expect_exit 2 "crafted header: $what" -- "$MC" predict "$TMP/c$n.mcm" "$TMP/one.csv"
+    expect_exit 2 "crafted header: $what" -- mc predict "$TMP/c$n.mcm" "$TMP/one.csv"
     expect_grep err "not a valid modelcert model: .*$pattern" "crafted header: $what is named"
 done <<'CASES'
 a missing-value marker that is not a string (was a crash)|h["missing_values"] = [1]|missing_values

@@ -101,10 +101,9 @@ check props multi.csv m-plain 0.2 skewed -- "multiclass, not stratified, sorted 
 check props binary.csv b-strat 0.15 stratified -- "binary, stratified: test classes within one row of their share, as allotted by docs/engine.md"
 check props binary.csv b-strat-shuffled 0.15 stratified -- "binary, stratified and shuffled: test classes within one row of their share, as allotted by docs/engine.md"
 check props binary.csv b-plain 0.15 skewed -- "binary, not stratified, sorted data: the test rows are out of proportion"
-# Two classes tie for the last row. docs/engine.md gives it to the earlier class (alpha 19,
-# gamma 1); the engine compares floating-point remainders, which are not equal, and gives it
-# to gamma (18, 2). Both are within one row; switch to "stratified" once the tie rule holds.
-check props tie.csv tie 0.2 within -- "stratified with tied remainders: test classes within one row of their share"
+# Two classes tie for the last row: docs/engine.md gives it to the earlier class (alpha 19,
+# gamma 1). Remainders compared as doubles once gave it to gamma (18, 2).
+check props tie.csv tie 0.2 stratified -- "stratified with tied remainders: the earlier class gets the last row"
 check python3 -c "import json,sys; s=json.load(open(sys.argv[1]))['split']; sys.exit(0 if s == {'training': 699, 'validation': 101, 'test': 201} else 1)" "$TMP/run-m-strat/run.json" -- "multiclass, stratified: run.json records the part sizes"
 # A shuffled split without stratify is whatever the shuffle gives; it still has the right size and rows.
 check python3 - "$TMP/multi.csv" "$TMP/run-m-plain-shuffled" <<'PY' -- "multiclass, shuffled, not stratified: 201 test rows, every class present"

@@ -121,6 +121,32 @@ static void test_stratified_remainders(void **state)
     mc_partition_clear(&p);
 }
 
+/* Equal remainders are a tie, given to the earlier class (docs/engine.md):
+ * 92, 1 and 7 rows, 20 test rows: exact shares 18.4, 0.2 and 1.4, so alpha
+ * and gamma tie for the last row and alpha gets it. Comparing the remainders
+ * as doubles once gave it to gamma. */
+static void test_stratified_tie_to_earlier_class(void **state)
+{
+    (void)state;
+    uint32_t r[100];
+    float yy[100];
+    for (uint32_t i = 0; i < 100; i++) {
+        r[i] = i;
+        yy[i] = i < 92 ? 0.0f : i < 93 ? 1.0f : 2.0f;
+    }
+    mc_split sp = {.test_fraction = 0.2, .validation_fraction = 0, .stratify = true,
+                   .shuffle = true, .seed = 5};
+    mc_partition p;
+    assert_int_equal(mc_partition_make(&p, r, 100, &sp, yy, 3), 0);
+    size_t per[3] = {0};
+    for (size_t i = 0; i < p.n[MC_PART_TEST]; i++)
+        per[(int)yy[p.idx[MC_PART_TEST][i]]]++;
+    assert_int_equal(per[0], 19);
+    assert_int_equal(per[1], 0);
+    assert_int_equal(per[2], 1);
+    mc_partition_clear(&p);
+}
+
 static void test_seed_changes_split_and_repeats(void **state)
 {
     (void)state;
@@ -146,6 +172,7 @@ int main(void)
         cmocka_unit_test(test_stratified_shares),
         cmocka_unit_test(test_unstratified_can_miss_a_class),
         cmocka_unit_test(test_stratified_remainders),
+        cmocka_unit_test(test_stratified_tie_to_earlier_class),
         cmocka_unit_test(test_seed_changes_split_and_repeats),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
