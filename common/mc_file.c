@@ -76,7 +76,7 @@ static int write_fully(int fd, const void *data, size_t len)
     return 0;
 }
 
-static void fsync_dir(const char *path)
+void mc_file_sync_parent(const char *path)
 {
     char *dir = mc_path_dirname(path);
     if (!dir)
@@ -123,7 +123,7 @@ int mc_file_write_atomic(const char *path, const void *data, size_t len)
         unlink(tmp);
         goto cleanup;
     }
-    fsync_dir(path);
+    mc_file_sync_parent(path);
 cleanup:
     free(tmp);
     return rc;

@@ -11,6 +11,9 @@
 int mc_file_read_all(char **out, size_t *len, const char *path, size_t max_bytes);
 /* Atomically replaces `path` with `len` bytes ("-" writes to stdout). */
 int mc_file_write_atomic(const char *path, const void *data, size_t len);
+/* Flushes the directory holding `path` to disk, so that a rename into it
+ * survives a power loss (best effort: errors are ignored). */
+void mc_file_sync_parent(const char *path);
 /* 1 when path exists (any type). */
 int mc_file_exists(const char *path);
 /* Creates a directory and its parents (mode 0755); existing ones are fine. */

@@ -96,6 +96,8 @@ int mc_run_write(const mc_run *run, const char *dir)
         rc = write_json(tmp, MC_RUN_FILE_RECORD, run->record);
     if (rc == MC_OK && rename(tmp, dir) != 0)
         rc = mc_error_set(MC_EIO, "cannot rename %s to %s: %s", tmp, dir, strerror(errno));
+    if (rc == MC_OK)
+        mc_file_sync_parent(dir);
     if (rc)
         remove_run_files(tmp);
     free(tmp);
