@@ -1,6 +1,7 @@
 #include "mc_file.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,44 +11,96 @@
 
 #include "mc_error.h"
 
-int mc_file_read_all(char **out, size_t *len, const char *path, size_t max_bytes)
+/* Opens path for reading without blocking on a FIFO, and refuses anything but
+ * a regular file: a device (/dev/zero), a FIFO or a directory could never end
+ * or never start. */
+static int open_regular(int *fd_out, size_t *size, const char *path)
 {
-    int rc = MC_OK;
-    int is_stdin = strcmp(path, "-") == 0;
-    FILE *f = is_stdin ? stdin : fopen(path, "rb");
-    char *buf = NULL;
-    size_t used = 0, cap = 0;
-    if (!f)
-        return mc_error_set(errno == ENOENT ? MC_ENOTFOUND : MC_EINPUT, "cannot open %s: %s",
-                            path, strerror(errno));
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return mc_error_set(errno == ENOENT ? MC_ENOTFOUND : MC_EINPUT, "cannot open %s: %s", path,
+                            strerror(errno));
     struct stat st;
-    if (!is_stdin && fstat(fileno(f), &st) == 0 && S_ISDIR(st.st_mode)) {
-        rc = mc_error_set(MC_EINPUT, "%s is a directory, not a file", path);
-        goto cleanup;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        int dir = S_ISDIR(st.st_mode);
+        close(fd);
+        return mc_error_set(MC_EINPUT, dir ? "%s is a directory, not a file"
+                                           : "%s is not a regular file (a device, FIFO or socket); "
+                                             "modelcert reads files, or standard input as -",
+                            path);
     }
+    int flags = fcntl(fd, F_GETFL);
+    if (flags >= 0)
+        fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+    *fd_out = fd;
+    *size = (size_t)st.st_size;
+    return MC_OK;
+}
+
+static int too_large(const char *path, size_t max_bytes)
+{
+    return mc_error_set(MC_EINPUT, "%s is larger than the limit of %zu bytes (raise it with "
+                        "MODELCERT_MAX_INPUT_BYTES; docs/security.md)", path, max_bytes);
+}
+
+static ssize_t read_some(int fd, char *buf, size_t n)
+{
     for (;;) {
-        if (cap - used < 4096 + 1) {
-            cap = cap ? cap * 2 : 65536;
-            char *nb = realloc(buf, cap);
-            if (!nb) {
-                rc = mc_error_nomem();
-                goto cleanup;
-            }
-            buf = nb;
-        }
-        size_t n = fread(buf + used, 1, cap - used - 1, f);
-        used += n;
-        if (used > max_bytes) {
-            rc = mc_error_set(MC_EINPUT, "%s is larger than the limit of %zu bytes", path,
-                              max_bytes);
+        ssize_t r = read(fd, buf, n);
+        if (r >= 0 || errno != EINTR)
+            return r;
+    }
+}
+
+/* Room for at least one more byte and the NUL: doubling, up to max_bytes + 2
+ * (enough to see that a stream is over the limit). */
+static int grow(char **buf, size_t *cap, size_t want, size_t max_bytes, const char *path)
+{
+    size_t next = *cap ? *cap * 2 : want;
+    if (next < 65536)
+        next = 65536;
+    if (next > max_bytes + 2)
+        next = max_bytes + 2;
+    if (next <= *cap)
+        return too_large(path, max_bytes);
+    char *nb = realloc(*buf, next);
+    if (!nb)
+        return mc_error_nomem();
+    *buf = nb;
+    *cap = next;
+    return MC_OK;
+}
+
+/* Reads fd to the end, at most max_bytes (hint: the expected size); text
+ * refuses a NUL byte as soon as it arrives, so a stream of zeros stops at its
+ * first block. */
+static int read_fd(char **out, size_t *len, int fd, const char *path, size_t max_bytes, size_t hint,
+                   int text)
+{
+    size_t used = 0, cap = 0;
+    char *buf = NULL;
+    int rc = MC_OK;
+    for (;;) {
+        if (cap - used < 2 && (rc = grow(&buf, &cap, hint + 2, max_bytes, path)))
+            goto cleanup;
+        ssize_t n = read_some(fd, buf + used, cap - used - 1);
+        if (n < 0) {
+            rc = mc_error_set(MC_EIO, "cannot read %s: %s", path, strerror(errno));
             goto cleanup;
         }
         if (n == 0)
             break;
-    }
-    if (ferror(f)) {
-        rc = mc_error_set(MC_EIO, "cannot read %s: %s", path, strerror(errno));
-        goto cleanup;
+        const char *nul = text ? memchr(buf + used, '\0', (size_t)n) : NULL;
+        if (nul) {
+            rc = mc_error_set(MC_EINPUT, "%s: a NUL byte at offset %zu: not a text file", path,
+                              (size_t)(nul - buf));
+            goto cleanup;
+        }
+        used += (size_t)n;
+        if (used > max_bytes) {
+            rc = too_large(path, max_bytes);
+            goto cleanup;
+        }
     }
     buf[used] = '\0';
     *out = buf;
@@ -55,9 +108,49 @@ int mc_file_read_all(char **out, size_t *len, const char *path, size_t max_bytes
     buf = NULL;
 cleanup:
     free(buf);
-    if (!is_stdin)
-        fclose(f);
     return rc;
+}
+
+static int read_path(char **out, size_t *len, const char *path, size_t max_bytes, int text)
+{
+    if (strcmp(path, "-") == 0)
+        return read_fd(out, len, STDIN_FILENO, "standard input", max_bytes, 0, text);
+    int fd = -1;
+    size_t size = 0;
+    int rc = open_regular(&fd, &size, path);
+    if (rc)
+        return rc;
+    rc = size > max_bytes ? too_large(path, max_bytes)
+                          : read_fd(out, len, fd, path, max_bytes, size, text);
+    close(fd);
+    return rc;
+}
+
+int mc_file_read_all(char **out, size_t *len, const char *path, size_t max_bytes)
+{
+    return read_path(out, len, path, max_bytes, 0);
+}
+
+int mc_file_read_text(char **out, size_t *len, const char *path, size_t max_bytes)
+{
+    return read_path(out, len, path, max_bytes, 1);
+}
+
+size_t mc_file_input_limit(void)
+{
+    const char *env = getenv("MODELCERT_MAX_INPUT_BYTES");
+    if (env && *env) {
+        char *end;
+        errno = 0;
+        unsigned long long v = strtoull(env, &end, 10);
+        unsigned long long unit = *end == 'K' ? 1ull << 10 : *end == 'M' ? 1ull << 20
+                                : *end == 'G' ? 1ull << 30 : 1;
+        if (unit > 1)
+            end++;
+        if (!errno && !*end && v > 0 && v <= SIZE_MAX / unit)
+            return (size_t)(v * unit);
+    }
+    return MC_FILE_DEFAULT_INPUT_LIMIT;
 }
 
 static int write_fully(int fd, const void *data, size_t len)

@@ -9,6 +9,16 @@
 /* Reads a whole file ("-" is stdin) into a NUL-terminated buffer. Fails with
  * MC_EINPUT when it is larger than max_bytes, MC_ENOTFOUND when missing. */
 int mc_file_read_all(char **out, size_t *len, const char *path, size_t max_bytes);
+/* Like mc_file_read_all, for text: a NUL byte is MC_EINPUT as soon as it is
+ * read. Both read only regular files (or "-"): a device, FIFO or directory is
+ * MC_EINPUT before anything is read; a file over max_bytes is MC_EINPUT
+ * without reading it. */
+int mc_file_read_text(char **out, size_t *len, const char *path, size_t max_bytes);
+
+/* The size limit for data files (CSV): MODELCERT_MAX_INPUT_BYTES when set (a
+ * number of bytes, or with a K, M or G suffix), else 4 GiB. */
+#define MC_FILE_DEFAULT_INPUT_LIMIT ((size_t)4 << 30)
+size_t mc_file_input_limit(void);
 /* Atomically replaces `path` with `len` bytes ("-" writes to stdout). */
 int mc_file_write_atomic(const char *path, const void *data, size_t len);
 /* Flushes the directory holding `path` to disk, so that a rename into it

@@ -368,7 +368,7 @@ int mc_model_load(mc_model **out, const char *path)
 {
     char *buf = NULL;
     size_t len = 0;
-    int rc = mc_file_read_all(&buf, &len, path, (size_t)1 << 34);
+    int rc = mc_file_read_all(&buf, &len, path, mc_file_input_limit());
     if (rc)
         return rc;
     rc = mc_artifact_decode(out, (const unsigned char *)buf, len, path);

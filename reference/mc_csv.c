@@ -10,7 +10,6 @@
 #include "mc_error.h"
 #include "mc_file.h"
 
-#define MC_CSV_MAX_BYTES ((size_t)1 << 36) /* 64 GiB: a sanity bound, not a policy */
 
 /* ---- levels dictionary ---------------------------------------------------- */
 
@@ -585,7 +584,7 @@ int mc_csv_read(mc_table **out, const char *path, const mc_csv_options *opt)
 {
     char *buf = NULL;
     size_t len = 0;
-    int rc = mc_file_read_all(&buf, &len, path, MC_CSV_MAX_BYTES);
+    int rc = mc_file_read_text(&buf, &len, path, mc_file_input_limit());
     if (rc)
         return rc;
     rc = mc_csv_parse(out, path, buf, len, opt);

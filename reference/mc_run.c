@@ -65,7 +65,7 @@ static int load_data(mc_run_ctx *c, mc_run *run)
                                    : mc_path_join(mc_spec_dir(c->spec), data->source);
     if (!c->data_path)
         return mc_error_nomem();
-    int rc = mc_file_read_all(&buf, &len, c->data_path, (size_t)1 << 36);
+    int rc = mc_file_read_text(&buf, &len, c->data_path, mc_file_input_limit());
     if (rc == MC_ENOTFOUND || rc == MC_EINPUT) {
         char msg[1100];
         snprintf(msg, sizeof msg, "%s", mc_error_last()->message);

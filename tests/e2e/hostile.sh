@@ -110,5 +110,22 @@ a duplicate feature|h["preprocessing"]["features"] = ["a", "a"]|feature 'a' appe
 an unknown input type|h["preprocessing"]["inputs"][0]["type"] = "blob"|inputs
 CASES
 
+# Unbounded input: /dev/zero grew memory without limit and a FIFO blocked forever.
+expect_exit 2 "predict refuses a device" -- mc predict "$M" /dev/zero
+expect_grep err "/dev/zero is not a regular file" "the device is named"
+mkfifo "$TMP/fifo"
+expect_exit 2 "predict refuses a FIFO without blocking" -- mc predict "$M" "$TMP/fifo"
+sed 's/source: big.csv/source: \/dev\/zero/' "$TMP/standardize.yaml" > "$TMP/zero.yaml"
+expect_exit 2 "run refuses data.source: /dev/zero" -- mc run -q "$TMP/zero.yaml" -o "$TMP/run-zero"
+expect_grep err "data.source: /dev/zero is not a regular file" "the spec key and the device are named"
+check sh -c "head -c 1000000 /dev/zero | timeout 60 '$MC' predict '$M' - 2>'$TMP/err'; test \$? -eq 2" -- \
+    "zeros on standard input stop at the first NUL, exit 2"
+expect_grep err "a NUL byte at offset 0" "the NUL byte's offset is named"
+check sh -c "yes 1,2 | MODELCERT_MAX_INPUT_BYTES=1M timeout 60 '$MC' predict '$M' - 2>'$TMP/err'; test \$? -eq 2" -- \
+    "an endless standard input stops at MODELCERT_MAX_INPUT_BYTES, exit 2"
+expect_grep err "larger than the limit of 1048576 bytes" "the limit is named"
+MODELCERT_MAX_INPUT_BYTES=5K expect_exit 2 "a data file over the limit is refused" -- mc predict "$M" "$TMP/big.csv"
+expect_grep err "big.csv is larger than the limit of 5120 bytes" "the file and the limit are named"
+
 # Metrics never hang on NaN scores, and never compute from them (unit: test_metrics).
 finish
