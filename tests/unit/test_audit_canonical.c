@@ -10,7 +10,8 @@
  *    wrote it (one event's details hold a real that the canonical form
  *    writes as a 21-digit integer), which must verify intact and with the
  *    same head, and accept a new event on top;
- *  - the canonical form in which append stores the details it is given. */
+ *  - the canonical form in which append stores the details it is given;
+ * and that append refuses details that would not read back exactly. */
 #include <setjmp.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -186,6 +187,41 @@ static void test_append_stores_canonical_details(void **state)
     assert_string_equal(got, "{\"a\":[1,1e-7,1e+21,\"\xc3\xa9\"],\"b\":1,\"\xc3\xa9\":{}}");
 }
 
+/* Details that would not read back exactly are refused at append, so every
+ * appended event verifies; stored details not in canonical form are altered. */
+static void test_details_must_read_back(void **state)
+{
+    (void)state;
+    char path[300];
+    snprintf(path, sizeof path, "%s/readback.db", dir);
+    mc_audit *a = NULL;
+    assert_int_equal(mc_audit_open(&a, path), MC_OK);
+    mc_audit_event ev = {.actor = "a", .host = "h", .tool_version = "v", .command = "c", .kind = "run",
+                         .verdict = "completed", .details = "{\"big\": 123456789012345678, \"r\": 1e20}"};
+    assert_int_equal(mc_audit_append(a, &ev), MC_EINPUT);
+    ev.details = "[1]";
+    assert_int_equal(mc_audit_append(a, &ev), MC_EINTERNAL);
+    ev.details = "{\"r\": 1e20}";
+    assert_int_equal(mc_audit_append(a, &ev), MC_OK);
+    ev.details = NULL;
+    assert_int_equal(mc_audit_append(a, &ev), MC_OK);
+    mc_audit_close(a);
+    mc_audit_verify_result r;
+    assert_int_equal(mc_audit_open_readonly(&a, path), MC_OK);
+    assert_int_equal(mc_audit_verify(a, &r, NULL), MC_OK);
+    assert_int_equal(r.first_bad, 0);
+    assert_int_equal(r.events, 2);
+    mc_audit_close(a);
+    assert_int_equal(sql(path, "DROP TRIGGER events_append_only_update;"
+                               "UPDATE events SET details = '{ }' WHERE id = 2"),
+                     SQLITE_OK);
+    assert_int_equal(mc_audit_open_readonly(&a, path), MC_OK);
+    assert_int_equal(mc_audit_verify(a, &r, NULL), MC_OK);
+    mc_audit_close(a);
+    assert_int_equal(r.first_bad, 2);
+    assert_non_null(strstr(r.reason, "details are not the canonical JSON object"));
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "%s/mc_audit_canon_XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
@@ -195,6 +231,7 @@ int main(void)
         cmocka_unit_test(test_event_bytes_and_hash),
         cmocka_unit_test(test_old_chain_verifies),
         cmocka_unit_test(test_append_stores_canonical_details),
+        cmocka_unit_test(test_details_must_read_back),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];
