@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "mc_buf.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_json.h"
@@ -529,4 +530,125 @@ int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events)
     }
     *events = arr;
     return MC_OK;
+}
+
+/* ---- the trail as the verbs use it ---------------------------------------------------- */
+
+int mc_audit_path(char **out, const char *flag, const char *dir)
+{
+    const char *env = getenv("MODELCERT_AUDIT");
+    if (flag)
+        *out = strdup(flag);
+    else if (env && *env)
+        *out = strdup(env);
+    else
+        *out = mc_path_join(dir ? dir : ".", ".modelcert/audit.db");
+    return *out ? MC_OK : mc_error_nomem();
+}
+
+int mc_audit_command_line(char **out, int argc, char *const *argv)
+{
+    mc_buf b = {0};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (i)
+            mc_buf_put(&b, " ", 1);
+        if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
+            mc_buf_puts(&b, a);
+            continue;
+        }
+        mc_buf_put(&b, "'", 1);
+        for (; *a; a++)
+            *a == '\'' ? mc_buf_puts(&b, "'\\''") : mc_buf_put(&b, a, 1);
+        mc_buf_put(&b, "'", 1);
+    }
+    return mc_buf_take(&b, out, NULL);
+}
+
+int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
+                    const json_t *details)
+{
+    mc_audit *a = NULL;
+    char *text = NULL;
+    mc_audit_event e = *ev;
+    int rc = details ? mc_json_canonical(&text, NULL, details) : MC_OK;
+    if (rc == MC_OK) {
+        e.details = text;
+        rc = mc_audit_open(&a, path);
+    }
+    if (rc == MC_OK)
+        rc = mc_audit_append(a, &e);
+    if (rc) {
+        char why[1200];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(rc, "the audit trail could not be written: %s", why);
+        goto cleanup;
+    }
+    *id = e.id;
+cleanup:
+    mc_audit_close(a);
+    free(text);
+    return rc;
+}
+
+/* Opens the database at path (NULL: the default one) read-only. */
+static int open_readonly(mc_audit **out, const char *path)
+{
+    char *def = NULL;
+    int rc = path ? MC_OK : mc_audit_path(&def, NULL, NULL);
+    if (rc == MC_OK)
+        rc = mc_audit_open_readonly(out, path ? path : def);
+    free(def);
+    return rc;
+}
+
+int mc_audit_verify_file(mc_audit_verify_result *res, const char *path, const char *expect_head)
+{
+    mc_audit *a = NULL;
+    int rc = open_readonly(&a, path);
+    if (rc == MC_OK)
+        rc = mc_audit_verify(a, res, expect_head);
+    mc_audit_close(a);
+    return rc;
+}
+
+struct mc_audit_events {
+    json_t *list;
+};
+
+int mc_audit_list(mc_audit_events **out, const char *path, const mc_audit_filter *f)
+{
+    mc_audit *a = NULL;
+    mc_audit_events *e = calloc(1, sizeof *e);
+    int rc = e ? open_readonly(&a, path) : mc_error_nomem();
+    if (rc == MC_OK)
+        rc = mc_audit_query(a, f, &e->list);
+    if (rc == MC_OK && f->id && json_array_size(e->list) == 0)
+        rc = mc_error_set(MC_ENOTFOUND, "no audit event %lld", f->id);
+    if (rc) {
+        mc_audit_events_free(e);
+        goto cleanup;
+    }
+    *out = e;
+cleanup:
+    mc_audit_close(a);
+    return rc;
+}
+
+size_t mc_audit_events_count(const mc_audit_events *e)
+{
+    return json_array_size(e->list);
+}
+
+const json_t *mc_audit_events_json(const mc_audit_events *e)
+{
+    return e->list;
+}
+
+void mc_audit_events_free(mc_audit_events *e)
+{
+    if (!e)
+        return;
+    json_decref(e->list);
+    free(e);
 }
