@@ -1,5 +1,9 @@
 #include "mc_report_check.h"
 
+#include <stdlib.h>
+
+#include "mc_json.h"
+
 static json_t *diag_json(const mc_diag *d)
 {
     return json_pack("{s:s, s:s, s:i, s:i, s:s}", "severity",
@@ -45,4 +49,30 @@ void mc_report_diags_text(FILE *f, const mc_diags *diags)
         else
             fprintf(f, "%s: %s: %s\n", d->file, sev, d->message);
     }
+}
+
+/* Pretty JSON of a document the caller hands over (NULL: out of memory). */
+static int print_owned(FILE *f, json_t *doc)
+{
+    char *text = NULL;
+    int rc = doc ? mc_json_pretty(&text, NULL, doc, 2) : mc_error_nomem();
+    if (rc == MC_OK)
+        fputs(text, f);
+    free(text);
+    json_decref(doc);
+    return rc;
+}
+
+int mc_report_check_print_json(FILE *f, const mc_check_result *results, size_t n)
+{
+    json_t *doc = NULL;
+    int rc = mc_report_check_json(&doc, results, n);
+    return rc ? rc : print_owned(f, doc);
+}
+
+int mc_report_spec_normalized(FILE *f, const mc_spec *spec)
+{
+    json_t *norm = NULL;
+    int rc = mc_spec_normalized(&norm, spec);
+    return rc ? rc : print_owned(f, norm);
 }
