@@ -1,7 +1,6 @@
 /* modelcert check SPEC... [--json] [--digest] [--print-normalized] [-q] */
 #include <getopt.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "mc_report_check.h"

@@ -1,6 +1,5 @@
 #include "mc_audit.h"
 
-#include <errno.h>
 #include <pwd.h>
 #include <sqlite3.h>
 #include <stdio.h>

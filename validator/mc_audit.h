@@ -35,7 +35,8 @@ typedef struct mc_audit_event {
  * Close with mc_audit_close. MC_EINPUT when the file is not a database,
  * MC_EIO, MC_ENOMEM. */
 int mc_audit_open(mc_audit **out, const char *path);
-/* Opens an existing database read-only (MC_ENOTFOUND when missing). */
+/* Opens an existing database read-only (MC_ENOTFOUND when missing); close
+ * with mc_audit_close. */
 int mc_audit_open_readonly(mc_audit **out, const char *path);
 /* Closes the database; NULL is fine. */
 void mc_audit_close(mc_audit *a);
@@ -48,7 +49,8 @@ void mc_audit_close(mc_audit *a);
  * 1e21 beside an integer beyond 2^53), so that every appended event verifies. */
 int mc_audit_append(mc_audit *a, mc_audit_event *ev);
 /* Appends n events in one transaction (all or none): for imports and bulk
- * loads, where one commit per event would be too slow. */
+ * loads, where one commit per event would be too slow. Errors as
+ * mc_audit_append, and MC_EINPUT or MC_EIO from the database. */
 int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n);
 
 typedef struct mc_audit_verify_result {
@@ -121,6 +123,7 @@ typedef struct mc_audit_events mc_audit_events;
  * f->id names an event that does not ("no audit event N"). Caller frees
  * *out with mc_audit_events_free. */
 int mc_audit_list(mc_audit_events **out, const char *path, const mc_audit_filter *f);
+/* The number of events in the list. */
 size_t mc_audit_events_count(const mc_audit_events *e);
 /* The events as a JSON array of objects, one member per column (details
  * parsed), as mc_audit_query returns them; owned by e. */

@@ -78,9 +78,16 @@ int mc_validation_add(mc_validation *v, const char *category, const char *id, co
     r->status = status;
     r->measured = measured;
     r->expected = expected;
-    v->count++;
-    if (!r->id || !r->category || !r->name || !r->message)
+    if (!r->id || !r->category || !r->name || !r->message) {
+        free(r->id);
+        free(r->category);
+        free(r->name);
+        free(r->message);
+        json_decref(measured);
+        json_decref(expected);
         return mc_error_nomem();
+    }
+    v->count++;
     return MC_OK;
 }
 
