@@ -53,7 +53,7 @@ static const struct {
     {MC_CLI_THREADS, {"threads", required_argument, NULL, MC_CLI_OPT_THREADS}, ""},
     {MC_CLI_AUDIT, {"audit", required_argument, NULL, MC_CLI_OPT_AUDIT}, ""},
     {MC_CLI_QUIET, {"quiet", no_argument, NULL, 'q'}, "q"},
-    {~0u, {"help", no_argument, NULL, 'h'}, "h"},
+    {0, {"help", no_argument, NULL, 'h'}, "h"}, /* 0: every verb */
 };
 #define N_SHARED (sizeof shared / sizeof shared[0])
 
@@ -64,16 +64,13 @@ static int shared_option(const mc_cli_verb *v, mc_cli_common *common, int code, 
     case 'o': common->output = value; return MC_EXIT_OK;
     case 'q': common->quiet = 1; return MC_EXIT_OK;
     case MC_CLI_OPT_AUDIT: common->audit = value; return MC_EXIT_OK;
-    case MC_CLI_OPT_THREADS: {
+    default: { /* MC_CLI_OPT_THREADS */
         long n = strtol(value, &end, 10);
         if (*end || n < 1 || n > 1024)
             return mc_cli_usage_error(v->name, "--threads needs a number from 1 to 1024");
         common->threads = (int)n;
         return MC_EXIT_OK;
     }
-    default: /* 'h' inside a group of short options, as in -qh */
-        fputs(v->help, stdout);
-        return MC_EXIT_OK;
     }
 }
 
@@ -97,7 +94,7 @@ int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *com
     for (size_t i = 0; i < own; i++)
         longs[n++] = v->own[i];
     for (size_t i = 0; i < N_SHARED; i++) {
-        if (!(shared[i].flag & v->common))
+        if (shared[i].flag && !(shared[i].flag & v->common))
             continue;
         longs[n++] = shared[i].opt;
         strcat(shorts, shared[i].short_opt);
@@ -105,23 +102,27 @@ int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *com
     memset(&longs[n], 0, sizeof longs[n]);
     if (v->own_short)
         strcat(shorts, v->own_short);
+    /* Options start at argv[first]: getopt sees argv from there on, with the
+     * word before as its argv[0]; optind 0 resets it fully between parses. */
+    char **args = argv + v->first - 1;
+    int c;
     opterr = 0;
-    optind = v->first;
-    int c, help = 0;
-    while ((c = getopt_long(argc, argv, shorts, longs, NULL)) != -1) {
+    optind = 0;
+    while ((c = getopt_long(argc - v->first + 1, args, shorts, longs, NULL)) != -1) {
         int status;
         if (c == '?' || c == ':')
             return mc_cli_usage_error(v->name, "unknown option or missing value: '%s'",
-                                      argv[optind - 1]);
-        help |= c == 'h';
-        if (c == 'o' || c == 'q' || c == 'h' || c == MC_CLI_OPT_THREADS || c == MC_CLI_OPT_AUDIT)
+                                      args[optind - 1]);
+        if (c == 'h') /* inside a group of short options, as in -qh */
+            return fputs(v->help, stdout) < 0 ? MC_EXIT_INTERNAL : MC_EXIT_OK;
+        if (c == 'o' || c == 'q' || c == MC_CLI_OPT_THREADS || c == MC_CLI_OPT_AUDIT)
             status = shared_option(v, common, c, optarg);
         else
             status = v->option ? v->option(v->ctx, c, optarg) : MC_EXIT_INTERNAL;
-        if (status != MC_EXIT_OK || help)
+        if (status != MC_EXIT_OK)
             return status;
     }
-    *operand = optind;
+    *operand = optind + v->first - 1;
     return MC_CLI_GO;
 }
 

@@ -82,7 +82,6 @@ static int cmd_events(const char *db, const opts *o, const char *dest)
     return rc == MC_OK ? MC_EXIT_OK : mc_cli_fail();
 }
 
-
 int mc_cmd_audit(int argc, char **argv)
 {
     static const struct option own[] = {
