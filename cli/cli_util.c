@@ -7,7 +7,7 @@
 #include "mc_error.h"
 #include "mc_report_audit.h"
 #include "mc_report_check.h"
-#include "mc_run_dir.h"
+#include "mc_output_dir.h"
 #include "mc_spec.h"
 #include "mc_validate.h"
 

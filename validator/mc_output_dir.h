@@ -1,8 +1,8 @@
 /* Where a run directory goes: one rule for `modelcert run` and `validate`.
- * (It belongs beside mc_run_write in reference/mc_run.h; it lives here until
- * that part can take it.) */
-#ifndef MC_RUN_DIR_H
-#define MC_RUN_DIR_H
+ * (It belongs in reference/, beside mc_run_write; it lives here until that
+ * part can take it.) */
+#ifndef MC_OUTPUT_DIR_H
+#define MC_OUTPUT_DIR_H
 
 #include "mc_spec.h"
 

@@ -1,4 +1,4 @@
-#include "mc_run_dir.h"
+#include "mc_output_dir.h"
 
 #include <stdio.h>
 #include <stdlib.h>
