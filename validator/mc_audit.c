@@ -480,6 +480,18 @@ cleanup:
 
 /* ---- queries ----------------------------------------------------------------------- */
 
+/* A column as the events' JSON shows it: text as its bytes (as the hash
+ * covers them), details as the object, NULL as null. */
+static json_t *column_json(const char *text, int is_details)
+{
+    json_t *details = NULL;
+    if (!text)
+        return json_null();
+    if (is_details && read_details(&details, text) == MC_OK)
+        return details;
+    return json_stringn_nocheck(text, strlen(text));
+}
+
 int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events)
 {
     sqlite3_stmt *st = NULL;
@@ -501,28 +513,20 @@ int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events)
     static const char *const names[] = {"id", "time", "actor", "host", "tool_version", "command", "kind",
                                         "spec_digest", "data_digest", "model_digest", "verdict",
                                         "details", "prev_hash", "hash"};
-    int step, rc = MC_OK;
-    while (arr && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = SQLITE_DONE, rc = arr ? MC_OK : mc_error_nomem();
+    while (rc == MC_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
-        for (int i = 1; i < 14; i++) {
-            const char *t = col_text(st, i);
-            json_t *v = t ? json_string(t) : json_null();
-            if (i == 11 && t) {
-                json_decref(v);
-                v = json_loads(t, 0, NULL);
-                if (!v)
-                    v = json_string(t);
-            }
-            json_object_set_new(o, names[i], v);
-        }
-        json_array_append_new(arr, o);
+        int failed = json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0))) != 0;
+        for (int i = 1; i < 14; i++)
+            failed |= json_object_set_new(o, names[i], column_json(col_text(st, i), i == 11)) != 0;
+        if (failed)
+            json_decref(o);
+        if (failed || json_array_append_new(arr, o) != 0)
+            rc = mc_error_nomem();
     }
-    if (arr && step != SQLITE_DONE)
+    if (rc == MC_OK && step != SQLITE_DONE)
         rc = db_error(a, "cannot read the events");
     sqlite3_finalize(st);
-    if (!arr)
-        return mc_error_nomem();
     if (rc) {
         json_decref(arr);
         return rc;

@@ -1,7 +1,8 @@
 /* Renderers: a validation's text in the gate's and the auditor's style,
  * exactly, with results of categories no renderer names (privacy, signing)
  * and every status; quiet; the audit trail's verify lines, log, and the
- * JSON lines and CSV exports. */
+ * JSON lines and CSV exports, whose events (a command line that is not
+ * UTF-8 included) recompute to their hashes. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,6 +15,8 @@
 #include <cmocka.h>
 
 #include "mc_file.h"
+#include "mc_hash.h"
+#include "mc_json.h"
 #include "mc_report_audit.h"
 #include "mc_report_validation.h"
 
@@ -117,7 +120,7 @@ static void test_audit_reports(void **state)
     snprintf(db, sizeof db, "%s/a.db", dir);
     snprintf(csv, sizeof csv, "%s/a.csv", dir);
     snprintf(jsonl, sizeof jsonl, "%s/a.jsonl", dir);
-    mc_audit_event ev = {.actor = "ann", .command = "modelcert \"x\"", .kind = "run",
+    mc_audit_event ev = {.actor = "ann", .command = "modelcert \"x\" \xff", .kind = "run",
                          .model_digest = "0123456789abcdef", .verdict = "completed"};
     json_t *details = json_pack("{s:s}", "run_dir", "r");
     long long id = 0;
@@ -127,9 +130,24 @@ static void test_audit_reports(void **state)
     mc_audit_events *events = NULL;
     mc_audit_filter all = {0};
     assert_int_equal(mc_audit_list(&events, db, &all), MC_OK);
+    /* every listed event recomputes to its hash, as docs/audit.md promises auditors */
+    size_t i;
+    json_t *e;
+    json_array_foreach((json_t *)mc_audit_events_json(events), i, e)
+    {
+        json_t *copy = json_deep_copy(e);
+        char *canon = NULL, hex[MC_SHA256_HEX_LEN + 1];
+        size_t n = 0;
+        assert_int_equal(json_object_del(copy, "hash"), 0);
+        assert_int_equal(mc_json_canonical(&canon, &n, copy), MC_OK);
+        assert_int_equal(mc_sha256_hex(hex, canon, n), MC_OK);
+        assert_string_equal(hex, json_string_value(json_object_get(e, "hash")));
+        free(canon);
+        json_decref(copy);
+    }
     CAPTURE(text, mc_report_audit_log_text(f, events));
     assert_non_null(strstr(text, "1     "));
-    assert_non_null(strstr(text, "  ann        run       completed model 0123456789ab  modelcert \"x\"\n"));
+    assert_non_null(strstr(text, "  ann        run       completed model 0123456789ab  modelcert \"x\" \xff\n"));
     free(text);
     CAPTURE(text, assert_int_equal(mc_report_audit_event_json(f, events, 1), MC_OK));
     assert_non_null(strstr(text, "\"id\": 2"));
@@ -142,7 +160,7 @@ static void test_audit_reports(void **state)
     assert_int_equal(mc_file_read_all(&text, &len, csv, 1 << 20), MC_OK);
     assert_memory_equal(text, "id,time,actor,host,tool_version,command,kind,spec_digest,data_digest,"
                               "model_digest,verdict,details,prev_hash,hash\n1,\"", 98);
-    assert_non_null(strstr(text, ",\"modelcert \"\"x\"\"\",\"run\",,,\"0123456789abcdef\",\"completed\","
+    assert_non_null(strstr(text, ",\"modelcert \"\"x\"\" \xff\",\"run\",,,\"0123456789abcdef\",\"completed\","
                                  "\"{\"\"run_dir\"\":\"\"r\"\"}\","));
     free(text);
     assert_int_equal(mc_file_read_all(&text, &len, jsonl, 1 << 20), MC_OK);
