@@ -5,9 +5,9 @@
 #include "cli.h"
 #include "mc_audit.h"
 #include "mc_error.h"
+#include "mc_output_dir.h"
 #include "mc_report_audit.h"
 #include "mc_report_check.h"
-#include "mc_output_dir.h"
 #include "mc_spec.h"
 #include "mc_validate.h"
 
@@ -144,8 +144,8 @@ void mc_cli_set_command_line(int argc, char **argv)
 const char *mc_cli_command_line(void)
 {
     static char *line;
-    if (!line && saved_argv && mc_audit_command_line(&line, saved_argc, saved_argv) != MC_OK)
-        line = NULL;
+    if (!line && saved_argv) /* line stays NULL when out of memory */
+        (void)mc_audit_command_line(&line, saved_argc, saved_argv);
     return line ? line : "modelcert";
 }
 
