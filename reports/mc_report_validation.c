@@ -2,11 +2,15 @@
 
 #include <stdlib.h>
 
-static const char *const status_label[MC_STATUS_COUNT] = {"PASS", "FAIL", "WARN", "ERROR", "SKIP"};
+static const char *const status_label[] = {[MC_STATUS_PASS] = "PASS", [MC_STATUS_FAIL] = "FAIL",
+                                           [MC_STATUS_WARN] = "WARN", [MC_STATUS_ERROR] = "ERROR",
+                                           [MC_STATUS_SKIPPED] = "SKIP"};
+_Static_assert(sizeof status_label / sizeof *status_label == MC_STATUS_COUNT, "a label per status");
 
 void mc_report_validation_text(FILE *f, const mc_validation *v, const mc_report_style *style)
 {
-    static const char *const plain[3] = {"PASS", "FAIL", "ERROR"};
+    static const char *const plain[] = {[MC_VERDICT_PASS] = "PASS", [MC_VERDICT_FAIL] = "FAIL",
+                                        [MC_VERDICT_ERROR] = "ERROR"};
     mc_verdict verdict = mc_validation_verdict(v);
     const char *word = style->verdicts[verdict] ? style->verdicts[verdict] : plain[verdict];
     if (!style->quiet) {
@@ -53,6 +57,8 @@ void mc_report_validate_text(FILE *f, const mc_outcome *o, const char *spec_path
 void mc_report_reproduce_text(FILE *f, const mc_outcome *o)
 {
     mc_report_style style = {.verb = "reproduce", .subject = o->run_dir,
-                             .verdicts = {"REPRODUCED", "NOT REPRODUCED", "NOT REPRODUCED"}};
+                             .verdicts = {[MC_VERDICT_PASS] = "REPRODUCED",
+                                          [MC_VERDICT_FAIL] = "NOT REPRODUCED",
+                                          [MC_VERDICT_ERROR] = "NOT REPRODUCED"}};
     mc_report_validation_text(f, o->validation, &style);
 }

@@ -17,7 +17,7 @@ typedef struct mc_report_style {
     const char *verb, *subject;  /* heading "<verb> <subject>"; verb NULL: no heading */
     int ids;                     /* 1: print each result's id in a column */
     int counts;                  /* 1: counts per status after the verdict */
-    const char *verdicts[3];     /* words for the pass, fail and error verdicts;
+    const char *verdicts[3];     /* words for the verdicts, indexed by mc_verdict;
                                     NULL: PASS, FAIL, ERROR */
     int quiet;                   /* 1: only the verdict line */
 } mc_report_style;
