@@ -1,9 +1,12 @@
 /* The `modelcert` command: each verb is a function taking its own argv
  * (argv[0] is the verb) and returning the process exit status
- * (docs/exit-codes.md). */
+ * (docs/exit-codes.md). A verb parses its options, calls one library
+ * function, renders the result through reports/ and maps the error code to
+ * an exit status; the helpers below are what verbs share for that. */
 #ifndef MC_CLI_H
 #define MC_CLI_H
 
+#include <getopt.h>
 #include <jansson.h>
 #include <stdio.h>
 
@@ -23,24 +26,97 @@ int mc_cmd_validate(int argc, char **argv);
 int mc_cmd_reproduce(int argc, char **argv);
 int mc_cmd_audit(int argc, char **argv);
 
-/* The audit database: --audit's value, else $MODELCERT_AUDIT, else
- * .modelcert/audit.db in `dir` (the spec's directory, or "."). Caller frees. */
-char *mc_cli_audit_path(const char *flag, const char *dir);
-/* Appends one event for this command (with the whole command line).
- * Prints "audit: event N in PATH" unless quiet. Returns an exit status. */
-int mc_cli_audit_record(const char *path, const char *kind,
-                        const char *spec_digest, const char *data_digest,
-                        const char *model_digest, const char *verdict, const json_t *details,
-                        int quiet);
-/* The process's whole command line, for audit events. */
+/* ---- options every verb shares ---------------------------------------------------
+ *
+ * A verb describes itself in an mc_cli_verb: its name and help, which shared
+ * options it takes (MC_CLI_* flags below; -h/--help always), and its own
+ * getopt_long table with a callback for them. mc_cli_parse merges the two
+ * tables, stores the shared options in an mc_cli_common (checking --threads)
+ * and reports unknown options and missing values, all with the messages
+ * every verb prints. To adopt it (run, predict), a verb moves its own cases
+ * into the callback and drops its getopt loop:
+ *
+ *     static const struct option own[] = {{"numerics", required_argument, NULL, 'n'}, {0}};
+ *     mc_cli_verb v = {"run", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET,
+ *                      own, "", on_option, &opts, 1};
+ *     mc_cli_common common;
+ *     int first, status = mc_cli_parse(&v, argc, argv, &common, &first);
+ *     if (status != MC_CLI_GO)
+ *         return status;          (help printed: 0; usage error printed: 2)
+ *     ... argv[first] is the first operand ...
+ *
+ * A verb's own options must not use the codes of the shared ones: 'o', 'q',
+ * 'h' and MC_CLI_OPT_THREADS, MC_CLI_OPT_AUDIT. */
+enum {
+    MC_CLI_OUTPUT = 1 << 0,  /* -o, --output VALUE: the verb's output (a directory or file) */
+    MC_CLI_THREADS = 1 << 1, /* --threads N: BLAS threads, 1 to 1024 */
+    MC_CLI_AUDIT = 1 << 2,   /* --audit DB: the audit database */
+    MC_CLI_QUIET = 1 << 3    /* -q, --quiet */
+};
+enum { MC_CLI_OPT_THREADS = 0x1001, MC_CLI_OPT_AUDIT = 0x1002 };
+#define MC_CLI_GO (-1) /* mc_cli_parse: go on and run the verb */
+
+typedef struct mc_cli_common {
+    const char *output; /* NULL when not given */
+    const char *audit;  /* NULL when not given */
+    int threads;        /* 0 when not given */
+    int quiet;
+} mc_cli_common;
+
+typedef struct mc_cli_verb {
+    const char *name;           /* for messages: "modelcert <name>: ..." */
+    const char *help;           /* printed for -h or --help */
+    unsigned common;            /* the shared options it takes: MC_CLI_* flags */
+    const struct option *own;   /* its own long options, ending with {0}; NULL: none */
+    const char *own_short;      /* its own short options, getopt style; NULL: none */
+    /* Called for each own option with getopt's code and value (NULL for a
+     * flag); returns MC_EXIT_OK, or an exit status after printing why. */
+    int (*option)(void *ctx, int code, const char *value);
+    void *ctx;
+    int first;                  /* argv index where options start: 1, or 2 after a subcommand */
+} mc_cli_verb;
+
+/* Parses argv for verb v; *common is cleared, then filled. Returns MC_CLI_GO
+ * with *operand the index of the first operand, or the exit status to
+ * return at once: MC_EXIT_OK after printing the help (-h or --help before
+ * any "--"), MC_EXIT_USAGE after printing a usage error, MC_EXIT_INTERNAL
+ * when v's table is too long. */
+int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *common, int *operand);
+
+/* ---- audit trail, spec, run directory ------------------------------------------- */
+
+/* Saves the process's command line (main calls it first). */
 void mc_cli_set_command_line(int argc, char **argv);
+/* That command line, shell-quoted, for audit events (mc_audit_command_line);
+ * "modelcert" when it is unknown or out of memory. Owned by the CLI. */
+const char *mc_cli_command_line(void);
+
+/* For `run` until it calls mc_audit_path itself: the audit database (the
+ * flag, else $MODELCERT_AUDIT, else .modelcert/audit.db in dir). Caller
+ * frees; NULL when out of memory (recorded). */
+char *mc_cli_audit_path(const char *flag, const char *dir);
+/* For `run` until it calls mc_audit_record itself: appends one event with
+ * this command line and prints "audit: event N in PATH" unless quiet.
+ * Returns an exit status, after printing why on failure. */
+int mc_cli_audit_record(const char *path, const char *kind, const char *spec_digest,
+                        const char *data_digest, const char *model_digest, const char *verdict,
+                        const json_t *details, int quiet);
+
+struct mc_outcome;
+/* The exit status of a validate or reproduce call that returned rc with
+ * outcome o: on error, prints it (mc_cli_fail); else prints where the
+ * audit event went (unless quiet) and maps the verdict: pass 0, else 1. */
+int mc_cli_outcome_status(int rc, const struct mc_outcome *o, int quiet);
 
 struct mc_spec;
-/* The run directory: `flag`, else runs/<metadata.name>-<UTC time> in the
- * spec's directory. It must not exist yet. Returns an exit status. */
+/* The run directory (mc_run_dir_choose): `flag`, else runs/<metadata.name>-
+ * <UTC time> in the spec's directory; it must not exist yet. Returns an exit
+ * status, after printing why on failure. */
 int mc_cli_output_dir(char **out, const char *flag, const struct mc_spec *spec);
 /* Loads a spec, printing its diagnostics; returns an exit status. */
 int mc_cli_load_spec(struct mc_spec **out, const char *path);
+
+/* ---- errors --------------------------------------------------------------------- */
 
 /* Prints "modelcert: <last error>" and returns its exit status. */
 int mc_cli_fail(void);

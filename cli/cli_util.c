@@ -1,16 +1,15 @@
 #include <stdarg.h>
 #include <stdlib.h>
-#include <time.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mc_audit.h"
-#include "mc_buf.h"
 #include "mc_error.h"
-#include "mc_file.h"
-#include "mc_json.h"
+#include "mc_output_dir.h"
+#include "mc_report_audit.h"
 #include "mc_report_check.h"
 #include "mc_spec.h"
+#include "mc_validate.h"
 
 int mc_cli_fail(void)
 {
@@ -43,21 +42,91 @@ int mc_cli_wants_help(int argc, char **argv)
     return 0;
 }
 
-int mc_cli_load_spec(mc_spec **out, const char *path)
+/* ---- options every verb shares ---------------------------------------------------- */
+
+static const struct {
+    unsigned flag;
+    struct option opt;
+    const char *short_opt;
+} shared[] = {
+    {MC_CLI_OUTPUT, {"output", required_argument, NULL, 'o'}, "o:"},
+    {MC_CLI_THREADS, {"threads", required_argument, NULL, MC_CLI_OPT_THREADS}, ""},
+    {MC_CLI_AUDIT, {"audit", required_argument, NULL, MC_CLI_OPT_AUDIT}, ""},
+    {MC_CLI_QUIET, {"quiet", no_argument, NULL, 'q'}, "q"},
+    {0, {"help", no_argument, NULL, 'h'}, "h"}, /* 0: every verb */
+};
+#define N_SHARED (sizeof shared / sizeof shared[0])
+
+static int shared_option(const mc_cli_verb *v, mc_cli_common *common, int code, const char *value)
 {
-    mc_diags *diags = NULL;
-    if (mc_diags_create(&diags) != MC_OK)
-        return mc_cli_fail();
-    int rc = mc_spec_load(out, diags, path);
-    mc_report_diags_text(stderr, diags);
-    size_t errors = mc_diags_error_count(diags);
-    mc_diags_free(diags);
-    if (rc == MC_EINPUT) {
-        fprintf(stderr, "%s: %zu error%s\n", path, errors, errors == 1 ? "" : "s");
-        return MC_EXIT_USAGE;
+    char *end;
+    switch (code) {
+    case 'o': common->output = value; return MC_EXIT_OK;
+    case 'q': common->quiet = 1; return MC_EXIT_OK;
+    case MC_CLI_OPT_AUDIT: common->audit = value; return MC_EXIT_OK;
+    default: { /* MC_CLI_OPT_THREADS */
+        long n = strtol(value, &end, 10);
+        if (*end || n < 1 || n > 1024)
+            return mc_cli_usage_error(v->name, "--threads needs a number from 1 to 1024");
+        common->threads = (int)n;
+        return MC_EXIT_OK;
     }
-    return rc == MC_OK ? MC_EXIT_OK : mc_cli_fail();
+    }
 }
+
+int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *common, int *operand)
+{
+    struct option longs[48];
+    char shorts[96] = "";
+    size_t n = 0, own = 0;
+    memset(common, 0, sizeof *common);
+    if (mc_cli_wants_help(argc, argv)) {
+        fputs(v->help, stdout);
+        return MC_EXIT_OK;
+    }
+    while (v->own && v->own[own].name)
+        own++;
+    if (own + N_SHARED + 1 > sizeof longs / sizeof longs[0] ||
+        (v->own_short && strlen(v->own_short) + 8 >= sizeof shorts)) {
+        fprintf(stderr, "modelcert %s: too many options for the parser\n", v->name);
+        return MC_EXIT_INTERNAL;
+    }
+    for (size_t i = 0; i < own; i++)
+        longs[n++] = v->own[i];
+    for (size_t i = 0; i < N_SHARED; i++) {
+        if (shared[i].flag && !(shared[i].flag & v->common))
+            continue;
+        longs[n++] = shared[i].opt;
+        strcat(shorts, shared[i].short_opt);
+    }
+    memset(&longs[n], 0, sizeof longs[n]);
+    if (v->own_short)
+        strcat(shorts, v->own_short);
+    /* Options start at argv[first]: getopt sees argv from there on, with the
+     * word before as its argv[0]; optind 0 resets it fully between parses. */
+    char **args = argv + v->first - 1;
+    int c;
+    opterr = 0;
+    optind = 0;
+    while ((c = getopt_long(argc - v->first + 1, args, shorts, longs, NULL)) != -1) {
+        int status;
+        if (c == '?' || c == ':')
+            return mc_cli_usage_error(v->name, "unknown option or missing value: '%s'",
+                                      args[optind - 1]);
+        if (c == 'h') /* inside a group of short options, as in -qh */
+            return fputs(v->help, stdout) < 0 ? MC_EXIT_INTERNAL : MC_EXIT_OK;
+        if (c == 'o' || c == 'q' || c == MC_CLI_OPT_THREADS || c == MC_CLI_OPT_AUDIT)
+            status = shared_option(v, common, c, optarg);
+        else
+            status = v->option ? v->option(v->ctx, c, optarg) : MC_EXIT_INTERNAL;
+        if (status != MC_EXIT_OK)
+            return status;
+    }
+    *operand = optind + v->first - 1;
+    return MC_CLI_GO;
+}
+
+/* ---- audit trail, spec, run directory ---------------------------------------------- */
 
 static int saved_argc;
 static char **saved_argv;
@@ -72,110 +141,61 @@ void mc_cli_set_command_line(int argc, char **argv)
     saved_argc = argc;
 }
 
+const char *mc_cli_command_line(void)
+{
+    static char *line;
+    if (!line && saved_argv) /* line stays NULL when out of memory */
+        (void)mc_audit_command_line(&line, saved_argc, saved_argv);
+    return line ? line : "modelcert";
+}
+
 char *mc_cli_audit_path(const char *flag, const char *dir)
 {
-    const char *env = getenv("MODELCERT_AUDIT");
-    if (flag)
-        return strdup(flag);
-    if (env && *env)
-        return strdup(env);
-    return mc_path_join(dir ? dir : ".", ".modelcert/audit.db");
+    char *path = NULL;
+    return mc_audit_path(&path, flag, dir) == MC_OK ? path : NULL;
 }
 
-/* The command line, shell-quoted where it needs to be. */
-static char *command_line(void)
+int mc_cli_audit_record(const char *path, const char *kind, const char *spec_digest,
+                        const char *data_digest, const char *model_digest, const char *verdict,
+                        const json_t *details, int quiet)
 {
-    mc_buf b = {0};
-    for (int i = 0; i < saved_argc; i++) {
-        const char *a = saved_argv[i];
-        if (i)
-            mc_buf_put(&b, " ", 1);
-        if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
-            mc_buf_puts(&b, a);
-            continue;
-        }
-        mc_buf_put(&b, "'", 1);
-        for (; *a; a++)
-            *a == '\'' ? mc_buf_puts(&b, "'\\''") : mc_buf_put(&b, a, 1);
-        mc_buf_put(&b, "'", 1);
-    }
-    char *out = NULL;
-    return mc_buf_take(&b, &out, NULL) == MC_OK ? out : NULL;
-}
-
-int mc_cli_audit_record(const char *path, const char *kind,
-                        const char *spec_digest, const char *data_digest,
-                        const char *model_digest, const char *verdict, const json_t *details_json,
-                        int quiet)
-{
-    mc_audit *a = NULL;
-    char *cmd = command_line(), *details = NULL;
-    if (details_json && mc_json_canonical(&details, NULL, details_json) != MC_OK) {
-        free(cmd);
+    mc_audit_event ev = {.command = mc_cli_command_line(), .kind = kind,
+                         .spec_digest = spec_digest, .data_digest = data_digest,
+                         .model_digest = model_digest, .verdict = verdict};
+    long long id = 0;
+    if (mc_audit_record(&id, path, &ev, details) != MC_OK)
         return mc_cli_fail();
-    }
-    mc_audit_event ev = {.tool_version = MC_VERSION, .command = cmd ? cmd : "modelcert",
-                         .kind = kind, .spec_digest = spec_digest, .data_digest = data_digest,
-                         .model_digest = model_digest, .verdict = verdict, .details = details};
-    int rc = mc_audit_open(&a, path);
-    if (rc == MC_OK)
-        rc = mc_audit_append(a, &ev);
-    mc_audit_close(a);
-    free(cmd);
-    free(details);
-    if (rc) {
-        char msg[1600];
-        mc_error_format(mc_error_last(), msg, sizeof msg);
-        fprintf(stderr, "modelcert: the audit trail could not be written: %s\n", msg);
-        return mc_code_exit_status(mc_error_last()->code);
-    }
     if (!quiet)
-        fprintf(stderr, "audit: event %lld in %s\n", ev.id, path);
+        mc_report_audit_recorded(stderr, path, id);
     return MC_EXIT_OK;
 }
 
-static char *default_run_dir(const mc_spec *spec)
+int mc_cli_outcome_status(int rc, const mc_outcome *o, int quiet)
 {
-    char when[32], stamp[40], name[200];
-    struct timespec ts;
-    clock_gettime(CLOCK_REALTIME, &ts);
-    struct tm tm;
-    gmtime_r(&ts.tv_sec, &tm);
-    strftime(when, sizeof when, "%Y%m%dT%H%M%S", &tm);
-    snprintf(stamp, sizeof stamp, "%.20s.%03dZ", when, (int)(ts.tv_nsec / 1000000) % 1000);
-    for (int k = 1; k < 1000; k++) {
-        if (k == 1)
-            snprintf(name, sizeof name, "runs/%.100s-%s", mc_spec_doc_get(spec)->metadata.name, stamp);
-        else
-            snprintf(name, sizeof name, "runs/%.100s-%s-%d", mc_spec_doc_get(spec)->metadata.name,
-                     stamp, k);
-        for (char *p = name + 5; *p; p++)
-            if (*p == '/' || *p == ' ')
-                *p = '_';
-        char *path = mc_path_join(mc_spec_dir(spec), name);
-        if (!path)
-            mc_error_nomem();
-        if (!path || !mc_file_exists(path))
-            return path;
-        free(path);
-    }
-    mc_error_set(MC_EIO, "no free run directory name under %s/runs", mc_spec_dir(spec));
-    return NULL;
+    if (rc)
+        return mc_cli_fail();
+    if (!quiet)
+        mc_report_audit_recorded(stderr, o->audit_path, o->audit_event);
+    return o->verdict == MC_VERDICT_PASS ? MC_EXIT_OK : MC_EXIT_FAILED;
 }
 
 int mc_cli_output_dir(char **out, const char *flag, const mc_spec *spec)
 {
-    *out = flag ? strdup(flag) : default_run_dir(spec);
-    if (!*out) {
-        if (flag)
-            mc_error_nomem();
+    return mc_run_dir_choose(out, flag, spec) == MC_OK ? MC_EXIT_OK : mc_cli_fail();
+}
+
+int mc_cli_load_spec(mc_spec **out, const char *path)
+{
+    mc_diags *diags = NULL;
+    if (mc_diags_create(&diags) != MC_OK)
         return mc_cli_fail();
-    }
-    if (mc_file_exists(*out)) {
-        fprintf(stderr, "modelcert: %s exists; choose another output directory with -o\n", *out);
-        free(*out);
-        *out = NULL;
+    int rc = mc_spec_load(out, diags, path);
+    mc_report_diags_text(stderr, diags);
+    size_t errors = mc_diags_error_count(diags);
+    mc_diags_free(diags);
+    if (rc == MC_EINPUT) {
+        fprintf(stderr, "%s: %zu error%s\n", path, errors, errors == 1 ? "" : "s");
         return MC_EXIT_USAGE;
     }
-    return MC_EXIT_OK;
+    return rc == MC_OK ? MC_EXIT_OK : mc_cli_fail();
 }

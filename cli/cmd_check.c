@@ -1,10 +1,8 @@
 /* modelcert check SPEC... [--json] [--digest] [--print-normalized] [-q] */
 #include <getopt.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
-#include "mc_json.h"
 #include "mc_report_check.h"
 #include "mc_spec.h"
 
@@ -50,20 +48,6 @@ static int parse(opts *o, int argc, char **argv)
         }
     }
     return 0;
-}
-
-static int print_normalized(const mc_spec *spec)
-{
-    json_t *norm = NULL;
-    char *text = NULL;
-    int rc = mc_spec_normalized(&norm, spec);
-    if (rc == MC_OK)
-        rc = mc_json_pretty(&text, NULL, norm, 2);
-    if (rc == MC_OK)
-        fputs(text, stdout);
-    free(text);
-    json_decref(norm);
-    return rc;
 }
 
 int mc_cmd_check(int argc, char **argv)
@@ -114,7 +98,7 @@ int mc_cmd_check(int argc, char **argv)
         }
         if (!o.json)
             mc_report_diags_text(stderr, diags[i]);
-        if (rc == MC_OK && o.normalized && print_normalized(spec) != MC_OK) {
+        if (rc == MC_OK && o.normalized && mc_report_spec_normalized(stdout, spec) != MC_OK) {
             mc_spec_free(spec);
             status = mc_cli_fail();
             goto cleanup;
@@ -130,19 +114,8 @@ int mc_cmd_check(int argc, char **argv)
             fprintf(stderr, "%s: %zu error%s\n", path, mc_diags_error_count(diags[i]),
                     mc_diags_error_count(diags[i]) == 1 ? "" : "s");
     }
-    if (o.json) {
-        json_t *doc = NULL;
-        char *text = NULL;
-        if (mc_report_check_json(&doc, results, (size_t)n) != MC_OK ||
-            mc_json_pretty(&text, NULL, doc, 2) != MC_OK) {
-            json_decref(doc);
-            status = mc_cli_fail();
-            goto cleanup;
-        }
-        fputs(text, stdout);
-        free(text);
-        json_decref(doc);
-    }
+    if (o.json && mc_report_check_print_json(stdout, results, (size_t)n) != MC_OK)
+        status = mc_cli_fail();
 cleanup:
     for (int i = 0; diags && i < n; i++)
         mc_diags_free(diags[i]);

@@ -4,8 +4,8 @@
 #include <string.h>
 
 #include "cli.h"
+#include "mc_error.h"
 #include "mc_file.h"
-#include "mc_spec.h"
 #include "mc_starter.h"
 
 static const char help[] =

@@ -1,5 +1,9 @@
 #include "mc_report_check.h"
 
+#include <stdlib.h>
+
+#include "mc_json.h"
+
 static json_t *diag_json(const mc_diag *d)
 {
     return json_pack("{s:s, s:s, s:i, s:i, s:s}", "severity",
@@ -7,32 +11,42 @@ static json_t *diag_json(const mc_diag *d)
                      d->line, "column", d->col, "message", d->message);
 }
 
+/* One spec's entry; NULL when out of memory. */
+static json_t *spec_json(const mc_check_result *r)
+{
+    json_t *diags = json_array(), *spec = NULL;
+    int failed = !diags;
+    for (size_t k = 0; !failed && k < mc_diags_count(r->diags); k++)
+        failed = json_array_append_new(diags, diag_json(mc_diags_get(r->diags, k))) != 0;
+    size_t errors = mc_diags_error_count(r->diags);
+    size_t warnings = mc_diags_count(r->diags) - errors;
+    if (!failed)
+        spec = json_pack("{s:s, s:b, s:I, s:I, s:O}", "path", r->path, "valid", r->digest != NULL,
+                         "errors", (json_int_t)errors, "warnings", (json_int_t)warnings,
+                         "diagnostics", diags);
+    if (spec && r->digest && json_object_set_new(spec, "digest", json_string(r->digest)) != 0) {
+        json_decref(spec);
+        spec = NULL;
+    }
+    json_decref(diags);
+    return spec;
+}
+
 int mc_report_check_json(json_t **out, const mc_check_result *results, size_t n)
 {
-    json_t *specs = json_array();
-    int all_valid = 1;
-    for (size_t i = 0; specs && i < n; i++) {
-        const mc_check_result *r = &results[i];
-        json_t *diags = json_array();
-        for (size_t k = 0; diags && k < mc_diags_count(r->diags); k++)
-            json_array_append_new(diags, diag_json(mc_diags_get(r->diags, k)));
-        size_t errors = mc_diags_error_count(r->diags);
-        size_t warnings = mc_diags_count(r->diags) - errors;
-        int valid = r->digest != NULL;
-        all_valid &= valid;
-        json_t *spec = json_pack("{s:s, s:b, s:I, s:I, s:o}", "path", r->path, "valid", valid,
-                                 "errors", (json_int_t)errors, "warnings", (json_int_t)warnings,
-                                 "diagnostics", diags);
-        if (!spec) {
-            json_decref(specs);
-            return mc_error_nomem();
-        }
-        if (valid)
-            json_object_set_new(spec, "digest", json_string(r->digest));
-        json_array_append_new(specs, spec);
+    json_t *specs = json_array(), *doc = NULL;
+    int all_valid = 1, rc = specs ? MC_OK : mc_error_nomem();
+    for (size_t i = 0; rc == MC_OK && i < n; i++) {
+        all_valid &= results[i].digest != NULL;
+        if (json_array_append_new(specs, spec_json(&results[i])) != 0)
+            rc = mc_error_nomem();
     }
-    *out = specs ? json_pack("{s:b, s:o}", "valid", all_valid, "specs", specs) : NULL;
-    return *out ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && !(doc = json_pack("{s:b, s:O}", "valid", all_valid, "specs", specs)))
+        rc = mc_error_nomem();
+    json_decref(specs);
+    if (rc == MC_OK)
+        *out = doc;
+    return rc;
 }
 
 void mc_report_diags_text(FILE *f, const mc_diags *diags)
@@ -45,4 +59,30 @@ void mc_report_diags_text(FILE *f, const mc_diags *diags)
         else
             fprintf(f, "%s: %s: %s\n", d->file, sev, d->message);
     }
+}
+
+/* Pretty JSON of a document the caller hands over (NULL: out of memory). */
+static int print_owned(FILE *f, json_t *doc)
+{
+    char *text = NULL;
+    int rc = doc ? mc_json_pretty(&text, NULL, doc, 2) : mc_error_nomem();
+    if (rc == MC_OK)
+        fputs(text, f);
+    free(text);
+    json_decref(doc);
+    return rc;
+}
+
+int mc_report_check_print_json(FILE *f, const mc_check_result *results, size_t n)
+{
+    json_t *doc = NULL;
+    int rc = mc_report_check_json(&doc, results, n);
+    return rc ? rc : print_owned(f, doc);
+}
+
+int mc_report_spec_normalized(FILE *f, const mc_spec *spec)
+{
+    json_t *norm = NULL;
+    int rc = mc_spec_normalized(&norm, spec);
+    return rc ? rc : print_owned(f, norm);
 }

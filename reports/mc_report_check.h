@@ -7,6 +7,7 @@
 #include <stdio.h>
 
 #include "mc_diag.h"
+#include "mc_spec.h"
 
 typedef struct mc_check_result {
     const char *path;
@@ -15,9 +16,15 @@ typedef struct mc_check_result {
 } mc_check_result;
 
 /* {"valid": bool, "specs": [{"path", "valid", "digest", "errors", "warnings",
- *   "diagnostics": [{"severity", "file", "line", "column", "message"}]}]} */
+ *   "diagnostics": [{"severity", "file", "line", "column", "message"}]}]}.
+ * Caller owns *out. MC_ENOMEM. */
 int mc_report_check_json(json_t **out, const mc_check_result *results, size_t n);
+/* That document on f, indented. MC_ENOMEM. */
+int mc_report_check_print_json(FILE *f, const mc_check_result *results, size_t n);
 /* "file:line:col: error: message" lines, as compilers print them. */
 void mc_report_diags_text(FILE *f, const mc_diags *diags);
+/* The spec with every default filled in (what its digest covers), as
+ * indented JSON on f. MC_ENOMEM. */
+int mc_report_spec_normalized(FILE *f, const mc_spec *spec);
 
 #endif

@@ -1,6 +1,5 @@
 #include "mc_audit.h"
 
-#include <errno.h>
 #include <pwd.h>
 #include <sqlite3.h>
 #include <stdio.h>
@@ -140,67 +139,110 @@ void mc_audit_actor(char *buf, size_t size)
 
 /* ---- the canonical encoding ------------------------------------------------------ */
 
-static void put_field(mc_buf *b, const char *key, const char *value, int first)
+/* A text field as its bytes, unchecked (a command line need not be UTF-8, and
+ * the hash has always covered the bytes as they are), or null. */
+static json_t *text_field(const char *s)
 {
-    if (!first)
-        mc_buf_put(b, ",", 1);
-    mc_json_put_string(b, key, strlen(key));
-    mc_buf_put(b, ":", 1);
-    if (value)
-        mc_json_put_string(b, value, strlen(value));
-    else
-        mc_buf_puts(b, "null");
+    return s ? json_stringn_nocheck(s, strlen(s)) : json_null();
 }
 
-/* Keys in RFC 8785 order (all ASCII, so byte order); details is already
- * canonical JSON and goes in as it is. */
-static void encode_event(mc_buf *b, const mc_audit_event *ev)
+/* Reads an event's details text (canonical JSON) back as the object its hash
+ * covers. The canonical form writes a real from 2^63 up to 1e21 as an integer
+ * (1e20 as 100000000000000000000), too big for jansson's integers: such text
+ * is read with every number as a real. MC_EINPUT unless the text is a JSON
+ * object whose canonical encoding is exactly the text, as append stores it. */
+static int read_details(json_t **out, const char *text)
 {
-    mc_buf_reset(b);
-    mc_buf_put(b, "{", 1);
-    put_field(b, "actor", ev->actor, 1);
-    put_field(b, "command", ev->command, 0);
-    put_field(b, "data_digest", ev->data_digest, 0);
-    mc_buf_puts(b, ",\"details\":");
-    mc_buf_puts(b, ev->details ? ev->details : "{}");
-    put_field(b, "host", ev->host, 0);
-    mc_buf_printf(b, ",\"id\":%lld", ev->id);
-    put_field(b, "kind", ev->kind, 0);
-    put_field(b, "model_digest", ev->model_digest, 0);
-    put_field(b, "prev_hash", ev->prev_hash, 0);
-    put_field(b, "spec_digest", ev->spec_digest, 0);
-    put_field(b, "time", ev->time, 0);
-    put_field(b, "tool_version", ev->tool_version, 0);
-    put_field(b, "verdict", ev->verdict, 0);
-    mc_buf_put(b, "}", 1);
+    const size_t flags = JSON_REJECT_DUPLICATES | JSON_ALLOW_NUL;
+    json_t *j = json_loads(text, flags, NULL);
+    char *again = NULL;
+    int rc = MC_OK;
+    if (!j)
+        j = json_loads(text, flags | JSON_DECODE_INT_AS_REAL, NULL);
+    if (!json_is_object(j)) {
+        rc = mc_error_set(MC_EINPUT, "audit event details are not a JSON object");
+        goto cleanup;
+    }
+    if ((rc = mc_json_canonical(&again, NULL, j)))
+        goto cleanup;
+    if (strcmp(again, text) != 0) {
+        rc = mc_error_set(MC_EINPUT, "audit event details are not in canonical form, or hold numbers "
+                                     "that cannot be read back exactly");
+        goto cleanup;
+    }
+    *out = j;
+    j = NULL;
+cleanup:
+    free(again);
+    json_decref(j);
+    return rc;
+}
+
+/* The object an event's hash covers: every field, details as JSON. */
+static int event_json(json_t **out, const mc_audit_event *ev, const json_t *details)
+{
+    static const char *const keys[] = {"actor", "command", "data_digest", "host", "kind",
+                                       "model_digest", "prev_hash", "spec_digest", "time",
+                                       "tool_version", "verdict"};
+    const char *const values[] = {ev->actor, ev->command, ev->data_digest, ev->host, ev->kind,
+                                  ev->model_digest, ev->prev_hash, ev->spec_digest, ev->time,
+                                  ev->tool_version, ev->verdict};
+    json_t *o = json_object();
+    int failed = json_object_set_new(o, "id", json_integer(ev->id)) != 0 ||
+                 json_object_set(o, "details", (json_t *)details) != 0;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        failed |= json_object_set_new(o, keys[i], text_field(values[i])) != 0;
+    if (failed) {
+        json_decref(o);
+        return mc_error_nomem();
+    }
+    *out = o;
+    return MC_OK;
+}
+
+/* SHA-256 of the canonical JSON (RFC 8785) of the event with these details. */
+static int hash_event(char hex[MC_SHA256_HEX_LEN + 1], const mc_audit_event *ev, const json_t *details)
+{
+    json_t *event = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    int rc = event_json(&event, ev, details);
+    if (rc == MC_OK)
+        rc = mc_json_canonical(&text, &len, event);
+    if (rc == MC_OK)
+        rc = mc_sha256_hex(hex, text, len);
+    json_decref(event);
+    free(text);
+    return rc;
 }
 
 int mc_audit_event_canonical(char **out, size_t *len, const mc_audit_event *ev)
 {
-    mc_buf b = {0};
-    encode_event(&b, ev);
-    return mc_buf_take(&b, out, len);
+    json_t *details = NULL, *event = NULL;
+    int rc = read_details(&details, ev->details ? ev->details : "{}");
+    if (rc == MC_OK)
+        rc = event_json(&event, ev, details);
+    if (rc == MC_OK)
+        rc = mc_json_canonical(out, len, event);
+    json_decref(details);
+    json_decref(event);
+    return rc;
 }
 
-static int hash_event(char hex[MC_SHA256_HEX_LEN + 1], mc_buf *b, const mc_audit_event *ev)
+/* The details an event is given (NULL: {}) must be a JSON object: *text gets
+ * its canonical form, which is stored, and *json that form read back, which
+ * the hash covers (so that verify, reading the stored text, agrees). */
+static int prepare_details(char **text, json_t **json, const char *details)
 {
-    encode_event(b, ev);
-    if (b->failed)
-        return mc_error_nomem();
-    return mc_sha256_hex(hex, b->data, b->len);
-}
-
-/* details must be a JSON object; it is stored in canonical form. */
-static int canonical_details(char **out, const char *details)
-{
-    json_error_t err;
-    json_t *j = json_loads(details ? details : "{}", JSON_REJECT_DUPLICATES, &err);
-    if (!json_is_object(j)) {
-        json_decref(j);
-        return mc_error_set(MC_EINTERNAL, "audit event details are not a JSON object");
+    json_t *given = json_loads(details ? details : "{}", JSON_REJECT_DUPLICATES, NULL);
+    int rc = json_is_object(given)
+                 ? mc_json_canonical(text, NULL, given)
+                 : mc_error_set(MC_EINTERNAL, "audit event details are not a JSON object");
+    json_decref(given);
+    if (rc == MC_OK && (rc = read_details(json, *text)) != MC_OK) {
+        free(*text);
+        *text = NULL;
     }
-    int rc = mc_json_canonical(out, NULL, j);
-    json_decref(j);
     return rc;
 }
 
@@ -221,11 +263,11 @@ static int bind_text(sqlite3_stmt *st, int i, const char *s)
     return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
 }
 
-/* Fills in the defaults of an event and its canonical details. */
-static int prepare_event(mc_audit_event *ev, char **details, char *actor, size_t actor_size,
-                         char *host, size_t host_size)
+/* Fills in the defaults of an event, and its details as stored and as hashed. */
+static int prepare_event(mc_audit_event *ev, char **details, json_t **details_json, char *actor,
+                         size_t actor_size, char *host, size_t host_size)
 {
-    int rc = canonical_details(details, ev->details);
+    int rc = prepare_details(details, details_json, ev->details);
     if (rc)
         return rc;
     if (!ev->actor) {
@@ -239,19 +281,16 @@ static int prepare_event(mc_audit_event *ev, char **details, char *actor, size_t
         ev->host = host;
     }
     if (!ev->tool_version)
-        ev->tool_version = "unknown";
+        ev->tool_version = MC_VERSION;
     return MC_OK;
 }
 
 /* Links, hashes and inserts one event after (id - 1, prev); inside a transaction. */
-static int insert_event(mc_audit *a, sqlite3_stmt *ins, mc_buf *b, mc_audit_event *ev,
-                        const char *details)
+static int insert_event(mc_audit *a, sqlite3_stmt *ins, mc_audit_event *ev, const char *details,
+                        const json_t *details_json)
 {
     utc_millis(ev->time);
-    const char *saved = ev->details;
-    ev->details = details;
-    int rc = hash_event(ev->hash, b, ev);
-    ev->details = saved;
+    int rc = hash_event(ev->hash, ev, details_json);
     if (rc)
         return rc;
     sqlite3_reset(ins);
@@ -271,8 +310,8 @@ int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n)
 {
     char actor[256], host[256];
     sqlite3_stmt *last = NULL, *ins = NULL;
-    mc_buf b = {0};
     char *details = NULL;
+    json_t *details_json = NULL;
     int rc = MC_OK;
     /* BEGIN IMMEDIATE takes the write lock now: the chain head cannot move
      * between reading it and appending to it. */
@@ -300,16 +339,19 @@ int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n)
     }
     for (size_t i = 0; i < n; i++) {
         mc_audit_event *ev = &evs[i];
-        const char *given_actor = ev->actor, *given_host = ev->host;
-        if ((rc = prepare_event(ev, &details, actor, sizeof actor, host, sizeof host)))
+        const char *given_actor = ev->actor, *given_host = ev->host, *given_version = ev->tool_version;
+        if ((rc = prepare_event(ev, &details, &details_json, actor, sizeof actor, host, sizeof host)))
             goto rollback;
         ev->id = id++;
         snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s", prev);
-        rc = insert_event(a, ins, &b, ev, details);
+        rc = insert_event(a, ins, ev, details, details_json);
         ev->actor = given_actor;
         ev->host = given_host;
+        ev->tool_version = given_version;
         free(details);
         details = NULL;
+        json_decref(details_json);
+        details_json = NULL;
         if (rc)
             goto rollback;
         snprintf(prev, sizeof prev, "%s", ev->hash);
@@ -324,8 +366,8 @@ rollback:
 cleanup:
     sqlite3_finalize(last);
     sqlite3_finalize(ins);
-    mc_buf_free(&b);
     free(details);
+    json_decref(details_json);
     return rc;
 }
 
@@ -344,7 +386,6 @@ static const char *col_text(sqlite3_stmt *st, int i)
 int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect_head)
 {
     sqlite3_stmt *st = NULL;
-    mc_buf b = {0};
     memset(res, 0, sizeof *res);
     snprintf(res->head, sizeof res->head, "%s", GENESIS);
     /* Read in a transaction so a concurrent writer cannot show us half a chain. */
@@ -395,7 +436,19 @@ int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect
                      ev.id, ev.prev_hash, prev);
             break;
         }
-        if ((rc = hash_event(hex, &b, &ev)))
+        json_t *details = NULL;
+        if ((rc = read_details(&details, ev.details ? ev.details : "{}")) == MC_EINPUT) {
+            rc = MC_OK;
+            res->first_bad = ev.id;
+            snprintf(res->reason, sizeof res->reason,
+                     "event %lld was altered: its details are not the canonical JSON object an "
+                     "append stores", ev.id);
+            break;
+        }
+        if (rc == MC_OK)
+            rc = hash_event(hex, &ev, details);
+        json_decref(details);
+        if (rc)
             goto cleanup;
         if (!stored || strcmp(hex, stored) != 0) {
             res->first_bad = ev.id;
@@ -422,11 +475,22 @@ int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect
 cleanup:
     sqlite3_finalize(st);
     sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL);
-    mc_buf_free(&b);
     return rc;
 }
 
 /* ---- queries ----------------------------------------------------------------------- */
+
+/* A column as the events' JSON shows it: text as its bytes (as the hash
+ * covers them), details as the object, NULL as null. */
+static json_t *column_json(const char *text, int is_details)
+{
+    json_t *details = NULL;
+    if (!text)
+        return json_null();
+    if (is_details && read_details(&details, text) == MC_OK)
+        return details;
+    return json_stringn_nocheck(text, strlen(text));
+}
 
 int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events)
 {
@@ -449,32 +513,145 @@ int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events)
     static const char *const names[] = {"id", "time", "actor", "host", "tool_version", "command", "kind",
                                         "spec_digest", "data_digest", "model_digest", "verdict",
                                         "details", "prev_hash", "hash"};
-    int step, rc = MC_OK;
-    while (arr && (step = sqlite3_step(st)) == SQLITE_ROW) {
+    int step = SQLITE_DONE, rc = arr ? MC_OK : mc_error_nomem();
+    while (rc == MC_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
         json_t *o = json_object();
-        json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0)));
-        for (int i = 1; i < 14; i++) {
-            const char *t = col_text(st, i);
-            json_t *v = t ? json_string(t) : json_null();
-            if (i == 11 && t) {
-                json_decref(v);
-                v = json_loads(t, 0, NULL);
-                if (!v)
-                    v = json_string(t);
-            }
-            json_object_set_new(o, names[i], v);
-        }
-        json_array_append_new(arr, o);
+        int failed = json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0))) != 0;
+        for (int i = 1; i < 14; i++)
+            failed |= json_object_set_new(o, names[i], column_json(col_text(st, i), i == 11)) != 0;
+        if (failed)
+            json_decref(o);
+        if (failed || json_array_append_new(arr, o) != 0)
+            rc = mc_error_nomem();
     }
-    if (arr && step != SQLITE_DONE)
+    if (rc == MC_OK && step != SQLITE_DONE)
         rc = db_error(a, "cannot read the events");
     sqlite3_finalize(st);
-    if (!arr)
-        return mc_error_nomem();
     if (rc) {
         json_decref(arr);
         return rc;
     }
     *events = arr;
     return MC_OK;
+}
+
+/* ---- the trail as the verbs use it ---------------------------------------------------- */
+
+int mc_audit_path(char **out, const char *flag, const char *dir)
+{
+    const char *env = getenv("MODELCERT_AUDIT");
+    if (flag)
+        *out = strdup(flag);
+    else if (env && *env)
+        *out = strdup(env);
+    else
+        *out = mc_path_join(dir ? dir : ".", ".modelcert/audit.db");
+    return *out ? MC_OK : mc_error_nomem();
+}
+
+int mc_audit_command_line(char **out, int argc, char *const *argv)
+{
+    mc_buf b = {0};
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (i)
+            mc_buf_put(&b, " ", 1);
+        if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
+            mc_buf_puts(&b, a);
+            continue;
+        }
+        mc_buf_put(&b, "'", 1);
+        for (; *a; a++)
+            *a == '\'' ? mc_buf_puts(&b, "'\\''") : mc_buf_put(&b, a, 1);
+        mc_buf_put(&b, "'", 1);
+    }
+    return mc_buf_take(&b, out, NULL);
+}
+
+int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
+                    const json_t *details)
+{
+    mc_audit *a = NULL;
+    char *text = NULL;
+    mc_audit_event e = *ev;
+    int rc = details ? mc_json_canonical(&text, NULL, details) : MC_OK;
+    if (rc == MC_OK) {
+        e.details = text;
+        rc = mc_audit_open(&a, path);
+    }
+    if (rc == MC_OK)
+        rc = mc_audit_append(a, &e);
+    if (rc) {
+        char why[1200];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(rc, "the audit trail could not be written: %s", why);
+        goto cleanup;
+    }
+    *id = e.id;
+cleanup:
+    mc_audit_close(a);
+    free(text);
+    return rc;
+}
+
+/* Opens the database at path (NULL: the default one) read-only. */
+static int open_readonly(mc_audit **out, const char *path)
+{
+    char *def = NULL;
+    int rc = path ? MC_OK : mc_audit_path(&def, NULL, NULL);
+    if (rc == MC_OK)
+        rc = mc_audit_open_readonly(out, path ? path : def);
+    free(def);
+    return rc;
+}
+
+int mc_audit_verify_file(mc_audit_verify_result *res, const char *path, const char *expect_head)
+{
+    mc_audit *a = NULL;
+    int rc = open_readonly(&a, path);
+    if (rc == MC_OK)
+        rc = mc_audit_verify(a, res, expect_head);
+    mc_audit_close(a);
+    return rc;
+}
+
+struct mc_audit_events {
+    json_t *list;
+};
+
+int mc_audit_list(mc_audit_events **out, const char *path, const mc_audit_filter *f)
+{
+    mc_audit *a = NULL;
+    mc_audit_events *e = calloc(1, sizeof *e);
+    int rc = e ? open_readonly(&a, path) : mc_error_nomem();
+    if (rc == MC_OK)
+        rc = mc_audit_query(a, f, &e->list);
+    if (rc == MC_OK && f->id && json_array_size(e->list) == 0)
+        rc = mc_error_set(MC_ENOTFOUND, "no audit event %lld", f->id);
+    if (rc) {
+        mc_audit_events_free(e);
+        goto cleanup;
+    }
+    *out = e;
+cleanup:
+    mc_audit_close(a);
+    return rc;
+}
+
+size_t mc_audit_events_count(const mc_audit_events *e)
+{
+    return json_array_size(e->list);
+}
+
+const json_t *mc_audit_events_json(const mc_audit_events *e)
+{
+    return e->list;
+}
+
+void mc_audit_events_free(mc_audit_events *e)
+{
+    if (!e)
+        return;
+    json_decref(e->list);
+    free(e);
 }

@@ -31,18 +31,26 @@ typedef struct mc_audit_event {
 } mc_audit_event;
 
 /* Opens (creating the file, its directory and schema when needed) with WAL
- * journaling and a busy timeout, so concurrent writers wait their turn. */
+ * journaling and a busy timeout, so concurrent writers wait their turn.
+ * Close with mc_audit_close. MC_EINPUT when the file is not a database,
+ * MC_EIO, MC_ENOMEM. */
 int mc_audit_open(mc_audit **out, const char *path);
-/* Opens an existing database read-only (MC_ENOTFOUND when missing). */
+/* Opens an existing database read-only (MC_ENOTFOUND when missing); close
+ * with mc_audit_close. */
 int mc_audit_open_readonly(mc_audit **out, const char *path);
+/* Closes the database; NULL is fine. */
 void mc_audit_close(mc_audit *a);
 
 /* Appends one event in one transaction; fills id, time and the hashes.
  * actor, host and tool_version default to mc_audit_actor(), the host name
- * and the running version when NULL. */
+ * and the running version when NULL. details (NULL: {}) is stored in
+ * canonical form; MC_EINTERNAL when it is not a JSON object, MC_EINPUT when
+ * it holds numbers that would not read back exactly (a real from 2^63 up to
+ * 1e21 beside an integer beyond 2^53), so that every appended event verifies. */
 int mc_audit_append(mc_audit *a, mc_audit_event *ev);
 /* Appends n events in one transaction (all or none): for imports and bulk
- * loads, where one commit per event would be too slow. */
+ * loads, where one commit per event would be too slow. Errors as
+ * mc_audit_append, and MC_EINPUT or MC_EIO from the database. */
 int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n);
 
 typedef struct mc_audit_verify_result {
@@ -53,7 +61,8 @@ typedef struct mc_audit_verify_result {
 } mc_audit_verify_result;
 
 /* Recomputes every hash and link. expect_head (or NULL) is an anchor kept
- * outside the database: the chain must end there. */
+ * outside the database: the chain must end there. A broken chain is a
+ * result (res->first_bad), not an error; errors are the database's. */
 int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect_head);
 
 typedef struct mc_audit_filter {
@@ -61,14 +70,65 @@ typedef struct mc_audit_filter {
     long long id; /* 0: any */
 } mc_audit_filter;
 
-/* Events matching the filter, oldest first, as JSON objects (details parsed). */
+/* Events matching the filter, oldest first, as JSON objects (details parsed).
+ * Caller owns *events. */
 int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events);
 
 /* The actor: GITHUB_ACTOR, GITLAB_USER_LOGIN or BUILD_USER from the CI
  * environment, else the OS user. */
 void mc_audit_actor(char *buf, size_t size);
 
-/* The canonical encoding an event's hash covers (caller frees). */
+/* The canonical encoding an event's hash covers: RFC 8785 JSON of every
+ * field, ev->details (canonical JSON object text, as append stores it; NULL:
+ * {}) as an object. Text fields are taken as bytes (a command line need not
+ * be UTF-8). Caller frees *out; len may be NULL. MC_EINPUT when details is
+ * not a canonical JSON object, MC_ENOMEM. */
 int mc_audit_event_canonical(char **out, size_t *len, const mc_audit_event *ev);
+
+/* ---- the trail as the verbs use it: one call each ------------------------------- */
+
+/* The audit database a command uses: `flag` (its --audit value) when given,
+ * else $MODELCERT_AUDIT when set and not empty, else .modelcert/audit.db in
+ * `dir` (the spec's directory; NULL: the current one). Caller frees *out.
+ * MC_ENOMEM. */
+int mc_audit_path(char **out, const char *flag, const char *dir);
+
+/* argv[0..argc) as the one line an event's `command` records: arguments
+ * joined by spaces, each in single quotes (shell style) when it is empty or
+ * holds a character a shell would interpret. Caller frees *out. MC_ENOMEM. */
+int mc_audit_command_line(char **out, int argc, char *const *argv);
+
+/* Appends one event to the database at `path` (created, with its directory,
+ * when needed): open, append, close. From `ev`: command, kind, the three
+ * digests, verdict, and actor, host and tool_version (NULL: the defaults of
+ * mc_audit_append); ev->details is ignored: `details` (a JSON object; NULL:
+ * {}) is what the event records. On MC_OK *id is the new event's id. On
+ * error the message reads "the audit trail could not be written: <why>",
+ * with the code of the failure (MC_EINPUT for a database that is not one,
+ * MC_EIO, MC_ENOMEM; MC_EINTERNAL when details is not an object). */
+int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
+                    const json_t *details);
+
+/* Opens the database at `path` read-only and verifies it (mc_audit_verify).
+ * path NULL: the default database, mc_audit_path(NULL, NULL). MC_ENOTFOUND
+ * when it does not exist; MC_EINPUT, MC_EIO as mc_audit_verify. */
+int mc_audit_verify_file(mc_audit_verify_result *res, const char *path, const char *expect_head);
+
+/* Events read from a database, oldest first. */
+typedef struct mc_audit_events mc_audit_events;
+
+/* Opens the database at `path` (NULL: the default, as mc_audit_verify_file)
+ * read-only and reads the events matching f (mc_audit_query). MC_ENOTFOUND
+ * when the database does not exist, or when
+ * f->id names an event that does not ("no audit event N"). Caller frees
+ * *out with mc_audit_events_free. */
+int mc_audit_list(mc_audit_events **out, const char *path, const mc_audit_filter *f);
+/* The number of events in the list. */
+size_t mc_audit_events_count(const mc_audit_events *e);
+/* The events as a JSON array of objects, one member per column (details
+ * parsed), as mc_audit_query returns them; owned by e. */
+const json_t *mc_audit_events_json(const mc_audit_events *e);
+/* Frees the list; NULL is fine. */
+void mc_audit_events_free(mc_audit_events *e);
 
 #endif

@@ -8,7 +8,6 @@
 #include "mc_artifact.h"
 #include "mc_file.h"
 #include "mc_hash.h"
-#include "mc_json.h"
 
 #define CAT "reproducibility"
 

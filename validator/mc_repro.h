@@ -20,19 +20,27 @@ typedef struct mc_repro_side {
 
 /* Compares b against a and adds one result `id`. cfg NULL or mode bitwise:
  * identical model bytes; tolerance: every weight and metric within bounds.
- * The message names the first difference: which tensor or metric, by how much. */
+ * The message names the first difference: which tensor or metric, by how much.
+ * A difference, or a model that cannot be decoded, is a result (fail,
+ * error), not an error; errors: MC_ENOMEM. */
 int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
                      const mc_repro_side *b, const mc_reproducibility *cfg);
 
 /* The spec's reproducibility section: `runs` re-runs (0: as the spec says),
- * each compared with `first`. */
+ * each compared with `first`, one result each (a failed re-run is an error
+ * result). Nothing when the spec has no such section and runs is 0.
+ * Errors: MC_ENOMEM. */
 int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
                    const mc_run_options *opt, long long runs);
 
 /* `modelcert reproduce`: re-runs the normalised spec recorded in run_dir on
  * its data (whose digest must match), with its numerics, and compares the
  * model and metrics with the recorded ones. data_path overrides the recorded
- * location of the data. On MC_OK, *run_record is the recorded run.json. */
+ * location of the data. On MC_OK, *run_record is the recorded run.json
+ * (caller owns it). An altered run directory, different or missing data and
+ * a different model are results; errors: MC_EINPUT when run_dir is not a run
+ * directory (or its spec.json is not a valid spec), MC_ENOTFOUND, MC_EIO,
+ * MC_ENOMEM. mc_reproduce_run (mc_validate.h) adds the audit event. */
 int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
                  const char *data_path, int threads);
 

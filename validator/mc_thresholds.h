@@ -15,7 +15,10 @@
 #include "mc_spec.h"
 #include "mc_validation.h"
 
-/* baseline: a baseline run's metrics.json, or NULL when none was given. */
+/* Adds one result per threshold the spec declares, judged on `metrics` (the
+ * run's metrics.json). baseline: a baseline run's metrics.json, or NULL when
+ * none was given; baseline_name names it in messages. A threshold missed or
+ * a metric not computed is a result; errors: MC_ENOMEM. */
 int mc_thresholds_check(mc_validation *v, const mc_spec *spec, const json_t *metrics,
                         const json_t *baseline, const char *baseline_name);
 

@@ -5,6 +5,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_json.h"
+
 struct mc_validation {
     mc_result *items;
     size_t count, cap;
@@ -76,9 +78,16 @@ int mc_validation_add(mc_validation *v, const char *category, const char *id, co
     r->status = status;
     r->measured = measured;
     r->expected = expected;
-    v->count++;
-    if (!r->id || !r->category || !r->name || !r->message)
+    if (!r->id || !r->category || !r->name || !r->message) {
+        free(r->id);
+        free(r->category);
+        free(r->name);
+        free(r->message);
+        json_decref(measured);
+        json_decref(expected);
         return mc_error_nomem();
+    }
+    v->count++;
     return MC_OK;
 }
 
@@ -92,6 +101,29 @@ const mc_result *mc_validation_get(const mc_validation *v, size_t i)
     return i < v->count ? &v->items[i] : NULL;
 }
 
+void mc_validation_counts(const mc_validation *v, size_t counts[MC_STATUS_COUNT])
+{
+    memset(counts, 0, MC_STATUS_COUNT * sizeof *counts);
+    for (size_t i = 0; i < v->count; i++)
+        counts[v->items[i].status]++;
+}
+
+int mc_validation_counts_json(json_t **out, const mc_validation *v)
+{
+    size_t n[MC_STATUS_COUNT];
+    mc_validation_counts(v, n);
+    json_t *counts = json_object();
+    int failed = !counts;
+    for (int s = 0; s < MC_STATUS_COUNT; s++)
+        failed |= json_object_set_new(counts, status_names[s], json_integer((json_int_t)n[s])) != 0;
+    if (failed) {
+        json_decref(counts);
+        return mc_error_nomem();
+    }
+    *out = counts;
+    return MC_OK;
+}
+
 mc_verdict mc_validation_verdict(const mc_validation *v)
 {
     int fail = 0, error = 0;
@@ -102,39 +134,56 @@ mc_verdict mc_validation_verdict(const mc_validation *v)
     return fail ? MC_VERDICT_FAIL : error ? MC_VERDICT_ERROR : MC_VERDICT_PASS;
 }
 
-void mc_validation_set_run(mc_validation *v, json_t *run_record, const char *run_dir)
+int mc_validation_set_run(mc_validation *v, json_t *run_record, const char *run_dir)
 {
+    char *dir = run_dir ? strdup(run_dir) : NULL;
+    if (run_dir && !dir)
+        return mc_error_nomem();
     json_decref(v->run);
     v->run = json_incref(run_record);
     free(v->run_dir);
-    v->run_dir = run_dir ? strdup(run_dir) : NULL;
+    v->run_dir = dir;
+    return MC_OK;
 }
 
 int mc_validation_to_json(json_t **out, const mc_validation *v)
 {
-    json_t *results = json_array(), *counts = json_object();
-    size_t n[5] = {0};
-    for (size_t i = 0; results && i < v->count; i++) {
+    json_t *results = json_array(), *counts = NULL, *doc = NULL;
+    int rc = results ? mc_validation_counts_json(&counts, v) : mc_error_nomem();
+    for (size_t i = 0; rc == MC_OK && i < v->count; i++) {
         const mc_result *r = &v->items[i];
-        n[r->status]++;
-        json_t *jr = json_pack("{s:s, s:s, s:s, s:s, s:s}", "id", r->id, "category", r->category,
-                               "name", r->name, "status", mc_status_name(r->status), "message",
-                               r->message);
-        if (!jr) {
-            json_decref(results);
-            json_decref(counts);
-            return mc_error_nomem();
-        }
-        json_object_set(jr, "measured", r->measured ? r->measured : json_null());
-        json_object_set(jr, "expected", r->expected ? r->expected : json_null());
-        json_array_append_new(results, jr);
+        json_t *jr = json_pack("{s:s, s:s, s:s, s:s, s:s, s:O, s:O}", "id", r->id, "category",
+                               r->category, "name", r->name, "status", mc_status_name(r->status),
+                               "message", r->message, "measured",
+                               r->measured ? r->measured : json_null(), "expected",
+                               r->expected ? r->expected : json_null());
+        if (json_array_append_new(results, jr) != 0)
+            rc = mc_error_nomem();
     }
-    for (int s = 0; s < 5; s++)
-        json_object_set_new(counts, status_names[s], json_integer((json_int_t)n[s]));
-    *out = json_pack("{s:s, s:i, s:s, s:o, s:O, s:o}", "format", "modelcert-validation",
-                     "format_version", 1, "verdict", mc_verdict_name(mc_validation_verdict(v)),
-                     "counts", counts, "run", v->run ? v->run : json_null(), "results", results);
-    if (*out && v->run_dir)
-        json_object_set_new(*out, "run_dir", json_string(v->run_dir));
-    return *out ? MC_OK : mc_error_nomem();
+    if (rc)
+        goto cleanup;
+    doc = json_pack("{s:s, s:i, s:s, s:O, s:O, s:O}", "format", "modelcert-validation",
+                    "format_version", 1, "verdict", mc_verdict_name(mc_validation_verdict(v)),
+                    "counts", counts, "run", v->run ? v->run : json_null(), "results", results);
+    if (!doc || (v->run_dir && json_object_set_new(doc, "run_dir", json_string(v->run_dir)) != 0)) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    *out = doc;
+    doc = NULL;
+cleanup:
+    json_decref(results);
+    json_decref(counts);
+    json_decref(doc);
+    return rc;
+}
+
+int mc_validation_pretty(char **out, size_t *len, const mc_validation *v)
+{
+    json_t *doc = NULL;
+    int rc = mc_validation_to_json(&doc, v);
+    if (rc == MC_OK)
+        rc = mc_json_pretty(out, len, doc, 2);
+    json_decref(doc);
+    return rc;
 }

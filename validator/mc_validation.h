@@ -17,6 +17,7 @@ typedef enum mc_status {
     MC_STATUS_ERROR,   /* the check could not be evaluated: never a silent pass */
     MC_STATUS_SKIPPED
 } mc_status;
+#define MC_STATUS_COUNT 5 /* the number of statuses, for per-status arrays */
 
 typedef enum mc_verdict { MC_VERDICT_PASS, MC_VERDICT_FAIL, MC_VERDICT_ERROR } mc_verdict;
 
@@ -32,24 +33,40 @@ typedef struct mc_result {
 
 typedef struct mc_validation mc_validation;
 
+/* An empty validation; free it with mc_validation_free. MC_ENOMEM. */
 int mc_validation_create(mc_validation **out);
+/* Frees v and every result in it; NULL is fine. */
 void mc_validation_free(mc_validation *v);
-/* Adds a result; measured and expected are taken over (may be NULL). */
+/* Adds a result, its message formatted from fmt (up to 1023 bytes); the
+ * strings are copied, measured and expected (either may be NULL) are taken
+ * over, even on failure. MC_ENOMEM (nothing is added). */
 int mc_validation_add(mc_validation *v, const char *category, const char *id, const char *name,
                       mc_status status, json_t *measured, json_t *expected, const char *fmt, ...)
     MC_PRINTF(8, 9);
+/* The number of results, and result i (NULL past the end), owned by v. */
 size_t mc_validation_count(const mc_validation *v);
 const mc_result *mc_validation_get(const mc_validation *v, size_t i);
+/* counts[s]: how many results have status s. */
+void mc_validation_counts(const mc_validation *v, size_t counts[MC_STATUS_COUNT]);
 /* pass: no fail and no error; error: some check could not be evaluated and none failed. */
 mc_verdict mc_validation_verdict(const mc_validation *v);
-/* The run record the validation judged (a new reference is kept). */
-void mc_validation_set_run(mc_validation *v, json_t *run_record, const char *run_dir);
+/* The run the validation judged: its record (a new reference is kept) and
+ * its directory (copied), both may be NULL. MC_ENOMEM. */
+int mc_validation_set_run(mc_validation *v, json_t *run_record, const char *run_dir);
 
+/* "pass", "fail", "warn", "error", "skipped"; and "pass", "fail", "error": the
+ * names validation.json and the audit trail use. Static strings. */
 const char *mc_status_name(mc_status s);
 const char *mc_verdict_name(mc_verdict v);
 
 /* {"format": "modelcert-validation", "format_version": 1, "verdict", "counts": {...},
- *  "run": {...}, "run_dir", "results": [...]} */
+ *  "run": {...}, "run_dir", "results": [...]}. Caller owns *out. MC_ENOMEM. */
 int mc_validation_to_json(json_t **out, const mc_validation *v);
+/* That JSON as people read it and validation.json holds it (keys sorted,
+ * indented by 2, a final newline). Caller frees *out; len may be NULL.
+ * MC_ENOMEM, or MC_EINPUT when a measured value is not a finite number. */
+int mc_validation_pretty(char **out, size_t *len, const mc_validation *v);
+/* {"pass": n, "fail": n, "warn": n, "error": n, "skipped": n}. Caller owns *out. MC_ENOMEM. */
+int mc_validation_counts_json(json_t **out, const mc_validation *v);
 
 #endif

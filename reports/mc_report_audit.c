@@ -1,0 +1,152 @@
+#include "mc_report_audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_buf.h"
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_json.h"
+
+static const char *const columns[] = {"id", "time", "actor", "host", "tool_version", "command",
+                                      "kind", "spec_digest", "data_digest", "model_digest",
+                                      "verdict", "details", "prev_hash", "hash"};
+#define N_COLUMNS (sizeof columns / sizeof columns[0])
+
+void mc_report_audit_recorded(FILE *f, const char *path, long long id)
+{
+    if (id)
+        fprintf(f, "audit: event %lld in %s\n", id, path);
+}
+
+static int print_json(FILE *f, const json_t *j)
+{
+    char *text = NULL;
+    int rc = mc_json_pretty(&text, NULL, j, 2);
+    if (rc == MC_OK)
+        fputs(text, f);
+    free(text);
+    return rc;
+}
+
+void mc_report_audit_verify_text(FILE *f, const mc_audit_verify_result *r)
+{
+    if (r->first_bad)
+        fprintf(f, "BROKEN at event %lld: %s\n", r->first_bad, r->reason);
+    else
+        fprintf(f, "intact: %lld events, head %s\n", r->events, r->head);
+}
+
+int mc_report_audit_verify_json(FILE *f, const mc_audit_verify_result *r)
+{
+    json_t *j = json_pack("{s:b, s:I, s:s}", "intact", r->first_bad == 0, "events",
+                          (json_int_t)r->events, "head", r->head);
+    int rc = j ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && r->first_bad &&
+        (json_object_set_new(j, "first_broken_event", json_integer(r->first_bad)) != 0 ||
+         json_object_set_new(j, "reason", json_string(r->reason)) != 0))
+        rc = mc_error_nomem();
+    if (rc == MC_OK)
+        rc = print_json(f, j);
+    json_decref(j);
+    return rc;
+}
+
+static const char *text_of(const json_t *event, const char *key)
+{
+    const char *s = json_string_value(json_object_get(event, key));
+    return s ? s : "-";
+}
+
+void mc_report_audit_log_text(FILE *f, const mc_audit_events *e)
+{
+    size_t i;
+    const json_t *ev;
+    json_array_foreach(mc_audit_events_json(e), i, ev)
+    {
+        fprintf(f, "%-5lld %s  %-10s %-9s %-9s model %.12s  %s\n",
+                (long long)json_integer_value(json_object_get(ev, "id")), text_of(ev, "time"),
+                text_of(ev, "actor"), text_of(ev, "kind"), text_of(ev, "verdict"),
+                text_of(ev, "model_digest"), text_of(ev, "command"));
+    }
+}
+
+int mc_report_audit_events_json(FILE *f, const mc_audit_events *e)
+{
+    return print_json(f, mc_audit_events_json(e));
+}
+
+int mc_report_audit_event_json(FILE *f, const mc_audit_events *e, size_t i)
+{
+    const json_t *ev = json_array_get(mc_audit_events_json(e), i);
+    return ev ? print_json(f, ev) : mc_error_set(MC_EINTERNAL, "no audit event at position %zu", i);
+}
+
+/* A CSV field, always quoted, quotes doubled. */
+static void csv_field(mc_buf *b, const char *s)
+{
+    mc_buf_put(b, "\"", 1);
+    for (; *s; s++) {
+        mc_buf_put(b, s, 1);
+        if (*s == '"')
+            mc_buf_put(b, s, 1);
+    }
+    mc_buf_put(b, "\"", 1);
+}
+
+/* One event as a CSV row: integers bare, strings and details quoted, nulls empty. */
+static int csv_row(mc_buf *b, const json_t *ev)
+{
+    for (size_t k = 0; k < N_COLUMNS; k++) {
+        const json_t *v = json_object_get(ev, columns[k]);
+        char *text = NULL;
+        if (k)
+            mc_buf_put(b, ",", 1);
+        if (json_is_integer(v)) {
+            mc_buf_printf(b, "%lld", (long long)json_integer_value(v));
+        } else if (json_is_string(v)) {
+            csv_field(b, json_string_value(v));
+        } else if (json_is_object(v)) {
+            int rc = mc_json_canonical(&text, NULL, v);
+            if (rc)
+                return rc;
+            csv_field(b, text);
+            free(text);
+        }
+    }
+    mc_buf_put(b, "\n", 1);
+    return MC_OK;
+}
+
+int mc_report_audit_export(const mc_audit_events *e, mc_audit_export_format format, const char *dest)
+{
+    mc_buf b = {0};
+    char *text = NULL;
+    size_t len = 0, i;
+    const json_t *ev;
+    int rc = MC_OK;
+    if (format == MC_AUDIT_EXPORT_CSV) {
+        for (size_t k = 0; k < N_COLUMNS; k++)
+            mc_buf_printf(&b, "%s%s", k ? "," : "", columns[k]);
+        mc_buf_put(&b, "\n", 1);
+    }
+    json_array_foreach(mc_audit_events_json(e), i, ev)
+    {
+        if (format == MC_AUDIT_EXPORT_CSV) {
+            rc = csv_row(&b, ev);
+        } else if ((rc = mc_json_canonical(&text, NULL, ev)) == MC_OK) {
+            mc_buf_puts(&b, text);
+            mc_buf_put(&b, "\n", 1);
+            free(text);
+            text = NULL;
+        }
+        if (rc)
+            goto cleanup;
+    }
+    if ((rc = mc_buf_take(&b, &text, &len)) == MC_OK)
+        rc = mc_file_write_atomic(dest, text, len);
+cleanup:
+    mc_buf_free(&b);
+    free(text);
+    return rc;
+}

@@ -1,0 +1,40 @@
+/* Reports of the audit trail (modelcert audit and every verb that appends):
+ * verify's finding, the event log, single events, and exports for auditors'
+ * own tools. They read events as mc_audit_list gives them. */
+#ifndef MC_REPORT_AUDIT_H
+#define MC_REPORT_AUDIT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+#include "mc_audit.h"
+
+/* "audit: event N in PATH": where a command's event went. Nothing when id is 0
+ * (no event was recorded). */
+void mc_report_audit_recorded(FILE *f, const char *path, long long id);
+
+/* "intact: N events, head HASH", or "BROKEN at event N: <reason>". */
+void mc_report_audit_verify_text(FILE *f, const mc_audit_verify_result *r);
+/* {"intact", "events", "head"[, "first_broken_event", "reason"]}, indented.
+ * MC_ENOMEM. */
+int mc_report_audit_verify_json(FILE *f, const mc_audit_verify_result *r);
+
+/* One line per event: id, time, actor, kind, verdict, the model digest's
+ * first 12 digits, command ("-" for what an event lacks). */
+void mc_report_audit_log_text(FILE *f, const mc_audit_events *e);
+/* Every event, as a JSON array, indented. MC_ENOMEM. */
+int mc_report_audit_events_json(FILE *f, const mc_audit_events *e);
+/* Event i of the list (0: the first) in full, as JSON, indented.
+ * MC_EINTERNAL when there is no event i, MC_ENOMEM. */
+int mc_report_audit_event_json(FILE *f, const mc_audit_events *e, size_t i);
+
+typedef enum mc_audit_export_format {
+    MC_AUDIT_EXPORT_JSONL, /* one canonical JSON object per line */
+    MC_AUDIT_EXPORT_CSV    /* a header row, then every column; details as canonical JSON */
+} mc_audit_export_format;
+
+/* Writes every event of e to `dest` atomically ("-": standard output).
+ * MC_EIO when dest cannot be written, MC_ENOMEM. */
+int mc_report_audit_export(const mc_audit_events *e, mc_audit_export_format format, const char *dest);
+
+#endif

@@ -1,0 +1,64 @@
+#include "mc_report_validation.h"
+
+#include <stdlib.h>
+
+static const char *const status_label[] = {[MC_STATUS_PASS] = "PASS", [MC_STATUS_FAIL] = "FAIL",
+                                           [MC_STATUS_WARN] = "WARN", [MC_STATUS_ERROR] = "ERROR",
+                                           [MC_STATUS_SKIPPED] = "SKIP"};
+_Static_assert(sizeof status_label / sizeof *status_label == MC_STATUS_COUNT, "a label per status");
+
+void mc_report_validation_text(FILE *f, const mc_validation *v, const mc_report_style *style)
+{
+    static const char *const plain[] = {[MC_VERDICT_PASS] = "PASS", [MC_VERDICT_FAIL] = "FAIL",
+                                        [MC_VERDICT_ERROR] = "ERROR"};
+    mc_verdict verdict = mc_validation_verdict(v);
+    const char *word = style->verdicts[verdict] ? style->verdicts[verdict] : plain[verdict];
+    if (!style->quiet) {
+        if (style->verb)
+            fprintf(f, "%s %s\n", style->verb, style->subject);
+        for (size_t i = 0; i < mc_validation_count(v); i++) {
+            const mc_result *r = mc_validation_get(v, i);
+            if (style->ids)
+                fprintf(f, "  %-5s %-44s %s\n", status_label[r->status], r->id, r->message);
+            else
+                fprintf(f, "  %-5s %s\n", status_label[r->status], r->message);
+        }
+    }
+    fprintf(f, "verdict: %s", word);
+    if (style->counts) {
+        size_t n[MC_STATUS_COUNT];
+        mc_validation_counts(v, n);
+        fprintf(f, " (%zu passed, %zu failed, %zu errors, %zu warnings, %zu skipped)",
+                n[MC_STATUS_PASS], n[MC_STATUS_FAIL], n[MC_STATUS_ERROR], n[MC_STATUS_WARN],
+                n[MC_STATUS_SKIPPED]);
+    }
+    fputc('\n', f);
+}
+
+int mc_report_validation_json(FILE *f, const mc_validation *v)
+{
+    char *text = NULL;
+    int rc = mc_validation_pretty(&text, NULL, v);
+    if (rc == MC_OK)
+        fputs(text, f);
+    free(text);
+    return rc;
+}
+
+void mc_report_validate_text(FILE *f, const mc_outcome *o, const char *spec_path, int quiet)
+{
+    mc_report_style style = {.verb = "validate", .subject = spec_path, .ids = 1, .counts = 1,
+                             .quiet = quiet};
+    mc_report_validation_text(f, o->validation, &style);
+    if (!quiet)
+        fprintf(f, "run: %s\nvalidation: %s\n", o->run_dir, o->validation_path);
+}
+
+void mc_report_reproduce_text(FILE *f, const mc_outcome *o)
+{
+    mc_report_style style = {.verb = "reproduce", .subject = o->run_dir,
+                             .verdicts = {[MC_VERDICT_PASS] = "REPRODUCED",
+                                          [MC_VERDICT_FAIL] = "NOT REPRODUCED",
+                                          [MC_VERDICT_ERROR] = "NOT REPRODUCED"}};
+    mc_report_validation_text(f, o->validation, &style);
+}

@@ -1,0 +1,250 @@
+/* The validate and reproduce verbs as library calls, and the audit helpers
+ * they use: mc_validate on the seed example writes the run directory and
+ * validation.json and records an event; an existing output directory and a
+ * bad baseline are errors with no outcome; a failed audit append still hands
+ * the outcome back; mc_reproduce_run reproduces the run; the audit database
+ * path, the quoted command line, recording, listing and verifying. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "mc_audit.h"
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_output_dir.h"
+#include "mc_validate.h"
+
+static char dir[256];
+
+static char *path_in(const char *name)
+{
+    char *p = mc_path_join(dir, name);
+    assert_non_null(p);
+    return p;
+}
+
+static int copy_example(const char *name)
+{
+    char src[512], *text = NULL, *dst = mc_path_join(dir, name);
+    size_t len = 0;
+    snprintf(src, sizeof src, "%s/examples/seed/%s", MC_SOURCE_DIR, name);
+    int rc = dst ? mc_file_read_all(&text, &len, src, (size_t)1 << 26) : MC_ENOMEM;
+    if (rc == MC_OK)
+        rc = mc_file_write_atomic(dst, text, len);
+    free(text);
+    free(dst);
+    return rc;
+}
+
+/* The seed example's spec and data in the test directory: runs go there, not into the source tree. */
+static int setup(void **state)
+{
+    (void)state;
+    unsetenv("MODELCERT_AUDIT");
+    return copy_example("modelcert.yaml") || copy_example("data.csv");
+}
+
+static mc_spec *load_seed(void)
+{
+    mc_spec *spec = NULL;
+    mc_diags *diags = NULL;
+    char *path = path_in("modelcert.yaml");
+    assert_int_equal(mc_diags_create(&diags), MC_OK);
+    assert_int_equal(mc_spec_load(&spec, diags, path), MC_OK);
+    mc_diags_free(diags);
+    free(path);
+    return spec;
+}
+
+static void test_audit_path(void **state)
+{
+    (void)state;
+    char *p = NULL;
+    unsetenv("MODELCERT_AUDIT");
+    assert_int_equal(mc_audit_path(&p, NULL, "/x/y"), MC_OK);
+    assert_string_equal(p, "/x/y/.modelcert/audit.db");
+    free(p);
+    assert_int_equal(mc_audit_path(&p, NULL, NULL), MC_OK);
+    assert_string_equal(p, ".modelcert/audit.db");
+    free(p);
+    setenv("MODELCERT_AUDIT", "/env.db", 1);
+    assert_int_equal(mc_audit_path(&p, NULL, "/x/y"), MC_OK);
+    assert_string_equal(p, "/env.db");
+    free(p);
+    assert_int_equal(mc_audit_path(&p, "flag.db", "/x/y"), MC_OK);
+    assert_string_equal(p, "flag.db");
+    free(p);
+    unsetenv("MODELCERT_AUDIT");
+}
+
+static void test_command_line(void **state)
+{
+    (void)state;
+    char *argv[] = {"modelcert", "validate", "my spec.yaml", "", "it's", "a$b", "-o", "r1", NULL};
+    char *line = NULL;
+    assert_int_equal(mc_audit_command_line(&line, 8, argv), MC_OK);
+    assert_string_equal(line, "modelcert validate 'my spec.yaml' '' 'it'\\''s' 'a$b' -o r1");
+    free(line);
+    assert_int_equal(mc_audit_command_line(&line, 0, argv), MC_OK);
+    assert_string_equal(line, "");
+    free(line);
+}
+
+static void test_record_list_verify(void **state)
+{
+    (void)state;
+    char *db = path_in("trail/record.db");
+    mc_audit_event ev = {.command = "modelcert x", .kind = "validate", .spec_digest = "s",
+                         .verdict = "pass"};
+    json_t *details = json_pack("{s:s, s:i}", "run_dir", "r", "n", 2);
+    long long id = 0;
+    assert_int_equal(mc_audit_record(&id, db, &ev, details), MC_OK);
+    assert_int_equal(id, 1);
+    assert_int_equal(mc_audit_record(&id, db, &ev, NULL), MC_OK);
+    assert_int_equal(id, 2);
+    json_decref(details);
+
+    mc_audit_verify_result r;
+    assert_int_equal(mc_audit_verify_file(&r, db, NULL), MC_OK);
+    assert_int_equal(r.first_bad, 0);
+    assert_int_equal(r.events, 2);
+
+    mc_audit_events *events = NULL;
+    mc_audit_filter all = {0}, one = {.id = 1}, none = {.id = 9};
+    assert_int_equal(mc_audit_list(&events, db, &all), MC_OK);
+    assert_int_equal(mc_audit_events_count(events), 2);
+    const json_t *first = json_array_get(mc_audit_events_json(events), 0);
+    assert_string_equal(json_string_value(json_object_get(first, "tool_version")), MC_VERSION_TEST);
+    assert_int_equal(json_integer_value(json_object_get(json_object_get(first, "details"), "n")), 2);
+    mc_audit_events_free(events);
+    assert_int_equal(mc_audit_list(&events, db, &one), MC_OK);
+    assert_int_equal(mc_audit_events_count(events), 1);
+    mc_audit_events_free(events);
+    assert_int_equal(mc_audit_list(&events, db, &none), MC_ENOTFOUND);
+    assert_string_equal(mc_error_last()->message, "no audit event 9");
+
+    char *missing = path_in("none.db");
+    assert_int_equal(mc_audit_verify_file(&r, missing, NULL), MC_ENOTFOUND);
+    assert_int_equal(mc_audit_list(&events, missing, &all), MC_ENOTFOUND);
+    /* a file in the way of the database's directory */
+    char *blocked = path_in("modelcert.yaml/x.db");
+    assert_int_not_equal(mc_audit_record(&id, blocked, &ev, NULL), MC_OK);
+    assert_non_null(strstr(mc_error_last()->message, "the audit trail could not be written: "));
+    free(db);
+    free(missing);
+    free(blocked);
+}
+
+static void test_run_dir(void **state)
+{
+    (void)state;
+    mc_spec *spec = load_seed();
+    char *out = NULL, *existing = path_in("modelcert.yaml");
+    assert_int_equal(mc_run_dir_choose(&out, existing, spec), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "exists; choose another output directory with -o"));
+    assert_null(out);
+    assert_int_equal(mc_run_dir_choose(&out, NULL, spec), MC_OK);
+    assert_non_null(strstr(out, "/runs/seed-binary-mlp-"));
+    assert_int_equal(strcmp(out + strlen(out) - 1, "Z"), 0);
+    free(out);
+    free(existing);
+    mc_spec_free(spec);
+}
+
+static void test_validate_and_reproduce(void **state)
+{
+    (void)state;
+    mc_spec *spec = load_seed();
+    char *run = path_in("run1"), *db = path_in("v.db"), *bad = path_in("afile/x.db");
+    mc_outcome *o = NULL;
+    mc_validate_options vo = {.spec = spec, .output_dir = run, .audit_path = db,
+                              .command_line = "modelcert validate seed"};
+    assert_int_equal(mc_validate(&o, &vo), MC_OK);
+    assert_non_null(o);
+    assert_int_equal(o->verdict, MC_VERDICT_PASS);
+    assert_int_equal(o->counts[MC_STATUS_PASS], mc_validation_count(o->validation));
+    assert_int_equal(o->counts[MC_STATUS_FAIL], 0);
+    assert_string_equal(o->run_dir, run);
+    assert_true(mc_file_exists(o->validation_path));
+    assert_string_equal(o->audit_path, db);
+    assert_int_equal(o->audit_event, 1);
+    mc_outcome_free(o);
+
+    /* the directory now exists: an error, no outcome, no event */
+    mc_outcome dummy;
+    o = &dummy;
+    assert_int_equal(mc_validate(&o, &vo), MC_EINPUT);
+    assert_null(o);
+    /* a bad baseline: the same */
+    char *run2 = path_in("run2");
+    vo.output_dir = run2;
+    vo.baseline = "/nonexistent/run";
+    assert_int_equal(mc_validate(&o, &vo), MC_EINPUT);
+    assert_null(o);
+    assert_false(mc_file_exists(run2));
+    /* no audit */
+    vo.baseline = NULL;
+    vo.no_audit = 1;
+    assert_int_equal(mc_validate(&o, &vo), MC_OK);
+    assert_int_equal(o->audit_event, 0);
+    assert_null(o->audit_path);
+    mc_outcome_free(o);
+    /* the audit append fails: the error, and the outcome all the same */
+    char *afile = path_in("afile"), *run3 = path_in("run3");
+    assert_int_equal(mc_file_write_atomic(afile, "x", 1), MC_OK);
+    vo.no_audit = 0;
+    vo.output_dir = run3;
+    vo.audit_path = bad;
+    assert_int_not_equal(mc_validate(&o, &vo), MC_OK);
+    assert_non_null(strstr(mc_error_last()->message, "the audit trail could not be written"));
+    assert_non_null(o);
+    assert_int_equal(o->verdict, MC_VERDICT_PASS);
+    assert_int_equal(o->audit_event, 0);
+    assert_true(mc_file_exists(o->validation_path));
+    mc_outcome_free(o);
+
+    /* reproduce the first run */
+    mc_reproduce_options ro = {.run_dir = run, .audit_path = db, .command_line = "modelcert reproduce"};
+    assert_int_equal(mc_reproduce_run(&o, &ro), MC_OK);
+    assert_int_equal(o->verdict, MC_VERDICT_PASS);
+    assert_int_equal(o->audit_event, 2);
+    assert_null(o->validation_path);
+    mc_outcome_free(o);
+    ro.run_dir = dir; /* not a run directory */
+    assert_int_equal(mc_reproduce_run(&o, &ro), MC_EINPUT);
+    assert_null(o);
+
+    mc_audit_verify_result r;
+    assert_int_equal(mc_audit_verify_file(&r, db, NULL), MC_OK);
+    assert_int_equal(r.first_bad, 0);
+    assert_int_equal(r.events, 2);
+    free(run), free(run2), free(run3), free(db), free(bad), free(afile);
+    mc_spec_free(spec);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/mc-test-validate-XXXXXX");
+    if (!mkdtemp(dir))
+        return 1;
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_audit_path),
+        cmocka_unit_test(test_command_line),
+        cmocka_unit_test(test_record_list_verify),
+        cmocka_unit_test(test_run_dir),
+        cmocka_unit_test(test_validate_and_reproduce),
+    };
+    int failed = cmocka_run_group_tests(tests, setup, NULL);
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    if (system(cmd) != 0)
+        return 1;
+    return failed;
+}

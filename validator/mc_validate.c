@@ -1,0 +1,194 @@
+#include "mc_validate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_audit.h"
+#include "mc_file.h"
+#include "mc_repro.h"
+#include "mc_run.h"
+#include "mc_output_dir.h"
+#include "mc_thresholds.h"
+
+void mc_outcome_free(mc_outcome *o)
+{
+    if (!o)
+        return;
+    mc_validation_free(o->validation);
+    free(o->run_dir);
+    free(o->validation_path);
+    free(o->audit_path);
+    free(o);
+}
+
+/* The baseline's metrics.json: `path` is a run directory, a metrics.json, or
+ * a model.mcm with metrics.json beside it. */
+static int load_baseline(json_t **out, const char *path)
+{
+    size_t n = strlen(path);
+    char *file = NULL;
+    if (n >= 10 && strcmp(path + n - 10, "/model.mcm") == 0) {
+        char *dir = mc_path_dirname(path);
+        file = dir ? mc_path_join(dir, "metrics.json") : NULL;
+        free(dir);
+    } else if (n >= 5 && strcmp(path + n - 5, ".json") == 0) {
+        file = strdup(path);
+    } else {
+        file = mc_path_join(path, "metrics.json");
+    }
+    if (!file)
+        return mc_error_nomem();
+    json_error_t err;
+    json_t *j = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
+    int rc = MC_OK;
+    if (!j || !json_is_object(json_object_get(j, "metrics"))) {
+        rc = mc_error_set(MC_EINPUT, "baseline %s: %s", file, j ? "no \"metrics\" object" : err.text);
+        json_decref(j);
+    } else {
+        *out = j;
+    }
+    free(file);
+    return rc;
+}
+
+/* data.pinned: the data the run read against the spec's sha256 pin. */
+static int data_checks(mc_validation *v, const mc_spec *spec, const mc_run *run)
+{
+    const mc_data *d = &mc_spec_doc_get(spec)->data;
+    json_t *measured = json_string(run->data_digest);
+    json_t *expected = d->sha256 ? json_string(d->sha256) : NULL;
+    if (!measured || (d->sha256 && !expected)) {
+        json_decref(measured);
+        json_decref(expected);
+        return mc_error_nomem();
+    }
+    if (d->sha256)
+        return mc_validation_add(v, "data", "data.pinned", "data pinned", MC_STATUS_PASS, measured,
+                                 expected, "%s matches its pinned sha256", d->source);
+    return mc_validation_add(v, "data", "data.pinned", "data pinned", MC_STATUS_WARN, measured, NULL,
+                             "%s is not pinned: add data.sha256: %s so the gate runs on exactly "
+                             "these bytes",
+                             d->source, run->data_digest);
+}
+
+/* The verdict and counts of o's validation. */
+static void summarize(mc_outcome *o)
+{
+    o->verdict = mc_validation_verdict(o->validation);
+    mc_validation_counts(o->validation, o->counts);
+}
+
+/* Appends the outcome's event; `extra` holds the details beyond run_dir and
+ * counts (taken over). On error o records no event. */
+static int record(mc_outcome *o, const char *audit_flag, const char *audit_dir,
+                  const mc_audit_event *ev, json_t *extra)
+{
+    json_t *counts = NULL;
+    int rc = extra ? mc_validation_counts_json(&counts, o->validation) : mc_error_nomem();
+    if (rc == MC_OK && json_object_set_new(extra, "counts", counts) != 0)
+        rc = mc_error_nomem();
+    if (rc == MC_OK && json_object_set_new(extra, "run_dir", json_string(o->run_dir)) != 0)
+        rc = mc_error_nomem();
+    if (rc == MC_OK)
+        rc = mc_audit_path(&o->audit_path, audit_flag, audit_dir);
+    if (rc == MC_OK)
+        rc = mc_audit_record(&o->audit_event, o->audit_path, ev, extra);
+    if (rc) {
+        free(o->audit_path);
+        o->audit_path = NULL;
+        o->audit_event = 0;
+    }
+    json_decref(extra);
+    return rc;
+}
+
+/* Runs the pipeline into o->run_dir and every check on it. */
+static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *opt)
+{
+    json_t *baseline = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    mc_run_options ro = {.threads = opt->threads, .numerics = -1};
+    int rc = opt->baseline ? load_baseline(&baseline, opt->baseline) : MC_OK;
+    if (rc || (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
+        (rc = mc_validation_create(&o->validation)) ||
+        (rc = mc_run_execute(run, opt->spec, &ro)) || (rc = mc_run_write(*run, o->run_dir)) ||
+        (rc = mc_validation_set_run(o->validation, (*run)->record, o->run_dir)) ||
+        (rc = data_checks(o->validation, opt->spec, *run)) ||
+        (rc = mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
+        (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
+                                  opt->baseline)) ||
+        (rc = mc_validation_pretty(&text, &len, o->validation)))
+        goto cleanup;
+    if (!(o->validation_path = mc_path_join(o->run_dir, "validation.json"))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    rc = mc_file_write_atomic(o->validation_path, text, len);
+cleanup:
+    json_decref(baseline);
+    free(text);
+    return rc;
+}
+
+int mc_validate(mc_outcome **out, const mc_validate_options *opt)
+{
+    mc_outcome *o = calloc(1, sizeof *o);
+    mc_run *run = NULL;
+    int rc = o ? validate_run(o, &run, opt) : mc_error_nomem();
+    *out = NULL;
+    if (rc)
+        goto cleanup;
+    summarize(o);
+    if (!opt->no_audit) {
+        mc_audit_event ev = {.command = opt->command_line ? opt->command_line : "modelcert",
+                             .kind = "validate", .spec_digest = run->spec_digest,
+                             .data_digest = run->data_digest, .model_digest = run->model_digest,
+                             .verdict = mc_verdict_name(o->verdict)};
+        json_t *extra = json_pack("{s:s}", "validation", o->validation_path);
+        if (extra && opt->baseline &&
+            json_object_set_new(extra, "baseline", json_string(opt->baseline)) != 0) {
+            json_decref(extra);
+            extra = NULL;
+        }
+        rc = record(o, opt->audit_path, mc_spec_dir(opt->spec), &ev, extra);
+    }
+    *out = o; /* also when only the audit append failed */
+    o = NULL;
+cleanup:
+    mc_outcome_free(o);
+    mc_run_free(run);
+    return rc;
+}
+
+static const char *recorded_digest(const json_t *record, const char *what)
+{
+    return json_string_value(json_object_get(json_object_get(record, what), "digest"));
+}
+
+int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
+{
+    mc_outcome *o = calloc(1, sizeof *o);
+    json_t *rec = NULL;
+    int rc = o && (o->run_dir = strdup(opt->run_dir)) ? MC_OK : mc_error_nomem();
+    *out = NULL;
+    if (rc || (rc = mc_validation_create(&o->validation)) ||
+        (rc = mc_reproduce(o->validation, &rec, opt->run_dir, opt->data_path, opt->threads)) ||
+        (rc = mc_validation_set_run(o->validation, rec, opt->run_dir)))
+        goto cleanup;
+    summarize(o);
+    if (!opt->no_audit) {
+        mc_audit_event ev = {.command = opt->command_line ? opt->command_line : "modelcert",
+                             .kind = "reproduce", .spec_digest = recorded_digest(rec, "spec"),
+                             .data_digest = recorded_digest(rec, "data"),
+                             .model_digest = recorded_digest(rec, "model"),
+                             .verdict = mc_verdict_name(o->verdict)};
+        rc = record(o, opt->audit_path, NULL, &ev, json_object());
+    }
+    *out = o; /* also when only the audit append failed */
+    o = NULL;
+cleanup:
+    mc_outcome_free(o);
+    json_decref(rec);
+    return rc;
+}
