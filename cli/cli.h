@@ -7,7 +7,6 @@
 #define MC_CLI_H
 
 #include <getopt.h>
-#include <jansson.h>
 #include <stdio.h>
 
 enum {
@@ -91,17 +90,6 @@ void mc_cli_set_command_line(int argc, char **argv);
  * "modelcert" when it is unknown or out of memory. Owned by the CLI. */
 const char *mc_cli_command_line(void);
 
-/* For `run` until it calls mc_audit_path itself: the audit database (the
- * flag, else $MODELCERT_AUDIT, else .modelcert/audit.db in dir). Caller
- * frees; NULL when out of memory (recorded). */
-char *mc_cli_audit_path(const char *flag, const char *dir);
-/* For `run` until it calls mc_audit_record itself: appends one event with
- * this command line and prints "audit: event N in PATH" unless quiet.
- * Returns an exit status, after printing why on failure. */
-int mc_cli_audit_record(const char *path, const char *kind, const char *spec_digest,
-                        const char *data_digest, const char *model_digest, const char *verdict,
-                        const json_t *details, int quiet);
-
 struct mc_outcome;
 /* The exit status of a validate or reproduce call that returned rc with
  * outcome o: on error, prints it (mc_cli_fail); else prints where the
@@ -109,10 +97,6 @@ struct mc_outcome;
 int mc_cli_outcome_status(int rc, const struct mc_outcome *o, int quiet);
 
 struct mc_spec;
-/* The run directory (mc_run_dir_choose): `flag`, else runs/<metadata.name>-
- * <UTC time> in the spec's directory; it must not exist yet. Returns an exit
- * status, after printing why on failure. */
-int mc_cli_output_dir(char **out, const char *flag, const struct mc_spec *spec);
 /* Loads a spec, printing its diagnostics; returns an exit status. */
 int mc_cli_load_spec(struct mc_spec **out, const char *path);
 

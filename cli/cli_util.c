@@ -5,7 +5,6 @@
 #include "cli.h"
 #include "mc_audit.h"
 #include "mc_error.h"
-#include "mc_output_dir.h"
 #include "mc_report_audit.h"
 #include "mc_report_check.h"
 #include "mc_spec.h"
@@ -149,26 +148,7 @@ const char *mc_cli_command_line(void)
     return line ? line : "modelcert";
 }
 
-char *mc_cli_audit_path(const char *flag, const char *dir)
-{
-    char *path = NULL;
-    return mc_audit_path(&path, flag, dir) == MC_OK ? path : NULL;
-}
 
-int mc_cli_audit_record(const char *path, const char *kind, const char *spec_digest,
-                        const char *data_digest, const char *model_digest, const char *verdict,
-                        const json_t *details, int quiet)
-{
-    mc_audit_event ev = {.command = mc_cli_command_line(), .kind = kind,
-                         .spec_digest = spec_digest, .data_digest = data_digest,
-                         .model_digest = model_digest, .verdict = verdict};
-    long long id = 0;
-    if (mc_audit_record(&id, path, &ev, details) != MC_OK)
-        return mc_cli_fail();
-    if (!quiet)
-        mc_report_audit_recorded(stderr, path, id);
-    return MC_EXIT_OK;
-}
 
 int mc_cli_outcome_status(int rc, const mc_outcome *o, int quiet)
 {
@@ -179,10 +159,6 @@ int mc_cli_outcome_status(int rc, const mc_outcome *o, int quiet)
     return o->verdict == MC_VERDICT_PASS ? MC_EXIT_OK : MC_EXIT_FAILED;
 }
 
-int mc_cli_output_dir(char **out, const char *flag, const mc_spec *spec)
-{
-    return mc_run_dir_choose(out, flag, spec) == MC_OK ? MC_EXIT_OK : mc_cli_fail();
-}
 
 int mc_cli_load_spec(mc_spec **out, const char *path)
 {

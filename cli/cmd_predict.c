@@ -1,5 +1,4 @@
 /* modelcert predict MODEL DATA.csv [-o OUT.csv] */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,27 +26,17 @@ static const char help[] =
 
 int mc_cmd_predict(int argc, char **argv)
 {
-    static const struct option longs[] = {
-        {"output", required_argument, NULL, 'o'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    const char *out = "-";
-    int c;
-    if (mc_cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return MC_EXIT_OK;
-    }
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:h", longs, NULL)) != -1) {
-        if (c == 'o')
-            out = optarg;
-        else
-            return mc_cli_usage_error("predict", "unknown option or missing value: '%s'", argv[optind - 1]);
-    }
-    if (argc - optind != 2)
+    mc_cli_verb verb = {"predict", help, MC_CLI_OUTPUT, NULL, NULL, NULL, NULL, 1};
+    mc_cli_common common;
+    int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
+    if (status != MC_CLI_GO)
+        return status;
+    if (argc - first != 2)
         return mc_cli_usage_error("predict", "expected a model and a data file");
+    const char *out = common.output ? common.output : "-";
     mc_prediction pred = {0};
-    int status = MC_EXIT_OK;
-    if (mc_predict(&pred, argv[optind], argv[optind + 1]) != MC_OK ||
+    status = MC_EXIT_OK;
+    if (mc_file_check_output(out) != MC_OK || mc_predict(&pred, argv[first], argv[first + 1]) != MC_OK ||
         mc_file_write_atomic(out, pred.csv, strlen(pred.csv)) != MC_OK)
         status = mc_cli_fail();
     else if (pred.dropped)

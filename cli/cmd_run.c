@@ -1,12 +1,11 @@
 /* modelcert run SPEC [-o DIR] [--threads N] [--numerics fast|reference] [-q] */
-#include <getopt.h>
-#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "mc_report_audit.h"
 #include "mc_report_run.h"
-#include "mc_run.h"
+#include "mc_run_audited.h"
 #include "mc_spec.h"
 
 static const char help[] =
@@ -36,79 +35,52 @@ static const char help[] =
     "exit status: 0 the run completed, 2 bad spec, data or usage, 3 internal or\n"
     "environment error. Thresholds are judged by 'modelcert validate', not here.\n";
 
+static int on_option(void *ctx, int code, const char *value)
+{
+    mc_run_options *ro = ctx;
+    (void)code; /* 'n': --numerics, the only option of run's own */
+    if (strcmp(value, "fast") == 0)
+        ro->numerics = MC_NUMERICS_FAST;
+    else if (strcmp(value, "reference") == 0)
+        ro->numerics = MC_NUMERICS_REFERENCE;
+    else
+        return mc_cli_usage_error("run", "--numerics is fast or reference, not '%s'", value);
+    return MC_EXIT_OK;
+}
+
 int mc_cmd_run(int argc, char **argv)
 {
-    static const struct option longs[] = {
-        {"output", required_argument, NULL, 'o'}, {"threads", required_argument, NULL, 't'},
-        {"numerics", required_argument, NULL, 'n'}, {"quiet", no_argument, NULL, 'q'},
-        {"audit", required_argument, NULL, 'a'},
-        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
-    const char *out_dir = NULL, *audit_flag = NULL;
-    mc_run_options ro = {.threads = 0, .numerics = -1, .progress = mc_report_progress};
-    mc_progress_view ps = {stderr, isatty(STDERR_FILENO), 0, 0};
-    int c;
-    if (mc_cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return MC_EXIT_OK;
-    }
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "o:qh", longs, NULL)) != -1) {
-        switch (c) {
-        case 'o': out_dir = optarg; break;
-        case 't': {
-            char *end;
-            long n = strtol(optarg, &end, 10);
-            if (*end || n < 1 || n > 1024)
-                return mc_cli_usage_error("run", "--threads needs a number from 1 to 1024");
-            ro.threads = (int)n;
-            break;
-        }
-        case 'n':
-            if (strcmp(optarg, "fast") == 0)
-                ro.numerics = MC_NUMERICS_FAST;
-            else if (strcmp(optarg, "reference") == 0)
-                ro.numerics = MC_NUMERICS_REFERENCE;
-            else
-                return mc_cli_usage_error("run", "--numerics is fast or reference, not '%s'", optarg);
-            break;
-        case 'q': ps.quiet = 1; break;
-        case 'a': audit_flag = optarg; break;
-        default: return mc_cli_usage_error("run", "unknown option or missing value: '%s'", argv[optind - 1]);
-        }
-    }
-    if (argc - optind != 1)
+    static const struct option own[] = {{"numerics", required_argument, NULL, 'n'},
+                                        {NULL, 0, NULL, 0}};
+    mc_run_audited_options opt = {.run = {.numerics = -1, .progress = mc_report_progress}};
+    mc_cli_verb verb = {"run", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET,
+                        own, NULL, on_option, &opt.run, 1};
+    mc_cli_common common;
+    int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
+    if (status != MC_CLI_GO)
+        return status;
+    if (argc - first != 1)
         return mc_cli_usage_error("run", "expected one spec");
-    ro.progress_ctx = &ps;
-
+    mc_progress_view progress = {stderr, isatty(STDERR_FILENO), common.quiet, 0};
     mc_spec *spec = NULL;
-    mc_run *run = NULL;
-    char *dir = NULL, *audit = NULL;
-    int status = MC_EXIT_OK;
-    int rc = mc_cli_load_spec(&spec, argv[optind]);
-    if (rc != MC_EXIT_OK)
-        return rc;
-    if ((status = mc_cli_output_dir(&dir, out_dir, spec)))
-        goto cleanup;
-    if (mc_run_execute(&run, spec, &ro) != MC_OK || mc_run_write(run, dir) != MC_OK) {
-        status = mc_cli_fail();
-        goto cleanup;
-    }
-    if (!ps.quiet)
-        mc_report_run_text(stdout, run, dir);
-    else
-        printf("%s\n", dir); /* where the run went, for scripts */
-    audit = mc_cli_audit_path(audit_flag, mc_spec_dir(spec));
-    json_t *details = json_pack("{s:s, s:s}", "run_dir", dir, "numerics",
-                                json_string_value(json_object_get(run->record, "numerics")));
-    status = audit ? mc_cli_audit_record(audit, "run", run->spec_digest, run->data_digest,
-                                         run->model_digest, "completed", details, ps.quiet)
-                   : mc_cli_fail();
-    json_decref(details);
-cleanup:
-    free(audit);
-    free(dir);
-    mc_run_free(run);
+    mc_run_outcome *res = NULL;
+    if ((status = mc_cli_load_spec(&spec, argv[first])))
+        return status;
+    opt.spec = spec;
+    opt.output_dir = common.output;
+    opt.audit_path = common.audit;
+    opt.command_line = mc_cli_command_line();
+    opt.run.threads = common.threads;
+    opt.run.progress_ctx = &progress;
+    int rc = mc_run_audited(&res, &opt);
+    if (res && !common.quiet)
+        mc_report_run_text(stdout, res->run, res->run_dir);
+    else if (res)
+        printf("%s\n", res->run_dir); /* where the run went, for scripts */
+    status = rc ? mc_cli_fail() : MC_EXIT_OK;
+    if (rc == MC_OK && !common.quiet)
+        mc_report_audit_recorded(stderr, res->audit_path, res->audit_event);
+    mc_run_outcome_free(res);
     mc_spec_free(spec);
     return status;
 }

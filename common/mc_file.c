@@ -182,6 +182,28 @@ void mc_file_sync_parent(const char *path)
     free(dir);
 }
 
+int mc_file_check_output(const char *path)
+{
+    struct stat st;
+    if (strcmp(path, "-") == 0)
+        return MC_OK;
+    if (!*path)
+        return mc_error_set(MC_EINPUT, "the output file name is empty");
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return mc_error_set(MC_EINPUT, "%s exists and is not a regular file; refusing to replace it",
+                            path);
+    char *dir = mc_path_dirname(path);
+    if (!dir)
+        return mc_error_nomem();
+    int rc = MC_OK;
+    if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+        rc = mc_error_set(MC_EINPUT, "cannot write %s: %s is not a directory", path, dir);
+    else if (access(dir, W_OK | X_OK) != 0)
+        rc = mc_error_set(MC_EINPUT, "cannot write %s: %s is not writable", path, dir);
+    free(dir);
+    return rc;
+}
+
 int mc_file_write_atomic(const char *path, const void *data, size_t len)
 {
     if (strcmp(path, "-") == 0) {

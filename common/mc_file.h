@@ -19,6 +19,10 @@ int mc_file_read_text(char **out, size_t *len, const char *path, size_t max_byte
  * number of bytes, or with a K, M or G suffix), else 4 GiB. */
 #define MC_FILE_DEFAULT_INPUT_LIMIT ((size_t)4 << 30)
 size_t mc_file_input_limit(void);
+/* Whether mc_file_write_atomic could write `path`, checked before any work:
+ * not empty, not something other than a regular file (a directory, a
+ * symlink), in an existing directory we can write. MC_EINPUT naming why. */
+int mc_file_check_output(const char *path);
 /* Atomically replaces `path` with `len` bytes ("-" writes to stdout). */
 int mc_file_write_atomic(const char *path, const void *data, size_t len);
 /* Flushes the directory holding `path` to disk, so that a rename into it

@@ -7,14 +7,23 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mc_clock.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_json.h"
 #include "mc_run.h"
+#include "mc_spec.h"
 
 static const char *const run_files[] = {MC_RUN_FILE_MODEL,       MC_RUN_FILE_METRICS,
                                         MC_RUN_FILE_SPEC,        MC_RUN_FILE_HISTORY,
                                         MC_RUN_FILE_PREDICTIONS, MC_RUN_FILE_RECORD};
+
+/* 1 when anything is at path, a dangling symlink included. */
+static int path_taken(const char *path)
+{
+    struct stat st;
+    return lstat(path, &st) == 0;
+}
 
 static int write_file(const char *dir, const char *name, const void *data, size_t len)
 {
@@ -77,7 +86,7 @@ static int make_temp_sibling(char **out, const char *dir)
 int mc_run_write(const mc_run *run, const char *dir)
 {
     char *tmp = NULL;
-    if (mc_file_exists(dir))
+    if (path_taken(dir))
         return mc_error_set(MC_EINPUT, "%s exists; choose another output directory", dir);
     int rc = make_temp_sibling(&tmp, dir);
     if (rc)
@@ -102,4 +111,84 @@ int mc_run_write(const mc_run *run, const char *dir)
         remove_run_files(tmp);
     free(tmp);
     return rc;
+}
+
+static int default_run_dir(char **out, const mc_spec *spec)
+{
+    char stamp[32], name[200];
+    mc_clock_utc_compact(stamp);
+    const char *base = mc_spec_doc_get(spec)->metadata.name;
+    for (int k = 1; k < 1000; k++) {
+        if (k == 1)
+            snprintf(name, sizeof name, "runs/%.100s-%s", base, stamp);
+        else
+            snprintf(name, sizeof name, "runs/%.100s-%s-%d", base, stamp, k);
+        for (char *p = name + 5; *p; p++)
+            if (*p == '/' || *p == ' ')
+                *p = '_';
+        char *path = mc_path_join(mc_spec_dir(spec), name);
+        if (!path)
+            return mc_error_nomem();
+        if (!path_taken(path)) {
+            *out = path;
+            return MC_OK;
+        }
+        free(path);
+    }
+    return mc_error_set(MC_EIO, "no free run directory name under %s/runs", mc_spec_dir(spec));
+}
+
+/* The nearest existing ancestor of dir must be a directory we can write in:
+ * mc_run_write creates the missing ones and a temporary sibling there. */
+static int check_parent(const char *dir)
+{
+    char *p = mc_path_dirname(dir);
+    int rc = p ? MC_OK : mc_error_nomem();
+    while (rc == MC_OK) {
+        struct stat st;
+        if (stat(p, &st) == 0) {
+            if (!S_ISDIR(st.st_mode))
+                rc = mc_error_set(MC_EINPUT, "cannot create %s: %s is not a directory", dir, p);
+            else if (access(p, W_OK | X_OK) != 0)
+                rc = mc_error_set(MC_EINPUT, "cannot create %s: %s is not writable", dir, p);
+            break;
+        }
+        if (strcmp(p, ".") == 0 || strcmp(p, "/") == 0)
+            break;
+        char *up = mc_path_dirname(p);
+        free(p);
+        p = up;
+        if (!p)
+            rc = mc_error_nomem();
+    }
+    free(p);
+    return rc;
+}
+
+int mc_run_dir_choose(char **out, const char *requested, const mc_spec *spec)
+{
+    char *dir = NULL;
+    int rc = MC_OK;
+    if (requested) {
+        size_t n = strlen(requested);
+        while (n > 1 && requested[n - 1] == '/')
+            n--; /* "newdir/" names newdir */
+        if (n == 0)
+            return mc_error_set(MC_EINPUT, "the output directory is an empty string");
+        rc = (dir = strndup(requested, n)) ? MC_OK : mc_error_nomem();
+    } else {
+        rc = default_run_dir(&dir, spec);
+    }
+    if (rc == MC_OK && path_taken(dir))
+        rc = mc_error_set(MC_EINPUT, "%s exists; choose another output directory with -o", dir);
+    if (rc == MC_OK && strcmp(dir, "/") == 0)
+        rc = mc_error_set(MC_EINPUT, "/ cannot be a run directory");
+    if (rc == MC_OK)
+        rc = check_parent(dir);
+    if (rc) {
+        free(dir);
+        return rc;
+    }
+    *out = dir;
+    return MC_OK;
 }

@@ -12,6 +12,16 @@
 #define MC_RUN_FILE_VALIDATION "validation.json" /* added by `validate` */
 
 struct mc_run;
+struct mc_spec;
+
+/* Where a run directory goes: one rule for `run` and `validate`, applied
+ * before any work so that a bad -o costs nothing. `requested` (the -o value;
+ * trailing slashes are dropped) when given, else runs/<metadata.name>-<UTC
+ * time to the millisecond> in the spec's directory ('/' and ' ' in the name
+ * become '_'; -2, -3, ... while a name is taken). MC_EINPUT when it is empty,
+ * already exists (even as a dangling symlink), or its parent cannot hold it
+ * (a file, or a directory we cannot write). Caller frees *out. */
+int mc_run_dir_choose(char **out, const char *requested, const struct mc_spec *spec);
 
 /* Writes the run into `dir`, which must not exist (MC_EINPUT): built in a
  * temporary sibling directory, every file fsynced, run.json last, then

@@ -7,7 +7,7 @@
 #include "mc_file.h"
 #include "mc_repro.h"
 #include "mc_run.h"
-#include "mc_output_dir.h"
+#include "mc_run_dir.h"
 #include "mc_thresholds.h"
 
 void mc_outcome_free(mc_outcome *o)

@@ -18,7 +18,7 @@
 #include "mc_audit.h"
 #include "mc_error.h"
 #include "mc_file.h"
-#include "mc_output_dir.h"
+#include "mc_run_dir.h"
 #include "mc_validate.h"
 
 static char dir[256];
