@@ -127,5 +127,21 @@ expect_grep err "larger than the limit of 1048576 bytes" "the limit is named"
 MODELCERT_MAX_INPUT_BYTES=5K expect_exit 2 "a data file over the limit is refused" -- mc predict "$M" "$TMP/big.csv"
 expect_grep err "big.csv is larger than the limit of 5120 bytes" "the file and the limit are named"
 
+# Output paths are checked before any work: these used to train first, then fail with
+# exit 3 (and a trailing slash left an empty directory).
+expect_exit 2 "run -o '' is refused" -- mc run -q "$TMP/standardize.yaml" -o ""
+expect_grep err "output directory is an empty string" "the empty name is named"
+ln -s "$TMP/nowhere" "$TMP/dangling"
+expect_exit 2 "run -o onto a dangling symlink is refused" -- mc run -q "$TMP/standardize.yaml" -o "$TMP/dangling"
+check test ! -e "$TMP/nowhere" -- "the symlink's target was not created"
+touch "$TMP/afile"
+expect_exit 2 "run -o under a regular file is refused" -- mc run -q "$TMP/standardize.yaml" -o "$TMP/afile/run"
+expect_grep err "afile is not a directory" "the blocking file is named"
+expect_exit 0 "run -o with a trailing slash works" -- mc run -q "$TMP/standardize.yaml" -o "$TMP/slash/"
+check test -f "$TMP/slash/run.json" -- "the run directory is complete"
+check sh -c "! ls -d '$TMP'/slash.tmp-* 2>/dev/null" -- "no temporary directory is left"
+expect_exit 2 "predict -o into a missing directory is refused" -- mc predict "$M" "$TMP/big.csv" -o "$TMP/none/p.csv"
+expect_exit 2 "predict -o '' is refused" -- mc predict "$M" "$TMP/big.csv" -o ""
+
 # Metrics never hang on NaN scores, and never compute from them (unit: test_metrics).
 finish
