@@ -308,6 +308,8 @@ int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
     mc_repro_side a = {(const unsigned char *)model, model_len, metrics, "the recorded run"};
     mc_repro_side b = {again->model, again->model_len, again->metrics, "the re-run"};
     rc = mc_repro_compare(v, "reproduce.model", &a, &b, NULL);
+    if (rc == MC_OK)
+        rc = mc_repro_outputs(v, run_dir, record, metrics, again);
 done:
     if (rc == MC_OK) {
         *run_record = record;

@@ -44,4 +44,12 @@ int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
 int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
                  const char *data_path, int threads);
 
+/* After a re-run that reproduced the model: compares the recorded outputs
+ * that a re-run recomputes (metrics.json, run.json's deterministic fields,
+ * test_predictions.csv, history.csv without its seconds), one result each,
+ * naming the first difference. A missing or unreadable file is an error
+ * (MC_EINPUT/MC_ENOTFOUND), not a pass. */
+int mc_repro_outputs(mc_validation *v, const char *run_dir, const json_t *record,
+                     const json_t *metrics, const mc_run *again);
+
 #endif

@@ -143,5 +143,21 @@ check sh -c "! ls -d '$TMP'/slash.tmp-* 2>/dev/null" -- "no temporary directory 
 expect_exit 2 "predict -o into a missing directory is refused" -- mc predict "$M" "$TMP/big.csv" -o "$TMP/none/p.csv"
 expect_exit 2 "predict -o '' is refused" -- mc predict "$M" "$TMP/big.csv" -o ""
 
+# reproduce compares every recorded output it can recompute: a forged metric beside an
+# untouched model used to say REPRODUCED.
+expect_exit 0 "a run to forge" -- mc run -q "$TMP/standardize.yaml" -o "$TMP/orig"
+while IFS='|' read -r what file code pattern; do
+    rm -rf "$TMP/forged" && cp -r "$TMP/orig" "$TMP/forged"
+    python3 -c "$code" "$TMP/forged/$file"
+    expect_exit 1 "reproduce catches $what" -- mc reproduce "$TMP/forged"
+    expect_grep out "FAIL  $pattern" "reproduce names $what"
+done <<'CASES'
+a forged accuracy|metrics.json|import json,sys; p=sys.argv[1]; m=json.load(open(p)); m["metrics"]["accuracy"]=0.99; json.dump(m,open(p,"w"))|metrics.json differs from the re-run at metrics.accuracy
+a forged prediction|test_predictions.csv|import sys; p=sys.argv[1]; l=open(p).read().split("\n"); l[3]=l[3].replace(",1,",",0,") if ",1," in l[3] else l[3].replace(",0,",",1,"); open(p,"w").write("\n".join(l))|test_predictions.csv differs from the re-run at line 4
+a forged training loss|history.csv|import sys; p=sys.argv[1]; l=open(p).read().split("\n"); f=l[2].split(","); f[1]="0.001"; l[2]=",".join(f); open(p,"w").write("\n".join(l))|history.csv (without seconds) differs from the re-run at line 3
+a forged split|run.json|import json,sys; p=sys.argv[1]; m=json.load(open(p)); m["split"]["test"]+=1; json.dump(m,open(p,"w"))|run.json differs from the re-run at split.test
+CASES
+expect_exit 0 "an untouched run reproduces" -- mc reproduce "$TMP/orig"
+
 # Metrics never hang on NaN scores, and never compute from them (unit: test_metrics).
 finish
