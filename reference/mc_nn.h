@@ -12,19 +12,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "mc_spec_enums.h"
+
 typedef enum mc_nn_numerics { MC_NN_FAST = 0, MC_NN_REFERENCE = 1 } mc_nn_numerics;
 
-/* Same order as the spec's activation names. */
-typedef enum mc_act {
-    MC_A_RELU, MC_A_SIGMOID, MC_A_TANH, MC_A_SOFTMAX, MC_A_LINEAR, MC_A_LEAKY_RELU
-} mc_act;
-
-typedef enum mc_layer_kind { MC_L_DENSE, MC_L_DROPOUT } mc_layer_kind;
-
+/* One layer. Its kind and activation are the spec's enums (mc_spec_enums.h),
+ * whose names the model artifact stores. */
 typedef struct mc_nn_layer {
-    mc_layer_kind kind;
+    mc_layer_type kind;
     int in, out;         /* widths; dropout: in == out */
-    mc_act act;          /* dense */
+    mc_activation act;   /* dense */
     float slope;         /* leaky_relu negative slope */
     float rate;          /* dropout */
     size_t w_off, b_off; /* dense: offsets into the parameter block */
@@ -61,10 +58,10 @@ void mc_dense_forward(float *out, const float *inp, const float *w, const float 
 void mc_dense_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
                        const float *w, int B, int k, int n, mc_nn_numerics num);
 /* y[B][n] = act(z) */
-void mc_act_forward(float *y, const float *z, int B, int n, mc_act act, float slope);
+void mc_act_forward(float *y, const float *z, int B, int n, mc_activation act, float slope);
 /* dz[B][n] = dy * act'(z) (softmax: its Jacobian-vector product) */
 void mc_act_backward(float *dz, const float *dy, const float *z, const float *y, int B, int n,
-                     mc_act act, float slope);
+                     mc_activation act, float slope);
 
 /* Forward pass over B rows of x[B][in]; returns the output rows (in work).
  * training: dropout active with masks from (seed, step). */

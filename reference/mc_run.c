@@ -494,9 +494,6 @@ static int preprocess(ctx *c)
     return rc;
 }
 
-static const mc_act act_of[] = {MC_A_RELU, MC_A_SIGMOID, MC_A_TANH, MC_A_SOFTMAX, MC_A_LINEAR,
-                                MC_A_LEAKY_RELU};
-
 static int build_network(ctx *c)
 {
     const mc_architecture *a = &c->d->architecture;
@@ -522,9 +519,9 @@ static int build_network(ctx *c)
         return mc_error_nomem();
     for (size_t i = 0; i < a->layers.count; i++) {
         const mc_layer *s = &a->layers.items[i];
-        L[i].kind = s->type == MC_LAYER_DENSE ? MC_L_DENSE : MC_L_DROPOUT;
+        L[i].kind = s->type;
         L[i].out = (int)s->units;
-        L[i].act = act_of[s->activation];
+        L[i].act = s->activation;
         L[i].slope = (float)s->negative_slope;
         L[i].rate = (float)s->rate;
     }

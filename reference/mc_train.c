@@ -235,7 +235,7 @@ void mc_nn_init_params(mc_nn *nn, const mc_architecture *arch, unsigned long lon
 {
     for (int l = 0; l < nn->n_layers; l++) {
         const mc_nn_layer *L = &nn->layers[l];
-        if (L->kind != MC_L_DENSE)
+        if (L->kind != MC_LAYER_DENSE)
             continue;
         const mc_layer *spec = &arch->layers.items[l];
         mc_rng rng;

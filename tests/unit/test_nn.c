@@ -102,10 +102,10 @@ static void test_math_accuracy(void **state)
 
 typedef struct netcase {
     const char *name;
-    mc_act hidden;
+    mc_activation hidden;
     int with_dropout;
     int loss;
-    mc_act out_act;
+    mc_activation out_act;
     int out_units;
 } netcase;
 
@@ -128,10 +128,10 @@ static void gradcheck(const netcase *nc)
     mc_nn_layer layers[4];
     int n = 0;
     memset(layers, 0, sizeof layers);
-    layers[n++] = (mc_nn_layer){.kind = MC_L_DENSE, .out = H, .act = nc->hidden, .slope = 0.2f};
+    layers[n++] = (mc_nn_layer){.kind = MC_LAYER_DENSE, .out = H, .act = nc->hidden, .slope = 0.2f};
     if (nc->with_dropout)
-        layers[n++] = (mc_nn_layer){.kind = MC_L_DROPOUT, .rate = 0.3f};
-    layers[n++] = (mc_nn_layer){.kind = MC_L_DENSE, .out = nc->out_units, .act = nc->out_act};
+        layers[n++] = (mc_nn_layer){.kind = MC_LAYER_DROPOUT, .rate = 0.3f};
+    layers[n++] = (mc_nn_layer){.kind = MC_LAYER_DENSE, .out = nc->out_units, .act = nc->out_act};
     mc_nn *nn = NULL;
     mc_nn_work *w = NULL;
     assert_int_equal(mc_nn_create(&nn, IN, layers, n), 0);
@@ -181,16 +181,16 @@ static void test_gradients(void **state)
 {
     (void)state;
     static const netcase cases[] = {
-        {"relu + sigmoid/bce", MC_A_RELU, 0, MC_LOSS_BINARY_CROSSENTROPY, MC_A_SIGMOID, 1},
-        {"sigmoid + sigmoid/bce", MC_A_SIGMOID, 0, MC_LOSS_BINARY_CROSSENTROPY, MC_A_SIGMOID, 1},
-        {"tanh + dropout + sigmoid/bce", MC_A_TANH, 1, MC_LOSS_BINARY_CROSSENTROPY, MC_A_SIGMOID, 1},
-        {"leaky_relu + softmax/cce", MC_A_LEAKY_RELU, 0, MC_LOSS_CATEGORICAL_CROSSENTROPY, MC_A_SOFTMAX, 3},
-        {"linear + softmax/sparse cce", MC_A_LINEAR, 0, MC_LOSS_SPARSE_CATEGORICAL_CROSSENTROPY, MC_A_SOFTMAX, 4},
-        {"softmax (hidden) + linear/mse", MC_A_SOFTMAX, 0, MC_LOSS_MSE, MC_A_LINEAR, 1},
-        {"tanh + dropout + linear/mae", MC_A_TANH, 1, MC_LOSS_MAE, MC_A_LINEAR, 1},
-        {"relu + tanh/mse", MC_A_RELU, 0, MC_LOSS_MSE, MC_A_TANH, 1},
-        {"sigmoid + sigmoid/mse", MC_A_SIGMOID, 0, MC_LOSS_MSE, MC_A_SIGMOID, 1},
-        {"leaky_relu + dropout + leaky/mse", MC_A_LEAKY_RELU, 1, MC_LOSS_MSE, MC_A_LEAKY_RELU, 1},
+        {"relu + sigmoid/bce", MC_ACT_RELU, 0, MC_LOSS_BINARY_CROSSENTROPY, MC_ACT_SIGMOID, 1},
+        {"sigmoid + sigmoid/bce", MC_ACT_SIGMOID, 0, MC_LOSS_BINARY_CROSSENTROPY, MC_ACT_SIGMOID, 1},
+        {"tanh + dropout + sigmoid/bce", MC_ACT_TANH, 1, MC_LOSS_BINARY_CROSSENTROPY, MC_ACT_SIGMOID, 1},
+        {"leaky_relu + softmax/cce", MC_ACT_LEAKY_RELU, 0, MC_LOSS_CATEGORICAL_CROSSENTROPY, MC_ACT_SOFTMAX, 3},
+        {"linear + softmax/sparse cce", MC_ACT_LINEAR, 0, MC_LOSS_SPARSE_CATEGORICAL_CROSSENTROPY, MC_ACT_SOFTMAX, 4},
+        {"softmax (hidden) + linear/mse", MC_ACT_SOFTMAX, 0, MC_LOSS_MSE, MC_ACT_LINEAR, 1},
+        {"tanh + dropout + linear/mae", MC_ACT_TANH, 1, MC_LOSS_MAE, MC_ACT_LINEAR, 1},
+        {"relu + tanh/mse", MC_ACT_RELU, 0, MC_LOSS_MSE, MC_ACT_TANH, 1},
+        {"sigmoid + sigmoid/mse", MC_ACT_SIGMOID, 0, MC_LOSS_MSE, MC_ACT_SIGMOID, 1},
+        {"leaky_relu + dropout + leaky/mse", MC_ACT_LEAKY_RELU, 1, MC_LOSS_MSE, MC_ACT_LEAKY_RELU, 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         gradcheck(&cases[i]);
@@ -282,8 +282,8 @@ static void test_predict_rows_independent(void **state)
 {
     (void)state;
     /* A row's output never depends on the rows around it, in either numerics. */
-    mc_nn_layer layers[2] = {{.kind = MC_L_DENSE, .out = 16, .act = MC_A_RELU},
-                             {.kind = MC_L_DENSE, .out = 1, .act = MC_A_SIGMOID}};
+    mc_nn_layer layers[2] = {{.kind = MC_LAYER_DENSE, .out = 16, .act = MC_ACT_RELU},
+                             {.kind = MC_LAYER_DENSE, .out = 1, .act = MC_ACT_SIGMOID}};
     mc_nn *nn = NULL;
     assert_int_equal(mc_nn_create(&nn, 8, layers, 2), 0);
     mc_rng r;
