@@ -279,8 +279,10 @@ int mc_artifact_decode(mc_model **out, const unsigned char *buf, size_t len, con
         rc = bad(name, "feature count does not match architecture.input");
         goto cleanup;
     }
-    const char *num = json_string_value(json_object_get(m->header, "numerics"));
-    m->numerics = num && strcmp(num, "reference") == 0 ? MC_NN_REFERENCE : MC_NN_FAST;
+    /* Anything but "reference" reads as fast. */
+    const char *num_name = json_string_value(json_object_get(m->header, "numerics"));
+    int num = mc_enum_from_name(mc_names_numerics, num_name);
+    m->numerics = num == MC_NUMERICS_REFERENCE ? MC_NUMERICS_REFERENCE : MC_NUMERICS_FAST;
     m->decision_threshold = json_number_value(json_object_get(m->header, "decision_threshold"));
     if (m->task == MC_TASK_BINARY && !(m->decision_threshold > 0 && m->decision_threshold < 1)) {
         rc = bad(name, "decision_threshold");

@@ -143,9 +143,9 @@ static void dense_forward_ref(float *out, const float *inp, const float *w, cons
 }
 
 void mc_dense_forward(float *out, const float *inp, const float *w, const float *b, int B, int k,
-                      int n, mc_nn_numerics num)
+                      int n, mc_numerics num)
 {
-    if (num == MC_NN_REFERENCE) {
+    if (num == MC_NUMERICS_REFERENCE) {
         dense_forward_ref(out, inp, w, b, B, k, n);
         return;
     }
@@ -184,9 +184,9 @@ static void dense_backward_ref(float *dinp, float *dw, float *db, const float *d
 }
 
 void mc_dense_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
-                       const float *w, int B, int k, int n, mc_nn_numerics num)
+                       const float *w, int B, int k, int n, mc_numerics num)
 {
-    if (num == MC_NN_REFERENCE) {
+    if (num == MC_NUMERICS_REFERENCE) {
         dense_backward_ref(dinp, dw, db, dout, inp, w, B, k, n);
         return;
     }
@@ -337,7 +337,7 @@ static void dropout_mask(uint8_t *mask, size_t n, float rate, uint64_t seed, uin
 }
 
 const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B, int training,
-                           uint64_t seed, uint64_t step, mc_nn_numerics num)
+                           uint64_t seed, uint64_t step, mc_numerics num)
 {
     if (x != w->acts[0])
         memcpy(w->acts[0], x, (size_t)B * (size_t)nn->in * sizeof(float));
@@ -363,7 +363,7 @@ const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B
 }
 
 void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *dout, int B,
-                    int dout_is_pre, mc_nn_numerics num)
+                    int dout_is_pre, mc_numerics num)
 {
     int L = nn->n_layers;
     memcpy(w->grads[L], dout, (size_t)B * (size_t)nn->out * sizeof(float));
@@ -391,10 +391,10 @@ void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *do
 
 int mc_nn_predict(const mc_nn *nn, const float *x, size_t n, float *out)
 {
-    return mc_nn_predict_batch(nn, x, n, out, MC_NN_REFERENCE);
+    return mc_nn_predict_batch(nn, x, n, out, MC_NUMERICS_REFERENCE);
 }
 
-int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out, mc_nn_numerics num)
+int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out, mc_numerics num)
 {
     mc_nn_work *w = NULL;
     int rc = mc_nn_work_create(&w, nn, MC_NN_CHUNK);

@@ -1,10 +1,11 @@
 /* The network: a sequence of dense and dropout layers whose parameters live in
  * one flat float block (W0 b0 W1 b1 ..., W row-major [in][out] as Keras
  * stores a Dense kernel). Forward and backward come in pairs, outputs first,
- * shapes in comments. Two numerics:
- *   MC_NN_FAST       OpenBLAS SGEMM;
- *   MC_NN_REFERENCE  fixed-order loops with no FMA, so the bits depend only
- *                    on the inputs: the same with any compiler, flags, machine.
+ * shapes in comments. Two numerics (the spec's mc_numerics):
+ *   MC_NUMERICS_FAST       OpenBLAS SGEMM;
+ *   MC_NUMERICS_REFERENCE  fixed-order loops with no FMA, so the bits depend
+ *                          only on the inputs: the same with any compiler,
+ *                          flags, machine.
  * The reference kernels double as the tested naive implementation. */
 #ifndef MC_NN_H
 #define MC_NN_H
@@ -13,8 +14,6 @@
 #include <stdint.h>
 
 #include "mc_spec_enums.h"
-
-typedef enum mc_nn_numerics { MC_NN_FAST = 0, MC_NN_REFERENCE = 1 } mc_nn_numerics;
 
 /* One layer. Its kind and activation are the spec's enums (mc_spec_enums.h),
  * whose names the model artifact stores. */
@@ -52,11 +51,11 @@ void mc_nn_work_free(mc_nn_work *w, const mc_nn *nn);
 
 /* out[B][n] = inp[B][k] . w[k][n] + b[n] */
 void mc_dense_forward(float *out, const float *inp, const float *w, const float *b, int B, int k,
-                      int n, mc_nn_numerics num);
+                      int n, mc_numerics num);
 /* dinp[B][k] = dout . w^T (skipped when dinp is NULL); dw[k][n] += inp^T . dout;
  * db[n] += sum over rows of dout */
 void mc_dense_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
-                       const float *w, int B, int k, int n, mc_nn_numerics num);
+                       const float *w, int B, int k, int n, mc_numerics num);
 /* y[B][n] = act(z) */
 void mc_act_forward(float *y, const float *z, int B, int n, mc_activation act, float slope);
 /* dz[B][n] = dy * act'(z) (softmax: its Jacobian-vector product) */
@@ -66,12 +65,12 @@ void mc_act_backward(float *dz, const float *dy, const float *z, const float *y,
 /* Forward pass over B rows of x[B][in]; returns the output rows (in work).
  * training: dropout active with masks from (seed, step). */
 const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B, int training,
-                           uint64_t seed, uint64_t step, mc_nn_numerics num);
+                           uint64_t seed, uint64_t step, mc_numerics num);
 /* Backward pass from dlogits[B][out] (gradient w.r.t. the last dense layer's
  * pre-activation when `dlogits_is_pre` is set, else w.r.t. its output),
  * accumulating into grad (zeroed by the caller). */
 void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *dout, int B,
-                    int dout_is_pre, mc_nn_numerics num);
+                    int dout_is_pre, mc_numerics num);
 
 /* Predictions modelcert reports (test predictions, `predict`): computed with
  * the fixed-order kernels, which compute each row on its own, so a row's
@@ -81,6 +80,6 @@ int mc_nn_predict(const mc_nn *nn, const float *x, size_t n, float *out);
 /* Inference for internal use (validation loss, permutation importance), with
  * the given numerics; fast numerics use BLAS on fixed 256-row chunks. */
 int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out,
-                        mc_nn_numerics num);
+                        mc_numerics num);
 
 #endif

@@ -324,7 +324,7 @@ typedef struct ctx {
     const mc_spec_doc *d;
     const mc_run_options *opt;
     mc_task task;
-    mc_nn_numerics num;
+    mc_numerics num;
     mc_table *table;
     labels lab;
     mc_pipeline *pipe;
@@ -867,7 +867,7 @@ static int model_bytes(ctx *c, mc_run *run)
                           "modelcert-model", "format_version", MC_ARTIFACT_VERSION, "task",
                           task_name(c->task), "target", c->d->data.target, "classes", classes,
                           "decision_threshold", c->d->metrics.decision_threshold, "numerics",
-                          c->num == MC_NN_REFERENCE ? "reference" : "fast", "spec_digest",
+                          mc_numerics_name(c->num), "spec_digest",
                           run->spec_digest, "data_digest", run->data_digest, "architecture",
                           mc_artifact_architecture_json(c->nn), "preprocessing", pre);
     if (!h)
@@ -975,7 +975,7 @@ static int run_record(ctx *c, mc_run *run, const char *data_path, int threads, d
         "columns", (json_int_t)c->table->n_cols,
         "model", "file", "model.mcm", "digest", run->model_digest, "parameters",
         (json_int_t)c->nn->n_params,
-        "numerics", c->num == MC_NN_REFERENCE ? "reference" : "fast",
+        "numerics", mc_numerics_name(c->num),
         "seed", (json_int_t)c->d->training.seed, "threads", threads,
         "split", "training", (json_int_t)c->parts[0].n, "validation", (json_int_t)c->parts[1].n, "test",
         (json_int_t)c->parts[2].n,
@@ -1030,7 +1030,7 @@ int mc_run_execute(mc_run **out, const mc_spec *spec, const mc_run_options *opt)
     c.opt = opt;
     c.task = mc_spec_task(spec);
     c.num = (opt->numerics >= 0 ? opt->numerics : c.d->training.numerics) == MC_NUMERICS_REFERENCE
-                ? MC_NN_REFERENCE : MC_NN_FAST;
+                ? MC_NUMERICS_REFERENCE : MC_NUMERICS_FAST;
     int threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (threads < 1)
         threads = 1;

@@ -258,7 +258,7 @@ static int monitor_is_max(const mc_early_stopping *es)
 }
 
 static double evaluate_loss(const mc_nn *nn, const mc_dataset *ds, const mc_training *t, float *pred,
-                            mc_nn_numerics num, int *rc)
+                            mc_numerics num, int *rc)
 {
     *rc = mc_nn_predict_batch(nn, ds->x, ds->n, pred, num);
     if (*rc)
@@ -325,7 +325,7 @@ void mc_train_result_clear(mc_train_result *res)
 
 int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, const mc_metrics *metrics,
              mc_task task, int n_classes, const mc_dataset *train, const mc_dataset *val,
-             mc_nn_numerics num, mc_train_progress_fn progress, void *ctx)
+             mc_numerics num, mc_train_progress_fn progress, void *ctx)
 {
     int rc = MC_OK;
     int B = (int)t->batch_size;

@@ -61,7 +61,7 @@ void mc_nn_init_params(mc_nn *nn, const mc_architecture *arch, unsigned long lon
 /* Trains nn on train (validating on val when val->n > 0). */
 int mc_train(mc_train_result *res, mc_nn *nn, const mc_training *t, const mc_metrics *metrics,
              mc_task task, int n_classes, const mc_dataset *train, const mc_dataset *val,
-             mc_nn_numerics num, mc_train_progress_fn progress, void *ctx);
+             mc_numerics num, mc_train_progress_fn progress, void *ctx);
 void mc_train_result_clear(mc_train_result *res);
 
 #endif

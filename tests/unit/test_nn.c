@@ -118,7 +118,7 @@ static void fill_uniform(float *v, size_t n, mc_rng *r, float scale)
 static double batch_loss(mc_nn *nn, mc_nn_work *w, const float *x, const float *y, int B, int loss,
                          float *dout, int *pre)
 {
-    const float *out = mc_nn_forward(nn, w, x, B, 1, 99, 5, MC_NN_REFERENCE);
+    const float *out = mc_nn_forward(nn, w, x, B, 1, 99, 5, MC_NUMERICS_REFERENCE);
     return mc_loss_batch(dout, pre, loss, w->pre[nn->n_layers - 1], out, y, B, nn->out) / B;
 }
 
@@ -148,7 +148,7 @@ static void gradcheck(const netcase *nc)
     int pre = 0;
     batch_loss(nn, w, x, y, B, nc->loss, dout, &pre);
     float *grad = calloc(nn->n_params, sizeof *grad);
-    mc_nn_backward(nn, w, grad, dout, B, pre, MC_NN_REFERENCE);
+    mc_nn_backward(nn, w, grad, dout, B, pre, MC_NUMERICS_REFERENCE);
     double worst = 0;
     const float eps = 1e-3f;
     for (size_t i = 0; i < nn->n_params; i++) {
@@ -263,13 +263,13 @@ static void test_reference_matches_blas(void **state)
     fill_uniform(b, N, &r, 1);
     fill_uniform(dout, B * N, &r, 1);
     float y1[B * N], y2[B * N];
-    mc_dense_forward(y1, x, wt, b, B, K, N, MC_NN_REFERENCE);
-    mc_dense_forward(y2, x, wt, b, B, K, N, MC_NN_FAST);
+    mc_dense_forward(y1, x, wt, b, B, K, N, MC_NUMERICS_REFERENCE);
+    mc_dense_forward(y2, x, wt, b, B, K, N, MC_NUMERICS_FAST);
     for (int i = 0; i < B * N; i++)
         assert_float_equal(y1[i], y2[i], 1e-5 * (1 + fabsf(y1[i])));
     float dx1[B * K], dx2[B * K], dw1[K * N] = {0}, dw2[K * N] = {0}, db1[N] = {0}, db2[N] = {0};
-    mc_dense_backward(dx1, dw1, db1, dout, x, wt, B, K, N, MC_NN_REFERENCE);
-    mc_dense_backward(dx2, dw2, db2, dout, x, wt, B, K, N, MC_NN_FAST);
+    mc_dense_backward(dx1, dw1, db1, dout, x, wt, B, K, N, MC_NUMERICS_REFERENCE);
+    mc_dense_backward(dx2, dw2, db2, dout, x, wt, B, K, N, MC_NUMERICS_FAST);
     for (int i = 0; i < B * K; i++)
         assert_float_equal(dx1[i], dx2[i], 1e-5 * (1 + fabsf(dx1[i])));
     for (int i = 0; i < K * N; i++)
