@@ -204,7 +204,7 @@ static int fit_fill(mc_fitted_step *f, const fitctx *fc, const mc_table *t)
         }
         if (!numeric && f->strategy != MC_FILL_MOST_FREQUENT)
             return step_error(fc, "strategy %s needs a numeric column; '%s' is categorical",
-                              f->strategy == MC_FILL_MEAN ? "mean" : "median", fcol->name);
+                              mc_names_fill[f->strategy], fcol->name);
         if (numeric) {
             size_t n;
             double *v = sorted_values(c, t->n_rows, &n);
@@ -684,9 +684,14 @@ int mc_pipeline_matrix(float **x, const mc_pipeline *p, const mc_table *t, const
 
 /* ---- JSON (the artifact header) ---------------------------------------------------- */
 
-static const char *const step_json_names[] = {"dropna", "drop_columns", "select_columns",
-                                              "fill_missing", "one_hot", "l2_normalize",
-                                              "standardize", "min_max"};
+/* The step types a fitted pipeline holds, so the only ones an artifact may
+ * name: MC_STEP_DROPNA to MC_STEP_MIN_MAX. Not the PII transforms after them
+ * (hash, mask, generalize), which run before the split; nor, until this says
+ * so, a type added later. */
+static int artifact_step_type(int type)
+{
+    return type >= 0 && type <= MC_STEP_MIN_MAX;
+}
 
 int mc_pipeline_to_json(json_t **out, const mc_pipeline *p)
 {
@@ -713,12 +718,11 @@ int mc_pipeline_to_json(json_t **out, const mc_pipeline *p)
             }
             json_array_append_new(cols, jc);
         }
-        json_t *js = json_pack("{s:s, s:o}", "type", step_json_names[f->type], "columns", cols);
+        json_t *js = json_pack("{s:s, s:o}", "type", mc_step_type_name(f->type), "columns", cols);
         if (f->type == MC_STEP_L2_NORMALIZE)
-            json_object_set_new(js, "axis", json_string(f->axis == MC_AXIS_ROWS ? "rows" : "columns"));
+            json_object_set_new(js, "axis", json_string(mc_names_axis[f->axis]));
         if (f->type == MC_STEP_ONE_HOT)
-            json_object_set_new(js, "handle_unknown",
-                                json_string(f->handle_unknown == MC_UNKNOWN_IGNORE ? "ignore" : "error"));
+            json_object_set_new(js, "handle_unknown", json_string(mc_names_unknown[f->handle_unknown]));
         if (f->type == MC_STEP_MIN_MAX) {
             json_object_set_new(js, "feature_min", json_real(f->feature_min));
             json_object_set_new(js, "feature_max", json_real(f->feature_max));
@@ -756,18 +760,16 @@ static int num_field(const json_t *o, const char *key, double *out)
 
 static int step_from_json(mc_fitted_step *f, const json_t *js)
 {
-    const char *type = json_string_value(json_object_get(js, "type"));
     const json_t *cols = json_object_get(js, "columns");
-    f->type = -1;
-    for (int k = 0; type && k < 8; k++)
-        if (strcmp(type, step_json_names[k]) == 0)
-            f->type = k;
-    if (f->type < 0 || !json_is_array(cols))
+    f->type = mc_enum_from_name(mc_names_step, json_string_value(json_object_get(js, "type")));
+    if (!artifact_step_type(f->type) || !json_is_array(cols))
         return bad_header("step type or columns");
-    const char *axis = json_string_value(json_object_get(js, "axis"));
-    f->axis = axis && strcmp(axis, "rows") == 0 ? MC_AXIS_ROWS : MC_AXIS_COLUMNS;
-    const char *hu = json_string_value(json_object_get(js, "handle_unknown"));
-    f->handle_unknown = hu && strcmp(hu, "ignore") == 0 ? MC_UNKNOWN_IGNORE : MC_UNKNOWN_ERROR;
+    /* Anything but "rows" reads as columns, anything but "ignore" as error. */
+    int axis = mc_enum_from_name(mc_names_axis, json_string_value(json_object_get(js, "axis")));
+    f->axis = axis == MC_AXIS_ROWS ? MC_AXIS_ROWS : MC_AXIS_COLUMNS;
+    int hu = mc_enum_from_name(mc_names_unknown,
+                               json_string_value(json_object_get(js, "handle_unknown")));
+    f->handle_unknown = hu == MC_UNKNOWN_IGNORE ? MC_UNKNOWN_IGNORE : MC_UNKNOWN_ERROR;
     if (f->type == MC_STEP_MIN_MAX && (!num_field(js, "feature_min", &f->feature_min) ||
                                        !num_field(js, "feature_max", &f->feature_max)))
         return bad_header("min_max range");
