@@ -179,17 +179,13 @@ static int parse_layers(mc_nn_layer **out, int *n, const json_t *arch, const cha
 
 static int parse_classes(mc_model *m, const char *name)
 {
-    const char *task = json_string_value(json_object_get(m->header, "task"));
+    int task = mc_enum_from_name(mc_names_task, json_string_value(json_object_get(m->header, "task")));
     const json_t *classes = json_object_get(m->header, "classes");
-    if (!task)
+    if (task < 0)
         return bad(name, "task");
-    if (strcmp(task, "regression") == 0) {
-        m->task = MC_TASK_REGRESSION;
+    m->task = task;
+    if (m->task == MC_TASK_REGRESSION)
         return json_is_null(classes) || !classes ? MC_OK : bad(name, "classes");
-    }
-    m->task = strcmp(task, "binary") == 0 ? MC_TASK_BINARY : MC_TASK_MULTICLASS;
-    if (m->task == MC_TASK_MULTICLASS && strcmp(task, "multiclass") != 0)
-        return bad(name, "task");
     if (!json_is_array(classes) || json_array_size(classes) < 2 || json_array_size(classes) > 65536)
         return bad(name, "classes");
     m->n_classes = (int)json_array_size(classes);

@@ -192,8 +192,8 @@ MC_ENUM(mc_sign_format, MC_SIGN_FORMAT_LIST, MC_SIGN_FORMAT_COUNT, mc_names_sign
     X(MC_SIGN_WHAT_DATA, "data")
 MC_ENUM(mc_sign_what, MC_SIGN_WHAT_LIST, MC_SIGN_WHAT_COUNT, mc_names_sign_what);
 
-/* The task, from the loss (mc_spec_task); its name is the "task" of the model
- * artifact and of run.json. */
+/* The task, from the loss (mc_spec_task); its name is the model artifact's
+ * "task". */
 #define MC_TASK_LIST(X)                 \
     X(MC_TASK_BINARY, "binary")         \
     X(MC_TASK_MULTICLASS, "multiclass") \
