@@ -85,7 +85,10 @@ static int data_checks(mc_validation *v, const mc_spec *spec, const mc_run *run)
 
 static void print_results(const mc_validation *v, FILE *f)
 {
-    static const char *const label[] = {"PASS", "FAIL", "WARN", "ERROR", "SKIP"};
+    static const char *const label[] = {[MC_STATUS_PASS] = "PASS", [MC_STATUS_FAIL] = "FAIL",
+                                        [MC_STATUS_WARN] = "WARN", [MC_STATUS_ERROR] = "ERROR",
+                                        [MC_STATUS_SKIPPED] = "SKIP"};
+    _Static_assert(sizeof label / sizeof *label == MC_STATUS_COUNT, "a label for every status");
     for (size_t i = 0; i < mc_validation_count(v); i++) {
         const mc_result *r = mc_validation_get(v, i);
         fprintf(f, "  %-5s %-44s %s\n", label[r->status], r->id, r->message);

@@ -12,16 +12,17 @@ struct mc_validation {
     char *run_dir;
 };
 
-static const char *const status_names[] = {"pass", "fail", "warn", "error", "skipped"};
+MC_ENUM_NAMES(MC_STATUS_LIST, mc_names_status);
+MC_ENUM_NAMES(MC_VERDICT_LIST, mc_names_verdict);
 
 const char *mc_status_name(mc_status s)
 {
-    return status_names[s];
+    return mc_names_status[s];
 }
 
 const char *mc_verdict_name(mc_verdict v)
 {
-    return v == MC_VERDICT_PASS ? "pass" : v == MC_VERDICT_FAIL ? "fail" : "error";
+    return mc_names_verdict[v];
 }
 
 int mc_validation_create(mc_validation **out)
@@ -113,7 +114,7 @@ void mc_validation_set_run(mc_validation *v, json_t *run_record, const char *run
 int mc_validation_to_json(json_t **out, const mc_validation *v)
 {
     json_t *results = json_array(), *counts = json_object();
-    size_t n[5] = {0};
+    size_t n[MC_STATUS_COUNT] = {0};
     for (size_t i = 0; results && i < v->count; i++) {
         const mc_result *r = &v->items[i];
         n[r->status]++;
@@ -129,8 +130,8 @@ int mc_validation_to_json(json_t **out, const mc_validation *v)
         json_object_set(jr, "expected", r->expected ? r->expected : json_null());
         json_array_append_new(results, jr);
     }
-    for (int s = 0; s < 5; s++)
-        json_object_set_new(counts, status_names[s], json_integer((json_int_t)n[s]));
+    for (int s = 0; s < MC_STATUS_COUNT; s++)
+        json_object_set_new(counts, mc_names_status[s], json_integer((json_int_t)n[s]));
     *out = json_pack("{s:s, s:i, s:s, s:o, s:O, s:o}", "format", "modelcert-validation",
                      "format_version", 1, "verdict", mc_verdict_name(mc_validation_verdict(v)),
                      "counts", counts, "run", v->run ? v->run : json_null(), "results", results);
