@@ -135,11 +135,7 @@ int mc_cmd_run(int argc, char **argv)
             break;
         }
         case 'n':
-            if (strcmp(optarg, "fast") == 0)
-                ro.numerics = MC_NUMERICS_FAST;
-            else if (strcmp(optarg, "reference") == 0)
-                ro.numerics = MC_NUMERICS_REFERENCE;
-            else
+            if ((ro.numerics = mc_enum_from_name(mc_names_numerics, optarg)) < 0)
                 return mc_cli_usage_error("run", "--numerics is fast or reference, not '%s'", optarg);
             break;
         case 'q': ps.quiet = 1; break;
