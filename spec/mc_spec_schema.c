@@ -1,5 +1,6 @@
 /* The spec language v1 as schema tables (see mc_schema.h). Keep docs/spec.md
- * in step with this file: it is the human-readable form of these tables. */
+ * in step with this file and mc_spec_enums.h (the names of the enums): it is
+ * the human-readable form of these tables. */
 #include "mc_spec_schema.h"
 
 #include <stddef.h>
