@@ -5,6 +5,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+MC_ENUM_NAMES(MC_SEVERITY_LIST, mc_names_severity);
+
+const char *mc_severity_name(mc_severity sev)
+{
+    return mc_names_severity[sev];
+}
+
 struct mc_diags {
     mc_diag *items;
     size_t *order; /* insertion order, to keep the sort stable */

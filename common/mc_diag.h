@@ -5,9 +5,15 @@
 
 #include <stddef.h>
 
+#include "mc_enum.h"
 #include "mc_error.h"
 
-typedef enum mc_severity { MC_SEV_ERROR = 0, MC_SEV_WARNING = 1 } mc_severity;
+/* How bad a diagnostic is (see mc_enum.h); its name is what `check` prints
+ * and its JSON report's "severity". */
+#define MC_SEVERITY_LIST(X)       \
+    X(MC_SEV_ERROR, "error")      \
+    X(MC_SEV_WARNING, "warning")
+MC_ENUM(mc_severity, MC_SEVERITY_LIST, MC_SEV_COUNT, mc_names_severity);
 
 typedef struct mc_diag {
     mc_severity severity;
@@ -24,6 +30,8 @@ void mc_diags_free(mc_diags *d);
 /* Adds one diagnostic; returns MC_OK or MC_ENOMEM. Identical repeats are dropped. */
 int mc_diags_add(mc_diags *d, mc_severity sev, const char *file, int line, int col,
                  const char *fmt, ...) MC_PRINTF(6, 7);
+/* mc_names_severity[sev]: "error" or "warning". */
+const char *mc_severity_name(mc_severity sev);
 size_t mc_diags_count(const mc_diags *d);
 size_t mc_diags_error_count(const mc_diags *d);
 const mc_diag *mc_diags_get(const mc_diags *d, size_t i);

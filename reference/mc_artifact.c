@@ -9,8 +9,6 @@
 #include "mc_file.h"
 #include "mc_json.h"
 
-static const char *const act_names[] = {"relu", "sigmoid", "tanh", "softmax", "linear", "leaky_relu"};
-
 void mc_model_free(mc_model *m)
 {
     if (!m)
@@ -60,11 +58,12 @@ json_t *mc_artifact_architecture_json(const mc_nn *nn)
     json_t *layers = json_array();
     for (int l = 0; l < nn->n_layers; l++) {
         const mc_nn_layer *L = &nn->layers[l];
-        json_t *jl = L->kind == MC_L_DENSE
-                         ? json_pack("{s:s, s:i, s:s}", "type", "dense", "units", L->out, "activation",
-                                     act_names[L->act])
-                         : json_pack("{s:s, s:f}", "type", "dropout", "rate", (double)L->rate);
-        if (L->kind == MC_L_DENSE && L->act == MC_A_LEAKY_RELU)
+        const char *type = mc_names_layer[L->kind];
+        json_t *jl = L->kind == MC_LAYER_DENSE
+                         ? json_pack("{s:s, s:i, s:s}", "type", type, "units", L->out, "activation",
+                                     mc_activation_name(L->act))
+                         : json_pack("{s:s, s:f}", "type", type, "rate", (double)L->rate);
+        if (L->kind == MC_LAYER_DENSE && L->act == MC_ACT_LEAKY_RELU)
             json_object_set_new(jl, "negative_slope", json_real((double)L->slope));
         json_array_append_new(layers, jl);
     }
@@ -76,7 +75,7 @@ static json_t *tensors_json(const mc_nn *nn)
     json_t *t = json_array();
     for (int l = 0; l < nn->n_layers; l++) {
         const mc_nn_layer *L = &nn->layers[l];
-        if (L->kind != MC_L_DENSE)
+        if (L->kind != MC_LAYER_DENSE)
             continue;
         char name[48];
         snprintf(name, sizeof name, "layers.%d.kernel", l);
@@ -153,24 +152,22 @@ static int parse_layers(mc_nn_layer **out, int *n, const json_t *arch, const cha
         return mc_error_nomem();
     for (int l = 0; l < *n; l++) {
         const json_t *jl = json_array_get(layers, (size_t)l);
-        const char *type = json_string_value(json_object_get(jl, "type"));
-        if (type && strcmp(type, "dense") == 0) {
-            const char *act = json_string_value(json_object_get(jl, "activation"));
+        int kind = mc_enum_from_name(mc_names_layer, json_string_value(json_object_get(jl, "type")));
+        if (kind == MC_LAYER_DENSE) {
+            int act = mc_enum_from_name(mc_names_activation,
+                                        json_string_value(json_object_get(jl, "activation")));
             json_int_t units = json_integer_value(json_object_get(jl, "units"));
-            L[l].kind = MC_L_DENSE;
-            L[l].act = (mc_act)-1;
-            for (int a = 0; act && a < 6; a++)
-                if (strcmp(act, act_names[a]) == 0)
-                    L[l].act = (mc_act)a;
+            L[l].kind = MC_LAYER_DENSE;
             L[l].out = (int)units;
             json_t *slope = json_object_get(jl, "negative_slope");
             L[l].slope = slope ? (float)json_number_value(slope) : 0.2f;
-            if ((int)L[l].act < 0 || units < 1 || units > 65536) {
+            if (act < 0 || units < 1 || units > 65536) {
                 free(L);
                 return bad(name, "dense layer");
             }
-        } else if (type && strcmp(type, "dropout") == 0) {
-            L[l].kind = MC_L_DROPOUT;
+            L[l].act = act;
+        } else if (kind == MC_LAYER_DROPOUT) {
+            L[l].kind = MC_LAYER_DROPOUT;
             L[l].rate = (float)json_number_value(json_object_get(jl, "rate"));
             if (!(L[l].rate >= 0 && L[l].rate < 1)) {
                 free(L);
@@ -187,17 +184,13 @@ static int parse_layers(mc_nn_layer **out, int *n, const json_t *arch, const cha
 
 static int parse_classes(mc_model *m, const char *name)
 {
-    const char *task = json_string_value(json_object_get(m->header, "task"));
+    int task = mc_enum_from_name(mc_names_task, json_string_value(json_object_get(m->header, "task")));
     const json_t *classes = json_object_get(m->header, "classes");
-    if (!task)
+    if (task < 0)
         return bad(name, "task");
-    if (strcmp(task, "regression") == 0) {
-        m->task = MC_TASK_REGRESSION;
+    m->task = task;
+    if (m->task == MC_TASK_REGRESSION)
         return json_is_null(classes) || !classes ? MC_OK : bad(name, "classes");
-    }
-    m->task = strcmp(task, "binary") == 0 ? MC_TASK_BINARY : MC_TASK_MULTICLASS;
-    if (m->task == MC_TASK_MULTICLASS && strcmp(task, "multiclass") != 0)
-        return bad(name, "task");
     if (!json_is_array(classes) || json_array_size(classes) < 2 || json_array_size(classes) > 65536)
         return bad(name, "classes");
     m->n_classes = (int)json_array_size(classes);
@@ -341,7 +334,7 @@ int mc_artifact_decode(mc_model **out, const unsigned char *buf, size_t len, con
         rc = bad(name, "numerics must be \"fast\" or \"reference\"");
         goto cleanup;
     }
-    m->numerics = strcmp(num, "reference") == 0 ? MC_NN_REFERENCE : MC_NN_FAST;
+    m->numerics = strcmp(num, "reference") == 0 ? MC_NUMERICS_REFERENCE : MC_NUMERICS_FAST;
     m->decision_threshold = json_number_value(json_object_get(m->header, "decision_threshold"));
     if (m->task == MC_TASK_BINARY && !(m->decision_threshold > 0 && m->decision_threshold < 1)) {
         rc = bad(name, "decision_threshold");

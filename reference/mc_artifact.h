@@ -36,7 +36,7 @@ typedef struct mc_model {
     mc_task task;
     char **classes; /* NULL for regression */
     int n_classes;
-    mc_nn_numerics numerics;
+    mc_numerics numerics;
     double decision_threshold;
     char delimiter;          /* how prediction reads raw CSV: the training data's delimiter */
     char **missing_values;   /* ... and its missing-value markers */

@@ -30,7 +30,7 @@ int mc_nn_create(mc_nn **out, int input_width, const mc_nn_layer *layers, int n_
     for (int l = 0; l < n_layers; l++) {
         mc_nn_layer L = layers[l];
         L.in = width;
-        if (L.kind == MC_L_DROPOUT) {
+        if (L.kind == MC_LAYER_DROPOUT) {
             L.out = width;
         } else {
             L.w_off = off;
@@ -84,9 +84,9 @@ int mc_nn_work_create(mc_nn_work **out, const mc_nn *nn, int cap_batch)
         if (l < L) {
             const mc_nn_layer *ly = &nn->layers[l];
             size_t m = (size_t)cap_batch * (size_t)ly->out;
-            if (ly->kind == MC_L_DENSE && !(w->pre[l] = malloc(m * sizeof(float))))
+            if (ly->kind == MC_LAYER_DENSE && !(w->pre[l] = malloc(m * sizeof(float))))
                 goto nomem;
-            if (ly->kind == MC_L_DROPOUT && !(w->masks[l] = malloc(m)))
+            if (ly->kind == MC_LAYER_DROPOUT && !(w->masks[l] = malloc(m)))
                 goto nomem;
         }
     }
@@ -143,9 +143,9 @@ static void dense_forward_ref(float *out, const float *inp, const float *w, cons
 }
 
 void mc_dense_forward(float *out, const float *inp, const float *w, const float *b, int B, int k,
-                      int n, mc_nn_numerics num)
+                      int n, mc_numerics num)
 {
-    if (num == MC_NN_REFERENCE) {
+    if (num == MC_NUMERICS_REFERENCE) {
         dense_forward_ref(out, inp, w, b, B, k, n);
         return;
     }
@@ -183,9 +183,9 @@ static void dense_backward_ref(float *dinp, float *dw, float *db, const float *d
 }
 
 void mc_dense_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
-                       const float *w, int B, int k, int n, mc_nn_numerics num)
+                       const float *w, int B, int k, int n, mc_numerics num)
 {
-    if (num == MC_NN_REFERENCE) {
+    if (num == MC_NUMERICS_REFERENCE) {
         dense_backward_ref(dinp, dw, db, dout, inp, w, B, k, n);
         return;
     }
@@ -235,35 +235,35 @@ static void relu_backward(float *dz, const float *dy, const float *z, size_t n, 
     relu_backward_inplace(dz, z, n, slope);
 }
 
-void mc_act_forward(float *y, const float *z, int B, int n, mc_act act, float slope)
+void mc_act_forward(float *y, const float *z, int B, int n, mc_activation act, float slope)
 {
     size_t total = (size_t)B * (size_t)n;
-    if (y != z && (act == MC_A_RELU || act == MC_A_LEAKY_RELU)) {
-        relu_forward(y, z, total, act == MC_A_RELU ? 0.0f : slope);
+    if (y != z && (act == MC_ACT_RELU || act == MC_ACT_LEAKY_RELU)) {
+        relu_forward(y, z, total, act == MC_ACT_RELU ? 0.0f : slope);
         return;
     }
     switch (act) {
-    case MC_A_RELU:
+    case MC_ACT_RELU:
         for (size_t i = 0; i < total; i++)
             y[i] = z[i] > 0.0f ? z[i] : 0.0f;
         break;
-    case MC_A_LEAKY_RELU:
+    case MC_ACT_LEAKY_RELU:
         for (size_t i = 0; i < total; i++)
             y[i] = z[i] > 0.0f ? z[i] : slope * z[i];
         break;
-    case MC_A_LINEAR:
+    case MC_ACT_LINEAR:
         if (y != z)
             memcpy(y, z, total * sizeof *y);
         break;
-    case MC_A_SIGMOID:
+    case MC_ACT_SIGMOID:
         for (size_t i = 0; i < total; i++)
             y[i] = (float)mc_sigmoid((double)z[i]);
         break;
-    case MC_A_TANH:
+    case MC_ACT_TANH:
         for (size_t i = 0; i < total; i++)
             y[i] = (float)mc_tanh((double)z[i]);
         break;
-    case MC_A_SOFTMAX:
+    case MC_ACT_SOFTMAX:
         for (int r = 0; r < B; r++) {
             const float *zr = z + (size_t)r * n;
             float *yr = y + (size_t)r * n;
@@ -281,35 +281,35 @@ void mc_act_forward(float *y, const float *z, int B, int n, mc_act act, float sl
 }
 
 void mc_act_backward(float *dz, const float *dy, const float *z, const float *y, int B, int n,
-                     mc_act act, float slope)
+                     mc_activation act, float slope)
 {
     size_t total = (size_t)B * (size_t)n;
-    if (act == MC_A_RELU || act == MC_A_LEAKY_RELU) {
-        relu_backward(dz, dy, z, total, act == MC_A_RELU ? 0.0f : slope);
+    if (act == MC_ACT_RELU || act == MC_ACT_LEAKY_RELU) {
+        relu_backward(dz, dy, z, total, act == MC_ACT_RELU ? 0.0f : slope);
         return;
     }
     switch (act) {
-    case MC_A_RELU:
+    case MC_ACT_RELU:
         for (size_t i = 0; i < total; i++)
             dz[i] = z[i] > 0.0f ? dy[i] : 0.0f;
         break;
-    case MC_A_LEAKY_RELU:
+    case MC_ACT_LEAKY_RELU:
         for (size_t i = 0; i < total; i++)
             dz[i] = z[i] > 0.0f ? dy[i] : slope * dy[i];
         break;
-    case MC_A_LINEAR:
+    case MC_ACT_LINEAR:
         if (dz != dy)
             memcpy(dz, dy, total * sizeof *dz);
         break;
-    case MC_A_SIGMOID:
+    case MC_ACT_SIGMOID:
         for (size_t i = 0; i < total; i++)
             dz[i] = dy[i] * y[i] * (1.0f - y[i]);
         break;
-    case MC_A_TANH:
+    case MC_ACT_TANH:
         for (size_t i = 0; i < total; i++)
             dz[i] = dy[i] * (1.0f - y[i] * y[i]);
         break;
-    case MC_A_SOFTMAX:
+    case MC_ACT_SOFTMAX:
         for (int r = 0; r < B; r++) {
             const float *yr = y + (size_t)r * n, *dyr = dy + (size_t)r * n;
             float *dzr = dz + (size_t)r * n;
@@ -335,13 +335,13 @@ static void dropout_mask(uint8_t *mask, size_t n, float rate, uint64_t seed, uin
 
 /* Layers [first, n_layers) of the forward pass; acts[first] holds their input. */
 static const float *forward_layers(const mc_nn *nn, mc_nn_work *w, int first, int B, int training,
-                                   uint64_t seed, uint64_t step, mc_nn_numerics num)
+                                   uint64_t seed, uint64_t step, mc_numerics num)
 {
     for (int l = first; l < nn->n_layers; l++) {
         const mc_nn_layer *L = &nn->layers[l];
         float *in = w->acts[l], *out = w->acts[l + 1];
         size_t total = (size_t)B * (size_t)L->out;
-        if (L->kind == MC_L_DENSE) {
+        if (L->kind == MC_LAYER_DENSE) {
             mc_dense_forward(w->pre[l], in, nn->params + L->w_off, nn->params + L->b_off, B, L->in,
                              L->out, num);
             mc_act_forward(out, w->pre[l], B, L->out, L->act, L->slope);
@@ -359,7 +359,7 @@ static const float *forward_layers(const mc_nn *nn, mc_nn_work *w, int first, in
 }
 
 const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B, int training,
-                           uint64_t seed, uint64_t step, mc_nn_numerics num)
+                           uint64_t seed, uint64_t step, mc_numerics num)
 {
     if (x != w->acts[0])
         memcpy(w->acts[0], x, (size_t)B * (size_t)nn->in * sizeof(float));
@@ -367,7 +367,7 @@ const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B
 }
 
 void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *dout, int B,
-                    int dout_is_pre, mc_nn_numerics num)
+                    int dout_is_pre, mc_numerics num)
 {
     int L = nn->n_layers;
     memcpy(w->grads[L], dout, (size_t)B * (size_t)nn->out * sizeof(float));
@@ -376,7 +376,7 @@ void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *do
         float *dy = w->grads[l + 1];
         float *dx = l > 0 ? w->grads[l] : NULL; /* no gradient for the data */
         size_t total = (size_t)B * (size_t)ly->out;
-        if (ly->kind == MC_L_DENSE) {
+        if (ly->kind == MC_LAYER_DENSE) {
             float *dz = dy; /* in place: dy is not needed afterwards */
             if (!(l == L - 1 && dout_is_pre))
                 mc_act_backward(dz, dy, w->pre[l], w->acts[l + 1], B, ly->out, ly->act, ly->slope);
@@ -395,10 +395,10 @@ void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *do
 
 int mc_nn_predict(const mc_nn *nn, const float *x, size_t n, float *out)
 {
-    return mc_nn_predict_batch(nn, x, n, out, MC_NN_REFERENCE);
+    return mc_nn_predict_batch(nn, x, n, out, MC_NUMERICS_REFERENCE);
 }
 
-int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out, mc_nn_numerics num)
+int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out, mc_numerics num)
 {
     mc_nn_work *w = NULL;
     int rc = mc_nn_work_create(&w, nn, MC_NN_CHUNK);
@@ -419,13 +419,13 @@ int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out, m
 int mc_nn_first_dense(const mc_nn *nn)
 {
     for (int l = 0; l < nn->n_layers; l++)
-        if (nn->layers[l].kind == MC_L_DENSE)
+        if (nn->layers[l].kind == MC_LAYER_DENSE)
             return l;
     return -1;
 }
 
 void mc_nn_predict_from(const mc_nn *nn, mc_nn_work *w, int layer, const float *pre, size_t n,
-                        float *out, mc_nn_numerics num)
+                        float *out, mc_numerics num)
 {
     const mc_nn_layer *L = &nn->layers[layer];
     size_t cap = (size_t)w->cap_batch;

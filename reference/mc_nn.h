@@ -1,10 +1,11 @@
 /* The network: a sequence of dense and dropout layers whose parameters live in
  * one flat float block (W0 b0 W1 b1 ..., W row-major [in][out] as Keras
  * stores a Dense kernel). Forward and backward come in pairs, outputs first,
- * shapes in comments. Two numerics:
- *   MC_NN_FAST       OpenBLAS SGEMM;
- *   MC_NN_REFERENCE  fixed-order loops with no FMA, so the bits depend only
- *                    on the inputs: the same with any compiler, flags, machine.
+ * shapes in comments. Two numerics (the spec's mc_numerics):
+ *   MC_NUMERICS_FAST       OpenBLAS SGEMM;
+ *   MC_NUMERICS_REFERENCE  fixed-order loops with no FMA, so the bits depend
+ *                          only on the inputs: the same with any compiler,
+ *                          flags, machine.
  * The reference kernels double as the tested naive implementation. */
 #ifndef MC_NN_H
 #define MC_NN_H
@@ -12,19 +13,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum mc_nn_numerics { MC_NN_FAST = 0, MC_NN_REFERENCE = 1 } mc_nn_numerics;
+#include "mc_spec_enums.h"
 
-/* Same order as the spec's activation names. */
-typedef enum mc_act {
-    MC_A_RELU, MC_A_SIGMOID, MC_A_TANH, MC_A_SOFTMAX, MC_A_LINEAR, MC_A_LEAKY_RELU
-} mc_act;
-
-typedef enum mc_layer_kind { MC_L_DENSE, MC_L_DROPOUT } mc_layer_kind;
-
+/* One layer. Its kind and activation are the spec's enums (mc_spec_enums.h),
+ * whose names the model artifact stores. */
 typedef struct mc_nn_layer {
-    mc_layer_kind kind;
+    mc_layer_type kind;
     int in, out;         /* widths; dropout: in == out */
-    mc_act act;          /* dense */
+    mc_activation act;   /* dense */
     float slope;         /* leaky_relu negative slope */
     float rate;          /* dropout */
     size_t w_off, b_off; /* dense: offsets into the parameter block */
@@ -55,26 +51,26 @@ void mc_nn_work_free(mc_nn_work *w, const mc_nn *nn);
 
 /* out[B][n] = inp[B][k] . w[k][n] + b[n] */
 void mc_dense_forward(float *out, const float *inp, const float *w, const float *b, int B, int k,
-                      int n, mc_nn_numerics num);
+                      int n, mc_numerics num);
 /* dinp[B][k] = dout . w^T (skipped when dinp is NULL); dw[k][n] += inp^T . dout;
  * db[n] += sum over rows of dout */
 void mc_dense_backward(float *dinp, float *dw, float *db, const float *dout, const float *inp,
-                       const float *w, int B, int k, int n, mc_nn_numerics num);
+                       const float *w, int B, int k, int n, mc_numerics num);
 /* y[B][n] = act(z) */
-void mc_act_forward(float *y, const float *z, int B, int n, mc_act act, float slope);
+void mc_act_forward(float *y, const float *z, int B, int n, mc_activation act, float slope);
 /* dz[B][n] = dy * act'(z) (softmax: its Jacobian-vector product) */
 void mc_act_backward(float *dz, const float *dy, const float *z, const float *y, int B, int n,
-                     mc_act act, float slope);
+                     mc_activation act, float slope);
 
 /* Forward pass over B rows of x[B][in]; returns the output rows (in work).
  * training: dropout active with masks from (seed, step). */
 const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B, int training,
-                           uint64_t seed, uint64_t step, mc_nn_numerics num);
+                           uint64_t seed, uint64_t step, mc_numerics num);
 /* Backward pass from dlogits[B][out] (gradient w.r.t. the last dense layer's
  * pre-activation when `dlogits_is_pre` is set, else w.r.t. its output),
  * accumulating into grad (zeroed by the caller). */
 void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *dout, int B,
-                    int dout_is_pre, mc_nn_numerics num);
+                    int dout_is_pre, mc_numerics num);
 
 /* Predictions modelcert reports (test predictions, `predict`): computed with
  * the fixed-order kernels, which compute each row on its own, so a row's
@@ -84,7 +80,7 @@ int mc_nn_predict(const mc_nn *nn, const float *x, size_t n, float *out);
 /* Inference for internal use (validation loss, permutation importance), with
  * the given numerics; fast numerics use BLAS on fixed 256-row chunks. */
 int mc_nn_predict_batch(const mc_nn *nn, const float *x, size_t n, float *out,
-                        mc_nn_numerics num);
+                        mc_numerics num);
 
 /* The index of the first dense layer (layers before it, dropout, are the
  * identity at inference), or -1. */
@@ -94,6 +90,6 @@ int mc_nn_first_dense(const mc_nn *nn);
  * of w->cap_batch rows. Permutation importance uses it after updating the
  * first layer's pre-activations; w is the caller's, reused across calls. */
 void mc_nn_predict_from(const mc_nn *nn, mc_nn_work *w, int layer, const float *pre, size_t n,
-                        float *out, mc_nn_numerics num);
+                        float *out, mc_numerics num);
 
 #endif

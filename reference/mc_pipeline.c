@@ -141,7 +141,7 @@ static int fit_fill(mc_fitted_step *f, const fitctx *fc, const mc_table *t)
         }
         if (!numeric && f->strategy != MC_FILL_MOST_FREQUENT)
             return step_error(fc, "strategy %s needs a numeric column; '%s' is categorical",
-                              f->strategy == MC_FILL_MEAN ? "mean" : "median", fcol->name);
+                              mc_names_fill[f->strategy], fcol->name);
         if (numeric) {
             size_t n;
             double *v = sorted_values(c, t->n_rows, &n);

@@ -13,9 +13,14 @@
 
 /* ---- JSON (the artifact header) ---------------------------------------------------- */
 
-static const char *const step_json_names[] = {"dropna", "drop_columns", "select_columns",
-                                              "fill_missing", "one_hot", "l2_normalize",
-                                              "standardize", "min_max"};
+/* The step types a fitted pipeline holds, so the only ones an artifact may
+ * name: MC_STEP_DROPNA to MC_STEP_MIN_MAX. Not the PII transforms after them
+ * (hash, mask, generalize), which run before the split; nor, until this says
+ * so, a type added later. */
+static int artifact_step_type(int type)
+{
+    return type >= 0 && type <= MC_STEP_MIN_MAX;
+}
 
 int mc_pipeline_to_json(json_t **out, const mc_pipeline *p)
 {
@@ -42,7 +47,7 @@ int mc_pipeline_to_json(json_t **out, const mc_pipeline *p)
             }
             json_array_append_new(cols, jc);
         }
-        json_t *js = json_pack("{s:s, s:o}", "type", step_json_names[f->type], "columns", cols);
+        json_t *js = json_pack("{s:s, s:o}", "type", mc_step_type_name(f->type), "columns", cols);
         if (f->type == MC_STEP_L2_NORMALIZE)
             json_object_set_new(js, "axis", json_string(f->axis == MC_AXIS_ROWS ? "rows" : "columns"));
         if (f->type == MC_STEP_ONE_HOT)
@@ -105,11 +110,8 @@ static int step_from_json(mc_fitted_step *f, const json_t *js)
 {
     const char *type = json_string_value(json_object_get(js, "type"));
     const json_t *cols = json_object_get(js, "columns");
-    f->type = -1;
-    for (int k = 0; type && k < 8; k++)
-        if (strcmp(type, step_json_names[k]) == 0)
-            f->type = k;
-    if (f->type < 0 || !json_is_array(cols))
+    f->type = mc_enum_from_name(mc_names_step, type);
+    if (!artifact_step_type(f->type) || !json_is_array(cols))
         return bad_header("step type or columns");
     int axis = word_field(js, "axis", "columns", "rows");
     int unknown = word_field(js, "handle_unknown", "error", "ignore");

@@ -248,9 +248,6 @@ static int check_network_shape(const mc_run_ctx *c, int d)
     return MC_OK;
 }
 
-static const mc_act act_of[] = {MC_A_RELU, MC_A_SIGMOID, MC_A_TANH, MC_A_SOFTMAX, MC_A_LINEAR,
-                                MC_A_LEAKY_RELU};
-
 static int build_network(mc_run_ctx *c)
 {
     const mc_architecture *a = &c->d->architecture;
@@ -263,9 +260,9 @@ static int build_network(mc_run_ctx *c)
         return mc_error_nomem();
     for (size_t i = 0; i < a->layers.count; i++) {
         const mc_layer *s = &a->layers.items[i];
-        L[i].kind = s->type == MC_LAYER_DENSE ? MC_L_DENSE : MC_L_DROPOUT;
+        L[i].kind = s->type;
         L[i].out = (int)s->units;
-        L[i].act = act_of[s->activation];
+        L[i].act = s->activation;
         L[i].slope = (float)s->negative_slope;
         L[i].rate = (float)s->rate;
     }
@@ -326,7 +323,7 @@ static int ctx_init(mc_run_ctx *c, const mc_spec *spec, const mc_run_options *op
     c->opt = opt;
     c->task = mc_spec_task(spec);
     int numerics = opt->numerics >= 0 ? opt->numerics : (int)c->d->training.numerics;
-    c->num = numerics == MC_NUMERICS_REFERENCE ? MC_NN_REFERENCE : MC_NN_FAST;
+    c->num = numerics == MC_NUMERICS_REFERENCE ? MC_NUMERICS_REFERENCE : MC_NUMERICS_FAST;
     c->threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (c->threads < 1)
         c->threads = 1;

@@ -27,7 +27,7 @@ typedef struct mc_run_ctx {
     const mc_spec_doc *d;
     const mc_run_options *opt;
     mc_task task;
-    mc_nn_numerics num;
+    mc_numerics num;
     int threads;
     char *data_path;
     mc_table *table;     /* the loaded data, whole: slices read its raw columns */

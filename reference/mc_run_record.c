@@ -9,11 +9,6 @@
 #include "mc_run_ctx.h"
 #include "mc_run_dir.h"
 
-static const char *task_name(mc_task t)
-{
-    return t == MC_TASK_BINARY ? "binary" : t == MC_TASK_MULTICLASS ? "multiclass" : "regression";
-}
-
 int mc_run_model_bytes(const mc_run_ctx *c, mc_run *run)
 {
     json_t *pre = NULL;
@@ -30,9 +25,9 @@ int mc_run_model_bytes(const mc_run_ctx *c, mc_run *run)
      * data give the same bytes. */
     json_t *h = json_pack("{s:s, s:i, s:s, s:s, s:o, s:f, s:s, s:s, s:s, s:o, s:o}", "format",
                           "modelcert-model", "format_version", MC_ARTIFACT_VERSION, "task",
-                          task_name(c->task), "target", c->d->data.target, "classes", classes,
+                          mc_task_name(c->task), "target", c->d->data.target, "classes", classes,
                           "decision_threshold", c->d->metrics.decision_threshold, "numerics",
-                          c->num == MC_NN_REFERENCE ? "reference" : "fast", "spec_digest",
+                          mc_numerics_name(c->num), "spec_digest",
                           run->spec_digest, "data_digest", run->data_digest, "architecture",
                           mc_artifact_architecture_json(c->nn), "preprocessing", pre);
     if (!h)
@@ -95,7 +90,7 @@ int mc_run_record(const mc_run_ctx *c, mc_run *run, double total)
         "columns", (json_int_t)c->table->n_cols,
         "model", "file", MC_RUN_FILE_MODEL, "digest", run->model_digest, "parameters",
         (json_int_t)c->nn->n_params,
-        "numerics", c->num == MC_NN_REFERENCE ? "reference" : "fast",
+        "numerics", mc_numerics_name(c->num),
         "seed", (json_int_t)c->d->training.seed, "threads", c->threads,
         "split", "training", (json_int_t)c->parts[0].n, "validation", (json_int_t)c->parts[1].n, "test",
         (json_int_t)c->parts[2].n,

@@ -228,7 +228,7 @@ void mc_nn_init_params(mc_nn *nn, const mc_architecture *arch, unsigned long lon
 {
     for (int l = 0; l < nn->n_layers; l++) {
         const mc_nn_layer *L = &nn->layers[l];
-        if (L->kind != MC_L_DENSE)
+        if (L->kind != MC_LAYER_DENSE)
             continue;
         const mc_layer *spec = &arch->layers.items[l];
         mc_rng rng;
@@ -251,7 +251,7 @@ static int monitor_is_max(const mc_early_stopping *es)
 }
 
 static double evaluate_loss(const mc_nn *nn, const mc_dataset *ds, const mc_training *t, float *pred,
-                            mc_nn_numerics num, int *rc)
+                            mc_numerics num, int *rc)
 {
     *rc = mc_nn_predict_batch(nn, ds->x, ds->n, pred, num);
     if (*rc)
@@ -339,7 +339,7 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
     const mc_metrics *metrics = cfg->metrics;
     mc_task task = cfg->task;
     int n_classes = cfg->n_classes;
-    mc_nn_numerics num = cfg->numerics;
+    mc_numerics num = cfg->numerics;
     mc_train_progress_fn progress = cfg->progress;
     void *ctx = cfg->progress_ctx;
     int rc = MC_OK;

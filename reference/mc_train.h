@@ -64,7 +64,7 @@ typedef struct mc_train_config {
     const mc_metrics *metrics;     /* decision threshold and average, for accuracy and monitors */
     mc_task task;
     int n_classes;                 /* 0 for regression */
-    mc_nn_numerics numerics;
+    mc_numerics numerics;
     mc_train_progress_fn progress; /* NULL: no progress reports */
     void *progress_ctx;
 } mc_train_config;

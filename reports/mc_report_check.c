@@ -7,7 +7,7 @@
 static json_t *diag_json(const mc_diag *d)
 {
     return json_pack("{s:s, s:s, s:i, s:i, s:s}", "severity",
-                     d->severity == MC_SEV_ERROR ? "error" : "warning", "file", d->file, "line",
+                     mc_severity_name(d->severity), "file", d->file, "line",
                      d->line, "column", d->col, "message", d->message);
 }
 
@@ -53,7 +53,7 @@ void mc_report_diags_text(FILE *f, const mc_diags *diags)
 {
     for (size_t i = 0; i < mc_diags_count(diags); i++) {
         const mc_diag *d = mc_diags_get(diags, i);
-        const char *sev = d->severity == MC_SEV_ERROR ? "error" : "warning";
+        const char *sev = mc_severity_name(d->severity);
         if (d->line > 0)
             fprintf(f, "%s:%d:%d: %s: %s\n", d->file, d->line, d->col, sev, d->message);
         else

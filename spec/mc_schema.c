@@ -303,19 +303,23 @@ static int tag_fits(const mc_field *f, const char *tag)
     }
 }
 
+/* What a field of each scalar type expects, for messages. */
+static const char *const scalar_what[] = {[MC_FT_STRING] = "a string", [MC_FT_INT] = "an integer",
+                                          [MC_FT_NUMBER] = "a number", [MC_FT_BOOL] = "a boolean",
+                                          [MC_FT_ENUM] = "a name"};
+
 static void bind_scalar(binder *b, const mc_field *f, void *addr, const mc_ynode *v,
                         const char *path)
 {
     char shown[64];
     if (v->kind == MC_YSCALAR && !tag_fits(f, v->tag) && strcmp(v->tag, "null") != 0) {
-        static const char *const what[] = {"a string", "an integer", "a number", "a boolean", "a name"};
-        report(b, v, path, "expected %s, but the value is tagged !!%s", what[f->type], v->tag);
+        report(b, v, path, "expected %s, but the value is tagged !!%s", scalar_what[f->type],
+               v->tag);
         return;
     }
     if (v->kind != MC_YSCALAR || is_null(v)) {
-        static const char *const what[] = {"a string", "an integer", "a number", "a boolean",
-                                           "a name"};
-        report(b, v, path, "expected %s, got %s", what[f->type], show(v, shown, sizeof shown));
+        report(b, v, path, "expected %s, got %s", scalar_what[f->type],
+               show(v, shown, sizeof shown));
         return;
     }
     switch (f->type) {

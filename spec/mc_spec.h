@@ -14,59 +14,16 @@
 
 #include "mc_diag.h"
 #include "mc_hash.h"
+#include "mc_spec_enums.h"
 
 #define MC_SPEC_API_VERSION "modelcert/v1"
 #define MC_SPEC_LIST(T) struct { T *items; size_t count; }
 
 typedef MC_SPEC_LIST(char *) mc_strlist;
 
-/* ---- enums: values index the name tables in mc_spec_names.c -------------- */
-
-typedef enum { MC_COL_AUTO, MC_COL_NUMERIC, MC_COL_CATEGORICAL, MC_COL_TEXT } mc_column_kind;
-typedef enum {
-    MC_STEP_DROPNA, MC_STEP_DROP_COLUMNS, MC_STEP_SELECT_COLUMNS, MC_STEP_FILL_MISSING,
-    MC_STEP_ONE_HOT, MC_STEP_L2_NORMALIZE, MC_STEP_STANDARDIZE, MC_STEP_MIN_MAX,
-    MC_STEP_HASH, MC_STEP_MASK, MC_STEP_GENERALIZE
-} mc_step_type;
-typedef enum { MC_FILL_MEAN, MC_FILL_MEDIAN, MC_FILL_MOST_FREQUENT, MC_FILL_CONSTANT } mc_fill_strategy;
-typedef enum { MC_UNKNOWN_ERROR, MC_UNKNOWN_IGNORE } mc_handle_unknown;
-typedef enum { MC_AXIS_COLUMNS, MC_AXIS_ROWS } mc_axis;
-typedef enum { MC_LAYER_DENSE, MC_LAYER_DROPOUT } mc_layer_type;
-typedef enum {
-    MC_ACT_RELU, MC_ACT_SIGMOID, MC_ACT_TANH, MC_ACT_SOFTMAX, MC_ACT_LINEAR, MC_ACT_LEAKY_RELU
-} mc_activation;
-typedef enum {
-    MC_INIT_GLOROT_UNIFORM, MC_INIT_GLOROT_NORMAL, MC_INIT_HE_UNIFORM, MC_INIT_HE_NORMAL,
-    MC_INIT_ZEROS
-} mc_initializer;
-typedef enum { MC_OPT_SGD, MC_OPT_ADAM, MC_OPT_ADAMW, MC_OPT_RMSPROP } mc_optimizer_type;
-typedef enum {
-    MC_LOSS_BINARY_CROSSENTROPY, MC_LOSS_CATEGORICAL_CROSSENTROPY,
-    MC_LOSS_SPARSE_CATEGORICAL_CROSSENTROPY, MC_LOSS_MSE, MC_LOSS_MAE
-} mc_loss;
-typedef enum { MC_NUMERICS_FAST, MC_NUMERICS_REFERENCE } mc_numerics;
-typedef enum { MC_MODE_AUTO, MC_MODE_MIN, MC_MODE_MAX } mc_monitor_mode;
-typedef enum {
-    MC_METRIC_ACCURACY, MC_METRIC_PRECISION, MC_METRIC_RECALL, MC_METRIC_F1, MC_METRIC_ROC_AUC,
-    MC_METRIC_PR_AUC, MC_METRIC_LOG_LOSS, MC_METRIC_CONFUSION_MATRIX, MC_METRIC_MSE,
-    MC_METRIC_RMSE, MC_METRIC_MAE, MC_METRIC_R2, MC_METRIC_PERMUTATION_IMPORTANCE,
-    MC_METRIC_COUNT
-} mc_metric;
-typedef enum { MC_AVG_AUTO, MC_AVG_BINARY, MC_AVG_MACRO, MC_AVG_MICRO } mc_average;
-typedef enum { MC_DIR_AUTO, MC_DIR_HIGHER, MC_DIR_LOWER } mc_direction;
-typedef enum { MC_REPRO_BITWISE, MC_REPRO_TOLERANCE } mc_repro_mode;
-typedef enum { MC_PII_HASH, MC_PII_MASK, MC_PII_GENERALIZE, MC_PII_DROP } mc_pii_transform;
-typedef enum {
-    MC_DETECT_EMAIL, MC_DETECT_PHONE, MC_DETECT_SSN, MC_DETECT_CREDIT_CARD, MC_DETECT_IPV4,
-    MC_DETECT_IBAN
-} mc_pii_detector;
-typedef enum { MC_ACTION_FAIL, MC_ACTION_WARN } mc_action;
-typedef enum { MC_SIGN_MODEL_SIGNING, MC_SIGN_DSSE_INTOTO } mc_sign_format;
-typedef enum {
-    MC_SIGN_WHAT_MODEL, MC_SIGN_WHAT_METRICS, MC_SIGN_WHAT_SPEC, MC_SIGN_WHAT_VALIDATION,
-    MC_SIGN_WHAT_DATA
-} mc_sign_what;
-typedef enum { MC_TASK_BINARY, MC_TASK_MULTICLASS, MC_TASK_REGRESSION } mc_task;
+/* The enums (mc_column_kind, mc_step_type, mc_activation, mc_loss, mc_metric,
+ * mc_task, ...) and their name tables are in mc_spec_enums.h. The int members
+ * below hold their values. */
 
 /* ---- sections ----------------------------------------------------------- */
 
@@ -297,15 +254,5 @@ int mc_spec_error(const mc_spec *spec, const void *addr, const char *fmt, ...) M
 int mc_spec_normalized(json_t **out, const mc_spec *spec);
 /* SHA-256 (hex) of the canonical JSON of the normalised spec. */
 int mc_spec_digest(char hex[MC_SHA256_HEX_LEN + 1], const mc_spec *spec);
-
-/* Names of enum values, for messages and reports. */
-const char *mc_metric_name(int metric);
-const char *mc_loss_name(int loss);
-const char *mc_activation_name(int act);
-const char *mc_step_type_name(int type);
-/* 1 when a larger value of the metric is better (accuracy), 0 when smaller is (mse). */
-int mc_metric_higher_is_better(int metric);
-/* The index of a metric name, or -1. */
-int mc_metric_from_name(const char *name);
 
 #endif

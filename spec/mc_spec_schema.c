@@ -1,5 +1,6 @@
 /* The spec language v1 as schema tables (see mc_schema.h). Keep docs/spec.md
- * in step with this file: it is the human-readable form of these tables. */
+ * in step with this file and mc_spec_enums.h (the names of the enums): it is
+ * the human-readable form of these tables. */
 #include "mc_spec_schema.h"
 
 #include <stddef.h>
@@ -31,6 +32,12 @@
 #define F_MAP(T, m, k, nm, el, ET) \
     {.key = k, .type = MC_FT_MAP, .off = offsetof(T, m), .def = "{}", .names = nm, .elem = &el, .elem_size = sizeof(ET), .present_off = NOP}
 
+/* The variants of a tagged union whose tag is an enum: one per value, made
+ * from the enum's list (mc_spec_enums.h), so the variant at index ID, the
+ * value the tag binds to, is named as the enum names ID and has the keys
+ * fields_ID (which must exist for every value). */
+#define VARIANT(id, name) [id] = {name, ARR(fields_##id)},
+
 #define REQ MC_FF_REQUIRED
 #define LO MC_FF_MIN
 #define HI MC_FF_MAX
@@ -39,40 +46,10 @@
 
 /* ---- names ---------------------------------------------------------------- */
 
-const char *const mc_names_api_version[] = {MC_SPEC_API_VERSION, NULL};
-const char *const mc_names_kind[] = {"Pipeline", NULL};
-const char *const mc_names_column_kind[] = {"auto", "numeric", "categorical", "text", NULL};
-const char *const mc_names_step[] = {"dropna", "drop_columns", "select_columns", "fill_missing",
-                                     "one_hot", "l2_normalize", "standardize", "min_max", "hash",
-                                     "mask", "generalize", NULL};
-const char *const mc_names_fill[] = {"mean", "median", "most_frequent", "constant", NULL};
-const char *const mc_names_unknown[] = {"error", "ignore", NULL};
-const char *const mc_names_axis[] = {"columns", "rows", NULL};
-const char *const mc_names_layer[] = {"dense", "dropout", NULL};
-const char *const mc_names_activation[] = {"relu", "sigmoid", "tanh", "softmax", "linear",
-                                           "leaky_relu", NULL};
-const char *const mc_names_initializer[] = {"glorot_uniform", "glorot_normal", "he_uniform",
-                                            "he_normal", "zeros", NULL};
-const char *const mc_names_optimizer[] = {"sgd", "adam", "adamw", "rmsprop", NULL};
-const char *const mc_names_loss[] = {"binary_crossentropy", "categorical_crossentropy",
-                                     "sparse_categorical_crossentropy", "mse", "mae", NULL};
-const char *const mc_names_numerics[] = {"fast", "reference", NULL};
-const char *const mc_names_monitor_mode[] = {"auto", "min", "max", NULL};
-const char *const mc_names_metric[] = {"accuracy", "precision", "recall", "f1", "roc_auc",
-                                       "pr_auc", "log_loss", "confusion_matrix", "mse", "rmse",
-                                       "mae", "r2", "permutation_importance", NULL};
-const char *const mc_names_scoring[] = {"auto", "accuracy", "precision", "recall", "f1",
-                                        "roc_auc", "pr_auc", "log_loss", "confusion_matrix",
-                                        "mse", "rmse", "mae", "r2", "permutation_importance", NULL};
-const char *const mc_names_average[] = {"auto", "binary", "macro", "micro", NULL};
-const char *const mc_names_direction[] = {"auto", "higher_is_better", "lower_is_better", NULL};
-const char *const mc_names_repro_mode[] = {"bitwise", "tolerance", NULL};
-const char *const mc_names_pii_transform[] = {"hash", "mask", "generalize", "drop", NULL};
-const char *const mc_names_detector[] = {"email", "phone", "ssn", "credit_card", "ipv4", "iban",
-                                         NULL};
-const char *const mc_names_action[] = {"fail", "warn", NULL};
-const char *const mc_names_sign_format[] = {"model_signing", "dsse_intoto", NULL};
-const char *const mc_names_sign_what[] = {"model", "metrics", "spec", "validation", "data", NULL};
+static const char *const mc_names_api_version[] = {MC_SPEC_API_VERSION, NULL};
+static const char *const mc_names_kind[] = {"Pipeline", NULL};
+/* The enums' names (mc_names_step, mc_names_activation, ...) are generated
+ * with the enums: mc_spec_enums.h. */
 
 /* Elements of lists and maps. */
 static const mc_field elem_string = {.type = MC_FT_STRING, .present_off = NOP};
@@ -123,56 +100,44 @@ static const mc_schema data_schema = {"data", sizeof(mc_data), ARR(data_fields),
 #define COLS_ANY STRLIST(mc_step, columns, "columns", 0, "[]", 0)
 #define COLS_REQ STRLIST(mc_step, columns, "columns", REQ | LO, NULL, 1)
 
-static const mc_field step_dropna[] = {COLS_ANY};
-static const mc_field step_drop_columns[] = {COLS_REQ};
-static const mc_field step_select_columns[] = {COLS_REQ};
-static const mc_field step_fill_missing[] = {
+static const mc_field fields_MC_STEP_DROPNA[] = {COLS_ANY};
+static const mc_field fields_MC_STEP_DROP_COLUMNS[] = {COLS_REQ};
+static const mc_field fields_MC_STEP_SELECT_COLUMNS[] = {COLS_REQ};
+static const mc_field fields_MC_STEP_FILL_MISSING[] = {
     COLS_ANY,
     F_ENUM(mc_step, strategy, "strategy", 0, "mean", mc_names_fill),
     F_STR(mc_step, value, "value", 0, NULL),
 };
-static const mc_field step_one_hot[] = {
+static const mc_field fields_MC_STEP_ONE_HOT[] = {
     COLS_REQ,
     F_ENUM(mc_step, handle_unknown, "handle_unknown", 0, "error", mc_names_unknown),
     F_INT(mc_step, max_categories, "max_categories", LO | HI, "100", 2, 10000),
 };
-static const mc_field step_l2_normalize[] = {
+static const mc_field fields_MC_STEP_L2_NORMALIZE[] = {
     COLS_ANY,
     F_ENUM(mc_step, axis, "axis", 0, "columns", mc_names_axis),
 };
-static const mc_field step_standardize[] = {COLS_ANY};
-static const mc_field step_min_max[] = {
+static const mc_field fields_MC_STEP_STANDARDIZE[] = {COLS_ANY};
+static const mc_field fields_MC_STEP_MIN_MAX[] = {
     COLS_ANY,
     F_NUM(mc_step, feature_min, "feature_min", 0, "0", 0, 0),
     F_NUM(mc_step, feature_max, "feature_max", 0, "1", 0, 0),
 };
-static const mc_field step_hash[] = {
+static const mc_field fields_MC_STEP_HASH[] = {
     COLS_REQ,
     F_STR(mc_step, salt_env, "salt_env", MC_FF_NONEMPTY, NULL),
 };
-static const mc_field step_mask[] = {
+static const mc_field fields_MC_STEP_MASK[] = {
     COLS_REQ,
     F_INT(mc_step, keep_last, "keep_last", LO | HI, "4", 0, 64),
     F_STR(mc_step, mask_char, "mask_char", MC_FF_NONEMPTY, "\"*\""),
 };
-static const mc_field step_generalize[] = {
+static const mc_field fields_MC_STEP_GENERALIZE[] = {
     COLS_REQ,
     F_NUM_OPT(mc_step, bin_width, has_bin_width, "bin_width", LO_OPEN, 0, 0),
     F_INT_OPT(mc_step, prefix_length, has_prefix_length, "prefix_length", LO, 0, 0),
 };
-static const mc_variant step_variants[] = {
-    {"dropna", ARR(step_dropna)},
-    {"drop_columns", ARR(step_drop_columns)},
-    {"select_columns", ARR(step_select_columns)},
-    {"fill_missing", ARR(step_fill_missing)},
-    {"one_hot", ARR(step_one_hot)},
-    {"l2_normalize", ARR(step_l2_normalize)},
-    {"standardize", ARR(step_standardize)},
-    {"min_max", ARR(step_min_max)},
-    {"hash", ARR(step_hash)},
-    {"mask", ARR(step_mask)},
-    {"generalize", ARR(step_generalize)},
-};
+static const mc_variant step_variants[] = {MC_STEP_TYPE_LIST(VARIANT)};
 static const mc_schema step_schema = {
     "preprocessing step", sizeof(mc_step), NULL, 0, "type", offsetof(mc_step, type), ARR(step_variants)};
 static const mc_field elem_step = {.type = MC_FT_OBJECT, .sub = &step_schema, .present_off = NOP};
@@ -184,7 +149,7 @@ static int dense_is_leaky(const void *obj)
     return ((const mc_layer *)obj)->activation == MC_ACT_LEAKY_RELU;
 }
 
-static const mc_field layer_dense[] = {
+static const mc_field fields_MC_LAYER_DENSE[] = {
     F_INT(mc_layer, units, "units", REQ | LO | HI, NULL, 1, 65536),
     F_ENUM(mc_layer, activation, "activation", 0, "linear", mc_names_activation),
     F_ENUM(mc_layer, kernel_initializer, "kernel_initializer", 0, "glorot_uniform", mc_names_initializer),
@@ -193,10 +158,10 @@ static const mc_field layer_dense[] = {
      .flags = LO, .def = "0.2", .present_off = NOP, .applies = dense_is_leaky,
      .applies_msg = "applies only to activation leaky_relu"},
 };
-static const mc_field layer_dropout[] = {
+static const mc_field fields_MC_LAYER_DROPOUT[] = {
     F_NUM(mc_layer, rate, "rate", REQ | LO | HI_OPEN, NULL, 0, 1),
 };
-static const mc_variant layer_variants[] = {{"dense", ARR(layer_dense)}, {"dropout", ARR(layer_dropout)}};
+static const mc_variant layer_variants[] = {MC_LAYER_TYPE_LIST(VARIANT)};
 static const mc_schema layer_schema = {
     "layer", sizeof(mc_layer), NULL, 0, "type", offsetof(mc_layer, type), ARR(layer_variants)};
 static const mc_field elem_layer = {.type = MC_FT_OBJECT, .sub = &layer_schema, .present_off = NOP};
@@ -216,14 +181,13 @@ static const mc_schema architecture_schema = {"architecture", sizeof(mc_architec
 #define EPS F_NUM(mc_optimizer, epsilon, "epsilon", LO_OPEN, "1e-7", 0, 0)
 #define MOMENTUM F_NUM(mc_optimizer, momentum, "momentum", LO | HI_OPEN, "0", 0, 1)
 
-static const mc_field opt_sgd[] = {LR("0.01"), MOMENTUM, F_BOOL(mc_optimizer, nesterov, "nesterov", "false")};
-static const mc_field opt_adam[] = {LR("0.001"), BETAS, EPS};
-static const mc_field opt_adamw[] = {
+static const mc_field fields_MC_OPT_SGD[] = {LR("0.01"), MOMENTUM, F_BOOL(mc_optimizer, nesterov, "nesterov", "false")};
+static const mc_field fields_MC_OPT_ADAM[] = {LR("0.001"), BETAS, EPS};
+static const mc_field fields_MC_OPT_ADAMW[] = {
     LR("0.001"), BETAS, EPS, F_NUM(mc_optimizer, weight_decay, "weight_decay", LO, "0.004", 0, 0)};
-static const mc_field opt_rmsprop[] = {
+static const mc_field fields_MC_OPT_RMSPROP[] = {
     LR("0.001"), F_NUM(mc_optimizer, rho, "rho", LO | HI_OPEN, "0.9", 0, 1), MOMENTUM, EPS};
-static const mc_variant optimizer_variants[] = {
-    {"sgd", ARR(opt_sgd)}, {"adam", ARR(opt_adam)}, {"adamw", ARR(opt_adamw)}, {"rmsprop", ARR(opt_rmsprop)}};
+static const mc_variant optimizer_variants[] = {MC_OPTIMIZER_TYPE_LIST(VARIANT)};
 static const mc_schema optimizer_schema = {"optimizer", sizeof(mc_optimizer), NULL, 0, "type",
                                            offsetof(mc_optimizer, type), ARR(optimizer_variants)};
 

@@ -293,9 +293,10 @@ int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
                                 json_string(rec_data), "%s is the data the run used (sha256 %.16s...)",
                                 path, got)))
         goto cleanup;
+    int num = mc_enum_from_name(mc_names_numerics, numerics);
     mc_run_options opt = {.threads = threads,
-                          .numerics = strcmp(numerics, "reference") == 0 ? MC_NUMERICS_REFERENCE
-                                                                          : MC_NUMERICS_FAST,
+                          .numerics = num == MC_NUMERICS_REFERENCE ? MC_NUMERICS_REFERENCE
+                                                                   : MC_NUMERICS_FAST,
                           .data_path = path};
     rc = mc_run_execute(&again, spec, &opt);
     if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {

@@ -14,16 +14,17 @@ struct mc_validation {
     char *run_dir;
 };
 
-static const char *const status_names[] = {"pass", "fail", "warn", "error", "skipped"};
+MC_ENUM_NAMES(MC_STATUS_LIST, mc_names_status);
+MC_ENUM_NAMES(MC_VERDICT_LIST, mc_names_verdict);
 
 const char *mc_status_name(mc_status s)
 {
-    return status_names[s];
+    return mc_names_status[s];
 }
 
 const char *mc_verdict_name(mc_verdict v)
 {
-    return v == MC_VERDICT_PASS ? "pass" : v == MC_VERDICT_FAIL ? "fail" : "error";
+    return mc_names_verdict[v];
 }
 
 int mc_validation_create(mc_validation **out)
@@ -115,7 +116,7 @@ int mc_validation_counts_json(json_t **out, const mc_validation *v)
     json_t *counts = json_object();
     int failed = !counts;
     for (int s = 0; s < MC_STATUS_COUNT; s++)
-        failed |= json_object_set_new(counts, status_names[s], json_integer((json_int_t)n[s])) != 0;
+        failed |= json_object_set_new(counts, mc_names_status[s], json_integer((json_int_t)n[s])) != 0;
     if (failed) {
         json_decref(counts);
         return mc_error_nomem();

@@ -8,18 +8,27 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "mc_enum.h"
 #include "mc_error.h"
 
-typedef enum mc_status {
-    MC_STATUS_PASS,
-    MC_STATUS_FAIL,
-    MC_STATUS_WARN,
-    MC_STATUS_ERROR,   /* the check could not be evaluated: never a silent pass */
-    MC_STATUS_SKIPPED
-} mc_status;
-#define MC_STATUS_COUNT 5 /* the number of statuses, for per-status arrays */
+/* The outcome of one check (see mc_enum.h); its name is the result's
+ * "status" in validation.json and a key of its "counts". error: the check
+ * could not be evaluated, which is never a silent pass. */
+#define MC_STATUS_LIST(X)          \
+    X(MC_STATUS_PASS, "pass")      \
+    X(MC_STATUS_FAIL, "fail")      \
+    X(MC_STATUS_WARN, "warn")      \
+    X(MC_STATUS_ERROR, "error")    \
+    X(MC_STATUS_SKIPPED, "skipped")
+MC_ENUM(mc_status, MC_STATUS_LIST, MC_STATUS_COUNT, mc_names_status);
 
-typedef enum mc_verdict { MC_VERDICT_PASS, MC_VERDICT_FAIL, MC_VERDICT_ERROR } mc_verdict;
+/* The outcome of a validation (mc_validation_verdict); its name is the
+ * "verdict" of validation.json and of the audit trail. */
+#define MC_VERDICT_LIST(X)        \
+    X(MC_VERDICT_PASS, "pass")    \
+    X(MC_VERDICT_FAIL, "fail")    \
+    X(MC_VERDICT_ERROR, "error")
+MC_ENUM(mc_verdict, MC_VERDICT_LIST, MC_VERDICT_COUNT, mc_names_verdict);
 
 typedef struct mc_result {
     char *id;        /* stable, e.g. "thresholds.metrics.accuracy.min" */
@@ -54,8 +63,7 @@ mc_verdict mc_validation_verdict(const mc_validation *v);
  * its directory (copied), both may be NULL. MC_ENOMEM. */
 int mc_validation_set_run(mc_validation *v, json_t *run_record, const char *run_dir);
 
-/* "pass", "fail", "warn", "error", "skipped"; and "pass", "fail", "error": the
- * names validation.json and the audit trail use. Static strings. */
+/* mc_names_status[s] and mc_names_verdict[v]: "pass", "fail", ... */
 const char *mc_status_name(mc_status s);
 const char *mc_verdict_name(mc_verdict v);
 

@@ -40,9 +40,9 @@ static mc_nn *network(void)
 {
     mc_nn_layer layers[3];
     memset(layers, 0, sizeof layers);
-    layers[0] = (mc_nn_layer){.kind = MC_L_DENSE, .out = 5, .act = MC_A_LEAKY_RELU, .slope = 0.3f};
-    layers[1] = (mc_nn_layer){.kind = MC_L_DROPOUT, .rate = 0.25f};
-    layers[2] = (mc_nn_layer){.kind = MC_L_DENSE, .out = 3, .act = MC_A_SOFTMAX};
+    layers[0] = (mc_nn_layer){.kind = MC_LAYER_DENSE, .out = 5, .act = MC_ACT_LEAKY_RELU, .slope = 0.3f};
+    layers[1] = (mc_nn_layer){.kind = MC_LAYER_DROPOUT, .rate = 0.25f};
+    layers[2] = (mc_nn_layer){.kind = MC_LAYER_DENSE, .out = 3, .act = MC_ACT_SOFTMAX};
     mc_nn *nn = NULL;
     assert_int_equal(mc_nn_create(&nn, 4, layers, 3), MC_OK);
     assert_int_equal(nn->n_params, 4 * 5 + 5 + 5 * 3 + 3);
@@ -194,10 +194,10 @@ static void test_round_trip(void **state)
         assert_int_equal(m->nn->layers[l].kind, nn->layers[l].kind);
         assert_int_equal(m->nn->layers[l].out, nn->layers[l].out);
     }
-    assert_int_equal(m->nn->layers[0].act, MC_A_LEAKY_RELU);
+    assert_int_equal(m->nn->layers[0].act, MC_ACT_LEAKY_RELU);
     assert_true(m->nn->layers[0].slope == 0.3f);
     assert_true(m->nn->layers[1].rate == 0.25f);
-    assert_int_equal(m->nn->layers[2].act, MC_A_SOFTMAX);
+    assert_int_equal(m->nn->layers[2].act, MC_ACT_SOFTMAX);
     assert_int_equal(m->nn->n_params, nn->n_params);
     assert_memory_equal(m->nn->params, nn->params, nn->n_params * sizeof *nn->params);
     /* The rest of the header. */
@@ -205,7 +205,7 @@ static void test_round_trip(void **state)
     assert_int_equal(m->n_classes, 3);
     assert_string_equal(m->classes[0], "alpha");
     assert_string_equal(m->classes[2], "gamma");
-    assert_int_equal(m->numerics, MC_NN_REFERENCE);
+    assert_int_equal(m->numerics, MC_NUMERICS_REFERENCE);
     assert_true(m->decision_threshold == 0.5);
     assert_int_equal(m->pipeline->n_steps, 2);
     assert_int_equal(m->pipeline->n_features, 4);

@@ -102,10 +102,10 @@ static void test_math_accuracy(void **state)
 
 typedef struct netcase {
     const char *name;
-    mc_act hidden;
+    mc_activation hidden;
     int with_dropout;
     int loss;
-    mc_act out_act;
+    mc_activation out_act;
     int out_units;
 } netcase;
 
@@ -118,7 +118,7 @@ static void fill_uniform(float *v, size_t n, mc_rng *r, float scale)
 static double batch_loss(mc_nn *nn, mc_nn_work *w, const float *x, const float *y, int B, int loss,
                          float *dout, int *pre)
 {
-    const float *out = mc_nn_forward(nn, w, x, B, 1, 99, 5, MC_NN_REFERENCE);
+    const float *out = mc_nn_forward(nn, w, x, B, 1, 99, 5, MC_NUMERICS_REFERENCE);
     return mc_loss_batch(dout, pre, loss, w->pre[nn->n_layers - 1], out, y, B, nn->out) / B;
 }
 
@@ -128,10 +128,10 @@ static void gradcheck(const netcase *nc)
     mc_nn_layer layers[4];
     int n = 0;
     memset(layers, 0, sizeof layers);
-    layers[n++] = (mc_nn_layer){.kind = MC_L_DENSE, .out = H, .act = nc->hidden, .slope = 0.2f};
+    layers[n++] = (mc_nn_layer){.kind = MC_LAYER_DENSE, .out = H, .act = nc->hidden, .slope = 0.2f};
     if (nc->with_dropout)
-        layers[n++] = (mc_nn_layer){.kind = MC_L_DROPOUT, .rate = 0.3f};
-    layers[n++] = (mc_nn_layer){.kind = MC_L_DENSE, .out = nc->out_units, .act = nc->out_act};
+        layers[n++] = (mc_nn_layer){.kind = MC_LAYER_DROPOUT, .rate = 0.3f};
+    layers[n++] = (mc_nn_layer){.kind = MC_LAYER_DENSE, .out = nc->out_units, .act = nc->out_act};
     mc_nn *nn = NULL;
     mc_nn_work *w = NULL;
     assert_int_equal(mc_nn_create(&nn, IN, layers, n), 0);
@@ -148,7 +148,7 @@ static void gradcheck(const netcase *nc)
     int pre = 0;
     batch_loss(nn, w, x, y, B, nc->loss, dout, &pre);
     float *grad = calloc(nn->n_params, sizeof *grad);
-    mc_nn_backward(nn, w, grad, dout, B, pre, MC_NN_REFERENCE);
+    mc_nn_backward(nn, w, grad, dout, B, pre, MC_NUMERICS_REFERENCE);
     double worst = 0;
     const float eps = 1e-3f;
     for (size_t i = 0; i < nn->n_params; i++) {
@@ -181,16 +181,16 @@ static void test_gradients(void **state)
 {
     (void)state;
     static const netcase cases[] = {
-        {"relu + sigmoid/bce", MC_A_RELU, 0, MC_LOSS_BINARY_CROSSENTROPY, MC_A_SIGMOID, 1},
-        {"sigmoid + sigmoid/bce", MC_A_SIGMOID, 0, MC_LOSS_BINARY_CROSSENTROPY, MC_A_SIGMOID, 1},
-        {"tanh + dropout + sigmoid/bce", MC_A_TANH, 1, MC_LOSS_BINARY_CROSSENTROPY, MC_A_SIGMOID, 1},
-        {"leaky_relu + softmax/cce", MC_A_LEAKY_RELU, 0, MC_LOSS_CATEGORICAL_CROSSENTROPY, MC_A_SOFTMAX, 3},
-        {"linear + softmax/sparse cce", MC_A_LINEAR, 0, MC_LOSS_SPARSE_CATEGORICAL_CROSSENTROPY, MC_A_SOFTMAX, 4},
-        {"softmax (hidden) + linear/mse", MC_A_SOFTMAX, 0, MC_LOSS_MSE, MC_A_LINEAR, 1},
-        {"tanh + dropout + linear/mae", MC_A_TANH, 1, MC_LOSS_MAE, MC_A_LINEAR, 1},
-        {"relu + tanh/mse", MC_A_RELU, 0, MC_LOSS_MSE, MC_A_TANH, 1},
-        {"sigmoid + sigmoid/mse", MC_A_SIGMOID, 0, MC_LOSS_MSE, MC_A_SIGMOID, 1},
-        {"leaky_relu + dropout + leaky/mse", MC_A_LEAKY_RELU, 1, MC_LOSS_MSE, MC_A_LEAKY_RELU, 1},
+        {"relu + sigmoid/bce", MC_ACT_RELU, 0, MC_LOSS_BINARY_CROSSENTROPY, MC_ACT_SIGMOID, 1},
+        {"sigmoid + sigmoid/bce", MC_ACT_SIGMOID, 0, MC_LOSS_BINARY_CROSSENTROPY, MC_ACT_SIGMOID, 1},
+        {"tanh + dropout + sigmoid/bce", MC_ACT_TANH, 1, MC_LOSS_BINARY_CROSSENTROPY, MC_ACT_SIGMOID, 1},
+        {"leaky_relu + softmax/cce", MC_ACT_LEAKY_RELU, 0, MC_LOSS_CATEGORICAL_CROSSENTROPY, MC_ACT_SOFTMAX, 3},
+        {"linear + softmax/sparse cce", MC_ACT_LINEAR, 0, MC_LOSS_SPARSE_CATEGORICAL_CROSSENTROPY, MC_ACT_SOFTMAX, 4},
+        {"softmax (hidden) + linear/mse", MC_ACT_SOFTMAX, 0, MC_LOSS_MSE, MC_ACT_LINEAR, 1},
+        {"tanh + dropout + linear/mae", MC_ACT_TANH, 1, MC_LOSS_MAE, MC_ACT_LINEAR, 1},
+        {"relu + tanh/mse", MC_ACT_RELU, 0, MC_LOSS_MSE, MC_ACT_TANH, 1},
+        {"sigmoid + sigmoid/mse", MC_ACT_SIGMOID, 0, MC_LOSS_MSE, MC_ACT_SIGMOID, 1},
+        {"leaky_relu + dropout + leaky/mse", MC_ACT_LEAKY_RELU, 1, MC_LOSS_MSE, MC_ACT_LEAKY_RELU, 1},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
         gradcheck(&cases[i]);
@@ -263,13 +263,13 @@ static void test_reference_matches_blas(void **state)
     fill_uniform(b, N, &r, 1);
     fill_uniform(dout, B * N, &r, 1);
     float y1[B * N], y2[B * N];
-    mc_dense_forward(y1, x, wt, b, B, K, N, MC_NN_REFERENCE);
-    mc_dense_forward(y2, x, wt, b, B, K, N, MC_NN_FAST);
+    mc_dense_forward(y1, x, wt, b, B, K, N, MC_NUMERICS_REFERENCE);
+    mc_dense_forward(y2, x, wt, b, B, K, N, MC_NUMERICS_FAST);
     for (int i = 0; i < B * N; i++)
         assert_float_equal(y1[i], y2[i], 1e-5 * (1 + fabsf(y1[i])));
     float dx1[B * K], dx2[B * K], dw1[K * N] = {0}, dw2[K * N] = {0}, db1[N] = {0}, db2[N] = {0};
-    mc_dense_backward(dx1, dw1, db1, dout, x, wt, B, K, N, MC_NN_REFERENCE);
-    mc_dense_backward(dx2, dw2, db2, dout, x, wt, B, K, N, MC_NN_FAST);
+    mc_dense_backward(dx1, dw1, db1, dout, x, wt, B, K, N, MC_NUMERICS_REFERENCE);
+    mc_dense_backward(dx2, dw2, db2, dout, x, wt, B, K, N, MC_NUMERICS_FAST);
     for (int i = 0; i < B * K; i++)
         assert_float_equal(dx1[i], dx2[i], 1e-5 * (1 + fabsf(dx1[i])));
     for (int i = 0; i < K * N; i++)
@@ -282,8 +282,8 @@ static void test_predict_rows_independent(void **state)
 {
     (void)state;
     /* A row's output never depends on the rows around it, in either numerics. */
-    mc_nn_layer layers[2] = {{.kind = MC_L_DENSE, .out = 16, .act = MC_A_RELU},
-                             {.kind = MC_L_DENSE, .out = 1, .act = MC_A_SIGMOID}};
+    mc_nn_layer layers[2] = {{.kind = MC_LAYER_DENSE, .out = 16, .act = MC_ACT_RELU},
+                             {.kind = MC_LAYER_DENSE, .out = 1, .act = MC_ACT_SIGMOID}};
     mc_nn *nn = NULL;
     assert_int_equal(mc_nn_create(&nn, 8, layers, 2), 0);
     mc_rng r;

@@ -16,8 +16,8 @@
 
 static unsigned char *model_bytes(size_t *len, float perturb)
 {
-    mc_nn_layer layers[2] = {{.kind = MC_L_DENSE, .out = 4, .act = MC_A_RELU},
-                             {.kind = MC_L_DENSE, .out = 1, .act = MC_A_SIGMOID}};
+    mc_nn_layer layers[2] = {{.kind = MC_LAYER_DENSE, .out = 4, .act = MC_ACT_RELU},
+                             {.kind = MC_LAYER_DENSE, .out = 1, .act = MC_ACT_SIGMOID}};
     mc_nn *nn = NULL;
     assert_int_equal(mc_nn_create(&nn, 3, layers, 2), 0);
     for (size_t i = 0; i < nn->n_params; i++)
