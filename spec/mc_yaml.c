@@ -166,22 +166,37 @@ static void *arena_grow(parser *p, void *items, size_t count, size_t *cap, size_
     return grown;
 }
 
-static mc_ynode *parse_sequence(parser *p, yaml_event_t *start, int depth)
+/* Opens a collection node: its tag must be allowed, and its anchor is known
+ * from here on (as unfinished, so an alias to it from inside is a cycle). */
+static mc_ynode *open_collection(parser *p, mc_ynode_kind kind, const yaml_event_t *start,
+                                 const yaml_char_t *anchor_name, const yaml_char_t *tag)
 {
-    mc_ynode *n = new_node(p, MC_YSEQ, start->start_mark);
-    const yaml_char_t *anchor_name = start->data.sequence_start.anchor;
-    if (!n || !check_tag(p, start->data.sequence_start.tag, start->start_mark))
+    mc_ynode *n = new_node(p, kind, start->start_mark);
+    if (!n || !check_tag(p, tag, start->start_mark))
         return NULL;
     remember_anchor(p, anchor_name, NULL, start->start_mark);
+    return n;
+}
+
+/* The next event inside a collection: 1 with *ev to handle (and delete);
+ * 0 at the collection's end event or on an error (p->failed says which). */
+static int next_in_collection(parser *p, yaml_event_t *ev, yaml_event_type_t end)
+{
+    if (!next_event(p, ev))
+        return 0;
+    if (ev->type != end)
+        return 1;
+    yaml_event_delete(ev);
+    return 0;
+}
+
+static mc_ynode *parse_sequence(parser *p, yaml_event_t *start, int depth)
+{
+    const yaml_char_t *anchor_name = start->data.sequence_start.anchor;
+    mc_ynode *n = open_collection(p, MC_YSEQ, start, anchor_name, start->data.sequence_start.tag);
     size_t cap = 0;
-    for (;;) {
-        yaml_event_t ev;
-        if (!next_event(p, &ev))
-            return NULL;
-        if (ev.type == YAML_SEQUENCE_END_EVENT) {
-            yaml_event_delete(&ev);
-            break;
-        }
+    yaml_event_t ev;
+    while (n && next_in_collection(p, &ev, YAML_SEQUENCE_END_EVENT)) {
         mc_ynode *item = parse_node(p, &ev, depth + 1);
         yaml_event_delete(&ev);
         if (!item || !(n->items = arena_grow(p, n->items, n->n_items, &cap, sizeof *n->items)))
@@ -189,26 +204,19 @@ static mc_ynode *parse_sequence(parser *p, yaml_event_t *start, int depth)
         n->weight += item->weight; /* the subtree's size, aliases expanded */
         n->items[n->n_items++] = item;
     }
+    if (!n || p->failed)
+        return NULL;
     remember_anchor(p, anchor_name, n, start->start_mark);
     return n;
 }
 
 static mc_ynode *parse_mapping(parser *p, yaml_event_t *start, int depth)
 {
-    mc_ynode *n = new_node(p, MC_YMAP, start->start_mark);
     const yaml_char_t *anchor_name = start->data.mapping_start.anchor;
-    if (!n || !check_tag(p, start->data.mapping_start.tag, start->start_mark))
-        return NULL;
-    remember_anchor(p, anchor_name, NULL, start->start_mark);
+    mc_ynode *n = open_collection(p, MC_YMAP, start, anchor_name, start->data.mapping_start.tag);
     size_t cap = 0;
-    for (;;) {
-        yaml_event_t ev;
-        if (!next_event(p, &ev))
-            return NULL;
-        if (ev.type == YAML_MAPPING_END_EVENT) {
-            yaml_event_delete(&ev);
-            break;
-        }
+    yaml_event_t ev;
+    while (n && next_in_collection(p, &ev, YAML_MAPPING_END_EVENT)) {
         yaml_mark_t km = ev.start_mark;
         mc_ynode *key = parse_node(p, &ev, depth + 1);
         yaml_event_delete(&ev);
@@ -236,6 +244,8 @@ static mc_ynode *parse_mapping(parser *p, yaml_event_t *start, int depth)
         n->pairs[n->n_pairs].key = key;
         n->pairs[n->n_pairs++].value = value;
     }
+    if (!n || p->failed)
+        return NULL;
     remember_anchor(p, anchor_name, n, start->start_mark);
     return n;
 }
