@@ -4,8 +4,6 @@
 set -u
 MC=$1
 SRC=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/lib.sh"
 
 expect_exit 0 "--version" -- "$MC" --version

@@ -7,10 +7,7 @@
 set -u
 MC=$1
 SRC=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/lib.sh"
-export MODELCERT_AUDIT="$TMP/audit.db" # never beside the example specs, in the source tree
 
 json() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); print(eval(sys.argv[2]))" "$@"; }
 digest() { json "$1/run.json" "d['model']['digest']"; }

@@ -18,10 +18,7 @@ set -u
 MC=$1
 SRC=$2
 SHIM=$3
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/lib.sh"
-export MODELCERT_AUDIT="$TMP/audit.db" # never beside the example specs, in the source tree
 # AddressSanitizer wants its runtime first in the library list; the shim comes first here.
 export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
 SPEC="$SRC/examples/seed/modelcert.yaml"

@@ -1,4 +1,10 @@
-# Shared helpers for the end-to-end tests. Source after setting MC and TMP.
+# Shared set-up and helpers for the end-to-end tests; source it first, after
+# setting MC and SRC. A private temporary directory, removed on exit, holds
+# everything a test writes, its audit trail included (never beside the example
+# specs, in the source tree).
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+export MODELCERT_AUDIT="$TMP/audit.db"
 failures=0
 
 # expect_exit WANT DESCRIPTION -- COMMAND...

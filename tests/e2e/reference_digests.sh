@@ -6,10 +6,7 @@
 set -u
 MC=$1
 SRC=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/lib.sh"
-export MODELCERT_AUDIT="$TMP/audit.db" # never beside the example specs, in the source tree
 
 declare -A pinned=(
     [seed]=f9a261812678e4fda7ab1ff6bd1da74b21f65e42a3b1556d94f624c94d73c9b6

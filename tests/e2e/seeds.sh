@@ -12,10 +12,7 @@
 set -u
 MC=$1
 SRC=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/lib.sh"
-export MODELCERT_AUDIT="$TMP/audit.db" # never beside the example specs, in the source tree
 
 P="$TMP/proj"
 mkdir -p "$P"

@@ -9,10 +9,7 @@
 set -u
 MC=$1
 SRC=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/lib.sh"
-export MODELCERT_AUDIT="$TMP/audit.db"
 
 # Skewed data, sorted by class, so that the unshuffled test part (the last rows) is one class.
 python3 - "$TMP" <<'PY'

@@ -8,10 +8,7 @@
 set -u
 MC=$1
 SRC=$2
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/lib.sh"
-export MODELCERT_AUDIT="$TMP/audit.db"
 P="$TMP/seed"
 cp -r "$SRC/examples/seed" "$P"
 rm -rf "$P/.modelcert" "$P/runs"
