@@ -1,11 +1,9 @@
 /* modelcert init [DIR] [--force] */
-#include <getopt.h>
+#include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "cli.h"
 #include "mc_error.h"
-#include "mc_file.h"
 #include "mc_starter.h"
 
 static const char help[] =
@@ -18,68 +16,29 @@ static const char help[] =
     "\n"
     "exit status: 0 written, 2 a file exists or usage is wrong, 3 cannot write.\n";
 
-static int write_one(const char *dir, const char *name, const char *data, size_t len, int force)
+static int on_option(void *ctx, int code, const char *value)
 {
-    int rc = MC_OK;
-    char *path = mc_path_join(dir, name);
-    if (!path)
-        return mc_error_nomem();
-    if (!force && mc_file_exists(path))
-        rc = mc_error_set(MC_EINPUT, "%s exists; use --force to overwrite it", path);
-    else
-        rc = mc_file_write_atomic(path, data, len);
-    if (rc == MC_OK)
-        printf("wrote %s\n", path);
-    free(path);
-    return rc;
+    (void)code, (void)value; /* -f, --force: the only option of init's own */
+    *(int *)ctx = 1;
+    return MC_EXIT_OK;
 }
 
 int mc_cmd_init(int argc, char **argv)
 {
-    static const struct option longs[] = {
-        {"force", no_argument, NULL, 'f'}, {"help", no_argument, NULL, 'h'}, {NULL, 0, NULL, 0}};
-    int force = 0, c;
-    if (mc_cli_wants_help(argc, argv)) {
-        fputs(help, stdout);
-        return MC_EXIT_OK;
-    }
-    opterr = 0;
-    optind = 1;
-    while ((c = getopt_long(argc, argv, "fh", longs, NULL)) != -1) {
-        if (c == 'f')
-            force = 1;
-        else
-            return mc_cli_usage_error("init", "unknown option '%s'", argv[optind - 1]);
-    }
-    if (argc - optind > 1)
+    static const struct option own[] = {{"force", no_argument, NULL, 'f'}, {NULL, 0, NULL, 0}};
+    int force = 0;
+    mc_cli_verb verb = {"init", help, 0, own, "f", on_option, &force, 1};
+    mc_cli_common common;
+    int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
+    if (status != MC_CLI_GO)
+        return status;
+    if (argc - first > 1)
         return mc_cli_usage_error("init", "expected at most one directory");
-    const char *dir = optind < argc ? argv[optind] : ".";
-
-    char *csv = NULL;
-    size_t csv_len = 0;
-    const char *spec = mc_starter_spec();
-    int rc = mc_dir_create_all(dir);
-    /* Check both before writing either, so init never leaves half a project. */
-    if (rc == MC_OK && !force) {
-        const char *names[] = {MC_STARTER_SPEC_NAME, MC_STARTER_DATA_NAME};
-        for (int i = 0; i < 2 && rc == MC_OK; i++) {
-            char *p = mc_path_join(dir, names[i]);
-            if (!p)
-                rc = mc_error_nomem();
-            else if (mc_file_exists(p))
-                rc = mc_error_set(MC_EINPUT, "%s exists; use --force to overwrite it", p);
-            free(p);
-        }
-    }
-    if (rc == MC_OK)
-        rc = mc_starter_data(&csv, &csv_len);
-    if (rc == MC_OK)
-        rc = write_one(dir, MC_STARTER_DATA_NAME, csv, csv_len, 1);
-    if (rc == MC_OK)
-        rc = write_one(dir, MC_STARTER_SPEC_NAME, spec, strlen(spec), 1);
-    free(csv);
-    if (rc != MC_OK)
+    const char *dir = first < argc ? argv[first] : ".";
+    char *paths[2] = {NULL, NULL};
+    if (mc_starter_write(paths, dir, force) != MC_OK)
         return mc_cli_fail();
-    printf("next: modelcert check %s/%s\n", dir, MC_STARTER_SPEC_NAME);
+    printf("wrote %s\nwrote %s\nnext: modelcert check %s\n", paths[0], paths[1], paths[1]);
+    free(paths[0]), free(paths[1]);
     return MC_EXIT_OK;
 }

@@ -4,8 +4,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mc_error.h"
+#include "mc_file.h"
 
 static const char starter_spec[] =
     "# modelcert pipeline spec (reference: docs/spec.md).\n"
@@ -133,4 +135,37 @@ int mc_starter_data(char **out, size_t *len)
     *out = buf;
     *len = used;
     return MC_OK;
+}
+
+/* A target init may write: a regular file or nothing, and nothing unless forced. */
+static int check_target(const char *path, int force)
+{
+    int rc = mc_file_check_output(path);
+    if (rc == MC_OK && !force && mc_file_exists(path))
+        rc = mc_error_set(MC_EINPUT, "%s exists; use --force to overwrite it", path);
+    return rc;
+}
+
+int mc_starter_write(char *paths[2], const char *dir, int force)
+{
+    char *csv = NULL;
+    size_t csv_len = 0;
+    const char *spec = mc_starter_spec();
+    paths[0] = mc_path_join(dir, MC_STARTER_DATA_NAME);
+    paths[1] = mc_path_join(dir, MC_STARTER_SPEC_NAME);
+    int rc = paths[0] && paths[1] ? mc_dir_create_all(dir) : mc_error_nomem();
+    for (int i = 0; i < 2 && rc == MC_OK; i++)
+        rc = check_target(paths[i], force);
+    if (rc == MC_OK)
+        rc = mc_starter_data(&csv, &csv_len);
+    if (rc == MC_OK)
+        rc = mc_file_write_atomic(paths[0], csv, csv_len);
+    if (rc == MC_OK)
+        rc = mc_file_write_atomic(paths[1], spec, strlen(spec));
+    free(csv);
+    if (rc) {
+        free(paths[0]), free(paths[1]);
+        paths[0] = paths[1] = NULL;
+    }
+    return rc;
 }

@@ -14,4 +14,12 @@ const char *mc_starter_spec(void);
 /* The example CSV (MC_STARTER_ROWS rows, seeded, identical on every run). Caller frees. */
 int mc_starter_data(char **out, size_t *len);
 
+/* `modelcert init`: writes the starter data and spec into dir (created when
+ * needed). Both targets are checked before either is written, so init never
+ * leaves half a project: an existing file is MC_EINPUT unless `force`, and
+ * something other than a regular file there (a symlink, a directory) is
+ * always MC_EINPUT. On MC_OK, paths[0] and paths[1] are the data and spec
+ * files written (caller frees both). */
+int mc_starter_write(char *paths[2], const char *dir, int force);
+
 #endif

@@ -156,5 +156,11 @@ a forged split|run.json|import json,sys; p=sys.argv[1]; m=json.load(open(p)); m[
 CASES
 expect_exit 0 "an untouched run reproduces" -- mc reproduce "$TMP/orig"
 
+# init --force into a directory whose spec is a symlink used to write the data, then fail.
+mkdir "$TMP/proj" && ln -s "$TMP/elsewhere" "$TMP/proj/modelcert.yaml"
+expect_exit 2 "init --force refuses a spec that is a symlink" -- mc init --force "$TMP/proj"
+check test ! -e "$TMP/proj/churn.csv" -- "init wrote nothing (no half project)"
+check test ! -e "$TMP/elsewhere" -- "the symlink was not followed"
+
 # Metrics never hang on NaN scores, and never compute from them (unit: test_metrics).
 finish
