@@ -61,6 +61,21 @@ void mc_report_diags_text(FILE *f, const mc_diags *diags)
     }
 }
 
+void mc_report_check_text(FILE *out, FILE *err, const mc_check_result *r, size_t n,
+                          int digest_lines, int quiet)
+{
+    for (size_t i = 0; i < n; i++) {
+        size_t errors = mc_diags_error_count(r[i].diags);
+        mc_report_diags_text(err, r[i].diags);
+        if (r[i].digest && digest_lines)
+            fprintf(out, "%s  %s\n", r[i].digest, r[i].path);
+        else if (r[i].digest && !quiet)
+            fprintf(out, "%s: ok (spec digest sha256:%s)\n", r[i].path, r[i].digest);
+        else if (!r[i].digest)
+            fprintf(err, "%s: %zu error%s\n", r[i].path, errors, errors == 1 ? "" : "s");
+    }
+}
+
 /* Pretty JSON of a document the caller hands over (NULL: out of memory). */
 static int print_owned(FILE *f, json_t *doc)
 {

@@ -9,18 +9,17 @@
 #include "mc_diag.h"
 #include "mc_spec.h"
 
-typedef struct mc_check_result {
-    const char *path;
-    const mc_diags *diags;
-    const char *digest; /* NULL when the spec is invalid */
-} mc_check_result;
-
 /* {"valid": bool, "specs": [{"path", "valid", "digest", "errors", "warnings",
  *   "diagnostics": [{"severity", "file", "line", "column", "message"}]}]}.
  * Caller owns *out. MC_ENOMEM. */
 int mc_report_check_json(json_t **out, const mc_check_result *results, size_t n);
 /* That document on f, indented. MC_ENOMEM. */
 int mc_report_check_print_json(FILE *f, const mc_check_result *results, size_t n);
+/* For people: each spec's diagnostics on err, then "PATH: ok (spec digest
+ * sha256:...)" on out (nothing when quiet; "<sha256>  PATH" lines, as
+ * sha256sum prints them, with digest_lines) or "PATH: N errors" on err. */
+void mc_report_check_text(FILE *out, FILE *err, const mc_check_result *r, size_t n,
+                          int digest_lines, int quiet);
 /* "file:line:col: error: message" lines, as compilers print them. */
 void mc_report_diags_text(FILE *f, const mc_diags *diags);
 /* The spec with every default filled in (what its digest covers), as

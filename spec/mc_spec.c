@@ -154,3 +154,34 @@ int mc_spec_digest(char hex[MC_SHA256_HEX_LEN + 1], const mc_spec *spec)
     json_decref(norm);
     return rc;
 }
+
+int mc_spec_check_files(mc_check_result **out, const char *const *paths, size_t n)
+{
+    mc_check_result *r = calloc(n + 1, sizeof *r);
+    int rc = r ? MC_OK : mc_error_nomem();
+    for (size_t i = 0; rc == MC_OK && i < n; i++) {
+        r[i].path = paths[i];
+        if ((rc = mc_diags_create(&r[i].diags)))
+            break;
+        rc = mc_spec_load(&r[i].spec, r[i].diags, paths[i]);
+        if (rc == MC_OK && (rc = mc_spec_digest(r[i].digest_hex, r[i].spec)) == MC_OK)
+            r[i].digest = r[i].digest_hex;
+        if (rc == MC_EINPUT) /* an invalid spec: its diagnostics say why */
+            rc = MC_OK;
+    }
+    if (rc) {
+        mc_check_results_free(r, n);
+        return rc;
+    }
+    *out = r;
+    return MC_OK;
+}
+
+void mc_check_results_free(mc_check_result *r, size_t n)
+{
+    for (size_t i = 0; r && i < n; i++) {
+        mc_diags_free(r[i].diags);
+        mc_spec_free(r[i].spec);
+    }
+    free(r);
+}

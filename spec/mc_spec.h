@@ -235,6 +235,23 @@ int mc_spec_load_buffer(mc_spec **out, mc_diags *diags, const char *name, const 
                         size_t len);
 void mc_spec_free(mc_spec *spec);
 
+/* `modelcert check` over several files: each spec's diagnostics, and its
+ * digest and loaded form when it is valid. */
+typedef struct mc_check_result {
+    const char *path;     /* as given (not copied) */
+    mc_diags *diags;      /* every problem found */
+    const char *digest;   /* NULL when the spec is invalid; else points at digest_hex */
+    char digest_hex[MC_SHA256_HEX_LEN + 1];
+    mc_spec *spec;        /* the loaded spec when valid, else NULL */
+} mc_check_result;
+
+/* Loads and checks paths[0..n); an invalid spec is a result, not an error.
+ * *out gets n results (free with mc_check_results_free). Errors only for
+ * what stops checking: MC_ENOTFOUND, MC_EIO, MC_ENOMEM. */
+int mc_spec_check_files(mc_check_result **out, const char *const *paths, size_t n);
+/* Frees n results and what they hold; NULL is fine. */
+void mc_check_results_free(mc_check_result *r, size_t n);
+
 const mc_spec_doc *mc_spec_doc_get(const mc_spec *spec);
 /* The file it came from, and the directory data paths are relative to. */
 const char *mc_spec_path(const mc_spec *spec);
