@@ -56,13 +56,6 @@ void mc_buf_printf(mc_buf *b, const char *fmt, ...)
     b->len += (size_t)n;
 }
 
-void mc_buf_reset(mc_buf *b)
-{
-    b->len = 0;
-    if (b->data)
-        b->data[0] = '\0';
-}
-
 int mc_buf_take(mc_buf *b, char **out, size_t *len)
 {
     if (!b->failed && !b->data)

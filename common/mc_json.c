@@ -75,7 +75,9 @@ int mc_json_format_number(char buf[32], double x)
     return MC_OK;
 }
 
-void mc_json_put_string(mc_buf *b, const char *s, size_t len)
+/* Appends s[0..len) as a JSON string in canonical form (quotes, and escapes
+ * only for '"', '\\' and control characters; \b \f \n \r \t by name). */
+static void mc_json_put_string(mc_buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     mc_buf_put(b, "\"", 1);

@@ -17,9 +17,6 @@ int mc_json_canonical(char **out, size_t *len, const json_t *v);
 /* Like mc_json_canonical, but indented by `indent` spaces per level, with a
  * trailing newline: the form modelcert prints and writes for people. */
 int mc_json_pretty(char **out, size_t *len, const json_t *v, int indent);
-/* Appends s[0..len) as a JSON string in canonical form (quotes, and escapes
- * only for '"', '\\' and control characters; \b \f \n \r \t by name). */
-void mc_json_put_string(mc_buf *b, const char *s, size_t len);
 /* Shortest round-trip decimal of a finite double, in ECMAScript form
  * (1, 0.001, 1e-7, 1.5e+300). buf needs 32 bytes. Returns MC_EINPUT for NaN/Inf. */
 int mc_json_format_number(char buf[32], double x);

@@ -4,9 +4,6 @@
 
 #include <stddef.h>
 
-/* Edit distance (insertions, deletions, substitutions, adjacent swaps),
- * capped: anything above `cap` is returned as `cap` + 1. */
-size_t mc_str_distance(const char *a, const char *b, size_t cap);
 /* The candidate closest to `word` when it is close enough to be a likely typo
  * (distance at most 2, and at most a third of the word), else NULL. */
 const char *mc_str_suggest(const char *word, const char *const *candidates, size_t n);

@@ -7,7 +7,8 @@
 #include "mc_error.h"
 #include "mc_json.h"
 
-void mc_column_clear(mc_column *c)
+/* Frees a column's contents and zeroes it (the struct itself stays). */
+static void mc_column_clear(mc_column *c)
 {
     free(c->name);
     free(c->num);

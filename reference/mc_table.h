@@ -32,8 +32,6 @@ typedef struct mc_table {
 } mc_table;
 
 void mc_table_free(mc_table *t);
-/* Frees a column's contents and zeroes it (the struct itself stays). */
-void mc_column_clear(mc_column *c);
 /* Index of the (first) column named `name`, or -1. Hashed: wide tables of
  * 10,000 columns are searched by name in constant time. */
 long mc_table_find(const mc_table *t, const char *name);

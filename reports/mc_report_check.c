@@ -32,7 +32,10 @@ static json_t *spec_json(const mc_check_result *r)
     return spec;
 }
 
-int mc_report_check_json(json_t **out, const mc_check_result *results, size_t n)
+/* {"valid": bool, "specs": [{"path", "valid", "digest", "errors", "warnings",
+ *   "diagnostics": [{"severity", "file", "line", "column", "message"}]}]}.
+ * Caller owns *out. MC_ENOMEM. */
+static int mc_report_check_json(json_t **out, const mc_check_result *results, size_t n)
 {
     json_t *specs = json_array(), *doc = NULL;
     int all_valid = 1, rc = specs ? MC_OK : mc_error_nomem();

@@ -9,10 +9,6 @@
 #include "mc_diag.h"
 #include "mc_spec.h"
 
-/* {"valid": bool, "specs": [{"path", "valid", "digest", "errors", "warnings",
- *   "diagnostics": [{"severity", "file", "line", "column", "message"}]}]}.
- * Caller owns *out. MC_ENOMEM. */
-int mc_report_check_json(json_t **out, const mc_check_result *results, size_t n);
 /* That document on f, indented. MC_ENOMEM. */
 int mc_report_check_print_json(FILE *f, const mc_check_result *results, size_t n);
 /* For people: each spec's diagnostics on err, then "PATH: ok (spec digest

@@ -228,10 +228,6 @@ static size_t count_names(const char *const *names)
     return n;
 }
 
-size_t mc_schema_count_names(const char *const *names)
-{
-    return count_names(names);
-}
 
 static int lookup_name(const char *const *names, const char *s)
 {
@@ -711,7 +707,8 @@ int mc_schema_bind(const mc_bind_ctx *ctx, const mc_schema *schema, void *obj,
     return b.errors ? MC_EINPUT : MC_OK;
 }
 
-const mc_variant *mc_schema_variant(const mc_schema *schema, const void *obj)
+/* The variant of a tagged union that is in effect. */
+static const mc_variant *mc_schema_variant(const mc_schema *schema, const void *obj)
 {
     if (!schema->tag)
         return NULL;

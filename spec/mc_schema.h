@@ -63,7 +63,6 @@ struct mc_field {
      * form leaves it out. */
     int (*applies)(const void *obj);
     const char *applies_msg;
-    const char *doc;
 };
 
 typedef struct mc_variant {
@@ -114,9 +113,5 @@ int mc_schema_bind(const mc_bind_ctx *ctx, const mc_schema *schema, void *obj,
  * defaults included; absent optional keys omitted. */
 int mc_schema_to_json(json_t **out, const mc_schema *schema, const void *obj);
 
-/* The variant of a tagged union that is in effect. */
-const mc_variant *mc_schema_variant(const mc_schema *schema, const void *obj);
-/* The field list that applies to obj (common fields, then its variant's). */
-size_t mc_schema_count_names(const char *const *names);
 
 #endif

@@ -113,10 +113,6 @@ const char *mc_spec_dir(const mc_spec *spec)
     return spec->dir;
 }
 
-int mc_spec_locate(const mc_spec *spec, const void *addr, int *line, int *col)
-{
-    return mc_locmap_find(spec->locs, addr, line, col);
-}
 
 int mc_spec_error(const mc_spec *spec, const void *addr, const char *fmt, ...)
 {

@@ -259,9 +259,6 @@ const char *mc_spec_dir(const mc_spec *spec);
 /* binary, multiclass or regression, from the loss. */
 mc_task mc_spec_task(const mc_spec *spec);
 
-/* Where the value at `addr` (a member of mc_spec_doc_get(spec)) was written:
- * 1-based line and column, or 0 when it came from a default. */
-int mc_spec_locate(const mc_spec *spec, const void *addr, int *line, int *col);
 
 /* Sets the last error (MC_EINPUT) at the place `addr` was written in the
  * spec, for problems found later, against the data; returns MC_EINPUT. */

@@ -74,7 +74,8 @@ static const char starter_spec[] =
     "  runs: 1                        # re-run once and compare\n"
     "  mode: bitwise\n";
 
-const char *mc_starter_spec(void)
+/* The starter spec text (static storage; do not free). */
+static const char *mc_starter_spec(void)
 {
     return starter_spec;
 }
@@ -99,7 +100,8 @@ static double normal(uint64_t *s)
     return sqrt(-2.0 * log(u + 1e-300)) * cos(6.283185307179586 * v);
 }
 
-int mc_starter_data(char **out, size_t *len)
+/* The example CSV (MC_STARTER_ROWS rows, seeded, identical on every run). Caller frees. */
+static int mc_starter_data(char **out, size_t *len)
 {
     static const char *const regions[] = {"north", "south", "east", "west"};
     size_t cap = 96 + (size_t)MC_STARTER_ROWS * 64, used = 0;

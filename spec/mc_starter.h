@@ -9,10 +9,6 @@
 #define MC_STARTER_DATA_NAME "churn.csv"
 #define MC_STARTER_ROWS 800
 
-/* The starter spec text (static storage; do not free). */
-const char *mc_starter_spec(void);
-/* The example CSV (MC_STARTER_ROWS rows, seeded, identical on every run). Caller frees. */
-int mc_starter_data(char **out, size_t *len);
 
 /* `modelcert init`: writes the starter data and spec into dir (created when
  * needed). Both targets are checked before either is written, so init never

@@ -122,7 +122,9 @@ void mc_audit_close(mc_audit *a)
     free(a);
 }
 
-void mc_audit_actor(char *buf, size_t size)
+/* The actor: GITHUB_ACTOR, GITLAB_USER_LOGIN or BUILD_USER from the CI
+ * environment, else the OS user. */
+static void mc_audit_actor(char *buf, size_t size)
 {
     static const char *const vars[] = {"GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_USER"};
     for (size_t i = 0; i < 3; i++) {

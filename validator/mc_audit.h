@@ -74,9 +74,6 @@ typedef struct mc_audit_filter {
  * Caller owns *events. */
 int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events);
 
-/* The actor: GITHUB_ACTOR, GITLAB_USER_LOGIN or BUILD_USER from the CI
- * environment, else the OS user. */
-void mc_audit_actor(char *buf, size_t size);
 
 /* The canonical encoding an event's hash covers: RFC 8785 JSON of every
  * field, ev->details (canonical JSON object text, as append stores it; NULL:

@@ -147,7 +147,9 @@ int mc_validation_set_run(mc_validation *v, json_t *run_record, const char *run_
     return MC_OK;
 }
 
-int mc_validation_to_json(json_t **out, const mc_validation *v)
+/* {"format": "modelcert-validation", "format_version": 1, "verdict", "counts": {...},
+ *  "run": {...}, "run_dir", "results": [...]}. Caller owns *out. MC_ENOMEM. */
+static int mc_validation_to_json(json_t **out, const mc_validation *v)
 {
     json_t *results = json_array(), *counts = NULL, *doc = NULL;
     int rc = results ? mc_validation_counts_json(&counts, v) : mc_error_nomem();

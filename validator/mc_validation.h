@@ -67,9 +67,6 @@ int mc_validation_set_run(mc_validation *v, json_t *run_record, const char *run_
 const char *mc_status_name(mc_status s);
 const char *mc_verdict_name(mc_verdict v);
 
-/* {"format": "modelcert-validation", "format_version": 1, "verdict", "counts": {...},
- *  "run": {...}, "run_dir", "results": [...]}. Caller owns *out. MC_ENOMEM. */
-int mc_validation_to_json(json_t **out, const mc_validation *v);
 /* That JSON as people read it and validation.json holds it (keys sorted,
  * indented by 2, a final newline). Caller frees *out; len may be NULL.
  * MC_ENOMEM, or MC_EINPUT when a measured value is not a finite number. */
