@@ -16,6 +16,8 @@ enum {
     MC_EXIT_INTERNAL = 3  /* internal or environment error */
 };
 
+/* The verbs, one per cmd_*.c: argv[0] is the verb; the return is the exit
+ * status. main dispatches to them by name. */
 int mc_cmd_check(int argc, char **argv);
 int mc_cmd_init(int argc, char **argv);
 int mc_cmd_run(int argc, char **argv);

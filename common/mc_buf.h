@@ -14,6 +14,8 @@ typedef struct mc_buf {
     int failed;
 } mc_buf;
 
+/* Appends n bytes of s, a string, or printf-formatted text (a zeroed mc_buf
+ * is an empty buffer). */
 void mc_buf_put(mc_buf *b, const char *s, size_t n);
 void mc_buf_puts(mc_buf *b, const char *s);
 void mc_buf_printf(mc_buf *b, const char *fmt, ...) MC_PRINTF(2, 3);

@@ -25,6 +25,7 @@ typedef struct mc_diag {
 
 typedef struct mc_diags mc_diags;
 
+/* An empty list (MC_ENOMEM); free it with mc_diags_free (NULL is fine). */
 int mc_diags_create(mc_diags **out);
 void mc_diags_free(mc_diags *d);
 /* Adds one diagnostic; returns MC_OK or MC_ENOMEM. Identical repeats are dropped. */

@@ -42,8 +42,13 @@ typedef struct mc_nn_work {
     uint8_t **masks;
 } mc_nn_work;
 
+/* A network of n_layers layers (their kinds, widths, activations; in and the
+ * offsets are filled in) over input_width features, parameters zeroed; free
+ * with mc_nn_free (NULL is fine). MC_ENOMEM. */
 int mc_nn_create(mc_nn **out, int input_width, const mc_nn_layer *layers, int n_layers);
 void mc_nn_free(mc_nn *nn);
+/* Activation buffers for batches of up to cap_batch rows of nn; free with
+ * mc_nn_work_free and the same nn (NULL is fine). MC_ENOMEM. */
 int mc_nn_work_create(mc_nn_work **out, const mc_nn *nn, int cap_batch);
 void mc_nn_work_free(mc_nn_work *w, const mc_nn *nn);
 

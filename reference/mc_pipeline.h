@@ -43,6 +43,7 @@ typedef struct mc_pipeline {
     size_t n_features;
 } mc_pipeline;
 
+/* Frees a pipeline and everything it holds; NULL is fine. */
 void mc_pipeline_free(mc_pipeline *p);
 
 /* Whether a spec step has statistics to fit (the split happens before the first). */
@@ -67,6 +68,10 @@ int mc_pipeline_matrix(float **x, const mc_pipeline *p, const mc_table *t, const
  * or a step after the split can drop rows by their values (dropna). */
 int mc_pipeline_lineage(long *input_of, int *separable, const mc_pipeline *p);
 
+/* The fitted pipeline as the model header stores it (docs/formats.md), and
+ * back. Reading checks every field's type and range: MC_EINPUT
+ * "preprocessing: <what>" for anything the engine could not have written.
+ * The caller owns *out. */
 int mc_pipeline_to_json(json_t **out, const mc_pipeline *p);
 int mc_pipeline_from_json(mc_pipeline **out, const json_t *j);
 

@@ -31,6 +31,7 @@ typedef struct mc_table {
     size_t name_index_cap, name_index_cols;
 } mc_table;
 
+/* Frees a table and its columns; NULL is fine. */
 void mc_table_free(mc_table *t);
 /* Index of the (first) column named `name`, or -1. Hashed: wide tables of
  * 10,000 columns are searched by name in constant time. */

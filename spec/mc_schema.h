@@ -96,6 +96,7 @@ typedef struct mc_bind_ctx {
     mc_locmap *locs;
 } mc_bind_ctx;
 
+/* An empty location map (MC_ENOMEM); free with mc_locmap_free (NULL is fine). */
 int mc_locmap_create(mc_locmap **out);
 void mc_locmap_free(mc_locmap *m);
 /* Where the value at `addr` was written (its key's line/col), 0 when it was

@@ -252,6 +252,7 @@ int mc_spec_check_files(mc_check_result **out, const char *const *paths, size_t 
 /* Frees n results and what they hold; NULL is fine. */
 void mc_check_results_free(mc_check_result *r, size_t n);
 
+/* The typed document, owned by spec. */
 const mc_spec_doc *mc_spec_doc_get(const mc_spec *spec);
 /* The file it came from, and the directory data paths are relative to. */
 const char *mc_spec_path(const mc_spec *spec);

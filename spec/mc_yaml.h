@@ -47,6 +47,8 @@ struct mc_ynode {
 int mc_yaml_parse(mc_ynode **root, mc_arena *arena, mc_diags *diags, const char *file,
                   const char *text, size_t len);
 
+/* "a scalar" ("null" for an empty plain one), "a list", "a mapping": for
+ * messages (static strings). */
 const char *mc_ynode_kind_name(const mc_ynode *n);
 
 #endif
