@@ -99,6 +99,10 @@ typedef struct mc_bind_ctx {
 /* An empty location map (MC_ENOMEM); free with mc_locmap_free (NULL is fine). */
 int mc_locmap_create(mc_locmap **out);
 void mc_locmap_free(mc_locmap *m);
+/* Records that the value at addr was written at line:col (container: addr
+ * is an object's, not its first member's). A NULL map records nothing.
+ * MC_ENOMEM. */
+int mc_locmap_put(mc_locmap *m, const void *addr, int line, int col, int container);
 /* Where the value at `addr` was written (its key's line/col), 0 when it was
  * not. An object and its first member share an address: mc_locmap_find
  * prefers the member (a scalar), mc_locmap_find_container the object. */
