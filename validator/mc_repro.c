@@ -8,6 +8,7 @@
 #include "mc_artifact.h"
 #include "mc_file.h"
 #include "mc_hash.h"
+#include "mc_run_dir.h"
 
 #define CAT "reproducibility"
 
@@ -224,10 +225,10 @@ int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
     mc_run *again = NULL;
     int rc;
     *run_record = NULL;
-    if ((rc = load_json(&record, run_dir, "run.json")) || (rc = load_json(&metrics, run_dir, "metrics.json")))
+    if ((rc = load_json(&record, run_dir, MC_RUN_FILE_RECORD)) || (rc = load_json(&metrics, run_dir, MC_RUN_FILE_METRICS)))
         goto cleanup;
-    spec_path = mc_path_join(run_dir, "spec.json");
-    model_path = mc_path_join(run_dir, "model.mcm");
+    spec_path = mc_path_join(run_dir, MC_RUN_FILE_SPEC);
+    model_path = mc_path_join(run_dir, MC_RUN_FILE_MODEL);
     if (!spec_path || !model_path) {
         rc = mc_error_nomem();
         goto cleanup;

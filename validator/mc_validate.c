@@ -27,14 +27,15 @@ static int load_baseline(json_t **out, const char *path)
 {
     size_t n = strlen(path);
     char *file = NULL;
-    if (n >= 10 && strcmp(path + n - 10, "/model.mcm") == 0) {
+    size_t m = strlen("/" MC_RUN_FILE_MODEL);
+    if (n >= m && strcmp(path + n - m, "/" MC_RUN_FILE_MODEL) == 0) {
         char *dir = mc_path_dirname(path);
-        file = dir ? mc_path_join(dir, "metrics.json") : NULL;
+        file = dir ? mc_path_join(dir, MC_RUN_FILE_METRICS) : NULL;
         free(dir);
     } else if (n >= 5 && strcmp(path + n - 5, ".json") == 0) {
         file = strdup(path);
     } else {
-        file = mc_path_join(path, "metrics.json");
+        file = mc_path_join(path, MC_RUN_FILE_METRICS);
     }
     if (!file)
         return mc_error_nomem();
@@ -120,7 +121,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                                   opt->baseline)) ||
         (rc = mc_validation_pretty(&text, &len, o->validation)))
         goto cleanup;
-    if (!(o->validation_path = mc_path_join(o->run_dir, "validation.json"))) {
+    if (!(o->validation_path = mc_path_join(o->run_dir, MC_RUN_FILE_VALIDATION))) {
         rc = mc_error_nomem();
         goto cleanup;
     }
