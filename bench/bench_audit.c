@@ -84,6 +84,6 @@ int main(int argc, char **argv)
     printf("appends=%ld append_s=%.3f appends_per_s=%.0f ms_per_append=%.3f\n", appends, t_append,
            appends / t_append, 1000 * t_append / appends);
     printf("chain=%ld build_s=%.3f verify_s=%.3f events_verified=%lld intact=%s verify_per_s=%.0f\n",
-           chain, t_build, t_verify, r.events, r.first_bad ? "no" : "yes", r.events / t_verify);
-    return r.first_bad ? 1 : 0;
+           chain, t_build, t_verify, r.events, r.broken ? "no" : "yes", r.events / t_verify);
+    return r.broken ? 1 : 0;
 }

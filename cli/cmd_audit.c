@@ -60,7 +60,7 @@ static int cmd_verify(const char *db, const opts *o)
         mc_report_audit_verify_text(stdout, &r);
     else if (mc_report_audit_verify_json(stdout, &r) != MC_OK)
         return mc_cli_fail();
-    return r.first_bad ? MC_EXIT_FAILED : MC_EXIT_OK;
+    return r.broken ? MC_EXIT_FAILED : MC_EXIT_OK;
 }
 
 /* log, show (filter.id set) and export (format set). */

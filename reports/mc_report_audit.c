@@ -31,7 +31,7 @@ static int print_json(FILE *f, const json_t *j)
 
 void mc_report_audit_verify_text(FILE *f, const mc_audit_verify_result *r)
 {
-    if (r->first_bad)
+    if (r->broken)
         fprintf(f, "BROKEN at event %lld: %s\n", r->first_bad, r->reason);
     else
         fprintf(f, "intact: %lld events, head %s\n", r->events, r->head);
@@ -39,10 +39,10 @@ void mc_report_audit_verify_text(FILE *f, const mc_audit_verify_result *r)
 
 int mc_report_audit_verify_json(FILE *f, const mc_audit_verify_result *r)
 {
-    json_t *j = json_pack("{s:b, s:I, s:s}", "intact", r->first_bad == 0, "events",
+    json_t *j = json_pack("{s:b, s:I, s:s}", "intact", !r->broken, "events",
                           (json_int_t)r->events, "head", r->head);
     int rc = j ? MC_OK : mc_error_nomem();
-    if (rc == MC_OK && r->first_bad &&
+    if (rc == MC_OK && r->broken &&
         (json_object_set_new(j, "first_broken_event", json_integer(r->first_bad)) != 0 ||
          json_object_set_new(j, "reason", json_string(r->reason)) != 0))
         rc = mc_error_nomem();

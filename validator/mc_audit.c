@@ -78,6 +78,42 @@ fail:
     return rc;
 }
 
+/* The number of tables in the database (0: new and empty). */
+static int count_tables(mc_audit *a, int *n)
+{
+    sqlite3_stmt *st = NULL;
+    if (sqlite3_prepare_v2(a->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", -1,
+                           &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+        sqlite3_finalize(st);
+        return db_error(a, "cannot read it (is this an SQLite database?)");
+    }
+    *n = sqlite3_column_int(st, 0);
+    sqlite3_finalize(st);
+    return MC_OK;
+}
+
+/* A database we did not create, or of another version, is refused: appending
+ * to it or verifying it by our rules would mean nothing. */
+static int check_schema_version(mc_audit *a)
+{
+    sqlite3_stmt *st = NULL;
+    int rc = MC_OK;
+    if (sqlite3_prepare_v2(a->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
+                           NULL) != SQLITE_OK)
+        return mc_error_set(MC_EINPUT, "audit database %s is not a modelcert audit trail (it has "
+                            "no meta table)", a->path);
+    int step = sqlite3_step(st);
+    const char *v = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    if (!v)
+        rc = mc_error_set(MC_EINPUT, "audit database %s is not a modelcert audit trail (it records "
+                          "no schema_version)", a->path);
+    else if (strcmp(v, SCHEMA_VERSION) != 0)
+        rc = mc_error_set(MC_EINPUT, "audit database %s has schema version %.40s; this modelcert "
+                          "reads and writes version " SCHEMA_VERSION, a->path, v);
+    sqlite3_finalize(st);
+    return rc;
+}
+
 int mc_audit_open(mc_audit **out, const char *path)
 {
     char *dir = mc_path_dirname(path);
@@ -97,8 +133,13 @@ int mc_audit_open(mc_audit **out, const char *path)
             return rc;
         }
     }
-    if (sqlite3_exec(a->db, schema, NULL, NULL, NULL) != SQLITE_OK) {
+    int tables = 0;
+    if ((rc = count_tables(a, &tables)) == MC_OK && tables == 0 &&
+        sqlite3_exec(a->db, schema, NULL, NULL, NULL) != SQLITE_OK)
         rc = db_error(a, "cannot create the schema");
+    if (rc == MC_OK)
+        rc = check_schema_version(a);
+    if (rc) {
         mc_audit_close(a);
         return rc;
     }
@@ -108,9 +149,15 @@ int mc_audit_open(mc_audit **out, const char *path)
 
 int mc_audit_open_readonly(mc_audit **out, const char *path)
 {
+    mc_audit *a = NULL;
     if (!mc_file_exists(path))
         return mc_error_set(MC_ENOTFOUND, "audit database %s does not exist", path);
-    return open_db(out, path, SQLITE_OPEN_READONLY);
+    int rc = open_db(&a, path, SQLITE_OPEN_READONLY);
+    if (rc == MC_OK && (rc = check_schema_version(a)))
+        mc_audit_close(a);
+    if (rc == MC_OK)
+        *out = a;
+    return rc;
 }
 
 void mc_audit_close(mc_audit *a)
@@ -423,6 +470,7 @@ int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect
         snprintf(ev.prev_hash, sizeof ev.prev_hash, "%s", stored_prev ? stored_prev : "");
         res->events++;
         if (ev.id != expect_id) {
+            res->broken = 1;
             res->first_bad = ev.id;
             snprintf(res->reason, sizeof res->reason,
                      "event %lld comes where event %lld should: an event was deleted, inserted or "
@@ -431,6 +479,7 @@ int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect
             break;
         }
         if (strcmp(ev.prev_hash, prev) != 0) {
+            res->broken = 1;
             res->first_bad = ev.id;
             snprintf(res->reason, sizeof res->reason,
                      "event %lld does not link to the event before it (prev_hash %.16s..., the "
@@ -441,6 +490,7 @@ int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect
         json_t *details = NULL;
         if ((rc = read_details(&details, ev.details ? ev.details : "{}")) == MC_EINPUT) {
             rc = MC_OK;
+            res->broken = 1;
             res->first_bad = ev.id;
             snprintf(res->reason, sizeof res->reason,
                      "event %lld was altered: its details are not the canonical JSON object an "
@@ -453,6 +503,7 @@ int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect
         if (rc)
             goto cleanup;
         if (!stored || strcmp(hex, stored) != 0) {
+            res->broken = 1;
             res->first_bad = ev.id;
             snprintf(res->reason, sizeof res->reason,
                      "event %lld was altered: its fields hash to %.16s..., but it records %.16s...",
@@ -462,12 +513,13 @@ int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect
         snprintf(prev, sizeof prev, "%s", stored);
         expect_id++;
     }
-    if (!res->first_bad && step != SQLITE_DONE) {
+    if (!res->broken && step != SQLITE_DONE) {
         rc = db_error(a, "cannot read the events");
         goto cleanup;
     }
     snprintf(res->head, sizeof res->head, "%s", prev);
-    if (!res->first_bad && expect_head && strcmp(expect_head, prev) != 0) {
+    if (!res->broken && expect_head && strcmp(expect_head, prev) != 0) {
+        res->broken = 1;
         res->first_bad = res->events + 1;
         snprintf(res->reason, sizeof res->reason,
                  "the chain ends at %.16s..., not at the expected head %.16s...: events were "
@@ -570,6 +622,36 @@ int mc_audit_command_line(char **out, int argc, char *const *argv)
     return mc_buf_take(&b, out, NULL);
 }
 
+/* A new event must not extend a broken chain without a word: its link would
+ * vouch for tampered history. MODELCERT_AUDIT_ALLOW_BROKEN=1 appends anyway
+ * (docs/audit.md), for a trail kept for forensics. */
+static int check_intact(mc_audit *a)
+{
+    mc_audit_verify_result r;
+    const char *allow = getenv("MODELCERT_AUDIT_ALLOW_BROKEN");
+    int rc = mc_audit_verify(a, &r, NULL);
+    if (rc || !r.broken || (allow && strcmp(allow, "1") == 0))
+        return rc;
+    return mc_error_set(MC_EINPUT, "%s is broken at event %lld (%s); refusing to append to it. "
+                        "Restore it from a copy, or set MODELCERT_AUDIT_ALLOW_BROKEN=1 to append "
+                        "anyway", a->path, r.first_bad, r.reason);
+}
+
+int mc_audit_check_appendable(const char *path)
+{
+    mc_audit *a = NULL;
+    int rc = mc_file_exists(path) ? mc_audit_open_readonly(&a, path) : MC_OK;
+    if (rc == MC_OK && a)
+        rc = check_intact(a);
+    mc_audit_close(a);
+    if (rc) {
+        char why[1200];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(rc, "the audit trail cannot be appended to: %s", why);
+    }
+    return rc;
+}
+
 int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
                     const json_t *details)
 {
@@ -581,6 +663,8 @@ int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
         e.details = text;
         rc = mc_audit_open(&a, path);
     }
+    if (rc == MC_OK)
+        rc = check_intact(a);
     if (rc == MC_OK)
         rc = mc_audit_append(a, &e);
     if (rc) {

@@ -55,14 +55,16 @@ int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n);
 
 typedef struct mc_audit_verify_result {
     long long events;
-    long long first_bad;          /* 0 when the chain is intact */
+    int broken;                   /* 1 when the chain is not intact */
+    long long first_bad;          /* when broken: the id of the first bad event, as stored (a
+                                     forged id may be 0 or negative); 0 when intact */
     char reason[512];
     char head[MC_SHA256_HEX_LEN + 1]; /* the last event's hash (64 zeros when empty) */
 } mc_audit_verify_result;
 
 /* Recomputes every hash and link. expect_head (or NULL) is an anchor kept
  * outside the database: the chain must end there. A broken chain is a
- * result (res->first_bad), not an error; errors are the database's. */
+ * result (res->broken), not an error; errors are the database's. */
 int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect_head);
 
 typedef struct mc_audit_filter {
@@ -94,6 +96,13 @@ int mc_audit_path(char **out, const char *flag, const char *dir);
  * joined by spaces, each in single quotes (shell style) when it is empty or
  * holds a character a shell would interpret. Caller frees *out. MC_ENOMEM. */
 int mc_audit_command_line(char **out, int argc, char *const *argv);
+
+/* Whether an event could be appended at `path` now: a missing database is
+ * fine (it will be created); an existing one must be a version-1 modelcert
+ * trail whose chain verifies (unless MODELCERT_AUDIT_ALLOW_BROKEN=1).
+ * Verbs call it before any work, so a broken trail stops them early.
+ * MC_EINPUT naming the first broken event, or the database's errors. */
+int mc_audit_check_appendable(const char *path);
 
 /* Appends one event to the database at `path` (created, with its directory,
  * when needed): open, append, close. From `ev`: command, kind, the three

@@ -25,10 +25,8 @@ static int record(mc_run_outcome *o, const mc_run_audited_options *opt)
                          .verdict = "completed"};
     json_t *details = json_pack("{s:s, s:O}", "run_dir", o->run_dir, "numerics",
                                 json_object_get(run->record, "numerics"));
-    int rc = details ? mc_audit_path(&o->audit_path, opt->audit_path, mc_spec_dir(opt->spec))
+    int rc = details ? mc_audit_record(&o->audit_event, o->audit_path, &ev, details)
                      : mc_error_nomem();
-    if (rc == MC_OK)
-        rc = mc_audit_record(&o->audit_event, o->audit_path, &ev, details);
     if (rc) {
         free(o->audit_path);
         o->audit_path = NULL;
@@ -43,7 +41,9 @@ int mc_run_audited(mc_run_outcome **out, const mc_run_audited_options *opt)
     mc_run_outcome *o = calloc(1, sizeof *o);
     int rc = o ? MC_OK : mc_error_nomem();
     *out = NULL;
-    if (rc || (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
+    if (rc || (rc = mc_audit_path(&o->audit_path, opt->audit_path, mc_spec_dir(opt->spec))) ||
+        (rc = mc_audit_check_appendable(o->audit_path)) ||
+        (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
         (rc = mc_run_execute(&o->run, opt->spec, &opt->run)) ||
         (rc = mc_run_write(o->run, o->run_dir)))
         goto cleanup;

@@ -132,11 +132,25 @@ cleanup:
     return rc;
 }
 
+/* A broken or foreign audit trail stops a verb before its work, not after. */
+static int check_trail(const char *flag, const char *dir, int no_audit)
+{
+    char *path = NULL;
+    int rc = no_audit ? MC_OK : mc_audit_path(&path, flag, dir);
+    if (rc == MC_OK && path)
+        rc = mc_audit_check_appendable(path);
+    free(path);
+    return rc;
+}
+
 int mc_validate(mc_outcome **out, const mc_validate_options *opt)
 {
     mc_outcome *o = calloc(1, sizeof *o);
     mc_run *run = NULL;
-    int rc = o ? validate_run(o, &run, opt) : mc_error_nomem();
+    int rc = o ? check_trail(opt->audit_path, mc_spec_dir(opt->spec), opt->no_audit)
+               : mc_error_nomem();
+    if (rc == MC_OK)
+        rc = validate_run(o, &run, opt);
     *out = NULL;
     if (rc)
         goto cleanup;
@@ -167,6 +181,39 @@ static const char *recorded_digest(const json_t *record, const char *what)
     return json_string_value(json_object_get(json_object_get(record, what), "digest"));
 }
 
+/* A run directory complete on disk but never recorded (a run killed after
+ * its rename, before its audit event) must not reproduce silently: the
+ * trail must hold a run or validate event for the recorded model. */
+static int check_recorded(mc_validation *v, const char *audit_path, const char *model_digest)
+{
+    static const char *const kinds[] = {"run", "validate"};
+    size_t found = 0;
+    int rc = MC_OK;
+    for (int k = 0; k < 2 && rc == MC_OK && model_digest; k++) {
+        mc_audit_events *e = NULL;
+        mc_audit_filter f = {.model_digest = model_digest, .kind = kinds[k]};
+        rc = mc_audit_list(&e, audit_path, &f);
+        if (rc == MC_ENOTFOUND)
+            rc = MC_OK; /* no trail at all: nothing records the run */
+        else if (rc == MC_OK)
+            found += mc_audit_events_count(e);
+        mc_audit_events_free(e);
+    }
+    if (rc)
+        return rc;
+    if (found)
+        return mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
+                                 MC_STATUS_PASS, json_integer((json_int_t)found), NULL,
+                                 "the audit trail %s records this model (%zu run or validate "
+                                 "event%s)", audit_path, found, found == 1 ? "" : "s");
+    return mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
+                             MC_STATUS_FAIL, json_integer(0), NULL,
+                             "no run or validate event in the audit trail %s records model "
+                             "%.16s...: the run was never recorded (killed before its event was "
+                             "written?), or it was recorded in another trail (give --audit)",
+                             audit_path, model_digest ? model_digest : "?");
+}
+
 int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
 {
     mc_outcome *o = calloc(1, sizeof *o);
@@ -174,9 +221,19 @@ int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
     int rc = o && (o->run_dir = strdup(opt->run_dir)) ? MC_OK : mc_error_nomem();
     *out = NULL;
     if (rc || (rc = mc_validation_create(&o->validation)) ||
+        (rc = check_trail(opt->audit_path, NULL, opt->no_audit)) ||
         (rc = mc_reproduce(o->validation, &rec, opt->run_dir, opt->data_path, opt->threads)) ||
         (rc = mc_validation_set_run(o->validation, rec, opt->run_dir)))
         goto cleanup;
+    if (!opt->no_audit) {
+        char *path = NULL;
+        rc = mc_audit_path(&path, opt->audit_path, NULL);
+        if (rc == MC_OK)
+            rc = check_recorded(o->validation, path, recorded_digest(rec, "model"));
+        free(path);
+        if (rc)
+            goto cleanup;
+    }
     summarize(o);
     if (!opt->no_audit) {
         mc_audit_event ev = {.command = opt->command_line ? opt->command_line : "modelcert",

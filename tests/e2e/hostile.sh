@@ -162,5 +162,39 @@ expect_exit 2 "init --force refuses a spec that is a symlink" -- mc init --force
 check test ! -e "$TMP/proj/churn.csv" -- "init wrote nothing (no half project)"
 check test ! -e "$TMP/elsewhere" -- "the symlink was not followed"
 
+# The audit trail: a forged event with id 0 is tampering (exit 1), not an internal error;
+# the schema version is checked; a broken chain is not appended to without a word.
+A="$TMP/trail.db"
+expect_exit 0 "a run recorded in a fresh trail" -- mc run -q --audit "$A" "$TMP/standardize.yaml" -o "$TMP/trail-run"
+cp "$A" "$TMP/zero.db"
+python3 - "$TMP/zero.db" <<'PY'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("DROP TRIGGER events_append_only_update")
+db.execute("UPDATE events SET id = 0 WHERE id = 1")
+db.commit()
+PY
+expect_exit 1 "audit verify reports a forged id 0 as tampering" -- mc audit verify --audit "$TMP/zero.db"
+expect_grep out "BROKEN at event 0" "the forged event is named"
+expect_exit 2 "run refuses to append to a broken chain" -- mc run -q --audit "$TMP/zero.db" "$TMP/standardize.yaml" -o "$TMP/after-broken"
+expect_grep err "broken at event 0" "the first broken event is named"
+check test ! -e "$TMP/after-broken" -- "nothing was run (checked before any work)"
+MODELCERT_AUDIT_ALLOW_BROKEN=1 expect_exit 0 "MODELCERT_AUDIT_ALLOW_BROKEN=1 appends anyway" -- mc run -q --audit "$TMP/zero.db" "$TMP/standardize.yaml" -o "$TMP/after-broken"
+cp "$A" "$TMP/v2.db"
+python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute(\"UPDATE meta SET value='2' WHERE key='schema_version'\"); db.commit()" "$TMP/v2.db"
+expect_exit 2 "audit verify refuses schema version 2" -- mc audit verify --audit "$TMP/v2.db"
+expect_grep err "has schema version 2" "the version is named"
+expect_exit 2 "run refuses to append to schema version 2" -- mc run -q --audit "$TMP/v2.db" "$TMP/standardize.yaml" -o "$TMP/v2-run"
+python3 -c "import sqlite3,sys; db=sqlite3.connect(sys.argv[1]); db.execute('CREATE TABLE t(x)'); db.commit()" "$TMP/foreign.db"
+expect_exit 2 "run refuses a database that is not an audit trail" -- mc run -q --audit "$TMP/foreign.db" "$TMP/standardize.yaml" -o "$TMP/foreign-run"
+expect_grep err "not a modelcert audit trail" "the foreign database is named"
+check python3 -c "import sqlite3,sys; sys.exit(sqlite3.connect(sys.argv[1]).execute(\"SELECT count(*) FROM sqlite_master WHERE name='events'\").fetchone()[0])" "$TMP/foreign.db" -- \
+    "no table was added to the foreign database"
+# A run directory complete on disk but never audited (killed after its rename) does not
+# reproduce silently.
+expect_exit 1 "reproduce fails a run that no audit event records" -- mc reproduce --audit "$TMP/empty-trail.db" "$TMP/trail-run"
+expect_grep out "FAIL  no run or validate event in the audit trail" "the missing record is named"
+expect_exit 0 "reproduce passes it with the trail that recorded it" -- mc reproduce --audit "$A" "$TMP/trail-run"
+
 # Metrics never hang on NaN scores, and never compute from them (unit: test_metrics).
 finish

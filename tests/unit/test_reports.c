@@ -97,7 +97,7 @@ static void test_audit_reports(void **state)
 {
     (void)state;
     char *text = NULL;
-    mc_audit_verify_result ok = {.events = 3, .head = "abc"}, bad = {.events = 3, .first_bad = 2};
+    mc_audit_verify_result ok = {.events = 3, .head = "abc"}, bad = {.events = 3, .broken = 1, .first_bad = 2};
     snprintf(bad.reason, sizeof bad.reason, "event 2 was altered");
     CAPTURE(text, mc_report_audit_verify_text(f, &ok));
     assert_string_equal(text, "intact: 3 events, head abc\n");
