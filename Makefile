@@ -8,7 +8,7 @@ DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3
         libopenblas-dev libcmocka-dev libjansson-dev python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo test test-sanitize install clean
+.PHONY: all deps build demo test test-sanitize install clean kill-campaign
 
 all: build
 
@@ -36,6 +36,10 @@ test-sanitize: deps
 	cmake --build $(BUILD)-sanitize -j $(JOBS)
 	cd $(BUILD)-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)
+
+# kill -9 at random moments of run, validate and concurrent appends (opt-in, about a minute).
+kill-campaign: build
+	scripts/kill_campaign.sh $(BUILD)/cli/modelcert $${TRIALS:-100}
 
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)

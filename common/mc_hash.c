@@ -3,6 +3,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <openssl/evp.h>
+#include <openssl/rand.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -73,4 +74,14 @@ int mc_sha256_hex_valid(const char *s)
         if (!isxdigit((unsigned char)s[n]))
             return 0;
     return n == MC_SHA256_HEX_LEN;
+}
+
+int mc_random_id(char hex[33])
+{
+    unsigned char b[16];
+    if (RAND_bytes(b, sizeof b) != 1)
+        return mc_error_set(MC_EIO, "no random bytes available for an identifier");
+    for (size_t i = 0; i < sizeof b; i++)
+        snprintf(hex + 2 * i, 3, "%02x", b[i]);
+    return MC_OK;
 }

@@ -13,4 +13,9 @@ int mc_sha256_file_hex(char hex[MC_SHA256_HEX_LEN + 1], const char *path);
 /* 1 when s is exactly 64 hex digits (either case). */
 int mc_sha256_hex_valid(const char *s);
 
+/* A fresh random identifier: 32 lowercase hex digits (128 bits from the
+ * operating system's generator, through OpenSSL) and a NUL. MC_EIO when no
+ * randomness is available. */
+int mc_random_id(char hex[33]);
+
 #endif

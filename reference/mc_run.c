@@ -337,7 +337,9 @@ static int ctx_init(mc_run_ctx *c, const mc_spec *spec, const mc_run_options *op
 /* Load, preprocess, train, evaluate, record: each step's time goes in run.json. */
 static int execute(mc_run_ctx *c, mc_run *run, double t0)
 {
-    int rc = mc_spec_digest(run->spec_digest, c->spec);
+    int rc = mc_random_id(run->run_id);
+    if (rc == MC_OK)
+        rc = mc_spec_digest(run->spec_digest, c->spec);
     if (rc == MC_OK)
         rc = mc_spec_normalized(&run->normalized, c->spec);
     if (rc == MC_OK)

@@ -30,6 +30,7 @@ typedef struct mc_run {
     char *predictions_csv;  /* test_predictions.csv */
     unsigned char *model;   /* model.mcm */
     size_t model_len;
+    char run_id[33];        /* random, unique to this run: ties the run directory to its audit event */
     char model_digest[MC_SHA256_HEX_LEN + 1];
     char data_digest[MC_SHA256_HEX_LEN + 1];
     char spec_digest[MC_SHA256_HEX_LEN + 1];

@@ -23,8 +23,8 @@ static int record(mc_run_outcome *o, const mc_run_audited_options *opt)
                          .kind = "run", .spec_digest = run->spec_digest,
                          .data_digest = run->data_digest, .model_digest = run->model_digest,
                          .verdict = "completed"};
-    json_t *details = json_pack("{s:s, s:O}", "run_dir", o->run_dir, "numerics",
-                                json_object_get(run->record, "numerics"));
+    json_t *details = json_pack("{s:s, s:s, s:O}", "run_dir", o->run_dir, "run_id", run->run_id,
+                                "numerics", json_object_get(run->record, "numerics"));
     int rc = details ? mc_audit_record(&o->audit_event, o->audit_path, &ev, details)
                      : mc_error_nomem();
     if (rc) {

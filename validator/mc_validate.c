@@ -160,7 +160,8 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
                              .kind = "validate", .spec_digest = run->spec_digest,
                              .data_digest = run->data_digest, .model_digest = run->model_digest,
                              .verdict = mc_verdict_name(o->verdict)};
-        json_t *extra = json_pack("{s:s}", "validation", o->validation_path);
+        json_t *extra = json_pack("{s:s, s:s}", "validation", o->validation_path, "run_id",
+                                  run->run_id);
         if (extra && opt->baseline &&
             json_object_set_new(extra, "baseline", json_string(opt->baseline)) != 0) {
             json_decref(extra);
@@ -181,22 +182,32 @@ static const char *recorded_digest(const json_t *record, const char *what)
     return json_string_value(json_object_get(json_object_get(record, what), "digest"));
 }
 
+/* Whether an event records this run: the same run_id (runs from this version
+ * on), or for older runs without one, the same model. */
+static int records_run(const json_t *ev, const char *run_id)
+{
+    const char *id = json_string_value(json_object_get(json_object_get(ev, "details"), "run_id"));
+    return !run_id || (id && strcmp(id, run_id) == 0);
+}
+
 /* A run directory complete on disk but never recorded (a run killed after
  * its rename, before its audit event) must not reproduce silently: the
- * trail must hold a run or validate event for the recorded model. */
-static int check_recorded(mc_validation *v, const char *audit_path, const char *model_digest)
+ * trail must hold the run or validate event of this very run. */
+static int check_recorded(mc_validation *v, const char *audit_path, const json_t *record)
 {
     static const char *const kinds[] = {"run", "validate"};
+    const char *model = recorded_digest(record, "model");
+    const char *run_id = json_string_value(json_object_get(record, "run_id"));
     size_t found = 0;
     int rc = MC_OK;
-    for (int k = 0; k < 2 && rc == MC_OK && model_digest; k++) {
+    for (int k = 0; k < 2 && rc == MC_OK && model; k++) {
         mc_audit_events *e = NULL;
-        mc_audit_filter f = {.model_digest = model_digest, .kind = kinds[k]};
+        mc_audit_filter f = {.model_digest = model, .kind = kinds[k]};
         rc = mc_audit_list(&e, audit_path, &f);
         if (rc == MC_ENOTFOUND)
             rc = MC_OK; /* no trail at all: nothing records the run */
-        else if (rc == MC_OK)
-            found += mc_audit_events_count(e);
+        for (size_t i = 0; rc == MC_OK && e && i < mc_audit_events_count(e); i++)
+            found += (size_t)records_run(json_array_get(mc_audit_events_json(e), i), run_id);
         mc_audit_events_free(e);
     }
     if (rc)
@@ -204,14 +215,14 @@ static int check_recorded(mc_validation *v, const char *audit_path, const char *
     if (found)
         return mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
                                  MC_STATUS_PASS, json_integer((json_int_t)found), NULL,
-                                 "the audit trail %s records this model (%zu run or validate "
-                                 "event%s)", audit_path, found, found == 1 ? "" : "s");
+                                 "the audit trail %s records this run (%s %.16s...)", audit_path,
+                                 run_id ? "run_id" : "model", run_id ? run_id : model);
     return mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
                              MC_STATUS_FAIL, json_integer(0), NULL,
-                             "no run or validate event in the audit trail %s records model "
-                             "%.16s...: the run was never recorded (killed before its event was "
+                             "no run or validate event in the audit trail %s records this run "
+                             "(%s %.16s...): it was never recorded (killed before its event was "
                              "written?), or it was recorded in another trail (give --audit)",
-                             audit_path, model_digest ? model_digest : "?");
+                             audit_path, run_id ? "run_id" : "model", run_id ? run_id : "?");
 }
 
 int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
@@ -229,7 +240,7 @@ int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
         char *path = NULL;
         rc = mc_audit_path(&path, opt->audit_path, NULL);
         if (rc == MC_OK)
-            rc = check_recorded(o->validation, path, recorded_digest(rec, "model"));
+            rc = check_recorded(o->validation, path, rec);
         free(path);
         if (rc)
             goto cleanup;

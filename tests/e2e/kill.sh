@@ -138,8 +138,13 @@ check left rename-dir final:run.json -- "killed before the directory is renamed:
 killed renamed-dir KILL_ON_RENAME=out KILL_WHEN=after
 check left renamed-dir out -- "killed after the directory is renamed: the -o directory is complete"
 
+# Killed after the rename, before its audit event: complete on disk, never recorded.
+# reproduce is the command that notices (docs/security.md).
+expect_exit 1 "reproduce notices the complete but unaudited run" -- "$MC" reproduce "$TMP/renamed-dir/out"
+expect_grep out "FAIL  no run or validate event in the audit trail" "reproduce says no audit event records it"
+
 expect_exit 0 "audit verify after the kills" -- "$MC" audit verify
-expect_grep out "intact: 1 events" "only the uninterrupted run is in the audit trail"
+expect_grep out "intact: 2 events" "only the uninterrupted run (and the reproduce) are in the audit trail"
 expect_exit 0 "a new run to an -o path that a killed run left a temporary sibling for" -- "$MC" run -q "$SPEC" -o "$TMP/rename-dir/out"
 check left rename-dir out -- "the new run is complete; the killed run's sibling is still only a temporary directory"
 
