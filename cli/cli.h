@@ -86,10 +86,10 @@ int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *com
 
 /* ---- audit trail, spec, run directory ------------------------------------------- */
 
-/* Saves the process's command line (main calls it first). */
-void mc_cli_set_command_line(int argc, char **argv);
-/* That command line, shell-quoted, for audit events (mc_audit_command_line);
- * "modelcert" when it is unknown or out of memory. Owned by the CLI. */
+/* Saves the process's command line, shell-quoted, for audit events (main calls
+ * it first; MC_ENOMEM). */
+int mc_cli_set_command_line(int argc, char **argv);
+/* That command line (mc_audit_command_line); owned by the CLI. */
 const char *mc_cli_command_line(void);
 
 struct mc_outcome;

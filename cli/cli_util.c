@@ -127,28 +127,18 @@ int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *com
 
 /* ---- audit trail, spec, run directory ---------------------------------------------- */
 
-static int saved_argc;
-static char **saved_argv;
+static char *command_line;
 
-void mc_cli_set_command_line(int argc, char **argv)
+int mc_cli_set_command_line(int argc, char **argv)
 {
-    /* A copy of the pointers: getopt_long reorders argv as it parses. */
-    saved_argv = malloc(((size_t)argc + 1) * sizeof *saved_argv);
-    if (!saved_argv)
-        return;
-    memcpy(saved_argv, argv, ((size_t)argc + 1) * sizeof *saved_argv);
-    saved_argc = argc;
+    /* Quoted now, before getopt_long reorders argv as it parses. */
+    return mc_audit_command_line(&command_line, argc, argv);
 }
 
 const char *mc_cli_command_line(void)
 {
-    static char *line;
-    if (!line && saved_argv) /* line stays NULL when out of memory */
-        (void)mc_audit_command_line(&line, saved_argc, saved_argv);
-    return line ? line : "modelcert";
+    return command_line;
 }
-
-
 
 int mc_cli_outcome_status(int rc, const mc_outcome *o, int quiet)
 {

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "mc_blas.h"
+#include "mc_error.h"
 
 typedef struct verb {
     const char *name;
@@ -47,7 +48,8 @@ static void usage(FILE *f)
 int main(int argc, char **argv)
 {
     mc_blas_prefer_fast_kernels(argv);
-    mc_cli_set_command_line(argc, argv);
+    if (mc_cli_set_command_line(argc, argv) != MC_OK)
+        return mc_cli_fail();
     if (argc < 2) {
         usage(stderr);
         return MC_EXIT_USAGE;

@@ -272,3 +272,13 @@ int mc_json_pretty(char **out, size_t *len, const json_t *v, int indent)
 {
     return encode_to(out, len, v, indent > 0 ? indent : 2);
 }
+
+int mc_json_set(json_t *obj, const char *key, json_t *v)
+{
+    return json_object_set_new(obj, key, v) == 0 ? MC_OK : mc_error_nomem();
+}
+
+int mc_json_append(json_t *arr, json_t *v)
+{
+    return json_array_append_new(arr, v) == 0 ? MC_OK : mc_error_nomem();
+}

@@ -21,4 +21,11 @@ int mc_json_pretty(char **out, size_t *len, const json_t *v, int indent);
  * (1, 0.001, 1e-7, 1.5e+300). buf needs 32 bytes. Returns MC_EINPUT for NaN/Inf. */
 int mc_json_format_number(char buf[32], double x);
 
+/* Building documents without losing a value: v is taken over (NULL means an
+ * allocation already failed), and a failed insertion is MC_ENOMEM, recorded,
+ * never a document with a key or item missing. Chain them with `rc = rc ? rc :
+ * mc_json_set(...)`, or check each. */
+int mc_json_set(json_t *obj, const char *key, json_t *v);
+int mc_json_append(json_t *arr, json_t *v);
+
 #endif

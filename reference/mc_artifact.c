@@ -53,37 +53,53 @@ static uint64_t get_u64(const unsigned char *p)
     return v;
 }
 
+static json_t *layer_json(const mc_nn_layer *L)
+{
+    const char *type = mc_names_layer[L->kind];
+    if (L->kind != MC_LAYER_DENSE)
+        return json_pack("{s:s, s:f}", "type", type, "rate", (double)L->rate);
+    json_t *jl = json_pack("{s:s, s:i, s:s}", "type", type, "units", L->out, "activation",
+                           mc_activation_name(L->act));
+    if (jl && L->act == MC_ACT_LEAKY_RELU &&
+        mc_json_set(jl, "negative_slope", json_real((double)L->slope)) != MC_OK) {
+        json_decref(jl);
+        return NULL;
+    }
+    return jl;
+}
+
 json_t *mc_artifact_architecture_json(const mc_nn *nn)
 {
-    json_t *layers = json_array();
-    for (int l = 0; l < nn->n_layers; l++) {
-        const mc_nn_layer *L = &nn->layers[l];
-        const char *type = mc_names_layer[L->kind];
-        json_t *jl = L->kind == MC_LAYER_DENSE
-                         ? json_pack("{s:s, s:i, s:s}", "type", type, "units", L->out, "activation",
-                                     mc_activation_name(L->act))
-                         : json_pack("{s:s, s:f}", "type", type, "rate", (double)L->rate);
-        if (L->kind == MC_LAYER_DENSE && L->act == MC_ACT_LEAKY_RELU)
-            json_object_set_new(jl, "negative_slope", json_real((double)L->slope));
-        json_array_append_new(layers, jl);
-    }
-    return json_pack("{s:i, s:o}", "input", nn->in, "layers", layers);
+    json_t *layers = json_array(), *arch = NULL;
+    int rc = layers ? MC_OK : MC_ENOMEM;
+    for (int l = 0; rc == MC_OK && l < nn->n_layers; l++)
+        rc = mc_json_append(layers, layer_json(&nn->layers[l]));
+    if (rc == MC_OK)
+        arch = json_pack("{s:i, s:O}", "input", nn->in, "layers", layers);
+    json_decref(layers);
+    return arch;
 }
 
 static json_t *tensors_json(const mc_nn *nn)
 {
     json_t *t = json_array();
-    for (int l = 0; l < nn->n_layers; l++) {
+    int rc = t ? MC_OK : MC_ENOMEM;
+    for (int l = 0; rc == MC_OK && l < nn->n_layers; l++) {
         const mc_nn_layer *L = &nn->layers[l];
         if (L->kind != MC_LAYER_DENSE)
             continue;
         char name[48];
         snprintf(name, sizeof name, "layers.%d.kernel", l);
-        json_array_append_new(t, json_pack("{s:s, s:[i,i], s:I}", "name", name, "shape", L->in, L->out,
-                                           "offset", (json_int_t)L->w_off));
+        rc = mc_json_append(t, json_pack("{s:s, s:[i,i], s:I}", "name", name, "shape", L->in,
+                                         L->out, "offset", (json_int_t)L->w_off));
         snprintf(name, sizeof name, "layers.%d.bias", l);
-        json_array_append_new(t, json_pack("{s:s, s:[i], s:I}", "name", name, "shape", L->out,
-                                           "offset", (json_int_t)L->b_off));
+        if (rc == MC_OK)
+            rc = mc_json_append(t, json_pack("{s:s, s:[i], s:I}", "name", name, "shape", L->out,
+                                             "offset", (json_int_t)L->b_off));
+    }
+    if (rc) {
+        json_decref(t);
+        return NULL;
     }
     return t;
 }
@@ -248,11 +264,38 @@ static int parse_csv_options(mc_model *m, const char *name)
 static int check_tensors(const mc_model *m, const char *name)
 {
     json_t *expect = tensors_json(m->nn);
+    if (!expect)
+        return mc_error_nomem();
     int same = json_equal(expect, json_object_get(m->header, "tensors"));
     json_decref(expect);
     json_int_t np = json_integer_value(json_object_get(m->header, "parameters"));
     if (!same || np != (json_int_t)m->nn->n_params)
         return bad(name, "the tensors listed do not match the architecture");
+    return MC_OK;
+}
+
+/* The header as JSON. jansson's reader can return a wrong value, not NULL,
+ * when an allocation fails inside its lexer (akheron/jansson#362), so the
+ * header is read twice and the readings must agree: otherwise that is an
+ * allocation failure, never a different model. */
+static int read_header(json_t **out, const char *text, size_t len, const char *name)
+{
+    json_error_t e1, e2;
+    json_t *a = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e1);
+    json_t *b = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e2);
+    int rc = MC_OK;
+    if (json_error_code(&e1) == json_error_out_of_memory ||
+        json_error_code(&e2) == json_error_out_of_memory || (a && b && !json_equal(a, b)) ||
+        (!a != !b))
+        rc = mc_error_nomem();
+    else if (!json_is_object(a))
+        rc = bad(name, "header is not a JSON object");
+    json_decref(b);
+    if (rc) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
     return MC_OK;
 }
 
@@ -280,12 +323,8 @@ int mc_artifact_decode(mc_model **out, const unsigned char *buf, size_t len, con
     }
     if (!(m = calloc(1, sizeof *m)))
         return mc_error_nomem();
-    json_error_t jerr;
-    m->header = json_loadb((const char *)buf + 24, (size_t)hlen, JSON_REJECT_DUPLICATES, &jerr);
-    if (!json_is_object(m->header)) {
-        rc = bad(name, "header is not a JSON object");
+    if ((rc = read_header(&m->header, (const char *)buf + 24, (size_t)hlen, name)))
         goto cleanup;
-    }
     const char *format = json_string_value(json_object_get(m->header, "format"));
     const json_t *version = json_object_get(m->header, "format_version");
     if (!json_is_integer(version) || json_integer_value(version) != MC_ARTIFACT_VERSION) {

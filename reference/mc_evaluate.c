@@ -30,134 +30,191 @@ static int is_scalar_metric(int m)
     return m != MC_METRIC_CONFUSION_MATRIX && m != MC_METRIC_PERMUTATION_IMPORTANCE;
 }
 
-/* {"accuracy": 0.93, ...}; an undefined metric is null, with the reason in `undefined`. */
-static json_t *scalar_metrics(const mc_run_ctx *c, const mc_metric_input *in, json_t *undefined)
+/* {"accuracy": 0.93, ...}: each scalar metric the spec asks for. A metric
+ * that is undefined for these rows (one class only, no positive prediction)
+ * is null, with the reason in `undefined` when it is given; any other error
+ * (out of memory) fails the whole evaluation, never a null metric. */
+static int scalar_metrics(json_t **out, const mc_run_ctx *c, const mc_metric_input *in,
+                          json_t *undefined)
 {
     json_t *o = json_object();
     const mc_metrics *m = &c->d->metrics;
-    for (size_t i = 0; o && i < m->compute.count; i++) {
+    int rc = o ? MC_OK : mc_error_nomem();
+    for (size_t i = 0; rc == MC_OK && i < m->compute.count; i++) {
         int metric = m->compute.items[i];
         if (!is_scalar_metric(metric))
             continue;
         double v;
-        if (mc_metric_scalar(&v, metric, in) == MC_OK && isfinite(v)) {
-            json_object_set_new(o, mc_metric_name(metric), json_real(v));
-        } else {
-            json_object_set_new(o, mc_metric_name(metric), json_null());
-            if (undefined)
-                json_object_set_new(undefined, mc_metric_name(metric),
-                                    json_string(mc_error_last()->message));
+        int mrc = mc_metric_scalar(&v, metric, in);
+        if (mrc == MC_OK && isfinite(v)) {
+            rc = mc_json_set(o, mc_metric_name(metric), json_real(v));
+            continue;
         }
+        if (mrc != MC_OK && mrc != MC_EINPUT) {
+            rc = mrc;
+            break;
+        }
+        rc = mc_json_set(o, mc_metric_name(metric), json_null());
+        if (rc == MC_OK && undefined)
+            rc = mc_json_set(undefined, mc_metric_name(metric),
+                             json_string(mrc ? mc_error_last()->message : "not a finite number"));
     }
-    return o;
+    if (rc) {
+        json_decref(o);
+        return rc;
+    }
+    *out = o;
+    return MC_OK;
 }
 
-static json_t *confusion_json(const mc_run_ctx *c, const mc_metric_input *in)
+/* Sets o[key] to the metrics of rows (y, pred, n), with their "undefined"
+ * reasons beside them in o when with_reasons. */
+static int set_metrics(json_t *o, const char *key, const mc_run_ctx *c, const float *y,
+                       const float *pred, size_t n, int with_reasons)
+{
+    mc_metric_input in = mc_run_metric_input(c, y, pred, n);
+    json_t *metrics = NULL, *undefined = with_reasons ? json_object() : NULL;
+    int rc = with_reasons && !undefined ? mc_error_nomem() : MC_OK;
+    if (rc == MC_OK && (rc = scalar_metrics(&metrics, c, &in, undefined)) == MC_OK)
+        rc = mc_json_set(o, key, metrics);
+    if (rc == MC_OK && undefined && json_object_size(undefined)) {
+        rc = mc_json_set(o, "undefined", undefined);
+        undefined = NULL;
+    }
+    json_decref(undefined);
+    return rc;
+}
+
+static int confusion_json(json_t **out, const mc_run_ctx *c, const mc_metric_input *in)
 {
     int k = c->lab.n_classes;
     long long *cm = malloc((size_t)k * (size_t)k * sizeof *cm);
-    if (!cm)
-        return NULL;
-    mc_metric_confusion(cm, in);
     json_t *names = json_array(), *rows = json_array();
-    for (int i = 0; i < k; i++) {
+    int rc = cm && names && rows ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK)
+        mc_metric_confusion(cm, in);
+    for (int i = 0; rc == MC_OK && i < k; i++) {
         json_t *row = json_array();
-        for (int j = 0; j < k; j++)
-            json_array_append_new(row, json_integer(cm[i * k + j]));
-        json_array_append_new(rows, row);
-        json_array_append_new(names, json_string(c->lab.classes[i]));
+        rc = row ? MC_OK : mc_error_nomem();
+        for (int j = 0; rc == MC_OK && j < k; j++)
+            rc = mc_json_append(row, json_integer(cm[i * k + j]));
+        rc = rc ? (json_decref(row), rc) : mc_json_append(rows, row);
+        if (rc == MC_OK)
+            rc = mc_json_append(names, json_string(c->lab.classes[i]));
     }
     free(cm);
-    return json_pack("{s:o, s:o, s:s}", "labels", names, "counts", rows, "layout",
-                     "rows are true classes, columns predicted classes");
+    if (rc == MC_OK && !(*out = json_pack("{s:O, s:O, s:s}", "labels", names, "counts", rows,
+                                          "layout", "rows are true classes, columns predicted classes")))
+        rc = mc_error_nomem();
+    json_decref(names);
+    json_decref(rows);
+    return rc;
 }
 
-static int slice_metrics(json_t *out, const mc_run_ctx *c)
+/* The test rows grouped by the raw text of a slice column, groups in order of
+ * first appearance: group[r] for each row, names[0..*n_groups). */
+static int group_rows(size_t *group, char **names, size_t *n_groups, const mc_run_ctx *c,
+                      const mc_slice *sl, const mc_column *col)
 {
     const mc_run_part *test = &c->parts[MC_PART_TEST];
+    *n_groups = 0;
+    for (size_t r = 0; r < test->n; r++) {
+        size_t orig = test->tbl->row_index[r];
+        char buf[32];
+        const char *text = mc_column_cell_text(col, orig, buf);
+        if (!text)
+            text = "(missing)";
+        size_t g = 0;
+        while (g < *n_groups && strcmp(names[g], text) != 0)
+            g++;
+        if (g == *n_groups) {
+            if (*n_groups == 1000)
+                return mc_spec_error(c->spec, &sl->column,
+                                     "metrics.slices: column '%s' has more than 1000 distinct "
+                                     "values in the test rows; slice on a categorical column",
+                                     sl->column);
+            if (!(names[g] = strdup(text)))
+                return mc_error_nomem();
+            (*n_groups)++;
+        }
+        group[r] = g;
+    }
+    return MC_OK;
+}
+
+/* One group's entry: its value, row count, and metrics unless it is too small. */
+static int group_json(json_t **out, const mc_run_ctx *c, const mc_slice *sl, const char *name,
+                      const float *ys, const float *ps, size_t cnt)
+{
+    json_t *jg = json_pack("{s:s, s:I, s:b}", "value", name, "count", (json_int_t)cnt, "skipped",
+                           cnt < (size_t)sl->min_size);
+    int rc = jg ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && cnt < (size_t)sl->min_size)
+        rc = mc_json_set(jg, "reason", json_string("fewer rows than min_size"));
+    else if (rc == MC_OK)
+        rc = set_metrics(jg, "metrics", c, ys, ps, cnt, 1);
+    if (rc) {
+        json_decref(jg);
+        return rc;
+    }
+    *out = jg;
+    return MC_OK;
+}
+
+static int slice_json(json_t **out, const mc_run_ctx *c, const mc_slice *sl, const size_t *group,
+                      char **names, size_t n_groups)
+{
+    const mc_run_part *test = &c->parts[MC_PART_TEST];
+    size_t n = test->n, width = (size_t)c->nn->out;
+    json_t *groups = json_array();
+    float *ys = malloc((n + 1) * sizeof *ys), *ps = malloc((n + 1) * width * sizeof *ps);
+    int rc = groups && ys && ps ? MC_OK : mc_error_nomem();
+    for (size_t g = 0; rc == MC_OK && g < n_groups; g++) {
+        size_t cnt = 0;
+        for (size_t r = 0; r < n; r++) {
+            if (group[r] != g)
+                continue;
+            ys[cnt] = test->y[r];
+            memcpy(ps + cnt * width, test->pred + r * width, width * sizeof *ps);
+            cnt++;
+        }
+        json_t *jg = NULL;
+        if ((rc = group_json(&jg, c, sl, names[g], ys, ps, cnt)) == MC_OK)
+            rc = mc_json_append(groups, jg);
+    }
+    free(ys), free(ps);
+    if (rc == MC_OK && !(*out = json_pack("{s:I, s:O}", "min_size", (json_int_t)sl->min_size,
+                                          "groups", groups)))
+        rc = mc_error_nomem();
+    json_decref(groups);
+    return rc;
+}
+
+/* metrics.json's "slices": the metrics of each group of test rows. */
+static int slice_metrics(json_t *out, const mc_run_ctx *c)
+{
     const mc_metrics *m = &c->d->metrics;
-    for (size_t s = 0; s < m->slices.count; s++) {
+    size_t n = c->parts[MC_PART_TEST].n;
+    int rc = MC_OK;
+    for (size_t s = 0; rc == MC_OK && s < m->slices.count; s++) {
         const mc_slice *sl = &m->slices.items[s];
         long col = mc_table_find(c->table, sl->column);
         if (col < 0)
-            return mc_spec_error(c->spec, &sl->column, "metrics.slices: column '%s' is not in the data",
-                              sl->column);
-        const mc_column *rc = &c->table->cols[col];
-        /* Group test rows by the raw cell text, groups in order of first appearance. */
-        size_t n = test->n, n_groups = 0;
-        char **names = calloc(n + 1, sizeof *names);
-        size_t *group = malloc((n + 1) * sizeof *group);
-        if (!names || !group) {
-            free(names), free(group);
-            return mc_error_nomem();
-        }
-        for (size_t r = 0; r < n; r++) {
-            size_t orig = test->tbl->row_index[r];
-            char buf[32];
-            const char *text;
-            if (rc->kind == MC_COLKIND_NUMERIC) {
-                if (isnan(rc->num[orig]))
-                    text = "(missing)";
-                else {
-                    mc_json_format_number(buf, rc->num[orig]);
-                    text = buf;
-                }
-            } else {
-                text = rc->codes[orig] == MC_CODE_MISSING ? "(missing)" : rc->levels[rc->codes[orig]];
-            }
-            size_t g = 0;
-            while (g < n_groups && strcmp(names[g], text) != 0)
-                g++;
-            if (g == n_groups) {
-                if (n_groups == 1000) {
-                    for (size_t k = 0; k < n_groups; k++)
-                        free(names[k]);
-                    free(names), free(group);
-                    return mc_spec_error(c->spec, &sl->column,
-                                      "metrics.slices: column '%s' has more than 1000 distinct "
-                                      "values in the test rows; slice on a categorical column",
-                                      sl->column);
-                }
-                names[n_groups++] = strdup(text);
-            }
-            group[r] = g;
-        }
-        json_t *groups = json_array();
-        int width = c->nn->out;
-        float *ys = malloc((n + 1) * sizeof *ys), *ps = malloc((n + 1) * (size_t)width * sizeof *ps);
-        for (size_t g = 0; ys && ps && g < n_groups; g++) {
-            size_t cnt = 0;
-            for (size_t r = 0; r < n; r++) {
-                if (group[r] != g)
-                    continue;
-                ys[cnt] = test->y[r];
-                memcpy(ps + cnt * (size_t)width, test->pred + r * (size_t)width, (size_t)width * sizeof *ps);
-                cnt++;
-            }
-            json_t *jg = json_pack("{s:s, s:I}", "value", names[g] ? names[g] : "", "count", (json_int_t)cnt);
-            if (cnt < (size_t)sl->min_size) {
-                json_object_set_new(jg, "skipped", json_true());
-                json_object_set_new(jg, "reason", json_string("fewer rows than min_size"));
-            } else {
-                mc_metric_input in = mc_run_metric_input(c, ys, ps, cnt);
-                json_t *undefined = json_object();
-                json_object_set_new(jg, "skipped", json_false());
-                json_object_set_new(jg, "metrics", scalar_metrics(c, &in, undefined));
-                if (json_object_size(undefined))
-                    json_object_set_new(jg, "undefined", undefined);
-                else
-                    json_decref(undefined);
-            }
-            json_array_append_new(groups, jg);
-        }
-        free(ys), free(ps);
-        for (size_t k = 0; k < n_groups; k++)
+            return mc_spec_error(c->spec, &sl->column,
+                                 "metrics.slices: column '%s' is not in the data", sl->column);
+        size_t n_groups = 0, *group = malloc((n + 1) * sizeof *group);
+        char **names = calloc(n > 1000 ? 1001 : n + 1, sizeof *names);
+        json_t *js = NULL;
+        rc = group && names ? MC_OK : mc_error_nomem();
+        if (rc == MC_OK)
+            rc = group_rows(group, names, &n_groups, c, sl, &c->table->cols[col]);
+        if (rc == MC_OK && (rc = slice_json(&js, c, sl, group, names, n_groups)) == MC_OK)
+            rc = mc_json_set(out, sl->column, js);
+        for (size_t k = 0; names && k < (n > 1000 ? 1001 : n + 1); k++)
             free(names[k]);
         free(names), free(group);
-        json_object_set_new(out, sl->column, json_pack("{s:I, s:o}", "min_size",
-                                                         (json_int_t)sl->min_size, "groups", groups));
     }
-    return MC_OK;
+    return rc;
 }
 
 /* The model as prediction sees it, borrowed from the run (never freed). */
@@ -199,52 +256,49 @@ static int predict_parts(mc_run_ctx *c, mc_run *run)
     return rc;
 }
 
+/* The optional parts of metrics.json the spec asks for. */
+static int extra_metrics(json_t *metrics, mc_run_ctx *c, const mc_metric_input *in)
+{
+    const mc_metrics *m = &c->d->metrics;
+    int rc = MC_OK;
+    for (size_t i = 0; rc == MC_OK && i < m->compute.count; i++) {
+        json_t *j = NULL;
+        if (m->compute.items[i] == MC_METRIC_CONFUSION_MATRIX &&
+            (rc = confusion_json(&j, c, in)) == MC_OK)
+            rc = mc_json_set(metrics, "confusion_matrix", j);
+        if (m->compute.items[i] == MC_METRIC_PERMUTATION_IMPORTANCE &&
+            (rc = mc_run_importance(&j, c)) == MC_OK)
+            rc = mc_json_set(metrics, "permutation_importance", j);
+    }
+    if (rc == MC_OK && m->slices.count) {
+        json_t *slices = json_object();
+        rc = slices ? slice_metrics(slices, c) : mc_error_nomem();
+        rc = rc ? (json_decref(slices), rc) : mc_json_set(metrics, "slices", slices);
+    }
+    return rc;
+}
+
 int mc_run_evaluate(mc_run_ctx *c, mc_run *run)
 {
+    const mc_run_part *test = &c->parts[MC_PART_TEST], *val = &c->parts[MC_PART_VALIDATION];
+    const mc_run_part *train = &c->parts[MC_PART_TRAIN];
     int rc = predict_parts(c, run);
     if (rc)
         return rc;
-    const mc_run_part *test = &c->parts[MC_PART_TEST];
     mc_metric_input in = mc_run_metric_input(c, test->y, test->pred, test->n);
-    json_t *undefined = json_object();
-    json_t *metrics = json_pack("{s:s, s:I, s:o}", "evaluated_on", "test", "rows", (json_int_t)test->n,
-                                "metrics", scalar_metrics(c, &in, undefined));
-    if (!metrics)
-        return mc_error_nomem();
+    json_t *metrics = json_pack("{s:s, s:I}", "evaluated_on", "test", "rows", (json_int_t)test->n);
+    rc = metrics ? set_metrics(metrics, "metrics", c, test->y, test->pred, test->n, 1)
+                 : mc_error_nomem();
+    if (rc == MC_OK && val->n)
+        rc = set_metrics(metrics, "validation", c, val->y, val->pred, val->n, 0);
+    if (rc == MC_OK)
+        rc = set_metrics(metrics, "training", c, train->y, train->pred, train->n, 0);
+    if (rc == MC_OK)
+        rc = extra_metrics(metrics, c, &in);
+    if (rc) {
+        json_decref(metrics);
+        return rc;
+    }
     run->metrics = metrics;
-    if (json_object_size(undefined))
-        json_object_set_new(metrics, "undefined", undefined);
-    else
-        json_decref(undefined);
-    if (c->parts[MC_PART_VALIDATION].n) {
-        mc_metric_input vin = mc_run_metric_input(c, c->parts[MC_PART_VALIDATION].y, c->parts[MC_PART_VALIDATION].pred, c->parts[MC_PART_VALIDATION].n);
-        json_object_set_new(metrics, "validation", scalar_metrics(c, &vin, NULL));
-    }
-    mc_metric_input tin = mc_run_metric_input(c, c->parts[MC_PART_TRAIN].y, c->parts[MC_PART_TRAIN].pred, c->parts[MC_PART_TRAIN].n);
-    json_object_set_new(metrics, "training", scalar_metrics(c, &tin, NULL));
-    const mc_metrics *m = &c->d->metrics;
-    for (size_t i = 0; i < m->compute.count; i++) {
-        if (m->compute.items[i] == MC_METRIC_CONFUSION_MATRIX) {
-            json_t *cm = confusion_json(c, &in);
-            if (!cm)
-                return mc_error_nomem();
-            json_object_set_new(metrics, "confusion_matrix", cm);
-        }
-        if (m->compute.items[i] == MC_METRIC_PERMUTATION_IMPORTANCE) {
-            json_t *pi = NULL;
-            rc = mc_run_importance(&pi, c);
-            if (rc)
-                return rc;
-            json_object_set_new(metrics, "permutation_importance", pi);
-        }
-    }
-    if (m->slices.count) {
-        json_t *slices = json_object();
-        json_object_set_new(metrics, "slices", slices);
-        rc = slice_metrics(slices, c);
-        if (rc)
-            return rc;
-    }
     return MC_OK;
 }
-

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "mc_error.h"
+#include "mc_json.h"
 #include "mc_str.h"
 
 /* ---- JSON (the artifact header) ---------------------------------------------------- */
@@ -22,51 +23,84 @@ static int artifact_step_type(int type)
     return type >= 0 && type <= MC_STEP_MIN_MAX;
 }
 
+/* One fitted column: its name and the statistics its step stores. */
+static int column_json(json_t **out, const mc_fitted_step *f, const mc_fitted_col *c)
+{
+    json_t *jc = json_pack("{s:s}", "name", c->name);
+    int rc = jc ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && f->type == MC_STEP_STANDARDIZE) {
+        rc = mc_json_set(jc, "mean", json_real(c->a));
+        rc = rc ? rc : mc_json_set(jc, "std", json_real(c->b));
+    } else if (rc == MC_OK && f->type == MC_STEP_L2_NORMALIZE && f->axis == MC_AXIS_COLUMNS) {
+        rc = mc_json_set(jc, "norm", json_real(c->a));
+    } else if (rc == MC_OK && f->type == MC_STEP_MIN_MAX) {
+        rc = mc_json_set(jc, "min", json_real(c->a));
+        rc = rc ? rc : mc_json_set(jc, "range", json_real(c->b));
+    } else if (rc == MC_OK && f->type == MC_STEP_FILL_MISSING) {
+        rc = mc_json_set(jc, "value", c->text ? json_string(c->text) : json_real(c->a));
+    } else if (rc == MC_OK && f->type == MC_STEP_ONE_HOT) {
+        json_t *cats = json_array();
+        rc = cats ? MC_OK : mc_error_nomem();
+        for (size_t k = 0; rc == MC_OK && k < c->n_cats; k++)
+            rc = mc_json_append(cats, json_string(c->cats[k]));
+        rc = rc ? (json_decref(cats), rc) : mc_json_set(jc, "categories", cats);
+    }
+    if (rc) {
+        json_decref(jc);
+        return rc;
+    }
+    *out = jc;
+    return MC_OK;
+}
+
+static int step_json(json_t **out, const mc_fitted_step *f)
+{
+    json_t *cols = json_array(), *js = NULL;
+    int rc = cols ? MC_OK : mc_error_nomem();
+    for (size_t i = 0; rc == MC_OK && i < f->n_cols; i++) {
+        json_t *jc = NULL;
+        if ((rc = column_json(&jc, f, &f->cols[i])) == MC_OK)
+            rc = mc_json_append(cols, jc);
+    }
+    if (rc == MC_OK && !(js = json_pack("{s:s, s:O}", "type", mc_step_type_name(f->type), "columns",
+                                        cols)))
+        rc = mc_error_nomem();
+    if (rc == MC_OK && f->type == MC_STEP_L2_NORMALIZE)
+        rc = mc_json_set(js, "axis", json_string(mc_names_axis[f->axis]));
+    if (rc == MC_OK && f->type == MC_STEP_ONE_HOT)
+        rc = mc_json_set(js, "handle_unknown", json_string(mc_names_unknown[f->handle_unknown]));
+    if (rc == MC_OK && f->type == MC_STEP_MIN_MAX) {
+        rc = mc_json_set(js, "feature_min", json_real(f->feature_min));
+        rc = rc ? rc : mc_json_set(js, "feature_max", json_real(f->feature_max));
+    }
+    json_decref(cols);
+    if (rc) {
+        json_decref(js);
+        return rc;
+    }
+    *out = js;
+    return MC_OK;
+}
+
 int mc_pipeline_to_json(json_t **out, const mc_pipeline *p)
 {
     json_t *steps = json_array(), *inputs = json_array(), *features = json_array();
-    for (size_t s = 0; s < p->n_steps; s++) {
-        const mc_fitted_step *f = &p->steps[s];
-        json_t *cols = json_array();
-        for (size_t i = 0; i < f->n_cols; i++) {
-            const mc_fitted_col *c = &f->cols[i];
-            json_t *jc = json_pack("{s:s}", "name", c->name);
-            if (f->type == MC_STEP_STANDARDIZE)
-                json_object_set_new(jc, "mean", json_real(c->a)), json_object_set_new(jc, "std", json_real(c->b));
-            else if (f->type == MC_STEP_L2_NORMALIZE && f->axis == MC_AXIS_COLUMNS)
-                json_object_set_new(jc, "norm", json_real(c->a));
-            else if (f->type == MC_STEP_MIN_MAX)
-                json_object_set_new(jc, "min", json_real(c->a)), json_object_set_new(jc, "range", json_real(c->b));
-            else if (f->type == MC_STEP_FILL_MISSING)
-                json_object_set_new(jc, "value", c->text ? json_string(c->text) : json_real(c->a));
-            else if (f->type == MC_STEP_ONE_HOT) {
-                json_t *cats = json_array();
-                for (size_t k = 0; k < c->n_cats; k++)
-                    json_array_append_new(cats, json_string(c->cats[k]));
-                json_object_set_new(jc, "categories", cats);
-            }
-            json_array_append_new(cols, jc);
-        }
-        json_t *js = json_pack("{s:s, s:o}", "type", mc_step_type_name(f->type), "columns", cols);
-        if (f->type == MC_STEP_L2_NORMALIZE)
-            json_object_set_new(js, "axis", json_string(f->axis == MC_AXIS_ROWS ? "rows" : "columns"));
-        if (f->type == MC_STEP_ONE_HOT)
-            json_object_set_new(js, "handle_unknown",
-                                json_string(f->handle_unknown == MC_UNKNOWN_IGNORE ? "ignore" : "error"));
-        if (f->type == MC_STEP_MIN_MAX) {
-            json_object_set_new(js, "feature_min", json_real(f->feature_min));
-            json_object_set_new(js, "feature_max", json_real(f->feature_max));
-        }
-        json_array_append_new(steps, js);
+    int rc = steps && inputs && features ? MC_OK : mc_error_nomem();
+    for (size_t s = 0; rc == MC_OK && s < p->n_steps; s++) {
+        json_t *js = NULL;
+        if ((rc = step_json(&js, &p->steps[s])) == MC_OK)
+            rc = mc_json_append(steps, js);
     }
-    for (size_t i = 0; i < p->n_inputs; i++)
-        json_array_append_new(inputs, json_pack("{s:s, s:s}", "name", p->inputs[i].name, "type",
-                                                p->inputs[i].categorical ? "categorical" : "numeric"));
-    for (size_t i = 0; i < p->n_features; i++)
-        json_array_append_new(features, json_string(p->features[i]));
-    *out = json_pack("{s:s, s:o, s:o, s:o}", "target", p->target, "steps", steps, "inputs", inputs,
-                     "features", features);
-    return *out ? MC_OK : mc_error_nomem();
+    for (size_t i = 0; rc == MC_OK && i < p->n_inputs; i++)
+        rc = mc_json_append(inputs, json_pack("{s:s, s:s}", "name", p->inputs[i].name, "type",
+                                              p->inputs[i].categorical ? "categorical" : "numeric"));
+    for (size_t i = 0; rc == MC_OK && i < p->n_features; i++)
+        rc = mc_json_append(features, json_string(p->features[i]));
+    if (rc == MC_OK && !(*out = json_pack("{s:s, s:O, s:O, s:O}", "target", p->target, "steps",
+                                          steps, "inputs", inputs, "features", features)))
+        rc = mc_error_nomem();
+    json_decref(steps), json_decref(inputs), json_decref(features);
+    return rc;
 }
 
 static int bad_header(const char *what)
@@ -74,9 +108,13 @@ static int bad_header(const char *what)
     return mc_error_set(MC_EINPUT, "preprocessing: %s", what);
 }
 
-static char *dup_str(const json_t *j)
+/* *out = a copy of the string j: MC_EINPUT naming `what` when j is not a
+ * string, MC_ENOMEM when the copy cannot be made. */
+static int copy_str(char **out, const json_t *j, const char *what)
 {
-    return json_is_string(j) ? strdup(json_string_value(j)) : NULL;
+    if (!json_is_string(j))
+        return bad_header(what);
+    return (*out = strdup(json_string_value(j))) ? MC_OK : mc_error_nomem();
 }
 
 static int num_field(const json_t *o, const char *key, double *out)
@@ -128,8 +166,9 @@ static int step_from_json(mc_fitted_step *f, const json_t *js)
     for (size_t i = 0; i < json_array_size(cols); i++) {
         const json_t *jc = json_array_get(cols, i);
         mc_fitted_col *c = &f->cols[f->n_cols++];
-        if (!(c->name = dup_str(json_object_get(jc, "name"))))
-            return bad_header("column name");
+        int rc = copy_str(&c->name, json_object_get(jc, "name"), "column name");
+        if (rc)
+            return rc;
         int ok = 1;
         if (f->type == MC_STEP_STANDARDIZE)
             ok = num_field(jc, "mean", &c->a) && divisor_field(jc, "std", &c->b);
@@ -139,7 +178,9 @@ static int step_from_json(mc_fitted_step *f, const json_t *js)
             ok = num_field(jc, "min", &c->a) && divisor_field(jc, "range", &c->b);
         else if (f->type == MC_STEP_FILL_MISSING) {
             const json_t *v = json_object_get(jc, "value");
-            ok = json_is_string(v) ? (c->text = dup_str(v)) != NULL : num_field(jc, "value", &c->a);
+            if (json_is_string(v) && (rc = copy_str(&c->text, v, "fill value")))
+                return rc;
+            ok = json_is_string(v) || num_field(jc, "value", &c->a);
         } else if (f->type == MC_STEP_ONE_HOT) {
             const json_t *cats = json_object_get(jc, "categories");
             ok = json_is_array(cats) && json_array_size(cats) > 0;
@@ -147,8 +188,9 @@ static int step_from_json(mc_fitted_step *f, const json_t *js)
             if (ok && !c->cats)
                 return mc_error_nomem();
             for (size_t k = 0; ok && k < json_array_size(cats); k++) {
-                ok = (c->cats[k] = dup_str(json_array_get(cats, k))) != NULL;
-                c->n_cats += ok;
+                if ((rc = copy_str(&c->cats[k], json_array_get(cats, k), "one_hot categories")))
+                    return rc;
+                c->n_cats++;
                 if (ok && k > 0 && strcmp(c->cats[k - 1], c->cats[k]) >= 0)
                     ok = 0; /* must stay sorted: apply uses binary search */
             }
@@ -189,8 +231,10 @@ int mc_pipeline_from_json(mc_pipeline **out, const json_t *j)
         return mc_error_nomem();
     const json_t *steps = json_object_get(j, "steps"), *inputs = json_object_get(j, "inputs");
     const json_t *features = json_object_get(j, "features");
-    if (!(p->target = dup_str(json_object_get(j, "target"))) || !json_is_array(steps) ||
-        !json_is_array(inputs) || !json_is_array(features) || json_array_size(features) == 0) {
+    if ((rc = copy_str(&p->target, json_object_get(j, "target"), "target")))
+        goto cleanup;
+    if (!json_is_array(steps) || !json_is_array(inputs) || !json_is_array(features) ||
+        json_array_size(features) == 0) {
         rc = bad_header("target, steps, inputs or features");
         goto cleanup;
     }
@@ -208,19 +252,17 @@ int mc_pipeline_from_json(mc_pipeline **out, const json_t *j)
     for (size_t i = 0; rc == MC_OK && i < json_array_size(inputs); i++) {
         const json_t *in = json_array_get(inputs, i);
         const char *type = json_string_value(json_object_get(in, "type"));
-        p->inputs[i].name = dup_str(json_object_get(in, "name"));
-        p->n_inputs += p->inputs[i].name != NULL; /* counted, so freed, whatever comes next */
-        if (!p->inputs[i].name || !type ||
-            (strcmp(type, "categorical") != 0 && strcmp(type, "numeric") != 0)) {
+        if ((rc = copy_str(&p->inputs[i].name, json_object_get(in, "name"), "inputs")))
+            break;
+        p->n_inputs++; /* counted, so freed, whatever comes next */
+        if (!type || (strcmp(type, "categorical") != 0 && strcmp(type, "numeric") != 0)) {
             rc = bad_header("inputs");
             break;
         }
         p->inputs[i].categorical = strcmp(type, "categorical") == 0;
     }
     for (size_t i = 0; rc == MC_OK && i < json_array_size(features); i++) {
-        if (!(p->features[i] = dup_str(json_array_get(features, i))))
-            rc = bad_header("features");
-        else
+        if ((rc = copy_str(&p->features[i], json_array_get(features, i), "features")) == MC_OK)
             p->n_features++;
     }
     if (rc == MC_OK)

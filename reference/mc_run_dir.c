@@ -46,15 +46,21 @@ static int write_json(const char *dir, const char *name, const json_t *j)
     return rc;
 }
 
-/* Removes the files a run writes, then the directory (left alone if it holds others). */
-static void remove_run_files(const char *dir)
+static void remove_file(const char *dir, const char *name)
 {
-    for (size_t i = 0; i < sizeof run_files / sizeof run_files[0]; i++) {
-        char *p = mc_path_join(dir, run_files[i]);
-        if (p)
-            unlink(p);
-        free(p);
-    }
+    char *p = mc_path_join(dir, name);
+    if (p)
+        unlink(p);
+    free(p);
+}
+
+/* Removes the files a run writes, then the directory (left alone if it holds others). */
+static void remove_run_files(const char *dir, const mc_run_extra *extra, size_t n_extra)
+{
+    for (size_t i = 0; i < sizeof run_files / sizeof run_files[0]; i++)
+        remove_file(dir, run_files[i]);
+    for (size_t i = 0; i < n_extra; i++)
+        remove_file(dir, extra[i].name);
     rmdir(dir);
 }
 
@@ -83,7 +89,7 @@ static int make_temp_sibling(char **out, const char *dir)
     return MC_OK;
 }
 
-int mc_run_write(const mc_run *run, const char *dir)
+int mc_run_write(const mc_run *run, const char *dir, const mc_run_extra *extra, size_t n_extra)
 {
     char *tmp = NULL;
     if (path_taken(dir))
@@ -101,6 +107,8 @@ int mc_run_write(const mc_run *run, const char *dir)
     if (rc == MC_OK)
         rc = write_file(tmp, MC_RUN_FILE_PREDICTIONS, run->predictions_csv,
                         strlen(run->predictions_csv));
+    for (size_t i = 0; rc == MC_OK && i < n_extra; i++)
+        rc = write_file(tmp, extra[i].name, extra[i].text, extra[i].len);
     if (rc == MC_OK)
         rc = write_json(tmp, MC_RUN_FILE_RECORD, run->record);
     if (rc == MC_OK && rename(tmp, dir) != 0)
@@ -108,7 +116,7 @@ int mc_run_write(const mc_run *run, const char *dir)
     if (rc == MC_OK)
         mc_file_sync_parent(dir);
     if (rc)
-        remove_run_files(tmp);
+        remove_run_files(tmp, extra, n_extra);
     free(tmp);
     return rc;
 }

@@ -3,6 +3,8 @@
 #ifndef MC_RUN_DIR_H
 #define MC_RUN_DIR_H
 
+#include <stddef.h>
+
 #define MC_RUN_FILE_MODEL "model.mcm"
 #define MC_RUN_FILE_METRICS "metrics.json"
 #define MC_RUN_FILE_HISTORY "history.csv"
@@ -23,10 +25,19 @@ struct mc_spec;
  * (a file, or a directory we cannot write). Caller frees *out. */
 int mc_run_dir_choose(char **out, const char *requested, const struct mc_spec *spec);
 
-/* Writes the run into `dir`, which must not exist (MC_EINPUT): built in a
- * temporary sibling directory, every file fsynced, run.json last, then
- * renamed into place, so a directory at `dir` is always complete. On error
- * the temporary directory is removed. */
-int mc_run_write(const struct mc_run *run, const char *dir);
+/* A file written into a run directory beside the run's own (validate's
+ * validation.json). */
+typedef struct mc_run_extra {
+    const char *name;
+    const char *text;
+    size_t len;
+} mc_run_extra;
+
+/* Writes the run, and n_extra more files, into `dir`, which must not exist
+ * (MC_EINPUT): built in a temporary sibling directory, every file fsynced,
+ * run.json last, then renamed into place, so a directory at `dir` is always
+ * complete, extras included. On error the temporary directory is removed. */
+int mc_run_write(const struct mc_run *run, const char *dir, const mc_run_extra *extra,
+                 size_t n_extra);
 
 #endif

@@ -6,39 +6,58 @@
 #include "mc_buf.h"
 #include "mc_clock.h"
 #include "mc_error.h"
+#include "mc_json.h"
 #include "mc_run_ctx.h"
 #include "mc_run_dir.h"
 
+/* n strings as a JSON array. */
+static int strings_json(json_t **out, char *const *items, size_t n)
+{
+    json_t *a = json_array();
+    int rc = a ? MC_OK : mc_error_nomem();
+    for (size_t i = 0; rc == MC_OK && i < n; i++)
+        rc = mc_json_append(a, json_string(items[i]));
+    if (rc) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return MC_OK;
+}
+
+/* The model header. Nothing here depends on time, paths or the machine: the
+ * same spec and data give the same bytes. */
+static int model_header(json_t **out, const mc_run_ctx *c, const mc_run *run)
+{
+    const mc_data *data = &c->d->data;
+    json_t *pre = NULL, *arch = mc_artifact_architecture_json(c->nn), *classes = NULL, *mv = NULL;
+    int rc = arch ? mc_pipeline_to_json(&pre, c->pipe) : mc_error_nomem();
+    if (rc == MC_OK)
+        rc = c->task == MC_TASK_REGRESSION ? ((classes = json_null()) ? MC_OK : mc_error_nomem())
+                                           : strings_json(&classes, c->lab.classes,
+                                                          (size_t)c->lab.n_classes);
+    /* How prediction reads raw CSV: the same delimiter and missing-value markers. */
+    if (rc == MC_OK)
+        rc = strings_json(&mv, data->missing_values.items, data->missing_values.count);
+    if (rc == MC_OK &&
+        !(*out = json_pack("{s:s, s:s, s:s, s:O, s:f, s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "format",
+                           "modelcert-model", "task", mc_task_name(c->task), "target", data->target,
+                           "classes", classes, "decision_threshold",
+                           c->d->metrics.decision_threshold, "numerics", mc_numerics_name(c->num),
+                           "spec_digest", run->spec_digest, "data_digest", run->data_digest,
+                           "architecture", arch, "preprocessing", pre, "missing_values", mv,
+                           "delimiter", data->delimiter)))
+        rc = mc_error_nomem();
+    json_decref(pre), json_decref(arch), json_decref(classes), json_decref(mv);
+    return rc;
+}
+
 int mc_run_model_bytes(const mc_run_ctx *c, mc_run *run)
 {
-    json_t *pre = NULL;
-    int rc = mc_pipeline_to_json(&pre, c->pipe);
-    if (rc)
-        return rc;
-    json_t *classes = json_null();
-    if (c->task != MC_TASK_REGRESSION) {
-        classes = json_array();
-        for (int i = 0; i < c->lab.n_classes; i++)
-            json_array_append_new(classes, json_string(c->lab.classes[i]));
-    }
-    /* Nothing here depends on time, paths or the machine: the same spec and
-     * data give the same bytes. */
-    json_t *h = json_pack("{s:s, s:i, s:s, s:s, s:o, s:f, s:s, s:s, s:s, s:o, s:o}", "format",
-                          "modelcert-model", "format_version", MC_ARTIFACT_VERSION, "task",
-                          mc_task_name(c->task), "target", c->d->data.target, "classes", classes,
-                          "decision_threshold", c->d->metrics.decision_threshold, "numerics",
-                          mc_numerics_name(c->num), "spec_digest",
-                          run->spec_digest, "data_digest", run->data_digest, "architecture",
-                          mc_artifact_architecture_json(c->nn), "preprocessing", pre);
-    if (!h)
-        return mc_error_nomem();
-    /* How prediction reads raw CSV: the same delimiter and missing-value markers. */
-    json_t *mv = json_array();
-    for (size_t i = 0; i < c->d->data.missing_values.count; i++)
-        json_array_append_new(mv, json_string(c->d->data.missing_values.items[i]));
-    json_object_set_new(h, "missing_values", mv);
-    json_object_set_new(h, "delimiter", json_string(c->d->data.delimiter));
-    rc = mc_artifact_encode(&run->model, &run->model_len, h, c->nn);
+    json_t *h = NULL;
+    int rc = model_header(&h, c, run);
+    if (rc == MC_OK)
+        rc = mc_artifact_encode(&run->model, &run->model_len, h, c->nn);
     json_decref(h);
     if (rc == MC_OK)
         rc = mc_sha256_hex(run->model_digest, run->model, run->model_len);

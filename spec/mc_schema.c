@@ -467,10 +467,12 @@ static void bind_default(binder *b, const mc_field *f, void *base, const char *p
         b->nomem = 1;
         return;
     }
-    if (mc_yaml_parse(&node, b->ctx->arena, tmp, "<default>", f->def, strlen(f->def)) != MC_OK) {
+    int rc = mc_yaml_parse(&node, b->ctx->arena, tmp, "<default>", f->def, strlen(f->def));
+    if (rc == MC_ENOMEM) {
+        b->nomem = 1;
+    } else if (rc != MC_OK) {
         report(b, NULL, path, "internal error: bad default '%s'", f->def);
     } else {
-        mc_locmap *saved = b->ctx->locs;
         mc_bind_ctx quiet = *b->ctx;
         quiet.locs = NULL; /* defaults have no place in the file */
         const mc_bind_ctx *outer = b->ctx;
@@ -481,7 +483,6 @@ static void bind_default(binder *b, const mc_field *f, void *base, const char *p
         else
             bind_field(b, f, base, NULL, node, path);
         b->ctx = outer;
-        (void)saved;
     }
     mc_diags_free(tmp);
 }

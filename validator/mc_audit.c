@@ -278,17 +278,48 @@ int mc_audit_event_canonical(char **out, size_t *len, const mc_audit_event *ev)
     return rc;
 }
 
-/* The details an event is given (NULL: {}) must be a JSON object: *text gets
- * its canonical form, which is stored, and *json that form read back, which
- * the hash covers (so that verify, reading the stored text, agrees). */
+/* The canonical text of a details object given as text (NULL: {}). jansson's
+ * reader can return a wrong value, not NULL, when an allocation fails inside
+ * its lexer (akheron/jansson#362), so the text is read twice: two readings
+ * that disagree are an allocation failure, never a silently altered event. */
+static int canonical_details(char **text, const char *details)
+{
+    char *again = NULL;
+    json_t *a = json_loads(details ? details : "{}", JSON_REJECT_DUPLICATES, NULL);
+    json_t *b = json_loads(details ? details : "{}", JSON_REJECT_DUPLICATES, NULL);
+    int rc = json_is_object(a) && json_is_object(b) ? mc_json_canonical(text, NULL, a)
+             : (!a || !b) && details && json_is_object(a ? a : b)
+                 ? mc_error_nomem()
+                 : mc_error_set(MC_EINTERNAL, "audit event details are not a JSON object");
+    if (rc == MC_OK && (rc = mc_json_canonical(&again, NULL, b)) == MC_OK && strcmp(*text, again) != 0)
+        rc = mc_error_nomem();
+    if (rc) {
+        free(*text);
+        *text = NULL;
+    }
+    free(again);
+    json_decref(a);
+    json_decref(b);
+    return rc;
+}
+
+/* *text gets the canonical form of the details, which is stored, and *json
+ * that form read back, which the hash covers (so that verify, reading the
+ * stored text, agrees). The read-back must write out to the very same text:
+ * a hash over anything else would make the chain look tampered with. */
 static int prepare_details(char **text, json_t **json, const char *details)
 {
-    json_t *given = json_loads(details ? details : "{}", JSON_REJECT_DUPLICATES, NULL);
-    int rc = json_is_object(given)
-                 ? mc_json_canonical(text, NULL, given)
-                 : mc_error_set(MC_EINTERNAL, "audit event details are not a JSON object");
-    json_decref(given);
-    if (rc == MC_OK && (rc = read_details(json, *text)) != MC_OK) {
+    char *check = NULL;
+    int rc = canonical_details(text, details);
+    if (rc == MC_OK)
+        rc = read_details(json, *text);
+    if (rc == MC_OK && (rc = mc_json_canonical(&check, NULL, *json)) == MC_OK &&
+        strcmp(check, *text) != 0)
+        rc = mc_error_nomem();
+    free(check);
+    if (rc) {
+        json_decref(*json);
+        *json = NULL;
         free(*text);
         *text = NULL;
     }
@@ -432,6 +463,22 @@ static const char *col_text(sqlite3_stmt *st, int i)
     return (const char *)sqlite3_column_text(st, i);
 }
 
+/* A hash that does not match is tampering only if it does not match again:
+ * jansson's reader can misread text when an allocation fails (see
+ * canonical_details), and that must not pass for an altered event. */
+static int confirm_mismatch(const mc_audit_event *ev, const char *stored)
+{
+    json_t *details = NULL;
+    char hex[MC_SHA256_HEX_LEN + 1];
+    int rc = read_details(&details, ev->details ? ev->details : "{}");
+    if (rc == MC_OK)
+        rc = hash_event(hex, ev, details);
+    json_decref(details);
+    if (rc == MC_EINPUT)
+        return MC_OK; /* not canonical details: the caller reports the event as altered */
+    return rc == MC_OK && strcmp(hex, stored) == 0 ? mc_error_nomem() : rc;
+}
+
 int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect_head)
 {
     sqlite3_stmt *st = NULL;
@@ -500,6 +547,8 @@ int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect
         if (rc == MC_OK)
             rc = hash_event(hex, &ev, details);
         json_decref(details);
+        if (rc == MC_OK && stored && strcmp(hex, stored) != 0)
+            rc = confirm_mismatch(&ev, stored);
         if (rc)
             goto cleanup;
         if (!stored || strcmp(hex, stored) != 0) {

@@ -124,12 +124,20 @@ int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
                                        cfg->tolerance.metrics.relative)
                            : json_pack("{s:s}", "mode", "bitwise");
     json_t *measured = json_pack("{s:s, s:s}", a->name, da, b->name, db);
+    if (!expected || !measured) {
+        json_decref(expected), json_decref(measured);
+        return mc_error_nomem();
+    }
     if (strcmp(da, db) == 0)
         return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_PASS, measured, expected,
                                  "%s and %s are the same model bit for bit (sha256 %.16s...)", a->name,
                                  b->name, da);
     mc_model *ma = NULL, *mb = NULL;
     json_t *tensors = json_array(), *metrics = json_array();
+    if (!tensors || !metrics) {
+        json_decref(expected), json_decref(measured), json_decref(tensors), json_decref(metrics);
+        return mc_error_nomem();
+    }
     rc = mc_artifact_decode(&ma, a->model, a->model_len, a->name);
     if (rc == MC_OK)
         rc = mc_artifact_decode(&mb, b->model, b->model_len, b->name);

@@ -45,7 +45,7 @@ int mc_run_audited(mc_run_outcome **out, const mc_run_audited_options *opt)
         (rc = mc_audit_check_appendable(o->audit_path)) ||
         (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
         (rc = mc_run_execute(&o->run, opt->spec, &opt->run)) ||
-        (rc = mc_run_write(o->run, o->run_dir)))
+        (rc = mc_run_write(o->run, o->run_dir, NULL, 0)))
         goto cleanup;
     rc = record(o, opt);
     *out = o; /* also when only the audit append failed: the run is written */

@@ -103,7 +103,10 @@ static int record(mc_outcome *o, const char *audit_flag, const char *audit_dir,
     return rc;
 }
 
-/* Runs the pipeline into o->run_dir and every check on it. */
+/* Runs the pipeline and every check on it, then writes the run directory with
+ * validation.json in it, in one atomic step: a validate that fails leaves no
+ * run directory, and one that succeeds leaves it complete, its verdict
+ * included. */
 static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *opt)
 {
     json_t *baseline = NULL;
@@ -113,7 +116,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
     int rc = opt->baseline ? load_baseline(&baseline, opt->baseline) : MC_OK;
     if (rc || (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
         (rc = mc_validation_create(&o->validation)) ||
-        (rc = mc_run_execute(run, opt->spec, &ro)) || (rc = mc_run_write(*run, o->run_dir)) ||
+        (rc = mc_run_execute(run, opt->spec, &ro)) ||
         (rc = mc_validation_set_run(o->validation, (*run)->record, o->run_dir)) ||
         (rc = data_checks(o->validation, opt->spec, *run)) ||
         (rc = mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
@@ -125,7 +128,8 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
         rc = mc_error_nomem();
         goto cleanup;
     }
-    rc = mc_file_write_atomic(o->validation_path, text, len);
+    mc_run_extra validation = {MC_RUN_FILE_VALIDATION, text, len};
+    rc = mc_run_write(*run, o->run_dir, &validation, 1);
 cleanup:
     json_decref(baseline);
     free(text);

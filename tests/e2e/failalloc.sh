@@ -7,8 +7,8 @@
 #     run directory was complete and only the audit trail could not be written
 #     (docs/exit-codes.md); the run directory must then be the unfailed one.
 #   - the same result as the unfailed run: same status, same stdout and stderr, same
-#     files (model.mcm, metrics, predictions, ...; timings and dates aside) and the
-#     same audit event (its time and hash aside).
+#     files (model.mcm, metrics, predictions, ...; timings, dates and run ids aside)
+#     and the same audit event (its time, hash and run id aside).
 # Anything else is a defect: another status (2, 1, 0 with other output), an empty
 # or other message, a crash (signal, sanitizer report), a partial output.
 #
@@ -27,8 +27,6 @@ MC=$1
 SRC=$2
 shift 2
 VERBS=${*:-run predict validate}
-TMP=$(mktemp -d)
-trap 'rm -rf "$TMP"' EXIT
 . "$(dirname "$0")/lib.sh"
 
 FIX=$SRC/tests/fixtures/failalloc
@@ -59,7 +57,7 @@ trial() {
     rc=$?
 }
 
-# What a trial produced, normalised: no timings, dates or hashes over dates.
+# What a trial produced, normalised: no timings, dates, random run ids, or hashes over them.
 snapshot() {
     local dest=$1
     rm -rf "$dest"
@@ -69,7 +67,7 @@ snapshot() {
     if [ -d "$W/out" ]; then
         for f in "$W/out"/*; do
             case ${f##*/} in
-            run.json | validation.json) sed '/"timings_s"/,/}/d; /"created"/d' "$f" >"$dest/${f##*/}" ;;
+            run.json | validation.json) sed '/"timings_s"/,/}/d; /"created"/d; /"run_id"/d' "$f" >"$dest/${f##*/}" ;;
             history.csv) sed 's/,[^,]*$//' "$f" >"$dest/${f##*/}" ;; # no seconds
             *) cp "$f" "$dest/${f##*/}" ;;
             esac
@@ -79,7 +77,7 @@ snapshot() {
     fi
     if [ -f "$W/audit.db" ]; then
         MC_FAIL_ALLOC_AFTER=0 "$MC" audit export --format jsonl --audit "$W/audit.db" 2>&1 |
-            sed -E 's/"(time|hash)":"[^"]*",?//g' >"$dest/audit.jsonl"
+            sed -E 's/"(time|hash|run_id)":"[^"]*",?//g' >"$dest/audit.jsonl"
     fi
 }
 
