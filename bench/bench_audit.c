@@ -8,14 +8,8 @@
 #include <unistd.h>
 
 #include "mc_audit.h"
+#include "mc_clock.h"
 #include "mc_error.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static mc_audit_event sample(void)
 {
@@ -49,20 +43,20 @@ int main(int argc, char **argv)
     mc_audit *a = NULL;
     if (mc_audit_open(&a, a_path) != MC_OK)
         return fail();
-    double t0 = now();
+    double t0 = mc_clock_seconds();
     for (long i = 0; i < appends; i++) {
         mc_audit_event ev = sample();
         if (mc_audit_append(a, &ev) != MC_OK)
             return fail();
     }
-    double t_append = now() - t0;
+    double t_append = mc_clock_seconds() - t0;
     mc_audit_close(a);
 
     if (mc_audit_open(&a, c_path) != MC_OK)
         return fail();
     enum { BATCH = 10000 };
     mc_audit_event *evs = malloc(BATCH * sizeof *evs);
-    t0 = now();
+    t0 = mc_clock_seconds();
     for (long done = 0; done < chain; done += BATCH) {
         long n = chain - done < BATCH ? chain - done : BATCH;
         for (long i = 0; i < n; i++)
@@ -70,16 +64,16 @@ int main(int argc, char **argv)
         if (mc_audit_append_batch(a, evs, (size_t)n) != MC_OK)
             return fail();
     }
-    double t_build = now() - t0;
+    double t_build = mc_clock_seconds() - t0;
     mc_audit_close(a);
     free(evs);
     if (mc_audit_open_readonly(&a, c_path) != MC_OK)
         return fail();
     mc_audit_verify_result r;
-    t0 = now();
+    t0 = mc_clock_seconds();
     if (mc_audit_verify(a, &r, NULL) != MC_OK)
         return fail();
-    double t_verify = now() - t0;
+    double t_verify = mc_clock_seconds() - t0;
     mc_audit_close(a);
     printf("appends=%ld append_s=%.3f appends_per_s=%.0f ms_per_append=%.3f\n", appends, t_append,
            appends / t_append, 1000 * t_append / appends);

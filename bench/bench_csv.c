@@ -6,15 +6,9 @@
 #include <time.h>
 
 #include "mc_csv.h"
+#include "mc_clock.h"
 #include "mc_error.h"
 #include "mc_file.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static int cmp(const void *a, const void *b)
 {
@@ -43,12 +37,12 @@ int main(int argc, char **argv)
     size_t rows = 0, cols = 0;
     for (int i = 0; i < reps; i++) {
         mc_table *tab = NULL;
-        double t0 = now();
+        double t0 = mc_clock_seconds();
         if (mc_csv_parse(&tab, argv[1], buf, len, &o) != MC_OK) {
             fprintf(stderr, "%s\n", mc_error_last()->message);
             return 2;
         }
-        t[i] = now() - t0;
+        t[i] = mc_clock_seconds() - t0;
         rows = tab->n_rows;
         cols = tab->n_cols;
         mc_table_free(tab);

@@ -80,10 +80,14 @@ void mc_buf_free(mc_buf *b)
 
 void mc_buf_put_csv_field(mc_buf *b, const char *s)
 {
-    if (!strpbrk(s, ",\"\r\n")) {
+    if (strpbrk(s, ",\"\r\n"))
+        mc_buf_put_csv_quoted(b, s);
+    else
         mc_buf_puts(b, s);
-        return;
-    }
+}
+
+void mc_buf_put_csv_quoted(mc_buf *b, const char *s)
+{
     mc_buf_put(b, "\"", 1);
     for (; *s; s++) {
         mc_buf_put(b, s, 1);

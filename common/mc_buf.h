@@ -22,6 +22,8 @@ void mc_buf_printf(mc_buf *b, const char *fmt, ...) MC_PRINTF(2, 3);
 /* Appends s as one CSV field (RFC 4180): as it is, or quoted, with quotes
  * doubled, when it holds a comma, quote, CR or LF. */
 void mc_buf_put_csv_field(mc_buf *b, const char *s);
+/* The same, always quoted (so that "" stands apart from an empty field). */
+void mc_buf_put_csv_quoted(mc_buf *b, const char *s);
 /* Hands the text over (caller frees) or fails with MC_ENOMEM; the buffer is emptied. */
 int mc_buf_take(mc_buf *b, char **out, size_t *len);
 void mc_buf_free(mc_buf *b);

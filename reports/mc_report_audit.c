@@ -82,18 +82,6 @@ int mc_report_audit_event_json(FILE *f, const mc_audit_events *e, size_t i)
     return ev ? print_json(f, ev) : mc_error_set(MC_EINTERNAL, "no audit event at position %zu", i);
 }
 
-/* A CSV field, always quoted, quotes doubled. */
-static void csv_field(mc_buf *b, const char *s)
-{
-    mc_buf_put(b, "\"", 1);
-    for (; *s; s++) {
-        mc_buf_put(b, s, 1);
-        if (*s == '"')
-            mc_buf_put(b, s, 1);
-    }
-    mc_buf_put(b, "\"", 1);
-}
-
 /* One event as a CSV row: integers bare, strings and details quoted, nulls empty. */
 static int csv_row(mc_buf *b, const json_t *ev)
 {
@@ -105,12 +93,12 @@ static int csv_row(mc_buf *b, const json_t *ev)
         if (json_is_integer(v)) {
             mc_buf_printf(b, "%lld", (long long)json_integer_value(v));
         } else if (json_is_string(v)) {
-            csv_field(b, json_string_value(v));
+            mc_buf_put_csv_quoted(b, json_string_value(v));
         } else if (json_is_object(v)) {
             int rc = mc_json_canonical(&text, NULL, v);
             if (rc)
                 return rc;
-            csv_field(b, text);
+            mc_buf_put_csv_quoted(b, text);
             free(text);
         }
     }

@@ -5,11 +5,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "mc_buf.h"
+#include "mc_clock.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_json.h"
@@ -326,18 +326,6 @@ static int prepare_details(char **text, json_t **json, const char *details)
     return rc;
 }
 
-static void utc_millis(char buf[32])
-{
-    struct timeval tv;
-    gettimeofday(&tv, NULL);
-    struct tm tm;
-    time_t t = tv.tv_sec;
-    gmtime_r(&t, &tm);
-    char base[24];
-    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
-    snprintf(buf, 32, "%s.%03dZ", base, (int)(tv.tv_usec / 1000));
-}
-
 static int bind_text(sqlite3_stmt *st, int i, const char *s)
 {
     return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
@@ -369,7 +357,7 @@ static int prepare_event(mc_audit_event *ev, char **details, json_t **details_js
 static int insert_event(mc_audit *a, sqlite3_stmt *ins, mc_audit_event *ev, const char *details,
                         const json_t *details_json)
 {
-    utc_millis(ev->time);
+    mc_clock_utc(ev->time, 1);
     int rc = hash_event(ev->hash, ev, details_json);
     if (rc)
         return rc;
