@@ -196,5 +196,46 @@ expect_exit 1 "reproduce fails a run that no audit event records" -- mc reproduc
 expect_grep out "FAIL  no run or validate event in the audit trail" "the missing record is named"
 expect_exit 0 "reproduce passes it with the trail that recorded it" -- mc reproduce --audit "$A" "$TMP/trail-run"
 
+# Permutation importance: the fast block method (shuffle a column's features, update the
+# first layer) agrees with re-running the pipeline on shuffled raw rows. A dropna after
+# the fitted steps (here a no-op: no value is missing) forces the re-run method.
+python3 - "$TMP" <<'PY'
+import random, sys
+d = sys.argv[1]
+random.seed(3)
+with open(f"{d}/imp.csv", "w") as f:
+    f.write("a,b,c,k,y\n")
+    for i in range(300):
+        a, b, c = random.gauss(0, 1), random.gauss(0, 1), random.gauss(0, 1)
+        k = random.choice(["x", "y", "z"])
+        f.write(f"{a!r},{b!r},{c!r},{k},{1 if a + 0.5 * b + (k == 'x') > 0 else 0}\n")
+for name, steps in [("block", "[{type: one_hot, columns: [k]}, {type: standardize}]"),
+                    ("rerun", "[{type: one_hot, columns: [k]}, {type: standardize}, {type: dropna}]")]:
+    open(f"{d}/imp-{name}.yaml", "w").write(f"""apiVersion: modelcert/v1
+kind: Pipeline
+metadata: {{name: imp}}
+data: {{source: imp.csv, target: y}}
+preprocessing: {steps}
+architecture:
+  layers:
+    - {{type: dense, units: 8, activation: relu}}
+    - {{type: dense, units: 1, activation: sigmoid}}
+training: {{optimizer: {{type: adam}}, loss: binary_crossentropy, epochs: 5, batch_size: 32,
+           numerics: reference}}
+metrics: {{compute: [accuracy, log_loss, permutation_importance], importance: {{repeats: 3, seed: 1, scoring: log_loss}}}}
+""")
+PY
+expect_exit 0 "importance by the block method" -- mc run -q "$TMP/imp-block.yaml" -o "$TMP/imp-block"
+expect_exit 0 "importance by re-running the pipeline" -- mc run -q "$TMP/imp-rerun.yaml" -o "$TMP/imp-rerun"
+check python3 - "$TMP/imp-block/metrics.json" "$TMP/imp-rerun/metrics.json" <<'PY' -- "the two methods give the same importances (within float rounding)"
+import json, sys
+a, b = (json.load(open(p))["permutation_importance"]["columns"] for p in sys.argv[1:])
+a = {c["column"]: c["mean"] for c in a}
+b = {c["column"]: c["mean"] for c in b}
+print("  block:", a, "\n  rerun:", b)
+sys.exit(0 if a.keys() == b.keys() == {"a", "b", "c", "k"} and
+         all(abs(a[k] - b[k]) < 1e-6 for k in a) and a["a"] > 0.05 else 1)
+PY
+
 # Metrics never hang on NaN scores, and never compute from them (unit: test_metrics).
 finish
