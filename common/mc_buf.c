@@ -24,7 +24,7 @@ static int reserve(mc_buf *b, size_t extra)
     return 1;
 }
 
-void mc_buf_put(mc_buf *b, const char *s, size_t n)
+void mc_buf_put_grow(mc_buf *b, const char *s, size_t n)
 {
     if (!reserve(b, n))
         return;

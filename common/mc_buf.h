@@ -5,6 +5,7 @@
 #define MC_BUF_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include "mc_error.h"
 
@@ -16,7 +17,18 @@ typedef struct mc_buf {
 
 /* Appends n bytes of s, a string, or printf-formatted text (a zeroed mc_buf
  * is an empty buffer). */
-void mc_buf_put(mc_buf *b, const char *s, size_t n);
+/* The slow path of mc_buf_put: grows the buffer first. */
+void mc_buf_put_grow(mc_buf *b, const char *s, size_t n);
+static inline void mc_buf_put(mc_buf *b, const char *s, size_t n)
+{
+    if (b->failed || b->len + n + 1 > b->cap) {
+        mc_buf_put_grow(b, s, n);
+        return;
+    }
+    memcpy(b->data + b->len, s, n);
+    b->len += n;
+    b->data[b->len] = '\0';
+}
 void mc_buf_puts(mc_buf *b, const char *s);
 void mc_buf_printf(mc_buf *b, const char *fmt, ...) MC_PRINTF(2, 3);
 /* Appends s as one CSV field (RFC 4180): as it is, or quoted, with quotes

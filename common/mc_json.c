@@ -75,6 +75,11 @@ int mc_json_format_number(char buf[32], double x)
     return MC_OK;
 }
 
+/* Bytes a canonical JSON string escapes: '"', '\\' and the control characters. */
+static const unsigned char needs_escape[256] = {
+    1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+    ['"'] = 1, ['\\'] = 1};
+
 /* Appends s[0..len) as a JSON string in canonical form (quotes, and escapes
  * only for '"', '\\' and control characters; \b \f \n \r \t by name). */
 static void mc_json_put_string(mc_buf *b, const char *s, size_t len)
@@ -84,7 +89,9 @@ static void mc_json_put_string(mc_buf *b, const char *s, size_t len)
     size_t start = 0;
     for (size_t i = 0; i < len; i++) {
         unsigned char c = (unsigned char)s[i];
-        const char *esc = NULL;
+        if (!needs_escape[c])
+            continue;
+        const char *esc;
         char u[7];
         switch (c) {
         case '"': esc = "\\\""; break;
@@ -95,19 +102,15 @@ static void mc_json_put_string(mc_buf *b, const char *s, size_t len)
         case '\r': esc = "\\r"; break;
         case '\t': esc = "\\t"; break;
         default:
-            if (c < 0x20) {
-                memcpy(u, "\\u00", 4);
-                u[4] = hex[c >> 4];
-                u[5] = hex[c & 15];
-                u[6] = '\0';
-                esc = u;
-            }
+            memcpy(u, "\\u00", 4);
+            u[4] = hex[c >> 4];
+            u[5] = hex[c & 15];
+            u[6] = '\0';
+            esc = u;
         }
-        if (esc) {
-            mc_buf_put(b, s + start, i - start);
-            mc_buf_puts(b, esc);
-            start = i + 1;
-        }
+        mc_buf_put(b, s + start, i - start);
+        mc_buf_puts(b, esc);
+        start = i + 1;
     }
     mc_buf_put(b, s + start, len - start);
     mc_buf_put(b, "\"", 1);
@@ -175,6 +178,34 @@ static int cmp_utf16(const void *pa, const void *pb)
     }
 }
 
+/* Keys in RFC 8785 order. UTF-8 byte order is code point order, and code
+ * point order is UTF-16 code unit order except between a character above
+ * U+FFFF (lead byte F0-F4) and one from U+E000 to U+FFFF (lead byte EE-EF):
+ * only then is the full UTF-16 comparison needed. */
+static int cmp_keys(const void *pa, const void *pb)
+{
+    const unsigned char *a = *(const unsigned char *const *)pa;
+    const unsigned char *b = *(const unsigned char *const *)pb;
+    while (*a && *a == *b)
+        a++, b++;
+    if ((*a >= 0xF0 && (*b == 0xEE || *b == 0xEF)) || (*b >= 0xF0 && (*a == 0xEE || *a == 0xEF)))
+        return cmp_utf16(pa, pb);
+    return (*a > *b) - (*a < *b);
+}
+
+/* An integer in decimal, without printf. */
+static void put_integer(mc_buf *b, json_int_t v)
+{
+    char tmp[24], *p = tmp + sizeof tmp;
+    unsigned long long u = v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v;
+    do
+        *--p = (char)('0' + u % 10);
+    while (u /= 10);
+    if (v < 0)
+        *--p = '-';
+    mc_buf_put(b, p, (size_t)(tmp + sizeof tmp - p));
+}
+
 static void newline(mc_buf *b, int indent, int depth)
 {
     if (indent <= 0)
@@ -192,10 +223,7 @@ static int encode(mc_buf *b, const json_t *v, int indent, int depth)
     case JSON_TRUE: mc_buf_puts(b, "true"); return MC_OK;
     case JSON_FALSE: mc_buf_puts(b, "false"); return MC_OK;
     case JSON_STRING: mc_json_put_string(b, json_string_value(v), json_string_length(v)); return MC_OK;
-    case JSON_INTEGER:
-        snprintf(num, sizeof num, "%" JSON_INTEGER_FORMAT, json_integer_value(v));
-        mc_buf_puts(b, num);
-        return MC_OK;
+    case JSON_INTEGER: put_integer(b, json_integer_value(v)); return MC_OK;
     case JSON_REAL: {
         int rc = mc_json_format_number(num, json_real_value(v));
         if (rc)
@@ -227,7 +255,7 @@ static int encode(mc_buf *b, const json_t *v, int indent, int depth)
         const char *key;
         json_t *val;
         json_object_foreach((json_t *)v, key, val) keys[i++] = key;
-        qsort(keys, n, sizeof *keys, cmp_utf16);
+        qsort(keys, n, sizeof *keys, cmp_keys);
         mc_buf_put(b, "{", 1);
         int rc = MC_OK;
         for (i = 0; i < n && rc == MC_OK; i++) {
@@ -281,4 +309,84 @@ int mc_json_set(json_t *obj, const char *key, json_t *v)
 int mc_json_append(json_t *arr, json_t *v)
 {
     return json_array_append_new(arr, v) == 0 ? MC_OK : mc_error_nomem();
+}
+
+/* ---- the streamed encoder ---------------------------------------------------------- */
+
+/* The separator before a member or element at this depth. */
+static void writer_separate(mc_json_writer *w)
+{
+    if (!w->first[w->depth])
+        mc_buf_put(&w->buf, ",", 1);
+    w->first[w->depth] = 0;
+}
+
+void mc_json_writer_begin_object(mc_json_writer *w)
+{
+    if (w->depth + 1 >= MC_JSON_WRITER_DEPTH) {
+        w->error = w->error ? w->error : mc_error_set(MC_EINTERNAL, "JSON writer: too deep");
+        return;
+    }
+    mc_buf_put(&w->buf, "{", 1);
+    w->depth++;
+    w->first[w->depth] = 1;
+    w->last[w->depth] = NULL;
+}
+
+void mc_json_writer_end_object(mc_json_writer *w)
+{
+    mc_buf_put(&w->buf, "}", 1);
+    if (w->depth > 0)
+        w->depth--;
+}
+
+void mc_json_writer_key(mc_json_writer *w, const char *key)
+{
+    const char *prev = w->last[w->depth];
+    if (prev && cmp_keys(&prev, &key) >= 0 && !w->error)
+        w->error = mc_error_set(MC_EINTERNAL, "JSON writer: key '%s' out of canonical order", key);
+    w->last[w->depth] = key;
+    writer_separate(w);
+    mc_json_put_string(&w->buf, key, strlen(key));
+    mc_buf_put(&w->buf, ":", 1);
+}
+
+void mc_json_writer_string(mc_json_writer *w, const char *s)
+{
+    if (s)
+        mc_json_put_string(&w->buf, s, strlen(s));
+    else
+        mc_buf_put(&w->buf, "null", 4);
+}
+
+void mc_json_writer_integer(mc_json_writer *w, long long v)
+{
+    put_integer(&w->buf, (json_int_t)v);
+}
+
+void mc_json_writer_value(mc_json_writer *w, const json_t *v)
+{
+    int rc = encode(&w->buf, v, 0, 0);
+    if (rc && !w->error)
+        w->error = rc;
+}
+
+void mc_json_writer_raw(mc_json_writer *w, const char *canonical_text)
+{
+    mc_buf_puts(&w->buf, canonical_text);
+}
+
+int mc_json_writer_finish(mc_json_writer *w, char **out, size_t *len)
+{
+    int rc = w->error;
+    if (rc == MC_OK && w->depth != 0)
+        rc = mc_error_set(MC_EINTERNAL, "JSON writer: an object was left open");
+    if (rc) {
+        mc_buf_free(&w->buf);
+        memset(w, 0, sizeof *w);
+        return rc;
+    }
+    rc = mc_buf_take(&w->buf, out, len);
+    memset(w, 0, sizeof *w);
+    return rc;
 }

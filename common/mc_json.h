@@ -21,6 +21,34 @@ int mc_json_pretty(char **out, size_t *len, const json_t *v, int indent);
  * (1, 0.001, 1e-7, 1.5e+300). buf needs 32 bytes. Returns MC_EINPUT for NaN/Inf. */
 int mc_json_format_number(char buf[32], double x);
 
+/* The canonical encoder, streamed: for a document written key by key, in
+ * canonical key order (checked), without building a json_t first (the audit
+ * trail hashes every event this way). Errors are sticky: check once, at
+ * mc_json_writer_finish. */
+#define MC_JSON_WRITER_DEPTH 8
+typedef struct mc_json_writer {
+    mc_buf buf;
+    int depth, error;
+    int first[MC_JSON_WRITER_DEPTH];        /* no member written yet at this depth */
+    const char *last[MC_JSON_WRITER_DEPTH]; /* the previous key at this depth */
+} mc_json_writer;
+
+void mc_json_writer_begin_object(mc_json_writer *w);
+void mc_json_writer_end_object(mc_json_writer *w);
+/* A member's key; keys must come in canonical (RFC 8785) order, each
+ * greater than the one before (else MC_EINTERNAL at finish). The caller keeps
+ * key alive until the object ends. */
+void mc_json_writer_key(mc_json_writer *w, const char *key);
+/* Values: s as a string (its bytes as they are; NULL writes null), an
+ * integer, a json_t in canonical form, or text that is already canonical
+ * JSON, copied as it is. */
+void mc_json_writer_string(mc_json_writer *w, const char *s);
+void mc_json_writer_integer(mc_json_writer *w, long long v);
+void mc_json_writer_value(mc_json_writer *w, const json_t *v);
+void mc_json_writer_raw(mc_json_writer *w, const char *canonical_text);
+/* The document (caller frees *out) or the first error; the writer is emptied. */
+int mc_json_writer_finish(mc_json_writer *w, char **out, size_t *len);
+
 /* Building documents without losing a value: v is taken over (NULL means an
  * allocation already failed), and a failed insertion is MC_ENOMEM, recorded,
  * never a document with a key or item missing. Chain them with `rc = rc ? rc :
