@@ -117,15 +117,14 @@ int mc_run_record(const mc_run_ctx *c, mc_run *run, double total)
         c->tr.stopped_early, "steps", (json_int_t)c->tr.steps,
         "timings_s", "load", c->t_load, "preprocess", c->t_prep, "train", c->t_train, "evaluate",
         c->t_eval, "total", total);
-    if (r && json_object_set_new(r, "run_id", json_string(run->run_id)) != 0) {
-        json_decref(r);
-        r = NULL;
-    }
-    if (r && absolute)
-        json_object_set_new(json_object_get(r, "data"), "absolute_path", json_string(absolute));
+    int rc = r ? mc_json_set(r, "run_id", json_string(run->run_id)) : mc_error_nomem();
+    if (rc == MC_OK && absolute)
+        rc = mc_json_set(json_object_get(r, "data"), "absolute_path", json_string(absolute));
     free(absolute);
-    if (!r)
-        return mc_error_nomem();
+    if (rc) {
+        json_decref(r);
+        return rc;
+    }
     run->record = r;
     return MC_OK;
 }

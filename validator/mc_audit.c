@@ -304,8 +304,14 @@ static int prepare_details(char **text, const char *details)
 {
     json_t *back = NULL;
     int rc = canonical_details(text, details);
-    if (rc == MC_OK)
-        rc = read_details(&back, *text);
+    if (rc == MC_OK && (rc = read_details(&back, *text)) == MC_EINPUT) {
+        json_decref(back);
+        back = NULL;
+        /* A failed allocation can make jansson misread once: a second reading that
+         * succeeds shows the text was fine and memory was short. */
+        if (read_details(&back, *text) == MC_OK)
+            rc = mc_error_nomem();
+    }
     json_decref(back);
     if (rc) {
         free(*text);

@@ -26,7 +26,7 @@ static int record(mc_run_outcome *o, const mc_run_audited_options *opt)
     json_t *details = json_pack("{s:s, s:s, s:O}", "run_dir", o->run_dir, "run_id", run->run_id,
                                 "numerics", json_object_get(run->record, "numerics"));
     int rc = details ? mc_audit_record(&o->audit_event, o->audit_path, &ev, details)
-                     : mc_error_nomem();
+                     : mc_error_set(MC_ENOMEM, "the audit trail could not be written: out of memory");
     if (rc) {
         free(o->audit_path);
         o->audit_path = NULL;

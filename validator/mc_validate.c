@@ -94,6 +94,11 @@ static int record(mc_outcome *o, const char *audit_flag, const char *audit_dir,
         rc = mc_audit_path(&o->audit_path, audit_flag, audit_dir);
     if (rc == MC_OK)
         rc = mc_audit_record(&o->audit_event, o->audit_path, ev, extra);
+    else { /* the outcome is written: say that only its audit event is missing */
+        char why[sizeof mc_error_last()->message];
+        snprintf(why, sizeof why, "%s", mc_error_last()->message);
+        rc = mc_error_set(rc, "the audit trail could not be written: %s", why);
+    }
     if (rc) {
         free(o->audit_path);
         o->audit_path = NULL;
