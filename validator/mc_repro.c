@@ -152,7 +152,7 @@ int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
     mc_model_free(mb);
     if (rc) {
         json_decref(measured), json_decref(expected), json_decref(tensors), json_decref(metrics);
-        return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_ERROR, NULL, NULL,
+        return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_ERROR, json_null(), json_null(),
                                  "cannot compare the models: %s", mc_error_last()->message);
     }
     char msg[700];
@@ -191,7 +191,7 @@ int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
         if (rc == MC_ENOMEM)
             return rc;
         if (rc) {
-            rc = mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_ERROR, NULL, NULL,
+            rc = mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_ERROR, json_null(), json_null(),
                                    "re-run %lld failed: %s", i, mc_error_last()->message);
             if (rc)
                 return rc;
@@ -286,7 +286,7 @@ int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
     }
     rc = mc_sha256_file_hex(got, path);
     if (rc == MC_ENOTFOUND) {
-        rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_ERROR, NULL,
+        rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_ERROR, json_null(),
                                json_string(rec_data), "the data file %s is missing (give --data PATH)", path);
         goto done;
     }
@@ -309,7 +309,7 @@ int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
                           .data_path = path};
     rc = mc_run_execute(&again, spec, &opt);
     if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
-        rc = mc_validation_add(v, CAT, "reproduce.run", "re-run", MC_STATUS_ERROR, NULL, NULL,
+        rc = mc_validation_add(v, CAT, "reproduce.run", "re-run", MC_STATUS_ERROR, json_null(), json_null(),
                                "the re-run failed: %s", mc_error_last()->message);
         goto done;
     }

@@ -60,9 +60,9 @@ static int add_json_result(mc_validation *v, const char *id, const char *file, c
 {
     char path[512] = "";
     if (!first_difference(path, sizeof path, recorded, rerun))
-        return mc_validation_add(v, CAT, id, file, MC_STATUS_PASS, NULL, NULL,
+        return mc_validation_add(v, CAT, id, file, MC_STATUS_PASS, json_null(), json_null(),
                                  "%s is what the re-run computes", file);
-    return mc_validation_add(v, CAT, id, file, MC_STATUS_FAIL, json_string(path), NULL,
+    return mc_validation_add(v, CAT, id, file, MC_STATUS_FAIL, json_string(path), json_null(),
                              "%s differs from the re-run at %s: the recorded file was altered, or "
                              "the run is not reproducible", file, path[0] ? path : "its top level");
 }
@@ -110,9 +110,9 @@ static int add_text_result(mc_validation *v, const char *id, const char *file, c
     for (; *a && *a == *b; a++, b++)
         line += *a == '\n';
     if (*a == *b)
-        return mc_validation_add(v, CAT, id, file, MC_STATUS_PASS, NULL, NULL,
+        return mc_validation_add(v, CAT, id, file, MC_STATUS_PASS, json_null(), json_null(),
                                  "%s is what the re-run computes", file);
-    return mc_validation_add(v, CAT, id, file, MC_STATUS_FAIL, json_integer((json_int_t)line), NULL,
+    return mc_validation_add(v, CAT, id, file, MC_STATUS_FAIL, json_integer((json_int_t)line), json_null(),
                              "%s differs from the re-run at line %zu: the recorded file was altered, "
                              "or the run is not reproducible", file, line);
 }

@@ -33,12 +33,12 @@ static int value_checks(mc_validation *v, const mc_metric_threshold *t, const js
     const char *why;
     if (!lookup(metrics, t->key, &x, &undefined, &why)) {
         snprintf(id, sizeof id, "thresholds.metrics.%s", t->key);
-        return mc_validation_add(v, CAT, id, t->key, MC_STATUS_FAIL, NULL, NULL,
+        return mc_validation_add(v, CAT, id, t->key, MC_STATUS_FAIL, json_null(), json_null(),
                                  "metric not found: %s was not computed for this run", t->key);
     }
     if (undefined) {
         snprintf(id, sizeof id, "thresholds.metrics.%s", t->key);
-        return mc_validation_add(v, CAT, id, t->key, MC_STATUS_ERROR, json_null(), NULL,
+        return mc_validation_add(v, CAT, id, t->key, MC_STATUS_ERROR, json_null(), json_null(),
                                  "%s is undefined on the test rows: %s", t->key, why ? why : "no value");
     }
     int rc = MC_OK;
@@ -67,10 +67,10 @@ static int change_checks(mc_validation *v, const mc_thresholds *th, const mc_met
     snprintf(id, sizeof id, "thresholds.metrics.%s.change", t->key);
     if (!baseline) {
         if (th->allow_first_release)
-            return mc_validation_add(v, CAT, id, t->key, MC_STATUS_SKIPPED, NULL, NULL,
+            return mc_validation_add(v, CAT, id, t->key, MC_STATUS_SKIPPED, json_null(), json_null(),
                                      "no baseline given: a first release is allowed "
                                      "(thresholds.allow_first_release)");
-        return mc_validation_add(v, CAT, id, t->key, MC_STATUS_FAIL, NULL, NULL,
+        return mc_validation_add(v, CAT, id, t->key, MC_STATUS_FAIL, json_null(), json_null(),
                                  "no baseline given for the change threshold on %s: pass --baseline "
                                  "RUN, or set thresholds.allow_first_release for a first release",
                                  t->key);
@@ -81,7 +81,7 @@ static int change_checks(mc_validation *v, const mc_thresholds *th, const mc_met
     if (!lookup(metrics, t->key, &cur, &und_c, &why) || und_c)
         return MC_OK; /* the value check above already reported it */
     if (!lookup(baseline, t->key, &base, &und_b, &why) || und_b)
-        return mc_validation_add(v, CAT, id, t->key, MC_STATUS_ERROR, NULL, NULL,
+        return mc_validation_add(v, CAT, id, t->key, MC_STATUS_ERROR, json_null(), json_null(),
                                  "the baseline %s has no value for %s", bname, t->key);
     int higher = ch->direction == MC_DIR_HIGHER;
     double regression = higher ? base - cur : cur - base; /* > 0: worse than the baseline */
@@ -142,7 +142,7 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
                                            "groups");
     if (!json_is_array(groups)) {
         snprintf(id, sizeof id, "thresholds.slices[%zu]", index);
-        return mc_validation_add(v, CAT, id, st->slice, MC_STATUS_ERROR, NULL, NULL,
+        return mc_validation_add(v, CAT, id, st->slice, MC_STATUS_ERROR, json_null(), json_null(),
                                  "slice '%s' has no groups in the run's metrics", st->slice);
     }
     int rc = MC_OK;
@@ -157,14 +157,14 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
         char name[200];
         snprintf(name, sizeof name, "%s on %s=%s", metric, st->slice, val ? val : "");
         if (json_is_true(json_object_get(jg, "skipped"))) {
-            rc = mc_validation_add(v, CAT, id, name, MC_STATUS_SKIPPED, json_integer(count), NULL,
+            rc = mc_validation_add(v, CAT, id, name, MC_STATUS_SKIPPED, json_integer(count), json_null(),
                                    "%s=%s has %lld test rows, fewer than min_size", st->slice, val,
                                    (long long)count);
             continue;
         }
         const json_t *jv = json_object_get(json_object_get(jg, "metrics"), metric);
         if (!json_is_number(jv)) {
-            rc = mc_validation_add(v, CAT, id, name, MC_STATUS_ERROR, NULL, NULL,
+            rc = mc_validation_add(v, CAT, id, name, MC_STATUS_ERROR, json_null(), json_null(),
                                    "%s is undefined on %s=%s (%lld rows)", metric, st->slice, val,
                                    (long long)count);
             continue;
@@ -196,7 +196,7 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
     char name[200];
     snprintf(name, sizeof name, "%s gap across %s", metric, st->slice);
     if (evaluated < 2)
-        return mc_validation_add(v, CAT, id, name, MC_STATUS_SKIPPED, NULL, NULL,
+        return mc_validation_add(v, CAT, id, name, MC_STATUS_SKIPPED, json_null(), json_null(),
                                  "fewer than two groups of %s are large enough to compare", st->slice);
     double gap = best - worst;
     int ok = gap <= st->max_gap;

@@ -66,7 +66,7 @@ static int data_checks(mc_validation *v, const mc_spec *spec, const mc_run *run)
     if (d->sha256)
         return mc_validation_add(v, "data", "data.pinned", "data pinned", MC_STATUS_PASS, measured,
                                  expected, "%s matches its pinned sha256", d->source);
-    return mc_validation_add(v, "data", "data.pinned", "data pinned", MC_STATUS_WARN, measured, NULL,
+    return mc_validation_add(v, "data", "data.pinned", "data pinned", MC_STATUS_WARN, measured, json_null(),
                              "%s is not pinned: add data.sha256: %s so the gate runs on exactly "
                              "these bytes",
                              d->source, run->data_digest);
@@ -223,11 +223,11 @@ static int check_recorded(mc_validation *v, const char *audit_path, const json_t
         return rc;
     if (found)
         return mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
-                                 MC_STATUS_PASS, json_integer((json_int_t)found), NULL,
+                                 MC_STATUS_PASS, json_integer((json_int_t)found), json_null(),
                                  "the audit trail %s records this run (%s %.16s...)", audit_path,
                                  run_id ? "run_id" : "model", run_id ? run_id : model);
     return mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
-                             MC_STATUS_FAIL, json_integer(0), NULL,
+                             MC_STATUS_FAIL, json_integer(0), json_null(),
                              "no run or validate event in the audit trail %s records this run "
                              "(%s %.16s...): it was never recorded (killed before its event was "
                              "written?), or it was recorded in another trail (give --audit)",

@@ -60,6 +60,11 @@ int mc_validation_add(mc_validation *v, const char *category, const char *id, co
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
+    if (!measured || !expected) { /* a constructor failed: json_null() stands for "none" */
+        json_decref(measured);
+        json_decref(expected);
+        return mc_error_nomem();
+    }
     if (v->count == v->cap) {
         size_t cap = v->cap ? v->cap * 2 : 16;
         mc_result *items = realloc(v->items, cap * sizeof *items);

@@ -47,8 +47,10 @@ int mc_validation_create(mc_validation **out);
 /* Frees v and every result in it; NULL is fine. */
 void mc_validation_free(mc_validation *v);
 /* Adds a result, its message formatted from fmt (up to 1023 bytes); the
- * strings are copied, measured and expected (either may be NULL) are taken
- * over, even on failure. MC_ENOMEM (nothing is added). */
+ * strings are copied, measured and expected are taken over, even on failure.
+ * json_null() stands for "no value"; NULL means a JSON constructor already
+ * failed, so it is MC_ENOMEM, never a result with its value missing.
+ * MC_ENOMEM (nothing is added). */
 int mc_validation_add(mc_validation *v, const char *category, const char *id, const char *name,
                       mc_status status, json_t *measured, json_t *expected, const char *fmt, ...)
     MC_PRINTF(8, 9);

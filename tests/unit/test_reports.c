@@ -37,16 +37,16 @@ static mc_validation *sample(void)
     mc_validation *v = NULL;
     assert_int_equal(mc_validation_create(&v), MC_OK);
     assert_int_equal(mc_validation_add(v, "privacy", "privacy.epsilon", "epsilon", MC_STATUS_PASS,
-                                       json_real(1.5), NULL, "epsilon %.1f <= 3", 1.5),
+                                       json_real(1.5), json_null(), "epsilon %.1f <= 3", 1.5),
                      MC_OK);
-    assert_int_equal(mc_validation_add(v, "signing", "signing.key", "key", MC_STATUS_WARN, NULL,
-                                       NULL, "no key pinned"),
+    assert_int_equal(mc_validation_add(v, "signing", "signing.key", "key", MC_STATUS_WARN, json_null(),
+                                       json_null(), "no key pinned"),
                      MC_OK);
     assert_int_equal(mc_validation_add(v, "thresholds", "thresholds.metrics.f1.min", "f1",
-                                       MC_STATUS_FAIL, NULL, NULL, "f1 0.7 is below min 0.8"),
+                                       MC_STATUS_FAIL, json_null(), json_null(), "f1 0.7 is below min 0.8"),
                      MC_OK);
-    assert_int_equal(mc_validation_add(v, "data", "data.pinned", "data", MC_STATUS_SKIPPED, NULL,
-                                       NULL, "skipped"),
+    assert_int_equal(mc_validation_add(v, "data", "data.pinned", "data", MC_STATUS_SKIPPED, json_null(),
+                                       json_null(), "skipped"),
                      MC_OK);
     return v;
 }
