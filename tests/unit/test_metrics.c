@@ -364,6 +364,23 @@ static void test_error_one_class_present(void **state)
     expect_einput(MC_METRIC_PR_AUC, &m, "only one class");
 }
 
+/* A NaN or infinite score is refused by every metric: it once made the ROC tie
+ * walk spin forever (NaN == NaN is false), and a NaN probability is no class. */
+static void test_error_non_finite_scores(void **state)
+{
+    (void)state;
+    const float y[] = {0, 1, 0, 1};
+    const float p[] = {0.2f, NAN, 0.4f, 0.9f};
+    mc_metric_input in = binary_input(y, p, 4);
+    static const int metrics[] = {MC_METRIC_ROC_AUC, MC_METRIC_PR_AUC, MC_METRIC_ACCURACY,
+                                  MC_METRIC_F1, MC_METRIC_LOG_LOSS};
+    for (size_t i = 0; i < sizeof metrics / sizeof metrics[0]; i++)
+        expect_einput(metrics[i], &in, "not a finite number (row 2)");
+    const float pinf[] = {0.2f, 0.3f, INFINITY, 0.9f};
+    in.pred = pinf;
+    expect_einput(MC_METRIC_ROC_AUC, &in, "not a finite number (row 3)");
+}
+
 static void test_error_metric_does_not_apply(void **state)
 {
     (void)state;
@@ -420,6 +437,7 @@ int main(void)
         cmocka_unit_test(test_hand_checked_binary),
         cmocka_unit_test(test_multiclass_first_argmax),
         cmocka_unit_test(test_error_one_class_present),
+        cmocka_unit_test(test_error_non_finite_scores),
         cmocka_unit_test(test_error_metric_does_not_apply),
         cmocka_unit_test(test_error_no_rows),
     };
