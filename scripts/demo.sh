@@ -11,7 +11,7 @@ echo
 echo "== 1. check every example spec (errors would name file:line:col)"
 "$MC" check examples/*/modelcert.yaml
 echo
-echo "== 2. run the seed document's pipeline (examples/seed/modelcert.yaml)"
+echo "== 2. run the seed example's pipeline (examples/seed/modelcert.yaml)"
 "$MC" run examples/seed/modelcert.yaml -o "$out/seed-run"
 echo
 echo "== 3. the run directory"
