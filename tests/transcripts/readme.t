@@ -1,0 +1,64 @@
+The command examples of README.md, as a transcript (cram; run by `make test`).
+When an example's output changes, this test fails: update README.md with it.
+
+Set-up, not shown in README.md: `modelcert` is the build's binary, the examples
+are copied here (nothing is written into the source tree), and runs use
+reference numerics so digests and probabilities are the same on every machine.
+
+  $ modelcert() { "$MODELCERT" "$@"; }
+  $ cp -R "$SRC/examples" .
+
+Checking specs:
+
+  $ modelcert check examples/*/modelcert.yaml
+  examples/multiclass/modelcert.yaml: ok (spec digest sha256:e2dd2909cba15b9dc9e885b1e8b24893dc6e610da23eeaf113f52f2f448669b7)
+  examples/regression/modelcert.yaml: ok (spec digest sha256:e878c166351818759eacbdcafaa21af4486ab85e87467cbd206bd567361c4cdb)
+  examples/seed/modelcert.yaml: ok (spec digest sha256:9e73a69089565f3a68b99d798f874e4e755d84e0426f728775d306f8c59c4771)
+  $ modelcert check --digest examples/seed/modelcert.yaml
+  9e73a69089565f3a68b99d798f874e4e755d84e0426f728775d306f8c59c4771  examples/seed/modelcert.yaml
+  $ modelcert check --print-normalized examples/seed/modelcert.yaml | head -5
+  {
+    "apiVersion": "modelcert/v1",
+    "architecture": {
+      "input": "auto",
+      "layers": [
+
+A run and a prediction. Progress goes to standard error; the seconds vary.
+
+  $ export MODELCERT_AUDIT=audit.db
+  $ modelcert run --numerics reference -q examples/seed/modelcert.yaml -o seed-run
+  seed-run
+  $ modelcert run --numerics reference examples/seed/modelcert.yaml -o seed-run-2 2>progress.txt
+  run: seed-run-2
+    model    seed-run-2/model.mcm  sha256:f9a261812678e4fda7ab1ff6bd1da74b21f65e42a3b1556d94f624c94d73c9b6
+    metrics  seed-run-2/metrics.json
+    spec     sha256:9e73a69089565f3a68b99d798f874e4e755d84e0426f728775d306f8c59c4771
+    data     sha256:f5200cb1f5ff0aa50f5bc59134c4cf1042829e4a0ded6fdf17b9428d2ed7aac3
+    test: accuracy 0.8998 precision 0.9012 recall 0.8656 f1 0.8831 roc_auc 0.9738
+  $ head -1 progress.txt; tail -2 progress.txt
+  epoch 1/10  loss 0.4196  accuracy 0.8181  (*s) (glob)
+  epoch 10/10  loss 0.1662  accuracy 0.9274  (*s) (glob)
+  audit: event 2 in audit.db
+  $ modelcert predict seed-run/model.mcm examples/seed/data.csv -o seed-pred.csv
+  modelcert: 107 rows dropped by the model's dropna step (no prediction)
+  $ head -3 seed-pred.csv
+  row,prediction,p_1
+  1,0,3.98527009e-05
+  2,1,0.999625027
+
+The gate, an auditor's re-run, and the audit trail:
+
+  $ modelcert validate -q examples/seed/modelcert.yaml -o seed-gate
+  verdict: PASS (9 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
+  $ modelcert reproduce seed-run 2>/dev/null
+  reproduce seed-run
+    PASS  */examples/seed/data.csv is the data the run used (sha256 f5200cb1f5ff0aa5...) (glob)
+    PASS  the recorded run and the re-run are the same model bit for bit (sha256 f9a261812678e4fd...)
+    PASS  metrics.json is what the re-run computes
+    PASS  run.json is what the re-run computes
+    PASS  test_predictions.csv is what the re-run computes
+    PASS  history.csv (without seconds) is what the re-run computes
+    PASS  the audit trail audit.db records this run (run_id *...) (glob)
+  verdict: REPRODUCED
+  $ modelcert audit verify
+  intact: 4 events, head [0-9a-f]{64} (re)
