@@ -18,6 +18,8 @@ typedef struct mc_run_options {
     int threads;   /* 0: every core */
     int numerics;  /* -1: as the spec says; else mc_numerics */
     const char *data_path; /* NULL: data.source, relative to the spec's directory */
+    const char *audit_path; /* the audit trail the run's event goes to (absolute), recorded in
+                               run.json as audit.path; NULL: none (no "audit" in run.json) */
     mc_train_progress_fn progress;
     void *progress_ctx;
 } mc_run_options;

@@ -120,6 +120,13 @@ int mc_run_record(const mc_run_ctx *c, mc_run *run, double total)
     int rc = r ? mc_json_set(r, "run_id", json_string(run->run_id)) : mc_error_nomem();
     if (rc == MC_OK && absolute)
         rc = mc_json_set(json_object_get(r, "data"), "absolute_path", json_string(absolute));
+    /* Which trail the run's event goes to: run.json is written before the event. */
+    if (rc == MC_OK && c->opt->audit_path) {
+        json_t *audit = json_object();
+        rc = audit ? mc_json_set(r, "audit", audit) : mc_error_nomem();
+        if (rc == MC_OK)
+            rc = mc_json_set(audit, "path", json_string(c->opt->audit_path));
+    }
     free(absolute);
     if (rc) {
         json_decref(r);

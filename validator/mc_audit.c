@@ -1,10 +1,12 @@
 #include "mc_audit.h"
 
+#include <errno.h>
 #include <pwd.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -16,6 +18,8 @@
 
 #define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 #define SCHEMA_VERSION "1"
+#define TRAIL_DIR ".modelcert"
+#define TRAIL_FILE "audit.db"
 
 struct mc_audit {
     sqlite3 *db;
@@ -594,16 +598,112 @@ int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events)
 
 /* ---- the trail as the verbs use it ---------------------------------------------------- */
 
-int mc_audit_path(char **out, const char *flag, const char *dir)
+/* Whether dir/.modelcert is a directory. */
+static int has_trail_dir(const char *dir, int *found)
+{
+    struct stat st;
+    char *p = mc_path_join(dir, TRAIL_DIR);
+    if (!p)
+        return mc_error_nomem();
+    *found = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    free(p);
+    return MC_OK;
+}
+
+int mc_audit_path(char **out, const char *flag)
 {
     const char *env = getenv("MODELCERT_AUDIT");
-    if (flag)
-        *out = strdup(flag);
-    else if (env && *env)
-        *out = strdup(env);
+    char *dir = NULL, *path = NULL;
+    int rc = MC_OK, found = 0;
+    size_t len = 0, n = 0;
+    if (flag || (env && *env)) {
+        path = strdup(flag ? flag : env);
+        goto done;
+    }
+    if (!(dir = getcwd(NULL, 0))) {
+        rc = errno == ENOMEM ? mc_error_nomem()
+                             : mc_error_set(MC_EIO, "cannot find the audit trail: the current "
+                                            "directory cannot be read: %s", strerror(errno));
+        goto done;
+    }
+    /* The current directory, its parent, ... the root: the nearest .modelcert/ wins. */
+    len = n = strlen(dir);
+    for (;;) {
+        dir[n] = '\0';
+        if ((rc = has_trail_dir(n ? dir : "/", &found)) || found || n == 0)
+            break;
+        while (n > 0 && dir[n - 1] != '/')
+            n--;
+        if (n > 0)
+            n--; /* the slash before the last name */
+    }
+    if (rc)
+        goto done;
+    if (!found || n == len) /* here, made on the first append when there is none */
+        path = strdup(TRAIL_DIR "/" TRAIL_FILE);
     else
-        *out = mc_path_join(dir ? dir : ".", ".modelcert/audit.db");
-    return *out ? MC_OK : mc_error_nomem();
+        path = n ? mc_path_join(dir, TRAIL_DIR "/" TRAIL_FILE) : strdup("/" TRAIL_DIR "/" TRAIL_FILE);
+done:
+    free(dir);
+    if (rc == MC_OK && !path)
+        rc = mc_error_nomem();
+    if (rc == MC_OK)
+        *out = path;
+    return rc;
+}
+
+/* The absolute form of a directory that may not exist yet: its nearest
+ * existing ancestor resolved (realpath), the missing names appended. */
+static int absolute_dir(char **out, const char *dir)
+{
+    char *real = realpath(dir, NULL), *parent = NULL, *up = NULL, *joined = NULL;
+    int rc = MC_OK;
+    if (real) {
+        *out = real;
+        return MC_OK;
+    }
+    if (errno == ENOMEM)
+        return mc_error_nomem();
+    if (errno != ENOENT || strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
+        return mc_error_set(MC_EIO, "cannot resolve the directory %s: %s", dir, strerror(errno));
+    const char *slash = strrchr(dir, '/'), *name = slash ? slash + 1 : dir;
+    if (!(parent = mc_path_dirname(dir))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        rc = mc_error_set(MC_EIO, "cannot resolve the directory %s: %s", dir, strerror(ENOENT));
+        goto cleanup;
+    }
+    if ((rc = absolute_dir(&up, parent)))
+        goto cleanup;
+    if (!(joined = strcmp(up, "/") == 0 ? mc_path_join("", name) : mc_path_join(up, name))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    *out = joined;
+cleanup:
+    free(parent);
+    free(up);
+    return rc;
+}
+
+int mc_audit_path_absolute(char **out, const char *path)
+{
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    char *dir = mc_path_dirname(path), *abs = NULL, *joined = NULL;
+    int rc = dir ? absolute_dir(&abs, dir) : mc_error_nomem();
+    if (rc)
+        goto cleanup;
+    if (!(joined = mc_path_join(strcmp(abs, "/") == 0 ? "" : abs, name))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    *out = joined;
+cleanup:
+    free(dir);
+    free(abs);
+    return rc;
 }
 
 int mc_audit_command_line(char **out, int argc, char *const *argv)
@@ -687,7 +787,7 @@ cleanup:
 static int open_readonly(mc_audit **out, const char *path)
 {
     char *def = NULL;
-    int rc = path ? MC_OK : mc_audit_path(&def, NULL, NULL);
+    int rc = path ? MC_OK : mc_audit_path(&def, NULL);
     if (rc == MC_OK)
         rc = mc_audit_open_readonly(out, path ? path : def);
     free(def);

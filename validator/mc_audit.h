@@ -86,11 +86,23 @@ int mc_audit_event_canonical(char **out, size_t *len, const mc_audit_event *ev);
 
 /* ---- the trail as the verbs use it: one call each ------------------------------- */
 
-/* The audit database a command uses: `flag` (its --audit value) when given,
- * else $MODELCERT_AUDIT when set and not empty, else .modelcert/audit.db in
- * `dir` (the spec's directory; NULL: the current one). Caller frees *out.
- * MC_ENOMEM. */
-int mc_audit_path(char **out, const char *flag, const char *dir);
+/* The audit database a command uses, one rule for every verb (docs/audit.md,
+ * "Where"): `flag` (its --audit value) when given, else $MODELCERT_AUDIT when
+ * set and not empty, else audit.db in the nearest existing .modelcert/
+ * directory, looked for in the current directory, then its parent, and so up
+ * to the root (as git finds its repository); when there is none,
+ * .modelcert/audit.db in the current directory (made by the first append).
+ * The nearest one is named relative (.modelcert/audit.db) when it is in the
+ * current directory, absolute when it is above. Caller frees *out. MC_ENOMEM;
+ * MC_EIO when the current directory cannot be read. */
+int mc_audit_path(char **out, const char *flag);
+
+/* `path` (a database that may not exist yet, in directories that may not
+ * exist yet) as an absolute path: its nearest existing directory resolved
+ * with realpath, symbolic links included, the missing names appended. What
+ * run.json records as the trail a run's event went to. Caller frees *out.
+ * MC_ENOMEM; MC_EIO when a directory cannot be resolved. */
+int mc_audit_path_absolute(char **out, const char *path);
 
 /* argv[0..argc) as the one line an event's `command` records: arguments
  * joined by spaces, each in single quotes (shell style) when it is empty or
@@ -116,7 +128,7 @@ int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
                     const json_t *details);
 
 /* Opens the database at `path` read-only and verifies it (mc_audit_verify).
- * path NULL: the default database, mc_audit_path(NULL, NULL). MC_ENOTFOUND
+ * path NULL: the default database, mc_audit_path(NULL). MC_ENOTFOUND
  * when it does not exist; MC_EINPUT, MC_EIO as mc_audit_verify. */
 int mc_audit_verify_file(mc_audit_verify_result *res, const char *path, const char *expect_head);
 

@@ -39,12 +39,17 @@ static int record(mc_run_outcome *o, const mc_run_audited_options *opt)
 int mc_run_audited(mc_run_outcome **out, const mc_run_audited_options *opt)
 {
     mc_run_outcome *o = calloc(1, sizeof *o);
+    mc_run_options ro = opt->run;
+    char *absolute = NULL;
     int rc = o ? MC_OK : mc_error_nomem();
     *out = NULL;
-    if (rc || (rc = mc_audit_path(&o->audit_path, opt->audit_path, mc_spec_dir(opt->spec))) ||
+    if (rc || (rc = mc_audit_path(&o->audit_path, opt->audit_path)) ||
         (rc = mc_audit_check_appendable(o->audit_path)) ||
-        (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
-        (rc = mc_run_execute(&o->run, opt->spec, &opt->run)) ||
+        (rc = mc_audit_path_absolute(&absolute, o->audit_path)) ||
+        (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)))
+        goto cleanup;
+    ro.audit_path = absolute; /* run.json names the trail the event below goes to */
+    if ((rc = mc_run_execute(&o->run, opt->spec, &ro)) ||
         (rc = mc_run_write(o->run, o->run_dir, NULL, 0)))
         goto cleanup;
     rc = record(o, opt);
@@ -52,5 +57,6 @@ int mc_run_audited(mc_run_outcome **out, const mc_run_audited_options *opt)
     o = NULL;
 cleanup:
     mc_run_outcome_free(o);
+    free(absolute);
     return rc;
 }

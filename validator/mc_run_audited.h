@@ -10,8 +10,8 @@
 typedef struct mc_run_audited_options {
     const mc_spec *spec;          /* loaded and checked (required) */
     const char *output_dir;       /* -o; NULL: mc_run_dir_choose's default */
-    mc_run_options run;           /* threads, numerics, progress */
-    const char *audit_path;       /* --audit, or NULL (mc_audit_path: beside the spec) */
+    mc_run_options run;           /* threads, numerics, progress (audit_path: set here) */
+    const char *audit_path;       /* --audit, or NULL (mc_audit_path: the nearest .modelcert/) */
     const char *command_line;     /* the event's command; NULL: "modelcert" */
 } mc_run_audited_options;
 
@@ -26,11 +26,12 @@ typedef struct mc_run_outcome {
 void mc_run_outcome_free(mc_run_outcome *o);
 
 /* Chooses and checks the run directory before any work (mc_run_dir_choose),
- * runs the pipeline, writes the run directory atomically, then appends the
- * "run" event (verdict "completed"; details: run_dir, numerics). On MC_OK
- * *out is the outcome (free with mc_run_outcome_free). When only the audit
- * append failed, the run is written and *out is set too, and the audit
- * error is returned; otherwise *out is NULL on error. Errors: MC_EINPUT and
+ * runs the pipeline, writes the run directory atomically (run.json's
+ * audit.path naming the trail, absolute), then appends the "run" event
+ * (verdict "completed"; details: run_dir, numerics). On MC_OK *out is the
+ * outcome (free with mc_run_outcome_free). When only the audit append
+ * failed, the run is written and *out is set too, and the audit error is
+ * returned; otherwise *out is NULL on error. Errors: MC_EINPUT and
  * MC_ENOTFOUND for a bad spec, data or output directory; MC_EIO, MC_ENOMEM. */
 int mc_run_audited(mc_run_outcome **out, const mc_run_audited_options *opt);
 

@@ -81,8 +81,7 @@ static void summarize(mc_outcome *o)
 
 /* Appends the outcome's event; `extra` holds the details beyond run_dir and
  * counts (taken over). On error o records no event. */
-static int record(mc_outcome *o, const char *audit_flag, const char *audit_dir,
-                  const mc_audit_event *ev, json_t *extra)
+static int record(mc_outcome *o, const char *trail, const mc_audit_event *ev, json_t *extra)
 {
     json_t *counts = NULL;
     int rc = extra ? mc_validation_counts_json(&counts, o->validation) : mc_error_nomem();
@@ -90,8 +89,8 @@ static int record(mc_outcome *o, const char *audit_flag, const char *audit_dir,
         rc = mc_error_nomem();
     if (rc == MC_OK && json_object_set_new(extra, "run_dir", json_string(o->run_dir)) != 0)
         rc = mc_error_nomem();
-    if (rc == MC_OK)
-        rc = mc_audit_path(&o->audit_path, audit_flag, audit_dir);
+    if (rc == MC_OK && !(o->audit_path = strdup(trail)))
+        rc = mc_error_nomem();
     if (rc == MC_OK)
         rc = mc_audit_record(&o->audit_event, o->audit_path, ev, extra);
     else { /* the outcome is written: say that only its audit event is missing */
@@ -112,12 +111,13 @@ static int record(mc_outcome *o, const char *audit_flag, const char *audit_dir,
  * validation.json in it, in one atomic step: a validate that fails leaves no
  * run directory, and one that succeeds leaves it complete, its verdict
  * included. */
-static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *opt)
+static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *opt,
+                        const char *trail_absolute)
 {
     json_t *baseline = NULL;
     char *text = NULL;
     size_t len = 0;
-    mc_run_options ro = {.threads = opt->threads, .numerics = -1};
+    mc_run_options ro = {.threads = opt->threads, .numerics = -1, .audit_path = trail_absolute};
     int rc = opt->baseline ? load_baseline(&baseline, opt->baseline) : MC_OK;
     if (rc || (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
         (rc = mc_validation_create(&o->validation)) ||
@@ -141,25 +141,37 @@ cleanup:
     return rc;
 }
 
-/* A broken or foreign audit trail stops a verb before its work, not after. */
-static int check_trail(const char *flag, const char *dir, int no_audit)
+/* The trail a verb appends to (mc_audit_path), and with `absolute` non-NULL
+ * its absolute form for run.json. A broken or foreign trail stops a verb
+ * before its work, not after. */
+static int open_trail(char **trail, char **absolute, const char *flag)
 {
-    char *path = NULL;
-    int rc = no_audit ? MC_OK : mc_audit_path(&path, flag, dir);
-    if (rc == MC_OK && path)
+    char *path = NULL, *abs = NULL;
+    int rc = mc_audit_path(&path, flag);
+    if (rc == MC_OK)
         rc = mc_audit_check_appendable(path);
-    free(path);
-    return rc;
+    if (rc == MC_OK && absolute)
+        rc = mc_audit_path_absolute(&abs, path);
+    if (rc) {
+        free(path);
+        return rc;
+    }
+    *trail = path;
+    if (absolute)
+        *absolute = abs;
+    return MC_OK;
 }
 
 int mc_validate(mc_outcome **out, const mc_validate_options *opt)
 {
     mc_outcome *o = calloc(1, sizeof *o);
     mc_run *run = NULL;
-    int rc = o ? check_trail(opt->audit_path, mc_spec_dir(opt->spec), opt->no_audit)
-               : mc_error_nomem();
+    char *trail = NULL, *absolute = NULL;
+    int rc = o ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && !opt->no_audit)
+        rc = open_trail(&trail, &absolute, opt->audit_path);
     if (rc == MC_OK)
-        rc = validate_run(o, &run, opt);
+        rc = validate_run(o, &run, opt, absolute);
     *out = NULL;
     if (rc)
         goto cleanup;
@@ -176,13 +188,15 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
             json_decref(extra);
             extra = NULL;
         }
-        rc = record(o, opt->audit_path, mc_spec_dir(opt->spec), &ev, extra);
+        rc = record(o, trail, &ev, extra);
     }
     *out = o; /* also when only the audit append failed */
     o = NULL;
 cleanup:
     mc_outcome_free(o);
     mc_run_free(run);
+    free(trail);
+    free(absolute);
     return rc;
 }
 
@@ -238,22 +252,15 @@ int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
 {
     mc_outcome *o = calloc(1, sizeof *o);
     json_t *rec = NULL;
+    char *trail = NULL;
     int rc = o && (o->run_dir = strdup(opt->run_dir)) ? MC_OK : mc_error_nomem();
     *out = NULL;
     if (rc || (rc = mc_validation_create(&o->validation)) ||
-        (rc = check_trail(opt->audit_path, NULL, opt->no_audit)) ||
+        (!opt->no_audit && (rc = open_trail(&trail, NULL, opt->audit_path))) ||
         (rc = mc_reproduce(o->validation, &rec, opt->run_dir, opt->data_path, opt->threads)) ||
-        (rc = mc_validation_set_run(o->validation, rec, opt->run_dir)))
+        (rc = mc_validation_set_run(o->validation, rec, opt->run_dir)) ||
+        (!opt->no_audit && (rc = check_recorded(o->validation, trail, rec))))
         goto cleanup;
-    if (!opt->no_audit) {
-        char *path = NULL;
-        rc = mc_audit_path(&path, opt->audit_path, NULL);
-        if (rc == MC_OK)
-            rc = check_recorded(o->validation, path, rec);
-        free(path);
-        if (rc)
-            goto cleanup;
-    }
     summarize(o);
     if (!opt->no_audit) {
         mc_audit_event ev = {.command = opt->command_line ? opt->command_line : "modelcert",
@@ -261,12 +268,13 @@ int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
                              .data_digest = recorded_digest(rec, "data"),
                              .model_digest = recorded_digest(rec, "model"),
                              .verdict = mc_verdict_name(o->verdict)};
-        rc = record(o, opt->audit_path, NULL, &ev, json_object());
+        rc = record(o, trail, &ev, json_object());
     }
     *out = o; /* also when only the audit append failed */
     o = NULL;
 cleanup:
     mc_outcome_free(o);
     json_decref(rec);
+    free(trail);
     return rc;
 }

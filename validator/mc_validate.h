@@ -55,7 +55,7 @@ typedef struct mc_reproduce_options {
     const char *run_dir;          /* the recorded run (required) */
     const char *data_path;        /* where the data is now; NULL: where run.json says */
     int threads;                  /* BLAS threads; 0: the default */
-    const char *audit_path;       /* the --audit value, or NULL (mc_audit_path, current directory) */
+    const char *audit_path;       /* the --audit value, or NULL (mc_audit_path decides) */
     int no_audit;                 /* 1: append no audit event */
     const char *command_line;     /* the event's command; NULL: "modelcert" */
 } mc_reproduce_options;

@@ -63,25 +63,60 @@ static mc_spec *load_seed(void)
     return spec;
 }
 
+/* One rule for every verb: --audit, $MODELCERT_AUDIT, the nearest .modelcert/ from the
+ * current directory upward, else .modelcert/audit.db here. */
 static void test_audit_path(void **state)
 {
     (void)state;
-    char *p = NULL;
+    char *p = NULL, *here = getcwd(NULL, 0), *real = NULL, *top = NULL, *sub = NULL, *want = NULL;
+    assert_non_null(here);
+    assert_int_equal(chdir(dir), 0);
+    assert_non_null(real = getcwd(NULL, 0)); /* dir with symbolic links resolved */
+    top = mc_path_join(real, "proj");
+    sub = mc_path_join(top, "a/b");
+    want = mc_path_join(top, ".modelcert/audit.db");
+    assert_int_equal(mc_dir_create_all(sub), MC_OK);
     unsetenv("MODELCERT_AUDIT");
-    assert_int_equal(mc_audit_path(&p, NULL, "/x/y"), MC_OK);
-    assert_string_equal(p, "/x/y/.modelcert/audit.db");
-    free(p);
-    assert_int_equal(mc_audit_path(&p, NULL, NULL), MC_OK);
+    /* none anywhere above (unless the machine has one above /tmp): made here */
+    assert_int_equal(chdir(sub), 0);
+    assert_int_equal(mc_audit_path(&p, NULL), MC_OK);
     assert_string_equal(p, ".modelcert/audit.db");
     free(p);
+    /* the nearest one upward, absolute */
+    assert_int_equal(mc_dir_create_all(want), MC_OK); /* a directory named audit.db: only .modelcert/ counts */
+    assert_int_equal(mc_audit_path(&p, NULL), MC_OK);
+    assert_string_equal(p, want);
+    free(p);
+    assert_int_equal(mc_audit_path_absolute(&p, "x/y/t.db"), MC_OK); /* missing directories */
+    char *wx = mc_path_join(sub, "x/y/t.db");
+    assert_string_equal(p, wx);
+    free(p), free(wx);
+    /* in the current directory: relative */
+    assert_int_equal(chdir(top), 0);
+    assert_int_equal(mc_audit_path(&p, NULL), MC_OK);
+    assert_string_equal(p, ".modelcert/audit.db");
+    free(p);
+    assert_int_equal(mc_audit_path_absolute(&p, ".modelcert/audit.db"), MC_OK);
+    assert_string_equal(p, want);
+    free(p);
+    /* a nearer one wins */
+    char *nearer = mc_path_join(sub, ".modelcert");
+    assert_int_equal(mc_dir_create_all(nearer), MC_OK);
+    assert_int_equal(chdir(sub), 0);
+    assert_int_equal(mc_audit_path(&p, NULL), MC_OK);
+    assert_string_equal(p, ".modelcert/audit.db");
+    free(p);
+    assert_int_equal(chdir(here), 0);
+    /* the environment, then the flag */
     setenv("MODELCERT_AUDIT", "/env.db", 1);
-    assert_int_equal(mc_audit_path(&p, NULL, "/x/y"), MC_OK);
+    assert_int_equal(mc_audit_path(&p, NULL), MC_OK);
     assert_string_equal(p, "/env.db");
     free(p);
-    assert_int_equal(mc_audit_path(&p, "flag.db", "/x/y"), MC_OK);
+    assert_int_equal(mc_audit_path(&p, "flag.db"), MC_OK);
     assert_string_equal(p, "flag.db");
     free(p);
     unsetenv("MODELCERT_AUDIT");
+    free(here), free(real), free(top), free(sub), free(want), free(nearer);
 }
 
 static void test_command_line(void **state)
