@@ -8,6 +8,13 @@ MC=$1
 SRC=$2
 . "$(dirname "$0")/lib.sh"
 
+# And predictions, like models, are the same bits everywhere: `predict` on the first 20
+# data rows of each example, with its reference model (sha256 of the predictions CSV).
+declare -A pinned_predictions=(
+    [seed]=dd57e9bae759e69f8aaa659bdf655517b1b020ec54947e9c6595e6ed7c2977cb
+    [multiclass]=87dd345195890c75a566a70d97bb70a4fb49fcfc129c63e29218b043051d4d51
+    [regression]=5e77a031ea0dba972fd96410a6f260d8eb32aabe7267b273ed485b6631480256
+)
 declare -A pinned=(
     [seed]=f9a261812678e4fda7ab1ff6bd1da74b21f65e42a3b1556d94f624c94d73c9b6
     [multiclass]=8a66872461b1def027c82bb84570e6f72721d6653c2c707a1e20bfe5ed9aff77
@@ -31,6 +38,20 @@ for ex in seed multiclass regression; do
         echo "        normalised form (its digest is in the model header) changed on purpose,"
         echo "        update the pinned digest here (tests/e2e/reference_digests.sh) and the"
         echo "        digest docs/engine.md cites."
+        failures=$((failures + 1))
+    fi
+    head -21 "$SRC/examples/$ex/data.csv" > "$TMP/$ex-head.csv"
+    "$MC" predict "$TMP/$ex/model.mcm" "$TMP/$ex-head.csv" -o "$TMP/$ex-pred.csv" 2>/dev/null
+    actual=$(sha256sum "$TMP/$ex-pred.csv" 2>/dev/null | cut -d' ' -f1)
+    if [ "$actual" = "${pinned_predictions[$ex]}" ]; then
+        echo "ok: $ex: predictions of the first 20 rows are the pinned bits"
+    else
+        echo "FAIL: $ex: predictions of the first 20 rows differ from the pinned ones"
+        echo "  expected sha256: ${pinned_predictions[$ex]}"
+        echo "  actual sha256:   ${actual:-(no output)}"
+        head -4 "$TMP/$ex-pred.csv" 2>/dev/null | sed 's/^/  /'
+        echo "  hint: reported predictions use the fixed-order kernels (mc_nn_predict), whose bits"
+        echo "        must not depend on the CPU's vector width or the compiler."
         failures=$((failures + 1))
     fi
 done
