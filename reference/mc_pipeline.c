@@ -373,8 +373,6 @@ int mc_pipeline_fit_step(mc_pipeline *p, const mc_spec *spec, const mc_step *s, 
     switch (s->type) {
     case MC_STEP_DROPNA:
     case MC_STEP_DROP_COLUMNS:
-        rc = resolve_columns(f, &fc, train, -1);
-        break;
     case MC_STEP_SELECT_COLUMNS:
         rc = resolve_columns(f, &fc, train, -1);
         break;
