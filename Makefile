@@ -8,7 +8,7 @@ DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3
         libopenblas-dev libcmocka-dev libjansson-dev python3 python3-cram
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo test test-sanitize install clean kill-campaign
+.PHONY: all deps build demo test test-sanitize fuzz install clean kill-campaign
 
 all: build
 
@@ -41,8 +41,26 @@ test-sanitize: deps
 kill-campaign: build
 	scripts/kill_campaign.sh $(BUILD)/cli/modelcert $${TRIALS:-100}
 
+# Opt-in, never part of `test`: every fuzz target for FUZZ_RUNS executions on a
+# copy of the committed corpus (tests/fuzz/README.md). Needs clang's libFuzzer
+# runtime (libclang-rt-14-dev, which `apt-get --no-install-recommends clang` omits).
+FUZZ_BUILD ?= $(BUILD)-fuzz
+FUZZ_RUNS ?= 10000000
+FUZZ_TARGETS ?= spec csv artifact audit
+FUZZ_DEBS := libclang-rt-14-dev
+
+fuzz: deps
+	@missing=$$(for p in $(FUZZ_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing: $$missing"; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_C_COMPILER=clang -DMODELCERT_FUZZ=ON -DMODELCERT_TESTS=OFF $(CMAKE_FLAGS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target $(addprefix fuzz_,$(FUZZ_TARGETS))
+	./tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_RUNS) $(FUZZ_TARGETS)
+
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-fuzz
