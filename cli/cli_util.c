@@ -8,6 +8,7 @@
 #include "mc_report_audit.h"
 #include "mc_report_check.h"
 #include "mc_spec.h"
+#include "mc_str.h"
 #include "mc_validate.h"
 
 int mc_cli_fail(void)
@@ -15,7 +16,8 @@ int mc_cli_fail(void)
     char buf[2048];
     const mc_error *e = mc_error_last();
     mc_error_format(e, buf, sizeof buf);
-    fprintf(stderr, "modelcert: %s\n", buf);
+    char shown[MC_STR_PRINTABLE_CAP(sizeof buf)]; /* messages quote data: no escapes through */
+    fprintf(stderr, "modelcert: %s\n", mc_str_printable(shown, sizeof shown, buf, strlen(buf)));
     return mc_code_exit_status(e->code);
 }
 
