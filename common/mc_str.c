@@ -108,7 +108,7 @@ char *mc_str_printable(char *dst, size_t cap, const char *src, size_t max)
         return dst;
     while (i < n) {
         size_t len = utf8_seq(s + i, n - i);
-        int esc = len == 0 || s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\';
+        int esc = len == 0 || s[i] < 0x20 || s[i] == 0x7f;
         size_t take = esc ? 1 : len, out = esc ? 4 : len;
         if (i + take > max || o + out + sizeof ellipsis > cap)
             break;

@@ -23,9 +23,9 @@ int mc_str_cmp_ptr(const void *a, const void *b);
 /* Renders src for a terminal into dst (cap bytes, always NUL-terminated when
  * cap > 0) and returns dst: at most `max` bytes of src (never splitting a
  * UTF-8 sequence), then "…" when src is longer. Bytes below 0x20, 0x7f, the
- * C1 controls (U+0080..U+009F, and any byte of malformed UTF-8) and the
- * backslash are written as \xNN, so no escape sequence from data reaches a
- * terminal and the rendering is unambiguous; other UTF-8 is copied. A dst
+ * C1 controls (U+0080..U+009F, and any byte of malformed UTF-8) are written
+ * as \xNN, so no escape sequence from data reaches a terminal; other UTF-8
+ * (the backslash included, so rendering twice changes nothing) is copied. A dst
  * too small for the rendering ends early with "…". src NULL renders as "". */
 char *mc_str_printable(char *dst, size_t cap, const char *src, size_t max);
 

@@ -139,7 +139,7 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
                         const json_t *metrics)
 {
     const char *metric = mc_metric_name(st->metric);
-    char id[256];
+    char id[640];
     const json_t *groups = json_object_get(json_object_get(json_object_get(metrics, "slices"), st->slice),
                                            "groups");
     if (!json_is_array(groups)) {
@@ -155,11 +155,11 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
         const json_t *jg = json_array_get(groups, g);
         const char *val = json_string_value(json_object_get(jg, "value"));
         json_int_t count = json_integer_value(json_object_get(jg, "count"));
-        snprintf(id, sizeof id, "thresholds.slices.%s=%s.%s", st->slice, val ? val : "", metric);
-        /* Messages quote the group (a data value) limited and escaped; the JSON
-         * values (result values, groups) keep it exact. */
+        /* The id, name and messages quote the group (a data value) limited and
+         * escaped; metrics.json and the gap result's groups keep it exact. */
         char shown[MC_STR_PRINTABLE_CAP(MC_STR_QUOTE_MAX)];
         mc_str_printable(shown, sizeof shown, val, MC_STR_QUOTE_MAX);
+        snprintf(id, sizeof id, "thresholds.slices.%s=%s.%s", st->slice, shown, metric);
         char name[400];
         snprintf(name, sizeof name, "%s on %s=%s", metric, st->slice, shown);
         if (json_is_true(json_object_get(jg, "skipped"))) {
