@@ -14,11 +14,11 @@ unset MODELCERT_ALLOW_PATHS
 
 # The project root is $P (it holds .git); the spec lives one level down.
 P="$TMP/proj"
-mkdir -p "$P/.git" "$P/shared" "$TMP/outside"
+mkdir -p "$P/.git" "$P/common" "$TMP/outside"
 cp -r "$SRC/examples/seed" "$P/seed"
 rm -rf "$P/seed/.modelcert" "$P/seed/runs"
 S="$P/seed"
-cp "$S/data.csv" "$P/shared/data.csv"
+cp "$S/data.csv" "$P/common/data.csv"
 cp "$S/data.csv" "$TMP/outside/data.csv"
 ln -s "$TMP/outside/data.csv" "$S/link.csv"
 ln -s "$TMP/outside" "$S/linkdir"
@@ -31,7 +31,7 @@ variant abs "$TMP/outside/data.csv"
 variant dotdot "../../outside/data.csv"
 variant symlink "link.csv"
 variant symdir "linkdir/data.csv"
-variant inside "../shared/data.csv"
+variant inside "../common/data.csv"
 variant missing "../../outside/nothing/../data.csv"
 
 # The unchanged spec, with its data beside it, passes.
