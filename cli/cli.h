@@ -52,9 +52,14 @@ enum {
     MC_CLI_OUTPUT = 1 << 0,  /* -o, --output VALUE: the verb's output (a directory or file) */
     MC_CLI_THREADS = 1 << 1, /* --threads N: BLAS threads, 1 to 1024 */
     MC_CLI_AUDIT = 1 << 2,   /* --audit DB: the audit database */
-    MC_CLI_QUIET = 1 << 3    /* -q, --quiet */
+    MC_CLI_QUIET = 1 << 3,   /* -q, --quiet */
+    MC_CLI_CONFINE = 1 << 4  /* --allow-path DIR, --allow-env NAME (repeatable): widen what an
+                                untrusted spec may name (mc_confinement) */
 };
-enum { MC_CLI_OPT_THREADS = 0x1001, MC_CLI_OPT_AUDIT = 0x1002 };
+enum { MC_CLI_OPT_THREADS = 0x1001, MC_CLI_OPT_AUDIT = 0x1002, MC_CLI_OPT_ALLOW_PATH = 0x1003,
+       MC_CLI_OPT_ALLOW_ENV = 0x1004 };
+#define MC_CLI_MAX_ALLOW 64 /* --allow-path and --allow-env values, each */
+
 #define MC_CLI_GO (-1) /* mc_cli_parse: go on and run the verb */
 
 typedef struct mc_cli_common {
@@ -62,6 +67,9 @@ typedef struct mc_cli_common {
     const char *audit;  /* NULL when not given */
     int threads;        /* 0 when not given */
     int quiet;
+    /* MC_CLI_CONFINE: the values given, pointing into argv; confine points at them */
+    const char *allow_paths[MC_CLI_MAX_ALLOW], *allow_envs[MC_CLI_MAX_ALLOW];
+    size_t n_allow_paths, n_allow_envs;
 } mc_cli_common;
 
 typedef struct mc_cli_verb {
@@ -83,6 +91,11 @@ typedef struct mc_cli_verb {
  * any "--"), MC_EXIT_USAGE after printing a usage error, MC_EXIT_INTERNAL
  * when v's table is too long. */
 int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *common, int *operand);
+
+struct mc_confinement;
+/* Fills *out from the --allow-path and --allow-env values in *c (which it
+ * points into; root NULL). */
+void mc_cli_confinement(struct mc_confinement *out, const mc_cli_common *c);
 
 /* ---- audit trail, spec, run directory ------------------------------------------- */
 

@@ -8,6 +8,7 @@
 #include "mc_report_audit.h"
 #include "mc_report_check.h"
 #include "mc_spec.h"
+#include "mc_str.h"
 #include "mc_validate.h"
 
 int mc_cli_fail(void)
@@ -15,7 +16,8 @@ int mc_cli_fail(void)
     char buf[2048];
     const mc_error *e = mc_error_last();
     mc_error_format(e, buf, sizeof buf);
-    fprintf(stderr, "modelcert: %s\n", buf);
+    char shown[MC_STR_PRINTABLE_CAP(sizeof buf)]; /* messages quote data: no escapes through */
+    fprintf(stderr, "modelcert: %s\n", mc_str_printable(shown, sizeof shown, buf, strlen(buf)));
     return mc_code_exit_status(e->code);
 }
 
@@ -52,6 +54,8 @@ static const struct {
     {MC_CLI_THREADS, {"threads", required_argument, NULL, MC_CLI_OPT_THREADS}, ""},
     {MC_CLI_AUDIT, {"audit", required_argument, NULL, MC_CLI_OPT_AUDIT}, ""},
     {MC_CLI_QUIET, {"quiet", no_argument, NULL, 'q'}, "q"},
+    {MC_CLI_CONFINE, {"allow-path", required_argument, NULL, MC_CLI_OPT_ALLOW_PATH}, ""},
+    {MC_CLI_CONFINE, {"allow-env", required_argument, NULL, MC_CLI_OPT_ALLOW_ENV}, ""},
     {0, {"help", no_argument, NULL, 'h'}, "h"}, /* 0: every verb */
 };
 #define N_SHARED (sizeof shared / sizeof shared[0])
@@ -63,6 +67,20 @@ static int shared_option(const mc_cli_verb *v, mc_cli_common *common, int code, 
     case 'o': common->output = value; return MC_EXIT_OK;
     case 'q': common->quiet = 1; return MC_EXIT_OK;
     case MC_CLI_OPT_AUDIT: common->audit = value; return MC_EXIT_OK;
+    case MC_CLI_OPT_ALLOW_PATH:
+        if (!*value)
+            return mc_cli_usage_error(v->name, "--allow-path needs a directory");
+        if (common->n_allow_paths == MC_CLI_MAX_ALLOW)
+            return mc_cli_usage_error(v->name, "at most %d --allow-path options", MC_CLI_MAX_ALLOW);
+        common->allow_paths[common->n_allow_paths++] = value;
+        return MC_EXIT_OK;
+    case MC_CLI_OPT_ALLOW_ENV:
+        if (!*value)
+            return mc_cli_usage_error(v->name, "--allow-env needs a variable name");
+        if (common->n_allow_envs == MC_CLI_MAX_ALLOW)
+            return mc_cli_usage_error(v->name, "at most %d --allow-env options", MC_CLI_MAX_ALLOW);
+        common->allow_envs[common->n_allow_envs++] = value;
+        return MC_EXIT_OK;
     default: { /* MC_CLI_OPT_THREADS */
         long n = strtol(value, &end, 10);
         if (*end || n < 1 || n > 1024)
@@ -114,7 +132,8 @@ int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *com
                                       args[optind - 1]);
         if (c == 'h') /* inside a group of short options, as in -qh */
             return fputs(v->help, stdout) < 0 ? MC_EXIT_INTERNAL : MC_EXIT_OK;
-        if (c == 'o' || c == 'q' || c == MC_CLI_OPT_THREADS || c == MC_CLI_OPT_AUDIT)
+        if (c == 'o' || c == 'q' || c == MC_CLI_OPT_THREADS || c == MC_CLI_OPT_AUDIT ||
+            c == MC_CLI_OPT_ALLOW_PATH || c == MC_CLI_OPT_ALLOW_ENV)
             status = shared_option(v, common, c, optarg);
         else
             status = v->option ? v->option(v->ctx, c, optarg) : MC_EXIT_INTERNAL;
@@ -123,6 +142,15 @@ int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *com
     }
     *operand = optind + v->first - 1;
     return MC_CLI_GO;
+}
+
+void mc_cli_confinement(mc_confinement *out, const mc_cli_common *c)
+{
+    memset(out, 0, sizeof *out);
+    out->allow_paths = c->allow_paths;
+    out->n_allow_paths = c->n_allow_paths;
+    out->allow_envs = c->allow_envs;
+    out->n_allow_envs = c->n_allow_envs;
 }
 
 /* ---- audit trail, spec, run directory ---------------------------------------------- */

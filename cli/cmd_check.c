@@ -17,6 +17,11 @@ static const char help[] =
     "  --print-normalized   print the spec with every default filled in, as JSON\n"
     "                       (exactly what the digest covers; one spec only)\n"
     "  -q, --quiet          no output for valid specs\n"
+    "  --allow-path DIR     also allow the spec to name files under DIR\n"
+    "                       (repeatable; or MODELCERT_ALLOW_PATHS, colon-separated);\n"
+    "                       by default only its project root\n"
+    "  --allow-env NAME     also allow the spec to name variable NAME\n"
+    "                       (repeatable); by default only MODELCERT_* names\n"
     "  -h, --help           this help\n"
     "\n"
     "exit status: 0 all specs valid, 2 a spec is invalid or usage is wrong,\n"
@@ -65,7 +70,7 @@ int mc_cmd_check(int argc, char **argv)
                                         {"print-normalized", no_argument, NULL, 'n'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
-    mc_cli_verb verb = {"check", help, MC_CLI_QUIET, own, NULL, on_option, &o, 1};
+    mc_cli_verb verb = {"check", help, MC_CLI_QUIET | MC_CLI_CONFINE, own, NULL, on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -79,6 +84,12 @@ int mc_cmd_check(int argc, char **argv)
     mc_check_result *results = NULL;
     if (mc_spec_check_files(&results, (const char *const *)argv + first, n) != MC_OK)
         return mc_cli_fail();
+    mc_confinement confine;
+    mc_cli_confinement(&confine, &common);
+    if (mc_check_results_confine(results, n, &confine) != MC_OK) {
+        mc_check_results_free(results, n);
+        return mc_cli_fail();
+    }
     status = report(&o, &common, results, n);
     mc_check_results_free(results, n);
     return status;

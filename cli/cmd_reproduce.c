@@ -1,6 +1,7 @@
 /* modelcert reproduce RUN_DIR [--data PATH] [--audit DB] [--json] */
 #include "cli.h"
 #include "mc_report_validation.h"
+#include "mc_spec.h"
 #include "mc_validate.h"
 
 static const char help[] =
@@ -17,6 +18,11 @@ static const char help[] =
     "  --audit DB        audit database (default: $MODELCERT_AUDIT, else the\n"
     "                    nearest .modelcert/audit.db from here upward)\n"
     "  --json            print the results as JSON (validation.json's format)\n"
+    "  --allow-path DIR  also allow the spec to name files under DIR\n"
+    "                    (repeatable; or MODELCERT_ALLOW_PATHS, colon-separated);\n"
+    "                    by default only its project root (here: RUN_DIR)\n"
+    "  --allow-env NAME  also allow the spec to name variable NAME\n"
+    "                    (repeatable); by default only MODELCERT_* names\n"
     "  -h, --help        this help\n"
     "\n"
     "exit status: 0 reproduced, 1 not reproduced (different data, model or\n"
@@ -43,7 +49,7 @@ int mc_cmd_reproduce(int argc, char **argv)
                                         {"json", no_argument, NULL, 'j'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
-    mc_cli_verb verb = {"reproduce", help, MC_CLI_THREADS | MC_CLI_AUDIT, own, NULL, on_option, &o, 1};
+    mc_cli_verb verb = {"reproduce", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_CONFINE, own, NULL, on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -52,7 +58,9 @@ int mc_cmd_reproduce(int argc, char **argv)
         return mc_cli_usage_error("reproduce", "expected one run directory");
 
     mc_outcome *res = NULL;
-    mc_reproduce_options ro = {.run_dir = argv[first], .data_path = o.data,
+    mc_confinement confine;
+    mc_cli_confinement(&confine, &common);
+    mc_reproduce_options ro = {.confine = &confine, .run_dir = argv[first], .data_path = o.data,
                                .threads = common.threads, .audit_path = common.audit,
                                .command_line = mc_cli_command_line()};
     int rc = mc_reproduce_run(&res, &ro);

@@ -30,6 +30,11 @@ static const char help[] =
     "  --audit DB              audit database (default: $MODELCERT_AUDIT, else the\n"
     "                          nearest .modelcert/audit.db from here upward)\n"
     "  -q, --quiet             no progress; print only the run directory\n"
+    "  --allow-path DIR        also allow the spec to name files under DIR\n"
+    "                          (repeatable; or MODELCERT_ALLOW_PATHS, colon-separated);\n"
+    "                          by default only its project root\n"
+    "  --allow-env NAME        also allow the spec to name variable NAME\n"
+    "                          (repeatable); by default only MODELCERT_* names\n"
     "  -h, --help              this help\n"
     "\n"
     "exit status: 0 the run completed, 2 bad spec, data or usage, 3 internal or\n"
@@ -53,7 +58,8 @@ int mc_cmd_run(int argc, char **argv)
     static const struct option own[] = {{"numerics", required_argument, NULL, 'n'},
                                         {NULL, 0, NULL, 0}};
     mc_run_audited_options opt = {.run = {.numerics = -1, .progress = mc_report_progress}};
-    mc_cli_verb verb = {"run", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET,
+    mc_cli_verb verb = {"run", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET |
+                        MC_CLI_CONFINE,
                         own, NULL, on_option, &opt.run, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
@@ -70,6 +76,9 @@ int mc_cmd_run(int argc, char **argv)
     opt.output_dir = common.output;
     opt.audit_path = common.audit;
     opt.command_line = mc_cli_command_line();
+    mc_confinement confine;
+    mc_cli_confinement(&confine, &common);
+    opt.confine = &confine;
     opt.run.threads = common.threads;
     opt.run.progress_ctx = &progress;
     int rc = mc_run_audited(&res, &opt);

@@ -29,6 +29,11 @@ static const char help[] =
     "                      nearest .modelcert/audit.db from here upward)\n"
     "  --json              print validation.json on stdout instead of the summary\n"
     "  -q, --quiet         only the verdict line\n"
+    "  --allow-path DIR    also allow the spec to name files under DIR\n"
+    "                      (repeatable; or MODELCERT_ALLOW_PATHS, colon-separated);\n"
+    "                      by default only its project root\n"
+    "  --allow-env NAME    also allow the spec to name variable NAME\n"
+    "                      (repeatable); by default only MODELCERT_* names\n"
     "  -h, --help          this help\n"
     "\n"
     "exit status: 0 every check passed, 1 a check failed or could not be evaluated,\n"
@@ -62,7 +67,8 @@ int mc_cmd_validate(int argc, char **argv)
                                         {"json", no_argument, NULL, 'j'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
-    mc_cli_verb verb = {"validate", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET,
+    mc_cli_verb verb = {"validate", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET |
+                        MC_CLI_CONFINE,
                         own, NULL, on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
@@ -75,7 +81,9 @@ int mc_cmd_validate(int argc, char **argv)
     mc_outcome *res = NULL;
     if ((status = mc_cli_load_spec(&spec, argv[first])))
         return status;
-    mc_validate_options vo = {.spec = spec, .baseline = o.baseline, .output_dir = common.output,
+    mc_confinement confine;
+    mc_cli_confinement(&confine, &common);
+    mc_validate_options vo = {.confine = &confine, .spec = spec, .baseline = o.baseline, .output_dir = common.output,
                               .runs = o.runs, .threads = common.threads, .audit_path = common.audit,
                               .command_line = mc_cli_command_line()};
     int rc = mc_validate(&res, &vo);

@@ -66,3 +66,67 @@ int mc_str_cmp_ptr(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
+
+/* Length of the well-formed UTF-8 sequence at s (n bytes left), or 0. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned cp;
+    if (c < 0x80)
+        return 1;
+    if (c >= 0xc2 && c <= 0xdf)
+        len = 2, cp = c & 0x1f;
+    else if (c >= 0xe0 && c <= 0xef)
+        len = 3, cp = c & 0x0f;
+    else if (c >= 0xf0 && c <= 0xf4)
+        len = 4, cp = c & 0x07;
+    else
+        return 0;
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+        (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+        return 0;
+    if (len == 2 && cp <= 0x9f) /* C1 controls */
+        return 0;
+    return len;
+}
+
+char *mc_str_printable(char *dst, size_t cap, const char *src, size_t max)
+{
+    static const char ellipsis[] = "\xe2\x80\xa6"; /* … */
+    static const char hex[] = "0123456789abcdef";
+    const unsigned char *s = (const unsigned char *)(src ? src : "");
+    size_t n = strlen((const char *)s), i = 0, o = 0;
+    if (cap == 0)
+        return dst;
+    while (i < n) {
+        size_t len = utf8_seq(s + i, n - i);
+        int esc = len == 0 || s[i] < 0x20 || s[i] == 0x7f;
+        size_t take = esc ? 1 : len, out = esc ? 4 : len;
+        if (i + take > max || o + out + sizeof ellipsis > cap)
+            break;
+        if (esc) {
+            dst[o++] = '\\';
+            dst[o++] = 'x';
+            dst[o++] = hex[s[i] >> 4];
+            dst[o++] = hex[s[i] & 15];
+        } else {
+            memcpy(dst + o, s + i, len);
+            o += len;
+        }
+        i += take;
+    }
+    if (i < n && o + sizeof ellipsis <= cap) {
+        memcpy(dst + o, ellipsis, sizeof ellipsis - 1);
+        o += sizeof ellipsis - 1;
+    }
+    dst[o] = '\0';
+    return dst;
+}

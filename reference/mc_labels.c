@@ -6,6 +6,7 @@
 
 #include "mc_error.h"
 #include "mc_json.h"
+#include "mc_str.h"
 
 typedef struct classval {
     char *text;
@@ -93,10 +94,15 @@ static int build(mc_labels *l, const mc_spec *spec, const mc_table *t, long tc)
         } else {
             int pos = strcmp(cv[0].text, d->metrics.positive_label) == 0 ? 0
                       : strcmp(cv[1].text, d->metrics.positive_label) == 0 ? 1 : -1;
-            if (pos < 0)
+            if (pos < 0) {
+                /* class names are data values: limited and escaped */
+                char c0[MC_STR_PRINTABLE_CAP(MC_STR_QUOTE_MAX)], c1[MC_STR_PRINTABLE_CAP(MC_STR_QUOTE_MAX)];
                 rc = mc_spec_error(spec, &d->metrics.positive_label,
                                 "metrics.positive_label: '%s' is not a class of '%s' (classes: %s, %s)",
-                                d->metrics.positive_label, col->name, cv[0].text, cv[1].text);
+                                d->metrics.positive_label, col->name,
+                                mc_str_printable(c0, sizeof c0, cv[0].text, MC_STR_QUOTE_MAX),
+                                mc_str_printable(c1, sizeof c1, cv[1].text, MC_STR_QUOTE_MAX));
+            }
             else if (pos == 0) {
                 classval tmp = cv[0];
                 cv[0] = cv[1];

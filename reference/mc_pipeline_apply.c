@@ -122,10 +122,13 @@ static int apply_one_hot(const mc_fitted_step *f, mc_table *t)
             char *const *hit = text ? bsearch(&text, fc->cats, k, sizeof *fc->cats, mc_str_cmp_ptr) : NULL;
             if (hit)
                 vals[hit - fc->cats][r] = 1.0;
-            else if (f->handle_unknown == MC_UNKNOWN_ERROR)
+            else if (f->handle_unknown == MC_UNKNOWN_ERROR) {
+                char shown[MC_STR_PRINTABLE_CAP(MC_STR_QUOTE_MAX)]; /* a data value: limited, escaped */
+                mc_str_printable(shown, sizeof shown, text, MC_STR_QUOTE_MAX);
                 rc = data_error(t, r, "column '%s': %s%s%s was not seen in training (one_hot "
                                 "handle_unknown: error)", fc->name, text ? "category '" : "a missing value",
-                                text ? text : "", text ? "'" : "");
+                                text ? shown : "", text ? "'" : "");
+            }
         }
         if (rc == MC_OK) {
             mc_table_drop_col(t, (size_t)c);

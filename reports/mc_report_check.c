@@ -1,6 +1,9 @@
 #include "mc_report_check.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "mc_str.h"
 
 #include "mc_json.h"
 
@@ -57,10 +60,12 @@ void mc_report_diags_text(FILE *f, const mc_diags *diags)
     for (size_t i = 0; i < mc_diags_count(diags); i++) {
         const mc_diag *d = mc_diags_get(diags, i);
         const char *sev = mc_severity_name(d->severity);
+        char msg[MC_STR_PRINTABLE_CAP(1024)]; /* a diagnostic quotes spec values: no escapes through */
+        mc_str_printable(msg, sizeof msg, d->message, strlen(d->message));
         if (d->line > 0)
-            fprintf(f, "%s:%d:%d: %s: %s\n", d->file, d->line, d->col, sev, d->message);
+            fprintf(f, "%s:%d:%d: %s: %s\n", d->file, d->line, d->col, sev, msg);
         else
-            fprintf(f, "%s: %s: %s\n", d->file, sev, d->message);
+            fprintf(f, "%s: %s: %s\n", d->file, sev, msg);
     }
 }
 

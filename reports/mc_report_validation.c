@@ -1,11 +1,20 @@
 #include "mc_report_validation.h"
 
 #include <stdlib.h>
+#include <string.h>
+
+#include "mc_str.h"
 
 static const char *const status_label[] = {[MC_STATUS_PASS] = "PASS", [MC_STATUS_FAIL] = "FAIL",
                                            [MC_STATUS_WARN] = "WARN", [MC_STATUS_ERROR] = "ERROR",
                                            [MC_STATUS_SKIPPED] = "SKIP"};
 _Static_assert(sizeof status_label / sizeof *status_label == MC_STATUS_COUNT, "a label per status");
+
+/* Ids and messages are rendered for a terminal (mc_str_printable): control
+ * characters from data or a spec as \xNN; no allocation, so printing cannot
+ * fail differently. */
+#define ID_MAX 1024
+#define MESSAGE_MAX 4096
 
 void mc_report_validation_text(FILE *f, const mc_validation *v, const mc_report_style *style)
 {
@@ -18,10 +27,13 @@ void mc_report_validation_text(FILE *f, const mc_validation *v, const mc_report_
             fprintf(f, "%s %s\n", style->verb, style->subject);
         for (size_t i = 0; i < mc_validation_count(v); i++) {
             const mc_result *r = mc_validation_get(v, i);
+            char id[MC_STR_PRINTABLE_CAP(ID_MAX)], msg[MC_STR_PRINTABLE_CAP(MESSAGE_MAX)];
+            mc_str_printable(msg, sizeof msg, r->message, MESSAGE_MAX);
             if (style->ids)
-                fprintf(f, "  %-5s %-44s %s\n", status_label[r->status], r->id, r->message);
+                fprintf(f, "  %-5s %-44s %s\n", status_label[r->status],
+                        mc_str_printable(id, sizeof id, r->id, ID_MAX), msg);
             else
-                fprintf(f, "  %-5s %s\n", status_label[r->status], r->message);
+                fprintf(f, "  %-5s %s\n", status_label[r->status], msg);
         }
     }
     fprintf(f, "verdict: %s", word);

@@ -270,4 +270,49 @@ int mc_spec_normalized(json_t **out, const mc_spec *spec);
 /* SHA-256 (hex) of the canonical JSON of the normalised spec. */
 int mc_spec_digest(char hex[MC_SHA256_HEX_LEN + 1], const mc_spec *spec);
 
+/* ---- confinement: what an untrusted spec may name ---------------------- */
+
+/* A spec from a pull request is untrusted (docs/security.md, "Untrusted
+ * specs"). Every path it names must resolve (symlinks followed) inside its
+ * project root: the nearest directory at or above the spec's own directory
+ * that holds `.git` or `.modelcert/`, else the spec's own directory. Every
+ * environment variable it names must start with MODELCERT_. A trusted
+ * pipeline widens both here. */
+typedef struct mc_confinement {
+    const char *const *allow_paths; /* directories also allowed (--allow-path) */
+    size_t n_allow_paths;
+    const char *const *allow_envs;  /* variable names also allowed (--allow-env) */
+    size_t n_allow_envs;
+    const char *root;               /* NULL: the spec's project root; else this directory */
+} mc_confinement;
+
+#define MC_CONFINE_ENV_PREFIX "MODELCERT_"
+
+/* The project root for a spec in directory `dir` (the rule above), resolved
+ * with realpath; *out is the caller's. MC_ENOTFOUND when dir does not exist,
+ * MC_ENOMEM. */
+int mc_spec_project_root(char **out, const char *dir);
+
+/* Whether `path` (relative paths taken from `base`) resolves, symlinks
+ * followed, inside `root` or a directory of `allow` (and of the
+ * colon-separated MODELCERT_ALLOW_PATHS). *inside is 1 or 0; *resolved (may
+ * be NULL) gets the resolved path, the caller's. A path that does not exist
+ * yet is resolved as far as it exists and the rest taken lexically.
+ * Errors: MC_ENOMEM. */
+int mc_confine_path(int *inside, char **resolved, const char *base, const char *path,
+                    const char *root, const mc_confinement *allow);
+
+/* Checks every path key (data.source, signing.key's file:PATH or PATH) and
+ * every environment variable name (preprocessing hash steps' salt_env,
+ * signing.key's env:VAR) of spec against the confinement (NULL: the
+ * defaults). Nothing is read. A refusal is MC_EINPUT located at the key
+ * (mc_spec_error), naming the key and the resolved path or the variable;
+ * MC_ENOMEM otherwise. Run, validate and check call it before any data is read. */
+int mc_spec_check_paths(const mc_spec *spec, const mc_confinement *allow);
+
+/* `check` with confinement: each valid result in r[0..n) that
+ * mc_spec_check_paths refuses becomes invalid (its diagnostic added, digest
+ * and spec cleared). Errors: MC_ENOMEM. */
+int mc_check_results_confine(mc_check_result *r, size_t n, const mc_confinement *allow);
+
 #endif

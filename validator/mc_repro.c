@@ -223,7 +223,7 @@ static int load_json(json_t **out, const char *dir, const char *name)
 }
 
 int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
-                 const char *data_path, int threads)
+                 const char *data_path, int threads, const mc_confinement *confine)
 {
     json_t *record = NULL, *metrics = NULL;
     char *spec_text = NULL, *model = NULL, *spec_path = NULL, *model_path = NULL;
@@ -275,7 +275,12 @@ int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
         rc = mc_error_set(MC_EINPUT, "%s is not a valid spec: %s", spec_path, d0 ? d0->message : "?");
         goto cleanup;
     }
-    if (rc || (rc = mc_spec_digest(got, spec)))
+    if (rc)
+        goto cleanup;
+    mc_confinement c = confine ? *confine : (mc_confinement){0};
+    if (!c.root)
+        c.root = run_dir; /* the run directory is the root of its recorded spec */
+    if ((rc = mc_spec_check_paths(spec, &c)) || (rc = mc_spec_digest(got, spec)))
         goto cleanup;
     if (strcmp(got, rec_spec) != 0) {
         rc = mc_validation_add(v, CAT, "reproduce.spec", "recorded spec", MC_STATUS_FAIL, json_string(got),

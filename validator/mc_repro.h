@@ -40,9 +40,13 @@ int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
  * (caller owns it). An altered run directory, different or missing data and
  * a different model are results; errors: MC_EINPUT when run_dir is not a run
  * directory (or its spec.json is not a valid spec), MC_ENOTFOUND, MC_EIO,
- * MC_ENOMEM. mc_reproduce_run (mc_validate.h) adds the audit event. */
+ * MC_ENOMEM. Before any data is read, spec.json's paths and environment
+ * variables are confined (mc_spec_check_paths) with run_dir as the root
+ * unless confine->root is set: a refusal is MC_EINPUT. data_path, given by
+ * the trusted user, is not confined. mc_reproduce_run (mc_validate.h) adds
+ * the audit event. */
 int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
-                 const char *data_path, int threads);
+                 const char *data_path, int threads, const mc_confinement *confine);
 
 /* After a re-run that reproduced the model: compares the recorded outputs
  * that a re-run recomputes (metrics.json, run.json's deterministic fields,

@@ -43,7 +43,8 @@ int mc_run_audited(mc_run_outcome **out, const mc_run_audited_options *opt)
     char *absolute = NULL;
     int rc = o ? MC_OK : mc_error_nomem();
     *out = NULL;
-    if (rc || (rc = mc_audit_path(&o->audit_path, opt->audit_path)) ||
+    if (rc || (rc = mc_spec_check_paths(opt->spec, opt->confine)) ||
+        (rc = mc_audit_path(&o->audit_path, opt->audit_path)) ||
         (rc = mc_audit_check_appendable(o->audit_path)) ||
         (rc = mc_audit_path_absolute(&absolute, o->audit_path)) ||
         (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)))

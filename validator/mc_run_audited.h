@@ -13,6 +13,7 @@ typedef struct mc_run_audited_options {
     mc_run_options run;           /* threads, numerics, progress (audit_path: set here) */
     const char *audit_path;       /* --audit, or NULL (mc_audit_path: the nearest .modelcert/) */
     const char *command_line;     /* the event's command; NULL: "modelcert" */
+    const mc_confinement *confine; /* what the spec may name (mc_spec_check_paths); NULL: the defaults */
 } mc_run_audited_options;
 
 typedef struct mc_run_outcome {

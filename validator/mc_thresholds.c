@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mc_str.h"
+
 #define CAT "thresholds"
 
 /* The value of metric `name` in a metrics.json; returns 1 found (with *undefined
@@ -137,7 +139,7 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
                         const json_t *metrics)
 {
     const char *metric = mc_metric_name(st->metric);
-    char id[256];
+    char id[640];
     const json_t *groups = json_object_get(json_object_get(json_object_get(metrics, "slices"), st->slice),
                                            "groups");
     if (!json_is_array(groups)) {
@@ -153,19 +155,23 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
         const json_t *jg = json_array_get(groups, g);
         const char *val = json_string_value(json_object_get(jg, "value"));
         json_int_t count = json_integer_value(json_object_get(jg, "count"));
-        snprintf(id, sizeof id, "thresholds.slices.%s=%s.%s", st->slice, val ? val : "", metric);
-        char name[200];
-        snprintf(name, sizeof name, "%s on %s=%s", metric, st->slice, val ? val : "");
+        /* The id, name and messages quote the group (a data value) limited and
+         * escaped; metrics.json and the gap result's groups keep it exact. */
+        char shown[MC_STR_PRINTABLE_CAP(MC_STR_QUOTE_MAX)];
+        mc_str_printable(shown, sizeof shown, val, MC_STR_QUOTE_MAX);
+        snprintf(id, sizeof id, "thresholds.slices.%s=%s.%s", st->slice, shown, metric);
+        char name[400];
+        snprintf(name, sizeof name, "%s on %s=%s", metric, st->slice, shown);
         if (json_is_true(json_object_get(jg, "skipped"))) {
             rc = mc_validation_add(v, CAT, id, name, MC_STATUS_SKIPPED, json_integer(count), json_null(),
-                                   "%s=%s has %lld test rows, fewer than min_size", st->slice, val,
+                                   "%s=%s has %lld test rows, fewer than min_size", st->slice, shown,
                                    (long long)count);
             continue;
         }
         const json_t *jv = json_object_get(json_object_get(jg, "metrics"), metric);
         if (!json_is_number(jv)) {
             rc = mc_validation_add(v, CAT, id, name, MC_STATUS_ERROR, json_null(), json_null(),
-                                   "%s is undefined on %s=%s (%lld rows)", metric, st->slice, val,
+                                   "%s is undefined on %s=%s (%lld rows)", metric, st->slice, shown,
                                    (long long)count);
             continue;
         }
@@ -179,14 +185,14 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
             int ok = x >= st->min;
             rc = mc_validation_add(v, CAT, id, name, ok ? MC_STATUS_PASS : MC_STATUS_FAIL, json_real(x),
                                    json_pack("{s:f}", "min", st->min), "%s %.4f on %s=%s (%lld rows) %s min %.4g",
-                                   metric, x, st->slice, val, (long long)count, ok ? ">=" : "is below",
+                                   metric, x, st->slice, shown, (long long)count, ok ? ">=" : "is below",
                                    st->min);
         }
         if (st->has_max && rc == MC_OK) {
             int ok = x <= st->max;
             rc = mc_validation_add(v, CAT, id, name, ok ? MC_STATUS_PASS : MC_STATUS_FAIL, json_real(x),
                                    json_pack("{s:f}", "max", st->max), "%s %.4f on %s=%s (%lld rows) %s max %.4g",
-                                   metric, x, st->slice, val, (long long)count, ok ? "<=" : "is above",
+                                   metric, x, st->slice, shown, (long long)count, ok ? "<=" : "is above",
                                    st->max);
         }
     }
@@ -200,12 +206,15 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
                                  "fewer than two groups of %s are large enough to compare", st->slice);
     double gap = best - worst;
     int ok = gap <= st->max_gap;
+    char best_shown[MC_STR_PRINTABLE_CAP(MC_STR_QUOTE_MAX)], worst_shown[MC_STR_PRINTABLE_CAP(MC_STR_QUOTE_MAX)];
+    mc_str_printable(best_shown, sizeof best_shown, best_name, MC_STR_QUOTE_MAX);
+    mc_str_printable(worst_shown, sizeof worst_shown, worst_name, MC_STR_QUOTE_MAX);
     return mc_validation_add(v, CAT, id, name, ok ? MC_STATUS_PASS : MC_STATUS_FAIL,
                              json_pack("{s:f, s:{s:s, s:f}, s:{s:s, s:f}}", "gap", gap, "best", "group",
                                        best_name, "value", best, "worst", "group", worst_name, "value", worst),
                              json_pack("{s:f}", "max_gap", st->max_gap),
                              "%s gap %.4f between %s=%s (%.4f) and %s=%s (%.4f) %s max_gap %.4g", metric,
-                             gap, st->slice, best_name, best, st->slice, worst_name, worst,
+                             gap, st->slice, best_shown, best, st->slice, worst_shown, worst,
                              ok ? "is within" : "exceeds", st->max_gap);
 }
 

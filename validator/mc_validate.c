@@ -168,6 +168,8 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
     mc_run *run = NULL;
     char *trail = NULL, *absolute = NULL;
     int rc = o ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK) /* before anything is read: what the spec names is confined */
+        rc = mc_spec_check_paths(opt->spec, opt->confine);
     if (rc == MC_OK && !opt->no_audit)
         rc = open_trail(&trail, &absolute, opt->audit_path);
     if (rc == MC_OK)
@@ -257,7 +259,8 @@ int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
     *out = NULL;
     if (rc || (rc = mc_validation_create(&o->validation)) ||
         (!opt->no_audit && (rc = open_trail(&trail, NULL, opt->audit_path))) ||
-        (rc = mc_reproduce(o->validation, &rec, opt->run_dir, opt->data_path, opt->threads)) ||
+        (rc = mc_reproduce(o->validation, &rec, opt->run_dir, opt->data_path, opt->threads,
+                            opt->confine)) ||
         (rc = mc_validation_set_run(o->validation, rec, opt->run_dir)) ||
         (!opt->no_audit && (rc = check_recorded(o->validation, trail, rec))))
         goto cleanup;

@@ -35,6 +35,7 @@ typedef struct mc_validate_options {
     const char *audit_path;       /* the --audit value, or NULL (mc_audit_path decides) */
     int no_audit;                 /* 1: append no audit event */
     const char *command_line;     /* the event's command (mc_audit_command_line); NULL: "modelcert" */
+    const mc_confinement *confine; /* what the spec may name (mc_spec_check_paths); NULL: the defaults */
 } mc_validate_options;
 
 /* The CI gate: loads the baseline, chooses the run directory (it must not
@@ -58,6 +59,8 @@ typedef struct mc_reproduce_options {
     const char *audit_path;       /* the --audit value, or NULL (mc_audit_path decides) */
     int no_audit;                 /* 1: append no audit event */
     const char *command_line;     /* the event's command; NULL: "modelcert" */
+    const mc_confinement *confine; /* what spec.json may name, the run directory as the root
+                                      unless confine->root says otherwise; NULL: the defaults */
 } mc_reproduce_options;
 
 /* What an auditor runs: mc_reproduce on run_dir (the recorded spec re-run on

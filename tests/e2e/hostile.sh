@@ -113,7 +113,11 @@ expect_grep err "/dev/zero is not a regular file" "the device is named"
 mkfifo "$TMP/fifo"
 expect_exit 2 "predict refuses a FIFO without blocking" -- mc predict "$M" "$TMP/fifo"
 sed 's/source: big.csv/source: \/dev\/zero/' "$TMP/standardize.yaml" > "$TMP/zero.yaml"
+# /dev is outside the spec's project root, so confinement refuses it first
+# (tests/e2e/confine.sh); allowed, the device is still refused before a read.
 expect_exit 2 "run refuses data.source: /dev/zero" -- mc run -q "$TMP/zero.yaml" -o "$TMP/run-zero"
+expect_grep err "data.source: '/dev/zero' resolves to /dev/zero, outside the project root" "confinement names the key and the path"
+expect_exit 2 "run refuses data.source: /dev/zero when /dev is allowed" -- mc run -q --allow-path /dev "$TMP/zero.yaml" -o "$TMP/run-zero"
 expect_grep err "data.source: /dev/zero is not a regular file" "the spec key and the device are named"
 check sh -c "head -c 1000000 /dev/zero | timeout 60 '$MC' predict '$M' - 2>'$TMP/err'; test \$? -eq 2" -- \
     "zeros on standard input stop at the first NUL, exit 2"

@@ -1,0 +1,307 @@
+/* Confinement of untrusted specs: every path a spec names resolves inside its
+ * project root (or a directory a trusted pipeline allows), every environment
+ * variable it names starts with MODELCERT_ (or is allowed by name).
+ * docs/security.md, "Untrusted specs". Nothing here reads a file. */
+#define _XOPEN_SOURCE 700
+#define _DEFAULT_SOURCE
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_spec.h"
+
+/* dir/name exists (a file or directory of that name). */
+static int has_entry(const char *dir, const char *name)
+{
+    char p[PATH_MAX + 32];
+    struct stat st;
+    if ((size_t)snprintf(p, sizeof p, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, name) >= sizeof p)
+        return 0;
+    return lstat(p, &st) == 0;
+}
+
+int mc_spec_project_root(char **out, const char *dir)
+{
+    char *real = realpath(dir && *dir ? dir : ".", NULL);
+    if (!real)
+        return errno == ENOMEM ? mc_error_nomem()
+                               : mc_error_set(MC_ENOTFOUND, "%s: %s", dir, strerror(errno));
+    char *p = strdup(real);
+    if (!p) {
+        free(real);
+        return mc_error_nomem();
+    }
+    /* p walks upward from the spec's directory; real stays the fallback. */
+    for (;;) {
+        if (has_entry(p, ".git") || has_entry(p, ".modelcert")) {
+            free(real);
+            *out = p;
+            return MC_OK;
+        }
+        char *slash = strrchr(p, '/');
+        if (!slash || strcmp(p, "/") == 0)
+            break;
+        if (slash == p)
+            slash[1] = '\0'; /* up to "/" */
+        else
+            *slash = '\0';
+    }
+    free(p);
+    *out = real;
+    return MC_OK;
+}
+
+/* Appends the components of `rest` to the absolute path in buf (cap bytes),
+ * lexically: "." dropped, ".." removes the last component. */
+static int append_lexical(char *buf, size_t cap, const char *rest)
+{
+    const char *s = rest;
+    while (*s) {
+        while (*s == '/')
+            s++;
+        if (!*s)
+            break;
+        size_t n = strcspn(s, "/");
+        if (n == 1 && s[0] == '.') {
+            /* nothing */
+        } else if (n == 2 && s[0] == '.' && s[1] == '.') {
+            char *slash = strrchr(buf, '/');
+            if (slash == buf)
+                buf[1] = '\0';
+            else if (slash)
+                *slash = '\0';
+        } else {
+            size_t len = strlen(buf);
+            int root = strcmp(buf, "/") == 0;
+            if (len + n + 2 > cap)
+                return -1;
+            if (!root)
+                buf[len++] = '/';
+            memcpy(buf + len, s, n);
+            buf[len + n] = '\0';
+        }
+        s += n;
+    }
+    return 0;
+}
+
+/* Resolves path (absolute, or relative to base) with symlinks followed as far
+ * as it exists; the rest lexically. *out is malloc'd. */
+static int resolve(char **out, const char *base, const char *path)
+{
+    char *full = path[0] == '/' ? strdup(path) : mc_path_join(base && *base ? base : ".", path);
+    char *buf = NULL;
+    int rc = MC_OK;
+    if (!full)
+        return mc_error_nomem();
+    if (full[0] != '/') { /* relative to the working directory */
+        char *cwd = getcwd(NULL, 0);
+        char *abs = cwd ? mc_path_join(cwd, full) : NULL;
+        free(cwd);
+        free(full);
+        if (!(full = abs))
+            return mc_error_nomem();
+    }
+    if ((buf = realpath(full, NULL)))
+        goto done;
+    /* Resolve the longest prefix that exists, then add the rest lexically. */
+    size_t len = strlen(full);
+    for (size_t cut = len; cut-- > 0;) {
+        if (full[cut] != '/')
+            continue;
+        full[cut] = '\0';
+        char *r = realpath(cut == 0 ? "/" : full, NULL);
+        full[cut] = '/';
+        if (!r)
+            continue;
+        size_t cap = strlen(r) + len + 2;
+        if (!(buf = malloc(cap))) {
+            free(r);
+            rc = mc_error_nomem();
+            goto done;
+        }
+        strcpy(buf, r);
+        free(r);
+        if (append_lexical(buf, cap, full + cut + 1) != 0) {
+            rc = mc_error_set(MC_EINTERNAL, "path too long: %.200s", path);
+            free(buf);
+            buf = NULL;
+        }
+        goto done;
+    }
+    rc = mc_error_set(MC_EINPUT, "%.200s cannot be resolved", path);
+done:
+    free(full);
+    if (rc == MC_OK)
+        *out = buf;
+    return rc;
+}
+
+static int under(const char *path, const char *dir)
+{
+    size_t n = strlen(dir);
+    if (n == 1 && dir[0] == '/')
+        return 1;
+    while (n > 1 && dir[n - 1] == '/')
+        n--;
+    return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
+}
+
+/* path is under the directory d (resolved as well; one that does not resolve
+ * allows nothing). */
+static int under_allowed(int *yes, const char *path, const char *d)
+{
+    char *r = NULL;
+    *yes = 0;
+    if (!d || !*d)
+        return MC_OK;
+    int rc = resolve(&r, NULL, d);
+    if (rc == MC_ENOMEM)
+        return rc;
+    if (rc == MC_OK)
+        *yes = under(path, r);
+    free(r);
+    mc_error_clear();
+    return MC_OK;
+}
+
+int mc_confine_path(int *inside, char **resolved, const char *base, const char *path,
+                    const char *root, const mc_confinement *allow)
+{
+    char *r = NULL, *envcopy = NULL;
+    int yes = 0;
+    int rc = resolve(&r, base, path);
+    if (rc)
+        goto cleanup;
+    if ((rc = under_allowed(&yes, r, root)) || yes)
+        goto cleanup;
+    for (size_t i = 0; allow && i < allow->n_allow_paths && !yes; i++)
+        if ((rc = under_allowed(&yes, r, allow->allow_paths[i])))
+            goto cleanup;
+    const char *env = getenv("MODELCERT_ALLOW_PATHS");
+    if (!yes && env && *env) {
+        if (!(envcopy = strdup(env))) {
+            rc = mc_error_nomem();
+            goto cleanup;
+        }
+        char *save = NULL;
+        for (char *d = strtok_r(envcopy, ":", &save); d && !yes; d = strtok_r(NULL, ":", &save))
+            if ((rc = under_allowed(&yes, r, d)))
+                goto cleanup;
+    }
+cleanup:
+    free(envcopy);
+    if (rc == MC_OK) {
+        *inside = yes;
+        if (resolved) {
+            *resolved = r;
+            r = NULL;
+        }
+    }
+    free(r);
+    return rc;
+}
+
+static int env_allowed(const char *name, const mc_confinement *allow)
+{
+    if (strncmp(name, MC_CONFINE_ENV_PREFIX, strlen(MC_CONFINE_ENV_PREFIX)) == 0)
+        return 1;
+    for (size_t i = 0; allow && i < allow->n_allow_envs; i++)
+        if (allow->allow_envs[i] && strcmp(allow->allow_envs[i], name) == 0)
+            return 1;
+    return 0;
+}
+
+static int check_env(const mc_spec *spec, const void *addr, const char *key, const char *name,
+                     const mc_confinement *allow)
+{
+    if (env_allowed(name, allow))
+        return MC_OK;
+    return mc_spec_error(spec, addr,
+                         "%s: the environment variable '%.200s' does not start with %s; an untrusted "
+                         "spec may only name MODELCERT_* variables (allow it with --allow-env %.200s)",
+                         key, name, MC_CONFINE_ENV_PREFIX, name);
+}
+
+static int check_path(const mc_spec *spec, const void *addr, const char *key, const char *path,
+                      const char *root, const mc_confinement *allow)
+{
+    char *resolved = NULL;
+    int inside = 0;
+    int rc = mc_confine_path(&inside, &resolved, mc_spec_dir(spec), path, root, allow);
+    if (rc == MC_EINPUT)
+        return mc_spec_error(spec, addr, "%s: %s", key, mc_error_last()->message);
+    if (rc == MC_OK && !inside)
+        rc = mc_spec_error(spec, addr,
+                           "%s: '%.200s' resolves to %.300s, outside the project root %.300s; an "
+                           "untrusted spec may only name files under its project root (widen with "
+                           "--allow-path DIR or MODELCERT_ALLOW_PATHS)",
+                           key, path, resolved, root);
+    free(resolved);
+    return rc;
+}
+
+int mc_spec_check_paths(const mc_spec *spec, const mc_confinement *allow)
+{
+    const mc_spec_doc *d = mc_spec_doc_get(spec);
+    char *root = NULL;
+    int rc;
+    if (allow && allow->root) {
+        if (!(root = realpath(allow->root, NULL)))
+            return errno == ENOMEM ? mc_error_nomem()
+                                   : mc_error_set(MC_ENOTFOUND, "%s: %s", allow->root, strerror(errno));
+    } else if ((rc = mc_spec_project_root(&root, mc_spec_dir(spec)))) {
+        return rc;
+    }
+    if (d->data.source && strcmp(d->data.source, "-") != 0 &&
+        (rc = check_path(spec, &d->data.source, "data.source", d->data.source, root, allow)))
+        goto cleanup;
+    for (size_t i = 0; i < d->preprocessing.count; i++) {
+        const mc_step *s = &d->preprocessing.items[i];
+        char key[64];
+        snprintf(key, sizeof key, "preprocessing[%zu].salt_env", i);
+        if (s->salt_env && (rc = check_env(spec, &s->salt_env, key, s->salt_env, allow)))
+            goto cleanup;
+    }
+    if (d->has_signing && d->signing.key) {
+        const char *k = d->signing.key;
+        if (strncmp(k, "env:", 4) == 0)
+            rc = check_env(spec, &d->signing.key, "signing.key", k + 4, allow);
+        else if (strncmp(k, "file:", 5) == 0)
+            rc = check_path(spec, &d->signing.key, "signing.key", k + 5, root, allow);
+        else
+            rc = check_path(spec, &d->signing.key, "signing.key", k, root, allow);
+        if (rc)
+            goto cleanup;
+    }
+    rc = MC_OK;
+cleanup:
+    free(root);
+    return rc;
+}
+
+int mc_check_results_confine(mc_check_result *r, size_t n, const mc_confinement *allow)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!r[i].spec || !r[i].digest)
+            continue;
+        int rc = mc_spec_check_paths(r[i].spec, allow);
+        if (rc == MC_OK)
+            continue;
+        if (rc != MC_EINPUT && rc != MC_ENOTFOUND)
+            return rc;
+        const mc_error *e = mc_error_last();
+        if (mc_diags_add(r[i].diags, MC_SEV_ERROR, e->file[0] ? e->file : r[i].path, e->line,
+                         e->col, "%s", e->message))
+            return mc_error_nomem();
+        r[i].digest = NULL;
+        mc_spec_free(r[i].spec);
+        r[i].spec = NULL;
+    }
+    return MC_OK;
+}

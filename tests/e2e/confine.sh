@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# A spec from a pull request is untrusted (docs/security.md, "Untrusted
+# specs"): every path it names must resolve inside its project root (the
+# nearest directory with .git or .modelcert/, else the spec's directory),
+# every environment variable it names must start with MODELCERT_, unless
+# --allow-path / MODELCERT_ALLOW_PATHS / --allow-env widen it; data values
+# reach the terminal escaped.
+# usage: confine.sh MODELCERT SOURCE_DIR
+set -u
+MC=$1
+SRC=$2
+. "$(dirname "$0")/lib.sh"
+unset MODELCERT_ALLOW_PATHS
+
+# The project root is $P (it holds .git); the spec lives one level down.
+P="$TMP/proj"
+mkdir -p "$P/.git" "$P/common" "$TMP/outside"
+cp -r "$SRC/examples/seed" "$P/seed"
+rm -rf "$P/seed/.modelcert" "$P/seed/runs"
+S="$P/seed"
+cp "$S/data.csv" "$P/common/data.csv"
+cp "$S/data.csv" "$TMP/outside/data.csv"
+ln -s "$TMP/outside/data.csv" "$S/link.csv"
+ln -s "$TMP/outside" "$S/linkdir"
+OUT=$(cd "$TMP/outside" && pwd -P)
+
+variant() { # NAME SOURCE: a copy of the seed spec reading data.source SOURCE
+    sed "s|^  source: data.csv .*|  source: $2|" "$S/modelcert.yaml" > "$S/$1.yaml"
+}
+variant abs "$TMP/outside/data.csv"
+variant dotdot "../../outside/data.csv"
+variant symlink "link.csv"
+variant symdir "linkdir/data.csv"
+variant inside "../common/data.csv"
+variant missing "../../outside/nothing/../data.csv"
+
+# The unchanged spec, with its data beside it, passes.
+expect_exit 0 "the seed spec with its data beside it passes check" -- "$MC" check "$S/modelcert.yaml"
+expect_exit 0 "a path up to the project root (.git) is inside" -- "$MC" check "$S/inside.yaml"
+
+# Every escape is refused, at the key's line and column, naming the resolved path.
+for v in abs dotdot symlink symdir missing; do
+    expect_exit 2 "check refuses data.source ($v)" -- "$MC" check "$S/$v.yaml"
+    expect_grep err "$v.yaml:47:[0-9]*: error: data.source: .* resolves to $OUT/data.csv, outside the project root" "the refusal ($v) is located and names the resolved path"
+    expect_exit 2 "run refuses data.source ($v) before reading" -- "$MC" run -q "$S/$v.yaml" -o "$TMP/run-$v"
+    expect_grep err "data.source: .*outside the project root" "run names the key ($v)"
+    check test ! -e "$TMP/run-$v" -- "no run directory for $v"
+    expect_exit 2 "validate refuses data.source ($v)" -- "$MC" validate -q "$S/$v.yaml" -o "$TMP/val-$v"
+    expect_exit 0 "check passes $v with --allow-path" -- "$MC" check --allow-path "$TMP/outside" "$S/$v.yaml"
+done
+expect_exit 0 "run passes with --allow-path" -- "$MC" run -q --allow-path "$TMP/outside" "$S/abs.yaml" -o "$TMP/run-abs"
+expect_exit 0 "validate passes with MODELCERT_ALLOW_PATHS" -- env MODELCERT_ALLOW_PATHS="/nonexistent:$TMP/outside" "$MC" validate -q "$S/symlink.yaml" -o "$TMP/val-sym"
+expect_exit 2 "an allowed directory next door does not allow its sibling" -- "$MC" check --allow-path "$TMP/outs" "$S/abs.yaml"
+
+# reproduce: the run directory is the root of its spec.json; --data is the user's.
+expect_exit 2 "reproduce refuses a recorded spec naming a path outside the run directory" -- "$MC" reproduce "$TMP/run-abs"
+expect_grep err "data.source: .*outside the project root" "reproduce names the key"
+expect_exit 0 "reproduce passes with --allow-path" -- "$MC" reproduce --allow-path "$TMP/outside" "$TMP/run-abs"
+
+# With no .git or .modelcert/ above, the root is the spec's own directory.
+lone_marker=0
+d=$(cd "$TMP" && pwd -P)
+while :; do
+    [ -e "$d/.git" ] || [ -e "$d/.modelcert" ] && lone_marker=1
+    [ "$d" = / ] && break
+    d=$(dirname "$d")
+done
+if [ "$lone_marker" = 0 ]; then
+    mkdir -p "$TMP/lone/spec"
+    cp "$S/data.csv" "$TMP/lone/data.csv"
+    sed "s|^  source: data.csv .*|  source: ../data.csv|" "$S/modelcert.yaml" > "$TMP/lone/spec/up.yaml"
+    expect_exit 2 "without a marker, the parent of the spec's directory is outside" -- "$MC" check "$TMP/lone/spec/up.yaml"
+else
+    echo "ok: (skipped: a .git or .modelcert/ lies above $TMP)"
+fi
+
+# signing.key: file:PATH and PATH are paths; env:VAR is a variable.
+signing() { # NAME KEY
+    { cat "$S/modelcert.yaml"; printf 'signing:\n  key: "%s"\n' "$2"; } > "$S/$1.yaml"
+}
+touch "$S/release.pem"
+signing sign-in "file:release.pem"
+signing sign-file "file:../../outside/key.pem"
+signing sign-path "/etc/passwd"
+signing sign-env "env:SIGNING_KEY"
+signing sign-mcenv "env:MODELCERT_SIGNING_KEY"
+expect_exit 0 "signing.key file: inside the root passes" -- "$MC" check "$S/sign-in.yaml"
+expect_exit 2 "signing.key file: outside is refused" -- "$MC" check "$S/sign-file.yaml"
+expect_grep err "error: signing.key: .*outside the project root" "the key is named"
+expect_exit 2 "signing.key PATH outside is refused" -- "$MC" check "$S/sign-path.yaml"
+expect_grep err "signing.key: '/etc/passwd' resolves to /etc/passwd" "the resolved path is named"
+expect_exit 2 "run refuses signing.key outside" -- "$MC" run -q "$S/sign-path.yaml" -o "$TMP/run-sign"
+expect_exit 0 "signing.key PATH passes with --allow-path" -- "$MC" check --allow-path /etc "$S/sign-path.yaml"
+expect_exit 0 "signing.key file: passes with --allow-path" -- "$MC" check --allow-path "$TMP/outside" "$S/sign-file.yaml"
+
+# Environment variables: MODELCERT_* only, unless --allow-env.
+expect_exit 2 "signing.key env: outside the prefix is refused" -- "$MC" check "$S/sign-env.yaml"
+expect_grep err "signing.key: the environment variable 'SIGNING_KEY' does not start with MODELCERT_" "the key and the variable are named"
+expect_exit 0 "it passes with --allow-env" -- "$MC" check --allow-env SIGNING_KEY "$S/sign-env.yaml"
+expect_exit 0 "a MODELCERT_ variable passes" -- "$MC" check "$S/sign-mcenv.yaml"
+expect_exit 2 "validate refuses the variable too" -- "$MC" validate -q "$S/sign-env.yaml" -o "$TMP/val-env"
+cp -r "$SRC/tests/fixtures/good" "$P/good"
+expect_exit 2 "salt_env outside the prefix is refused" -- "$MC" check "$P/good/every-section.yaml"
+expect_grep err "every-section.yaml:[0-9]*:[0-9]*: error: preprocessing\[[0-9]*\].salt_env: the environment variable 'PII_SALT'" "the step's salt_env is located and named"
+expect_exit 0 "salt_env passes with --allow-env" -- "$MC" check --allow-env PII_SALT "$P/good/every-section.yaml"
+
+# Every verb that reads a spec lists the flags.
+for verb in run validate reproduce check; do
+    expect_exit 0 "$verb --help" -- "$MC" "$verb" --help
+    expect_grep out "--allow-path DIR" "$verb --help lists --allow-path"
+    expect_grep out "--allow-env NAME" "$verb --help lists --allow-env"
+done
+
+# A data value with an ANSI escape sequence is printed escaped.
+red=$(printf '\033[31mred')
+python3 - "$S/data.csv" "$S/ansi.csv" "$red" <<'PY'
+import sys
+src, dst, red = sys.argv[1:]
+open(dst, "w").write(open(src).read().replace(",consumer,", "," + red + ","))
+PY
+sed -e "s|^  source: data.csv .*|  source: ansi.csv|" -e '/^  sha256:/d' "$S/modelcert.yaml" > "$S/ansi.yaml"
+"$MC" validate "$S/ansi.yaml" -o "$TMP/val-ansi" >"$TMP/out" 2>"$TMP/err"
+check test $? -le 1 -- "validate runs on the data with escapes"
+check sh -c "! grep -q \"$(printf '\033')\" '$TMP/out' '$TMP/err'" -- "no ESC byte reaches the terminal"
+expect_grep out 'segment=\\x1b\[31mred' "the group is shown escaped"
+check python3 -c "
+import json, sys
+def strings(x):
+    if isinstance(x, dict):
+        for k, v in x.items():
+            yield k
+            yield from strings(v)
+    elif isinstance(x, list):
+        for v in x:
+            yield from strings(v)
+    elif isinstance(x, str):
+        yield x
+assert sys.argv[2] in strings(json.load(open(sys.argv[1])))
+assert sys.argv[2] in strings(json.load(open(sys.argv[3])))
+" "$TMP/val-ansi/metrics.json" "$red" "$TMP/val-ansi/validation.json" -- "the JSON files keep the exact value"
+
+# A long data value is limited.
+long=$(printf 'x%.0s' $(seq 1 200))
+python3 - "$S/data.csv" "$S/long.csv" "$long" <<'PY'
+import sys
+src, dst, v = sys.argv[1:]
+open(dst, "w").write(open(src).read().replace(",public,", "," + v + ","))
+PY
+sed -e "s|^  source: data.csv .*|  source: long.csv|" -e '/^  sha256:/d' "$S/modelcert.yaml" > "$S/long.yaml"
+"$MC" validate "$S/long.yaml" -o "$TMP/val-long" >"$TMP/out" 2>"$TMP/err"
+expect_grep out "segment=x\{64\}…" "a long group name is cut at 64 bytes with an ellipsis"
+check sh -c "! grep -q 'x\{65\}' '$TMP/out'" -- "no longer run of it in the messages"
+
+finish
