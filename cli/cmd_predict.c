@@ -1,10 +1,12 @@
 /* modelcert predict MODEL DATA.csv [-o OUT.csv] */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "mc_file.h"
 #include "mc_predict.h"
+#include "mc_report_run.h"
 
 static const char help[] =
     "usage: modelcert predict [options] MODEL DATA.csv\n"
@@ -36,10 +38,14 @@ int mc_cmd_predict(int argc, char **argv)
     const char *out = common.output ? common.output : "-";
     mc_prediction pred = {0};
     status = MC_EXIT_OK;
-    if (mc_file_check_output(out) != MC_OK || mc_predict(&pred, argv[first], argv[first + 1]) != MC_OK ||
-        mc_file_write_atomic(out, pred.csv, strlen(pred.csv)) != MC_OK)
+    int to_terminal = strcmp(out, "-") == 0 && isatty(STDOUT_FILENO);
+    if (mc_file_check_output(out) != MC_OK || mc_predict(&pred, argv[first], argv[first + 1]) != MC_OK)
         status = mc_cli_fail();
-    else if (pred.dropped)
+    else if (to_terminal) /* class names come from the data: no escape sequence may pass */
+        mc_report_terminal_text(stdout, pred.csv, strlen(pred.csv));
+    else if (mc_file_write_atomic(out, pred.csv, strlen(pred.csv)) != MC_OK)
+        status = mc_cli_fail();
+    if (status == MC_EXIT_OK && pred.dropped)
         fprintf(stderr, "modelcert: %zu row%s dropped by the model's dropna step (no prediction)\n",
                 pred.dropped, pred.dropped == 1 ? "" : "s");
     mc_prediction_clear(&pred);

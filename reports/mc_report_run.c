@@ -66,3 +66,20 @@ void mc_report_run_text(FILE *f, const mc_run *run, const char *dir)
     }
     fprintf(f, "\n");
 }
+
+void mc_report_terminal_text(FILE *f, const char *s, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < len; i++) {
+        unsigned c = p[i];
+        int c1 = c == 0xC2 && i + 1 < len && p[i + 1] >= 0x80 && p[i + 1] <= 0x9F;
+        if (c1) { /* a C1 control in UTF-8: both bytes shown */
+            fprintf(f, "\\x%02x\\x%02x", c, p[i + 1]);
+            i++;
+        } else if ((c < 0x20 && c != '\n' && c != '\t') || c == 0x7f) {
+            fprintf(f, "\\x%02x", c);
+        } else {
+            putc((int)c, f);
+        }
+    }
+}

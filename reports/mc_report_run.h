@@ -25,4 +25,10 @@ void mc_report_progress(void *ctx, const mc_train_progress *p);
  * digests, then the test metrics on one line ("undefined" for a null one). */
 void mc_report_run_text(FILE *f, const mc_run *run, const char *dir);
 
+/* Text from data (predictions CSV) written to a terminal: line breaks and
+ * tabs as they are, every other control byte (below 0x20, 0x7f, and the C1
+ * controls U+0080..U+009F) as \xNN, so no escape sequence in the data reaches
+ * the terminal. Files get the exact bytes; only a terminal gets this. */
+void mc_report_terminal_text(FILE *f, const char *s, size_t len);
+
 #endif

@@ -151,4 +151,38 @@ sed -e "s|^  source: data.csv .*|  source: long.csv|" -e '/^  sha256:/d' "$S/mod
 expect_grep out "segment=x\{64\}…" "a long group name is cut at 64 bytes with an ellipsis"
 check sh -c "! grep -q 'x\{65\}' '$TMP/out'" -- "no longer run of it in the messages"
 
+# Predictions: class names come from the data. On a terminal they are escaped; into a
+# file or a pipe they are the exact bytes (the CSV is data).
+python3 - "$TMP/cls" <<'PY'
+import os, random, sys
+d = sys.argv[1]
+os.makedirs(d)
+random.seed(2)
+with open(f"{d}/d.csv", "w") as f:
+    f.write("a,b,y\n")
+    for i in range(200):
+        a = random.gauss(0, 1)
+        f.write(f"{a!r},{random.gauss(0, 1)!r}," + ("\x1b[31mred" if a > 0 else "blue") + "\n")
+open(f"{d}/s.yaml", "w").write("""apiVersion: modelcert/v1
+kind: Pipeline
+metadata: {name: esc}
+data: {source: d.csv, target: y}
+preprocessing: [{type: standardize}]
+architecture:
+  layers:
+    - {type: dense, units: 4, activation: relu}
+    - {type: dense, units: 1, activation: sigmoid}
+training: {optimizer: {type: adam}, loss: binary_crossentropy, epochs: 2, batch_size: 32}
+metrics: {compute: [accuracy], positive_label: blue}
+""")
+PY
+expect_exit 0 "a model whose class holds an escape sequence" -- "$MC" run -q "$TMP/cls/s.yaml" -o "$TMP/cls/run"
+if command -v script >/dev/null; then
+    script -qc "'$MC' predict '$TMP/cls/run/model.mcm' '$TMP/cls/d.csv'" /dev/null > "$TMP/tty.out" 2>&1
+    check sh -c "! grep -q \"\$(printf '\033')\" '$TMP/tty.out' && grep -q 'x1b\[31mred' '$TMP/tty.out'" -- \
+        "predict on a terminal shows the class escaped, no ESC byte"
+fi
+"$MC" predict "$TMP/cls/run/model.mcm" "$TMP/cls/d.csv" > "$TMP/pipe.out" 2>/dev/null
+check grep -q "$(printf '\033')\[31mred" "$TMP/pipe.out" -- "predict into a pipe writes the exact bytes"
+
 finish
