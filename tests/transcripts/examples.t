@@ -1,0 +1,55 @@
+The command examples of examples/README.md, as a transcript (cram; run by `make test`).
+When an example's output changes, this test fails: update examples/README.md with it.
+
+Set-up, not shown in examples/README.md: `modelcert` is the build's binary, the
+examples are copied here (nothing is written into the source tree), and runs use
+reference numerics so digests are the same on every machine.
+
+  $ modelcert() { "$MODELCERT" "$@"; }
+  $ cp -R "$SRC/examples" .
+  $ export MODELCERT_AUDIT=audit.db
+
+Check them:
+
+  $ modelcert check examples/*/modelcert.yaml
+  examples/multiclass/modelcert.yaml: ok (spec digest sha256:e2dd2909cba15b9dc9e885b1e8b24893dc6e610da23eeaf113f52f2f448669b7)
+  examples/regression/modelcert.yaml: ok (spec digest sha256:e878c166351818759eacbdcafaa21af4486ab85e87467cbd206bd567361c4cdb)
+  examples/seed/modelcert.yaml: ok (spec digest sha256:9e73a69089565f3a68b99d798f874e4e755d84e0426f728775d306f8c59c4771)
+  $ modelcert check --print-normalized examples/seed/modelcert.yaml | head -3
+  {
+    "apiVersion": "modelcert/v1",
+    "architecture": {
+
+Run each with modelcert's own engine; -q prints only the run directory:
+
+  $ modelcert run --numerics reference -q examples/seed/modelcert.yaml -o seed-run
+  seed-run
+  $ modelcert run --numerics reference -q examples/multiclass/modelcert.yaml -o multiclass-run
+  multiclass-run
+  $ modelcert run --numerics reference -q examples/regression/modelcert.yaml -o regression-run
+  regression-run
+
+The CI gate and an auditor's re-run (the checks listed before the verdict are
+in readme.t):
+
+  $ modelcert validate -q examples/seed/modelcert.yaml -o seed-gate
+  verdict: PASS (9 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
+  $ modelcert reproduce seed-run >reproduce.txt 2>/dev/null
+  $ tail -1 reproduce.txt
+  verdict: REPRODUCED
+
+The data: each generator, with the rows and seed of the README's table, writes
+the committed data.csv byte for byte, of the size the table gives.
+
+  $ python3 "$SRC/examples/seed/gen_data.py" out.csv 3000 42
+  $ cmp out.csv "$SRC/examples/seed/data.csv"
+  $ wc -c < out.csv
+  337984
+  $ python3 "$SRC/examples/multiclass/gen_data.py" out.csv 1500 11
+  $ cmp out.csv "$SRC/examples/multiclass/data.csv"
+  $ wc -c < out.csv
+  76169
+  $ python3 "$SRC/examples/regression/gen_data.py" out.csv 2000 5
+  $ cmp out.csv "$SRC/examples/regression/data.csv"
+  $ wc -c < out.csv
+  78972
