@@ -233,7 +233,9 @@ static mc_model model_view(const mc_run_ctx *c)
 
 /* Predictions of every partition. The test rows' are reported, so they take
  * the path `modelcert predict` takes (row-independent kernels, from the raw
- * rows); training and validation rows only feed summary metrics. */
+ * rows); training and validation rows feed summary metrics, computed with the
+ * same fixed-order kernels so that every reported figure is the same on every
+ * machine (a few percent of a run). */
 static int predict_parts(mc_run_ctx *c, mc_run *run)
 {
     int width = c->nn->out;
@@ -241,7 +243,7 @@ static int predict_parts(mc_run_ctx *c, mc_run *run)
         mc_run_part *p = &c->parts[i];
         if (!(p->pred = malloc((p->n + 1) * (size_t)width * sizeof *p->pred)))
             return mc_error_nomem();
-        int rc = mc_nn_predict_batch(c->nn, p->x, p->n, p->pred, c->num);
+        int rc = mc_nn_predict(c->nn, p->x, p->n, p->pred);
         if (rc)
             return rc;
     }
