@@ -39,6 +39,21 @@ in readme.t):
   $ tail -1 reproduce.txt
   verdict: REPRODUCED
 
+The privacy example: the raw spec fails the gate, the protected one passes with
+its hash key, and the model predicts raw rows with the same key:
+
+  $ modelcert privacy scan examples/privacy/data.csv | tail -1
+  verdict: PERSONAL DATA FOUND (0 passed, 5 failed, 0 errors, 0 warnings, 0 skipped)
+  $ modelcert validate -q examples/privacy/raw.yaml -o privacy-raw
+  verdict: FAIL (2 passed, 7 failed, 0 errors, 0 warnings, 0 skipped)
+  [1]
+  $ export MODELCERT_PRIVACY_KEY=an-example-key
+  $ modelcert validate -q examples/privacy/modelcert.yaml -o privacy-gate
+  verdict: PASS (18 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
+  $ modelcert predict privacy-gate/model.mcm examples/privacy/data.csv | head -2
+  row,prediction,p_1
+  1,1,0.985839367
+
 The data: each generator, with the rows and seed of the README's table, writes
 the committed data.csv byte for byte, of the size the table gives.
 
@@ -54,3 +69,7 @@ the committed data.csv byte for byte, of the size the table gives.
   $ cmp out.csv "$SRC/examples/regression/data.csv"
   $ wc -c < out.csv
   78972
+  $ python3 "$SRC/examples/privacy/gen_data.py" out.csv 400 9
+  $ cmp out.csv "$SRC/examples/privacy/data.csv"
+  $ wc -c < out.csv
+  39748
