@@ -20,7 +20,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: modelcert privacy <subcommand> [options]\n\nsubcommands:\n");
     for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
         fprintf(f, "  %-8s %s\n", subs[i].name, subs[i].summary);
-    fprintf(f, "\nRun 'modelcert privacy <subcommand> --help' for its options (docs/privacy.md).\n");
+    fprintf(f, "\nRun 'modelcert privacy <subcommand> --help' for its options "
+               "(docs/privacy.md).\n");
 }
 
 int mc_cmd_privacy(int argc, char **argv)

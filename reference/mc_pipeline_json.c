@@ -193,8 +193,9 @@ static int privacy_from_json(mc_fitted_step *f, const json_t *js)
             return bad_header("hash key_check");
         memcpy(f->key_check, s, 17);
         s = json_string_value(json_object_get(js, "key_env"));
-        if (!s || !*s || strlen(s) > 256 || strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-                                                     "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(s))
+        if (!s || !*s || strlen(s) > 256 ||
+            strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+                strlen(s))
             return bad_header("hash key_env");
         return (f->key_env = strdup(s)) ? MC_OK : mc_error_nomem();
     case MC_STEP_MASK:

@@ -48,7 +48,7 @@ static int hmac_hex(char hex[65], const char *key, const char *data, size_t len)
     unsigned int n = 0;
     if (!HMAC(EVP_sha256(), key, (int)strlen(key), (const unsigned char *)data, len, mac, &n) ||
         n != 32)
-        return mc_error_set(MC_ENOMEM, "HMAC-SHA256 failed (OpenSSL)");
+        return mc_error_nomem(); /* OpenSSL fails here only when it cannot allocate */
     for (unsigned i = 0; i < n; i++)
         snprintf(hex + 2 * i, 3, "%02x", mac[i]);
     return MC_OK;

@@ -11,7 +11,8 @@
 
 typedef struct mc_anon_input {
     const uint32_t *class_of;  /* [n]: each record's class, 0 .. n_classes-1 */
-    const uint32_t *sensitive; /* [n]: each record's sensitive value as a code; NULL: no l-diversity */
+    const uint32_t *sensitive; /* [n]: each record's sensitive value as a code;
+                                  NULL: no l-diversity */
     size_t n, n_classes;
     size_t k;                  /* required class size, >= 1 */
     double max_suppression;    /* share of records in classes under k that may be suppressed */

@@ -146,7 +146,8 @@ int mc_privacy_view_hook(void *ctx, const mc_table *train, const mc_table *raw)
         rc = rank_keys(cls, &n_cls, k, n);
     free_keys(k, n);
     k = NULL;
-    long sc = rc == MC_OK && qi->has_l_diversity ? mc_table_find(raw, qi->l_diversity.sensitive) : -1;
+    long sc = rc == MC_OK && qi->has_l_diversity ? mc_table_find(raw, qi->l_diversity.sensitive)
+                                                 : -1;
     if (sc >= 0) { /* the sensitive values as they are, from the loaded data */
         pv->has_sensitive = 1;
         for (size_t r = 0; r < n; r++) {
@@ -205,9 +206,11 @@ static int check_pii_columns(mc_validation *v, const mc_privacy *pr, const mc_pi
         snprintf(id, sizeof id, "privacy.pii_columns.%s", col);
         const char *tr = mc_names_pii_transform[pc->transform];
         int reaches = reaches_model(p, pc->column);
-        int applied = pc->transform == MC_PII_DROP ? !reaches
-                                                   : step_lists(p, step_for[pc->transform], pc->column);
-        json_t *measured = json_pack("{s:b, s:b}", "transformed", applied, "reaches_model", reaches);
+        int applied = pc->transform == MC_PII_DROP
+                          ? !reaches
+                          : step_lists(p, step_for[pc->transform], pc->column);
+        json_t *measured = json_pack("{s:b, s:b}", "transformed", applied, "reaches_model",
+                                     reaches);
         json_t *expected = json_pack("{s:s}", "transform", tr);
         if (!measured || !expected) {
             json_decref(measured), json_decref(expected);
@@ -216,8 +219,8 @@ static int check_pii_columns(mc_validation *v, const mc_privacy *pr, const mc_pi
         if (pc->transform == MC_PII_DROP)
             rc = mc_validation_add(v, "privacy", id, "PII column handled",
                                    applied ? MC_STATUS_PASS : MC_STATUS_FAIL, measured, expected,
-                                   applied ? "column '%s' is declared drop and no model input comes "
-                                             "from it (the model artifact's features)"
+                                   applied ? "column '%s' is declared drop and no model input "
+                                             "comes from it (the model artifact's features)"
                                            : "column '%s' is declared drop but reaches the model "
                                              "(the model artifact's features)", col);
         else
@@ -227,8 +230,9 @@ static int check_pii_columns(mc_validation *v, const mc_privacy *pr, const mc_pi
                                              "preprocessing before training%s"
                                            : "column '%s' must get a %s step, but the model's "
                                              "preprocessing has none for it%s", col, tr,
-                                   reaches ? (applied ? "; it reaches the model only so" : "; it reaches the model raw")
-                                           : "; it does not reach the model");
+                                   !reaches  ? "; it does not reach the model"
+                                   : applied ? "; it reaches the model only so"
+                                             : "; it reaches the model raw");
     }
     for (size_t i = 0; rc == MC_OK && i < pr->forbidden_features.count; i++) {
         const char *f = pr->forbidden_features.items[i];
@@ -277,7 +281,8 @@ static int check_anonymity(mc_validation *v, const mc_quasi_identifiers *qi,
                           (json_int_t)a->classes, "records", (json_int_t)a->records,
                           "records_below_k", (json_int_t)a->below_k_records, "suppressed",
                           (json_int_t)(a->suppressed ? a->below_k_records : 0));
-    json_t *e = json_pack("{s:I, s:f}", "k", (json_int_t)qi->k, "max_suppression", qi->max_suppression);
+    json_t *e = json_pack("{s:I, s:f}", "k", (json_int_t)qi->k, "max_suppression",
+                          qi->max_suppression);
     if (!m || !e) {
         json_decref(m), json_decref(e);
         return mc_error_nomem();
@@ -318,21 +323,21 @@ static int check_anonymity(mc_validation *v, const mc_quasi_identifiers *qi,
     }
     char at_risk[160] = "";
     if (judged)
-        snprintf(at_risk, sizeof at_risk, "; records above risk %g: %.1f%% (at most %.1f%% allowed)",
-                 qi->risk_threshold, 100.0 * a->records_at_risk, 100.0 * qi->max_records_at_risk);
+        snprintf(at_risk, sizeof at_risk,
+                 "; records above risk %g: %.1f%% (at most %.1f%% allowed)", qi->risk_threshold,
+                 100.0 * a->records_at_risk, 100.0 * qi->max_records_at_risk);
     rc = mc_validation_add(v, "privacy", "privacy.prosecutor_risk", "prosecutor risk",
                            ok ? MC_STATUS_PASS : MC_STATUS_FAIL, m, e,
                            "highest %.4g, average %.4g over %zu records kept%s", a->max_risk,
                            a->avg_risk, a->kept_records, at_risk);
     if (rc || !qi->has_l_diversity)
         return rc;
-    if (!pv->has_sensitive) {
-        char col[MC_STR_PRINTABLE_CAP(120)];
-        mc_str_printable(col, sizeof col, qi->l_diversity.sensitive, 120);
+    char sens[MC_STR_PRINTABLE_CAP(120)];
+    mc_str_printable(sens, sizeof sens, qi->l_diversity.sensitive, 120);
+    if (!pv->has_sensitive)
         return mc_validation_add(v, "privacy", "privacy.l_diversity", "l-diversity",
                                  MC_STATUS_ERROR, json_null(), json_null(),
-                                 "the sensitive column '%s' is not in the data", col);
-    }
+                                 "the sensitive column '%s' is not in the data", sens);
     size_t l = (size_t)qi->l_diversity.l;
     m = json_pack("{s:I, s:I}", "l", (json_int_t)a->distinct_l, "classes_below_l",
                   (json_int_t)a->below_l_distinct);
@@ -345,10 +350,11 @@ static int check_anonymity(mc_validation *v, const mc_quasi_identifiers *qi,
                            a->below_l_distinct ? MC_STATUS_FAIL : MC_STATUS_PASS, m, e,
                            "distinct l = %zu (%s %zu) of '%s': %zu of %zu classes have fewer than "
                            "%zu distinct values", a->distinct_l, a->below_l_distinct ? "<" : ">=",
-                           l, qi->l_diversity.sensitive, a->below_l_distinct, a->kept_classes, l);
+                           l, sens, a->below_l_distinct, a->kept_classes, l);
     if (rc || !qi->l_diversity.entropy)
         return rc;
-    m = json_pack("{s:f, s:I}", "l", a->entropy_l, "classes_below_l", (json_int_t)a->below_l_entropy);
+    m = json_pack("{s:f, s:I}", "l", a->entropy_l, "classes_below_l",
+                  (json_int_t)a->below_l_entropy);
     e = json_pack("{s:I}", "l", (json_int_t)l);
     if (!m || !e) {
         json_decref(m), json_decref(e);
@@ -356,9 +362,10 @@ static int check_anonymity(mc_validation *v, const mc_quasi_identifiers *qi,
     }
     return mc_validation_add(v, "privacy", "privacy.l_diversity.entropy", "entropy l-diversity",
                              a->below_l_entropy ? MC_STATUS_FAIL : MC_STATUS_PASS, m, e,
-                             "entropy l = %.4g (%s %zu) of '%s': %zu of %zu classes have an entropy "
-                             "under log(%zu)", a->entropy_l, a->below_l_entropy ? "<" : ">=", l,
-                             qi->l_diversity.sensitive, a->below_l_entropy, a->kept_classes, l);
+                             "entropy l = %.4g (%s %zu) of '%s': %zu of %zu classes have an "
+                             "entropy under log(%zu)", a->entropy_l,
+                             a->below_l_entropy ? "<" : ">=", l, sens, a->below_l_entropy,
+                             a->kept_classes, l);
 }
 
 static int scan_data(mc_validation *v, const mc_spec *spec)

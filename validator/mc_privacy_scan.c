@@ -76,7 +76,9 @@ static int sample_rows(uint32_t **out, size_t *m, size_t n, const mc_pii_scan_co
         return mc_error_nomem();
     for (size_t i = 0; i < n; i++)
         idx[i] = (uint32_t)i;
-    size_t want = c->sample_rows > 0 && (unsigned long long)c->sample_rows < n ? (size_t)c->sample_rows : n;
+    size_t want = c->sample_rows > 0 && (unsigned long long)c->sample_rows < n
+                      ? (size_t)c->sample_rows
+                      : n;
     if (want < n) {
         mc_rng rng;
         mc_rng_init(&rng, (uint64_t)c->seed, MC_STREAM_PII_SAMPLE, 0);

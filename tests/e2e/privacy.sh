@@ -36,6 +36,19 @@ expect_grep out "over 200 sampled rows (seed 4)" "the spec's sample size and see
 expect_exit 1 "scan --json" -- "$MC" privacy scan --json "$P/data.csv"; keep
 check python3 -c "import json,sys; d=json.load(open(sys.argv[1])); r={x['id']:x for x in d['results']}; m=r['privacy.pii_scan.email']['measured']; assert m['detector']=='email' and m['matches']==400 and m['share']==1.0, m" "$TMP/out" -- "--json gives detector, counts and share"
 
+expect_exit 1 "scan reads standard input" -- sh -c "'$MC' privacy scan - < '$P/data.csv'"; keep
+expect_grep out "FAIL  privacy.pii_scan.email " "stdin is scanned"
+expect_exit 2 "an unknown privacy subcommand" -- "$MC" privacy frob
+expect_grep err "unknown subcommand 'frob'" "the subcommand is named"
+expect_exit 2 "privacy without a subcommand" -- "$MC" privacy
+expect_exit 0 "privacy --help" -- "$MC" privacy --help
+expect_grep out "scan " "the help lists scan"
+expect_exit 2 "scan without a file" -- "$MC" privacy scan
+expect_exit 2 "scan of a missing file" -- "$MC" privacy scan "$TMP/nothing.csv"
+sed 's/    seed: 4$/    seed: 4\n    columns: [nowhere]/' "$P/raw.yaml" > "$P/nocol.yaml"
+expect_exit 2 "a scan column not in the data" -- "$MC" privacy scan --spec "$P/nocol.yaml" "$P/data.csv"
+expect_grep err "column 'nowhere' is not in" "the missing scan column is named"
+
 # Look-alikes are not personal data; the real thing is, in English and Chinese columns.
 python3 - "$TMP/look.csv" "$TMP/real.csv" <<'PY'
 import sys

@@ -8,7 +8,10 @@
 
 #include <cmocka.h>
 
+#include "mc_csv.h"
+#include "mc_error.h"
 #include "mc_pii.h"
+#include "mc_privacy.h"
 
 #define YES(f, s) assert_true(f(s, strlen(s)))
 #define NO(f, s) assert_false(f(s, strlen(s)))
@@ -67,7 +70,7 @@ static void test_card(void **state)
     NO(mc_pii_is_card, "4111111111111112");     /* Luhn fails */
     NO(mc_pii_is_card, "411111111111111");      /* Visa has no 15-digit numbers */
     NO(mc_pii_is_card, "3782822463100050");     /* Amex is 15 digits */
-    NO(mc_pii_is_card, "9111111111111111");     /* no issuer starts with 9 (Luhn valid? no matter) */
+    NO(mc_pii_is_card, "9111111111111111");     /* no issuer starts with 9 */
     NO(mc_pii_is_card, "1234567812345670");     /* Luhn-valid, no issuer */
     NO(mc_pii_is_card, "4111 1111-1111 1111");  /* mixed separators */
 }
@@ -192,6 +195,74 @@ static void test_mask(void **state)
     assert_string_equal(out, "***");
 }
 
+/* A whole column: look-alikes with failing check digits are not flagged; the
+ * real values are, with counts and a masked example; sampling is bounded. */
+static void test_scan_columns(void **state)
+{
+    (void)state;
+    static const char csv[] =
+        "bad_card,bad_id,good_card,good_id,note\n"
+        "4111111111111112,110105194912310021,4111111111111111,11010519491231002X,hello\n"
+        "5555555555554445,440301199003071231,5555555555554444,440301199003071230,x\n"
+        "4012888888881882,310115198511124567,4012888888881881,310115198511124566,\n"
+        "378282246310006,110105194912310022,378282246310005,11010519491231002X,y\n";
+    mc_csv_options o = {0};
+    o.others_categorical = 1;
+    mc_table *t = NULL;
+    mc_validation *v = NULL;
+    assert_int_equal(mc_csv_parse(&t, "mem.csv", csv, strlen(csv), &o), MC_OK);
+    assert_int_equal(mc_validation_create(&v), MC_OK);
+    mc_pii_scan_config c;
+    mc_pii_scan_config_from_spec(&c, NULL);
+    assert_int_equal(mc_pii_scan_table(v, t, &c), MC_OK);
+    int good_card = 0, good_id = 0;
+    for (size_t i = 0; i < mc_validation_count(v); i++) {
+        const mc_result *r = mc_validation_get(v, i);
+        assert_null(strstr(r->id, "bad_"));
+        assert_null(strstr(r->id, "note"));
+        assert_null(strstr(r->message, "4111111111111111")); /* never a value */
+        if (strcmp(r->id, "privacy.pii_scan.good_card") == 0) {
+            good_card = 1;
+            assert_int_equal(r->status, MC_STATUS_FAIL);
+            assert_string_equal(json_string_value(json_object_get(r->measured, "detector")),
+                                "credit_card");
+            assert_int_equal(json_integer_value(json_object_get(r->measured, "matches")), 4);
+            assert_string_equal(json_string_value(json_object_get(r->measured, "example")),
+                                "**************11");
+        }
+        if (strcmp(r->id, "privacy.pii_scan.good_id") == 0) {
+            good_id = 1;
+            assert_string_equal(json_string_value(json_object_get(r->measured, "detector")),
+                                "cn_resident_id");
+        }
+    }
+    assert_true(good_card && good_id);
+    mc_validation_free(v);
+
+    /* Two rows sampled of four; warn instead of fail; a declared column passes. */
+    mc_pii_column declared = {"good_id", MC_PII_DROP};
+    c.sample_rows = 2;
+    c.seed = 7;
+    c.action = MC_ACTION_WARN;
+    c.declared = &declared;
+    c.n_declared = 1;
+    assert_int_equal(mc_validation_create(&v), MC_OK);
+    assert_int_equal(mc_pii_scan_table(v, t, &c), MC_OK);
+    for (size_t i = 0; i < mc_validation_count(v); i++) {
+        const mc_result *r = mc_validation_get(v, i);
+        if (strcmp(r->id, "privacy.pii_scan.good_card") == 0) {
+            assert_int_equal(r->status, MC_STATUS_WARN);
+            assert_int_equal(json_integer_value(json_object_get(r->measured, "sampled")), 2);
+        }
+        if (strcmp(r->id, "privacy.pii_scan.good_id") == 0)
+            assert_int_equal(r->status, MC_STATUS_PASS);
+        if (strcmp(r->id, "privacy.pii_scan") == 0)
+            assert_int_equal(json_integer_value(json_object_get(r->measured, "rows")), 2);
+    }
+    mc_validation_free(v);
+    mc_table_free(t);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -200,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_cn_id),  cmocka_unit_test(test_ssn),
         cmocka_unit_test(test_ip),     cmocka_unit_test(test_dates),
         cmocka_unit_test(test_name_context), cmocka_unit_test(test_mask),
+        cmocka_unit_test(test_scan_columns),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
