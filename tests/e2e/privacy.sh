@@ -49,6 +49,19 @@ sed 's/    seed: 4$/    seed: 4\n    columns: [nowhere]/' "$P/raw.yaml" > "$P/no
 expect_exit 2 "a scan column not in the data" -- "$MC" privacy scan --spec "$P/nocol.yaml" "$P/data.csv"
 expect_grep err "column 'nowhere' is not in" "the missing scan column is named"
 
+# Hostile data: an escape sequence in a column name never reaches the terminal; a cell of a
+# million digits and one of invalid UTF-8 are scanned, not trusted.
+python3 - "$TMP/hostile.csv" <<'PY'
+import sys
+with open(sys.argv[1], "wb") as f:
+    f.write(b"\"co\x1b[2Jntact\",blob\n")
+    for i in range(20):
+        f.write(b"u%d@example.com,%s\n" % (i, b"9" * 1000000 if i == 0 else b"\xff\xfe@\xc0.com"))
+PY
+expect_exit 1 "a hostile file is scanned" -- "$MC" privacy scan "$TMP/hostile.csv"
+check sh -c "! grep -q \"\$(printf '\\033')\" '$TMP/out' '$TMP/err'" -- "no escape sequence is printed"
+expect_grep out "20 of 20 sampled values (100%) are email addresses" "the emails are still found"
+
 # Look-alikes are not personal data; the real thing is, in English and Chinese columns.
 python3 - "$TMP/look.csv" "$TMP/real.csv" <<'PY'
 import sys
