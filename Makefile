@@ -9,6 +9,9 @@ DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3
 # ONNX export: protobuf-c, its code generator, and python3-onnx (its onnx.proto at build time,
 # its checker in the tests).
 DEBS += protobuf-c-compiler libprotobuf-c-dev python3-onnx
+# validate --predictions is tested with a model trained by Debian's PyTorch (about 30 s to
+# install here; tests/e2e/predictions_torch.sh skips without it).
+DEBS += python3-torch
 # The ONNX tests run ONNX Runtime under Node (npm onnxruntime-node, cached outside the tree):
 # Debian's nodejs and npm, only when node or npm is missing (a newer node from elsewhere is kept).
 NODE_DEBS := $(shell command -v node >/dev/null 2>&1 || echo nodejs) \
