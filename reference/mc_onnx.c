@@ -573,3 +573,29 @@ int mc_onnx_export_run(char **path, char digest[MC_SHA256_HEX_LEN + 1], const ch
     mc_model_free(m);
     return rc;
 }
+
+int mc_onnx_exported_from(char digest[MC_SHA256_HEX_LEN + 1], const unsigned char *buf, size_t len,
+                          const char *name)
+{
+    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, buf);
+    if (!m)
+        return mc_error_set(MC_EINPUT, "%s: not an ONNX model (protobuf-c cannot read it)", name);
+    int rc = mc_error_set(MC_EINPUT, "%s: not exported by modelcert (no modelcert.model_digest "
+                          "in its metadata)", name);
+    for (size_t i = 0; i < m->n_metadata_props; i++) {
+        const Onnx__StringStringEntryProto *e = m->metadata_props[i];
+        if (e->key && e->value && strcmp(e->key, "modelcert.model_digest") == 0) {
+            if (mc_sha256_hex_valid(e->value) && strlen(e->value) == MC_SHA256_HEX_LEN) {
+                memcpy(digest, e->value, MC_SHA256_HEX_LEN + 1);
+                mc_error_clear();
+                rc = MC_OK;
+            } else {
+                rc = mc_error_set(MC_EINPUT, "%s: modelcert.model_digest is not a SHA-256 digest",
+                                  name);
+            }
+            break;
+        }
+    }
+    onnx__model_proto__free_unpacked(m, NULL);
+    return rc;
+}

@@ -30,4 +30,12 @@ int mc_onnx_encode(unsigned char **out, size_t *len, const mc_model *m);
 int mc_onnx_export_run(char **path, char digest[MC_SHA256_HEX_LEN + 1], const char *run_dir,
                        const char *output);
 
+/* For certify and verify: reads an ONNX file's bytes (protobuf-c, bounded by
+ * len) and gives in `digest` the model.mcm digest it was exported from (its
+ * metadata "modelcert.model_digest"), so a deployed model.onnx can be tied to
+ * the certified model.mcm. MC_EINPUT naming `name` when the bytes are not an
+ * ONNX model or carry no such digest. */
+int mc_onnx_exported_from(char digest[MC_SHA256_HEX_LEN + 1], const unsigned char *buf, size_t len,
+                          const char *name);
+
 #endif

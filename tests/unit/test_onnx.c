@@ -109,6 +109,13 @@ static void test_encode_reads_back(void **state)
         if (strcmp(p->metadata_props[i]->key, "modelcert.model_digest") == 0)
             digest = strcmp(p->metadata_props[i]->value, m->digest) == 0;
     assert_true(digest);
+    char from[MC_SHA256_HEX_LEN + 1];
+    assert_int_equal(mc_onnx_exported_from(from, buf, len, "m.onnx"), MC_OK);
+    assert_string_equal(from, m->digest);
+    /* truncated or foreign bytes are refused, never a digest */
+    assert_int_equal(mc_onnx_exported_from(from, buf, len / 2, "m.onnx"), MC_EINPUT);
+    const unsigned char junk[] = {0x0a, 0x03, 'a', 'b', 'c'};
+    assert_int_not_equal(mc_onnx_exported_from(from, junk, sizeof junk, "m.onnx"), MC_OK);
     onnx__model_proto__free_unpacked(p, NULL);
     free(buf);
     mc_model_free(m);
