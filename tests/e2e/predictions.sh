@@ -91,4 +91,25 @@ awk -F, 'NR==1{print $0 ",p_0"; next} NR==3{print $0 ",0.5"; next} {print $0 ","
 hostile sum.csv "sum.csv:3:1: the probabilities sum to" "p_0 and p_1 that do not sum to 1"
 awk -F, 'NR==1{print $0 ",p_0"; next} {print $0 "," 1-$4}' "$PRED" > "$TMP/both.csv"
 expect_exit 0 "p_0 beside p_1, summing to 1, is accepted" -- "$MC" validate "$S" --predictions "$TMP/both.csv" -o "$TMP/both" -q
+
+# Multiclass and regression: a native run's test predictions pass; their own hostile cases.
+for e in multiclass regression; do
+    expect_exit 0 "$e: run" -- "$MC" run "$SRC/examples/$e/modelcert.yaml" -o "$TMP/r-$e" -q
+    expect_exit 0 "$e: its test predictions pass the gate" -- "$MC" validate \
+        "$SRC/examples/$e/modelcert.yaml" --predictions "$TMP/r-$e/test_predictions.csv" -o "$TMP/g-$e" -q
+done
+M="$TMP/r-multiclass/test_predictions.csv"
+awk -F, 'BEGIN{OFS=","} NR==3{$4=$4/2} {print}' "$M" > "$TMP/msum.csv"
+expect_exit 2 "multiclass: probabilities that do not sum to 1" -- "$MC" validate \
+    "$SRC/examples/multiclass/modelcert.yaml" --predictions "$TMP/msum.csv" -o "$TMP/h-msum"
+expect_grep err "msum.csv:3:1: the probabilities sum to" "  ... named with the line"
+cut -d, -f1-5 "$M" > "$TMP/mcol.csv"
+expect_exit 2 "multiclass: a class's probability column missing" -- "$MC" validate \
+    "$SRC/examples/multiclass/modelcert.yaml" --predictions "$TMP/mcol.csv" -o "$TMP/h-mcol"
+expect_grep err "mcol.csv:1:1: column 'p_gamma' is not in the header" "  ... named"
+R="$TMP/r-regression/test_predictions.csv"
+sed '3s/,[^,]*$/,/' "$R" > "$TMP/rempty.csv"
+expect_exit 2 "regression: an empty prediction" -- "$MC" validate \
+    "$SRC/examples/regression/modelcert.yaml" --predictions "$TMP/rempty.csv" -o "$TMP/h-rempty"
+expect_grep err "rempty.csv:3:1: column 'prediction' is empty" "  ... named with the line"
 finish
