@@ -40,6 +40,8 @@ import json, sys
 e = json.loads(sys.stdin.read())
 assert e['kind'] == 'validate' and e['model_digest'] is None and e['details']['predictions']['rows'] == 579, e
 " < "$TMP/out" -- "the audit event records the predictions and no model"
+expect_exit 2 "reproduce of a predictions run is refused" -- "$MC" reproduce "$TMP/preds"
+expect_grep err "judged predictions made elsewhere (validate --predictions): there is no model to reproduce" "  ... saying why"
 expect_exit 0 "predictions on stdin" -- "$MC" validate "$S" --predictions - -o "$TMP/stdin" -q < "$PRED"
 
 sed 's/accuracy: {min: 0.85}/accuracy: {min: 0.95}/' "$S" > "$P/tight.yaml"
