@@ -22,6 +22,7 @@ static const verb verbs[] = {
     {"reproduce", mc_cmd_reproduce, "re-run a recorded run and compare it bit for bit"},
     {"audit", mc_cmd_audit, "the audit trail: verify its chain, list, show, export events"},
     {"privacy", mc_cmd_privacy, "personal data: scan a data file (docs/privacy.md)"},
+    {"export", mc_cmd_export, "export a run's model for serving: ONNX (--format onnx)"},
 };
 
 /* Verbs that later releases add; naming one is a usage error, never a fake result. */
