@@ -6,6 +6,9 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3-dev \
         libopenblas-dev libcmocka-dev libjansson-dev python3 python3-cram
+# PKCS #11 signing keys: libp11 (build); SoftHSM2 and OpenSC's pkcs11-tool (tests: a token
+# made in a temporary directory, a key generated inside it).
+DEBS += libp11-dev softhsm2 opensc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build demo test test-sanitize fuzz install clean kill-campaign

@@ -42,3 +42,6 @@ endif()
 if(MODELCERT_TESTS)
   mc_require_pkg(CMOCKA cmocka libcmocka-dev)
 endif()
+
+# PKCS #11 signing keys (validator/mc_pkcs11.c): libp11 loads the module and signs in the token.
+mc_require_pkg(LIBP11 libp11 libp11-dev)
