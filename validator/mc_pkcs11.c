@@ -168,6 +168,24 @@ static int parse_part(uri_attrs *u, const char *s, size_t n, size_t col, int in_
     return MC_OK;
 }
 
+/* The file a pin-source names: file:/ABS, file:///ABS or /ABS, as model_signing takes it. */
+static int pin_source_path(const char **out, const char *src)
+{
+    const char *path = src;
+    if (strncmp(path, "file://", 7) == 0)
+        path += 7;
+    else if (strncmp(path, "file:", 5) == 0)
+        path += 5;
+    else if (strchr(path, ':') && path[0] != '/')
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: pin-source '%s': only file: is supported",
+                            src);
+    if (path[0] != '/')
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: pin-source '%s' is not an absolute path",
+                            src);
+    *out = path;
+    return MC_OK;
+}
+
 /* The checks of values that RFC 7512 and model_signing make. */
 static int check_attrs(const uri_attrs *u)
 {
@@ -195,6 +213,9 @@ static int check_attrs(const uri_attrs *u)
     if (u->v[A_MODULE_PATH] && u->v[A_MODULE_PATH][0] != '/')
         return mc_error_set(MC_EINPUT, "PKCS #11 URI: module-path '%s' is not an absolute path",
                             u->v[A_MODULE_PATH]);
+    const char *pin_path;
+    if (u->v[A_PIN_SOURCE] && pin_source_path(&pin_path, u->v[A_PIN_SOURCE]))
+        return MC_EINPUT;
     if (!u->v[A_OBJECT] && !u->v[A_ID])
         return mc_error_set(MC_EINPUT, "PKCS #11 URI: neither object= nor id= names the key");
     return MC_OK;
@@ -231,21 +252,13 @@ static int read_pin(char **out, const uri_attrs *u)
             return mc_error_nomem();
         return MC_OK;
     }
-    const char *path = src;
-    if (strncmp(path, "file://", 7) == 0)
-        path += 7; /* file:///abs */
-    else if (strncmp(path, "file:", 5) == 0)
-        path += 5; /* file:/abs */
-    else if (strchr(path, ':') && path[0] != '/')
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: pin-source '%s': only file: is supported",
-                            src);
-    if (path[0] != '/')
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: pin-source '%s' is not an absolute path",
-                            src);
+    const char *path = NULL;
+    int rc = pin_source_path(&path, src);
+    if (rc)
+        return rc;
     char *text = NULL;
     size_t len = 0;
-    int rc = mc_file_read_text(&text, &len, path, 1024);
-    if (rc)
+    if ((rc = mc_file_read_text(&text, &len, path, 1024)))
         return rc;
     size_t line = strcspn(text, "\r\n");
     text[line] = '\0';
