@@ -8,6 +8,7 @@
 #include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,10 +41,31 @@ typedef struct uri_attrs {
     size_t len[A_COUNT];
 } uri_attrs;
 
-struct mc_pkcs11_key {
+/* One loaded module, shared by every key open on it: libp11 0.4.12 keeps no count of
+ * C_Initialize calls, so a second context on the same module would finalize the first's
+ * (its keys then fail with "Cryptoki not initialized"). */
+typedef struct p11_module {
+    char *path; /* as resolved by realpath */
     PKCS11_CTX *ctx;
     int loaded;
     PKCS11_SLOT *slots;
+    unsigned int nslots;
+    /* Per slot: whether this process logged in, and the SHA-256 of the PIN it used. PKCS #11
+     * logins belong to the application, so a second key on a token already logged in would
+     * get in with any PIN; login() compares the PIN with this digest instead. */
+    unsigned char *logged_in;
+    unsigned char (*pin_sha256)[32];
+    int refs;
+    struct p11_module *next;
+} p11_module;
+
+static pthread_mutex_t modules_lock = PTHREAD_MUTEX_INITIALIZER;
+static p11_module *modules; /* guarded by modules_lock */
+
+struct mc_pkcs11_key {
+    p11_module *module;
+    PKCS11_CTX *ctx;     /* module->ctx */
+    PKCS11_SLOT *slots;  /* module->slots */
     unsigned int nslots;
     EVP_PKEY *pkey;
     char *pub_pem;
@@ -304,6 +326,64 @@ static const char *last_reason(void)
     return r ? r : "no reason given";
 }
 
+static void module_free(p11_module *m)
+{
+    if (!m)
+        return;
+    if (m->slots)
+        PKCS11_release_all_slots(m->ctx, m->slots, m->nslots);
+    if (m->loaded)
+        PKCS11_CTX_unload(m->ctx);
+    if (m->ctx)
+        PKCS11_CTX_free(m->ctx);
+    free(m->logged_in);
+    free(m->pin_sha256);
+    free(m->path);
+    free(m);
+}
+
+/* Loads path (resolved) into a new module record with its slot list. */
+static int module_load(p11_module **out, char *resolved)
+{
+    p11_module *m = calloc(1, sizeof *m);
+    int rc = m ? MC_OK : mc_error_nomem();
+    if (rc) {
+        free(resolved);
+        return rc;
+    }
+    m->path = resolved;
+    m->refs = 1;
+    if (!(m->ctx = PKCS11_CTX_new())) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    ERR_clear_error();
+    if (PKCS11_CTX_load(m->ctx, m->path) != 0) {
+        rc = mc_error_set(MC_EINPUT, "cannot load PKCS #11 module %s: %s (not a PKCS #11 "
+                                     "module, or its C_Initialize failed)",
+                          m->path, last_reason());
+        goto cleanup;
+    }
+    m->loaded = 1;
+    if (PKCS11_enumerate_slots(m->ctx, &m->slots, &m->nslots) != 0) {
+        rc = mc_error_set(MC_EIO, "PKCS #11 module %s: cannot list its slots: %s", m->path,
+                          last_reason());
+        goto cleanup;
+    }
+    if (!(m->logged_in = calloc(m->nslots + 1, 1)) ||
+        !(m->pin_sha256 = calloc(m->nslots + 1, sizeof *m->pin_sha256))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    *out = m;
+    m = NULL;
+cleanup:
+    module_free(m);
+    return rc;
+}
+
+/* Takes a reference to the module the URI or MODELCERT_PKCS11_MODULE names, loading it
+ * unless a key already holds it. */
 static int load_module(mc_pkcs11_key *k, const uri_attrs *u)
 {
     const char *module = u->v[A_MODULE_PATH];
@@ -318,18 +398,45 @@ static int load_module(mc_pkcs11_key *k, const uri_attrs *u)
                             "PKCS #11 module %s: %s", module, strerror(errno));
     if (!S_ISREG(st.st_mode))
         return mc_error_set(MC_EINPUT, "PKCS #11 module %s is not a regular file", module);
-    if (!(k->ctx = PKCS11_CTX_new()))
-        return mc_error_nomem();
-    ERR_clear_error();
-    if (PKCS11_CTX_load(k->ctx, module) != 0)
-        return mc_error_set(MC_EINPUT, "cannot load PKCS #11 module %s: %s (not a PKCS #11 "
-                                       "module, or its C_Initialize failed)",
-                            module, last_reason());
-    k->loaded = 1;
-    if (PKCS11_enumerate_slots(k->ctx, &k->slots, &k->nslots) != 0)
-        return mc_error_set(MC_EIO, "PKCS #11 module %s: cannot list its slots: %s", module,
-                            last_reason());
+    char *resolved = realpath(module, NULL);
+    if (!resolved)
+        return mc_error_set(MC_EINPUT, "PKCS #11 module %s: %s", module, strerror(errno));
+    int rc = MC_OK;
+    pthread_mutex_lock(&modules_lock);
+    p11_module *m = modules;
+    while (m && strcmp(m->path, resolved) != 0)
+        m = m->next;
+    if (m) {
+        m->refs++;
+        free(resolved);
+    } else if (!(rc = module_load(&m, resolved))) {
+        m->next = modules;
+        modules = m;
+    }
+    pthread_mutex_unlock(&modules_lock);
+    if (rc)
+        return rc;
+    k->module = m;
+    k->ctx = m->ctx;
+    k->slots = m->slots;
+    k->nslots = m->nslots;
     return MC_OK;
+}
+
+/* Drops a reference; the last one unloads the module. */
+static void module_release(p11_module *m)
+{
+    if (!m)
+        return;
+    pthread_mutex_lock(&modules_lock);
+    if (--m->refs == 0) {
+        p11_module **p = &modules;
+        while (*p != m)
+            p = &(*p)->next;
+        *p = m->next;
+        module_free(m);
+    }
+    pthread_mutex_unlock(&modules_lock);
 }
 
 /* The one initialised token that matches u. */
@@ -362,12 +469,14 @@ static int find_slot(PKCS11_SLOT **out, mc_pkcs11_key *k, const uri_attrs *u, co
     return MC_OK;
 }
 
-static int login(PKCS11_SLOT *slot, const uri_attrs *u)
+static int login(mc_pkcs11_key *k, PKCS11_SLOT *slot, const uri_attrs *u)
 {
     const char *label = slot->token->label ? slot->token->label : "";
     if (!slot->token->loginRequired)
         return MC_OK;
     char *pin = NULL;
+    unsigned char digest[32];
+    size_t i = (size_t)(slot - k->slots);
     int rc = read_pin(&pin, u);
     if (rc)
         return rc;
@@ -377,8 +486,22 @@ static int login(PKCS11_SLOT *slot, const uri_attrs *u)
                           label);
         goto cleanup;
     }
+    if (!EVP_Digest(pin, strlen(pin), digest, NULL, EVP_sha256(), NULL)) {
+        rc = mc_error_set(MC_EINTERNAL, "cannot hash the PIN");
+        goto cleanup;
+    }
+    pthread_mutex_lock(&modules_lock);
+    if (k->module->logged_in[i]) {
+        if (CRYPTO_memcmp(digest, k->module->pin_sha256[i], sizeof digest) != 0)
+            rc = mc_error_set(MC_EINPUT, "wrong PIN for PKCS #11 token '%s'", label);
+        pthread_mutex_unlock(&modules_lock);
+        goto cleanup;
+    }
     ERR_clear_error();
-    if (PKCS11_login(slot, 0, pin) != 0) {
+    if (PKCS11_login(slot, 0, pin) == 0) {
+        k->module->logged_in[i] = 1;
+        memcpy(k->module->pin_sha256[i], digest, sizeof digest);
+    } else {
         unsigned long e = ERR_peek_last_error();
         int ckr = ERR_GET_LIB(e) == ERR_get_CKR_code() ? ERR_GET_REASON(e) : -1;
         if (ckr == 0xA0 /* CKR_PIN_INCORRECT */ || ckr == 0xA1 /* CKR_PIN_INVALID */ ||
@@ -390,7 +513,9 @@ static int login(PKCS11_SLOT *slot, const uri_attrs *u)
             rc = mc_error_set(MC_EIO, "cannot log in to PKCS #11 token '%s': %s", label,
                               last_reason());
     }
+    pthread_mutex_unlock(&modules_lock);
 cleanup:
+    OPENSSL_cleanse(digest, sizeof digest);
     free_pin(pin);
     return rc;
 }
@@ -501,7 +626,7 @@ mc_code mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri, mc_error *err)
     if (!rc)
         rc = find_slot(&slot, k, &u, uri);
     if (!rc)
-        rc = login(slot, &u);
+        rc = login(k, slot, &u);
     if (!rc)
         rc = find_key(&key, slot, &u, uri);
     if (!rc)
@@ -537,12 +662,7 @@ void mc_pkcs11_key_free(mc_pkcs11_key *k)
         return;
     /* The key points into the slots' objects, which point into the loaded module. */
     EVP_PKEY_free(k->pkey);
-    if (k->slots)
-        PKCS11_release_all_slots(k->ctx, k->slots, k->nslots);
-    if (k->loaded)
-        PKCS11_CTX_unload(k->ctx);
-    if (k->ctx)
-        PKCS11_CTX_free(k->ctx);
+    module_release(k->module);
     free(k->pub_pem);
     free(k);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
@@ -118,8 +119,10 @@ static void sign_and_verify(mc_pkcs11_key *k, const EVP_MD *md, const char *tag)
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     assert_non_null(ctx);
     assert_int_equal(EVP_DigestSignInit(ctx, NULL, md, NULL, pkey), 1);
-    assert_int_equal(EVP_DigestSign(ctx, sig, &sig_len, (const unsigned char *)msg, strlen(msg)),
-                     1);
+    int ok = EVP_DigestSign(ctx, sig, &sig_len, (const unsigned char *)msg, strlen(msg));
+    if (ok != 1)
+        ERR_print_errors_fp(stderr);
+    assert_int_equal(ok, 1);
     EVP_MD_CTX_free(ctx);
 
     char *pem = NULL;
@@ -168,7 +171,24 @@ static void test_sign_p256(void **state)
     mc_pkcs11_key *k = NULL;
     mc_error e;
     assert_int_equal(open_uri(&k, &e, "token=release;object=model-signing", uri_tail), MC_OK);
+    /* A second key of the same module, open at the same time (its own libp11 context). */
+    mc_pkcs11_key *k2 = NULL;
+    assert_int_equal(open_uri(&k2, &e, "token=release;object=release-384", uri_tail), MC_OK);
     sign_and_verify(k, EVP_sha256(), "p256");
+    sign_and_verify(k2, EVP_sha384(), "p384-2");
+    { /* A wrong PIN for a token a key of this process is logged in to. */
+        char t[1200];
+        snprintf(t, sizeof t, "?module-path=%s&pin-value=9999", MC_SOFTHSM2_MODULE);
+        mc_pkcs11_key *k3 = NULL;
+        int r3 = open_uri(&k3, &e, "token=release;object=model-signing", t);
+        /* The token is logged in already (logins belong to the process): the PIN is still
+         * checked. */
+        assert_int_equal(r3, MC_EINPUT);
+        assert_non_null(strstr(e.message, "wrong PIN"));
+        assert_null(k3);
+    }
+    mc_pkcs11_key_free(k2);
+    sign_and_verify(k, EVP_sha256(), "p256-again");
     mc_pkcs11_key_free(k);
 }
 
