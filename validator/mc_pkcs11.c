@@ -475,7 +475,7 @@ static int login(mc_pkcs11_key *k, PKCS11_SLOT *slot, const uri_attrs *u)
     if (!slot->token->loginRequired)
         return MC_OK;
     char *pin = NULL;
-    unsigned char digest[32];
+    unsigned char digest[32] = {0};
     size_t i = (size_t)(slot - k->slots);
     int rc = read_pin(&pin, u);
     if (rc)
