@@ -459,10 +459,10 @@ static int find_slot(PKCS11_SLOT **out, mc_pkcs11_key *k, const uri_attrs *u, co
         }
     }
     if (matches == 0)
-        return mc_error_set(MC_ENOTFOUND, "no PKCS #11 token matches %.300s (the module has: %s)",
+        return mc_error_set(MC_ENOTFOUND, "no PKCS #11 token matches %s (the module has: %s)",
                             uri, used ? names : "no initialised token");
     if (matches > 1)
-        return mc_error_set(MC_EINPUT, "%zu PKCS #11 tokens match %.300s; add token=, serial= or "
+        return mc_error_set(MC_EINPUT, "%zu PKCS #11 tokens match %s; add token=, serial= or "
                                        "slot-id= to choose one",
                             matches, uri);
     *out = found;
@@ -556,11 +556,11 @@ static int find_key(PKCS11_KEY **out, PKCS11_SLOT *slot, const uri_attrs *u, con
         found = found ? found : key;
     }
     if (matches == 0)
-        return mc_error_set(MC_ENOTFOUND, "PKCS #11 token '%s' has no private key matching %.300s "
+        return mc_error_set(MC_ENOTFOUND, "PKCS #11 token '%s' has no private key matching %s "
                                           "(it has: %s)",
                             slot->token->label, uri, *names ? names : "none");
     if (matches > 1)
-        return mc_error_set(MC_EINPUT, "%zu private keys on PKCS #11 token '%s' match %.300s; "
+        return mc_error_set(MC_EINPUT, "%zu private keys on PKCS #11 token '%s' match %s; "
                                        "give both object= and id=",
                             matches, slot->token->label, uri);
     *out = found;
@@ -621,14 +621,20 @@ mc_code mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri, mc_error *err)
         rc = mc_error_set(MC_EINPUT, "no PKCS #11 URI given");
     if (!rc)
         rc = uri_parse(&u, uri);
+    /* Messages quote the path part only: the query may hold a pin-value. */
+    char shown[320] = "";
+    if (!rc) {
+        size_t path_len = strcspn(uri, "?");
+        snprintf(shown, sizeof shown, "%.*s", (int)(path_len > 300 ? 300 : path_len), uri);
+    }
     if (!rc)
         rc = load_module(k, &u);
     if (!rc)
-        rc = find_slot(&slot, k, &u, uri);
+        rc = find_slot(&slot, k, &u, shown);
     if (!rc)
         rc = login(k, slot, &u);
     if (!rc)
-        rc = find_key(&key, slot, &u, uri);
+        rc = find_key(&key, slot, &u, shown);
     if (!rc)
         rc = take_pkey(k, key);
     if (!rc) {
