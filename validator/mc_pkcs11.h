@@ -39,7 +39,8 @@ typedef struct mc_pkcs11_key mc_pkcs11_key;
  * URI, no PIN for a token that needs one, a wrong or locked PIN, a file that is not a
  * PKCS #11 module, several matching tokens or keys, a non-EC key or another curve;
  * MC_ENOTFOUND for a module, PIN file, token or key that does not exist; MC_EIO when the
- * module or token fails; MC_ENOMEM. *out is set only on success. */
+ * module or token fails; MC_ENOMEM. *out is set only on success. Messages quote the URI's
+ * path part only, never its query (which may hold a pin-value). Thread-safe. */
 mc_code mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri, mc_error *err);
 
 /* The key for EVP_DigestSignInit/EVP_DigestSign (the signature is made in the token;
@@ -52,7 +53,9 @@ EVP_PKEY *mc_pkcs11_key_pkey(mc_pkcs11_key *k);
  * KEY-----..."); the caller frees *pem_out. MC_ENOMEM. */
 mc_code mc_pkcs11_key_public_pem(const mc_pkcs11_key *k, char **pem_out, mc_error *err);
 
-/* Logs out, closes the sessions and unloads the module; NULL is fine. */
+/* Frees the key. Keys open on the same module share one loaded module (and its login);
+ * freeing the last of them finalizes and unloads it, which ends its sessions and login.
+ * NULL is fine. */
 void mc_pkcs11_key_free(mc_pkcs11_key *k);
 
 #endif
