@@ -40,8 +40,8 @@ typedef struct mc_pkcs11_key mc_pkcs11_key;
  * PKCS #11 module, several matching tokens or keys, a non-EC key or another curve;
  * MC_ENOTFOUND for a module, PIN file, token or key that does not exist; MC_EIO when the
  * module or token fails; MC_ENOMEM. *out is set only on success. Messages quote the URI's
- * path part only, never its query (which may hold a pin-value). Open keys from one
- * thread at a time (signing with an open key from any thread is fine). */
+ * path part only, never its query (which may hold a pin-value). Open, use and free
+ * these keys from one thread at a time. */
 mc_code mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri, mc_error *err);
 
 /* The key for EVP_DigestSignInit/EVP_DigestSign (the signature is made in the token;
