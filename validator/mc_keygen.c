@@ -37,12 +37,17 @@ void mc_keygen_result_clear(mc_keygen_result *r)
     memset(r, 0, sizeof *r);
 }
 
+/* NAME + suffix, where a NAME already ending in ".key" or ".pub" loses that ending first
+ * (-o release.pub names the pair release.key and release.pub). */
 static char *with_suffix(const char *name, const char *suffix)
 {
-    size_t n = strlen(name) + strlen(suffix) + 1;
+    size_t len = strlen(name);
+    if (len > 4 && (strcmp(name + len - 4, ".key") == 0 || strcmp(name + len - 4, ".pub") == 0))
+        len -= 4;
+    size_t n = len + strlen(suffix) + 1;
     char *s = malloc(n);
     if (s)
-        snprintf(s, n, "%s%s", name, suffix);
+        snprintf(s, n, "%.*s%s", (int)len, name, suffix);
     return s;
 }
 
@@ -76,7 +81,10 @@ static int write_all(int fd, const char *p, size_t len)
 static int write_new(const char *path, const char *data, size_t len, mode_t mode, int force)
 {
     int rc = MC_OK, fd = -1;
-    char *tmp = with_suffix(path, ".tmp.XXXXXX");
+    size_t tmp_size = strlen(path) + sizeof ".tmp.XXXXXX";
+    char *tmp = malloc(tmp_size);
+    if (tmp)
+        snprintf(tmp, tmp_size, "%s.tmp.XXXXXX", path);
     if (!tmp)
         return mc_error_nomem();
     if ((fd = mkstemp(tmp)) < 0) {

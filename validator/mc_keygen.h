@@ -16,7 +16,8 @@
 #define MC_KEYGEN_PASSPHRASE_FILE_MAX 4096
 
 typedef struct mc_keygen_options {
-    const char *name;            /* writes NAME.key and NAME.pub */
+    const char *name;            /* writes NAME.key and NAME.pub (a NAME ending in .key or
+                                    .pub loses that ending first) */
     const char *curve;           /* "p256" (also when NULL), "p384" or "p521" */
     const char *passphrase_file; /* its first line, without the line end; when NULL,
                                     MODELCERT_KEY_PASSPHRASE if set; else no encryption */

@@ -40,6 +40,8 @@ check [ "$(mode "$K/u.key")/$(mode "$K/u.pub")" = 600/644 ] -- "modes 0600/0644 
 left=$(find "$K" -name '*.tmp.*' | wc -l)
 check [ "$left" = 0 ] -- "no temporary file is left"
 
+expect_exit 0 "-o NAME.pub names the pair NAME.key and NAME.pub" -- "$MC" keygen -o "$K/named.pub"
+check sh -c "[ -f '$K/named.key' ] && [ -f '$K/named.pub' ] && [ ! -e '$K/named.pub.key' ]" -- "a trailing .pub is dropped from NAME"
 for c in p384:secp384r1 p521:secp521r1 p256:prime256v1; do
     expect_exit 0 "keygen --curve ${c%%:*}" -- "$MC" keygen --curve "${c%%:*}" -o "$K/${c%%:*}"
     check [ "$(curve_of "$K/${c%%:*}.key")" = "${c#*:}" ] -- "--curve ${c%%:*} makes a ${c#*:} key"
@@ -115,7 +117,7 @@ else
     cat "$TMP/setup.log"
 fi
 URI="pkcs11:token=keygen-test;object=release;id=%0A?module-path=$MODULE&pin-source=file:$TMP/pin"
-expect_exit 0 "keygen --pkcs11-public" -- "$MC" keygen --pkcs11-public "$URI" -o "$K/hsm"
+expect_exit 0 "keygen --pkcs11-public" -- "$MC" keygen --pkcs11-public "$URI" -o "$K/hsm.pub"
 expect_grep out "wrote $K/hsm.pub (P-384 public key" "the token key's public half is reported"
 check [ ! -e "$K/hsm.key" ] -- "no private key file for a token key"
 check [ "$(mode "$K/hsm.pub")" = 644 ] -- "the exported .pub is mode 0644"
