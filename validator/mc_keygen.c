@@ -21,12 +21,8 @@
 #include "mc_pkcs11.h"
 
 static const struct {
-    const char *option, *group, *name;
-} curves[] = {
-    {"p256", "P-256", "P-256"},
-    {"p384", "P-384", "P-384"},
-    {"p521", "P-521", "P-521"},
-};
+    const char *option, *name; /* the name is also OpenSSL's group name */
+} curves[] = {{"p256", "P-256"}, {"p384", "P-384"}, {"p521", "P-521"}};
 
 void mc_keygen_result_clear(mc_keygen_result *r)
 {
@@ -244,7 +240,7 @@ int mc_keygen_write(mc_keygen_result *out, const mc_keygen_options *opt)
         goto cleanup;
     r.encrypted = pass != NULL;
     ERR_clear_error();
-    if (!(pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curves[c].group))) {
+    if (!(pkey = EVP_PKEY_Q_keygen(NULL, NULL, "EC", curves[c].name))) {
         rc = mc_error_set(MC_EINTERNAL, "cannot generate a %s key", curves[c].name);
         goto cleanup;
     }
