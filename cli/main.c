@@ -21,11 +21,12 @@ static const verb verbs[] = {
     {"validate", mc_cmd_validate, "the CI gate: run, check reproducibility and thresholds, audit"},
     {"reproduce", mc_cmd_reproduce, "re-run a recorded run and compare it bit for bit"},
     {"audit", mc_cmd_audit, "the audit trail: verify its chain, list, show, export events"},
+    {"privacy", mc_cmd_privacy, "personal data: scan a data file (docs/privacy.md)"},
     {"keygen", mc_cmd_keygen, "generate a signing key pair (or export a PKCS #11 public key)"},
 };
 
 /* Verbs that later releases add; naming one is a usage error, never a fake result. */
-static const char *const planned[] = {"sign", "verify", "certify", "report", "privacy"};
+static const char *const planned[] = {"sign", "verify", "certify", "report"};
 
 static void usage(FILE *f)
 {
