@@ -16,6 +16,9 @@ DEBS += python3-torch
 # Debian's nodejs and npm, only when node or npm is missing (a newer node from elsewhere is kept).
 NODE_DEBS := $(shell command -v node >/dev/null 2>&1 || echo nodejs) \
              $(shell command -v npm >/dev/null 2>&1 || echo npm)
+# PKCS #11 signing keys: libp11 (build); SoftHSM2 and OpenSC's pkcs11-tool (tests: a token
+# made in a temporary directory, a key generated inside it).
+DEBS += libp11-dev softhsm2 opensc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build demo test test-sanitize fuzz install clean kill-campaign
