@@ -7,7 +7,7 @@ CMAKE_FLAGS ?=
 DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3-dev \
         libopenblas-dev libcmocka-dev libjansson-dev python3 python3-cram
 # reports: schema and JUnit checks, the HTML report in a headless browser
-DEBS += python3-jsonschema python3-junitparser libxml2-utils chromium
+DEBS += python3-jsonschema python3-junitparser python3-yaml libxml2-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build demo test test-sanitize fuzz install clean kill-campaign

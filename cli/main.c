@@ -21,10 +21,11 @@ static const verb verbs[] = {
     {"validate", mc_cmd_validate, "the CI gate: run, check reproducibility and thresholds, audit"},
     {"reproduce", mc_cmd_reproduce, "re-run a recorded run and compare it bit for bit"},
     {"audit", mc_cmd_audit, "the audit trail: verify its chain, list, show, export events"},
+    {"report", mc_cmd_report, "render a validation as JSON, JUnit, Markdown, HTML or a model card"},
 };
 
 /* Verbs that later releases add; naming one is a usage error, never a fake result. */
-static const char *const planned[] = {"keygen", "sign", "verify", "certify", "report", "privacy"};
+static const char *const planned[] = {"keygen", "sign", "verify", "certify", "privacy"};
 
 static void usage(FILE *f)
 {

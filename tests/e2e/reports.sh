@@ -2,6 +2,9 @@
 # Reports (docs/reports.md): validation.json, metrics.json and run.json of all three examples
 # against the JSON Schemas in reports/schema/, with an independent validator (Debian's
 # python3-jsonschema); the schemas refuse real mistakes and accept new result categories.
+# validate --report-dir and `report` write the same bytes; JUnit as GitLab and Jenkins read it
+# (python3-junitparser, xmllint); Markdown and $GITHUB_STEP_SUMMARY; the model card's front
+# matter; every string from a spec or data escaped (a column named <script>alert(1)</script>).
 # usage: reports.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -11,7 +14,8 @@ CHECK="$SRC/tests/e2e/reports_check.py"
 . "$(dirname "$0")/lib.sh"
 
 for e in seed multiclass regression; do
-    expect_exit 0 "validate $e" -- "$MC" validate -q "$SRC/examples/$e/modelcert.yaml" -o "$TMP/$e"
+    expect_exit 0 "validate $e --report-dir" -- "$MC" validate -q "$SRC/examples/$e/modelcert.yaml" \
+        -o "$TMP/$e" --report-dir "$TMP/reports-$e"
 done
 check $PY "$CHECK" schema "$SRC/reports/schema" "$TMP/seed" "$TMP/multiclass" "$TMP/regression" -- \
     "the three examples' validation.json, metrics.json and run.json match the schemas"
@@ -58,5 +62,100 @@ d["results"] += [
 json.dump(d, open(sys.argv[2], "w"))
 PY
 check $PY "$CHECK" schema "$SRC/reports/schema" "$TMP/newcat" -- "privacy, signing and new categories are valid"
+
+# Every format from --report-dir, and the same bytes again from `report`.
+for e in seed multiclass regression; do
+    for f in json:validation.json junit:junit.xml markdown:report.md html:report.html \
+        model-card:model_card.md; do
+        "$MC" report "$TMP/$e/validation.json" --format "${f%%:*}" -o "$TMP/again.out"
+        check cmp -s "$TMP/again.out" "$TMP/reports-$e/${f#*:}" -- \
+            "$e: report --format ${f%%:*} gives the bytes validate --report-dir wrote"
+    done
+    check cmp -s "$TMP/$e/validation.json" "$TMP/reports-$e/validation.json" -- \
+        "$e: the json report is validation.json itself"
+    check xmllint --noout "$TMP/reports-$e/junit.xml" -- "$e: junit.xml is well-formed (xmllint)"
+    check $PY "$CHECK" junit "$TMP/reports-$e/junit.xml" "$TMP/$e/validation.json" -- \
+        "$e: junit.xml: suites per category, cases per check, counts (junitparser)"
+    check $PY "$CHECK" card "$TMP/reports-$e/model_card.md" "$TMP/$e" -- \
+        "$e: the model card's front matter (Hugging Face model-index)"
+done
+"$MC" report "$TMP/seed/validation.json" --format html > "$TMP/stdout.html"
+check cmp -s "$TMP/stdout.html" "$TMP/reports-seed/report.html" -- "report writes to standard output"
+expect_grep_file() { # FILE PATTERN DESCRIPTION
+    if grep -q -- "$2" "$1"; then echo "ok: $3"; else echo "FAIL: $3: '$2' not in $1"; failures=$((failures + 1)); fi
+}
+expect_grep_file "$TMP/reports-seed/report.md" "^## ✅ modelcert validate: PASS" "Markdown: the verdict first"
+expect_grep_file "$TMP/reports-seed/report.md" "| ✅ PASS | thresholds | thresholds.metrics.accuracy.min | 0.8998 | min 0.85 |" \
+    "Markdown: a check with measured and expected"
+expect_grep_file "$TMP/reports-seed/report.md" "$(sed -n 's/.*"digest": "\([0-9a-f]*\)".*/\1/p' "$TMP/seed/run.json" | head -1)" \
+    "Markdown: the digests"
+expect_exit 2 "report: an unknown format is a usage error" -- "$MC" report "$TMP/seed/validation.json" --format pdf
+expect_exit 2 "report: a file that is not a validation" -- "$MC" report "$TMP/seed/metrics.json"
+expect_grep err "not a modelcert validation" "the refusal says why"
+expect_exit 2 "report: a missing validation.json" -- "$MC" report "$TMP/nowhere/validation.json"
+
+# Baseline changes with arrows: the seed against a better baseline fails with a down arrow.
+P="$TMP/seedsrc"
+cp -r "$SRC/examples/seed" "$P"
+rm -rf "$P/.modelcert" "$P/runs"
+sed -i 's/    accuracy: {min: 0.85}/    accuracy: {min: 0.85, change: {max_absolute_regression: 0.005}}/' "$P/modelcert.yaml"
+$PY - "$TMP/seed/metrics.json" "$TMP/better.json" <<'PY'
+import json, sys
+m = json.load(open(sys.argv[1])); m["metrics"]["accuracy"] += 0.02
+json.dump(m, open(sys.argv[2], "w"))
+PY
+: > "$TMP/summary.md"
+GITHUB_STEP_SUMMARY="$TMP/summary.md" expect_exit 1 "validate against a better baseline fails" -- \
+    "$MC" validate -q --baseline "$TMP/better.json" "$P/modelcert.yaml" -o "$TMP/worse" --github-summary
+expect_grep_file "$TMP/summary.md" "^## ❌ modelcert validate: FAIL" "--github-summary appends the Markdown report"
+expect_grep_file "$TMP/summary.md" "| accuracy | 0.9198 | 0.8998 | ↓ -0.02 | worse ❌ |" \
+    "Markdown: the change against the baseline with an arrow"
+GITHUB_STEP_SUMMARY="$TMP/summary.md" "$MC" report --github-summary "$TMP/seed/validation.json" -o "$TMP/x.md"
+check test "$(grep -c '^## ' "$TMP/summary.md")" -eq 2 -- "report --github-summary appends a second report"
+"$MC" report --format junit "$TMP/worse/validation.json" -o "$TMP/worse.xml"
+check $PY "$CHECK" junit "$TMP/worse.xml" "$TMP/worse/validation.json" -- "junit.xml with a failure"
+expect_grep_file "$TMP/worse.xml" '<failure message="accuracy 0.8998 against baseline 0.9198: regression 0.02 exceeds the allowed 0.005" type="fail">' \
+    "JUnit: the failure's message"
+
+# Hostile names: a column named <script>alert(1)</script> and one named <img src=x onerror=alert(2)>
+# render as text in every format (the HTML is also checked in a browser: reports_html.sh).
+H="$TMP/hostile"
+mkdir -p "$H"
+sed '1s/segment/<script>alert(1)<\/script>/; 1s/f01/<img src=x onerror=alert(2)>/' "$SRC/examples/seed/data.csv" > "$H/data.csv"
+sed -e "s/segment/'<script>alert(1)<\/script>'/g" -e '/sha256:/d' \
+    -e 's/compute: \[accuracy, /compute: [permutation_importance, accuracy, /' \
+    -e 's/    shuffle: false/    shuffle: false\n    validation_fraction: 0.1/' \
+    -e 's/roc_auc: {min: 0.90}/roc_auc: {min: 0.99}/' "$SRC/examples/seed/modelcert.yaml" > "$H/modelcert.yaml"
+expect_exit 1 "validate the hostile spec (a failing threshold)" -- "$MC" validate -q "$H/modelcert.yaml" \
+    -o "$TMP/hostile-run" --report-dir "$TMP/hostile-reports"
+for f in junit.xml report.md report.html model_card.md; do
+    check $PY - "$TMP/hostile-reports/$f" <<'PY' -- "hostile names are escaped in $f"
+import sys
+t = open(sys.argv[1], encoding="utf-8").read()
+if t.startswith("---\n"):  # YAML front matter holds the names as data, in quoted scalars
+    t = t[t.index("\n---\n", 4):]
+assert "<script" not in t and "<img" not in t, "raw markup"
+assert "alert(1)" in t, "the slice column's name is missing"
+assert "alert(2)" in t or not sys.argv[1].endswith(".html"), "the importance chart's column is missing"
+PY
+done
+expect_grep_file "$TMP/hostile-reports/report.html" "&lt;script&gt;alert(1)&lt;/script&gt;" "HTML: the column name as text"
+check xmllint --noout "$TMP/hostile-reports/junit.xml" -- "junit.xml with hostile names is well-formed"
+check $PY "$CHECK" junit "$TMP/hostile-reports/junit.xml" "$TMP/hostile-run/validation.json" -- \
+    "junit.xml with a warning and a failure (junitparser)"
+check $PY "$CHECK" card "$TMP/hostile-reports/model_card.md" "$TMP/hostile-run" -- \
+    "the model card's YAML with hostile names reads back"
+check $PY - "$TMP/hostile-reports/report.html" <<'PY' -- "report.html: no script, image, link or style sheet from outside"
+import sys
+from html.parser import HTMLParser
+class P(HTMLParser):
+    tags = set()
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+        assert not any(k in ("src", "href") or k.startswith("on") for k, _ in attrs), (tag, attrs)
+p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
+assert not p.tags & {"script", "img", "link", "iframe", "object", "embed"}, p.tags
+assert {"svg", "path", "table"} <= p.tags, p.tags
+PY
 
 finish

@@ -3,6 +3,7 @@
 
 usage: reports_check.py schema SCHEMA_DIR RUN_DIR...
        reports_check.py junit REPORT.xml VALIDATION.json
+       reports_check.py card MODEL_CARD.md RUN_DIR
 Each prints one line per check and exits 1 on the first failure."""
 import json
 import sys
@@ -92,9 +93,51 @@ def junit(xml_path, validation_path):
     return 1 if problems else 0
 
 
+def card(path, run_dir):
+    """The front matter as the Hugging Face Hub reads it: YAML with model-index results."""
+    import yaml
+    text = open(path, encoding="utf-8").read()
+    if not text.startswith("---\n") or "\n---\n" not in text[4:]:
+        print("FAIL: no YAML front matter")
+        return 1
+    meta = yaml.safe_load(text[4:text.index("\n---\n", 4)])
+    run, metrics = load(f"{run_dir}/run.json"), load(f"{run_dir}/metrics.json")
+    spec = load(f"{run_dir}/spec.json")
+    problems = []
+    if not isinstance(meta.get("license"), str):
+        problems.append("no license")
+    if "modelcert" not in meta.get("tags", []):
+        problems.append("no modelcert tag")
+    if meta.get("datasets") != ["sha256:" + run["data"]["digest"]]:
+        problems.append(f"datasets {meta.get('datasets')}")
+    index = meta.get("model-index", [{}])[0]
+    if index.get("name") != spec["metadata"]["name"]:
+        problems.append(f"model-index name {index.get('name')}")
+    results = index.get("results", [])
+    want = {k: v for k, v in metrics["metrics"].items() if v is not None}
+    got = {m["type"]: m["value"] for m in results[0]["metrics"]} if results else {}
+    if got != want:
+        problems.append(f"test metrics {got} != {want}")
+    for r in results:
+        if r["dataset"]["type"] != "sha256:" + run["data"]["digest"] or r["dataset"]["split"] != "test":
+            problems.append(f"dataset {r['dataset']}")
+    configs = {r["dataset"].get("config") for r in results[1:]}
+    for col, sl in metrics.get("slices", {}).items():
+        for g in sl["groups"]:
+            if not g["skipped"] and f"{col}={g['value']}" not in configs:
+                problems.append(f"no result for slice {col}={g['value']}")
+    for p in problems:
+        print("FAIL:", p)
+    if not problems:
+        print(f"ok: {path}: {len(results)} model-index results")
+    return 1 if problems else 0
+
+
 if __name__ == "__main__":
     if sys.argv[1] == "schema":
         sys.exit(schema(sys.argv[2], sys.argv[3:]))
+    if sys.argv[1] == "card":
+        sys.exit(card(sys.argv[2], sys.argv[3]))
     if sys.argv[1] == "junit":
         sys.exit(junit(sys.argv[2], sys.argv[3]))
     sys.exit(2)
