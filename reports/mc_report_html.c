@@ -19,7 +19,7 @@ static const char style[] =
     "h1{margin:.2em 0}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:1.6em}\n"
     "table{border-collapse:collapse;margin:.5em 0;width:100%}th,td{border:1px solid #ddd;"
     "padding:.25em .5em;text-align:left;vertical-align:top;overflow-wrap:anywhere}\n"
-    "th{background:#f4f4f4}td.s{white-space:nowrap}table.checks td:nth-child(2){min-width:16em}"
+    "th{background:#f4f4f4}td.s,table.checks th{white-space:nowrap}table.checks td:nth-child(2){min-width:16em}"
     "td.num{text-align:right;font-variant-numeric:tabular-nums}\n"
     "code,.mono{font-family:ui-monospace,monospace;font-size:.92em;overflow-wrap:anywhere}\n"
     ".verdict{padding:1em 1.2em;border-radius:6px;border:2px solid}\n"

@@ -16,7 +16,7 @@ static void open_svg(mc_buf *b, const char *id, const char *title, double h)
                      "viewBox=\"0 0 %.0f %.0f\" width=\"%.0f\" height=\"%.0f\" role=\"img\">"
                      "<title>", id, W, h, W, h);
     mc_esc_xml(b, title);
-    mc_buf_printf(b, "</title><text class=\"ct\" x=\"%.0f\" y=\"20\">", ML);
+    mc_buf_printf(b, "</title><text class=\"ct\" x=\"%.0f\" y=\"15\">", ML);
     mc_esc_xml(b, title);
     mc_buf_puts(b, "</text>\n");
 }
@@ -81,7 +81,7 @@ void mc_svg_lines(mc_buf *b, const char *id, const char *title, const char *xlab
         num_text(b, ML - 6, PY(yv) + 4, "end", yv);
     }
     text(b, ML + pw / 2, h - 8, "middle", "lab", xlabel);
-    text(b, 14, MT - 8, "start", "lab", ylabel);
+    text(b, 14, MT - 6, "start", "lab", ylabel);
     if (unit)
         mc_buf_printf(b, "<path class=\"diag\" d=\"M%.2f %.2fL%.2f %.2f\"/>\n", PX(0.0), PY(0.0),
                       PX(1.0), PY(1.0));

@@ -120,12 +120,8 @@ expect_grep_file "$TMP/worse.xml" '<failure message="accuracy 0.8998 against bas
 # Hostile names: a column named <script>alert(1)</script> and one named <img src=x onerror=alert(2)>
 # render as text in every format (the HTML is also checked in a browser: reports_html.sh).
 H="$TMP/hostile"
-mkdir -p "$H"
-sed '1s/segment/<script>alert(1)<\/script>/; 1s/f01/<img src=x onerror=alert(2)>/' "$SRC/examples/seed/data.csv" > "$H/data.csv"
-sed -e "s/segment/'<script>alert(1)<\/script>'/g" -e '/sha256:/d' \
-    -e 's/compute: \[accuracy, /compute: [permutation_importance, accuracy, /' \
-    -e 's/    shuffle: false/    shuffle: false\n    validation_fraction: 0.1/' \
-    -e 's/roc_auc: {min: 0.90}/roc_auc: {min: 0.99}/' "$SRC/examples/seed/modelcert.yaml" > "$H/modelcert.yaml"
+. "$SRC/tests/e2e/hostile_project.sh"
+hostile_project "$SRC" "$H"
 expect_exit 1 "validate the hostile spec (a failing threshold)" -- "$MC" validate -q "$H/modelcert.yaml" \
     -o "$TMP/hostile-run" --report-dir "$TMP/hostile-reports"
 for f in junit.xml report.md report.html model_card.md; do
