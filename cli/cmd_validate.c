@@ -98,8 +98,8 @@ int mc_cmd_validate(int argc, char **argv)
                               .command_line = mc_cli_command_line()};
     int rc = mc_validate(&res, &vo);
     if (res && res->validation_path && (o.report_dir || o.github_summary)) {
-        int written = mc_report_write_dir(o.report_dir, res->validation_path, res->audit_path,
-                                          o.github_summary);
+        int written = mc_report_write_dir(o.report_dir, res->validation_path, NULL,
+                                          o.github_summary); /* the trail run.json names */
         rc = rc ? rc : written;
     }
     if (res && o.json) {

@@ -235,7 +235,7 @@ static int load_predictions(mc_report_doc *d)
             rc = mc_error_nomem();
         uint32_t pos = mc_column_code(&t->cols[a], positive);
         for (size_t i = 0; rc == MC_OK && i < n; i++) {
-            d->roc_truth.v[i] = t->cols[a].codes[i] == pos ? 1.0 : 0.0;
+            d->roc_truth.v[i] = pos != MC_CODE_MISSING && t->cols[a].codes[i] == pos ? 1.0 : 0.0;
             d->roc_score.v[i] = t->cols[p].num[i];
         }
         d->roc_truth.n = d->roc_score.n = rc == MC_OK ? n : 0;

@@ -97,7 +97,7 @@ static void run_record(mc_buf *b, const mc_report_doc *d)
     mc_buf_puts(b, "</td></tr>\n");
     row(b, "run id", mc_report_str(r, "run_id"), 1);
     row(b, "created (UTC)", mc_report_str(r, "created"), 0);
-    row(b, "run directory", d->run_dir, 1);
+    row(b, "run directory", mc_report_str(d->validation, "run_dir"), 1);
     row(b, "audit trail", d->audit_path, 1);
     const json_t *ev = d->audit_event;
     if (ev) {
@@ -322,8 +322,10 @@ static void slice_charts(mc_buf *b, const mc_report_doc *d)
                 if (drawn)
                     break;
                 const char *first = NULL;
-                json_t *g0 = json_array_get(groups, 0), *mv;
-                json_object_foreach(json_object_get(g0, "metrics"), first, mv) break;
+                json_t *mv;
+                for (size_t g = 0; !first && g < json_array_size(groups); g++)
+                    json_object_foreach(json_object_get(json_array_get(groups, g), "metrics"),
+                                        first, mv) break;
                 if (!(metric = first))
                     break;
             }
@@ -436,8 +438,7 @@ void mc_report_html(mc_buf *b, const mc_report_doc *d)
         esc(b, d->notes.data);
         mc_buf_puts(b, "</pre></section>\n");
     }
-    mc_buf_puts(b, "<footer><p>Rendered by modelcert from ");
-    esc(b, d->validation_path);
-    mc_buf_puts(b, " and the run directory beside it; it reads results, never the model.</p>"
+    mc_buf_puts(b, "<footer><p>Rendered by modelcert from the run directory's validation.json "
+                   "and the files beside it; it reads results, never the model.</p>"
                    "</footer>\n</body>\n</html>\n");
 }

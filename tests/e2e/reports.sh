@@ -79,6 +79,15 @@ for e in seed multiclass regression; do
     check $PY "$CHECK" card "$TMP/reports-$e/model_card.md" "$TMP/$e" -- \
         "$e: the model card's front matter (Hugging Face model-index)"
 done
+# The bytes do not depend on how the path is spelled, nor on a relative audit trail.
+mkdir -p "$TMP/rel"
+(cd "$TMP/rel" && MODELCERT_AUDIT=trail.db "$MC" validate -q "$SRC/examples/seed/modelcert.yaml" \
+    -o run --report-dir rep >/dev/null)
+(cd "$TMP" && "$MC" report rel/run/validation.json --format html -o rel-again.html)
+check cmp -s "$TMP/rel-again.html" "$TMP/rel/rep/report.html" -- \
+    "a relative audit trail and another spelling of the path give the same HTML"
+check grep -q "<tr><th>audit event</th><td>1</td></tr>" "$TMP/rel-again.html" -- \
+    "the run's audit event is found through the trail run.json names"
 "$MC" report "$TMP/seed/validation.json" --format html > "$TMP/stdout.html"
 check cmp -s "$TMP/stdout.html" "$TMP/reports-seed/report.html" -- "report writes to standard output"
 expect_grep_file() { # FILE PATTERN DESCRIPTION
