@@ -47,6 +47,8 @@ static void index_result(mc_buf *b, const mc_report_doc *d, const char *config,
     mc_buf t = {0};
     mc_buf_puts(&t, "sha256:");
     mc_buf_puts(&t, digest ? digest : "unknown");
+    if (t.failed)
+        b->failed = 1;
     mc_esc_yaml(b, t.data ? t.data : "");
     mc_buf_free(&t);
     if (config) {

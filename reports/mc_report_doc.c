@@ -72,11 +72,25 @@ static int load_json(json_t **out, mc_report_doc *d, const char *name, int requi
     if (rc == MC_ENOTFOUND && !required) {
         mc_buf_printf(&d->notes, "%s: not in the run directory\n", name);
         rc = MC_OK;
-    } else if (rc == MC_OK && !(*out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je))) {
-        rc = mc_error_set_at(MC_EINPUT, path, je.line, je.column, "%s", je.text);
-    } else if (rc == MC_OK && !json_is_object(*out)) {
-        rc = mc_error_set(MC_EINPUT, "%s: not a JSON object", path);
+    } else if (rc == MC_OK) {
+        /* Read twice: jansson's lexer can report a syntax error, or a wrong value, when an
+           allocation fails inside it (as mc_artifact.c's read_header explains); readings
+           that disagree are an allocation failure, never a different report. */
+        json_error_t je2;
+        *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+        json_t *again = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je2);
+        if (json_error_code(&je) == json_error_out_of_memory ||
+            json_error_code(&je2) == json_error_out_of_memory || !*out != !again ||
+            (*out && !json_equal(*out, again)) ||
+            (!*out && (je.line != je2.line || je.column != je2.column ||
+                       strcmp(je.text, je2.text) != 0)))
+            rc = mc_error_nomem();
+        else if (!*out)
+            rc = mc_error_set_at(MC_EINPUT, path, je.line, je.column, "%s", je.text);
+        json_decref(again);
     }
+    if (rc == MC_OK && *out && !json_is_object(*out))
+        rc = mc_error_set(MC_EINPUT, "%s: not a JSON object", path);
     if (rc) {
         json_decref(*out);
         *out = NULL;

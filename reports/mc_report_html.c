@@ -245,6 +245,8 @@ static void roc_chart(mc_buf *b, const mc_report_doc *d)
     mc_buf t = {0};
     mc_buf_puts(&t, "ROC curve, AUC ");
     mc_report_num(&t, auc);
+    if (t.failed)
+        b->failed = 1;
     mc_svg_series s = {fx, ty, m, t.data ? t.data : "ROC", "#1f5fa8", 0};
     mc_buf_puts(b, "<figure>");
     mc_svg_lines(b, "roc", t.data ? t.data : "ROC", "false positive rate", "true positive rate", &s,

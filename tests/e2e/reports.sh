@@ -5,10 +5,13 @@
 # validate --report-dir and `report` write the same bytes; JUnit as GitLab and Jenkins read it
 # (python3-junitparser, xmllint); Markdown and $GITHUB_STEP_SUMMARY; the model card's front
 # matter; every string from a spec or data escaped (a column named <script>alert(1)</script>).
-# usage: reports.sh MODELCERT SOURCE_DIR
+# With MODELCERT_FAILALLOC: `report` with one allocation failing at a time gives the same
+# bytes or exits 3 with "out of memory", never another report.
+# usage: reports.sh MODELCERT SOURCE_DIR [MODELCERT_FAILALLOC]
 set -u
 MC=$1
 SRC=$2
+FA=${3:-}
 PY=/usr/bin/python3 # Debian's, with python3-jsonschema and python3-junitparser
 CHECK="$SRC/tests/e2e/reports_check.py"
 . "$(dirname "$0")/lib.sh"
@@ -162,5 +165,25 @@ p = P(); p.feed(open(sys.argv[1], encoding="utf-8").read())
 assert not p.tags & {"script", "img", "link", "iframe", "object", "embed"}, p.tags
 assert {"svg", "path", "table"} <= p.tags, p.tags
 PY
+
+# One allocation failing: the same report or "out of memory" (every 13th allocation, and
+# each of the last 80, where the rendering happens).
+if [ -n "$FA" ]; then
+    for f in html model-card; do
+        "$MC" report "$TMP/seed/validation.json" --format $f > "$TMP/fa.ref"
+        MC_FAIL_ALLOC_COUNT="$TMP/fa.count" "$FA" report "$TMP/seed/validation.json" --format $f > /dev/null
+        total=$(cut -d' ' -f1 "$TMP/fa.count")
+        same=0 oom=0 bad=0
+        for i in $(seq 1 13 "$total") $(seq $((total - 80)) $((total + 1))); do
+            MC_FAIL_ALLOC_AFTER=$i "$FA" report "$TMP/seed/validation.json" --format $f > "$TMP/fa.out" 2> "$TMP/fa.err"
+            st=$?
+            if [ $st = 0 ] && cmp -s "$TMP/fa.out" "$TMP/fa.ref"; then same=$((same + 1))
+            elif [ $st = 3 ] && grep -q "out of memory" "$TMP/fa.err"; then oom=$((oom + 1))
+            else bad=$((bad + 1)); echo "  allocation $i: exit $st: $(head -c 300 "$TMP/fa.err")"; fi
+        done
+        check test "$bad" -eq 0 -a "$oom" -gt 0 -a "$same" -gt 0 -- \
+            "report --format $f with one allocation of $total failing: $same the same, $oom out of memory"
+    done
+fi
 
 finish
