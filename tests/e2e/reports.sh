@@ -166,15 +166,15 @@ assert not p.tags & {"script", "img", "link", "iframe", "object", "embed"}, p.ta
 assert {"svg", "path", "table"} <= p.tags, p.tags
 PY
 
-# One allocation failing: the same report or "out of memory" (every 13th allocation, and
-# each of the last 80, where the rendering happens).
+# One allocation failing: the same report or "out of memory" (every 41st allocation, and
+# each of the last 40, where the rendering happens).
 if [ -n "$FA" ]; then
     for f in html model-card; do
         "$MC" report "$TMP/seed/validation.json" --format $f > "$TMP/fa.ref"
         MC_FAIL_ALLOC_COUNT="$TMP/fa.count" "$FA" report "$TMP/seed/validation.json" --format $f > /dev/null
         total=$(cut -d' ' -f1 "$TMP/fa.count")
         same=0 oom=0 bad=0
-        for i in $(seq 1 13 "$total") $(seq $((total - 80)) $((total + 1))); do
+        for i in $(seq 1 41 "$total") $(seq $((total - 40)) $((total + 1))); do
             MC_FAIL_ALLOC_AFTER=$i "$FA" report "$TMP/seed/validation.json" --format $f > "$TMP/fa.out" 2> "$TMP/fa.err"
             st=$?
             if [ $st = 0 ] && cmp -s "$TMP/fa.out" "$TMP/fa.ref"; then same=$((same + 1))
