@@ -19,6 +19,8 @@ NODE_DEBS := $(shell command -v node >/dev/null 2>&1 || echo nodejs) \
 # PKCS #11 signing keys: libp11 (build); SoftHSM2 and OpenSC's pkcs11-tool (tests: a token
 # made in a temporary directory, a key generated inside it).
 DEBS += libp11-dev softhsm2 opensc
+# reports: schema and JUnit checks, the HTML report in a headless browser
+DEBS += python3-jsonschema python3-junitparser python3-yaml libxml2-utils chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build demo test test-sanitize fuzz install clean kill-campaign

@@ -32,6 +32,7 @@ int mc_cmd_privacy(int argc, char **argv);
 int mc_cmd_privacy_scan(int argc, char **argv);
 int mc_cmd_export(int argc, char **argv);
 int mc_cmd_keygen(int argc, char **argv);
+int mc_cmd_report(int argc, char **argv);
 
 /* ---- options every verb shares ---------------------------------------------------
  *

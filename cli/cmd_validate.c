@@ -2,6 +2,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "mc_report.h"
 #include "mc_report_audit.h"
 #include "mc_report_validation.h"
 #include "mc_spec.h"
@@ -32,6 +33,9 @@ static const char help[] =
     "  --audit DB          audit database (default: $MODELCERT_AUDIT, else the\n"
     "                      nearest .modelcert/audit.db from here upward)\n"
     "  --json              print validation.json on stdout instead of the summary\n"
+    "  --report-dir DIR    also write every report there: JUnit, Markdown, HTML, the\n"
+    "                      model card and validation.json (docs/reports.md)\n"
+    "  --github-summary    append the Markdown report to $GITHUB_STEP_SUMMARY when set\n"
     "  -q, --quiet         only the verdict line\n"
     "  --allow-path DIR    also allow the spec to name files under DIR\n"
     "                      (repeatable; or MODELCERT_ALLOW_PATHS, colon-separated);\n"
@@ -47,6 +51,8 @@ typedef struct opts {
     const char *baseline, *predictions;
     long long runs;
     int json;
+    const char *report_dir;
+    int github_summary;
 } opts;
 
 static int on_option(void *ctx, int code, const char *value)
@@ -57,6 +63,8 @@ static int on_option(void *ctx, int code, const char *value)
     case 'b': o->baseline = value; return MC_EXIT_OK;
     case 'j': o->json = 1; return MC_EXIT_OK;
     case 'p': o->predictions = value; return MC_EXIT_OK;
+    case 'R': o->report_dir = value; return MC_EXIT_OK;
+    case 'G': o->github_summary = 1; return MC_EXIT_OK;
     default: /* 'r' */
         o->runs = strtoll(value, &end, 10);
         if (*end || o->runs < 1 || o->runs > 20)
@@ -71,6 +79,8 @@ int mc_cmd_validate(int argc, char **argv)
                                         {"runs", required_argument, NULL, 'r'},
                                         {"json", no_argument, NULL, 'j'},
                                         {"predictions", required_argument, NULL, 'p'},
+                                        {"report-dir", required_argument, NULL, 'R'},
+                                        {"github-summary", no_argument, NULL, 'G'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
     mc_cli_verb verb = {"validate", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET |
@@ -95,6 +105,11 @@ int mc_cmd_validate(int argc, char **argv)
                               .runs = o.runs, .threads = common.threads, .audit_path = common.audit,
                               .command_line = mc_cli_command_line(), .predictions = o.predictions};
     int rc = mc_validate(&res, &vo);
+    if (res && res->validation_path && (o.report_dir || o.github_summary)) {
+        int written = mc_report_write_dir(o.report_dir, res->validation_path, NULL,
+                                          o.github_summary); /* the trail run.json names */
+        rc = rc ? rc : written;
+    }
     if (res && o.json) {
         int printed = mc_report_validation_json(stdout, res->validation);
         rc = rc ? rc : printed;

@@ -23,11 +23,12 @@ static const verb verbs[] = {
     {"audit", mc_cmd_audit, "the audit trail: verify its chain, list, show, export events"},
     {"privacy", mc_cmd_privacy, "personal data: scan a data file (docs/privacy.md)"},
     {"export", mc_cmd_export, "export a run's model for serving: ONNX (--format onnx)"},
+    {"report", mc_cmd_report, "render a validation as JSON, JUnit, Markdown, HTML or a model card"},
     {"keygen", mc_cmd_keygen, "generate a signing key pair (or export a PKCS #11 public key)"},
 };
 
 /* Verbs that later releases add; naming one is a usage error, never a fake result. */
-static const char *const planned[] = {"sign", "verify", "certify", "report"};
+static const char *const planned[] = {"sign", "verify", "certify"};
 
 static void usage(FILE *f)
 {

@@ -63,3 +63,41 @@ The gate, an auditor's re-run, and the audit trail:
   verdict: REPRODUCED
   $ modelcert audit verify
   intact: 4 events, head [0-9a-f]{64} (re)
+
+Reports from the same validation, and one rendered again, byte for byte:
+
+  $ modelcert validate -q examples/seed/modelcert.yaml -o seed-gate-2 --report-dir seed-reports
+  verdict: PASS (9 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
+  $ ls seed-reports
+  junit.xml
+  model_card.md
+  report.html
+  report.md
+  validation.json
+  $ modelcert report seed-gate-2/validation.json --format markdown | head -1
+  ## \xe2\x9c\x85 modelcert validate: PASS \xe2\x80\x94 seed-binary-mlp 1.0.0 (esc)
+  $ modelcert report seed-gate-2/validation.json --format junit | cmp - seed-reports/junit.xml && echo same
+  same
+
+The CI snippets (not run here): each is YAML, runs `validate` with options that exist, and
+publishes the JUnit and HTML reports.
+
+  $ /usr/bin/python3 - "$SRC/README.md" <<'PY'
+  > import re, sys, yaml
+  > text = open(sys.argv[1], encoding="utf-8").read()
+  > blocks = re.findall(r"```yaml\n(# \.(?:github|gitlab)[^\n]*\n.*?)```", text, re.S)
+  > gh, gl = (yaml.safe_load(b) for b in blocks)
+  > steps = gh["jobs"]["validate"]["steps"]
+  > run = [s["run"] for s in steps if "modelcert validate" in s.get("run", "")][0]
+  > assert "--report-dir reports" in run and "--github-summary" in run
+  > assert any("reports/junit.xml" in str(s.get("with")) for s in steps)
+  > assert any("reports/" in str(s.get("with")) for s in steps if "upload-artifact" in s.get("uses", ""))
+  > job = gl["validate-model"]
+  > assert any("--report-dir reports" in line for line in job["script"])
+  > assert job["artifacts"]["reports"]["junit"] == "reports/junit.xml"
+  > assert "reports/report.html" in job["artifacts"]["paths"]
+  > print(len(blocks), "snippets ok")
+  > PY
+  2 snippets ok
+  $ modelcert validate --help | grep -c -e '--report-dir DIR' -e '--github-summary'
+  2

@@ -1,0 +1,365 @@
+/* Loading a run directory for the reports: validation.json (required, every
+ * result type-checked into an mc_validation), the run's other files (each
+ * optional, each checked where it is used), and the audit event. */
+#include "mc_report_doc.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_audit.h"
+#include "mc_csv.h"
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_run_dir.h"
+
+#define JSON_MAX ((size_t)256 << 20) /* validation.json, metrics.json, spec.json */
+#define CSV_MAX ((size_t)1 << 30)    /* history.csv, test_predictions.csv */
+#define SERIES_MAX ((size_t)10000000)
+
+const json_t *mc_report_get(const json_t *obj, const char *path)
+{
+    char key[128];
+    while (obj && *path) {
+        size_t n = strcspn(path, ".");
+        if (n >= sizeof key)
+            return NULL;
+        memcpy(key, path, n);
+        key[n] = '\0';
+        obj = json_object_get(obj, key);
+        path += n + (path[n] == '.');
+    }
+    return obj;
+}
+
+const char *mc_report_str(const json_t *obj, const char *path)
+{
+    return json_string_value(mc_report_get(obj, path));
+}
+
+void mc_report_counts(const mc_report_doc *d, const char *category, size_t n[MC_STATUS_COUNT])
+{
+    memset(n, 0, MC_STATUS_COUNT * sizeof *n);
+    for (size_t i = 0; i < mc_validation_count(d->v); i++) {
+        const mc_result *r = mc_validation_get(d->v, i);
+        if (!category || strcmp(r->category, category) == 0)
+            n[r->status]++;
+    }
+}
+
+const char *mc_report_status_word(mc_status s)
+{
+    static const char *const words[] = {[MC_STATUS_PASS] = "PASS", [MC_STATUS_FAIL] = "FAIL",
+                                        [MC_STATUS_WARN] = "WARN", [MC_STATUS_ERROR] = "ERROR",
+                                        [MC_STATUS_SKIPPED] = "SKIP"};
+    return words[s];
+}
+
+const char *mc_report_model_name(const mc_report_doc *d)
+{
+    const char *name = mc_report_str(d->spec, "metadata.name");
+    return name ? name : d->run_dir;
+}
+
+/* Reads and parses a JSON file; *out NULL when it is missing (noted). */
+static int load_json(json_t **out, mc_report_doc *d, const char *name, int required)
+{
+    char *path = mc_path_join(d->run_dir, name), *text = NULL;
+    size_t len = 0;
+    json_error_t je;
+    int rc = path ? mc_file_read_text(&text, &len, path, JSON_MAX) : mc_error_nomem();
+    *out = NULL;
+    if (rc == MC_ENOTFOUND && !required) {
+        mc_buf_printf(&d->notes, "%s: not in the run directory\n", name);
+        rc = MC_OK;
+    } else if (rc == MC_OK) {
+        /* Read twice: jansson's lexer can report a syntax error, or a wrong value, when an
+           allocation fails inside it (as mc_artifact.c's read_header explains); readings
+           that disagree are an allocation failure, never a different report. */
+        json_error_t je2;
+        *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+        json_t *again = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je2);
+        if (json_error_code(&je) == json_error_out_of_memory ||
+            json_error_code(&je2) == json_error_out_of_memory || !*out != !again ||
+            (*out && !json_equal(*out, again)) ||
+            (!*out && (je.line != je2.line || je.column != je2.column ||
+                       strcmp(je.text, je2.text) != 0)))
+            rc = mc_error_nomem();
+        else if (!*out)
+            rc = mc_error_set_at(MC_EINPUT, path, je.line, je.column, "%s", je.text);
+        json_decref(again);
+    }
+    if (rc == MC_OK && *out && !json_is_object(*out))
+        rc = mc_error_set(MC_EINPUT, "%s: not a JSON object", path);
+    if (rc) {
+        json_decref(*out);
+        *out = NULL;
+    }
+    free(path);
+    free(text);
+    return rc;
+}
+
+static int bad(const char *path, size_t i, const char *what)
+{
+    return mc_error_set(MC_EINPUT, "%s: results[%zu]: %s", path, i, what);
+}
+
+/* validation.json into d->v, every field checked. */
+static int load_results(mc_report_doc *d)
+{
+    const json_t *doc = d->validation, *results = json_object_get(doc, "results");
+    const json_t *version = json_object_get(doc, "format_version");
+    const char *path = d->validation_path;
+    int rc = mc_validation_create(&d->v);
+    if (rc)
+        return rc;
+    if (!json_is_string(json_object_get(doc, "format")) ||
+        strcmp(mc_report_str(doc, "format"), "modelcert-validation") != 0 ||
+        !json_is_integer(version) || json_integer_value(version) != 1)
+        return mc_error_set(MC_EINPUT, "%s: not a modelcert validation (format "
+                            "\"modelcert-validation\", format_version 1)", path);
+    if (!json_is_array(results))
+        return mc_error_set(MC_EINPUT, "%s: results: not an array", path);
+    d->run = json_object_get(doc, "run");
+    if (d->run && !json_is_object(d->run) && !json_is_null(d->run))
+        return mc_error_set(MC_EINPUT, "%s: run: not an object", path);
+    if (json_is_null(d->run))
+        d->run = NULL;
+    for (size_t i = 0; rc == MC_OK && i < json_array_size(results); i++) {
+        const json_t *r = json_array_get(results, i);
+        const char *id = mc_report_str(r, "id"), *cat = mc_report_str(r, "category");
+        const char *name = mc_report_str(r, "name"), *msg = mc_report_str(r, "message");
+        const char *status = mc_report_str(r, "status");
+        json_t *measured = json_object_get(r, "measured"), *expected = json_object_get(r, "expected");
+        int s = -1;
+        for (int k = 0; status && k < MC_STATUS_COUNT; k++)
+            if (strcmp(status, mc_names_status[k]) == 0)
+                s = k;
+        if (!json_is_object(r))
+            return bad(path, i, "not an object");
+        if (!id || !*id || !cat || !*cat || !name || !msg)
+            return bad(path, i, "id, category, name and message must be strings (id and category "
+                                "not empty)");
+        if (s < 0)
+            return bad(path, i, "status is not one of pass, fail, warn, error, skipped");
+        if (!measured || !expected)
+            return bad(path, i, "measured and expected are required (null for none)");
+        rc = mc_validation_add(d->v, cat, id, name, (mc_status)s, json_incref(measured),
+                               json_incref(expected), "%s", msg);
+        int seen = 0;
+        for (size_t c = 0; c < d->n_categories; c++)
+            seen |= strcmp(d->categories[c], cat) == 0;
+        if (rc == MC_OK && !seen) {
+            char **cats = realloc(d->categories, (d->n_categories + 1) * sizeof *cats);
+            if (!cats)
+                return mc_error_nomem();
+            d->categories = cats;
+            if (!(cats[d->n_categories] = strdup(cat)))
+                return mc_error_nomem();
+            d->n_categories++;
+        }
+    }
+    if (rc == MC_OK)
+        rc = mc_validation_set_run(d->v, (json_t *)d->run, mc_report_str(doc, "run_dir"));
+    return rc;
+}
+
+/* Column `name` of t as numbers; an absent or non-numeric column is empty. */
+static int take_series(mc_report_series *s, const mc_table *t, const char *name)
+{
+    long c = mc_table_find(t, name);
+    if (c < 0 || t->cols[c].kind != MC_COLKIND_NUMERIC || t->n_rows > SERIES_MAX)
+        return MC_OK;
+    if (!(s->v = malloc((t->n_rows ? t->n_rows : 1) * sizeof *s->v)))
+        return mc_error_nomem();
+    memcpy(s->v, t->cols[c].num, t->n_rows * sizeof *s->v);
+    s->n = t->n_rows;
+    return MC_OK;
+}
+
+/* Reads a CSV of the run directory; *out NULL (noted) when it is missing or
+ * unreadable: a report without a chart is still a report. */
+static int load_csv(mc_table **out, mc_report_doc *d, const char *name)
+{
+    static const char *const missing[] = {""};
+    char *path = mc_path_join(d->run_dir, name), *text = NULL;
+    size_t len = 0;
+    mc_csv_options opt = {.missing = missing, .n_missing = 1};
+    int rc = path ? mc_file_read_text(&text, &len, path, CSV_MAX) : mc_error_nomem();
+    *out = NULL;
+    if (rc == MC_OK)
+        rc = mc_csv_parse(out, path, text, len, &opt);
+    if (rc && rc != MC_ENOMEM) {
+        char why[512];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        mc_buf_printf(&d->notes, "%s: %s\n", name, rc == MC_ENOTFOUND ? "not in the run directory"
+                                                                     : why);
+        rc = MC_OK;
+    }
+    free(path);
+    free(text);
+    return rc;
+}
+
+static int load_history(mc_report_doc *d)
+{
+    mc_table *t = NULL;
+    int rc = load_csv(&t, d, MC_RUN_FILE_HISTORY);
+    if (rc == MC_OK && t && !(rc = take_series(&d->epoch, t, "epoch")) &&
+        !(rc = take_series(&d->loss, t, "loss")))
+        rc = take_series(&d->val_loss, t, "val_loss");
+    mc_table_free(t);
+    return rc;
+}
+
+/* A binary model's test predictions: "actual" and the one "p_<positive>" column. */
+static int load_predictions(mc_report_doc *d)
+{
+    mc_table *t = NULL;
+    const json_t *labels = mc_report_get(d->metrics, "confusion_matrix.labels");
+    int rc = MC_OK;
+    if (json_array_size(labels) != 2 || !json_is_string(json_array_get(labels, 1)))
+        return MC_OK; /* ROC curves are drawn for binary models */
+    const char *positive = json_string_value(json_array_get(labels, 1));
+    size_t plen = strlen(positive);
+    char *pcol = malloc(plen + 3);
+    if (!pcol)
+        return mc_error_nomem();
+    memcpy(pcol, "p_", 2);
+    memcpy(pcol + 2, positive, plen + 1);
+    mc_csv_override ov[] = {{"actual", MC_CSV_CATEGORICAL}, {"prediction", MC_CSV_CATEGORICAL}};
+    static const char *const missing[] = {""};
+    char *path = mc_path_join(d->run_dir, MC_RUN_FILE_PREDICTIONS), *text = NULL;
+    size_t len = 0;
+    mc_csv_options opt = {.missing = missing, .n_missing = 1, .overrides = ov, .n_overrides = 2};
+    rc = path ? mc_file_read_text(&text, &len, path, CSV_MAX) : mc_error_nomem();
+    if (rc == MC_OK)
+        rc = mc_csv_parse(&t, path, text, len, &opt);
+    long a = t ? mc_table_find(t, "actual") : -1, p = t ? mc_table_find(t, pcol) : -1;
+    if (rc == MC_OK && (a < 0 || p < 0 || t->cols[p].kind != MC_COLKIND_NUMERIC ||
+                        t->n_rows > SERIES_MAX)) {
+        mc_buf_printf(&d->notes, "%s: no actual and %s columns\n", MC_RUN_FILE_PREDICTIONS, pcol);
+    } else if (rc == MC_OK) {
+        size_t n = t->n_rows;
+        d->roc_truth.v = malloc((n ? n : 1) * sizeof(double));
+        d->roc_score.v = malloc((n ? n : 1) * sizeof(double));
+        d->positive = strdup(positive);
+        if (!d->roc_truth.v || !d->roc_score.v || !d->positive)
+            rc = mc_error_nomem();
+        uint32_t pos = mc_column_code(&t->cols[a], positive);
+        for (size_t i = 0; rc == MC_OK && i < n; i++) {
+            d->roc_truth.v[i] = pos != MC_CODE_MISSING && t->cols[a].codes[i] == pos ? 1.0 : 0.0;
+            d->roc_score.v[i] = t->cols[p].num[i];
+        }
+        d->roc_truth.n = d->roc_score.n = rc == MC_OK ? n : 0;
+    } else if (rc != MC_ENOMEM) {
+        char why[512];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        mc_buf_printf(&d->notes, "%s: %s\n", MC_RUN_FILE_PREDICTIONS,
+                      rc == MC_ENOTFOUND ? "not in the run directory" : why);
+        rc = MC_OK;
+    }
+    mc_table_free(t);
+    free(pcol);
+    free(path);
+    free(text);
+    return rc;
+}
+
+/* The run's "validate" event: the one whose details name this run_id. */
+static int load_audit(mc_report_doc *d, const char *flag)
+{
+    const char *trail = flag ? flag : mc_report_str(d->run, "audit.path");
+    const char *run_id = mc_report_str(d->run, "run_id");
+    const char *model = mc_report_str(d->run, "model.digest");
+    if (!trail || !run_id || !model) {
+        mc_buf_puts(&d->notes, "audit: run.json names no audit trail\n");
+        return MC_OK;
+    }
+    if (!(d->audit_path = strdup(trail)))
+        return mc_error_nomem();
+    mc_audit_events *e = NULL;
+    mc_audit_filter f = {.model_digest = model, .kind = "validate"};
+    int rc = mc_audit_list(&e, trail, &f);
+    if (rc && rc != MC_ENOMEM) {
+        char why[512];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        mc_buf_printf(&d->notes, "audit: %s\n", why);
+        return MC_OK;
+    }
+    for (size_t i = 0; rc == MC_OK && i < mc_audit_events_count(e); i++) {
+        json_t *ev = json_array_get(mc_audit_events_json(e), i);
+        const char *id = mc_report_str(ev, "details.run_id");
+        if (id && strcmp(id, run_id) == 0) {
+            json_decref(d->audit_event);
+            d->audit_event = json_incref(ev);
+        }
+    }
+    if (rc == MC_OK && !d->audit_event)
+        mc_buf_printf(&d->notes, "audit: no validate event of run %s in the trail\n", run_id);
+    mc_audit_events_free(e);
+    return rc;
+}
+
+int mc_report_doc_load(mc_report_doc **out, const char *validation_path, const char *audit_path)
+{
+    mc_report_doc *d = calloc(1, sizeof *d);
+    int rc = d ? MC_OK : mc_error_nomem();
+    *out = NULL;
+    if (rc)
+        return rc;
+    if (strcmp(validation_path, "-") == 0) {
+        rc = mc_error_set(MC_EINPUT, "a report is rendered from a run directory: give the path of "
+                                     "its validation.json, not standard input");
+        goto cleanup;
+    }
+    if (!(d->validation_path = strdup(validation_path)) ||
+        !(d->run_dir = mc_path_dirname(validation_path))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    {
+        char *base = strrchr(d->validation_path, '/');
+        base = base ? base + 1 : d->validation_path;
+        rc = load_json(&d->validation, d, base, 1);
+    }
+    if (rc || (rc = load_results(d)) || (rc = load_json(&d->metrics, d, MC_RUN_FILE_METRICS, 0)) ||
+        (rc = load_json(&d->spec, d, MC_RUN_FILE_SPEC, 0)) || (rc = load_history(d)) ||
+        (rc = load_predictions(d)) || (rc = load_audit(d, audit_path)))
+        goto cleanup;
+    if (d->notes.failed) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    *out = d;
+    d = NULL;
+cleanup:
+    mc_report_doc_free(d);
+    return rc;
+}
+
+void mc_report_doc_free(mc_report_doc *d)
+{
+    if (!d)
+        return;
+    mc_validation_free(d->v);
+    json_decref(d->validation);
+    json_decref(d->metrics);
+    json_decref(d->spec);
+    json_decref(d->audit_event);
+    free(d->validation_path);
+    free(d->run_dir);
+    free(d->epoch.v);
+    free(d->loss.v);
+    free(d->val_loss.v);
+    free(d->roc_truth.v);
+    free(d->roc_score.v);
+    free(d->positive);
+    free(d->audit_path);
+    mc_buf_free(&d->notes);
+    for (size_t i = 0; i < d->n_categories; i++)
+        free(d->categories[i]);
+    free(d->categories);
+    free(d);
+}
