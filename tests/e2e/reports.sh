@@ -23,6 +23,34 @@ done
 check $PY "$CHECK" schema "$SRC/reports/schema" "$TMP/seed" "$TMP/multiclass" "$TMP/regression" -- \
     "the three examples' validation.json, metrics.json and run.json match the schemas"
 
+# The privacy example (raw: failing privacy checks; treated: passing) and a gate on predictions
+# made elsewhere (run.json with mode "predictions" and no model) match the schemas too.
+mkdir -p "$TMP/privacy-project" && cp "$SRC/examples/privacy/"*.yaml "$SRC/examples/privacy/data.csv" "$TMP/privacy-project/"
+expect_exit 1 "validate the privacy example's raw spec" -- "$MC" validate -q \
+    "$TMP/privacy-project/raw.yaml" -o "$TMP/privacy-raw"
+expect_exit 0 "validate the privacy example" -- env MODELCERT_PRIVACY_KEY=reports-test-key \
+    "$MC" validate -q "$TMP/privacy-project/modelcert.yaml" -o "$TMP/privacy"
+expect_exit 0 "validate --predictions with the seed run's own predictions" -- "$MC" validate -q \
+    "$SRC/examples/seed/modelcert.yaml" --predictions "$TMP/seed/test_predictions.csv" -o "$TMP/preds"
+check $PY "$CHECK" schema "$SRC/reports/schema" "$TMP/privacy-raw" "$TMP/privacy" "$TMP/preds" -- \
+    "privacy results and a predictions-mode run match the schemas"
+mutate_preds() { # NAME FILE PYTHON-STATEMENT-ON-d
+    mkdir -p "$TMP/badp-$1"
+    cp "$TMP/preds/validation.json" "$TMP/preds/metrics.json" "$TMP/preds/run.json" "$TMP/badp-$1/"
+    $PY -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); $3; json.dump(d, open(p, 'w'))" \
+        "$TMP/badp-$1/$2"
+    if $PY "$CHECK" schema "$SRC/reports/schema" "$TMP/badp-$1" > "$TMP/badp-$1.out"; then
+        echo "FAIL: the schemas accept $1"
+        failures=$((failures + 1))
+    else
+        echo "ok: the schemas refuse $1"
+    fi
+}
+mutate_preds "a predictions run without its predictions" run.json "del d['predictions']"
+mutate_preds "a predictions run with a model" run.json \
+    "d['model'] = {'file': 'model.mcm', 'digest': '0' * 64, 'parameters': 1}"
+mutate_preds "predictions metrics with a model digest" metrics.json "d['model_digest'] = '0' * 64"
+
 # The schemas catch mistakes: each mutation must be refused.
 mutate() { # NAME FILE PYTHON-STATEMENT-ON-d
     mkdir -p "$TMP/bad-$1"
