@@ -6,6 +6,8 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3-dev \
         libopenblas-dev libcmocka-dev libjansson-dev python3 python3-cram
+# The audit trail on PostgreSQL: libpq, and the server its tests start (tests/e2e/audit_pg.sh).
+DEBS += libpq-dev postgresql-15
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build demo test test-sanitize fuzz install clean kill-campaign
