@@ -131,6 +131,10 @@ sql "SELECT command FROM modelcert.events ORDER BY id DESC LIMIT 1" >"$TMP/comma
 check grep -q "validate seed/modelcert.yaml" "$TMP/command" -- "the event records the command line: $(cat "$TMP/command")"
 check fails grep -q "ci-secret-1" "$TMP/command" -- "the event's command line does not record the password"
 check grep -q "postgresql://ci@/audit" "$TMP/proj/runs/v1/run.json" -- "run.json's audit.path names the trail without the password"
+(cd "$TMP/proj" && env -u PGPASSFILE "$MC" reproduce runs/v1 --audit "$PWURI" >"$TMP/out" 2>"$TMP/err")
+check [ $? -eq 0 ] -- "reproduce finds the run's event in the PostgreSQL trail"
+expect_grep out "PASS  the audit trail postgresql://ci@/audit" "reproduce names the trail without the password"
+check fails grep -q "ci-secret-1" "$TMP/out" "$TMP/err" -- "reproduce shows no password"
 expect_exit 3 "a server that is not there: exit 3" -- "$MC" audit verify --audit "postgresql://ci:ci-secret-1@/audit?host=$PGD/none&port=5433"
 check fails grep -q "ci-secret-1" "$TMP/err" -- "the connection error does not show the password"
 
