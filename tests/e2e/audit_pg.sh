@@ -93,6 +93,8 @@ expect_exit 0 "16 writer processes x 500 appends as the append role" -- "$LOAD" 
 echo "  16 x 500 appends: $(($(now_ms) - t0)) ms"
 expect_exit 0 "audit verify after concurrent writers" -- "$MC" audit verify --audit "$AUDITOR"
 expect_grep out "intact: 8000 events" "8000 events, the chain intact"
+MODELCERT_AUDIT=$AUDITOR expect_exit 0 "MODELCERT_AUDIT=postgresql://... selects the trail too" -- "$MC" audit log --kind run
+check [ "$(wc -l <"$TMP/out")" = 8000 ] -- "audit log lists the 8000 events"
 check [ "$(sql "SELECT count(DISTINCT actor) || ' ' || min(n) || ' ' || max(n) FROM (SELECT actor, count(*) n FROM modelcert.events GROUP BY actor) c")" = "16 500 500" ] -- "each of the 16 writers has its 500 events"
 
 # ---- the append role cannot change history; the owner is refused by the triggers
