@@ -253,8 +253,14 @@ int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n)
     mc_audit_event *work = n ? calloc(n, sizeof *work) : NULL;
     char **details = n ? calloc(n, sizeof *details) : NULL;
     int rc = !n || (work && details) ? MC_OK : mc_error_nomem();
-    mc_audit_actor(actor, sizeof actor);
-    if (gethostname(host, sizeof host - 1) != 0)
+    int need_actor = 0, need_host = 0;
+    for (size_t i = 0; i < n; i++) {
+        need_actor |= !evs[i].actor;
+        need_host |= !evs[i].host;
+    }
+    if (need_actor)
+        mc_audit_actor(actor, sizeof actor);
+    if (need_host && gethostname(host, sizeof host - 1) != 0)
         snprintf(host, sizeof host, "unknown");
     host[sizeof host - 1] = '\0';
     /* Details in the canonical form stored and hashed, and the defaults, before

@@ -90,7 +90,7 @@ static int pg_error(mc_audit_store *s, const PGresult *r, const char *what)
     char line[400];
     snprintf(line, sizeof line, "%s", msg ? msg : "");
     for (char *p = line; *p; p++)
-        if (*p == '\n' || *p == '\r')
+        if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = *(p + 1) ? ' ' : '\0';
     int input = state && (strncmp(state, "22", 2) == 0 || strncmp(state, "23", 2) == 0 ||
                           strncmp(state, "42", 2) == 0 || strcmp(state, "P0001") == 0 ||
