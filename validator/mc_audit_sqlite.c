@@ -131,10 +131,20 @@ static int open_readwrite(mc_audit_store **out, const char *path, const char *sh
     for (size_t i = 0; i < 2 && rc == MC_OK; i++)
         if (sqlite3_exec(s->db, setup[i], NULL, NULL, NULL) != SQLITE_OK)
             rc = db_error(s, setup[i]);
+    /* Under the write lock: a writer creating the same new file at the same
+     * moment sees no tables or the whole schema, never half of it. */
     int tables = 0;
-    if (rc == MC_OK && (rc = count_tables(s, &tables)) == MC_OK && tables == 0 &&
-        sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK)
-        rc = db_error(s, "cannot create the schema");
+    if (rc == MC_OK && sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+        rc = db_error(s, "cannot start a transaction");
+    else if (rc == MC_OK) {
+        if ((rc = count_tables(s, &tables)) == MC_OK && tables == 0 &&
+            sqlite3_exec(s->db, schema, NULL, NULL, NULL) != SQLITE_OK)
+            rc = db_error(s, "cannot create the schema");
+        if (rc == MC_OK && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK)
+            rc = db_error(s, "cannot commit the schema");
+        if (rc)
+            sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+    }
     if (rc == MC_OK)
         rc = check_schema_version(s);
     if (rc) {

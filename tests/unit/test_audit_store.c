@@ -1,7 +1,7 @@
 /* The audit trail's storage interface on SQLite (PostgreSQL is exercised by
  * tests/e2e/audit_pg.sh against a real server): the head a checkpoint reads,
  * the backend a location selects, URIs shown and recorded without their
- * passwords, and migrate refusing a broken source or a non-empty destination. */
+ * passwords, writers creating one new file at once, and migrate refusing a broken source or a non-empty destination. */
 #include <setjmp.h>
 #include <sqlite3.h>
 #include <stdarg.h>
@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -54,6 +55,38 @@ static void test_head(void **state)
     assert_int_equal(mc_audit_verify(a, &r, NULL), MC_OK);
     assert_string_equal(r.head, h.hash);
     mc_audit_close(a);
+}
+
+/* Writers that create the same new file at once: each sees the whole schema. */
+static void test_concurrent_create(void **state)
+{
+    (void)state;
+    char path[300];
+    snprintf(path, sizeof path, "%s/new.db", dir);
+    enum { WRITERS = 8 };
+    pid_t pids[WRITERS];
+    for (int w = 0; w < WRITERS; w++) {
+        pids[w] = fork();
+        assert_true(pids[w] >= 0);
+        if (pids[w] == 0) {
+            mc_audit *a = NULL;
+            mc_audit_event ev = {.command = "c", .kind = "run", .verdict = "pass"};
+            int rc = mc_audit_open(&a, path);
+            if (rc == MC_OK)
+                rc = mc_audit_append(a, &ev);
+            mc_audit_close(a);
+            _exit(rc == MC_OK ? 0 : 1);
+        }
+    }
+    for (int w = 0; w < WRITERS; w++) {
+        int status = 0;
+        assert_int_equal(waitpid(pids[w], &status, 0), pids[w]);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    mc_audit_verify_result r;
+    assert_int_equal(mc_audit_verify_file(&r, path, NULL), MC_OK);
+    assert_int_equal(r.events, WRITERS);
+    assert_int_equal(r.broken, 0);
 }
 
 static void test_backend_for_location(void **state)
@@ -137,6 +170,7 @@ int main(void)
         return 1;
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_head),
+        cmocka_unit_test(test_concurrent_create),
         cmocka_unit_test(test_backend_for_location),
         cmocka_unit_test(test_redact),
         cmocka_unit_test(test_command_line_redacts_uris),
