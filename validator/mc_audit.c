@@ -417,8 +417,20 @@ static json_t *column_json(const char *text, int is_details)
     json_t *details = NULL;
     if (!text)
         return json_null();
-    if (is_details && read_details(&details, text) == MC_OK)
-        return details;
+    if (is_details) {
+        int rc = read_details(&details, text);
+        if (rc == MC_OK)
+            return details;
+        /* An allocation failure (also one that jansson's lexer reports as bad text: see
+           mc_artifact.c read_header) is an error, never details shown as a string: a
+           reading that fails once but not twice is one. NULL makes the query fail. */
+        if (rc == MC_ENOMEM || (rc = read_details(&details, text)) != MC_EINPUT) {
+            json_decref(details);
+            if (rc == MC_OK)
+                mc_error_nomem();
+            return NULL;
+        }
+    }
     return json_stringn_nocheck(text, strlen(text));
 }
 
