@@ -108,7 +108,11 @@ check fails sql "SET ROLE modelcert_owner; TRUNCATE modelcert.events" 2>/dev/nul
 for i in 1 2 3; do
     "$LOAD" "$CI" --forever >"$TMP/ids" 2>/dev/null &
     pid=$!
-    sleep 0.$((3 + i))
+    for _ in $(seq 200); do # until it has committed some events (a loaded machine starts slowly)
+        [ "$(wc -l <"$TMP/ids")" -ge 20 ] && break
+        sleep 0.1
+    done
+    sleep 0.$((RANDOM % 3))$((RANDOM % 10)) # then kill it at a random moment of its appends
     kill -KILL "$pid"
     wait "$pid" 2>/dev/null
     last=$(tail -n 1 "$TMP/ids")
@@ -149,7 +153,7 @@ expect_exit 0 "more appends on the primary" -- "$LOAD" "$CI" 4 25
 STANDBY="postgresql:///audit?host=$S2&port=5434&user=auditor"
 "$MC" audit verify --audit "$CI" >"$TMP/primary"
 lsn=$(sql "SELECT pg_current_wal_lsn()")
-for _ in $(seq 100); do
+for _ in $(seq 300); do
     [ "$(psql_on "$S2" 5434 audit -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] && break
     sleep 0.1
 done
