@@ -21,6 +21,8 @@ NODE_DEBS := $(shell command -v node >/dev/null 2>&1 || echo nodejs) \
 DEBS += libp11-dev softhsm2 opensc
 # reports: schema and JUnit checks, the HTML report in a headless browser
 DEBS += python3-jsonschema python3-junitparser python3-yaml libxml2-utils chromium
+# The audit trail on PostgreSQL: libpq, and the server its tests start (tests/e2e/audit_pg.sh).
+DEBS += libpq-dev postgresql-15
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build demo test test-sanitize fuzz install clean kill-campaign

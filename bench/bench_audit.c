@@ -1,6 +1,8 @@
 /* The audit trail: appending events one transaction each (as the CLI does),
  * and verifying a long chain.
- * usage: bench_audit DIR [APPENDS] [CHAIN] */
+ * usage: bench_audit DIR [APPENDS] [CHAIN]          SQLite: DIR/append.db, DIR/chain.db
+ *        bench_audit URI1 URI2 [APPENDS] [CHAIN]    PostgreSQL: two empty trails
+ *                                                   (audit init), appends to URI1, the chain in URI2 */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -30,16 +32,23 @@ static int fail(void)
 
 int main(int argc, char **argv)
 {
-    if (argc < 2) {
-        fprintf(stderr, "usage: bench_audit DIR [APPENDS] [CHAIN]\n");
+    int uri = argc > 2 && mc_audit_is_uri(argv[1]) && mc_audit_is_uri(argv[2]);
+    if (argc < 2 || (mc_audit_is_uri(argv[1]) && !uri)) {
+        fprintf(stderr, "usage: bench_audit DIR [APPENDS] [CHAIN] | bench_audit URI1 URI2 [APPENDS] [CHAIN]\n");
         return 2;
     }
-    long appends = argc > 2 ? atol(argv[2]) : 10000, chain = argc > 3 ? atol(argv[3]) : 1000000;
+    int first = 2 + uri;
+    long appends = argc > first ? atol(argv[first]) : 10000, chain = argc > first + 1 ? atol(argv[first + 1]) : 1000000;
     char a_path[512], c_path[512];
-    snprintf(a_path, sizeof a_path, "%s/append.db", argv[1]);
-    snprintf(c_path, sizeof c_path, "%s/chain.db", argv[1]);
-    unlink(a_path);
-    unlink(c_path);
+    if (uri) {
+        snprintf(a_path, sizeof a_path, "%s", argv[1]);
+        snprintf(c_path, sizeof c_path, "%s", argv[2]);
+    } else {
+        snprintf(a_path, sizeof a_path, "%s/append.db", argv[1]);
+        snprintf(c_path, sizeof c_path, "%s/chain.db", argv[1]);
+        unlink(a_path);
+        unlink(c_path);
+    }
     mc_audit *a = NULL;
     if (mc_audit_open(&a, a_path) != MC_OK)
         return fail();
@@ -75,6 +84,7 @@ int main(int argc, char **argv)
         return fail();
     double t_verify = mc_clock_seconds() - t0;
     mc_audit_close(a);
+    printf("backend=%s\n", uri ? "postgresql" : "sqlite");
     printf("appends=%ld append_s=%.3f appends_per_s=%.0f ms_per_append=%.3f\n", appends, t_append,
            appends / t_append, 1000 * t_append / appends);
     printf("chain=%ld build_s=%.3f verify_s=%.3f events_verified=%lld intact=%s verify_per_s=%.0f\n",

@@ -1,4 +1,4 @@
-/* modelcert audit verify|log|show|export */
+/* modelcert audit verify|log|show|export|init|migrate */
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +12,8 @@ static const char help[] =
     "       modelcert audit log [--model DIGEST] [--spec DIGEST] [--since TIME] [--kind KIND] [--json]\n"
     "       modelcert audit show ID [--json]\n"
     "       modelcert audit export --format jsonl|csv [-o FILE]\n"
+    "       modelcert audit init [DB]\n"
+    "       modelcert audit migrate --from DB --to DB [--json]\n"
     "\n"
     "The audit trail (docs/audit.md): every run, validate and reproduce appends an\n"
     "event, chained by SHA-256 hashes.\n"
@@ -22,17 +24,22 @@ static const char help[] =
     "           UTC, as in 2026-11-28 or 2026-11-28T14:00:00\n"
     "  show     one event in full\n"
     "  export   every event, for auditors' own tools: JSON lines or CSV\n"
+    "  init     create the trail: on PostgreSQL its schema, roles and triggers\n"
+    "           (run as a superuser); an existing trail is left as it is\n"
+    "  migrate  copy every event to an empty trail, unchanged, every hash\n"
+    "           checked; prints the copy's head\n"
     "\n"
     "options (all):\n"
     "  --audit DB   the database (default: $MODELCERT_AUDIT, else the nearest\n"
-    "               .modelcert/audit.db from here upward)\n"
+    "               .modelcert/audit.db from here upward): an SQLite file, or\n"
+    "               a postgresql:// URI (password from PGPASSFILE or PGPASSWORD)\n"
     "  -h, --help   this help\n"
     "\n"
     "exit status: 0 done (verify: the chain is intact), 1 verify found a broken\n"
     "chain, 2 no such database, event or usage, 3 internal or environment error.\n";
 
 typedef struct opts {
-    const char *head, *format;
+    const char *head, *format, *from, *to;
     mc_audit_filter filter;
     int json;
 } opts;
@@ -47,6 +54,8 @@ static int on_option(void *ctx, int code, const char *value)
     case 'S': o->filter.since = value; break;
     case 'k': o->filter.kind = value; break;
     case 'f': o->format = value; break;
+    case 'F': o->from = value; break;
+    case 'T': o->to = value; break;
     default: o->json = 1; break;
     }
     return MC_EXIT_OK;
@@ -56,6 +65,30 @@ static int cmd_verify(const char *db, const opts *o)
 {
     mc_audit_verify_result r;
     if (mc_audit_verify_file(&r, db, o->head) != MC_OK)
+        return mc_cli_fail();
+    if (!o->json)
+        mc_report_audit_verify_text(stdout, &r);
+    else if (mc_report_audit_verify_json(stdout, &r) != MC_OK)
+        return mc_cli_fail();
+    return r.broken ? MC_EXIT_FAILED : MC_EXIT_OK;
+}
+
+static int cmd_init(const char *db)
+{
+    char *path = NULL;
+    int rc = mc_audit_path(&path, db);
+    if (rc == MC_OK && (rc = mc_audit_init(path)) == MC_OK)
+        mc_report_audit_initialized(stdout, path);
+    free(path);
+    return rc == MC_OK ? MC_EXIT_OK : mc_cli_fail();
+}
+
+static int cmd_migrate(const opts *o)
+{
+    mc_audit_verify_result r;
+    if (!o->from || !o->to)
+        return mc_cli_usage_error("audit", "migrate needs --from DB and --to DB");
+    if (mc_audit_migrate(&r, o->from, o->to) != MC_OK)
         return mc_cli_fail();
     if (!o->json)
         mc_report_audit_verify_text(stdout, &r);
@@ -89,6 +122,7 @@ int mc_cmd_audit(int argc, char **argv)
         {"head", required_argument, NULL, 'H'},  {"model", required_argument, NULL, 'm'},
         {"spec", required_argument, NULL, 's'},  {"since", required_argument, NULL, 'S'},
         {"kind", required_argument, NULL, 'k'},  {"format", required_argument, NULL, 'f'},
+        {"from", required_argument, NULL, 'F'},  {"to", required_argument, NULL, 'T'},
         {"json", no_argument, NULL, 'j'},        {NULL, 0, NULL, 0}};
     if (argc < 2 && !mc_cli_wants_help(argc, argv)) {
         fputs(help, stderr);
@@ -105,11 +139,15 @@ int mc_cmd_audit(int argc, char **argv)
         char *end;
         if (argc - first != 1 || (o.filter.id = strtoll(argv[first], &end, 10)) < 1 || *end)
             return mc_cli_usage_error("audit", "show needs one event id (a positive number)");
+    } else if (strcmp(sub, "init") == 0 && argc - first == 1 && !common.audit) {
+        common.audit = argv[first]; /* audit init DB, as --audit DB */
     } else if (argc - first != 0) {
         return mc_cli_usage_error("audit", "unexpected argument '%s'", argv[first]);
     }
-    if (strcmp(sub, "verify") && strcmp(sub, "log") && strcmp(sub, "show") && strcmp(sub, "export"))
-        return mc_cli_usage_error("audit", "unknown subcommand '%s' (verify, log, show, export)", sub);
+    if (strcmp(sub, "verify") && strcmp(sub, "log") && strcmp(sub, "show") && strcmp(sub, "export") &&
+        strcmp(sub, "init") && strcmp(sub, "migrate"))
+        return mc_cli_usage_error("audit", "unknown subcommand '%s' (verify, log, show, export, "
+                                  "init, migrate)", sub);
     int export = strcmp(sub, "export") == 0;
     if (export && (!o.format || (strcmp(o.format, "jsonl") != 0 && strcmp(o.format, "csv") != 0)))
         return mc_cli_usage_error("audit", "export needs --format jsonl or --format csv");
@@ -118,5 +156,9 @@ int mc_cmd_audit(int argc, char **argv)
 
     if (strcmp(sub, "verify") == 0)
         return cmd_verify(common.audit, &o);
+    if (strcmp(sub, "init") == 0)
+        return cmd_init(common.audit);
+    if (strcmp(sub, "migrate") == 0)
+        return cmd_migrate(&o);
     return cmd_events(common.audit, &o, common.output);
 }

@@ -14,6 +14,7 @@ endmacro()
 
 mc_require_pkg(YAML yaml-0.1 libyaml-dev)
 mc_require_pkg(JANSSON jansson libjansson-dev)
+mc_require_pkg(LIBPQ libpq libpq-dev)
 
 find_package(OpenSSL 3)
 if(NOT OPENSSL_FOUND)

@@ -13,10 +13,33 @@ static const char *const columns[] = {"id", "time", "actor", "host", "tool_versi
                                       "verdict", "details", "prev_hash", "hash"};
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
+/* The trail as shown: a path as it is, a URI without its password. */
+static void print_location(FILE *f, const char *path)
+{
+    char *shown = NULL;
+    if (!mc_audit_is_uri(path))
+        fputs(path, f);
+    else if (mc_audit_location_redact(&shown, path) == MC_OK)
+        fputs(shown, f);
+    else
+        fputs("the PostgreSQL trail", f); /* out of memory: never the password */
+    free(shown);
+}
+
 void mc_report_audit_recorded(FILE *f, const char *path, long long id)
 {
-    if (id)
-        fprintf(f, "audit: event %lld in %s\n", id, path);
+    if (!id)
+        return;
+    fprintf(f, "audit: event %lld in ", id);
+    print_location(f, path);
+    fputc('\n', f);
+}
+
+void mc_report_audit_initialized(FILE *f, const char *path)
+{
+    fputs("audit trail ready: ", f);
+    print_location(f, path);
+    fputc('\n', f);
 }
 
 static int print_json(FILE *f, const json_t *j)

@@ -9,9 +9,12 @@
 
 #include "mc_audit.h"
 
-/* "audit: event N in PATH": where a command's event went. Nothing when id is 0
+/* "audit: event N in PATH" (a URI without its password): where a command's event went. Nothing when id is 0
  * (no event was recorded). */
 void mc_report_audit_recorded(FILE *f, const char *path, long long id);
+
+/* "audit trail ready: PATH" (a URI without its password), after audit init. */
+void mc_report_audit_initialized(FILE *f, const char *path);
 
 /* "intact: N events, head HASH", or "BROKEN at event N: <reason>". */
 void mc_report_audit_verify_text(FILE *f, const mc_audit_verify_result *r);

@@ -1,148 +1,40 @@
 #include "mc_audit.h"
 
-#include <errno.h>
 #include <pwd.h>
-#include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "mc_buf.h"
+#include "mc_audit_store.h"
 #include "mc_clock.h"
 #include "mc_error.h"
-#include "mc_file.h"
 #include "mc_json.h"
 
-#define GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
-#define SCHEMA_VERSION "1"
-#define TRAIL_DIR ".modelcert"
-#define TRAIL_FILE "audit.db"
-
 struct mc_audit {
-    sqlite3 *db;
-    char *path;
+    const mc_audit_store_ops *ops;
+    mc_audit_store *store;
+    char *shown;
 };
 
-static const char schema[] =
-    "CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);"
-    "CREATE TABLE IF NOT EXISTS events("
-    "  id INTEGER PRIMARY KEY,"
-    "  time TEXT NOT NULL,"
-    "  actor TEXT NOT NULL,"
-    "  host TEXT NOT NULL,"
-    "  tool_version TEXT NOT NULL,"
-    "  command TEXT NOT NULL,"
-    "  kind TEXT NOT NULL,"
-    "  spec_digest TEXT,"
-    "  data_digest TEXT,"
-    "  model_digest TEXT,"
-    "  verdict TEXT NOT NULL,"
-    "  details TEXT NOT NULL,"
-    "  prev_hash TEXT NOT NULL,"
-    "  hash TEXT NOT NULL UNIQUE);"
-    "CREATE INDEX IF NOT EXISTS events_model ON events(model_digest);"
-    "CREATE INDEX IF NOT EXISTS events_spec ON events(spec_digest);"
-    "CREATE TRIGGER IF NOT EXISTS events_append_only_update BEFORE UPDATE ON events"
-    "  BEGIN SELECT RAISE(ABORT, 'audit events are append-only: UPDATE refused'); END;"
-    "CREATE TRIGGER IF NOT EXISTS events_append_only_delete BEFORE DELETE ON events"
-    "  BEGIN SELECT RAISE(ABORT, 'audit events are append-only: DELETE refused'); END;"
-    "INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', '" SCHEMA_VERSION "');";
-
-static int db_error(mc_audit *a, const char *what)
+const mc_audit_store_ops *mc_audit_store_for(const char *location)
 {
-    int code = sqlite3_errcode(a->db);
-    int status = code == SQLITE_CORRUPT || code == SQLITE_NOTADB || code == SQLITE_CONSTRAINT ||
-                         code == SQLITE_READONLY
-                     ? MC_EINPUT
-                     : MC_EIO;
-    return mc_error_set(status, "audit database %s: %s: %s", a->path, what, sqlite3_errmsg(a->db));
+    return mc_audit_is_uri(location) ? &mc_audit_store_postgresql : &mc_audit_store_sqlite;
 }
 
-static int open_db(mc_audit **out, const char *path, int flags)
+int mc_audit_store_bad_row(const char *shown, long long id, const char *column, const char *why)
+{
+    return mc_error_set(MC_EINPUT, "audit trail %s: event %lld: column %s %s", shown, id, column, why);
+}
+
+static int open_trail(mc_audit **out, const char *path, int readonly)
 {
     mc_audit *a = calloc(1, sizeof *a);
-    if (!a || !(a->path = strdup(path))) {
-        free(a);
-        return mc_error_nomem();
+    int rc = a ? mc_audit_location_redact(&a->shown, path) : mc_error_nomem();
+    if (rc == MC_OK) {
+        a->ops = mc_audit_store_for(path);
+        rc = a->ops->open(&a->store, path, a->shown, readonly);
     }
-    int rc = MC_OK;
-    if (sqlite3_open_v2(path, &a->db, flags, NULL) != SQLITE_OK) {
-        rc = a->db ? db_error(a, "cannot open") : mc_error_nomem();
-        goto fail;
-    }
-    sqlite3_busy_timeout(a->db, 60000);
-    sqlite3_extended_result_codes(a->db, 0);
-    *out = a;
-    return MC_OK;
-fail:
-    mc_audit_close(a);
-    return rc;
-}
-
-/* The number of tables in the database (0: new and empty). */
-static int count_tables(mc_audit *a, int *n)
-{
-    sqlite3_stmt *st = NULL;
-    if (sqlite3_prepare_v2(a->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", -1,
-                           &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
-        sqlite3_finalize(st);
-        return db_error(a, "cannot read it (is this an SQLite database?)");
-    }
-    *n = sqlite3_column_int(st, 0);
-    sqlite3_finalize(st);
-    return MC_OK;
-}
-
-/* A database we did not create, or of another version, is refused: appending
- * to it or verifying it by our rules would mean nothing. */
-static int check_schema_version(mc_audit *a)
-{
-    sqlite3_stmt *st = NULL;
-    int rc = MC_OK;
-    if (sqlite3_prepare_v2(a->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
-                           NULL) != SQLITE_OK)
-        return mc_error_set(MC_EINPUT, "audit database %s is not a modelcert audit trail (it has "
-                            "no meta table)", a->path);
-    int step = sqlite3_step(st);
-    const char *v = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-    if (!v)
-        rc = mc_error_set(MC_EINPUT, "audit database %s is not a modelcert audit trail (it records "
-                          "no schema_version)", a->path);
-    else if (strcmp(v, SCHEMA_VERSION) != 0)
-        rc = mc_error_set(MC_EINPUT, "audit database %s has schema version %.40s; this modelcert "
-                          "reads and writes version " SCHEMA_VERSION, a->path, v);
-    sqlite3_finalize(st);
-    return rc;
-}
-
-int mc_audit_open(mc_audit **out, const char *path)
-{
-    char *dir = mc_path_dirname(path);
-    int rc = dir ? mc_dir_create_all(dir) : mc_error_nomem();
-    free(dir);
-    if (rc)
-        return rc;
-    mc_audit *a = NULL;
-    if ((rc = open_db(&a, path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)))
-        return rc;
-    /* WAL: readers never block the writer; FULL: a committed event survives a crash of the machine too. */
-    static const char *const setup[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"};
-    for (size_t i = 0; i < 2; i++) {
-        if (sqlite3_exec(a->db, setup[i], NULL, NULL, NULL) != SQLITE_OK) {
-            rc = db_error(a, setup[i]);
-            mc_audit_close(a);
-            return rc;
-        }
-    }
-    int tables = 0;
-    if ((rc = count_tables(a, &tables)) == MC_OK && tables == 0 &&
-        sqlite3_exec(a->db, schema, NULL, NULL, NULL) != SQLITE_OK)
-        rc = db_error(a, "cannot create the schema");
-    if (rc == MC_OK)
-        rc = check_schema_version(a);
     if (rc) {
         mc_audit_close(a);
         return rc;
@@ -151,26 +43,34 @@ int mc_audit_open(mc_audit **out, const char *path)
     return MC_OK;
 }
 
+int mc_audit_open(mc_audit **out, const char *path)
+{
+    return open_trail(out, path, 0);
+}
+
 int mc_audit_open_readonly(mc_audit **out, const char *path)
 {
-    mc_audit *a = NULL;
-    if (!mc_file_exists(path))
-        return mc_error_set(MC_ENOTFOUND, "audit database %s does not exist", path);
-    int rc = open_db(&a, path, SQLITE_OPEN_READONLY);
-    if (rc == MC_OK && (rc = check_schema_version(a)))
-        mc_audit_close(a);
-    if (rc == MC_OK)
-        *out = a;
-    return rc;
+    return open_trail(out, path, 1);
 }
 
 void mc_audit_close(mc_audit *a)
 {
     if (!a)
         return;
-    sqlite3_close(a->db);
-    free(a->path);
+    if (a->store)
+        a->ops->close(a->store);
+    free(a->shown);
     free(a);
+}
+
+const char *mc_audit_location(const mc_audit *a)
+{
+    return a->shown;
+}
+
+int mc_audit_head_read(mc_audit *a, mc_audit_head *out)
+{
+    return a->ops->head(a->store, out);
 }
 
 /* The actor: GITHUB_ACTOR, GITLAB_USER_LOGIN or BUILD_USER from the CI
@@ -189,6 +89,7 @@ static void mc_audit_actor(char *buf, size_t size)
     const char *user = pw && pw->pw_name ? pw->pw_name : getenv("USER");
     snprintf(buf, size, "%s", user && *user ? user : "unknown");
 }
+
 
 /* ---- the canonical encoding ------------------------------------------------------ */
 
@@ -324,111 +225,67 @@ static int prepare_details(char **text, const char *details)
     return rc;
 }
 
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
-}
+/* ---- appending: the chain logic, the same on every store ------------------------ */
 
-/* Fills in the defaults of an event, and its details as stored and hashed. */
-static int prepare_event(mc_audit_event *ev, char **details, char *actor, size_t actor_size,
-                         char *host, size_t host_size)
+/* Links evs after the head, under the store's write lock: ids, prev_hash,
+ * time and hash. */
+static int link_new(void *ctx, const mc_audit_head *head, mc_audit_event *evs, size_t n)
 {
-    int rc = prepare_details(details, ev->details);
-    if (rc)
-        return rc;
-    if (!ev->actor) {
-        mc_audit_actor(actor, actor_size);
-        ev->actor = actor;
+    (void)ctx;
+    long long id = head->id;
+    const char *prev = head->hash;
+    for (size_t i = 0; i < n; i++) {
+        mc_audit_event *ev = &evs[i];
+        ev->id = ++id;
+        snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s", prev);
+        mc_clock_utc(ev->time, 1);
+        int rc = hash_event(ev->hash, ev, ev->details);
+        if (rc)
+            return rc;
+        prev = ev->hash;
     }
-    if (!ev->host) {
-        if (gethostname(host, host_size - 1) != 0)
-            snprintf(host, host_size, "unknown");
-        host[host_size - 1] = '\0';
-        ev->host = host;
-    }
-    if (!ev->tool_version)
-        ev->tool_version = MC_VERSION;
-    return MC_OK;
-}
-
-/* Links, hashes and inserts one event after (id - 1, prev); inside a transaction. */
-static int insert_event(mc_audit *a, sqlite3_stmt *ins, mc_audit_event *ev, const char *details)
-{
-    mc_clock_utc(ev->time, 1);
-    int rc = hash_event(ev->hash, ev, details);
-    if (rc)
-        return rc;
-    sqlite3_reset(ins);
-    sqlite3_clear_bindings(ins);
-    sqlite3_bind_int64(ins, 1, ev->id);
-    const char *texts[] = {ev->time, ev->actor, ev->host, ev->tool_version, ev->command, ev->kind,
-                           ev->spec_digest, ev->data_digest, ev->model_digest, ev->verdict, details,
-                           ev->prev_hash, ev->hash};
-    for (int i = 0; i < 13; i++)
-        bind_text(ins, i + 2, texts[i]);
-    if (sqlite3_step(ins) != SQLITE_DONE)
-        return db_error(a, "cannot append the event");
     return MC_OK;
 }
 
 int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n)
 {
     char actor[256], host[256];
-    sqlite3_stmt *last = NULL, *ins = NULL;
-    char *details = NULL;
-    int rc = MC_OK;
-    /* BEGIN IMMEDIATE takes the write lock now: the chain head cannot move
-     * between reading it and appending to it. */
-    if (sqlite3_exec(a->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
-        return db_error(a, "cannot start a transaction");
-    if (sqlite3_prepare_v2(a->db, "SELECT id, hash FROM events ORDER BY id DESC LIMIT 1", -1, &last,
-                           NULL) != SQLITE_OK ||
-        sqlite3_prepare_v2(a->db,
-                           "INSERT INTO events(id, time, actor, host, tool_version, command, kind,"
-                           " spec_digest, data_digest, model_digest, verdict, details, prev_hash, hash)"
-                           " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                           -1, &ins, NULL) != SQLITE_OK) {
-        rc = db_error(a, "cannot prepare the append");
-        goto rollback;
-    }
-    long long id = 1;
-    char prev[MC_SHA256_HEX_LEN + 1] = GENESIS;
-    int step = sqlite3_step(last);
-    if (step == SQLITE_ROW) {
-        id = sqlite3_column_int64(last, 0) + 1;
-        snprintf(prev, sizeof prev, "%s", (const char *)sqlite3_column_text(last, 1));
-    } else if (step != SQLITE_DONE) {
-        rc = db_error(a, "cannot read the chain head");
-        goto rollback;
-    }
+    mc_audit_event *work = n ? calloc(n, sizeof *work) : NULL;
+    char **details = n ? calloc(n, sizeof *details) : NULL;
+    int rc = !n || (work && details) ? MC_OK : mc_error_nomem();
+    int need_actor = 0, need_host = 0;
     for (size_t i = 0; i < n; i++) {
-        mc_audit_event *ev = &evs[i];
-        const char *given_actor = ev->actor, *given_host = ev->host, *given_version = ev->tool_version;
-        if ((rc = prepare_event(ev, &details, actor, sizeof actor, host, sizeof host)))
-            goto rollback;
-        ev->id = id++;
-        snprintf(ev->prev_hash, sizeof ev->prev_hash, "%s", prev);
-        rc = insert_event(a, ins, ev, details);
-        ev->actor = given_actor;
-        ev->host = given_host;
-        ev->tool_version = given_version;
-        free(details);
-        details = NULL;
-        if (rc)
-            goto rollback;
-        snprintf(prev, sizeof prev, "%s", ev->hash);
+        need_actor |= !evs[i].actor;
+        need_host |= !evs[i].host;
     }
-    if (sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
-        rc = db_error(a, "cannot commit the events");
-        goto rollback;
+    if (need_actor)
+        mc_audit_actor(actor, sizeof actor);
+    if (need_host && gethostname(host, sizeof host - 1) != 0)
+        snprintf(host, sizeof host, "unknown");
+    host[sizeof host - 1] = '\0';
+    /* Details in the canonical form stored and hashed, and the defaults, before
+     * the lock: the lock is held only to link and insert. */
+    for (size_t i = 0; rc == MC_OK && i < n; i++) {
+        work[i] = evs[i];
+        if ((rc = prepare_details(&details[i], evs[i].details)))
+            break;
+        work[i].details = details[i];
+        work[i].actor = evs[i].actor ? evs[i].actor : actor;
+        work[i].host = evs[i].host ? evs[i].host : host;
+        work[i].tool_version = evs[i].tool_version ? evs[i].tool_version : MC_VERSION;
     }
-    goto cleanup;
-rollback:
-    sqlite3_exec(a->db, "ROLLBACK", NULL, NULL, NULL);
-cleanup:
-    sqlite3_finalize(last);
-    sqlite3_finalize(ins);
+    if (rc == MC_OK && n)
+        rc = a->ops->append(a->store, work, n, link_new, NULL);
+    for (size_t i = 0; rc == MC_OK && i < n; i++) {
+        evs[i].id = work[i].id;
+        memcpy(evs[i].time, work[i].time, sizeof evs[i].time);
+        memcpy(evs[i].prev_hash, work[i].prev_hash, sizeof evs[i].prev_hash);
+        memcpy(evs[i].hash, work[i].hash, sizeof evs[i].hash);
+    }
+    for (size_t i = 0; details && i < n; i++)
+        free(details[i]);
     free(details);
+    free(work);
     return rc;
 }
 
@@ -437,106 +294,118 @@ int mc_audit_append(mc_audit *a, mc_audit_event *ev)
     return mc_audit_append_batch(a, ev, 1);
 }
 
+/* Checks that evs link to the head and hash as they record, under the lock. */
+static int link_verbatim(void *ctx, const mc_audit_head *head, mc_audit_event *evs, size_t n)
+{
+    const char *shown = ctx;
+    char hex[MC_SHA256_HEX_LEN + 1];
+    long long id = head->id;
+    const char *prev = head->hash;
+    for (size_t i = 0; i < n; i++) {
+        const mc_audit_event *ev = &evs[i];
+        int rc = hash_event(hex, ev, ev->details ? ev->details : "{}");
+        if (rc)
+            return rc;
+        if (ev->id != id + 1 || strcmp(ev->prev_hash, prev) != 0 || strcmp(hex, ev->hash) != 0)
+            return mc_error_set(MC_EINPUT, "event %lld cannot be copied to %s: it does not follow "
+                                "event %lld (%.16s...) there, or does not hash to what it records",
+                                ev->id, shown, id, prev);
+        id = ev->id;
+        prev = ev->hash;
+    }
+    return MC_OK;
+}
+
+int mc_audit_scan(mc_audit *a, mc_audit_row_fn fn, void *ctx)
+{
+    return a->ops->scan(a->store, NULL, fn, ctx);
+}
+
+int mc_audit_append_verbatim(mc_audit *a, mc_audit_event *evs, size_t n)
+{
+    return n ? a->ops->append(a->store, evs, n, link_verbatim, a->shown) : MC_OK;
+}
+
 /* ---- verification ------------------------------------------------------------------ */
 
-static const char *col_text(sqlite3_stmt *st, int i)
+/* Not an mc_code: a scan callback's way to stop at the first broken link. */
+#define STOP_BROKEN 1
+
+typedef struct verify_state {
+    mc_audit_verify_result *res;
+    long long expect_id;
+    char prev[MC_SHA256_HEX_LEN + 1];
+} verify_state;
+
+/* Checks one event: its id, its link, its hash. */
+static int verify_row(void *ctx, const mc_audit_event *ev)
 {
-    return (const char *)sqlite3_column_text(st, i);
+    verify_state *v = ctx;
+    mc_audit_verify_result *res = v->res;
+    char hex[MC_SHA256_HEX_LEN + 1];
+    res->events++;
+    if (ev->id != v->expect_id) {
+        res->broken = 1;
+        res->first_bad = ev->id;
+        snprintf(res->reason, sizeof res->reason,
+                 "event %lld comes where event %lld should: an event was deleted, inserted or "
+                 "moved",
+                 ev->id, v->expect_id);
+        return STOP_BROKEN;
+    }
+    if (strcmp(ev->prev_hash, v->prev) != 0) {
+        res->broken = 1;
+        res->first_bad = ev->id;
+        snprintf(res->reason, sizeof res->reason,
+                 "event %lld does not link to the event before it (prev_hash %.16s..., the "
+                 "previous event's hash is %.16s...): an event was deleted, inserted or reordered",
+                 ev->id, ev->prev_hash, v->prev);
+        return STOP_BROKEN;
+    }
+    int rc = hash_event(hex, ev, ev->details ? ev->details : "{}");
+    if (rc)
+        return rc;
+    if (strcmp(hex, ev->hash) != 0) {
+        json_t *details = NULL;
+        int canonical = read_details(&details, ev->details ? ev->details : "{}") == MC_OK;
+        json_decref(details);
+        res->broken = 1;
+        res->first_bad = ev->id;
+        if (!canonical)
+            snprintf(res->reason, sizeof res->reason,
+                     "event %lld was altered: its details are not the canonical JSON object an "
+                     "append stores", ev->id);
+        else
+            snprintf(res->reason, sizeof res->reason,
+                     "event %lld was altered: its fields hash to %.16s..., but it records %.16s...",
+                     ev->id, hex, ev->hash[0] ? ev->hash : "(null)");
+        return STOP_BROKEN;
+    }
+    snprintf(v->prev, sizeof v->prev, "%s", ev->hash);
+    v->expect_id++;
+    return MC_OK;
 }
 
 int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect_head)
 {
-    sqlite3_stmt *st = NULL;
+    verify_state v = {.res = res, .expect_id = 1, .prev = MC_AUDIT_GENESIS};
     memset(res, 0, sizeof *res);
-    snprintf(res->head, sizeof res->head, "%s", GENESIS);
-    /* Read in a transaction so a concurrent writer cannot show us half a chain. */
-    if (sqlite3_exec(a->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
-        return db_error(a, "cannot start a read transaction");
-    int rc = MC_OK;
-    if (sqlite3_prepare_v2(a->db,
-                           "SELECT id, time, actor, host, tool_version, command, kind, spec_digest,"
-                           " data_digest, model_digest, verdict, details, prev_hash, hash"
-                           " FROM events ORDER BY rowid",
-                           -1, &st, NULL) != SQLITE_OK) {
-        rc = db_error(a, "cannot read the events (is this an audit database?)");
-        goto cleanup;
-    }
-    long long expect_id = 1;
-    char prev[MC_SHA256_HEX_LEN + 1] = GENESIS, hex[MC_SHA256_HEX_LEN + 1];
-    int step;
-    while ((step = sqlite3_step(st)) == SQLITE_ROW) {
-        mc_audit_event ev = {0};
-        ev.id = sqlite3_column_int64(st, 0);
-        snprintf(ev.time, sizeof ev.time, "%s", col_text(st, 1) ? col_text(st, 1) : "");
-        ev.actor = col_text(st, 2);
-        ev.host = col_text(st, 3);
-        ev.tool_version = col_text(st, 4);
-        ev.command = col_text(st, 5);
-        ev.kind = col_text(st, 6);
-        ev.spec_digest = col_text(st, 7);
-        ev.data_digest = col_text(st, 8);
-        ev.model_digest = col_text(st, 9);
-        ev.verdict = col_text(st, 10);
-        ev.details = col_text(st, 11);
-        const char *stored_prev = col_text(st, 12), *stored = col_text(st, 13);
-        snprintf(ev.prev_hash, sizeof ev.prev_hash, "%s", stored_prev ? stored_prev : "");
-        res->events++;
-        if (ev.id != expect_id) {
-            res->broken = 1;
-            res->first_bad = ev.id;
-            snprintf(res->reason, sizeof res->reason,
-                     "event %lld comes where event %lld should: an event was deleted, inserted or "
-                     "moved",
-                     ev.id, expect_id);
-            break;
-        }
-        if (strcmp(ev.prev_hash, prev) != 0) {
-            res->broken = 1;
-            res->first_bad = ev.id;
-            snprintf(res->reason, sizeof res->reason,
-                     "event %lld does not link to the event before it (prev_hash %.16s..., the "
-                     "previous event's hash is %.16s...): an event was deleted, inserted or reordered",
-                     ev.id, ev.prev_hash, prev);
-            break;
-        }
-        if ((rc = hash_event(hex, &ev, ev.details ? ev.details : "{}")))
-            goto cleanup;
-        if (!stored || strcmp(hex, stored) != 0) {
-            json_t *details = NULL;
-            int canonical = read_details(&details, ev.details ? ev.details : "{}") == MC_OK;
-            json_decref(details);
-            res->broken = 1;
-            res->first_bad = ev.id;
-            if (!canonical)
-                snprintf(res->reason, sizeof res->reason,
-                         "event %lld was altered: its details are not the canonical JSON object an "
-                         "append stores", ev.id);
-            else
-                snprintf(res->reason, sizeof res->reason,
-                         "event %lld was altered: its fields hash to %.16s..., but it records %.16s...",
-                         ev.id, hex, stored ? stored : "(null)");
-            break;
-        }
-        snprintf(prev, sizeof prev, "%s", stored);
-        expect_id++;
-    }
-    if (!res->broken && step != SQLITE_DONE) {
-        rc = db_error(a, "cannot read the events");
-        goto cleanup;
-    }
-    snprintf(res->head, sizeof res->head, "%s", prev);
-    if (!res->broken && expect_head && strcmp(expect_head, prev) != 0) {
+    snprintf(res->head, sizeof res->head, "%s", MC_AUDIT_GENESIS);
+    int rc = a->ops->scan(a->store, NULL, verify_row, &v);
+    if (rc == STOP_BROKEN)
+        rc = MC_OK;
+    if (rc)
+        return rc;
+    snprintf(res->head, sizeof res->head, "%s", v.prev);
+    if (!res->broken && expect_head && strcmp(expect_head, v.prev) != 0) {
         res->broken = 1;
         res->first_bad = res->events + 1;
         snprintf(res->reason, sizeof res->reason,
                  "the chain ends at %.16s..., not at the expected head %.16s...: events were "
                  "removed from the end or the chain was rewritten",
-                 prev, expect_head);
+                 v.prev, expect_head);
     }
-cleanup:
-    sqlite3_finalize(st);
-    sqlite3_exec(a->db, "COMMIT", NULL, NULL, NULL);
-    return rc;
+    return MC_OK;
 }
 
 /* ---- queries ----------------------------------------------------------------------- */
@@ -565,294 +434,34 @@ static json_t *column_json(const char *text, int is_details)
     return json_stringn_nocheck(text, strlen(text));
 }
 
-int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events)
+/* One event as a JSON object, appended to the array ctx. */
+static int query_row(void *ctx, const mc_audit_event *ev)
 {
-    sqlite3_stmt *st = NULL;
-    /* Every value is bound, never spliced into the SQL text. */
-    const char *sql =
-        "SELECT id, time, actor, host, tool_version, command, kind, spec_digest, data_digest,"
-        " model_digest, verdict, details, prev_hash, hash FROM events"
-        " WHERE (?1 IS NULL OR model_digest = ?1) AND (?2 IS NULL OR spec_digest = ?2)"
-        " AND (?3 IS NULL OR time >= ?3) AND (?4 IS NULL OR kind = ?4) AND (?5 = 0 OR id = ?5)"
-        " ORDER BY id";
-    if (sqlite3_prepare_v2(a->db, sql, -1, &st, NULL) != SQLITE_OK)
-        return db_error(a, "cannot query the events");
-    bind_text(st, 1, f->model_digest);
-    bind_text(st, 2, f->spec_digest);
-    bind_text(st, 3, f->since);
-    bind_text(st, 4, f->kind);
-    sqlite3_bind_int64(st, 5, f->id);
-    json_t *arr = json_array();
-    static const char *const names[] = {"id", "time", "actor", "host", "tool_version", "command", "kind",
+    json_t *arr = ctx, *o = json_object();
+    const char *texts[] = {ev->time, ev->actor, ev->host, ev->tool_version, ev->command,
+                           ev->kind, ev->spec_digest, ev->data_digest, ev->model_digest,
+                           ev->verdict, ev->details, ev->prev_hash, ev->hash};
+    static const char *const names[] = {"time", "actor", "host", "tool_version", "command", "kind",
                                         "spec_digest", "data_digest", "model_digest", "verdict",
                                         "details", "prev_hash", "hash"};
-    int step = SQLITE_DONE, rc = arr ? MC_OK : mc_error_nomem();
-    while (rc == MC_OK && (step = sqlite3_step(st)) == SQLITE_ROW) {
-        json_t *o = json_object();
-        int failed = json_object_set_new(o, "id", json_integer(sqlite3_column_int64(st, 0))) != 0;
-        for (int i = 1; i < 14; i++)
-            failed |= json_object_set_new(o, names[i], column_json(col_text(st, i), i == 11)) != 0;
-        if (failed)
-            json_decref(o);
-        if (failed || json_array_append_new(arr, o) != 0)
-            rc = mc_error_nomem();
-    }
-    if (rc == MC_OK && step != SQLITE_DONE)
-        rc = db_error(a, "cannot read the events");
-    sqlite3_finalize(st);
+    int failed = json_object_set_new(o, "id", json_integer(ev->id)) != 0;
+    for (int i = 0; i < 13; i++)
+        failed |= json_object_set_new(o, names[i], column_json(texts[i], i == 10)) != 0;
+    if (failed)
+        json_decref(o);
+    if (failed || json_array_append_new(arr, o) != 0)
+        return mc_error_nomem();
+    return MC_OK;
+}
+
+int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events)
+{
+    json_t *arr = json_array();
+    int rc = arr ? a->ops->scan(a->store, f, query_row, arr) : mc_error_nomem();
     if (rc) {
         json_decref(arr);
         return rc;
     }
     *events = arr;
     return MC_OK;
-}
-
-/* ---- the trail as the verbs use it ---------------------------------------------------- */
-
-/* Whether dir/.modelcert is a directory. */
-static int has_trail_dir(const char *dir, int *found)
-{
-    struct stat st;
-    char *p = mc_path_join(dir, TRAIL_DIR);
-    if (!p)
-        return mc_error_nomem();
-    *found = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-    free(p);
-    return MC_OK;
-}
-
-int mc_audit_path(char **out, const char *flag)
-{
-    const char *env = getenv("MODELCERT_AUDIT");
-    char *dir = NULL, *path = NULL;
-    int rc = MC_OK, found = 0;
-    size_t len = 0, n = 0;
-    if (flag || (env && *env)) {
-        path = strdup(flag ? flag : env);
-        goto done;
-    }
-    if (!(dir = getcwd(NULL, 0))) {
-        rc = errno == ENOMEM ? mc_error_nomem()
-                             : mc_error_set(MC_EIO, "cannot find the audit trail: the current "
-                                            "directory cannot be read: %s", strerror(errno));
-        goto done;
-    }
-    /* The current directory, its parent, ... the root: the nearest .modelcert/ wins. */
-    len = n = strlen(dir);
-    for (;;) {
-        dir[n] = '\0';
-        if ((rc = has_trail_dir(n ? dir : "/", &found)) || found || n == 0)
-            break;
-        while (n > 0 && dir[n - 1] != '/')
-            n--;
-        if (n > 0)
-            n--; /* the slash before the last name */
-    }
-    if (rc)
-        goto done;
-    if (!found || n == len) /* here, made on the first append when there is none */
-        path = strdup(TRAIL_DIR "/" TRAIL_FILE);
-    else
-        path = n ? mc_path_join(dir, TRAIL_DIR "/" TRAIL_FILE) : strdup("/" TRAIL_DIR "/" TRAIL_FILE);
-done:
-    free(dir);
-    if (rc == MC_OK && !path)
-        rc = mc_error_nomem();
-    if (rc == MC_OK)
-        *out = path;
-    return rc;
-}
-
-/* The absolute form of a directory that may not exist yet: its nearest
- * existing ancestor resolved (realpath), the missing names appended. */
-static int absolute_dir(char **out, const char *dir)
-{
-    char *real = realpath(dir, NULL), *parent = NULL, *up = NULL, *joined = NULL;
-    int rc = MC_OK;
-    if (real) {
-        *out = real;
-        return MC_OK;
-    }
-    if (errno == ENOMEM)
-        return mc_error_nomem();
-    if (errno != ENOENT || strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
-        return mc_error_set(MC_EIO, "cannot resolve the directory %s: %s", dir, strerror(errno));
-    const char *slash = strrchr(dir, '/'), *name = slash ? slash + 1 : dir;
-    if (!(parent = mc_path_dirname(dir))) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-        rc = mc_error_set(MC_EIO, "cannot resolve the directory %s: %s", dir, strerror(ENOENT));
-        goto cleanup;
-    }
-    if ((rc = absolute_dir(&up, parent)))
-        goto cleanup;
-    if (!(joined = strcmp(up, "/") == 0 ? mc_path_join("", name) : mc_path_join(up, name))) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    *out = joined;
-cleanup:
-    free(parent);
-    free(up);
-    return rc;
-}
-
-int mc_audit_path_absolute(char **out, const char *path)
-{
-    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-    char *dir = mc_path_dirname(path), *abs = NULL, *joined = NULL;
-    int rc = dir ? absolute_dir(&abs, dir) : mc_error_nomem();
-    if (rc)
-        goto cleanup;
-    if (!(joined = mc_path_join(strcmp(abs, "/") == 0 ? "" : abs, name))) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    *out = joined;
-cleanup:
-    free(dir);
-    free(abs);
-    return rc;
-}
-
-int mc_audit_command_line(char **out, int argc, char *const *argv)
-{
-    mc_buf b = {0};
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (i)
-            mc_buf_put(&b, " ", 1);
-        if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
-            mc_buf_puts(&b, a);
-            continue;
-        }
-        mc_buf_put(&b, "'", 1);
-        for (; *a; a++)
-            *a == '\'' ? mc_buf_puts(&b, "'\\''") : mc_buf_put(&b, a, 1);
-        mc_buf_put(&b, "'", 1);
-    }
-    return mc_buf_take(&b, out, NULL);
-}
-
-/* A new event must not extend a broken chain without a word: its link would
- * vouch for tampered history. MODELCERT_AUDIT_ALLOW_BROKEN=1 appends anyway
- * (docs/audit.md), for a trail kept for forensics. */
-static int check_intact(mc_audit *a)
-{
-    mc_audit_verify_result r;
-    const char *allow = getenv("MODELCERT_AUDIT_ALLOW_BROKEN");
-    int rc = mc_audit_verify(a, &r, NULL);
-    if (rc || !r.broken || (allow && strcmp(allow, "1") == 0))
-        return rc;
-    return mc_error_set(MC_EINPUT, "%s is broken at event %lld (%s); refusing to append to it. "
-                        "Restore it from a copy, or set MODELCERT_AUDIT_ALLOW_BROKEN=1 to append "
-                        "anyway", a->path, r.first_bad, r.reason);
-}
-
-int mc_audit_check_appendable(const char *path)
-{
-    mc_audit *a = NULL;
-    int rc = mc_file_exists(path) ? mc_audit_open_readonly(&a, path) : MC_OK;
-    if (rc == MC_OK && a)
-        rc = check_intact(a);
-    mc_audit_close(a);
-    if (rc) {
-        char why[1200];
-        mc_error_format(mc_error_last(), why, sizeof why);
-        rc = mc_error_set(rc, "the audit trail cannot be appended to: %s", why);
-    }
-    return rc;
-}
-
-int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
-                    const json_t *details)
-{
-    mc_audit *a = NULL;
-    char *text = NULL;
-    mc_audit_event e = *ev;
-    int rc = details ? mc_json_canonical(&text, NULL, details) : MC_OK;
-    if (rc == MC_OK) {
-        e.details = text;
-        rc = mc_audit_open(&a, path);
-    }
-    if (rc == MC_OK)
-        rc = check_intact(a);
-    if (rc == MC_OK)
-        rc = mc_audit_append(a, &e);
-    if (rc) {
-        char why[1200];
-        mc_error_format(mc_error_last(), why, sizeof why);
-        rc = mc_error_set(rc, "the audit trail could not be written: %s", why);
-        goto cleanup;
-    }
-    *id = e.id;
-cleanup:
-    mc_audit_close(a);
-    free(text);
-    return rc;
-}
-
-/* Opens the database at path (NULL: the default one) read-only. */
-static int open_readonly(mc_audit **out, const char *path)
-{
-    char *def = NULL;
-    int rc = path ? MC_OK : mc_audit_path(&def, NULL);
-    if (rc == MC_OK)
-        rc = mc_audit_open_readonly(out, path ? path : def);
-    free(def);
-    return rc;
-}
-
-int mc_audit_verify_file(mc_audit_verify_result *res, const char *path, const char *expect_head)
-{
-    mc_audit *a = NULL;
-    int rc = open_readonly(&a, path);
-    if (rc == MC_OK)
-        rc = mc_audit_verify(a, res, expect_head);
-    mc_audit_close(a);
-    return rc;
-}
-
-struct mc_audit_events {
-    json_t *list;
-};
-
-int mc_audit_list(mc_audit_events **out, const char *path, const mc_audit_filter *f)
-{
-    mc_audit *a = NULL;
-    mc_audit_events *e = calloc(1, sizeof *e);
-    int rc = e ? open_readonly(&a, path) : mc_error_nomem();
-    if (rc == MC_OK)
-        rc = mc_audit_query(a, f, &e->list);
-    if (rc == MC_OK && f->id && json_array_size(e->list) == 0)
-        rc = mc_error_set(MC_ENOTFOUND, "no audit event %lld", f->id);
-    if (rc) {
-        mc_audit_events_free(e);
-        goto cleanup;
-    }
-    *out = e;
-cleanup:
-    mc_audit_close(a);
-    return rc;
-}
-
-size_t mc_audit_events_count(const mc_audit_events *e)
-{
-    return json_array_size(e->list);
-}
-
-const json_t *mc_audit_events_json(const mc_audit_events *e)
-{
-    return e->list;
-}
-
-void mc_audit_events_free(mc_audit_events *e)
-{
-    if (!e)
-        return;
-    json_decref(e->list);
-    free(e);
 }

@@ -1,5 +1,7 @@
-/* The audit trail: one SQLite database of events (docs/audit.md), appended
- * by every run, validate, reproduce, sign, verify and certify.
+/* The audit trail: one database of events (docs/audit.md), appended by
+ * every run, validate, reproduce, sign, verify and certify: an SQLite file,
+ * or a PostgreSQL database named by a postgresql:// URI (mc_audit_store.h:
+ * one storage interface, the chain logic below shared by both).
  *
  * Tamper evidence: each event stores the previous event's hash and its own,
  * SHA-256 over the canonical JSON (RFC 8785) of all its fields, id included.
@@ -19,6 +21,14 @@
 
 typedef struct mc_audit mc_audit;
 
+/* A trail's head: its last event's id, hash and time (id 0, 64 zeros and ""
+ * when empty). What a checkpoint records and signs. */
+typedef struct mc_audit_head {
+    long long id;
+    char hash[MC_SHA256_HEX_LEN + 1];
+    char time[32];
+} mc_audit_head;
+
 typedef struct mc_audit_event {
     long long id;                 /* set by append: 1, 2, 3, ... */
     char time[32];                /* set by append: UTC, 2026-11-28T14:00:00.123Z */
@@ -30,16 +40,22 @@ typedef struct mc_audit_event {
     char hash[MC_SHA256_HEX_LEN + 1];
 } mc_audit_event;
 
-/* Opens (creating the file, its directory and schema when needed) with WAL
- * journaling and a busy timeout, so concurrent writers wait their turn.
- * Close with mc_audit_close. MC_EINPUT when the file is not a database,
- * MC_EIO, MC_ENOMEM. */
+/* Opens the trail at `path`: an SQLite file (created, with its directory and
+ * schema, when needed; WAL journaling and a busy timeout, so concurrent
+ * writers wait their turn), or a postgresql:// URI (whose schema `audit init`
+ * made: MC_ENOTFOUND when there is none). Close with mc_audit_close.
+ * MC_EINPUT when it is not a modelcert trail, MC_EIO, MC_ENOMEM. */
 int mc_audit_open(mc_audit **out, const char *path);
-/* Opens an existing database read-only (MC_ENOTFOUND when missing); close
+/* Opens an existing trail read-only (MC_ENOTFOUND when missing); close
  * with mc_audit_close. */
 int mc_audit_open_readonly(mc_audit **out, const char *path);
 /* Closes the database; NULL is fine. */
 void mc_audit_close(mc_audit *a);
+/* The trail as messages show it: a path, or a URI without its password. */
+const char *mc_audit_location(const mc_audit *a);
+
+/* The head as stored, not verified (mc_audit_verify first, to vouch for it). */
+int mc_audit_head_read(mc_audit *a, mc_audit_head *out);
 
 /* Appends one event in one transaction; fills id, time and the hashes.
  * actor, host and tool_version default to mc_audit_actor(), the host name
@@ -148,5 +164,30 @@ size_t mc_audit_events_count(const mc_audit_events *e);
 const json_t *mc_audit_events_json(const mc_audit_events *e);
 /* Frees the list; NULL is fine. */
 void mc_audit_events_free(mc_audit_events *e);
+
+/* ---- backends: PostgreSQL, init, migrate --------------------------------------- */
+
+/* 1 when `location` is a PostgreSQL URI (postgresql:// or postgres://). */
+int mc_audit_is_uri(const char *location);
+
+/* `location` as it may be shown or recorded: a URI without its password (the
+ * user:password@ part and any password= parameter removed); a path as it is.
+ * Caller frees *out. MC_ENOMEM. */
+int mc_audit_location_redact(char **out, const char *location);
+
+/* Creates the trail at `location` when it does not exist: an SQLite file, or
+ * on PostgreSQL the schema `modelcert`, its tables, the triggers that refuse
+ * UPDATE, DELETE and TRUNCATE, and the roles modelcert_owner,
+ * modelcert_append and modelcert_read (docs/audit.md). An existing version-1
+ * trail is left unchanged. MC_EINPUT, MC_EIO, MC_ENOMEM. */
+int mc_audit_init(const char *location);
+
+/* Copies every event of the trail `from` to the empty trail `to` (made when
+ * needed, as mc_audit_open does), unchanged: ids, times and hashes, in
+ * batches of one transaction each. `from` must verify; each copied event is
+ * checked, under `to`'s write lock, to link and hash as it did; `to` is
+ * verified at the end: res is that verification (its head is `from`'s head
+ * as read). MC_EINPUT when `from` is broken or `to` is not empty. */
+int mc_audit_migrate(mc_audit_verify_result *res, const char *from, const char *to);
 
 #endif

@@ -253,19 +253,23 @@ static int check_recorded(mc_validation *v, const char *audit_path, const json_t
             found += (size_t)records_run(json_array_get(mc_audit_events_json(e), i), run_id);
         mc_audit_events_free(e);
     }
-    if (rc)
+    char *shown = NULL; /* a URI without its password */
+    if (rc || (rc = mc_audit_location_redact(&shown, audit_path)))
         return rc;
     if (found)
-        return mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
+        rc = mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
                                  MC_STATUS_PASS, json_integer((json_int_t)found), json_null(),
-                                 "the audit trail %s records this run (%s %.16s...)", audit_path,
+                                 "the audit trail %s records this run (%s %.16s...)", shown,
                                  run_id ? "run_id" : "model", run_id ? run_id : model);
-    return mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
+    else
+        rc = mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
                              MC_STATUS_FAIL, json_integer(0), json_null(),
                              "no run or validate event in the audit trail %s records this run "
                              "(%s %.16s...): it was never recorded (killed before its event was "
                              "written?), or it was recorded in another trail (give --audit)",
-                             audit_path, run_id ? "run_id" : "model", run_id ? run_id : "?");
+                             shown, run_id ? "run_id" : "model", run_id ? run_id : "?");
+    free(shown);
+    return rc;
 }
 
 int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)

@@ -1,0 +1,302 @@
+/* The audit trail as the verbs use it (mc_audit.h): where it is, recording
+ * one event, verifying and listing, init and migrate, on either store. */
+#include "mc_audit.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "mc_audit_store.h"
+#include "mc_buf.h"
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_json.h"
+
+#define TRAIL_DIR ".modelcert"
+#define TRAIL_FILE "audit.db"
+
+/* ---- the trail as the verbs use it ---------------------------------------------------- */
+
+/* Whether dir/.modelcert is a directory. */
+static int has_trail_dir(const char *dir, int *found)
+{
+    struct stat st;
+    char *p = mc_path_join(dir, TRAIL_DIR);
+    if (!p)
+        return mc_error_nomem();
+    *found = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
+    free(p);
+    return MC_OK;
+}
+
+int mc_audit_path(char **out, const char *flag)
+{
+    const char *env = getenv("MODELCERT_AUDIT");
+    char *dir = NULL, *path = NULL;
+    int rc = MC_OK, found = 0;
+    size_t len = 0, n = 0;
+    if (flag || (env && *env)) {
+        path = strdup(flag ? flag : env);
+        goto done;
+    }
+    if (!(dir = getcwd(NULL, 0))) {
+        rc = errno == ENOMEM ? mc_error_nomem()
+                             : mc_error_set(MC_EIO, "cannot find the audit trail: the current "
+                                            "directory cannot be read: %s", strerror(errno));
+        goto done;
+    }
+    /* The current directory, its parent, ... the root: the nearest .modelcert/ wins. */
+    len = n = strlen(dir);
+    for (;;) {
+        dir[n] = '\0';
+        if ((rc = has_trail_dir(n ? dir : "/", &found)) || found || n == 0)
+            break;
+        while (n > 0 && dir[n - 1] != '/')
+            n--;
+        if (n > 0)
+            n--; /* the slash before the last name */
+    }
+    if (rc)
+        goto done;
+    if (!found || n == len) /* here, made on the first append when there is none */
+        path = strdup(TRAIL_DIR "/" TRAIL_FILE);
+    else
+        path = n ? mc_path_join(dir, TRAIL_DIR "/" TRAIL_FILE) : strdup("/" TRAIL_DIR "/" TRAIL_FILE);
+done:
+    free(dir);
+    if (rc == MC_OK && !path)
+        rc = mc_error_nomem();
+    if (rc == MC_OK)
+        *out = path;
+    return rc;
+}
+
+/* The absolute form of a directory that may not exist yet: its nearest
+ * existing ancestor resolved (realpath), the missing names appended. */
+static int absolute_dir(char **out, const char *dir)
+{
+    char *real = realpath(dir, NULL), *parent = NULL, *up = NULL, *joined = NULL;
+    int rc = MC_OK;
+    if (real) {
+        *out = real;
+        return MC_OK;
+    }
+    if (errno == ENOMEM)
+        return mc_error_nomem();
+    if (errno != ENOENT || strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
+        return mc_error_set(MC_EIO, "cannot resolve the directory %s: %s", dir, strerror(errno));
+    const char *slash = strrchr(dir, '/'), *name = slash ? slash + 1 : dir;
+    if (!(parent = mc_path_dirname(dir))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
+        rc = mc_error_set(MC_EIO, "cannot resolve the directory %s: %s", dir, strerror(ENOENT));
+        goto cleanup;
+    }
+    if ((rc = absolute_dir(&up, parent)))
+        goto cleanup;
+    if (!(joined = strcmp(up, "/") == 0 ? mc_path_join("", name) : mc_path_join(up, name))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    *out = joined;
+cleanup:
+    free(parent);
+    free(up);
+    return rc;
+}
+
+int mc_audit_path_absolute(char **out, const char *path)
+{
+    if (mc_audit_is_uri(path)) /* a database elsewhere: recorded without its password */
+        return mc_audit_location_redact(out, path);
+    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
+    char *dir = mc_path_dirname(path), *abs = NULL, *joined = NULL;
+    int rc = dir ? absolute_dir(&abs, dir) : mc_error_nomem();
+    if (rc)
+        goto cleanup;
+    if (!(joined = mc_path_join(strcmp(abs, "/") == 0 ? "" : abs, name))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    *out = joined;
+cleanup:
+    free(dir);
+    free(abs);
+    return rc;
+}
+
+/* One argument as recorded: a database URI (alone, or as --option=URI)
+ * without its password. *out is NULL when the argument is kept as it is. */
+static int redact_argument(char **out, const char *arg)
+{
+    const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
+    const char *uri = mc_audit_is_uri(arg) ? arg : eq && mc_audit_is_uri(eq + 1) ? eq + 1 : NULL;
+    char *redacted = NULL;
+    mc_buf b = {0};
+    *out = NULL;
+    if (!uri)
+        return MC_OK;
+    int rc = mc_audit_location_redact(&redacted, uri);
+    if (rc == MC_OK) {
+        mc_buf_put(&b, arg, (size_t)(uri - arg));
+        mc_buf_puts(&b, redacted);
+        rc = mc_buf_take(&b, out, NULL);
+    }
+    free(redacted);
+    return rc;
+}
+
+int mc_audit_command_line(char **out, int argc, char *const *argv)
+{
+    mc_buf b = {0};
+    char *redacted = NULL;
+    int rc = MC_OK;
+    for (int i = 0; i < argc && rc == MC_OK; i++) {
+        if ((rc = redact_argument(&redacted, argv[i])))
+            break;
+        const char *a = redacted ? redacted : argv[i];
+        if (i)
+            mc_buf_put(&b, " ", 1);
+        if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
+            mc_buf_puts(&b, a);
+        } else {
+            mc_buf_put(&b, "'", 1);
+            for (; *a; a++)
+                *a == '\'' ? mc_buf_puts(&b, "'\\''") : mc_buf_put(&b, a, 1);
+            mc_buf_put(&b, "'", 1);
+        }
+        free(redacted);
+        redacted = NULL;
+    }
+    if (rc) {
+        mc_buf_free(&b);
+        return rc;
+    }
+    return mc_buf_take(&b, out, NULL);
+}
+
+/* A new event must not extend a broken chain without a word: its link would
+ * vouch for tampered history. MODELCERT_AUDIT_ALLOW_BROKEN=1 appends anyway
+ * (docs/audit.md), for a trail kept for forensics. */
+static int check_intact(mc_audit *a)
+{
+    mc_audit_verify_result r;
+    const char *allow = getenv("MODELCERT_AUDIT_ALLOW_BROKEN");
+    int rc = mc_audit_verify(a, &r, NULL);
+    if (rc || !r.broken || (allow && strcmp(allow, "1") == 0))
+        return rc;
+    return mc_error_set(MC_EINPUT, "%s is broken at event %lld (%s); refusing to append to it. "
+                        "Restore it from a copy, or set MODELCERT_AUDIT_ALLOW_BROKEN=1 to append "
+                        "anyway", mc_audit_location(a), r.first_bad, r.reason);
+}
+
+int mc_audit_check_appendable(const char *path)
+{
+    mc_audit *a = NULL;
+    int rc = mc_audit_is_uri(path) || mc_file_exists(path) ? mc_audit_open_readonly(&a, path) : MC_OK;
+    if (rc == MC_OK && a)
+        rc = check_intact(a);
+    mc_audit_close(a);
+    if (rc) {
+        char why[1200];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(rc, "the audit trail cannot be appended to: %s", why);
+    }
+    return rc;
+}
+
+int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
+                    const json_t *details)
+{
+    mc_audit *a = NULL;
+    char *text = NULL;
+    mc_audit_event e = *ev;
+    int rc = details ? mc_json_canonical(&text, NULL, details) : MC_OK;
+    if (rc == MC_OK) {
+        e.details = text;
+        rc = mc_audit_open(&a, path);
+    }
+    if (rc == MC_OK)
+        rc = check_intact(a);
+    if (rc == MC_OK)
+        rc = mc_audit_append(a, &e);
+    if (rc) {
+        char why[1200];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(rc, "the audit trail could not be written: %s", why);
+        goto cleanup;
+    }
+    *id = e.id;
+cleanup:
+    mc_audit_close(a);
+    free(text);
+    return rc;
+}
+
+/* Opens the database at path (NULL: the default one) read-only. */
+static int open_readonly(mc_audit **out, const char *path)
+{
+    char *def = NULL;
+    int rc = path ? MC_OK : mc_audit_path(&def, NULL);
+    if (rc == MC_OK)
+        rc = mc_audit_open_readonly(out, path ? path : def);
+    free(def);
+    return rc;
+}
+
+int mc_audit_verify_file(mc_audit_verify_result *res, const char *path, const char *expect_head)
+{
+    mc_audit *a = NULL;
+    int rc = open_readonly(&a, path);
+    if (rc == MC_OK)
+        rc = mc_audit_verify(a, res, expect_head);
+    mc_audit_close(a);
+    return rc;
+}
+
+struct mc_audit_events {
+    json_t *list;
+};
+
+int mc_audit_list(mc_audit_events **out, const char *path, const mc_audit_filter *f)
+{
+    mc_audit *a = NULL;
+    mc_audit_events *e = calloc(1, sizeof *e);
+    int rc = e ? open_readonly(&a, path) : mc_error_nomem();
+    if (rc == MC_OK)
+        rc = mc_audit_query(a, f, &e->list);
+    if (rc == MC_OK && f->id && json_array_size(e->list) == 0)
+        rc = mc_error_set(MC_ENOTFOUND, "no audit event %lld", f->id);
+    if (rc) {
+        mc_audit_events_free(e);
+        goto cleanup;
+    }
+    *out = e;
+cleanup:
+    mc_audit_close(a);
+    return rc;
+}
+
+size_t mc_audit_events_count(const mc_audit_events *e)
+{
+    return json_array_size(e->list);
+}
+
+const json_t *mc_audit_events_json(const mc_audit_events *e)
+{
+    return e->list;
+}
+
+void mc_audit_events_free(mc_audit_events *e)
+{
+    if (!e)
+        return;
+    json_decref(e->list);
+    free(e);
+}
+
