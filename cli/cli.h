@@ -26,6 +26,9 @@ int mc_cmd_predict(int argc, char **argv);
 int mc_cmd_validate(int argc, char **argv);
 int mc_cmd_reproduce(int argc, char **argv);
 int mc_cmd_audit(int argc, char **argv);
+int mc_cmd_sign(int argc, char **argv);
+int mc_cmd_verify(int argc, char **argv);
+int mc_cmd_digest(int argc, char **argv);
 
 /* ---- options every verb shares ---------------------------------------------------
  *

@@ -21,10 +21,13 @@ static const verb verbs[] = {
     {"validate", mc_cmd_validate, "the CI gate: run, check reproducibility and thresholds, audit"},
     {"reproduce", mc_cmd_reproduce, "re-run a recorded run and compare it bit for bit"},
     {"audit", mc_cmd_audit, "the audit trail: verify its chain, list, show, export events"},
+    {"sign", mc_cmd_sign, "sign a model directory or file (OpenSSF Model Signing bundle)"},
+    {"verify", mc_cmd_verify, "verify a model against its signature bundle"},
+    {"digest", mc_cmd_digest, "print a model's signing digest without signing"},
 };
 
 /* Verbs that later releases add; naming one is a usage error, never a fake result. */
-static const char *const planned[] = {"keygen", "sign", "verify", "certify", "report", "privacy"};
+static const char *const planned[] = {"keygen", "certify", "report", "privacy"};
 
 static void usage(FILE *f)
 {
