@@ -5,7 +5,8 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3-dev \
-        libopenblas-dev libcmocka-dev libjansson-dev python3 python3-cram
+        libopenblas-dev libcmocka-dev libjansson-dev python3 python3-cram \
+        openssl python3-cryptography python3-securesystemslib
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build demo test test-sanitize fuzz install clean kill-campaign

@@ -234,6 +234,13 @@ static int verify_steps(mc_verify_result *r, const mc_verify_options *o, const m
         rc = mc_error_set(MC_EINPUT, "no signature at %s", r->signature);
         goto cleanup;
     }
+    if (rc == MC_EINPUT) { /* a directory, a device, or over the limit */
+        char why[sizeof mc_error_last()->message];
+        snprintf(why, sizeof why, "%s", mc_error_last()->message);
+        rc = mc_error_set(MC_EINPUT, "the bundle cannot be read (over the limit of %u bytes, or "
+                          "not a regular file): %s", MC_OMS_BUNDLE_MAX, why);
+        goto cleanup;
+    }
     if (rc || (rc = mc_oms_verify(&sm, r->signer, sizeof r->signer, text, len, &t)))
         goto cleanup;
     memcpy(r->subject, sm->subject, sizeof r->subject);
