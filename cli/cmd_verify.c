@@ -20,6 +20,8 @@ static const char help[] =
     "  --ignore P             also leave P out (relative to the model root); the\n"
     "                         paths the bundle records are always left out\n"
     "  --ignore-unsigned-files  files on disk that the bundle does not list are fine\n"
+    "  --certificate FILE     also check a run's release certificate (`certify`):\n"
+    "                         its signatures, every digest in it, a passing validation\n"
     "  --allow-symlinks       hash what symbolic links point to instead of refusing\n"
     "  --threads N            hashing threads (default: every core)\n"
     "  --audit DB             audit database (default: $MODELCERT_AUDIT, else the\n"
@@ -39,6 +41,7 @@ int mc_cmd_verify(int argc, char **argv)
         {"ignore", required_argument, NULL, MC_CLI_OPT_IGNORE},
         {"ignore-unsigned-files", no_argument, NULL, MC_CLI_OPT_UNSIGNED},
         {"allow-symlinks", no_argument, NULL, MC_CLI_OPT_SYMLINKS},
+        {"certificate", required_argument, NULL, MC_CLI_OPT_CERTIFICATE},
         {NULL, 0, NULL, 0}};
     mc_cli_sign_opts o = {.verb = "verify"};
     mc_cli_verb verb = {"verify", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET, own, NULL,
@@ -52,7 +55,8 @@ int mc_cmd_verify(int argc, char **argv)
     if (!o.key == !o.ca)
         return mc_cli_usage_error("verify", "give exactly one of --key or --ca");
 
-    mc_verify_options vo = {.key = o.key, .ca = o.ca, .ignore_unsigned = o.ignore_unsigned};
+    mc_verify_options vo = {.key = o.key, .ca = o.ca, .ignore_unsigned = o.ignore_unsigned,
+                            .certificate = o.certificate};
     mc_cli_sign_common(&vo.c, &o, &common, argv[first]);
     mc_verify_result *r = NULL;
     if (mc_verify_model(&r, &vo))

@@ -24,10 +24,11 @@ static const verb verbs[] = {
     {"sign", mc_cmd_sign, "sign a model directory or file (OpenSSF Model Signing bundle)"},
     {"verify", mc_cmd_verify, "verify a model against its signature bundle"},
     {"digest", mc_cmd_digest, "print a model's signing digest without signing"},
+    {"certify", mc_cmd_certify, "sign a validated run and write its release certificate"},
 };
 
 /* Verbs that later releases add; naming one is a usage error, never a fake result. */
-static const char *const planned[] = {"keygen", "certify", "report", "privacy"};
+static const char *const planned[] = {"keygen", "report", "privacy"};
 
 static void usage(FILE *f)
 {

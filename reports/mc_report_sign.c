@@ -34,3 +34,16 @@ void mc_report_digest_text(FILE *f, const char *path, const char *hex)
 {
     fprintf(f, "sha256:%s  %s\n", hex, path);
 }
+
+void mc_report_certify_text(FILE *f, FILE *err, const char *run_dir, const mc_certify_result *r)
+{
+    if (r->warning)
+        fprintf(err, "modelcert: warning: %s\n", r->warning);
+    if (f)
+        fprintf(f,
+                "certified %s: %s (%zu passed, %zu warned), model sha256:%s\n"
+                "  signature (%s): %s\n  release certificate: %s\n",
+                run_dir, r->result, r->passed, r->warned, r->model, r->format, r->signature,
+                r->certificate);
+    mc_report_audit_recorded(err, r->audit_path, r->audit_event);
+}

@@ -195,6 +195,20 @@ cleanup:
     return rc;
 }
 
+int mc_oms_sign_dsse(char **out, size_t *len, const mc_manifest *m, const mc_key *key)
+{
+    char *stmt = NULL;
+    size_t stmt_len = 0;
+    json_t *env = NULL;
+    int rc = mc_oms_statement(&stmt, &stmt_len, m);
+    rc = rc ? rc : mc_dsse_sign(&env, mc_key_pkey(key), mc_key_hint(key), MC_OMS_PAYLOAD_TYPE,
+                                stmt, stmt_len);
+    rc = rc ? rc : mc_json_pretty(out, len, env, 2);
+    free(stmt);
+    json_decref(env);
+    return rc;
+}
+
 /* ---- verification ------------------------------------------------------------------- */
 
 static int decode_cert(X509 **out, json_t *c, size_t i)
@@ -521,6 +535,18 @@ int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const cha
         goto cleanup;
     }
     json_t *mt = json_object_get(b, "mediaType");
+    if (!mt && t->key && json_object_get(b, "payloadType")) { /* a bare DSSE envelope */
+        snprintf(signer, signer_size, "key %s", mc_key_hint(t->key));
+        if ((rc = mc_dsse_verify(&payload, &plen, &ptype, b, mc_key_pkey(t->key))))
+            goto cleanup;
+        if (strcmp(ptype, MC_OMS_PAYLOAD_TYPE) != 0) {
+            rc = mc_error_set(MC_EINPUT, "envelope: payloadType '%.100s' is not %s", ptype,
+                              MC_OMS_PAYLOAD_TYPE);
+            goto cleanup;
+        }
+        rc = parse_statement(out, payload, plen);
+        goto cleanup;
+    }
     if (!json_is_string(mt) || (strcmp(json_string_value(mt), MC_OMS_BUNDLE_MEDIA_TYPE) != 0 &&
                                 strcmp(json_string_value(mt), MC_OMS_BUNDLE_MEDIA_TYPE_ALT) != 0)) {
         rc = mc_error_set(MC_EINPUT, "bundle: mediaType '%.100s' is not %s",

@@ -28,6 +28,9 @@ int mc_oms_statement(char **out, size_t *len, const mc_manifest *m);
  * MC_EINPUT for a certificate that is unreadable or does not match the key. */
 int mc_oms_sign(char **out, size_t *len, const mc_manifest *m, const mc_key *key,
                 const char *cert_path, const char *chain_path);
+/* The bare DSSE envelope over the same statement (the spec's dsse_intoto
+ * format), its keyid the key hint. Caller frees. */
+int mc_oms_sign_dsse(char **out, size_t *len, const mc_manifest *m, const mc_key *key);
 
 /* What verification trusts: a public key, or root (and intermediate)
  * certificates in a PEM file. Exactly one is set. */
@@ -43,7 +46,8 @@ typedef struct mc_oms_trust {
  * MC_OK *out is the signed manifest (caller frees) and signer (may be NULL)
  * gets who signed ("key <hint>" or the leaf's subject). Every rejection is
  * MC_EINPUT with its own message; MC_EINPUT also for a CA file that does not
- * load (the caller tells them apart by loading it first: mc_oms_check_ca). */
+ * load (the caller tells them apart by loading it first: mc_oms_check_ca).
+ * In key mode a bare DSSE envelope (mc_oms_sign_dsse) is accepted too. */
 int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const char *text,
                   size_t len, const mc_oms_trust *t);
 

@@ -15,6 +15,7 @@
 #include "mc_key.h"
 #include "mc_manifest.h"
 #include "mc_oms.h"
+#include "mc_release.h"
 
 /* What model_signing's command line ignores by default, as we do. */
 static const char *const git_paths[] = {".git", ".gitattributes", ".github", ".gitignore"};
@@ -198,7 +199,8 @@ int mc_sign_model(mc_sign_result **out, const mc_sign_options *o)
     }
     if ((rc = mc_file_check_output(r->signature)) ||
         (rc = manifest_of(&m, &o->c, r->signature, NULL)) ||
-        (rc = mc_oms_sign(&bundle, &blen, m, key, o->cert, o->chain)) ||
+        (rc = o->dsse_only ? mc_oms_sign_dsse(&bundle, &blen, m, key)
+                           : mc_oms_sign(&bundle, &blen, m, key, o->cert, o->chain)) ||
         (rc = mc_file_write_atomic(r->signature, bundle, blen)))
         goto cleanup;
     memcpy(r->subject, m->subject, sizeof r->subject);
@@ -269,6 +271,13 @@ static int verify_steps(mc_verify_result *r, const mc_verify_options *o, const m
         goto cleanup;
     }
     r->resources = sm->n;
+    if (o->certificate) {
+        if (!key) {
+            rc = mc_error_set(MC_EINPUT, "a release certificate is checked with --key");
+            goto cleanup;
+        }
+        rc = mc_release_verify(c.path, o->certificate, mc_key_pkey(key));
+    }
 cleanup:
     free(text);
     mc_manifest_free(sm);

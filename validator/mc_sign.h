@@ -28,6 +28,8 @@ typedef struct mc_sign_options {
     const char *key;                  /* a key reference (mc_key.h) (required) */
     const char *passphrase_file;      /* NULL: MODELCERT_KEY_PASSPHRASE */
     const char *cert, *chain;         /* certificate mode: the leaf (and chain) PEM; NULL: key mode */
+    int dsse_only;                    /* write the bare DSSE envelope (spec format dsse_intoto)
+                                         instead of the Sigstore bundle around it */
 } mc_sign_options;
 
 typedef struct mc_sign_result {
@@ -50,6 +52,8 @@ typedef struct mc_verify_options {
     const char *key;                  /* a public key reference, or NULL with ca */
     const char *ca;                   /* root certificates (PEM), or NULL with key */
     int ignore_unsigned;              /* files on disk that the bundle does not list are fine */
+    const char *certificate;          /* a release certificate of the run to check too (key
+                                         mode; mc_release.h), or NULL */
 } mc_verify_options;
 
 typedef struct mc_verify_result {
