@@ -22,6 +22,9 @@ static const char help[] =
     "options:\n"
     "  --baseline PATH     the baseline: a run directory, or a metrics.json, or a\n"
     "                      model.mcm with metrics.json beside it\n"
+    "  --baseline-key PUB  the baseline run must verify with this key (its\n"
+    "                      model.sig), before any training; a `signing` result\n"
+    "  --baseline-ca ROOT  ...or with a certificate chain to this root\n"
     "  -o, --output DIR    run directory (default: runs/<name>-<UTC time> beside SPEC)\n"
     "  --runs N            re-runs for the reproducibility check (overrides the spec)\n"
     "  --threads N         threads for BLAS (the model does not depend on it)\n"
@@ -40,7 +43,7 @@ static const char help[] =
     "2 bad spec, data, baseline or usage, 3 internal or environment error.\n";
 
 typedef struct opts {
-    const char *baseline;
+    const char *baseline, *baseline_key, *baseline_ca;
     long long runs;
     int json;
 } opts;
@@ -52,6 +55,8 @@ static int on_option(void *ctx, int code, const char *value)
     switch (code) {
     case 'b': o->baseline = value; return MC_EXIT_OK;
     case 'j': o->json = 1; return MC_EXIT_OK;
+    case 'k': o->baseline_key = value; return MC_EXIT_OK;
+    case 'c': o->baseline_ca = value; return MC_EXIT_OK;
     default: /* 'r' */
         o->runs = strtoll(value, &end, 10);
         if (*end || o->runs < 1 || o->runs > 20)
@@ -65,6 +70,8 @@ int mc_cmd_validate(int argc, char **argv)
     static const struct option own[] = {{"baseline", required_argument, NULL, 'b'},
                                         {"runs", required_argument, NULL, 'r'},
                                         {"json", no_argument, NULL, 'j'},
+                                        {"baseline-key", required_argument, NULL, 'k'},
+                                        {"baseline-ca", required_argument, NULL, 'c'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
     mc_cli_verb verb = {"validate", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET |
@@ -76,6 +83,9 @@ int mc_cmd_validate(int argc, char **argv)
         return status;
     if (argc - first != 1)
         return mc_cli_usage_error("validate", "expected one spec");
+    if ((o.baseline_key || o.baseline_ca) && (!o.baseline || (o.baseline_key && o.baseline_ca)))
+        return mc_cli_usage_error("validate", "--baseline-key or --baseline-ca (one) needs "
+                                  "--baseline");
 
     mc_spec *spec = NULL;
     mc_outcome *res = NULL;
@@ -85,7 +95,8 @@ int mc_cmd_validate(int argc, char **argv)
     mc_cli_confinement(&confine, &common);
     mc_validate_options vo = {.confine = &confine, .spec = spec, .baseline = o.baseline, .output_dir = common.output,
                               .runs = o.runs, .threads = common.threads, .audit_path = common.audit,
-                              .command_line = mc_cli_command_line()};
+                              .command_line = mc_cli_command_line(),
+                              .baseline_key = o.baseline_key, .baseline_ca = o.baseline_ca};
     int rc = mc_validate(&res, &vo);
     if (res && o.json) {
         int printed = mc_report_validation_json(stdout, res->validation);

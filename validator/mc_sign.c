@@ -341,3 +341,25 @@ cleanup:
     mc_verify_result_free(r);
     return rc;
 }
+
+int mc_sign_check_run(char subject[MC_SHA256_HEX_LEN + 1], char *signer, size_t signer_size,
+                      const char *what, const char *run_dir, const char *key, const char *ca,
+                      int threads)
+{
+    if (!is_dir(run_dir))
+        return mc_error_set(MC_EINPUT, "a signed %s must be a run directory with its "
+                            "model.sig (%s is not a directory)", what, run_dir);
+    mc_verify_options vo = {.c = {.path = run_dir, .threads = threads, .no_audit = 1},
+                            .key = key, .ca = ca};
+    mc_verify_result *r = NULL;
+    int rc = mc_verify_model(&r, &vo);
+    if (rc == MC_OK && !r->verified)
+        rc = mc_error_set(MC_EINPUT, "the %s's signature does not verify: %s", what,
+                          r->reason);
+    if (rc == MC_OK) {
+        memcpy(subject, r->subject, MC_SHA256_HEX_LEN + 1);
+        snprintf(signer, signer_size, "%s", r->signer);
+    }
+    mc_verify_result_free(r);
+    return rc;
+}

@@ -76,6 +76,15 @@ typedef struct mc_verify_result {
 int mc_verify_model(mc_verify_result **out, const mc_verify_options *o);
 void mc_verify_result_free(mc_verify_result *r);
 
+/* The check of a signed run (validate --baseline RUN --baseline-key PUB |
+ * --baseline-ca ROOT; reproduce --key): RUN must be a run directory whose
+ * default bundle verifies (no audit event of its own). On MC_OK *subject and
+ * signer are set; MC_EINPUT "the <what>'s signature does not verify: <why>"
+ * otherwise. */
+int mc_sign_check_run(char subject[MC_SHA256_HEX_LEN + 1], char *signer, size_t signer_size,
+                      const char *what, const char *run_dir, const char *key, const char *ca,
+                      int threads);
+
 /* The subject digest of the model as `sign` would sign it (the default
  * signature name and the --ignore paths left out), without signing. */
 int mc_digest_model(char hex[MC_SHA256_HEX_LEN + 1], size_t *resources, const mc_sign_common *o);

@@ -58,6 +58,21 @@ expect_exit 0 "validate another model (seed 7)" -- "$MC" validate -q seed/seed7.
 expect_exit 0 "certify it with --key" -- "$MC" certify r4 --key seed/k.pem
 expect_exit 1 "r3's certificate does not fit r4's files" -- "$MC" verify r4 --key k.pub --certificate r3.jsonl
 expect_grep err "release certificate: its subject is not the model on disk" "the subject is named"
+# A signed baseline and a signed run to reproduce.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 2>/dev/null | openssl pkey -pubout -out other.pub 2>/dev/null
+expect_exit 0 "validate against a signed baseline" -- "$MC" validate seed/modelcert.yaml --baseline r4 --baseline-key k.pub -o v-signed
+expect_grep out "PASS  signing.baseline .*baseline r4 is signed by key" "the baseline's signature is a signing result"
+check python3 -c "import json,sys; r=[x for x in json.load(open(sys.argv[1]))['results'] if x['category']=='signing']; assert r and r[0]['status']=='pass'" v-signed/validation.json -- "validation.json has the signing result"
+expect_exit 2 "a baseline signed by another key is refused before training" -- "$MC" validate seed/modelcert.yaml --baseline r4 --baseline-key other.pub -o v-other
+expect_grep err "the baseline's signature does not verify: wrong key" "the wrong key is named"
+check test ! -e v-other -- "nothing was run"
+expect_exit 2 "an unsigned baseline is refused" -- "$MC" validate seed/modelcert.yaml --baseline run --baseline-key k.pub -o v-unsigned
+expect_grep err "no signature at run/model.sig" "the missing signature is named"
+expect_exit 2 "--baseline-key needs --baseline" -- "$MC" validate seed/modelcert.yaml --baseline-key k.pub
+expect_exit 0 "reproduce a signed run with --key" -- "$MC" reproduce r4 --key k.pub
+expect_grep out "PASS  r4 is signed by key" "the run's signature is checked first"
+expect_exit 2 "reproduce refuses a run signed by another key" -- "$MC" reproduce r4 --key other.pub
+expect_grep err "the run's signature does not verify" "and says why"
 expect_exit 0 "the audit trail is intact" -- "$MC" audit verify
 expect_exit 0 "certify events" -- "$MC" audit log
 expect_grep out "certify" "a certify event is listed"
