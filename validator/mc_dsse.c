@@ -142,7 +142,11 @@ int mc_pkey_sign(unsigned char **sig, size_t *siglen, EVP_PKEY *key, const void 
         char buf[256];
         ERR_error_string_n(e, buf, sizeof buf);
         ERR_clear_error();
-        rc = mc_error_set(MC_EINTERNAL, "signing failed in OpenSSL: %s", e ? buf : "no detail");
+        /* OpenSSL fails silently, or with ERR_R_MALLOC_FAILURE, when an allocation fails. */
+        if (!s || !e || ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE)
+            rc = mc_error_nomem();
+        else
+            rc = mc_error_set(MC_EINTERNAL, "signing failed in OpenSSL: %s", buf);
         goto cleanup;
     }
     *sig = s;
@@ -275,4 +279,27 @@ cleanup:
     free(sig);
     free(t);
     return rc;
+}
+
+int mc_dsse_json_read(json_t **out, const char *text, size_t len, char *why, size_t why_size)
+{
+    json_error_t e1, e2;
+    json_t *a = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e1);
+    json_t *b = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e2);
+    int rc = MC_OK;
+    if (json_error_code(&e1) == json_error_out_of_memory ||
+        json_error_code(&e2) == json_error_out_of_memory || (!a != !b) ||
+        (a && !json_equal(a, b)) || (!a && strcmp(e1.text, e2.text) != 0))
+        rc = mc_error_nomem();
+    else if (!a)
+        rc = mc_error_set(MC_EINPUT, "%s at line %d", e1.text, e1.line);
+    if (!a && rc == MC_EINPUT)
+        snprintf(why, why_size, "%s at line %d", e1.text, e1.line);
+    json_decref(b);
+    if (rc) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return MC_OK;
 }

@@ -47,6 +47,13 @@ int mc_dsse_sign(json_t **envelope, EVP_PKEY *key, const char *keyid, const char
 int mc_dsse_verify(unsigned char **payload, size_t *len, char **type, const json_t *envelope,
                    EVP_PKEY *key);
 
+/* Parses JSON text that someone else wrote (duplicate keys refused). jansson
+ * can return a wrong value or a syntax error when an allocation fails inside
+ * its lexer (akheron/jansson#362), so the text is read twice and the readings
+ * must agree: otherwise it is MC_ENOMEM, never a different document.
+ * MC_EINPUT with jansson's message (and line) in why on a syntax error. */
+int mc_dsse_json_read(json_t **out, const char *text, size_t len, char *why, size_t why_size);
+
 /* Raw signature and verification of bytes with the key's usual digest (as
  * above): *sig DER, caller frees. verify returns 1 valid, 0 not. */
 int mc_pkey_sign(unsigned char **sig, size_t *siglen, EVP_PKEY *key, const void *msg, size_t n);

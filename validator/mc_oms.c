@@ -393,16 +393,16 @@ static int parse_serialization(mc_manifest *m, json_t *ser)
 
 static int parse_statement(mc_manifest **out, const unsigned char *payload, size_t len)
 {
-    json_error_t jerr;
-    json_t *st = json_loadb((const char *)payload, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *st = NULL;
+    char why[256] = "another type";
     mc_manifest *m = calloc(1, sizeof *m);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     int rc = m && md ? MC_OK : mc_error_nomem();
-    if (rc)
+    if (rc || (rc = mc_dsse_json_read(&st, (const char *)payload, len, why, sizeof why)) ==
+                  MC_ENOMEM)
         goto cleanup;
-    if (!json_is_object(st)) {
-        rc = mc_error_set(MC_EINPUT, "the signed payload is not a JSON object (%s)",
-                          st ? "another type" : jerr.text);
+    if (rc || !json_is_object(st)) {
+        rc = mc_error_set(MC_EINPUT, "the signed payload is not a JSON object (%s)", why);
         goto cleanup;
     }
     json_t *type = json_object_get(st, "_type"), *pt = json_object_get(st, "predicateType");
@@ -520,7 +520,7 @@ cleanup:
 int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const char *text,
                   size_t len, const mc_oms_trust *t)
 {
-    json_error_t jerr;
+    char why[256] = "another type";
     json_t *b = NULL;
     EVP_PKEY *cert_key = NULL;
     unsigned char *payload = NULL;
@@ -529,9 +529,10 @@ int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const cha
     int rc = MC_OK;
     if (len > MC_OMS_BUNDLE_MAX)
         return mc_error_set(MC_EINPUT, "the bundle is over %u bytes", MC_OMS_BUNDLE_MAX);
-    if (!(b = json_loadb(text, len, JSON_REJECT_DUPLICATES, &jerr)) || !json_is_object(b)) {
-        rc = mc_error_set(MC_EINPUT, "the bundle is not a JSON object (%s at line %d)",
-                          b ? "another type" : jerr.text, jerr.line);
+    if ((rc = mc_dsse_json_read(&b, text, len, why, sizeof why)) == MC_ENOMEM)
+        goto cleanup;
+    if (rc || !json_is_object(b)) {
+        rc = mc_error_set(MC_EINPUT, "the bundle is not a JSON object (%s)", why);
         goto cleanup;
     }
     json_t *mt = json_object_get(b, "mediaType");
@@ -591,7 +592,7 @@ int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const cha
     if ((rc = mc_dsse_verify(&payload, &plen, &ptype, env, pkey))) {
         char msg[sizeof mc_error_last()->message];
         snprintf(msg, sizeof msg, "%s", mc_error_last()->message);
-        rc = mc_error_set(MC_EINPUT, "bundle: %s", msg);
+        rc = mc_error_set(rc, "bundle: %s", msg);
         goto cleanup;
     }
     if (strcmp(ptype, MC_OMS_PAYLOAD_TYPE) != 0) {

@@ -35,12 +35,12 @@ static int load_json(json_t **out, const char *dir, const char *name)
 {
     char *path = mc_path_join(dir, name), *text = NULL;
     size_t len = 0;
-    json_error_t e;
+    char why[256] = "";
     int rc = path ? mc_file_read_text(&text, &len, path, JSON_MAX) : mc_error_nomem();
     if (rc == MC_ENOTFOUND)
         rc = mc_error_set(MC_EINPUT, "%s has no %s", dir, name);
-    if (!rc && !(*out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e)))
-        rc = mc_error_set_at(MC_EINPUT, path, e.line, e.column, "not JSON: %s", e.text);
+    if (!rc && (rc = mc_dsse_json_read(out, text, len, why, sizeof why)) == MC_EINPUT)
+        rc = mc_error_set(MC_EINPUT, "%s: not JSON: %s", path, why);
     if (!rc && !json_is_object(*out)) {
         json_decref(*out);
         *out = NULL;
@@ -428,22 +428,23 @@ int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key)
             rc = mc_error_set(MC_EINPUT, "release certificate: over %d lines", LINES_MAX);
             break;
         }
-        json_error_t e;
-        json_t *env = json_loads(line, JSON_REJECT_DUPLICATES, &e), *st = NULL;
+        json_t *env = NULL, *st = NULL;
         unsigned char *payload = NULL;
         size_t plen = 0;
-        char *ptype = NULL;
-        if (!env) {
-            rc = mc_error_set(MC_EINPUT, "release certificate line %d: not JSON (%s)", lines,
-                              e.text);
+        char *ptype = NULL, jwhy[256] = "";
+        if ((rc = mc_dsse_json_read(&env, line, strlen(line), jwhy, sizeof jwhy))) {
+            if (rc != MC_ENOMEM)
+                rc = mc_error_set(MC_EINPUT, "release certificate line %d: not JSON (%s)", lines,
+                                  jwhy);
         } else if ((rc = mc_dsse_verify(&payload, &plen, &ptype, env, key))) {
             char why[sizeof mc_error_last()->message];
             snprintf(why, sizeof why, "%s", mc_error_last()->message);
-            rc = mc_error_set(MC_EINPUT, "release certificate line %d: %s", lines, why);
+            rc = mc_error_set(rc, "release certificate line %d: %s", lines, why);
         } else if (strcmp(ptype, MC_OMS_PAYLOAD_TYPE) != 0 ||
-                   !(st = json_loadb((char *)payload, plen, JSON_REJECT_DUPLICATES, &e))) {
-            rc = mc_error_set(MC_EINPUT, "release certificate line %d: not an in-toto statement",
-                              lines);
+                   (rc = mc_dsse_json_read(&st, (char *)payload, plen, jwhy, sizeof jwhy))) {
+            if (rc != MC_ENOMEM)
+                rc = mc_error_set(MC_EINPUT, "release certificate line %d: not an in-toto "
+                                  "statement", lines);
         } else {
             rc = check_line(&f, st, seen);
         }
