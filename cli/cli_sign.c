@@ -1,6 +1,8 @@
 /* Options the signing verbs share. */
 #include "cli_sign.h"
 
+#include <stdlib.h>
+
 int mc_cli_sign_option(void *ctx, int code, const char *value)
 {
     mc_cli_sign_opts *o = ctx;
@@ -14,6 +16,14 @@ int mc_cli_sign_option(void *ctx, int code, const char *value)
     case MC_CLI_OPT_CA: o->ca = value; break;
     case MC_CLI_OPT_UNSIGNED: o->ignore_unsigned = 1; break;
     case MC_CLI_OPT_CERTIFICATE: o->certificate = value; break;
+    case MC_CLI_OPT_SHARD: {
+        char *end;
+        o->shard_size = strtoll(value, &end, 10);
+        if (*end || o->shard_size < 4096 || o->shard_size > (1LL << 40))
+            return mc_cli_usage_error(o->verb, "--shard-size needs a byte count from 4096 to "
+                                      "2^40");
+        break;
+    }
     case MC_CLI_OPT_IGNORE:
         if (o->n_ignore == MC_CLI_SIGN_MAX_IGNORE)
             return mc_cli_usage_error(o->verb, "at most %d --ignore paths",
@@ -34,6 +44,7 @@ void mc_cli_sign_common(mc_sign_common *c, const mc_cli_sign_opts *o, const mc_c
     c->n_ignore = o->n_ignore;
     c->allow_symlinks = o->allow_symlinks;
     c->threads = common->threads;
+    c->shard_size = o->shard_size;
     c->audit_path = common->audit;
     c->no_audit = 0;
     c->command_line = mc_cli_command_line();

@@ -9,7 +9,7 @@
 
 enum { MC_CLI_OPT_SIGNATURE = 0x1101, MC_CLI_OPT_IGNORE, MC_CLI_OPT_SYMLINKS, MC_CLI_OPT_KEY,
        MC_CLI_OPT_PASSFILE, MC_CLI_OPT_CERT, MC_CLI_OPT_CHAIN, MC_CLI_OPT_CA,
-       MC_CLI_OPT_UNSIGNED, MC_CLI_OPT_CERTIFICATE };
+       MC_CLI_OPT_UNSIGNED, MC_CLI_OPT_CERTIFICATE, MC_CLI_OPT_SHARD };
 
 typedef struct mc_cli_sign_opts {
     const char *verb;
@@ -17,6 +17,7 @@ typedef struct mc_cli_sign_opts {
     const char *ignore[MC_CLI_SIGN_MAX_IGNORE];
     size_t n_ignore;
     int allow_symlinks, ignore_unsigned;
+    long long shard_size;
 } mc_cli_sign_opts;
 
 /* The getopt callback for the options above (ctx: an mc_cli_sign_opts). */

@@ -13,6 +13,7 @@ static const char help[] =
     "options:\n"
     "  --ignore P        leave P out (relative to the model root); repeatable\n"
     "  --allow-symlinks  hash what symbolic links point to instead of refusing\n"
+    "  --shard-size N    the digest of the `shards` serialization (as sign --shard-size)\n"
     "  --threads N       hashing threads (default: every core)\n"
     "  -h, --help        this help\n"
     "\n"
@@ -23,6 +24,7 @@ int mc_cmd_digest(int argc, char **argv)
     static const struct option own[] = {
         {"ignore", required_argument, NULL, MC_CLI_OPT_IGNORE},
         {"allow-symlinks", no_argument, NULL, MC_CLI_OPT_SYMLINKS},
+        {"shard-size", required_argument, NULL, MC_CLI_OPT_SHARD},
         {NULL, 0, NULL, 0}};
     mc_cli_sign_opts o = {.verb = "digest"};
     mc_cli_verb verb = {"digest", help, MC_CLI_THREADS, own, NULL, mc_cli_sign_option, &o, 1};

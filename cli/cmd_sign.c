@@ -22,6 +22,8 @@ static const char help[] =
     "  --cert LEAF.pem        certificate mode: the signing certificate...\n"
     "  --chain CHAIN.pem      ...and its intermediates\n"
     "  --allow-symlinks       hash what symbolic links point to instead of refusing\n"
+    "  --shard-size N         model_signing's `shards` serialization: each N-byte\n"
+    "                         piece of a file is a resource (hashed in parallel)\n"
     "  --threads N            hashing threads (default: every core)\n"
     "  --audit DB             audit database (default: $MODELCERT_AUDIT, else the\n"
     "                         nearest .modelcert/audit.db from here upward)\n"
@@ -40,6 +42,7 @@ int mc_cmd_sign(int argc, char **argv)
         {"cert", required_argument, NULL, MC_CLI_OPT_CERT},
         {"chain", required_argument, NULL, MC_CLI_OPT_CHAIN},
         {"allow-symlinks", no_argument, NULL, MC_CLI_OPT_SYMLINKS},
+        {"shard-size", required_argument, NULL, MC_CLI_OPT_SHARD},
         {NULL, 0, NULL, 0}};
     mc_cli_sign_opts o = {.verb = "sign"};
     mc_cli_verb verb = {"sign", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET, own, NULL,

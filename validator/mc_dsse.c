@@ -284,11 +284,13 @@ cleanup:
 int mc_dsse_json_read(json_t **out, const char *text, size_t len, char *why, size_t why_size)
 {
     json_error_t e1, e2;
+    memset(&e1, 0, sizeof e1); /* the error code is only set on failure */
+    memset(&e2, 0, sizeof e2);
     json_t *a = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e1);
     json_t *b = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e2);
     int rc = MC_OK;
-    if (json_error_code(&e1) == json_error_out_of_memory ||
-        json_error_code(&e2) == json_error_out_of_memory || (!a != !b) ||
+    if ((!a && json_error_code(&e1) == json_error_out_of_memory) ||
+        (!b && json_error_code(&e2) == json_error_out_of_memory) || (!a != !b) ||
         (a && !json_equal(a, b)) || (!a && strcmp(e1.text, e2.text) != 0))
         rc = mc_error_nomem();
     else if (!a)

@@ -126,7 +126,9 @@ static int manifest_of(mc_manifest **m, const mc_sign_common *c, const char *sig
         return rc;
     mc_manifest_options mo = {.ignore = list, .n_ignore = n, .allow_symlinks = c->allow_symlinks,
                               .threads = c->threads,
-                              .shard_size = signed_m && signed_m->shards ? signed_m->shard_size : 0};
+                              .shard_size = signed_m ? (signed_m->shards ? signed_m->shard_size
+                                                                         : 0)
+                                                     : c->shard_size};
     rc = mc_manifest_compute(m, c->path, &mo);
     free(list);
     free(owned);

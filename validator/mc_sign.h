@@ -18,6 +18,8 @@ typedef struct mc_sign_common {
     size_t n_ignore;
     int allow_symlinks;
     int threads;                      /* 0: every core */
+    long long shard_size;             /* sign, digest: 0 serializes by files; N > 0 by shards
+                                         of N bytes (hashed in parallel within a file) */
     const char *audit_path;           /* --audit, or NULL (mc_audit_path decides) */
     int no_audit;
     const char *command_line;         /* the event's command; NULL: "modelcert" */

@@ -87,6 +87,19 @@ print(s["predicate"]["serialization"]["ignore_paths"])
 PY
 check grep -qx "a/b a-b d0/f00 d1/f10 empty f0" order.txt -- "resources in model_signing's order, the signature never among them"
 check grep -q "'model.sig'" order.txt -- "the signature is a recorded ignore path"
+head -c 10000 /dev/urandom > "$M/d0/blob"
+expect_exit 0 "sign by shards (--shard-size)" -- "$MC" sign "$M" --key kP-256.pem --shard-size 4096
+expect_exit 0 "verify a shards bundle" -- "$MC" verify "$M" --key kP-256.pub
+SH=$(sed -n 's/^verified: .* (\([0-9]*\) resources, sha256:\([0-9a-f]*\)).*/\1 \2/p' "$TMP/out")
+check test "${SH%% *}" -eq 9 -- "the 10000-byte file is three shards (9 resources)"
+expect_exit 0 "digest --shard-size" -- "$MC" digest "$M" --shard-size 4096
+check grep -q "^sha256:${SH#* }  " "$TMP/out" -- "digest --shard-size equals the signed subject"
+expect_exit 2 "a shard size under 4096 is refused" -- "$MC" digest "$M" --shard-size 100
+printf 'y' >> "$M/d0/blob"
+expect_exit 1 "a changed shard is named" -- "$MC" verify "$M" --key kP-256.pub
+expect_grep err "d0/blob:8192:10000" "the shard's range is named"
+rm "$M/d0/blob"
+expect_exit 0 "sign by files again" -- "$MC" sign "$M" --key kP-256.pem
 expect_exit 0 "sign one file" -- "$MC" sign "$M/f0" --key kP-256.pem
 check test -f "$M/f0.sig" -- "the bundle is PATH.sig"
 expect_exit 0 "verify one file" -- "$MC" verify "$M/f0" --key kP-256.pub
