@@ -5,7 +5,8 @@ PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3-dev \
-        libopenblas-dev libcmocka-dev libjansson-dev python3 python3-cram
+        libopenblas-dev libcmocka-dev libjansson-dev python3 python3-cram \
+        openssl python3-cryptography python3-securesystemslib
 # ONNX export: protobuf-c, its code generator, and python3-onnx (its onnx.proto at build time,
 # its checker in the tests).
 DEBS += protobuf-c-compiler libprotobuf-c-dev python3-onnx
@@ -63,7 +64,7 @@ kill-campaign: build
 # runtime (libclang-rt-14-dev, which `apt-get --no-install-recommends clang` omits).
 FUZZ_BUILD ?= $(BUILD)-fuzz
 FUZZ_RUNS ?= 10000000
-FUZZ_TARGETS ?= spec csv artifact audit
+FUZZ_TARGETS ?= spec csv artifact audit bundle
 FUZZ_DEBS := libclang-rt-14-dev
 
 fuzz: deps

@@ -33,6 +33,10 @@ int mc_cmd_privacy_scan(int argc, char **argv);
 int mc_cmd_export(int argc, char **argv);
 int mc_cmd_keygen(int argc, char **argv);
 int mc_cmd_report(int argc, char **argv);
+int mc_cmd_sign(int argc, char **argv);
+int mc_cmd_verify(int argc, char **argv);
+int mc_cmd_digest(int argc, char **argv);
+int mc_cmd_certify(int argc, char **argv);
 
 /* ---- options every verb shares ---------------------------------------------------
  *

@@ -18,6 +18,8 @@ static const char help[] =
     "  --audit DB        audit database (default: $MODELCERT_AUDIT, else the\n"
     "                    nearest .modelcert/audit.db from here upward)\n"
     "  --json            print the results as JSON (validation.json's format)\n"
+    "  --key PUB         first verify the run's signature (RUN_DIR/model.sig) with\n"
+    "                    this public key; nothing is re-run when it does not verify\n"
     "  --allow-path DIR  also allow the spec to name files under DIR\n"
     "                    (repeatable; or MODELCERT_ALLOW_PATHS, colon-separated);\n"
     "                    by default only its project root (here: RUN_DIR)\n"
@@ -29,7 +31,7 @@ static const char help[] =
     "metrics), 2 bad run directory or usage, 3 internal or environment error.\n";
 
 typedef struct opts {
-    const char *data;
+    const char *data, *key;
     int json;
 } opts;
 
@@ -38,6 +40,8 @@ static int on_option(void *ctx, int code, const char *value)
     opts *o = ctx;
     if (code == 'd')
         o->data = value;
+    else if (code == 'k')
+        o->key = value;
     else
         o->json = 1;
     return MC_EXIT_OK;
@@ -47,6 +51,7 @@ int mc_cmd_reproduce(int argc, char **argv)
 {
     static const struct option own[] = {{"data", required_argument, NULL, 'd'},
                                         {"json", no_argument, NULL, 'j'},
+                                        {"key", required_argument, NULL, 'k'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
     mc_cli_verb verb = {"reproduce", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_CONFINE, own, NULL, on_option, &o, 1};
@@ -62,7 +67,7 @@ int mc_cmd_reproduce(int argc, char **argv)
     mc_cli_confinement(&confine, &common);
     mc_reproduce_options ro = {.confine = &confine, .run_dir = argv[first], .data_path = o.data,
                                .threads = common.threads, .audit_path = common.audit,
-                               .command_line = mc_cli_command_line()};
+                               .command_line = mc_cli_command_line(), .key = o.key};
     int rc = mc_reproduce_run(&res, &ro);
     if (res && o.json) {
         int printed = mc_report_validation_json(stdout, res->validation);

@@ -23,6 +23,9 @@ static const char help[] =
     "options:\n"
     "  --baseline PATH     the baseline: a run directory, or a metrics.json, or a\n"
     "                      model.mcm with metrics.json beside it\n"
+    "  --baseline-key PUB  the baseline run must verify with this key (its\n"
+    "                      model.sig), before any training; a `signing` result\n"
+    "  --baseline-ca ROOT  ...or with a certificate chain to this root\n"
     "  -o, --output DIR    run directory (default: runs/<name>-<UTC time> beside SPEC)\n"
     "  --runs N            re-runs for the reproducibility check (overrides the spec)\n"
     "  --predictions FILE  judge another framework's predictions for the test rows\n"
@@ -48,7 +51,7 @@ static const char help[] =
     "2 bad spec, data, baseline or usage, 3 internal or environment error.\n";
 
 typedef struct opts {
-    const char *baseline, *predictions;
+    const char *baseline, *predictions, *baseline_key, *baseline_ca;
     long long runs;
     int json;
     const char *report_dir;
@@ -65,6 +68,8 @@ static int on_option(void *ctx, int code, const char *value)
     case 'p': o->predictions = value; return MC_EXIT_OK;
     case 'R': o->report_dir = value; return MC_EXIT_OK;
     case 'G': o->github_summary = 1; return MC_EXIT_OK;
+    case 'k': o->baseline_key = value; return MC_EXIT_OK;
+    case 'c': o->baseline_ca = value; return MC_EXIT_OK;
     default: /* 'r' */
         o->runs = strtoll(value, &end, 10);
         if (*end || o->runs < 1 || o->runs > 20)
@@ -81,6 +86,8 @@ int mc_cmd_validate(int argc, char **argv)
                                         {"predictions", required_argument, NULL, 'p'},
                                         {"report-dir", required_argument, NULL, 'R'},
                                         {"github-summary", no_argument, NULL, 'G'},
+                                        {"baseline-key", required_argument, NULL, 'k'},
+                                        {"baseline-ca", required_argument, NULL, 'c'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
     mc_cli_verb verb = {"validate", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET |
@@ -94,6 +101,9 @@ int mc_cmd_validate(int argc, char **argv)
         return mc_cli_usage_error("validate", "expected one spec");
     if (o.predictions && o.runs)
         return mc_cli_usage_error("validate", "--runs does not apply to --predictions (no re-runs)");
+    if ((o.baseline_key || o.baseline_ca) && (!o.baseline || (o.baseline_key && o.baseline_ca)))
+        return mc_cli_usage_error("validate", "--baseline-key or --baseline-ca (one) needs "
+                                  "--baseline");
 
     mc_spec *spec = NULL;
     mc_outcome *res = NULL;
@@ -103,7 +113,8 @@ int mc_cmd_validate(int argc, char **argv)
     mc_cli_confinement(&confine, &common);
     mc_validate_options vo = {.confine = &confine, .spec = spec, .baseline = o.baseline, .output_dir = common.output,
                               .runs = o.runs, .threads = common.threads, .audit_path = common.audit,
-                              .command_line = mc_cli_command_line(), .predictions = o.predictions};
+                              .command_line = mc_cli_command_line(), .predictions = o.predictions,
+                              .baseline_key = o.baseline_key, .baseline_ca = o.baseline_ca};
     int rc = mc_validate(&res, &vo);
     if (res && res->validation_path && (o.report_dir || o.github_summary)) {
         int written = mc_report_write_dir(o.report_dir, res->validation_path, NULL,

@@ -11,6 +11,7 @@
 #include "mc_repro.h"
 #include "mc_run.h"
 #include "mc_run_dir.h"
+#include "mc_sign.h"
 #include "mc_thresholds.h"
 
 void mc_outcome_free(mc_outcome *o)
@@ -123,12 +124,21 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
     mc_privacy_view *pv = NULL;
     mc_run_options ro = {.threads = opt->threads, .numerics = -1, .audit_path = trail_absolute,
                          .training_view = mc_privacy_view_hook};
+    char signed_subject[MC_SHA256_HEX_LEN + 1], signer[512];
+    const int sig = opt->baseline && (opt->baseline_key || opt->baseline_ca);
     int rc = mc_privacy_view_create(&pv, opt->spec); /* the run measures privacy into it */
     ro.training_view_ctx = pv;
     if (rc == MC_OK && opt->baseline)
         rc = load_baseline(&baseline, opt->baseline);
+    if (!rc && sig) /* before any training: a baseline is judged only when its signature holds */
+        rc = mc_sign_check_run(signed_subject, signer, sizeof signer, "baseline",
+                               opt->baseline, opt->baseline_key, opt->baseline_ca, opt->threads);
     if (rc || (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
         (rc = mc_validation_create(&o->validation)) ||
+        (sig && (rc = mc_validation_add(o->validation, "signing", "signing.baseline",
+                                         "baseline signature", MC_STATUS_PASS,
+                                         json_string(signed_subject), json_string(signer),
+                                         "baseline %s is signed by %s", opt->baseline, signer))) ||
         (rc = opt->predictions ? mc_run_execute_predictions(run, opt->spec, &ro, opt->predictions)
                                : mc_run_execute(run, opt->spec, &ro)) ||
         (rc = mc_validation_set_run(o->validation, (*run)->record, o->run_dir)) ||
@@ -277,10 +287,17 @@ int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
     mc_outcome *o = calloc(1, sizeof *o);
     json_t *rec = NULL;
     char *trail = NULL;
+    char signed_subject[MC_SHA256_HEX_LEN + 1], signer[512];
     int rc = o && (o->run_dir = strdup(opt->run_dir)) ? MC_OK : mc_error_nomem();
     *out = NULL;
     if (rc || (rc = mc_validation_create(&o->validation)) ||
         (!opt->no_audit && (rc = open_trail(&trail, NULL, opt->audit_path))) ||
+        (opt->key && ((rc = mc_sign_check_run(signed_subject, signer, sizeof signer, "run",
+                                              opt->run_dir, opt->key, NULL, opt->threads)) ||
+                      (rc = mc_validation_add(o->validation, "signing", "signing.run",
+                                              "run signature", MC_STATUS_PASS,
+                                              json_string(signed_subject), json_string(signer),
+                                              "%s is signed by %s", opt->run_dir, signer)))) ||
         (rc = mc_reproduce(o->validation, &rec, opt->run_dir, opt->data_path, opt->threads,
                             opt->confine)) ||
         (rc = mc_validation_set_run(o->validation, rec, opt->run_dir)) ||

@@ -38,6 +38,8 @@ typedef struct mc_validate_options {
     const mc_confinement *confine; /* what the spec may name (mc_spec_check_paths); NULL: the defaults */
     const char *predictions;      /* PREDS.csv: judge these predictions, made elsewhere, instead
                                      of training (docs/predictions.md); NULL: a native run */
+    const char *baseline_key;     /* the baseline run must be signed by this key (mc_sign.h)... */
+    const char *baseline_ca;      /* ...or by a certificate chain to this root; NULL: unsigned */
 } mc_validate_options;
 
 /* The CI gate: loads the baseline, chooses the run directory (it must not
@@ -63,6 +65,8 @@ typedef struct mc_reproduce_options {
     const char *command_line;     /* the event's command; NULL: "modelcert" */
     const mc_confinement *confine; /* what spec.json may name, the run directory as the root
                                       unless confine->root says otherwise; NULL: the defaults */
+    const char *key;              /* verify the run's bundle (model.sig) with this public key
+                                     before re-running it (mc_sign.h); NULL: do not */
 } mc_reproduce_options;
 
 /* What an auditor runs: mc_reproduce on run_dir (the recorded spec re-run on

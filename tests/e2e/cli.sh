@@ -12,8 +12,6 @@ expect_exit 0 "--help" -- "$MC" --help
 expect_exit 2 "no verb is a usage error" -- "$MC"
 expect_exit 2 "unknown verb" -- "$MC" frobnicate
 expect_grep err "unknown verb 'frobnicate'" "unknown verb is named"
-expect_exit 2 "planned verb is refused, not faked" -- "$MC" sign model.mcm
-expect_grep err "planned but not in this version" "planned verb says so"
 for verb in init check run predict validate reproduce; do
     expect_exit 0 "$verb --help" -- "$MC" $verb --help
     expect_grep out "usage: modelcert $verb" "$verb --help prints usage"

@@ -136,4 +136,16 @@ expect_grep err "no PKCS #11 module" "the missing module is named"
 expect_exit 2 "--pkcs11-public with --curve" -- "$MC" keygen --pkcs11-public "$URI" --curve p256 -o "$K/bad"
 check [ ! -e "$K/bad.pub" ] -- "no error writes a .pub"
 
+# The issue's PKCS #11 path end to end: `sign` with the key inside the token (an OMS bundle),
+# `verify` with the public key exported above; another key is refused.
+mkdir -p "$TMP/model" && printf 'weights' >"$TMP/model/w.bin" && printf '{}' >"$TMP/model/config.json"
+expect_exit 0 "sign a model directory with the token key" -- "$MC" sign "$TMP/model" --key "$URI"
+check [ -s "$TMP/model/model.sig" ] -- "the bundle is written"
+expect_exit 0 "verify it with the token's exported public key" -- "$MC" verify "$TMP/model" --key "$K/hsm.pub"
+expect_exit 1 "verify with another key fails" -- "$MC" verify "$TMP/model" --key "$K/a.pub"
+expect_exit 0 "sign with the module and PIN from the environment" -- env \
+    MODELCERT_PKCS11_MODULE="$MODULE" MODELCERT_PKCS11_PIN=2468 "$MC" sign "$TMP/model" \
+    --key "pkcs11:token=keygen-test;object=release" --signature "$TMP/env.sig"
+expect_exit 0 "... and it verifies" -- "$MC" verify "$TMP/model" --key "$K/hsm.pub" --signature "$TMP/env.sig"
+
 finish

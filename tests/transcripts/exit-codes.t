@@ -15,9 +15,6 @@ The messages and exit statuses that docs/exit-codes.md quotes, as a transcript (
   modelcert: unknown verb 'frobnicate'
   Run 'modelcert --help' for the list.
   [2]
-  $ modelcert sign --help
-  modelcert: 'sign' is planned but not in this version (0.1.0) yet
-  [2]
 
 `check`: a missing spec; options may follow the specs; after `--`, everything is a file name:
 

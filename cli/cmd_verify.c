@@ -1,0 +1,69 @@
+/* modelcert verify PATH (--key PUB | --ca ROOT) [--signature FILE] [--ignore P]...
+ *                  [--ignore-unsigned-files] */
+#include "cli_sign.h"
+#include "mc_report_sign.h"
+
+static const char help[] =
+    "usage: modelcert verify [options] (--key PUB | --ca ROOT.pem) PATH\n"
+    "\n"
+    "Verifies a model against its OpenSSF Model Signing bundle (ours or\n"
+    "model_signing's): the signature is valid for the key (or its certificate chain\n"
+    "leads to ROOT with a leaf allowed to sign code), and the files on disk are\n"
+    "exactly the files signed, with the same sha256. The first problem is named.\n"
+    "\n"
+    "options:\n"
+    "  --key PUB              public key (PEM SubjectPublicKeyInfo, a certificate,\n"
+    "                         file:PATH, env:VAR or a pkcs11: URI)\n"
+    "  --ca ROOT.pem          certificate mode: trusted root (and intermediate)\n"
+    "                         certificates\n"
+    "  --signature FILE       the bundle (default: PATH/model.sig or PATH.sig)\n"
+    "  --ignore P             also leave P out (relative to the model root); the\n"
+    "                         paths the bundle records are always left out\n"
+    "  --ignore-unsigned-files  files on disk that the bundle does not list are fine\n"
+    "  --certificate FILE     also check a run's release certificate (`certify`):\n"
+    "                         its signatures, every digest in it, a passing validation\n"
+    "  --allow-symlinks       hash what symbolic links point to instead of refusing\n"
+    "  --threads N            hashing threads (default: every core)\n"
+    "  --audit DB             audit database (default: $MODELCERT_AUDIT, else the\n"
+    "                         nearest .modelcert/audit.db from here upward)\n"
+    "  -q, --quiet            print nothing on success\n"
+    "  -h, --help             this help\n"
+    "\n"
+    "exit status: 0 verified, 1 not verified (the reason is printed), 2 bad key,\n"
+    "path or usage, 3 internal or environment error.\n";
+
+int mc_cmd_verify(int argc, char **argv)
+{
+    static const struct option own[] = {
+        {"key", required_argument, NULL, MC_CLI_OPT_KEY},
+        {"ca", required_argument, NULL, MC_CLI_OPT_CA},
+        {"signature", required_argument, NULL, MC_CLI_OPT_SIGNATURE},
+        {"ignore", required_argument, NULL, MC_CLI_OPT_IGNORE},
+        {"ignore-unsigned-files", no_argument, NULL, MC_CLI_OPT_UNSIGNED},
+        {"allow-symlinks", no_argument, NULL, MC_CLI_OPT_SYMLINKS},
+        {"certificate", required_argument, NULL, MC_CLI_OPT_CERTIFICATE},
+        {NULL, 0, NULL, 0}};
+    mc_cli_sign_opts o = {.verb = "verify"};
+    mc_cli_verb verb = {"verify", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET, own, NULL,
+                        mc_cli_sign_option, &o, 1};
+    mc_cli_common common;
+    int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
+    if (status != MC_CLI_GO)
+        return status;
+    if (argc - first != 1)
+        return mc_cli_usage_error("verify", "expected one model path");
+    if (!o.key == !o.ca)
+        return mc_cli_usage_error("verify", "give exactly one of --key or --ca");
+
+    mc_verify_options vo = {.key = o.key, .ca = o.ca, .ignore_unsigned = o.ignore_unsigned,
+                            .certificate = o.certificate};
+    mc_cli_sign_common(&vo.c, &o, &common, argv[first]);
+    mc_verify_result *r = NULL;
+    if (mc_verify_model(&r, &vo))
+        return mc_cli_fail();
+    if (!common.quiet || !r->verified)
+        mc_report_verify_text(r->verified ? stdout : stderr, argv[first], r);
+    status = r->verified ? MC_EXIT_OK : MC_EXIT_FAILED;
+    mc_verify_result_free(r);
+    return status;
+}

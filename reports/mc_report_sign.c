@@ -1,0 +1,49 @@
+/* Text reports of the signing verbs. */
+#include "mc_report_sign.h"
+
+#include <string.h>
+
+#include "mc_report_audit.h"
+#include "mc_str.h"
+
+void mc_report_sign_text(FILE *f, FILE *err, const char *path, const mc_sign_result *r)
+{
+    if (r->warning)
+        fprintf(err, "modelcert: warning: %s\n", r->warning);
+    if (!f)
+        return;
+    fprintf(f, "signed %zu resource%s of %s: sha256:%s\n  signature: %s\n", r->resources,
+            r->resources == 1 ? "" : "s", path, r->subject, r->signature);
+    mc_report_audit_recorded(err, r->audit_path, r->audit_event);
+}
+
+void mc_report_verify_text(FILE *f, const char *path, const mc_verify_result *r)
+{
+    if (r->verified)
+        fprintf(f, "verified: %s (%zu resource%s, sha256:%s), signed by %s\n", path,
+                r->resources, r->resources == 1 ? "" : "s", r->subject, r->signer);
+    else {
+        char shown[MC_STR_PRINTABLE_CAP(sizeof r->reason)]; /* reasons quote file names */
+        fprintf(f, "FAILED: %s: %s\n", path,
+                mc_str_printable(shown, sizeof shown, r->reason, strlen(r->reason)));
+    }
+    mc_report_audit_recorded(stderr, r->audit_path, r->audit_event);
+}
+
+void mc_report_digest_text(FILE *f, const char *path, const char *hex)
+{
+    fprintf(f, "sha256:%s  %s\n", hex, path);
+}
+
+void mc_report_certify_text(FILE *f, FILE *err, const char *run_dir, const mc_certify_result *r)
+{
+    if (r->warning)
+        fprintf(err, "modelcert: warning: %s\n", r->warning);
+    if (f)
+        fprintf(f,
+                "certified %s: %s (%zu passed, %zu warned), model sha256:%s\n"
+                "  signature (%s): %s\n  release certificate: %s\n",
+                run_dir, r->result, r->passed, r->warned, r->model, r->format, r->signature,
+                r->certificate);
+    mc_report_audit_recorded(err, r->audit_path, r->audit_event);
+}

@@ -1,0 +1,307 @@
+/* DSSE v1: PAE, base64, sign and verify with OpenSSL EVP. */
+#include "mc_dsse.h"
+
+#include <openssl/core_names.h>
+#include <openssl/err.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_error.h"
+#include "mc_json.h"
+
+/* Re-records the last error with a prefix (the message is copied first: it is
+ * the buffer being written). */
+static int prefixed(int rc, const char *prefix)
+{
+    char msg[sizeof mc_error_last()->message];
+    snprintf(msg, sizeof msg, "%s", mc_error_last()->message);
+    return mc_error_set(rc, "%s%s", prefix, msg);
+}
+
+int mc_dsse_pae(unsigned char **out, size_t *len, const char *type, const void *body, size_t n)
+{
+    size_t tl = strlen(type);
+    char head[64];
+    int hl1 = snprintf(head, sizeof head, "DSSEv1 %zu ", tl);
+    char mid[32];
+    int hl2 = snprintf(mid, sizeof mid, " %zu ", n);
+    size_t total = (size_t)hl1 + tl + (size_t)hl2 + n;
+    unsigned char *p = malloc(total + 1);
+    if (!p)
+        return mc_error_nomem();
+    memcpy(p, head, (size_t)hl1);
+    memcpy(p + hl1, type, tl);
+    memcpy(p + hl1 + tl, mid, (size_t)hl2);
+    if (n)
+        memcpy(p + hl1 + tl + hl2, body, n);
+    p[total] = 0;
+    *out = p;
+    *len = total;
+    return MC_OK;
+}
+
+int mc_base64_encode(char **out, const void *data, size_t n)
+{
+    if (n > ((size_t)1 << 30))
+        return mc_error_set(MC_EINPUT, "data too large to encode (%zu bytes)", n);
+    char *s = malloc(4 * ((n + 2) / 3) + 1);
+    if (!s)
+        return mc_error_nomem();
+    EVP_EncodeBlock((unsigned char *)s, data, (int)n);
+    *out = s;
+    return MC_OK;
+}
+
+int mc_base64_decode(unsigned char **out, size_t *len, const char *text, size_t max)
+{
+    size_t n = strlen(text);
+    if (n > 4 * (max / 3 + 2))
+        return mc_error_set(MC_EINPUT, "base64 text is over the limit of %zu decoded bytes", max);
+    size_t pads = 0;
+    while (n > 0 && text[n - 1] == '=' && pads < 2) {
+        n--;
+        pads++;
+    }
+    if (n % 4 == 1 || (pads && (n + pads) % 4))
+        return mc_error_set(MC_EINPUT, "base64 text has a bad length");
+    size_t padded = (n + 3) / 4 * 4;
+    char *norm = malloc(padded + 1);
+    unsigned char *bin = malloc(padded / 4 * 3 + 1);
+    int rc = MC_OK;
+    if (!norm || !bin) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) {
+        char c = text[i];
+        if (c == '-')
+            c = '+';
+        else if (c == '_')
+            c = '/';
+        else if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+                   c == '+' || c == '/')) {
+            rc = mc_error_set(MC_EINPUT, "base64 text has a character outside the alphabet at "
+                                         "offset %zu", i);
+            goto cleanup;
+        }
+        norm[i] = c;
+    }
+    for (size_t i = n; i < padded; i++)
+        norm[i] = '=';
+    norm[padded] = 0;
+    int got = padded ? EVP_DecodeBlock(bin, (unsigned char *)norm, (int)padded) : 0;
+    if (got < 0) {
+        rc = mc_error_set(MC_EINPUT, "base64 text does not decode");
+        goto cleanup;
+    }
+    size_t real = padded / 4 * 3 - (padded - n);
+    if (real > max) {
+        rc = mc_error_set(MC_EINPUT, "base64 text is over the limit of %zu decoded bytes", max);
+        goto cleanup;
+    }
+    bin[real] = 0;
+    *out = bin;
+    *len = real;
+    bin = NULL;
+cleanup:
+    free(norm);
+    free(bin);
+    return rc;
+}
+
+/* The digest a key signs with: by EC curve size, none for EdDSA. */
+static const EVP_MD *key_md(EVP_PKEY *key)
+{
+    if (EVP_PKEY_is_a(key, "ED25519") || EVP_PKEY_is_a(key, "ED448"))
+        return NULL;
+    int bits = EVP_PKEY_get_bits(key);
+    if (EVP_PKEY_is_a(key, "EC")) {
+        if (bits > 384)
+            return EVP_sha512();
+        if (bits > 256)
+            return EVP_sha384();
+    }
+    return EVP_sha256();
+}
+
+int mc_pkey_sign(unsigned char **sig, size_t *siglen, EVP_PKEY *key, const void *msg, size_t n)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    unsigned char *s = NULL;
+    size_t sl = 0;
+    int rc = MC_OK;
+    if (!ctx) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    if (EVP_DigestSignInit(ctx, NULL, key_md(key), NULL, key) != 1 ||
+        EVP_DigestSign(ctx, NULL, &sl, msg, n) != 1 || !(s = malloc(sl)) ||
+        EVP_DigestSign(ctx, s, &sl, msg, n) != 1) {
+        unsigned long e = ERR_get_error();
+        char buf[256];
+        ERR_error_string_n(e, buf, sizeof buf);
+        ERR_clear_error();
+        /* OpenSSL fails silently, or with ERR_R_MALLOC_FAILURE, when an allocation fails. */
+        if (!s || !e || ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE)
+            rc = mc_error_nomem();
+        else
+            rc = mc_error_set(MC_EINTERNAL, "signing failed in OpenSSL: %s", buf);
+        goto cleanup;
+    }
+    *sig = s;
+    *siglen = sl;
+    s = NULL;
+cleanup:
+    free(s);
+    EVP_MD_CTX_free(ctx);
+    return rc;
+}
+
+int mc_pkey_verify(EVP_PKEY *key, const unsigned char *sig, size_t siglen, const void *msg,
+                   size_t n)
+{
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, key_md(key), NULL, key) == 1 &&
+             EVP_DigestVerify(ctx, sig, siglen, msg, n) == 1;
+    ERR_clear_error();
+    EVP_MD_CTX_free(ctx);
+    return ok;
+}
+
+int mc_dsse_sign(json_t **envelope, EVP_PKEY *key, const char *keyid, const char *type,
+                 const void *payload, size_t n)
+{
+    unsigned char *pae = NULL, *sig = NULL;
+    size_t pae_len = 0, sig_len = 0;
+    char *b64p = NULL, *b64s = NULL;
+    json_t *env = NULL, *sigs = NULL, *one = NULL;
+    int rc = MC_OK;
+    if (n > MC_DSSE_PAYLOAD_MAX)
+        return mc_error_set(MC_EINPUT, "DSSE payload of %zu bytes is over the limit of %u", n,
+                            MC_DSSE_PAYLOAD_MAX);
+    if ((rc = mc_dsse_pae(&pae, &pae_len, type, payload, n)) ||
+        (rc = mc_pkey_sign(&sig, &sig_len, key, pae, pae_len)) ||
+        (rc = mc_base64_encode(&b64p, payload, n)) ||
+        (rc = mc_base64_encode(&b64s, sig, sig_len)))
+        goto cleanup;
+    env = json_object();
+    sigs = json_array();
+    one = json_object();
+    if (!env || !sigs || !one) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    rc = mc_json_set(one, "keyid", json_string(keyid ? keyid : ""));
+    rc = rc ? rc : mc_json_set(one, "sig", json_string(b64s));
+    rc = rc ? rc : mc_json_append(sigs, one);
+    one = NULL;
+    rc = rc ? rc : mc_json_set(env, "payload", json_string(b64p));
+    rc = rc ? rc : mc_json_set(env, "payloadType", json_string(type));
+    rc = rc ? rc : mc_json_set(env, "signatures", sigs);
+    sigs = NULL;
+    if (rc)
+        goto cleanup;
+    *envelope = env;
+    env = NULL;
+cleanup:
+    free(pae);
+    free(sig);
+    free(b64p);
+    free(b64s);
+    json_decref(env);
+    json_decref(sigs);
+    json_decref(one);
+    return rc;
+}
+
+int mc_dsse_verify(unsigned char **payload, size_t *len, char **type, const json_t *envelope,
+                   EVP_PKEY *key)
+{
+    unsigned char *body = NULL, *pae = NULL, *sig = NULL;
+    size_t body_len = 0, pae_len = 0, sig_len = 0;
+    char *t = NULL;
+    int rc = MC_OK;
+    if (!json_is_object(envelope))
+        return mc_error_set(MC_EINPUT, "not a DSSE envelope: not a JSON object");
+    json_t *jp = json_object_get(envelope, "payload");
+    json_t *jt = json_object_get(envelope, "payloadType");
+    json_t *js = json_object_get(envelope, "signatures");
+    if (!json_is_string(jp) || !json_is_string(jt) || !json_is_array(js))
+        return mc_error_set(MC_EINPUT, "not a DSSE envelope: payload, payloadType (strings) and "
+                                       "signatures (an array) are required");
+    size_t nsig = json_array_size(js);
+    if (nsig == 0 || nsig > MC_DSSE_SIGNATURES_MAX)
+        return mc_error_set(MC_EINPUT, "not a DSSE envelope: %zu signatures (1 to %d allowed)",
+                            nsig, MC_DSSE_SIGNATURES_MAX);
+    if (json_string_length(jt) > 256 || strlen(json_string_value(jt)) != json_string_length(jt))
+        return mc_error_set(MC_EINPUT, "not a DSSE envelope: bad payloadType");
+    if ((rc = mc_base64_decode(&body, &body_len, json_string_value(jp), MC_DSSE_PAYLOAD_MAX))) {
+        prefixed(rc, "not a DSSE envelope: payload: ");
+        goto cleanup;
+    }
+    if ((rc = mc_dsse_pae(&pae, &pae_len, json_string_value(jt), body, body_len)))
+        goto cleanup;
+    int ok = 0;
+    for (size_t i = 0; i < nsig && !ok; i++) {
+        json_t *s = json_array_get(js, i);
+        json_t *ss = json_object_get(s, "sig");
+        json_t *kid = json_object_get(s, "keyid");
+        if (!json_is_object(s) || !json_is_string(ss) || (kid && !json_is_string(kid))) {
+            rc = mc_error_set(MC_EINPUT, "not a DSSE envelope: signature %zu needs a string "
+                                         "`sig` (and `keyid`, when present, a string)", i + 1);
+            goto cleanup;
+        }
+        free(sig);
+        sig = NULL;
+        if ((rc = mc_base64_decode(&sig, &sig_len, json_string_value(ss), 1024))) {
+            prefixed(rc, "not a DSSE envelope: signature: ");
+            goto cleanup;
+        }
+        ok = mc_pkey_verify(key, sig, sig_len, pae, pae_len);
+    }
+    if (!ok) {
+        rc = mc_error_set(MC_EINPUT, "the DSSE signature does not verify with this key");
+        goto cleanup;
+    }
+    if (!(t = strdup(json_string_value(jt)))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    *payload = body;
+    *len = body_len;
+    *type = t;
+    body = NULL;
+    t = NULL;
+cleanup:
+    free(body);
+    free(pae);
+    free(sig);
+    free(t);
+    return rc;
+}
+
+int mc_dsse_json_read(json_t **out, const char *text, size_t len, char *why, size_t why_size)
+{
+    json_error_t e1, e2;
+    memset(&e1, 0, sizeof e1); /* the error code is only set on failure */
+    memset(&e2, 0, sizeof e2);
+    json_t *a = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e1);
+    json_t *b = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e2);
+    int rc = MC_OK;
+    if ((!a && json_error_code(&e1) == json_error_out_of_memory) ||
+        (!b && json_error_code(&e2) == json_error_out_of_memory) || (!a != !b) ||
+        (a && !json_equal(a, b)) || (!a && strcmp(e1.text, e2.text) != 0))
+        rc = mc_error_nomem();
+    else if (!a)
+        rc = mc_error_set(MC_EINPUT, "%s at line %d", e1.text, e1.line);
+    if (!a && rc == MC_EINPUT)
+        snprintf(why, why_size, "%s at line %d", e1.text, e1.line);
+    json_decref(b);
+    if (rc) {
+        json_decref(a);
+        return rc;
+    }
+    *out = a;
+    return MC_OK;
+}

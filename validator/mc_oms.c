@@ -1,0 +1,610 @@
+/* OMS v1.0: the in-toto statement of a manifest, the Sigstore bundle v0.3
+ * around its DSSE envelope, and their verification. */
+#include "mc_oms.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+#include <openssl/x509v3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "mc_dsse.h"
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_json.h"
+
+#define CHAIN_MAX 10
+
+int mc_oms_statement(char **out, size_t *len, const mc_manifest *m)
+{
+    json_t *st = json_object(), *ser = json_object(), *res = json_array(), *pred = json_object();
+    json_t *subj = NULL;
+    int rc = st && ser && res && pred ? MC_OK : mc_error_nomem();
+    for (size_t i = 0; i < m->n && !rc; i++) {
+        char alg[64] = "sha256";
+        if (m->shards)
+            snprintf(alg, sizeof alg, "sha256-sharded-%lld", m->shard_size);
+        rc = mc_json_append(res, json_pack("{s:s,s:s,s:s}", "algorithm", alg, "digest",
+                                           m->items[i].digest, "name", m->items[i].name));
+    }
+    rc = rc ? rc : mc_json_set(ser, "method", json_string(m->shards ? "shards" : "files"));
+    rc = rc ? rc : mc_json_set(ser, "hash_type", json_string("sha256"));
+    rc = rc ? rc : mc_json_set(ser, "allow_symlinks", json_boolean(m->allow_symlinks));
+    if (!rc && m->shards)
+        rc = mc_json_set(ser, "shard_size", json_integer(m->shard_size));
+    if (!rc && m->n_ignore) {
+        json_t *ig = json_array();
+        rc = ig ? MC_OK : mc_error_nomem();
+        for (size_t i = 0; i < m->n_ignore && !rc; i++)
+            rc = mc_json_append(ig, json_string(m->ignore[i]));
+        rc = rc ? (json_decref(ig), rc) : mc_json_set(ser, "ignore_paths", ig);
+    }
+    rc = rc ? rc : mc_json_set(pred, "serialization", ser);
+    ser = NULL;
+    rc = rc ? rc : mc_json_set(pred, "resources", res);
+    res = NULL;
+    if (!rc)
+        subj = json_pack("[{s:s,s:{s:s}}]", "name", m->model_name, "digest", "sha256",
+                         m->subject);
+    rc = rc ? rc : mc_json_set(st, "_type", json_string(MC_OMS_STATEMENT_TYPE));
+    rc = rc ? rc : mc_json_set(st, "subject", subj);
+    subj = NULL;
+    rc = rc ? rc : mc_json_set(st, "predicateType", json_string(MC_OMS_PREDICATE_TYPE));
+    rc = rc ? rc : mc_json_set(st, "predicate", pred);
+    pred = NULL;
+    rc = rc ? rc : mc_json_canonical(out, len, st);
+    json_decref(st);
+    json_decref(ser);
+    json_decref(res);
+    json_decref(pred);
+    json_decref(subj);
+    return rc;
+}
+
+/* ---- certificates ------------------------------------------------------------------- */
+
+static int read_certs(STACK_OF(X509) **out, const char *path)
+{
+    char *text = NULL;
+    size_t len = 0;
+    BIO *bio = NULL;
+    STACK_OF(X509) *sk = sk_X509_new_null();
+    int rc = sk ? mc_file_read_text(&text, &len, path, MC_KEY_FILE_MAX * 4) : mc_error_nomem();
+    if (rc)
+        goto cleanup;
+    if (!(bio = BIO_new_mem_buf(text, (int)len))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    X509 *c;
+    while ((c = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
+        if (sk_X509_num(sk) >= 100 || !sk_X509_push(sk, c)) {
+            X509_free(c);
+            rc = mc_error_set(MC_EINPUT, "%s: too many certificates", path);
+            goto cleanup;
+        }
+    }
+    ERR_clear_error();
+    if (sk_X509_num(sk) == 0) {
+        rc = mc_error_set(MC_EINPUT, "%s holds no PEM certificate", path);
+        goto cleanup;
+    }
+    *out = sk;
+    sk = NULL;
+cleanup:
+    free(text);
+    BIO_free(bio);
+    sk_X509_pop_free(sk, X509_free);
+    return rc;
+}
+
+int mc_oms_check_ca(const char *ca_path)
+{
+    STACK_OF(X509) *sk = NULL;
+    int rc = read_certs(&sk, ca_path);
+    sk_X509_pop_free(sk, X509_free);
+    return rc;
+}
+
+static int cert_b64(json_t *arr, X509 *c)
+{
+    unsigned char *der = NULL;
+    char *b64 = NULL;
+    int n = i2d_X509(c, &der);
+    if (n <= 0)
+        return mc_error_set(MC_EINTERNAL, "cannot encode a certificate");
+    int rc = mc_base64_encode(&b64, der, (size_t)n);
+    OPENSSL_free(der);
+    if (rc)
+        return rc;
+    rc = mc_json_append(arr, json_pack("{s:s}", "rawBytes", b64));
+    free(b64);
+    return rc;
+}
+
+static int cert_material(json_t **out, const mc_key *key, const char *cert_path,
+                         const char *chain_path)
+{
+    STACK_OF(X509) *leaf = NULL, *chain = NULL;
+    json_t *certs = json_array();
+    int rc = certs ? read_certs(&leaf, cert_path) : mc_error_nomem();
+    if (!rc && chain_path)
+        rc = read_certs(&chain, chain_path);
+    if (rc)
+        goto cleanup;
+    EVP_PKEY *lk = X509_get0_pubkey(sk_X509_value(leaf, 0));
+    if (!lk || EVP_PKEY_eq(lk, mc_key_pkey(key)) != 1) {
+        ERR_clear_error();
+        rc = mc_error_set(MC_EINPUT, "%s: the certificate's public key is not the signing key's",
+                          cert_path);
+        goto cleanup;
+    }
+    rc = cert_b64(certs, sk_X509_value(leaf, 0));
+    for (int i = 0; chain && i < sk_X509_num(chain) && !rc; i++)
+        rc = cert_b64(certs, sk_X509_value(chain, i));
+    if (!rc) {
+        *out = json_pack("{s:{s:o},s:[]}", "x509CertificateChain", "certificates", certs,
+                         "tlogEntries");
+        certs = NULL;
+        rc = *out ? MC_OK : mc_error_nomem();
+    }
+cleanup:
+    json_decref(certs);
+    sk_X509_pop_free(leaf, X509_free);
+    sk_X509_pop_free(chain, X509_free);
+    return rc;
+}
+
+int mc_oms_sign(char **out, size_t *len, const mc_manifest *m, const mc_key *key,
+                const char *cert_path, const char *chain_path)
+{
+    char *stmt = NULL;
+    size_t stmt_len = 0;
+    json_t *env = NULL, *vm = NULL, *bundle = NULL;
+    int rc = mc_oms_statement(&stmt, &stmt_len, m);
+    rc = rc ? rc : mc_dsse_sign(&env, mc_key_pkey(key), "", MC_OMS_PAYLOAD_TYPE, stmt, stmt_len);
+    if (rc)
+        goto cleanup;
+    if (cert_path) {
+        rc = cert_material(&vm, key, cert_path, chain_path);
+    } else {
+        vm = json_pack("{s:{s:s},s:[]}", "publicKey", "hint", mc_key_hint(key), "tlogEntries");
+        rc = vm ? MC_OK : mc_error_nomem();
+    }
+    if (rc)
+        goto cleanup;
+    bundle = json_object();
+    rc = bundle ? MC_OK : mc_error_nomem();
+    rc = rc ? rc : mc_json_set(bundle, "mediaType", json_string(MC_OMS_BUNDLE_MEDIA_TYPE));
+    rc = rc ? rc : mc_json_set(bundle, "verificationMaterial", vm);
+    vm = NULL;
+    rc = rc ? rc : mc_json_set(bundle, "dsseEnvelope", env);
+    env = NULL;
+    rc = rc ? rc : mc_json_pretty(out, len, bundle, 2);
+cleanup:
+    free(stmt);
+    json_decref(env);
+    json_decref(vm);
+    json_decref(bundle);
+    return rc;
+}
+
+int mc_oms_sign_dsse(char **out, size_t *len, const mc_manifest *m, const mc_key *key)
+{
+    char *stmt = NULL;
+    size_t stmt_len = 0;
+    json_t *env = NULL;
+    int rc = mc_oms_statement(&stmt, &stmt_len, m);
+    rc = rc ? rc : mc_dsse_sign(&env, mc_key_pkey(key), mc_key_hint(key), MC_OMS_PAYLOAD_TYPE,
+                                stmt, stmt_len);
+    rc = rc ? rc : mc_json_pretty(out, len, env, 2);
+    free(stmt);
+    json_decref(env);
+    return rc;
+}
+
+/* ---- verification ------------------------------------------------------------------- */
+
+static int decode_cert(X509 **out, json_t *c, size_t i)
+{
+    json_t *raw = json_object_get(c, "rawBytes");
+    unsigned char *der = NULL;
+    size_t n = 0;
+    if (!json_is_string(raw))
+        return mc_error_set(MC_EINPUT, "bundle: certificate %zu has no rawBytes string", i + 1);
+    int rc = mc_base64_decode(&der, &n, json_string_value(raw), 64 * 1024);
+    if (rc)
+        return mc_error_set(MC_EINPUT, "bundle: certificate %zu: bad base64", i + 1);
+    const unsigned char *p = der;
+    X509 *x = d2i_X509(NULL, &p, (long)n);
+    int whole = x && p == der + n;
+    free(der);
+    ERR_clear_error();
+    if (!whole) {
+        X509_free(x);
+        return mc_error_set(MC_EINPUT, "bundle: certificate %zu is not a DER certificate", i + 1);
+    }
+    *out = x;
+    return MC_OK;
+}
+
+static int verify_chain(EVP_PKEY **pkey, char *signer, size_t signer_size, json_t *vm,
+                        const char *ca_path)
+{
+    json_t *chain = json_object_get(json_object_get(vm, "x509CertificateChain"), "certificates");
+    json_t *single = json_object_get(vm, "certificate");
+    STACK_OF(X509) *roots = NULL, *untrusted = sk_X509_new_null();
+    X509 *leaf = NULL;
+    X509_STORE *store = NULL;
+    X509_STORE_CTX *ctx = NULL;
+    int rc = untrusted ? MC_OK : mc_error_nomem();
+    if (rc)
+        goto cleanup;
+    if (json_is_object(single)) {
+        rc = decode_cert(&leaf, single, 0);
+    } else if (json_is_array(chain) && json_array_size(chain) >= 1 &&
+               json_array_size(chain) <= CHAIN_MAX) {
+        rc = decode_cert(&leaf, json_array_get(chain, 0), 0);
+        for (size_t i = 1; i < json_array_size(chain) && !rc; i++) {
+            X509 *x = NULL;
+            rc = decode_cert(&x, json_array_get(chain, i), i);
+            if (!rc && !sk_X509_push(untrusted, x)) {
+                X509_free(x);
+                rc = mc_error_nomem();
+            }
+        }
+    } else {
+        rc = mc_error_set(MC_EINPUT, "bundle: certificate mode needs "
+                          "verificationMaterial.x509CertificateChain.certificates (1 to %d) or "
+                          "verificationMaterial.certificate", CHAIN_MAX);
+    }
+    if (rc)
+        goto cleanup;
+    X509_NAME_oneline(X509_get_subject_name(leaf), signer, (int)signer_size);
+    if ((rc = read_certs(&roots, ca_path)))
+        goto cleanup;
+    if (!(store = X509_STORE_new()) || !(ctx = X509_STORE_CTX_new())) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    for (int i = 0; i < sk_X509_num(roots); i++)
+        X509_STORE_add_cert(store, sk_X509_value(roots, i));
+    if (!X509_STORE_CTX_init(ctx, store, leaf, untrusted)) {
+        rc = mc_error_set(MC_EINTERNAL, "cannot set up certificate verification");
+        goto cleanup;
+    }
+    /* As model_signing: the chain is judged at the leaf's notBefore (the signing time
+       the bundle implies), and the leaf must not have expired since. */
+    time_t when = 0;
+    struct tm tm;
+    if (ASN1_TIME_to_tm(X509_get0_notBefore(leaf), &tm))
+        when = timegm(&tm);
+    X509_STORE_CTX_set_time(ctx, 0, when);
+    if (X509_verify_cert(ctx) != 1) {
+        int e = X509_STORE_CTX_get_error(ctx);
+        rc = mc_error_set(MC_EINPUT, "the certificate chain does not lead to the trusted root "
+                          "(%s)", X509_verify_cert_error_string(e));
+        goto cleanup;
+    }
+    if (X509_cmp_current_time(X509_get0_notAfter(leaf)) <= 0) {
+        rc = mc_error_set(MC_EINPUT, "the signing certificate (%s) has expired", signer);
+        goto cleanup;
+    }
+    uint32_t flags = X509_get_extension_flags(leaf);
+    int ku = (flags & EXFLAG_KUSAGE) && (X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE);
+    int eku = (flags & EXFLAG_XKUSAGE) && (X509_get_extended_key_usage(leaf) & XKU_CODE_SIGN);
+    if (!ku && !eku) {
+        rc = mc_error_set(MC_EINPUT, "the signing certificate (%s) may not sign: neither "
+                          "digitalSignature key usage nor the codeSigning extended key usage",
+                          signer);
+        goto cleanup;
+    }
+    EVP_PKEY *k = X509_get_pubkey(leaf);
+    if (!k) {
+        rc = mc_error_set(MC_EINPUT, "the signing certificate has no usable public key");
+        goto cleanup;
+    }
+    *pkey = k;
+cleanup:
+    ERR_clear_error();
+    X509_STORE_CTX_free(ctx);
+    X509_STORE_free(store);
+    X509_free(leaf);
+    sk_X509_pop_free(untrusted, X509_free);
+    sk_X509_pop_free(roots, X509_free);
+    return rc;
+}
+
+static int parse_shard_name(mc_manifest_item *it, const char *name, long long shard_size)
+{
+    const char *c2 = strrchr(name, ':');
+    const char *c1 = NULL;
+    for (const char *p = name; p < c2; p++)
+        if (*p == ':')
+            c1 = p;
+    if (!c1 || !c2)
+        return mc_error_set(MC_EINPUT, "shard resource '%.200s' is not path:start:end", name);
+    for (const char *p = name; p < c1; p++)
+        if (*p == ':')
+            return mc_error_set(MC_EINPUT, "shard resource '%.200s' is not path:start:end", name);
+    char *e1 = NULL, *e2 = NULL;
+    errno = 0;
+    long long s = strtoll(c1 + 1, &e1, 10), e = strtoll(c2 + 1, &e2, 10);
+    if (errno || e1 != c2 || *e2 || c1[1] == '-' || c2[1] == '-' || !isdigit((unsigned char)c1[1])
+        || !isdigit((unsigned char)c2[1]) || s > e || e - s > shard_size)
+        return mc_error_set(MC_EINPUT, "shard resource '%.200s' has a bad range", name);
+    if (!(it->path = strndup(name, (size_t)(c1 - name))))
+        return mc_error_nomem();
+    it->start = s;
+    it->end = e;
+    return mc_manifest_check_name(it->path);
+}
+
+static int parse_serialization(mc_manifest *m, json_t *ser)
+{
+    json_t *method = json_object_get(ser, "method"), *ht = json_object_get(ser, "hash_type");
+    json_t *sym = json_object_get(ser, "allow_symlinks"), *ig = json_object_get(ser, "ignore_paths");
+    if (!json_is_object(ser) || !json_is_string(method) || !json_is_string(ht) ||
+        !json_is_boolean(sym))
+        return mc_error_set(MC_EINPUT, "statement: predicate.serialization needs method, "
+                            "hash_type (strings) and allow_symlinks (a boolean)");
+    if (strcmp(json_string_value(ht), "sha256") != 0)
+        return mc_error_set(MC_EINPUT, "statement: hash_type '%.40s' is not supported (sha256 "
+                            "only)", json_string_value(ht));
+    m->allow_symlinks = json_is_true(sym);
+    if (strcmp(json_string_value(method), "shards") == 0) {
+        json_t *ss = json_object_get(ser, "shard_size");
+        double d = json_is_integer(ss) ? (double)json_integer_value(ss)
+                 : json_is_real(ss) ? json_real_value(ss) : -1;
+        if (!(d >= 1 && d <= 1e15) || d != (double)(long long)d)
+            return mc_error_set(MC_EINPUT, "statement: shard_size must be a positive integer");
+        m->shards = 1;
+        m->shard_size = (long long)d;
+    } else if (strcmp(json_string_value(method), "files") != 0) {
+        return mc_error_set(MC_EINPUT, "statement: serialization method '%.40s' is not files or "
+                            "shards", json_string_value(method));
+    }
+    if (ig) {
+        if (!json_is_array(ig) || json_array_size(ig) > MC_MANIFEST_MAX_IGNORE)
+            return mc_error_set(MC_EINPUT, "statement: ignore_paths must be an array of at most "
+                                "%d strings", MC_MANIFEST_MAX_IGNORE);
+        if (json_array_size(ig) && !(m->ignore = calloc(json_array_size(ig), sizeof(char *))))
+            return mc_error_nomem();
+        for (size_t i = 0; i < json_array_size(ig); i++) {
+            json_t *s = json_array_get(ig, i);
+            if (!json_is_string(s) || strlen(json_string_value(s)) != json_string_length(s))
+                return mc_error_set(MC_EINPUT, "statement: ignore_paths holds a non-string");
+            int rc = mc_manifest_check_name(json_string_value(s));
+            if (rc)
+                return rc;
+            if (!(m->ignore[m->n_ignore] = strdup(json_string_value(s))))
+                return mc_error_nomem();
+            m->n_ignore++;
+        }
+    }
+    return MC_OK;
+}
+
+static int parse_statement(mc_manifest **out, const unsigned char *payload, size_t len)
+{
+    json_t *st = NULL;
+    char why[256] = "another type";
+    mc_manifest *m = calloc(1, sizeof *m);
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    int rc = m && md ? MC_OK : mc_error_nomem();
+    if (rc || (rc = mc_dsse_json_read(&st, (const char *)payload, len, why, sizeof why)) ==
+                  MC_ENOMEM)
+        goto cleanup;
+    if (rc || !json_is_object(st)) {
+        rc = mc_error_set(MC_EINPUT, "the signed payload is not a JSON object (%s)", why);
+        goto cleanup;
+    }
+    json_t *type = json_object_get(st, "_type"), *pt = json_object_get(st, "predicateType");
+    if (!json_is_string(type) || strcmp(json_string_value(type), MC_OMS_STATEMENT_TYPE) != 0) {
+        rc = mc_error_set(MC_EINPUT, "statement: _type is not %s", MC_OMS_STATEMENT_TYPE);
+        goto cleanup;
+    }
+    if (!json_is_string(pt) || strcmp(json_string_value(pt), MC_OMS_PREDICATE_TYPE) != 0) {
+        rc = mc_error_set(MC_EINPUT, "statement: predicateType '%.100s' is not %s",
+                          json_is_string(pt) ? json_string_value(pt) : "(missing)",
+                          MC_OMS_PREDICATE_TYPE);
+        goto cleanup;
+    }
+    json_t *subj = json_object_get(st, "subject");
+    json_t *s0 = json_array_get(subj, 0);
+    json_t *sname = json_object_get(s0, "name");
+    json_t *sdig = json_object_get(json_object_get(s0, "digest"), "sha256");
+    if (!json_is_array(subj) || json_array_size(subj) != 1 || !json_is_string(sname) ||
+        !json_is_string(sdig) || !mc_sha256_hex_valid(json_string_value(sdig))) {
+        rc = mc_error_set(MC_EINPUT, "statement: subject must be one entry with a name and a "
+                          "sha256 digest");
+        goto cleanup;
+    }
+    if (!(m->model_name = strdup(json_string_value(sname)))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    json_t *pred = json_object_get(st, "predicate");
+    json_t *res = json_object_get(pred, "resources");
+    if ((rc = parse_serialization(m, json_object_get(pred, "serialization"))))
+        goto cleanup;
+    if (!json_is_array(res) || json_array_size(res) > MC_MANIFEST_MAX_ITEMS) {
+        rc = mc_error_set(MC_EINPUT, "statement: predicate.resources must be an array of at "
+                          "most %d", MC_MANIFEST_MAX_ITEMS);
+        goto cleanup;
+    }
+    size_t n = json_array_size(res);
+    if (n && !(m->items = calloc(n, sizeof *m->items))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    for (size_t i = 0; i < n; i++) {
+        json_t *r = json_array_get(res, i);
+        json_t *name = json_object_get(r, "name"), *alg = json_object_get(r, "algorithm");
+        json_t *dig = json_object_get(r, "digest");
+        if (!json_is_string(name) || !json_is_string(alg) || !json_is_string(dig) ||
+            strlen(json_string_value(name)) != json_string_length(name)) {
+            rc = mc_error_set(MC_EINPUT, "statement: resource %zu needs name, algorithm and "
+                              "digest strings", i + 1);
+            goto cleanup;
+        }
+        const char *a = json_string_value(alg);
+        if (strcmp(a, "sha256") != 0 && !(m->shards && strncmp(a, "sha256-sharded-", 15) == 0)) {
+            rc = mc_error_set(MC_EINPUT, "statement: resource %zu has algorithm '%.40s' (sha256 "
+                              "only)", i + 1, a);
+            goto cleanup;
+        }
+        if (!mc_sha256_hex_valid(json_string_value(dig))) {
+            rc = mc_error_set(MC_EINPUT, "statement: resource %zu has a malformed digest", i + 1);
+            goto cleanup;
+        }
+        mc_manifest_item *it = &m->items[m->n++];
+        const char *nm = json_string_value(name);
+        if (!(it->name = strdup(nm))) {
+            rc = mc_error_nomem();
+            goto cleanup;
+        }
+        for (int j = 0; j < MC_SHA256_HEX_LEN; j++)
+            it->digest[j] = (char)tolower((unsigned char)json_string_value(dig)[j]);
+        if (m->shards) {
+            rc = parse_shard_name(it, nm, m->shard_size);
+        } else {
+            rc = mc_manifest_check_name(nm);
+            if (!rc && !(it->path = strdup(nm)))
+                rc = mc_error_nomem();
+        }
+        if (rc)
+            goto cleanup;
+        if (strcmp(it->path, ".") == 0 && n != 1 && !m->shards) {
+            rc = mc_error_set(MC_EINPUT, "statement: resource '.' (a one-file model) beside "
+                              "others");
+            goto cleanup;
+        }
+        unsigned char raw[32];
+        for (int j = 0; j < 32; j++) {
+            unsigned v = 0;
+            sscanf(it->digest + 2 * j, "%2x", &v);
+            raw[j] = (unsigned char)v;
+        }
+        EVP_DigestUpdate(md, raw, sizeof raw);
+    }
+    unsigned char sum[32];
+    unsigned int sl = 0;
+    EVP_DigestFinal_ex(md, sum, &sl);
+    char hex[MC_SHA256_HEX_LEN + 1];
+    for (int j = 0; j < 32; j++)
+        snprintf(hex + 2 * j, 3, "%02x", sum[j]);
+    if (strcasecmp(hex, json_string_value(sdig)) != 0) {
+        rc = mc_error_set(MC_EINPUT, "statement: the subject digest %.16s... does not match its "
+                          "resources (%.16s...)", json_string_value(sdig), hex);
+        goto cleanup;
+    }
+    if ((rc = mc_manifest_finish(m)))
+        goto cleanup;
+    *out = m;
+    m = NULL;
+cleanup:
+    json_decref(st);
+    EVP_MD_CTX_free(md);
+    mc_manifest_free(m);
+    return rc;
+}
+
+int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const char *text,
+                  size_t len, const mc_oms_trust *t)
+{
+    char why[256] = "another type";
+    json_t *b = NULL;
+    EVP_PKEY *cert_key = NULL;
+    unsigned char *payload = NULL;
+    size_t plen = 0;
+    char *ptype = NULL;
+    int rc = MC_OK;
+    if (len > MC_OMS_BUNDLE_MAX)
+        return mc_error_set(MC_EINPUT, "the bundle is over %u bytes", MC_OMS_BUNDLE_MAX);
+    if ((rc = mc_dsse_json_read(&b, text, len, why, sizeof why)) == MC_ENOMEM)
+        goto cleanup;
+    if (rc || !json_is_object(b)) {
+        rc = mc_error_set(MC_EINPUT, "the bundle is not a JSON object (%s)", why);
+        goto cleanup;
+    }
+    json_t *mt = json_object_get(b, "mediaType");
+    if (!mt && t->key && json_object_get(b, "payloadType")) { /* a bare DSSE envelope */
+        snprintf(signer, signer_size, "key %s", mc_key_hint(t->key));
+        if ((rc = mc_dsse_verify(&payload, &plen, &ptype, b, mc_key_pkey(t->key))))
+            goto cleanup;
+        if (strcmp(ptype, MC_OMS_PAYLOAD_TYPE) != 0) {
+            rc = mc_error_set(MC_EINPUT, "envelope: payloadType '%.100s' is not %s", ptype,
+                              MC_OMS_PAYLOAD_TYPE);
+            goto cleanup;
+        }
+        rc = parse_statement(out, payload, plen);
+        goto cleanup;
+    }
+    if (!json_is_string(mt) || (strcmp(json_string_value(mt), MC_OMS_BUNDLE_MEDIA_TYPE) != 0 &&
+                                strcmp(json_string_value(mt), MC_OMS_BUNDLE_MEDIA_TYPE_ALT) != 0)) {
+        rc = mc_error_set(MC_EINPUT, "bundle: mediaType '%.100s' is not %s",
+                          json_is_string(mt) ? json_string_value(mt) : "(missing)",
+                          MC_OMS_BUNDLE_MEDIA_TYPE);
+        goto cleanup;
+    }
+    json_t *vm = json_object_get(b, "verificationMaterial");
+    json_t *env = json_object_get(b, "dsseEnvelope");
+    if (!json_is_object(vm) || !json_is_object(env)) {
+        rc = mc_error_set(MC_EINPUT, "bundle: verificationMaterial and dsseEnvelope (objects) "
+                          "are required");
+        goto cleanup;
+    }
+    EVP_PKEY *pkey = NULL;
+    if (t->key) {
+        json_t *pk = json_object_get(vm, "publicKey");
+        json_t *hint = json_object_get(pk, "hint");
+        if (!json_is_object(pk)) {
+            rc = mc_error_set(MC_EINPUT, "bundle: key mode needs verificationMaterial.publicKey "
+                              "(this bundle is signed with a certificate: use --ca)");
+            goto cleanup;
+        }
+        if (hint && !json_is_null(hint) && (!json_is_string(hint) ||
+                                            strcmp(json_string_value(hint), mc_key_hint(t->key)))) {
+            rc = mc_error_set(MC_EINPUT, "wrong key: the bundle was signed by key %.64s, not by "
+                              "this key (%s)", json_is_string(hint) ? json_string_value(hint)
+                              : "?", mc_key_hint(t->key));
+            goto cleanup;
+        }
+        snprintf(signer, signer_size, "key %s", mc_key_hint(t->key));
+        pkey = mc_key_pkey(t->key);
+    } else {
+        if ((rc = verify_chain(&cert_key, signer, signer_size, vm, t->ca_path)))
+            goto cleanup;
+        mc_key *ck = NULL;
+        if ((rc = mc_key_from_pkey(&ck, cert_key, NULL)))
+            goto cleanup;
+        mc_key_free(ck);
+        pkey = cert_key;
+    }
+    if ((rc = mc_dsse_verify(&payload, &plen, &ptype, env, pkey))) {
+        char msg[sizeof mc_error_last()->message];
+        snprintf(msg, sizeof msg, "%s", mc_error_last()->message);
+        rc = mc_error_set(rc, "bundle: %s", msg);
+        goto cleanup;
+    }
+    if (strcmp(ptype, MC_OMS_PAYLOAD_TYPE) != 0) {
+        rc = mc_error_set(MC_EINPUT, "bundle: payloadType '%.100s' is not %s", ptype,
+                          MC_OMS_PAYLOAD_TYPE);
+        goto cleanup;
+    }
+    rc = parse_statement(out, payload, plen);
+cleanup:
+    json_decref(b);
+    EVP_PKEY_free(cert_key);
+    free(payload);
+    free(ptype);
+    return rc;
+}

@@ -1,0 +1,63 @@
+/* certify: the release of a validated run (docs/signing.md). It refuses
+ * unless the run holds a passing validation whose recorded digests match the
+ * files; then it signs the run directory (an OMS bundle, or with the spec's
+ * `format: dsse_intoto` a DSSE envelope over the same statement) and writes a
+ * release certificate: JSON Lines, one DSSE envelope per line, each over an
+ * in-toto Statement v1 whose subject is the model artifact:
+ *   1. SLSA Provenance v1 (https://slsa.dev/provenance/v1)
+ *   2. in-toto test-result v0.1 (https://in-toto.io/attestation/test-result/v0.1) */
+#ifndef MC_RELEASE_H
+#define MC_RELEASE_H
+
+#include <openssl/evp.h>
+#include <stddef.h>
+
+#include "mc_hash.h"
+#include "mc_spec.h"
+
+#define MC_RELEASE_DEFAULT_NAME "release.intoto.jsonl"
+#define MC_RELEASE_BUILD_TYPE "https://modelcert/run/v1"
+#define MC_RELEASE_BUILDER_ID "https://modelcert/builder/v1"
+#define MC_RELEASE_MAX (16u << 20)
+
+typedef struct mc_certify_options {
+    const char *run_dir;              /* required */
+    const char *key;                  /* a key reference; NULL: the spec's signing.key */
+    const char *passphrase_file;
+    const char *output;               /* NULL: RUN_DIR/release.intoto.jsonl */
+    const char *data_path;            /* NULL: the data path run.json records */
+    const mc_spec *spec;              /* a spec whose `signing` section applies; NULL: none */
+    const mc_confinement *confine;    /* what that spec may name (mc_spec_check_paths) */
+    int threads;
+    const char *audit_path;
+    int no_audit;
+    const char *command_line;
+} mc_certify_options;
+
+typedef struct mc_certify_result {
+    char *signature;                  /* the run's bundle (RUN_DIR/model.sig) */
+    char *certificate;                /* the release certificate */
+    char *warning;                    /* about the key, or NULL */
+    const char *format;               /* "model_signing" or "dsse_intoto" */
+    char subject[MC_SHA256_HEX_LEN + 1];   /* the signed run's subject digest */
+    char model[MC_SHA256_HEX_LEN + 1];     /* the model artifact's sha256 */
+    const char *result;               /* "PASSED" or "WARNED" */
+    size_t passed, warned, ignored;   /* checks; files left out of the signature */
+    char *audit_path;
+    long long audit_event;
+} mc_certify_result;
+
+/* Certifies a run. MC_EINPUT naming why when the run has no validation, did
+ * not pass, or a recorded digest does not match its file (model, spec, data);
+ * key and file errors as mc_sign_model. Appends a "certify" event. */
+int mc_certify_run(mc_certify_result **out, const mc_certify_options *o);
+void mc_certify_result_free(mc_certify_result *r);
+
+/* Checks a release certificate against the run directory: every line's DSSE
+ * signature with key, the statement and predicate types, the subject (the
+ * model's sha256 on disk), the spec and data digests against spec.json and
+ * run.json, validation.json's digest, and that the validation passed.
+ * MC_EINPUT with the first problem. */
+int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key);
+
+#endif

@@ -1,0 +1,94 @@
+/* The signing verbs as library calls, one each (docs/signing.md): sign a
+ * model (a directory or one file) into an OMS bundle, verify it, print its
+ * digest. sign and verify append an audit event (docs/audit.md). */
+#ifndef MC_SIGN_H
+#define MC_SIGN_H
+
+#include <stddef.h>
+
+#include "mc_hash.h"
+
+/* The default signature name inside a signed directory (PATH.sig for a file). */
+#define MC_SIGN_DEFAULT_NAME "model.sig"
+
+typedef struct mc_sign_common {
+    const char *path;                 /* the model: a directory or a regular file (required) */
+    const char *signature;            /* the bundle; NULL: PATH/model.sig or PATH.sig */
+    const char *const *ignore;        /* --ignore values, relative to the model root */
+    size_t n_ignore;
+    int allow_symlinks;
+    int threads;                      /* 0: every core */
+    long long shard_size;             /* sign, digest: 0 serializes by files; N > 0 by shards
+                                         of N bytes (hashed in parallel within a file) */
+    const char *audit_path;           /* --audit, or NULL (mc_audit_path decides) */
+    int no_audit;
+    const char *command_line;         /* the event's command; NULL: "modelcert" */
+} mc_sign_common;
+
+typedef struct mc_sign_options {
+    mc_sign_common c;
+    const char *key;                  /* a key reference (mc_key.h) (required) */
+    const char *passphrase_file;      /* NULL: MODELCERT_KEY_PASSPHRASE */
+    const char *cert, *chain;         /* certificate mode: the leaf (and chain) PEM; NULL: key mode */
+    int dsse_only;                    /* write the bare DSSE envelope (spec format dsse_intoto)
+                                         instead of the Sigstore bundle around it */
+} mc_sign_options;
+
+typedef struct mc_sign_result {
+    char *signature;                  /* where the bundle was written */
+    char *warning;                    /* a warning about the key (mc_key_warning), or NULL */
+    char subject[MC_SHA256_HEX_LEN + 1];
+    size_t resources;
+    char *audit_path;                 /* NULL when no event was recorded */
+    long long audit_event;
+} mc_sign_result;
+
+/* Hashes the model, signs the manifest and writes the bundle (atomically),
+ * then appends a "sign" event. MC_EINPUT/MC_ENOTFOUND for bad input (key,
+ * model, certificate), MC_EIO, MC_ENOMEM. Free with mc_sign_result_free. */
+int mc_sign_model(mc_sign_result **out, const mc_sign_options *o);
+void mc_sign_result_free(mc_sign_result *r);
+
+typedef struct mc_verify_options {
+    mc_sign_common c;
+    const char *key;                  /* a public key reference, or NULL with ca */
+    const char *ca;                   /* root certificates (PEM), or NULL with key */
+    int ignore_unsigned;              /* files on disk that the bundle does not list are fine */
+    const char *certificate;          /* a release certificate of the run to check too (key
+                                         mode; mc_release.h), or NULL */
+} mc_verify_options;
+
+typedef struct mc_verify_result {
+    int verified;                     /* 1: the signature and every file check out */
+    char reason[1200];                /* when not verified: what failed */
+    char signer[512];                 /* "key <hint>" or the certificate's subject */
+    char *signature;                  /* the bundle read */
+    char subject[MC_SHA256_HEX_LEN + 1]; /* the signed subject digest (when the bundle verified) */
+    size_t resources;
+    char *audit_path;
+    long long audit_event;
+} mc_verify_result;
+
+/* Verifies the model against its bundle. A failed verification is a result
+ * (verified 0, reason set), whatever failed: the bundle missing, malformed,
+ * oversized or badly signed, a wrong key or root, a changed, added or removed
+ * file, a symbolic link. Errors are for bad usage or environment: a public
+ * key or CA file that does not load, the model path missing (MC_ENOTFOUND),
+ * MC_EIO, MC_ENOMEM. Appends a "verify" event either way. */
+int mc_verify_model(mc_verify_result **out, const mc_verify_options *o);
+void mc_verify_result_free(mc_verify_result *r);
+
+/* The check of a signed run (validate --baseline RUN --baseline-key PUB |
+ * --baseline-ca ROOT; reproduce --key): RUN must be a run directory whose
+ * default bundle verifies (no audit event of its own). On MC_OK *subject and
+ * signer are set; MC_EINPUT "the <what>'s signature does not verify: <why>"
+ * otherwise. */
+int mc_sign_check_run(char subject[MC_SHA256_HEX_LEN + 1], char *signer, size_t signer_size,
+                      const char *what, const char *run_dir, const char *key, const char *ca,
+                      int threads);
+
+/* The subject digest of the model as `sign` would sign it (the default
+ * signature name and the --ignore paths left out), without signing. */
+int mc_digest_model(char hex[MC_SHA256_HEX_LEN + 1], size_t *resources, const mc_sign_common *o);
+
+#endif
