@@ -26,6 +26,8 @@ int mc_cmd_predict(int argc, char **argv);
 int mc_cmd_validate(int argc, char **argv);
 int mc_cmd_reproduce(int argc, char **argv);
 int mc_cmd_audit(int argc, char **argv);
+int mc_cmd_privacy(int argc, char **argv);
+int mc_cmd_privacy_epsilon(int argc, char **argv);
 
 /* ---- options every verb shares ---------------------------------------------------
  *

@@ -181,7 +181,7 @@ int mc_rdp_epsilon(double *eps, double *best_order, const double *orders, const 
         }
     }
     *eps = isnan(best) ? INFINITY : best;
-    *best_order = at;
+    *best_order = isinf(*eps) ? NAN : at; /* no order helps when none is finite */
     return MC_OK;
 }
 
@@ -231,5 +231,25 @@ int mc_dp_noise_for_epsilon(double *sigma, double *eps_at, double target_eps, do
     }
     *sigma = hi;
     *eps_at = eps_hi;
+    return MC_OK;
+}
+
+int mc_dp_plan_compute(mc_dp_plan_result *out, const mc_dp_plan *in)
+{
+    mc_dp_plan_result r = {in->noise_multiplier, NAN, NAN};
+    mc_dp_spent s;
+    int rc = MC_OK;
+    if (!(in->delta > 0.0 && in->delta < 1.0))
+        return mc_error_set(MC_EINPUT, "delta %g is not in (0, 1)", in->delta);
+    if (in->has_target)
+        rc = mc_dp_noise_for_epsilon(&r.noise_multiplier, &r.epsilon, in->target_epsilon,
+                                     in->sample_rate, in->steps, in->delta, in->tolerance);
+    if (rc == MC_OK)
+        rc = mc_dp_epsilon(&s, r.noise_multiplier, in->sample_rate, in->steps, in->delta);
+    if (rc)
+        return rc;
+    r.epsilon = s.epsilon;
+    r.order = s.order;
+    *out = r;
     return MC_OK;
 }

@@ -49,4 +49,23 @@ int mc_dp_epsilon(mc_dp_spent *out, double sigma, double q, long long steps, dou
 int mc_dp_noise_for_epsilon(double *sigma, double *eps_at, double target_eps, double q,
                             long long steps, double delta, double tolerance);
 
+/* `modelcert privacy epsilon`: epsilon for a noise multiplier, or (with
+ * has_target) the noise multiplier for a target epsilon. */
+typedef struct mc_dp_plan {
+    double noise_multiplier; /* without has_target */
+    double sample_rate, delta;
+    long long steps;
+    int has_target;
+    double target_epsilon, tolerance; /* with has_target */
+} mc_dp_plan;
+
+typedef struct mc_dp_plan_result {
+    double noise_multiplier; /* the given one, or the one found */
+    double epsilon, order;   /* what it spends, at the best order */
+} mc_dp_plan_result;
+
+/* Computes *out for *in; MC_EINPUT for values out of range, with a message
+ * naming the value. */
+int mc_dp_plan_compute(mc_dp_plan_result *out, const mc_dp_plan *in);
+
 #endif
