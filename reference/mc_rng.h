@@ -13,7 +13,8 @@ typedef enum mc_rng_stream {
     MC_STREAM_SHUFFLE = 3,    /* per-epoch batch order */
     MC_STREAM_DROPOUT = 4,    /* dropout masks */
     MC_STREAM_NOISE = 5,      /* differential-privacy noise */
-    MC_STREAM_IMPORTANCE = 6  /* permutation importance */
+    MC_STREAM_IMPORTANCE = 6, /* permutation importance */
+    MC_STREAM_MEMBERSHIP = 7  /* the rows a membership-inference attack samples */
 } mc_rng_stream;
 
 typedef struct mc_rng {

@@ -5,6 +5,7 @@
 
 #include "mc_audit.h"
 #include "mc_file.h"
+#include "mc_privacy_dp.h"
 #include "mc_repro.h"
 #include "mc_run.h"
 #include "mc_run_dir.h"
@@ -127,6 +128,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
         (rc = mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
         (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
                                   opt->baseline)) ||
+        (rc = mc_privacy_dp_check(o->validation, opt->spec, *run)) ||
         (rc = mc_validation_pretty(&text, &len, o->validation)))
         goto cleanup;
     if (!(o->validation_path = mc_path_join(o->run_dir, MC_RUN_FILE_VALIDATION))) {

@@ -1,0 +1,48 @@
+/* The randomness of DP-SGD that must stay secret: which rows each step
+ * samples and the Gaussian noise it adds. Both come from a key derived from
+ * a secret (HMAC-SHA256(secret, "modelcert/dp-sgd/v1" || seed)), never from
+ * the public spec seed alone: whoever reads the spec could otherwise
+ * regenerate the noise and subtract it from the model. The key drives
+ * ChaCha20 (RFC 8439, through OpenSSL), one independent keystream per
+ * (purpose, step); the values are a pure function of (secret, seed, purpose,
+ * step), the same on every machine. */
+#ifndef MC_DP_NOISE_H
+#define MC_DP_NOISE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define MC_DP_KEY_LEN 32
+#define MC_DP_SECRET_MIN 16 /* bytes a secret must have at least */
+
+typedef enum mc_dp_purpose {
+    MC_DP_SAMPLE = 1, /* Poisson sampling of a step's rows */
+    MC_DP_NOISE = 2   /* the Gaussian noise of a step */
+} mc_dp_purpose;
+
+/* key = HMAC-SHA256(secret, "modelcert/dp-sgd/v1" || seed as 8 bytes
+ * little-endian). MC_EINPUT when the secret is shorter than MC_DP_SECRET_MIN;
+ * MC_EINTERNAL if OpenSSL fails. */
+int mc_dp_key_derive(uint8_t key[MC_DP_KEY_LEN], const char *secret, size_t len, uint64_t seed);
+
+/* A keystream for one (purpose, step). Free with mc_dp_stream_free (NULL is fine). */
+typedef struct mc_dp_stream mc_dp_stream;
+int mc_dp_stream_create(mc_dp_stream **out, const uint8_t key[MC_DP_KEY_LEN]);
+void mc_dp_stream_free(mc_dp_stream *s);
+/* Restarts s at the beginning of the keystream of (purpose, step). MC_EINTERNAL. */
+int mc_dp_stream_start(mc_dp_stream *s, mc_dp_purpose purpose, uint64_t step);
+/* Uniform in (0, 1], 53 random bits. MC_EINTERNAL. */
+int mc_dp_stream_uniform(mc_dp_stream *s, double *u);
+
+/* The rows of one Poisson-sampled batch: each of rows[0..n) independently
+ * with probability q (geometric gaps between chosen rows, one uniform per
+ * chosen row); rows[] gets their indices in increasing order, *m their
+ * number (at most n). MC_EINTERNAL. */
+int mc_dp_poisson_sample(uint32_t *rows, size_t *m, mc_dp_stream *s, size_t n, double q);
+
+/* out[i] += scale * z_i for n standard normal z_i (Marsaglia's polar method
+ * on the keystream, both values of each pair; mc_log and sqrt only, so the
+ * same bits everywhere). MC_EINTERNAL. */
+int mc_dp_add_gaussian(float *out, size_t n, double scale, mc_dp_stream *s);
+
+#endif
