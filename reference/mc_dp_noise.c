@@ -9,12 +9,20 @@
 #include "mc_error.h"
 #include "mc_math.h"
 
-#define STREAM_WORDS 512 /* 64-bit words of keystream per refill (4 KiB) */
+/* As mc_train.c: an AVX2 clone picked at run time, elementwise IEEE
+ * operations without FMA (-ffp-contract=off), so every width gives the same bits. */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
+#define MC_DP_CLONES __attribute__((target_clones("avx2", "default")))
+#else
+#define MC_DP_CLONES
+#endif
+
+#define STREAM_WORDS 4096 /* 32-bit words of keystream per refill (16 KiB) */
 
 struct mc_dp_stream {
     uint8_t key[MC_DP_KEY_LEN];
     EVP_CIPHER_CTX *ctx;
-    uint64_t words[STREAM_WORDS];
+    uint32_t words[STREAM_WORDS];
     size_t next; /* index of the next unused word; STREAM_WORDS: refill */
 };
 
@@ -61,36 +69,43 @@ void mc_dp_stream_free(mc_dp_stream *s)
 
 int mc_dp_stream_start(mc_dp_stream *s, mc_dp_purpose purpose, uint64_t step)
 {
-    /* OpenSSL's ChaCha20 IV: a 32-bit block counter, then the 96-bit nonce
-     * (purpose, step), all little-endian. */
+    /* AES-256 in counter mode; the initial counter block is (purpose: 4 bytes,
+     * step: 8 bytes, block number: 4 bytes), big-endian, so each (purpose,
+     * step) owns 2^32 blocks of keystream. */
     unsigned char iv[16] = {0};
-    iv[4] = (unsigned char)purpose;
+    for (int i = 0; i < 4; i++)
+        iv[i] = (unsigned char)((uint32_t)purpose >> (8 * (3 - i)));
     for (int i = 0; i < 8; i++)
-        iv[8 + i] = (unsigned char)(step >> (8 * i));
+        iv[4 + i] = (unsigned char)(step >> (8 * (7 - i)));
     s->next = STREAM_WORDS;
-    if (EVP_EncryptInit_ex(s->ctx, EVP_chacha20(), NULL, s->key, iv) != 1)
-        return mc_error_set(MC_EINTERNAL, "ChaCha20 failed in OpenSSL");
+    if (EVP_EncryptInit_ex(s->ctx, EVP_aes_256_ctr(), NULL, s->key, iv) != 1)
+        return mc_error_set(MC_EINTERNAL, "AES-256-CTR failed in OpenSSL");
+    return MC_OK;
+}
+
+/* The next `words` (even, at most STREAM_WORDS) words of keystream into
+ * s->words[0..words), as little-endian 32-bit words. */
+static int refill_n(mc_dp_stream *s, size_t words)
+{
+    int len = 0;
+    unsigned char *b = (unsigned char *)s->words;
+    memset(s->words, 0, words * sizeof *s->words);
+    if (EVP_EncryptUpdate(s->ctx, b, &len, b, (int)(words * sizeof *s->words)) != 1 ||
+        len != (int)(words * sizeof *s->words))
+        return mc_error_set(MC_EINTERNAL, "AES-256-CTR failed in OpenSSL");
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    for (size_t i = 0; i < words; i++)
+        s->words[i] = __builtin_bswap32(s->words[i]);
+#endif
+    s->next = STREAM_WORDS - words; /* unused when words < STREAM_WORDS (the noise) */
     return MC_OK;
 }
 
 static int refill(mc_dp_stream *s)
 {
-    int len = 0;
-    memset(s->words, 0, sizeof s->words);
-    unsigned char *b = (unsigned char *)s->words;
-    if (EVP_EncryptUpdate(s->ctx, b, &len, b, (int)sizeof s->words) != 1 ||
-        len != (int)sizeof s->words)
-        return mc_error_set(MC_EINTERNAL, "ChaCha20 failed in OpenSSL");
-    /* The keystream's bytes as little-endian words, whatever the host's order. */
-    for (size_t i = 0; i < STREAM_WORDS; i++) {
-        const unsigned char *p = b + 8 * i;
-        uint64_t w = 0;
-        for (int k = 7; k >= 0; k--)
-            w = (w << 8) | p[k];
-        s->words[i] = w;
-    }
+    int rc = refill_n(s, STREAM_WORDS);
     s->next = 0;
-    return MC_OK;
+    return rc;
 }
 
 int mc_dp_stream_uniform(mc_dp_stream *s, double *u)
@@ -100,7 +115,13 @@ int mc_dp_stream_uniform(mc_dp_stream *s, double *u)
         if (rc)
             return rc;
     }
-    uint64_t w = s->words[s->next++] >> 11;                    /* 53 bits */
+    uint64_t hi = s->words[s->next++];
+    if (s->next == STREAM_WORDS) {
+        int rc = refill(s);
+        if (rc)
+            return rc;
+    }
+    uint64_t w = ((hi << 32) | s->words[s->next++]) >> 11;   /* 53 bits */
     *u = ((double)w + 1.0) * (1.0 / 9007199254740992.0); /* (0, 1] */
     return MC_OK;
 }
@@ -133,27 +154,73 @@ int mc_dp_poisson_sample(uint32_t *rows, size_t *m, mc_dp_stream *s, size_t n, d
     return MC_OK;
 }
 
+/* ---- Gaussian noise: Box-Muller in float, from + - * / and sqrt only ---------------- */
+
+/* log(x) for x in (0, 1]: x = m 2^e with m in [sqrt(1/2), sqrt(2)), then
+ * log m = 2 atanh(s), s = (m - 1) / (m + 1), |s| < 0.172, by its series to s^9
+ * (error below 1e-9, under float's rounding). */
+static inline float log_f(float x)
+{
+    uint32_t bits;
+    memcpy(&bits, &x, sizeof bits);
+    int e = (int)(bits >> 23) - 127;
+    uint32_t mb = (bits & 0x7fffffu) | 0x3f800000u;
+    float m;
+    memcpy(&m, &mb, sizeof m);
+    int big = m > 1.41421356f;
+    m = big ? m * 0.5f : m;
+    e += big;
+    float t = (m - 1.0f) / (m + 1.0f), t2 = t * t;
+    float p = t * (2.0f + t2 * (0.666666667f + t2 * (0.4f + t2 * (0.285714286f + t2 * 0.222222222f))));
+    return (float)e * 0.693145752f + ((float)e * 1.42860677e-6f + p); /* ln 2 in two parts */
+}
+
+/* z[2i], z[2i+1] = sqrt(-2 log u) (cos, sin)(2 pi v) for u from w[2i] (31 bits, in
+ * (0, 1], so |z| <= 6.6) and v from w[2i+1] (24 bits, in [0, 1)). The angle is split
+ * into a quadrant k and theta in [-pi/4, pi/4), where Taylor polynomials of degree 9
+ * (sin) and 10 (cos) are within 2e-9. Each element alone, in a fixed order:
+ * vectorising changes no bit. */
+MC_DP_CLONES
+static void box_muller(float *restrict z, const uint32_t *restrict w, size_t pairs)
+{
+    for (size_t i = 0; i < pairs; i++) {
+        float u = ((float)(int32_t)(w[2 * i] >> 1) + 1.0f) * 4.656612873e-10f; /* 2^-31 */
+        float v = (float)(int32_t)(w[2 * i + 1] >> 8) * 5.960464478e-8f;       /* 2^-24 */
+        float r = sqrtf(-2.0f * log_f(u));
+        float q = v * 4.0f + 0.5f; /* quarter turns, rounded to the nearest */
+        int k = (int)q;
+        float th = (q - (float)k - 0.5f) * 1.570796327f, t2 = th * th;
+        float sn = th * (1.0f - t2 * (0.166666667f - t2 * (8.333333333e-3f - t2 * (1.984126984e-4f - t2 * 2.755731922e-6f))));
+        float cs = 1.0f - t2 * (0.5f - t2 * (4.166666667e-2f - t2 * (1.388888889e-3f - t2 * (2.480158730e-5f - t2 * 2.755731922e-7f))));
+        k &= 3;
+        float c = k == 0 ? cs : k == 1 ? -sn : k == 2 ? -cs : sn;
+        float s = k == 0 ? sn : k == 1 ? cs : k == 2 ? -sn : -cs;
+        z[2 * i] = r * c;
+        z[2 * i + 1] = r * s;
+    }
+}
+
+MC_DP_CLONES
+static void axpy(float *restrict out, const float *restrict z, size_t n, float a)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = out[i] + a * z[i];
+}
+
 int mc_dp_add_gaussian(float *out, size_t n, double scale, mc_dp_stream *s)
 {
-    size_t i = 0;
-    while (i < n) {
-        double u, v, r2;
-        do {
-            int rc = mc_dp_stream_uniform(s, &u);
-            if (rc == MC_OK)
-                rc = mc_dp_stream_uniform(s, &v);
-            if (rc)
-                return rc;
-            u = 2.0 * u - 1.0;
-            v = 2.0 * v - 1.0;
-            r2 = u * u + v * v;
-        } while (r2 >= 1.0 || r2 == 0.0);
-        double f = sqrt(-2.0 * mc_log(r2) / r2);
-        out[i] = (float)((double)out[i] + scale * (u * f));
-        if (++i < n) {
-            out[i] = (float)((double)out[i] + scale * (v * f));
-            i++;
-        }
+    float z[STREAM_WORDS];
+    float a = (float)scale;
+    for (size_t done = 0; done < n;) {
+        size_t take = n - done < STREAM_WORDS ? n - done : STREAM_WORDS;
+        size_t pairs = (take + 1) / 2; /* one word pair per two values */
+        int rc = refill_n(s, 2 * pairs);
+        if (rc)
+            return rc;
+        box_muller(z, s->words, pairs);
+        axpy(out + done, z, take, a);
+        done += take;
     }
+    s->next = STREAM_WORDS;
     return MC_OK;
 }

@@ -3,9 +3,9 @@
  * a secret (HMAC-SHA256(secret, "modelcert/dp-sgd/v1" || seed)), never from
  * the public spec seed alone: whoever reads the spec could otherwise
  * regenerate the noise and subtract it from the model. The key drives
- * ChaCha20 (RFC 8439, through OpenSSL), one independent keystream per
- * (purpose, step); the values are a pure function of (secret, seed, purpose,
- * step), the same on every machine. */
+ * AES-256 in counter mode (through OpenSSL, with AES-NI where the CPU has
+ * it), one independent keystream per (purpose, step); the values are a pure
+ * function of (secret, seed, purpose, step), the same on every machine. */
 #ifndef MC_DP_NOISE_H
 #define MC_DP_NOISE_H
 
@@ -31,7 +31,7 @@ int mc_dp_stream_create(mc_dp_stream **out, const uint8_t key[MC_DP_KEY_LEN]);
 void mc_dp_stream_free(mc_dp_stream *s);
 /* Restarts s at the beginning of the keystream of (purpose, step). MC_EINTERNAL. */
 int mc_dp_stream_start(mc_dp_stream *s, mc_dp_purpose purpose, uint64_t step);
-/* Uniform in (0, 1], 53 random bits. MC_EINTERNAL. */
+/* Uniform in (0, 1], 53 random bits (two 32-bit words). MC_EINTERNAL. */
 int mc_dp_stream_uniform(mc_dp_stream *s, double *u);
 
 /* The rows of one Poisson-sampled batch: each of rows[0..n) independently
@@ -40,9 +40,11 @@ int mc_dp_stream_uniform(mc_dp_stream *s, double *u);
  * number (at most n). MC_EINTERNAL. */
 int mc_dp_poisson_sample(uint32_t *rows, size_t *m, mc_dp_stream *s, size_t n, double q);
 
-/* out[i] += scale * z_i for n standard normal z_i (Marsaglia's polar method
- * on the keystream, both values of each pair; mc_log and sqrt only, so the
- * same bits everywhere). MC_EINTERNAL. */
+/* out[i] += scale * z_i for n standard normal z_i: Box-Muller in float from
+ * fresh keystream (two 32-bit words per pair of values), with the engine's
+ * own log, sin and cos polynomials and the correctly rounded sqrt, so the
+ * same bits everywhere; |z| <= 6.6 (the float uniform's smallest value).
+ * Starts at a fresh block: call it first after mc_dp_stream_start. MC_EINTERNAL. */
 int mc_dp_add_gaussian(float *out, size_t n, double scale, mc_dp_stream *s);
 
 #endif
