@@ -201,13 +201,13 @@ static void box_muller(float *restrict z, const uint32_t *restrict w, size_t pai
 }
 
 MC_DP_CLONES
-static void axpy(float *restrict out, const float *restrict z, size_t n, float a)
+static void scale_into(float *restrict out, const float *restrict z, size_t n, float a)
 {
     for (size_t i = 0; i < n; i++)
-        out[i] = out[i] + a * z[i];
+        out[i] = a * z[i];
 }
 
-int mc_dp_add_gaussian(float *out, size_t n, double scale, mc_dp_stream *s)
+int mc_dp_fill_gaussian(float *out, size_t n, double scale, mc_dp_stream *s)
 {
     float z[STREAM_WORDS];
     float a = (float)scale;
@@ -218,9 +218,16 @@ int mc_dp_add_gaussian(float *out, size_t n, double scale, mc_dp_stream *s)
         if (rc)
             return rc;
         box_muller(z, s->words, pairs);
-        axpy(out + done, z, take, a);
+        scale_into(out + done, z, take, a);
         done += take;
     }
     s->next = STREAM_WORDS;
     return MC_OK;
+}
+
+MC_DP_CLONES
+void mc_dp_add(float *restrict out, const float *restrict v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        out[i] = out[i] + v[i];
 }

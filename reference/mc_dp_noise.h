@@ -40,11 +40,25 @@ int mc_dp_stream_uniform(mc_dp_stream *s, double *u);
  * number (at most n). MC_EINTERNAL. */
 int mc_dp_poisson_sample(uint32_t *rows, size_t *m, mc_dp_stream *s, size_t n, double q);
 
-/* out[i] += scale * z_i for n standard normal z_i: Box-Muller in float from
+/* out[i] = scale * z_i for n standard normal z_i: Box-Muller in float from
  * fresh keystream (two 32-bit words per pair of values), with the engine's
  * own log, sin and cos polynomials and the correctly rounded sqrt, so the
  * same bits everywhere; |z| <= 6.6 (the float uniform's smallest value).
  * Starts at a fresh block: call it first after mc_dp_stream_start. MC_EINTERNAL. */
-int mc_dp_add_gaussian(float *out, size_t n, double scale, mc_dp_stream *s);
+int mc_dp_fill_gaussian(float *out, size_t n, double scale, mc_dp_stream *s);
+/* out[i] = out[i] + v[i]. */
+void mc_dp_add(float *out, const float *v, size_t n);
+
+/* One step's noise, scale * z over n values, for steps 0, 1, 2, ... in turn.
+ * Threaded, a worker thread computes step t + 1's while the caller trains
+ * step t; the values are the same either way (each step's from its own
+ * keystream). Free with mc_dp_ahead_free (NULL is fine). MC_ENOMEM,
+ * MC_EINTERNAL. */
+typedef struct mc_dp_ahead mc_dp_ahead;
+int mc_dp_ahead_create(mc_dp_ahead **out, const uint8_t key[MC_DP_KEY_LEN], size_t n,
+                       double scale, int threaded);
+void mc_dp_ahead_free(mc_dp_ahead *a);
+/* grad[i] = grad[i] + step's noise[i]. MC_EINTERNAL (OpenSSL). */
+int mc_dp_ahead_add(mc_dp_ahead *a, float *grad, uint64_t step);
 
 #endif

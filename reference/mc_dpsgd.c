@@ -11,7 +11,8 @@
 
 struct mc_dpsgd {
     mc_dpsgd_config cfg;
-    mc_dp_stream *stream;
+    mc_dp_stream *stream; /* the sampling's */
+    mc_dp_ahead *ahead;   /* the noise */
     uint32_t *rows;  /* [n]: one step's sample */
     float *dout;     /* [B][width] */
     float *ybatch;   /* [B] */
@@ -43,6 +44,9 @@ int mc_dpsgd_create(mc_dpsgd **out, const mc_dpsgd_config *cfg, const mc_nn *nn,
     int rc = s->rows && s->dout && s->ybatch && s->norms ? MC_OK : mc_error_nomem();
     if (rc == MC_OK)
         rc = mc_dp_stream_create(&s->stream, cfg->key);
+    if (rc == MC_OK)
+        rc = mc_dp_ahead_create(&s->ahead, cfg->key, nn->n_params,
+                                cfg->noise_multiplier * cfg->max_grad_norm, cfg->threaded);
     if (rc) {
         mc_dpsgd_free(s);
         return rc;
@@ -56,6 +60,7 @@ void mc_dpsgd_free(mc_dpsgd *s)
     if (!s)
         return;
     mc_dp_stream_free(s->stream);
+    mc_dp_ahead_free(s->ahead);
     free(s->rows);
     free(s->dout);
     free(s->ybatch);
@@ -192,10 +197,7 @@ int mc_dpsgd_step(mc_dpsgd *s, float *grad, double *loss_sum, size_t *rows, cons
         mc_nn_backward_clipped(nn, w, grad, s->norms, s->dout, bs, pre_grad,
                                s->cfg.max_grad_norm, num);
     }
-    rc = mc_dp_stream_start(s->stream, MC_DP_NOISE, step);
-    if (rc == MC_OK)
-        rc = mc_dp_add_gaussian(grad, nn->n_params, s->cfg.noise_multiplier * s->cfg.max_grad_norm,
-                                s->stream);
+    rc = mc_dp_ahead_add(s->ahead, grad, step);
     if (rc)
         return rc;
     float inv = (float)(1.0 / (s->q * (double)s->n)); /* Opacus: the expected batch size */

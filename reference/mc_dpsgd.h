@@ -25,6 +25,8 @@
 typedef struct mc_dpsgd_config {
     double noise_multiplier, max_grad_norm;
     uint8_t key[MC_DP_KEY_LEN]; /* mc_dp_key_derive */
+    int threaded;               /* compute each step's noise a step ahead on a thread (the
+                                   same values either way) */
 } mc_dpsgd_config;
 
 /* q = min(1, batch_size / rows): each row's probability of being in a batch. */

@@ -48,6 +48,7 @@ int mc_run_dp_setup(mc_run_ctx *c)
         return rc;
     c->dp.noise_multiplier = dp->noise_multiplier;
     c->dp.max_grad_norm = dp->max_grad_norm;
+    c->dp.threaded = c->threads > 1; /* --threads 1: one thread in all */
     c->has_dp = 1;
     return MC_OK;
 }

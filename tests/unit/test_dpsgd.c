@@ -195,15 +195,44 @@ static void test_poisson_and_gaussian(void **state)
 
     static float z[100001];
     assert_int_equal(mc_dp_stream_start(s, MC_DP_NOISE, 3), MC_OK);
-    assert_int_equal(mc_dp_add_gaussian(z, 100001, 2.0, s), MC_OK);
-    double mean = 0, var = 0;
+    assert_int_equal(mc_dp_fill_gaussian(z, 100001, 2.0, s), MC_OK);
+    double mean = 0, var = 0, big = 0, max = 0;
     for (int i = 0; i < 100001; i++)
         mean += z[i] / 100001.0;
-    for (int i = 0; i < 100001; i++)
+    for (int i = 0; i < 100001; i++) {
         var += (z[i] - mean) * (z[i] - mean) / 100000.0;
+        big += fabs(z[i]) > 4.0; /* beyond 2 sd: 4.55% */
+        max = fabs(z[i]) > max ? fabs(z[i]) : max;
+    }
     assert_true(fabs(mean) < 0.03);      /* sd of the mean: 0.0063 */
     assert_true(fabs(var - 4.0) < 0.12); /* sd of the variance: 0.018 */
+    assert_in_range((long)big, 4350, 4750); /* sd 66 */
+    assert_true(max <= 2.0 * 6.6);
     mc_dp_stream_free(s);
+}
+
+/* The noise a step ahead on a thread, and without: the same bits, in order
+ * and out of order. */
+static void test_ahead_threaded_same_bits(void **state)
+{
+    (void)state;
+    uint8_t key[MC_DP_KEY_LEN];
+    assert_int_equal(mc_dp_key_derive(key, "secret-number-one!", 18, 4), MC_OK);
+    enum { N = 5001 };
+    static float a[N], b[N];
+    mc_dp_ahead *serial = NULL, *threaded = NULL;
+    assert_int_equal(mc_dp_ahead_create(&serial, key, N, 1.5, 0), MC_OK);
+    assert_int_equal(mc_dp_ahead_create(&threaded, key, N, 1.5, 1), MC_OK);
+    const uint64_t steps[] = {0, 1, 2, 3, 7, 8, 2};
+    for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++) {
+        for (int i = 0; i < N; i++)
+            a[i] = b[i] = (float)i * 0.25f;
+        assert_int_equal(mc_dp_ahead_add(serial, a, steps[k]), MC_OK);
+        assert_int_equal(mc_dp_ahead_add(threaded, b, steps[k]), MC_OK);
+        assert_memory_equal(a, b, sizeof a);
+    }
+    mc_dp_ahead_free(serial);
+    mc_dp_ahead_free(threaded);
 }
 
 int main(void)
@@ -213,6 +242,7 @@ int main(void)
         cmocka_unit_test(test_key_derivation),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_poisson_and_gaussian),
+        cmocka_unit_test(test_ahead_threaded_same_bits),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
