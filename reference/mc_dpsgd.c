@@ -91,12 +91,19 @@ static void dense_backward_input(float *dinp, const float *dout, const float *w,
     }
 }
 
+/* The sum of squares in eight lanes (lane j: elements j, j + 8, ...), each in a
+ * fixed order, then combined in a fixed order: the same bits with any vector
+ * width, and no serial chain of additions. */
 static double sumsq(const float *x, int n)
 {
-    double s = 0.0;
-    for (int i = 0; i < n; i++)
-        s += (double)x[i] * (double)x[i];
-    return s;
+    double lane[8] = {0};
+    int i = 0;
+    for (; i + 8 <= n; i += 8)
+        for (int j = 0; j < 8; j++)
+            lane[j] += (double)x[i + j] * (double)x[i + j];
+    for (int j = 0; i < n; i++, j++)
+        lane[j] += (double)x[i] * (double)x[i];
+    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
 void mc_nn_backward_clipped(const mc_nn *nn, mc_nn_work *w, float *grad, double *norms,
