@@ -50,7 +50,7 @@ secret, then the DP gate and the same pipeline without DP.
   validate examples/dp/modelcert.yaml
     PASS  data.pinned                                  data.csv matches its pinned sha256
     PASS  privacy.differential_privacy.epsilon         epsilon 5.3272 at delta 1e-05 <= max 6 (noise multiplier 1.5, sample rate 0.05, 800 steps; RDP, best order 4.7)
-    PASS  privacy.membership_inference.auc             loss-threshold attack AUC 0.4985 <= max 0.6 (advantage 0.0440; 250 training rows against 250 held-out rows)
+    PASS  privacy.membership_inference.auc             loss-threshold attack AUC 0.5139 <= max 0.6 (advantage 0.0720; 250 training rows against 250 held-out rows)
   verdict: PASS (3 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
   $ modelcert validate examples/dp/nondp.yaml -o nondp-gate 2>/dev/null | head -4
   validate examples/dp/nondp.yaml
