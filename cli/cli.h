@@ -26,7 +26,10 @@ int mc_cmd_predict(int argc, char **argv);
 int mc_cmd_validate(int argc, char **argv);
 int mc_cmd_reproduce(int argc, char **argv);
 int mc_cmd_audit(int argc, char **argv);
+/* privacy: a subcommand table (cmd_privacy.c); each subcommand gets the whole
+ * argv ("privacy", its name, ...) and parses with mc_cli_verb.first = 2. */
 int mc_cmd_privacy(int argc, char **argv);
+int mc_cmd_privacy_scan(int argc, char **argv);
 int mc_cmd_privacy_epsilon(int argc, char **argv);
 
 /* ---- options every verb shares ---------------------------------------------------

@@ -1,26 +1,28 @@
-/* modelcert privacy SUBCOMMAND: a dispatcher over the privacy subcommands,
- * each in its own cmd_privacy_*.c. */
+/* modelcert privacy <subcommand> ...: a table of subcommands, each in its
+ * own cmd_privacy_<name>.c. Add a subcommand with one line in `subs`. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 
-typedef struct subcommand {
+typedef struct privacy_sub {
     const char *name;
-    int (*run)(int argc, char **argv);
+    int (*run)(int argc, char **argv); /* argv[0] is "privacy", argv[1] the subcommand */
     const char *summary;
-} subcommand;
+} privacy_sub;
 
-static const subcommand subcommands[] = {
+static const privacy_sub subs[] = {
+    {"scan", mc_cmd_privacy_scan, "find personal data in a CSV file (validated detectors)"},
     {"epsilon", mc_cmd_privacy_epsilon, "the (epsilon, delta) DP-SGD spends, or the noise for a budget"},
 };
 
 static void usage(FILE *f)
 {
     fprintf(f, "usage: modelcert privacy <subcommand> [options]\n\nsubcommands:\n");
-    for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-        fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
-    fprintf(f, "\nRun 'modelcert privacy <subcommand> --help' for its options.\n");
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        fprintf(f, "  %-8s %s\n", subs[i].name, subs[i].summary);
+    fprintf(f, "\nRun 'modelcert privacy <subcommand> --help' for its options "
+               "(docs/privacy.md).\n");
 }
 
 int mc_cmd_privacy(int argc, char **argv)
@@ -33,8 +35,8 @@ int mc_cmd_privacy(int argc, char **argv)
         usage(stdout);
         return MC_EXIT_OK;
     }
-    for (size_t i = 0; i < sizeof subcommands / sizeof subcommands[0]; i++)
-        if (strcmp(argv[1], subcommands[i].name) == 0)
-            return subcommands[i].run(argc, argv);
+    for (size_t i = 0; i < sizeof subs / sizeof subs[0]; i++)
+        if (strcmp(argv[1], subs[i].name) == 0)
+            return subs[i].run(argc, argv);
     return mc_cli_usage_error("privacy", "unknown subcommand '%s'", argv[1]);
 }

@@ -21,7 +21,7 @@ static const verb verbs[] = {
     {"validate", mc_cmd_validate, "the CI gate: run, check reproducibility and thresholds, audit"},
     {"reproduce", mc_cmd_reproduce, "re-run a recorded run and compare it bit for bit"},
     {"audit", mc_cmd_audit, "the audit trail: verify its chain, list, show, export events"},
-    {"privacy", mc_cmd_privacy, "privacy tools: epsilon (what DP-SGD spends)"},
+    {"privacy", mc_cmd_privacy, "privacy: scan data for personal data, the epsilon of DP-SGD"},
 };
 
 /* Verbs that later releases add; naming one is a usage error, never a fake result. */

@@ -28,6 +28,7 @@ void mc_pipeline_free(mc_pipeline *p)
         for (size_t i = 0; i < p->steps[s].n_cols; i++)
             fitted_col_free(&p->steps[s].cols[i]);
         free(p->steps[s].cols);
+        free(p->steps[s].key_env);
     }
     free(p->steps);
     for (size_t i = 0; i < p->n_inputs; i++)
@@ -396,9 +397,18 @@ int mc_pipeline_fit_step(mc_pipeline *p, const mc_spec *spec, const mc_step *s, 
         if (rc == MC_OK && !(s->type == MC_STEP_L2_NORMALIZE && s->axis == MC_AXIS_ROWS))
             rc = fit_numeric_stats(f, &fc, train);
         break;
+    case MC_STEP_HASH:
+    case MC_STEP_MASK:
+    case MC_STEP_GENERALIZE:
+        rc = resolve_columns(f, &fc, train, -1);
+        if (rc == MC_OK && (rc = mc_pipeline_fit_privacy(f, s, train)) == MC_EINPUT) {
+            char msg[600];
+            snprintf(msg, sizeof msg, "%.500s", mc_error_last()->message);
+            rc = step_error(&fc, "%s", msg);
+        }
+        break;
     default:
-        return step_error(&fc, "this privacy transform is not available in this version of the "
-                               "engine yet");
+        return step_error(&fc, "unknown step type %d", s->type);
     }
     if (rc)
         return rc;

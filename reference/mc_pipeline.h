@@ -24,6 +24,13 @@ typedef struct mc_fitted_step {
     int type; /* mc_step_type */
     int axis, handle_unknown, strategy;
     double feature_min, feature_max;
+    /* privacy transforms (mc_pipeline_privacy.c) */
+    char *key_env;       /* hash: the environment variable that holds the key (never the key) */
+    char key_check[17];  /* hash: the first 16 hex digits of HMAC(key, MC_HASH_KEY_CHECK) */
+    long long keep_last; /* mask */
+    char mask_char;
+    double bin_width;    /* generalize: numeric bins of this width, or ... */
+    long long prefix_length; /* ... text prefixes of this many characters (bin_width 0) */
     mc_fitted_col *cols;
     size_t n_cols;
 } mc_fitted_step;
@@ -53,6 +60,16 @@ int mc_step_is_fitted(int type);
  * *train in place. `spec` gives error locations. */
 int mc_pipeline_fit_step(mc_pipeline *p, const mc_spec *spec, const mc_step *s, size_t index,
                          mc_table *train);
+/* The privacy transforms (hash, mask, generalize) of mc_pipeline_privacy.c:
+ * fitting resolves the columns and, for hash, reads the key from the
+ * environment (MC_EINPUT naming the variable when it is unset or empty);
+ * applying replaces the values in place. */
+#define MC_HASH_KEY_CHECK "modelcert/v1 hash key check"
+int mc_pipeline_fit_privacy(mc_fitted_step *f, const mc_step *s, const mc_table *train);
+int mc_pipeline_apply_privacy(const mc_fitted_step *f, mc_table *t);
+/* Whether the column of step s must be read as text: hash, mask and prefix generalize. */
+int mc_step_reads_text(const mc_step *s);
+
 /* Applies fitted steps [first, last) to t in place. */
 int mc_pipeline_apply_range(const mc_pipeline *p, mc_table *t, size_t first, size_t last);
 /* After fitting: records the feature columns of the fitted table and the

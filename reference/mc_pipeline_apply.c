@@ -204,6 +204,9 @@ int mc_pipeline_apply_range(const mc_pipeline *p, mc_table *t, size_t first, siz
         case MC_STEP_L2_NORMALIZE:
         case MC_STEP_STANDARDIZE:
         case MC_STEP_MIN_MAX: rc = apply_numeric(f, t); break;
+        case MC_STEP_HASH:
+        case MC_STEP_MASK:
+        case MC_STEP_GENERALIZE: rc = mc_pipeline_apply_privacy(f, t); break;
         default: rc = mc_error_set(MC_EINTERNAL, "unknown fitted step %d", f->type);
         }
         if (rc)

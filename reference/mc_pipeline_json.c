@@ -15,12 +15,11 @@
 /* ---- JSON (the artifact header) ---------------------------------------------------- */
 
 /* The step types a fitted pipeline holds, so the only ones an artifact may
- * name: MC_STEP_DROPNA to MC_STEP_MIN_MAX. Not the PII transforms after them
- * (hash, mask, generalize), which run before the split; nor, until this says
- * so, a type added later. */
+ * name: MC_STEP_DROPNA to MC_STEP_GENERALIZE; not, until this says so, a
+ * type added later. */
 static int artifact_step_type(int type)
 {
-    return type >= 0 && type <= MC_STEP_MIN_MAX;
+    return type >= 0 && type <= MC_STEP_GENERALIZE;
 }
 
 /* One fitted column: its name and the statistics its step stores. */
@@ -53,6 +52,30 @@ static int column_json(json_t **out, const mc_fitted_step *f, const mc_fitted_co
     return MC_OK;
 }
 
+/* hash: that a keyed hash is applied, the variable with the key and the key
+ * check, never the key; mask and generalize: their parameters. */
+static int privacy_json(json_t *js, const mc_fitted_step *f)
+{
+    char mask[2] = {f->mask_char, '\0'};
+    switch (f->type) {
+    case MC_STEP_HASH: {
+        int rc = mc_json_set(js, "algorithm", json_string("hmac-sha256"));
+        rc = rc ? rc : mc_json_set(js, "key_env", json_string(f->key_env));
+        return rc ? rc : mc_json_set(js, "key_check", json_string(f->key_check));
+    }
+    case MC_STEP_MASK: {
+        int rc = mc_json_set(js, "keep_last", json_integer((json_int_t)f->keep_last));
+        return rc ? rc : mc_json_set(js, "mask_char", json_string(mask));
+    }
+    case MC_STEP_GENERALIZE:
+        if (f->bin_width > 0)
+            return mc_json_set(js, "bin_width", json_real(f->bin_width));
+        return mc_json_set(js, "prefix_length", json_integer((json_int_t)f->prefix_length));
+    default:
+        return MC_OK;
+    }
+}
+
 static int step_json(json_t **out, const mc_fitted_step *f)
 {
     json_t *cols = json_array(), *js = NULL;
@@ -73,6 +96,8 @@ static int step_json(json_t **out, const mc_fitted_step *f)
         rc = mc_json_set(js, "feature_min", json_real(f->feature_min));
         rc = rc ? rc : mc_json_set(js, "feature_max", json_real(f->feature_max));
     }
+    if (rc == MC_OK)
+        rc = privacy_json(js, f);
     json_decref(cols);
     if (rc) {
         json_decref(js);
@@ -144,6 +169,52 @@ static int word_field(const json_t *o, const char *key, const char *first, const
     return !w ? -1 : strcmp(w, first) == 0 ? 0 : strcmp(w, second) == 0 ? 1 : -1;
 }
 
+/* An integer field in [lo, hi]. */
+static int int_field(const json_t *o, const char *key, long long lo, long long hi, long long *out)
+{
+    json_t *v = json_object_get(o, key);
+    if (!json_is_integer(v) || json_integer_value(v) < lo || json_integer_value(v) > hi)
+        return 0;
+    *out = json_integer_value(v);
+    return 1;
+}
+
+/* The privacy transforms' fields, each checked as the engine writes them. */
+static int privacy_from_json(mc_fitted_step *f, const json_t *js)
+{
+    const char *s;
+    switch (f->type) {
+    case MC_STEP_HASH:
+        s = json_string_value(json_object_get(js, "algorithm"));
+        if (!s || strcmp(s, "hmac-sha256") != 0)
+            return bad_header("hash algorithm (hmac-sha256 expected)");
+        s = json_string_value(json_object_get(js, "key_check"));
+        if (!s || strlen(s) != 16 || strspn(s, "0123456789abcdef") != 16)
+            return bad_header("hash key_check");
+        memcpy(f->key_check, s, 17);
+        s = json_string_value(json_object_get(js, "key_env"));
+        if (!s || !*s || strlen(s) > 256 ||
+            strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_") !=
+                strlen(s))
+            return bad_header("hash key_env");
+        return (f->key_env = strdup(s)) ? MC_OK : mc_error_nomem();
+    case MC_STEP_MASK:
+        s = json_string_value(json_object_get(js, "mask_char"));
+        if (!int_field(js, "keep_last", 0, 64, &f->keep_last) || !s || strlen(s) != 1)
+            return bad_header("mask keep_last or mask_char");
+        f->mask_char = s[0];
+        return MC_OK;
+    case MC_STEP_GENERALIZE:
+        if (json_object_get(js, "bin_width"))
+            return num_field(js, "bin_width", &f->bin_width) && f->bin_width > 0
+                       ? MC_OK : bad_header("generalize bin_width");
+        return int_field(js, "prefix_length", 0, 1LL << 40, &f->prefix_length)
+                   ? MC_OK : bad_header("generalize bin_width or prefix_length");
+    default:
+        return MC_OK;
+    }
+}
+
 static int step_from_json(mc_fitted_step *f, const json_t *js)
 {
     const char *type = json_string_value(json_object_get(js, "type"));
@@ -160,13 +231,16 @@ static int step_from_json(mc_fitted_step *f, const json_t *js)
     if (f->type == MC_STEP_MIN_MAX && (!num_field(js, "feature_min", &f->feature_min) ||
                                        !num_field(js, "feature_max", &f->feature_max)))
         return bad_header("min_max range");
+    int rc = privacy_from_json(f, js);
+    if (rc)
+        return rc;
     f->cols = calloc(json_array_size(cols) + 1, sizeof *f->cols);
     if (!f->cols)
         return mc_error_nomem();
     for (size_t i = 0; i < json_array_size(cols); i++) {
         const json_t *jc = json_array_get(cols, i);
         mc_fitted_col *c = &f->cols[f->n_cols++];
-        int rc = copy_str(&c->name, json_object_get(jc, "name"), "column name");
+        rc = copy_str(&c->name, json_object_get(jc, "name"), "column name");
         if (rc)
             return rc;
         int ok = 1;

@@ -27,6 +27,30 @@ static int strcasecmp_hex(const char *a, const char *b)
     return *a - *b;
 }
 
+/* Columns a hash, mask or prefix generalize step reads are text unless
+ * data.columns says otherwise: an identifier's leading zeros and every digit
+ * of a long number are kept exactly (mc_step_reads_text). */
+static int text_columns(mc_csv_override **ov, size_t *n_ov, const mc_spec_doc *d)
+{
+    for (size_t i = 0; i < d->preprocessing.count; i++) {
+        const mc_step *s = &d->preprocessing.items[i];
+        for (size_t j = 0; mc_step_reads_text(s) && j < s->columns.count; j++) {
+            size_t k = 0;
+            while (k < *n_ov && strcmp((*ov)[k].column, s->columns.items[j]) != 0)
+                k++;
+            if (k < *n_ov)
+                continue;
+            mc_csv_override *grown = realloc(*ov, (*n_ov + 1) * sizeof *grown);
+            if (!grown)
+                return mc_error_nomem();
+            *ov = grown;
+            grown[*n_ov].column = s->columns.items[j];
+            grown[(*n_ov)++].kind = MC_CSV_CATEGORICAL;
+        }
+    }
+    return MC_OK;
+}
+
 /* Parses the data file's bytes as the spec's data section says. */
 static int parse_data(mc_run_ctx *c, const char *buf, size_t len)
 {
@@ -47,6 +71,9 @@ static int parse_data(mc_run_ctx *c, const char *buf, size_t len)
         ov[n_ov].column = data->columns.items[i].key;
         ov[n_ov++].kind = kind == MC_COL_NUMERIC ? MC_CSV_NUMERIC : MC_CSV_CATEGORICAL;
     }
+    rc = text_columns(&ov, &n_ov, c->d);
+    if (rc)
+        goto cleanup;
     mc_csv_options o = {data->delimiter[0], missing, data->missing_values.count, ov, n_ov,
                         required, 1, 0};
     rc = mc_csv_parse(&c->table, c->data_path, buf, len, &o);
@@ -181,6 +208,8 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
         rc = mc_pipeline_fit_step(c->pipe, c->spec, &d->preprocessing.items[i], i, train->tbl);
     if (rc == MC_OK)
         rc = mc_pipeline_finish(c->pipe, train->tbl, c->table);
+    if (rc == MC_OK && c->opt->training_view)
+        rc = c->opt->training_view(c->opt->training_view_ctx, train->tbl, c->table);
     for (int i = MC_PART_TRAIN; i < MC_PART_TEST && rc == MC_OK; i++) {
         mc_run_part *p = &c->parts[i];
         if (i != MC_PART_TRAIN)

@@ -12,6 +12,7 @@
 #include "mc_hash.h"
 #include "mc_spec.h"
 #include "mc_run_dir.h"
+#include "mc_table.h"
 #include "mc_train.h"
 
 typedef struct mc_run_options {
@@ -22,6 +23,12 @@ typedef struct mc_run_options {
                                run.json as audit.path; NULL: none (no "audit" in run.json) */
     mc_train_progress_fn progress;
     void *progress_ctx;
+    /* Called once preprocessing is fitted, before training: the training rows
+     * as the network sees them (every step applied, the target kept) and the
+     * data as loaded, whole (train->row_index indexes its rows). A non-MC_OK
+     * return stops the run. NULL: none. (validate's privacy measures.) */
+    int (*training_view)(void *ctx, const mc_table *train, const mc_table *raw);
+    void *training_view_ctx;
 } mc_run_options;
 
 /* The inputs of a loss-threshold membership-inference attack: each sampled

@@ -171,15 +171,25 @@ typedef struct mc_pii_scan {
     long long sample_rows;
     int action; /* mc_action */
     mc_strlist columns;
+    long long seed;   /* which rows are sampled when there are more than sample_rows */
+    double min_share; /* the share of validated cells that flags a column */
 } mc_pii_scan;
 
-typedef struct mc_l_diversity { char *sensitive; long long l; } mc_l_diversity;
+typedef struct mc_l_diversity {
+    char *sensitive;
+    long long l;
+    bool entropy; /* also entropy l-diversity: each class's entropy >= log(l) */
+} mc_l_diversity;
 
 typedef struct mc_quasi_identifiers {
     mc_strlist columns;
     long long k;
     mc_l_diversity l_diversity;
     bool has_l_diversity;
+    double max_suppression;     /* share of records in classes under k that may be suppressed */
+    double risk_threshold;      /* prosecutor risk: a record is at risk above this */
+    bool has_risk_threshold;
+    double max_records_at_risk; /* the share of records at risk allowed */
 } mc_quasi_identifiers;
 
 typedef struct mc_dp_budget { double max_epsilon, delta; } mc_dp_budget;

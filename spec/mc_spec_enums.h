@@ -168,7 +168,11 @@ MC_ENUM(mc_pii_transform, MC_PII_TRANSFORM_LIST, MC_PII_COUNT, mc_names_pii_tran
     X(MC_DETECT_SSN, "ssn")                 \
     X(MC_DETECT_CREDIT_CARD, "credit_card") \
     X(MC_DETECT_IPV4, "ipv4")               \
-    X(MC_DETECT_IBAN, "iban")
+    X(MC_DETECT_IBAN, "iban")               \
+    X(MC_DETECT_CN_ID, "cn_resident_id")    \
+    X(MC_DETECT_IPV6, "ipv6")               \
+    X(MC_DETECT_BIRTH_DATE, "date_of_birth") \
+    X(MC_DETECT_COLUMN_NAME, "column_name")
 MC_ENUM(mc_pii_detector, MC_PII_DETECTOR_LIST, MC_DETECT_COUNT, mc_names_detector);
 
 /* privacy.pii_scan.action */

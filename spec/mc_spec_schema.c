@@ -332,12 +332,15 @@ static const mc_field pii_scan_fields[] = {
     F_INT(mc_pii_scan, sample_rows, "sample_rows", LO, "1000", 1, 0),
     F_ENUM(mc_pii_scan, action, "action", 0, "fail", mc_names_action),
     STRLIST(mc_pii_scan, columns, "columns", 0, "[]", 0),
+    F_INT(mc_pii_scan, seed, "seed", LO, "0", 0, 0),
+    F_NUM(mc_pii_scan, min_share, "min_share", LO_OPEN | HI, "0.5", 0, 1),
 };
 static const mc_schema pii_scan_schema = {"privacy.pii_scan", sizeof(mc_pii_scan), ARR(pii_scan_fields), NULL, 0, NULL, 0};
 
 static const mc_field l_div_fields[] = {
     F_STR(mc_l_diversity, sensitive, "sensitive", REQ | MC_FF_NONEMPTY, NULL),
     F_INT(mc_l_diversity, l, "l", LO, "2", 2, 0),
+    F_BOOL(mc_l_diversity, entropy, "entropy", "false"),
 };
 static const mc_schema l_div_schema = {"privacy.quasi_identifiers.l_diversity", sizeof(mc_l_diversity), ARR(l_div_fields), NULL, 0, NULL, 0};
 
@@ -345,6 +348,10 @@ static const mc_field qi_fields[] = {
     STRLIST(mc_quasi_identifiers, columns, "columns", REQ | LO, NULL, 1),
     F_INT(mc_quasi_identifiers, k, "k", LO, "5", 2, 0),
     F_OBJ_OPT(mc_quasi_identifiers, l_diversity, has_l_diversity, "l_diversity", l_div_schema),
+    F_NUM(mc_quasi_identifiers, max_suppression, "max_suppression", LO | HI_OPEN, "0", 0, 1),
+    F_NUM_OPT(mc_quasi_identifiers, risk_threshold, has_risk_threshold, "risk_threshold",
+              LO_OPEN | HI, 0, 1),
+    F_NUM(mc_quasi_identifiers, max_records_at_risk, "max_records_at_risk", LO | HI, "0", 0, 1),
 };
 static const mc_schema qi_schema = {"privacy.quasi_identifiers", sizeof(mc_quasi_identifiers), ARR(qi_fields), NULL, 0, NULL, 0};
 

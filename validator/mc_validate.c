@@ -6,6 +6,7 @@
 #include "mc_audit.h"
 #include "mc_file.h"
 #include "mc_privacy_dp.h"
+#include "mc_privacy.h"
 #include "mc_repro.h"
 #include "mc_run.h"
 #include "mc_run_dir.h"
@@ -118,8 +119,13 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
     json_t *baseline = NULL;
     char *text = NULL;
     size_t len = 0;
-    mc_run_options ro = {.threads = opt->threads, .numerics = -1, .audit_path = trail_absolute};
-    int rc = opt->baseline ? load_baseline(&baseline, opt->baseline) : MC_OK;
+    mc_privacy_view *pv = NULL;
+    mc_run_options ro = {.threads = opt->threads, .numerics = -1, .audit_path = trail_absolute,
+                         .training_view = mc_privacy_view_hook};
+    int rc = mc_privacy_view_create(&pv, opt->spec); /* the run measures privacy into it */
+    ro.training_view_ctx = pv;
+    if (rc == MC_OK && opt->baseline)
+        rc = load_baseline(&baseline, opt->baseline);
     if (rc || (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
         (rc = mc_validation_create(&o->validation)) ||
         (rc = mc_run_execute(run, opt->spec, &ro)) ||
@@ -129,6 +135,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
         (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
                                   opt->baseline)) ||
         (rc = mc_privacy_dp_check(o->validation, opt->spec, *run)) ||
+        (rc = mc_privacy_check(o->validation, opt->spec, *run, pv)) ||
         (rc = mc_validation_pretty(&text, &len, o->validation)))
         goto cleanup;
     if (!(o->validation_path = mc_path_join(o->run_dir, MC_RUN_FILE_VALIDATION))) {
@@ -138,6 +145,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
     mc_run_extra validation = {MC_RUN_FILE_VALIDATION, text, len};
     rc = mc_run_write(*run, o->run_dir, &validation, 1);
 cleanup:
+    mc_privacy_view_free(pv);
     json_decref(baseline);
     free(text);
     return rc;

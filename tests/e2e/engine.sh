@@ -152,7 +152,7 @@ expect_run_error posl 's/positive_label: "1"/positive_label: "yes"/' "positive_l
 expect_run_error cat-reaches '/type: drop_columns/,/columns: \[segment\]/d' "column 'segment' is categorical and reaches the model" "a categorical column reaching the model"
 expect_run_error input-width 's/input: auto /input: 5 /' "architecture.input: 5, but preprocessing produces" "a wrong input width"
 expect_run_error no-dropna '/- type: dropna/d;/- dropna/d' "missing a value the model needs" "missing values without dropna or fill_missing"
-expect_run_error hash-step 's/^  - standardize .*/  - {type: hash, columns: [f01]}\n  - standardize/' "not available in this version" "a privacy transform the engine does not have yet"
+expect_run_error hash-step 's/^  - standardize .*/  - {type: hash, columns: [f01]}\n  - standardize/' "a hash step needs salt_env" "a hash step without its key's variable"
 expect_run_error std-unknown-col 's/^  - standardize .*/  - {type: standardize, columns: [nope]}/' "column 'nope' is not in the data" "a step naming an unknown column"
 mkspec threeclass 's/^x//'
 python3 - "$P/data.csv" <<'PY'

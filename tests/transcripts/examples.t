@@ -14,6 +14,7 @@ Check them:
   $ modelcert check examples/*/modelcert.yaml
   examples/dp/modelcert.yaml: ok (spec digest sha256:0720bf997c16f6a2e5490d1a687150d7391acad8ff169d9bc91a37256bd35187)
   examples/multiclass/modelcert.yaml: ok (spec digest sha256:e2dd2909cba15b9dc9e885b1e8b24893dc6e610da23eeaf113f52f2f448669b7)
+  examples/privacy/modelcert.yaml: ok (spec digest sha256:8e4ae452bdbc94a83440810dcd28556cd92ab67b46ebbfe1f4f00865d4d4fd96)
   examples/regression/modelcert.yaml: ok (spec digest sha256:e878c166351818759eacbdcafaa21af4486ab85e87467cbd206bd567361c4cdb)
   examples/seed/modelcert.yaml: ok (spec digest sha256:9e73a69089565f3a68b99d798f874e4e755d84e0426f728775d306f8c59c4771)
   $ modelcert check --print-normalized examples/seed/modelcert.yaml | head -3
@@ -63,6 +64,21 @@ secret, then the DP gate and the same pipeline without DP.
   noise multiplier 2.28516 meets epsilon 3 at delta 1e-05 (spends epsilon 2.998811; search tolerance 0.01)
   $ unset MODELCERT_DP_SECRET
 
+The privacy example: the raw spec fails the gate, the protected one passes with
+its hash key, and the model predicts raw rows with the same key:
+
+  $ modelcert privacy scan examples/privacy/data.csv | tail -1
+  verdict: PERSONAL DATA FOUND (0 passed, 5 failed, 0 errors, 0 warnings, 0 skipped)
+  $ modelcert validate -q examples/privacy/raw.yaml -o privacy-raw
+  verdict: FAIL (2 passed, 7 failed, 0 errors, 0 warnings, 0 skipped)
+  [1]
+  $ export MODELCERT_PRIVACY_KEY=an-example-key
+  $ modelcert validate -q examples/privacy/modelcert.yaml -o privacy-gate
+  verdict: PASS (18 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
+  $ modelcert predict privacy-gate/model.mcm examples/privacy/data.csv | head -2
+  row,prediction,p_1
+  1,1,0.985839367
+
 The data: each generator, with the rows and seed of the README's table, writes
 the committed data.csv byte for byte, of the size the table gives.
 
@@ -82,3 +98,8 @@ the committed data.csv byte for byte, of the size the table gives.
   $ cmp out.csv "$SRC/examples/dp/data.csv"
   $ wc -c < out.csv
   153307
+
+  $ python3 "$SRC/examples/privacy/gen_data.py" out.csv 400 9
+  $ cmp out.csv "$SRC/examples/privacy/data.csv"
+  $ wc -c < out.csv
+  39748

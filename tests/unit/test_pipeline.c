@@ -429,6 +429,107 @@ static void test_json_round_trip(void **state)
     mc_spec_free(spec);
 }
 
+/* ---- the privacy transforms ------------------------------------------------------------- */
+
+static const char *cell(const mc_table *t, const char *name, size_t r)
+{
+    long c = mc_table_find(t, name);
+    if (c < 0 || t->cols[c].kind != MC_COLKIND_CATEGORICAL)
+        fail_msg("no text column '%s'", name);
+    uint32_t code = t->cols[c].codes[r];
+    return code == MC_CODE_MISSING ? NULL : t->cols[c].levels[code];
+}
+
+static void test_privacy_transforms(void **state)
+{
+    (void)state;
+    static const char csv[] = "email,phone,code,age,y\n"
+                              "jane@example.com,415-555-0123,94107,37,1\n"
+                              "li@example.org,13812345678,94110,40,2\n"
+                              "jane@example.com,,10086,39.5,3\n"
+                              "NA,手机一二三,94107,NA,4\n";
+    static const char steps[] =
+        "[{type: hash, columns: [email], salt_env: MODELCERT_TEST_KEY},"
+        " {type: mask, columns: [phone], keep_last: 2},"
+        " {type: generalize, columns: [code], prefix_length: 3},"
+        " {type: generalize, columns: [age], bin_width: 10},"
+        " {type: fill_missing, columns: [age], strategy: constant, value: \"0\"},"
+        " {type: one_hot, columns: [email, phone, code], handle_unknown: ignore}]";
+    mc_table *raw = table_of(csv), *fitted = NULL;
+    mc_spec *spec = spec_with(steps);
+    const mc_spec_doc *d = mc_spec_doc_get(spec);
+
+    /* No key, no hash: a clear input error naming the variable. */
+    unsetenv("MODELCERT_TEST_KEY");
+    mc_pipeline *p = calloc(1, sizeof *p);
+    mc_table *t = NULL;
+    assert_int_equal(mc_table_copy(&t, raw), MC_OK);
+    p->target = strdup("y");
+    mc_error_clear();
+    assert_int_equal(mc_pipeline_fit_step(p, spec, &d->preprocessing.items[0], 0, t), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "MODELCERT_TEST_KEY"));
+    mc_pipeline_free(p);
+    mc_table_free(t);
+
+    setenv("MODELCERT_TEST_KEY", "test-key", 1);
+    mc_table *partial = NULL;
+    p = calloc(1, sizeof *p);
+    p->target = strdup("y");
+    assert_int_equal(mc_table_copy(&partial, raw), MC_OK);
+    for (size_t i = 0; i < 4; i++) /* up to one_hot: the transformed values */
+        assert_int_equal(mc_pipeline_fit_step(p, spec, &d->preprocessing.items[i], i, partial), MC_OK);
+    /* HMAC-SHA256(key "test-key", "jane@example.com"), as Python's hmac computes it */
+    assert_string_equal(cell(partial, "email", 0),
+                        "3978a2fe77dc44ee05a2598de6fb458e46f4f4d2ea765ffb2a2588d85dddcf66");
+    assert_string_equal(cell(partial, "email", 2), cell(partial, "email", 0));
+    assert_string_not_equal(cell(partial, "email", 1), cell(partial, "email", 0));
+    assert_null(cell(partial, "email", 3));
+    assert_string_equal(p->steps[0].key_check, "a2cf9051c9a56826");
+    assert_string_equal(cell(partial, "phone", 0), "**********23");
+    assert_string_equal(cell(partial, "phone", 1), "*********78");
+    assert_null(cell(partial, "phone", 2));
+    assert_string_equal(cell(partial, "phone", 3), "***二三"); /* characters, not bytes */
+    assert_string_equal(cell(partial, "code", 0), "941");
+    assert_string_equal(cell(partial, "code", 1), "941");
+    assert_string_equal(cell(partial, "code", 2), "100");
+    ASSERT_SAME(num(partial, "age")[0], 30.0);
+    ASSERT_SAME(num(partial, "age")[1], 40.0);
+    ASSERT_SAME(num(partial, "age")[2], 30.0);
+    assert_true(isnan(num(partial, "age")[3]));
+    mc_table_free(partial);
+    mc_pipeline_free(p);
+
+    /* The whole pipeline through its JSON form applies the same; the key is not in it. */
+    p = fit(spec, raw, &fitted);
+    json_t *j = NULL;
+    assert_int_equal(mc_pipeline_to_json(&j, p), MC_OK);
+    char *text = canonical(j);
+    assert_null(strstr(text, "test-key"));
+    assert_non_null(strstr(text, "\"key_env\":\"MODELCERT_TEST_KEY\""));
+    assert_null(strstr(text, "jane@example.com"));
+    mc_pipeline *q = NULL;
+    assert_int_equal(mc_pipeline_from_json(&q, j), MC_OK);
+    mc_table *a = NULL;
+    assert_int_equal(mc_table_copy(&a, raw), MC_OK);
+    assert_int_equal(mc_pipeline_apply_range(q, a, 0, q->n_steps), MC_OK);
+    assert_same_matrix(p, a, fitted);
+    mc_table_free(a);
+    /* Another key: refused, never silently different pseudonyms. */
+    setenv("MODELCERT_TEST_KEY", "other-key", 1);
+    assert_int_equal(mc_table_copy(&a, raw), MC_OK);
+    assert_int_equal(mc_pipeline_apply_range(q, a, 0, q->n_steps), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "not the key"));
+    unsetenv("MODELCERT_TEST_KEY");
+    mc_table_free(a);
+    free(text);
+    json_decref(j);
+    mc_pipeline_free(p);
+    mc_pipeline_free(q);
+    mc_table_free(fitted);
+    mc_table_free(raw);
+    mc_spec_free(spec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -437,6 +538,7 @@ int main(void)
         cmocka_unit_test(test_l2_normalize),
         cmocka_unit_test(test_fill_missing_and_one_hot),
         cmocka_unit_test(test_json_round_trip),
+        cmocka_unit_test(test_privacy_transforms),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
