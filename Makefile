@@ -6,6 +6,19 @@ JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
 DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3-dev \
         libopenblas-dev libcmocka-dev libjansson-dev python3 python3-cram
+# ONNX export: protobuf-c, its code generator, and python3-onnx (its onnx.proto at build time,
+# its checker in the tests).
+DEBS += protobuf-c-compiler libprotobuf-c-dev python3-onnx
+# validate --predictions is tested with a model trained by Debian's PyTorch (about 30 s to
+# install here; tests/e2e/predictions_torch.sh skips without it).
+DEBS += python3-torch
+# The ONNX tests run ONNX Runtime under Node (npm onnxruntime-node, cached outside the tree):
+# Debian's nodejs and npm, only when node or npm is missing (a newer node from elsewhere is kept).
+NODE_DEBS := $(shell command -v node >/dev/null 2>&1 || echo nodejs) \
+             $(shell command -v npm >/dev/null 2>&1 || echo npm)
+# PKCS #11 signing keys: libp11 (build); SoftHSM2 and OpenSC's pkcs11-tool (tests: a token
+# made in a temporary directory, a key generated inside it).
+DEBS += libp11-dev softhsm2 opensc
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps build demo test test-sanitize fuzz install clean kill-campaign
@@ -14,7 +27,7 @@ all: build
 
 # Installs only what is missing (apt-get needs root or sudo).
 deps:
-	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	@missing=$$(for p in $(DEBS) $(NODE_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \

@@ -30,6 +30,8 @@ int mc_cmd_audit(int argc, char **argv);
  * argv ("privacy", its name, ...) and parses with mc_cli_verb.first = 2. */
 int mc_cmd_privacy(int argc, char **argv);
 int mc_cmd_privacy_scan(int argc, char **argv);
+int mc_cmd_export(int argc, char **argv);
+int mc_cmd_keygen(int argc, char **argv);
 int mc_cmd_privacy_epsilon(int argc, char **argv);
 
 /* ---- options every verb shares ---------------------------------------------------

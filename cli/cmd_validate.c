@@ -24,6 +24,10 @@ static const char help[] =
     "                      model.mcm with metrics.json beside it\n"
     "  -o, --output DIR    run directory (default: runs/<name>-<UTC time> beside SPEC)\n"
     "  --runs N            re-runs for the reproducibility check (overrides the spec)\n"
+    "  --predictions FILE  judge another framework's predictions for the test rows\n"
+    "                      (row,p_<class>... or row,prediction; - for stdin) instead of\n"
+    "                      training: no model, reproducibility not applicable\n"
+    "                      (docs/predictions.md)\n"
     "  --threads N         threads for BLAS (the model does not depend on it)\n"
     "  --audit DB          audit database (default: $MODELCERT_AUDIT, else the\n"
     "                      nearest .modelcert/audit.db from here upward)\n"
@@ -40,7 +44,7 @@ static const char help[] =
     "2 bad spec, data, baseline or usage, 3 internal or environment error.\n";
 
 typedef struct opts {
-    const char *baseline;
+    const char *baseline, *predictions;
     long long runs;
     int json;
 } opts;
@@ -52,6 +56,7 @@ static int on_option(void *ctx, int code, const char *value)
     switch (code) {
     case 'b': o->baseline = value; return MC_EXIT_OK;
     case 'j': o->json = 1; return MC_EXIT_OK;
+    case 'p': o->predictions = value; return MC_EXIT_OK;
     default: /* 'r' */
         o->runs = strtoll(value, &end, 10);
         if (*end || o->runs < 1 || o->runs > 20)
@@ -65,6 +70,7 @@ int mc_cmd_validate(int argc, char **argv)
     static const struct option own[] = {{"baseline", required_argument, NULL, 'b'},
                                         {"runs", required_argument, NULL, 'r'},
                                         {"json", no_argument, NULL, 'j'},
+                                        {"predictions", required_argument, NULL, 'p'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
     mc_cli_verb verb = {"validate", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET |
@@ -76,6 +82,8 @@ int mc_cmd_validate(int argc, char **argv)
         return status;
     if (argc - first != 1)
         return mc_cli_usage_error("validate", "expected one spec");
+    if (o.predictions && o.runs)
+        return mc_cli_usage_error("validate", "--runs does not apply to --predictions (no re-runs)");
 
     mc_spec *spec = NULL;
     mc_outcome *res = NULL;
@@ -85,7 +93,7 @@ int mc_cmd_validate(int argc, char **argv)
     mc_cli_confinement(&confine, &common);
     mc_validate_options vo = {.confine = &confine, .spec = spec, .baseline = o.baseline, .output_dir = common.output,
                               .runs = o.runs, .threads = common.threads, .audit_path = common.audit,
-                              .command_line = mc_cli_command_line()};
+                              .command_line = mc_cli_command_line(), .predictions = o.predictions};
     int rc = mc_validate(&res, &vo);
     if (res && o.json) {
         int printed = mc_report_validation_json(stdout, res->validation);

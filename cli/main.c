@@ -22,10 +22,12 @@ static const verb verbs[] = {
     {"reproduce", mc_cmd_reproduce, "re-run a recorded run and compare it bit for bit"},
     {"audit", mc_cmd_audit, "the audit trail: verify its chain, list, show, export events"},
     {"privacy", mc_cmd_privacy, "privacy: scan data for personal data, the epsilon of DP-SGD"},
+    {"export", mc_cmd_export, "export a run's model for serving: ONNX (--format onnx)"},
+    {"keygen", mc_cmd_keygen, "generate a signing key pair (or export a PKCS #11 public key)"},
 };
 
 /* Verbs that later releases add; naming one is a usage error, never a fake result. */
-static const char *const planned[] = {"keygen", "sign", "verify", "certify", "report"};
+static const char *const planned[] = {"sign", "verify", "certify", "report"};
 
 static void usage(FILE *f)
 {

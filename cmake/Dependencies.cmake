@@ -42,3 +42,17 @@ endif()
 if(MODELCERT_TESTS)
   mc_require_pkg(CMOCKA cmocka libcmocka-dev)
 endif()
+
+# ONNX export (reference/mc_onnx.c): protobuf-c's runtime, and C code generated at build time
+# by protoc-c from the onnx.proto that Debian's python3-onnx ships.
+mc_require_pkg(PROTOBUFC libprotobuf-c libprotobuf-c-dev)
+find_program(MC_PROTOC_C protoc-c)
+if(NOT MC_PROTOC_C)
+  message(FATAL_ERROR "protoc-c not found: install the Debian package 'protobuf-c-compiler' (or run 'make deps')")
+endif()
+find_file(MC_ONNX_PROTO onnx.proto PATHS /usr/lib/python3/dist-packages/onnx NO_DEFAULT_PATH)
+if(NOT MC_ONNX_PROTO)
+  message(FATAL_ERROR "onnx.proto not found: install the Debian package 'python3-onnx' (or run 'make deps')")
+endif()
+# PKCS #11 signing keys (validator/mc_pkcs11.c): libp11 loads the module and signs in the token.
+mc_require_pkg(LIBP11 libp11 libp11-dev)

@@ -165,7 +165,8 @@ static int slice_json(json_t **out, const mc_run_ctx *c, const mc_slice *sl, con
                       char **names, size_t n_groups)
 {
     const mc_run_part *test = &c->parts[MC_PART_TEST];
-    size_t n = test->n, width = (size_t)c->nn->out;
+    size_t n = test->n, width = c->nn ? (size_t)c->nn->out /* no network: predictions from elsewhere */
+                                       : c->task == MC_TASK_MULTICLASS ? (size_t)c->lab.n_classes : 1;
     json_t *groups = json_array();
     float *ys = malloc((n + 1) * sizeof *ys), *ps = malloc((n + 1) * width * sizeof *ps);
     int rc = groups && ys && ps ? MC_OK : mc_error_nomem();
@@ -259,12 +260,14 @@ static int predict_parts(mc_run_ctx *c, mc_run *run)
 }
 
 /* The optional parts of metrics.json the spec asks for. */
-static int extra_metrics(json_t *metrics, mc_run_ctx *c, const mc_metric_input *in)
+static int extra_metrics(json_t *metrics, const mc_run_ctx *c, const mc_metric_input *in)
 {
     const mc_metrics *m = &c->d->metrics;
     int rc = MC_OK;
     for (size_t i = 0; rc == MC_OK && i < m->compute.count; i++) {
         json_t *j = NULL;
+        if (m->compute.items[i] == MC_METRIC_PERMUTATION_IMPORTANCE && !c->nn)
+            continue; /* predictions from elsewhere: no model to permute */
         if (m->compute.items[i] == MC_METRIC_CONFUSION_MATRIX &&
             (rc = confusion_json(&j, c, in)) == MC_OK)
             rc = mc_json_set(metrics, "confusion_matrix", j);
@@ -302,5 +305,22 @@ int mc_run_evaluate(mc_run_ctx *c, mc_run *run)
         return rc;
     }
     run->metrics = metrics;
+    return MC_OK;
+}
+
+int mc_run_evaluate_test(json_t **out, const mc_run_ctx *c)
+{
+    const mc_run_part *test = &c->parts[MC_PART_TEST];
+    mc_metric_input in = mc_run_metric_input(c, test->y, test->pred, test->n);
+    json_t *metrics = json_pack("{s:s, s:I}", "evaluated_on", "test", "rows", (json_int_t)test->n);
+    int rc = metrics ? set_metrics(metrics, "metrics", c, test->y, test->pred, test->n, 1)
+                     : mc_error_nomem();
+    if (rc == MC_OK)
+        rc = extra_metrics(metrics, c, &in);
+    if (rc) {
+        json_decref(metrics);
+        return rc;
+    }
+    *out = metrics;
     return MC_OK;
 }

@@ -426,3 +426,33 @@ int mc_run_execute(mc_run **out, const mc_spec *spec, const mc_run_options *opt)
     *out = run;
     return MC_OK;
 }
+
+/* Predictions made elsewhere (mc_run_external.c) are judged on the rows a run
+ * would test on: everything a run does before it builds the network, on the
+ * same code path. c is cleared with mc_run_ctx_clear whatever this returns. */
+int mc_run_prepare(mc_run_ctx *c, mc_run *run, const mc_spec *spec, const mc_run_options *opt)
+{
+    c->spec = spec;
+    c->d = mc_spec_doc_get(spec);
+    c->opt = opt;
+    c->task = mc_spec_task(spec);
+    c->num = MC_NUMERICS_REFERENCE;
+    c->threads = 1;
+    int rc = mc_random_id(run->run_id);
+    if (rc == MC_OK)
+        rc = mc_spec_digest(run->spec_digest, c->spec);
+    if (rc == MC_OK)
+        rc = mc_spec_normalized(&run->normalized, c->spec);
+    if (rc == MC_OK)
+        rc = load_data(c, run);
+    if (rc == MC_OK)
+        rc = mc_labels_build(&c->lab, c->spec, c->table, mc_table_find(c->table, c->d->data.target));
+    if (rc == MC_OK)
+        rc = preprocess(c);
+    return rc;
+}
+
+void mc_run_ctx_clear(mc_run_ctx *c)
+{
+    ctx_clear(c);
+}

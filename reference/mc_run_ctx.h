@@ -80,4 +80,15 @@ int mc_run_dp_record(const mc_run_ctx *c, mc_run *run);
  * sample of training rows and of held-out rows, into run->membership. */
 int mc_run_membership(const mc_run_ctx *c, mc_run *run);
 
+/* mc_run.c, for predictions made elsewhere (mc_run_external.c): a run up to
+ * its network (digests, data, labels, split, fitted preprocessing; the test
+ * rows raw), and the context's release. */
+int mc_run_prepare(mc_run_ctx *c, mc_run *run, const mc_spec *spec, const mc_run_options *opt);
+void mc_run_ctx_clear(mc_run_ctx *c);
+/* mc_evaluate.c: metrics.json from the test rows' targets and predictions
+ * (parts[MC_PART_TEST] y, pred, n and tbl): the test metrics, the confusion
+ * matrix and slices; no training or validation figures, no importance (no
+ * network to predict with). */
+int mc_run_evaluate_test(json_t **out, const mc_run_ctx *c);
+
 #endif

@@ -97,14 +97,15 @@ int mc_run_write(const mc_run *run, const char *dir, const mc_run_extra *extra, 
     int rc = make_temp_sibling(&tmp, dir);
     if (rc)
         return rc;
-    rc = write_file(tmp, MC_RUN_FILE_MODEL, run->model, run->model_len);
+    /* A gate on predictions made elsewhere has no model, history or predictions of its own. */
+    rc = run->model ? write_file(tmp, MC_RUN_FILE_MODEL, run->model, run->model_len) : MC_OK;
     if (rc == MC_OK)
         rc = write_json(tmp, MC_RUN_FILE_METRICS, run->metrics);
     if (rc == MC_OK)
         rc = write_json(tmp, MC_RUN_FILE_SPEC, run->normalized);
-    if (rc == MC_OK)
+    if (rc == MC_OK && run->history_csv)
         rc = write_file(tmp, MC_RUN_FILE_HISTORY, run->history_csv, strlen(run->history_csv));
-    if (rc == MC_OK)
+    if (rc == MC_OK && run->predictions_csv)
         rc = write_file(tmp, MC_RUN_FILE_PREDICTIONS, run->predictions_csv,
                         strlen(run->predictions_csv));
     for (size_t i = 0; rc == MC_OK && i < n_extra; i++)

@@ -12,6 +12,7 @@
 #define MC_RUN_FILE_SPEC "spec.json"
 #define MC_RUN_FILE_RECORD "run.json"          /* written last: its presence marks a complete run */
 #define MC_RUN_FILE_VALIDATION "validation.json" /* added by `validate` */
+#define MC_RUN_FILE_ONNX "model.onnx"           /* added by `export --format onnx` */
 
 struct mc_run;
 struct mc_spec;

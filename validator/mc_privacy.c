@@ -391,6 +391,21 @@ static int scan_data(mc_validation *v, const mc_spec *spec)
     return rc;
 }
 
+/* Which inputs a model trained elsewhere sees is not known here: the declared
+ * PII columns are reported as not checked rather than silently passed. */
+static int pii_columns_not_applicable(mc_validation *v, const mc_privacy *pr)
+{
+    if (!pr->pii_columns.count)
+        return MC_OK;
+    return mc_validation_add(v, "privacy", "privacy.pii_columns", "PII columns handled",
+                             MC_STATUS_SKIPPED, json_null(),
+                             json_integer((json_int_t)pr->pii_columns.count),
+                             "not applicable: the predictions were made by a model trained "
+                             "outside modelcert, whose inputs modelcert cannot see; make sure "
+                             "the %zu declared PII column(s) never reach it raw",
+                             pr->pii_columns.count);
+}
+
 int mc_privacy_check(mc_validation *v, const mc_spec *spec, const mc_run *run,
                      const mc_privacy_view *pv)
 {
@@ -398,8 +413,10 @@ int mc_privacy_check(mc_validation *v, const mc_spec *spec, const mc_run *run,
     if (!d->has_privacy)
         return MC_OK;
     mc_model *m = NULL;
-    int rc = mc_artifact_decode(&m, run->model, run->model_len, MC_RUN_FILE_MODEL);
-    if (rc == MC_OK)
+    int rc = MC_OK;
+    if (!run->model) /* predictions mode: the model was trained outside modelcert */
+        rc = pii_columns_not_applicable(v, &d->privacy);
+    else if ((rc = mc_artifact_decode(&m, run->model, run->model_len, MC_RUN_FILE_MODEL)) == MC_OK)
         rc = check_pii_columns(v, &d->privacy, m->pipeline);
     if (rc == MC_OK && d->privacy.has_pii_scan)
         rc = scan_data(v, spec);

@@ -235,6 +235,12 @@ int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
     *run_record = NULL;
     if ((rc = load_json(&record, run_dir, MC_RUN_FILE_RECORD)) || (rc = load_json(&metrics, run_dir, MC_RUN_FILE_METRICS)))
         goto cleanup;
+    const char *mode = json_string_value(json_object_get(record, "mode"));
+    if (mode && strcmp(mode, "predictions") == 0) {
+        rc = mc_error_set(MC_EINPUT, "%s judged predictions made elsewhere (validate --predictions): "
+                          "there is no model to reproduce", run_dir);
+        goto cleanup;
+    }
     spec_path = mc_path_join(run_dir, MC_RUN_FILE_SPEC);
     model_path = mc_path_join(run_dir, MC_RUN_FILE_MODEL);
     if (!spec_path || !model_path) {

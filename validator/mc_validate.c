@@ -7,6 +7,8 @@
 #include "mc_file.h"
 #include "mc_privacy_dp.h"
 #include "mc_privacy.h"
+#include "mc_predictions_checks.h"
+#include "mc_preds.h"
 #include "mc_repro.h"
 #include "mc_run.h"
 #include "mc_run_dir.h"
@@ -128,10 +130,12 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
         rc = load_baseline(&baseline, opt->baseline);
     if (rc || (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
         (rc = mc_validation_create(&o->validation)) ||
-        (rc = mc_run_execute(run, opt->spec, &ro)) ||
+        (rc = opt->predictions ? mc_run_execute_predictions(run, opt->spec, &ro, opt->predictions)
+                               : mc_run_execute(run, opt->spec, &ro)) ||
         (rc = mc_validation_set_run(o->validation, (*run)->record, o->run_dir)) ||
         (rc = data_checks(o->validation, opt->spec, *run)) ||
-        (rc = mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
+        (rc = opt->predictions ? mc_predictions_checks(o->validation, opt->spec, opt->predictions)
+                               : mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
         (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
                                   opt->baseline)) ||
         (rc = mc_privacy_dp_check(o->validation, opt->spec, *run)) ||
@@ -191,12 +195,18 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
     if (!opt->no_audit) {
         mc_audit_event ev = {.command = opt->command_line ? opt->command_line : "modelcert",
                              .kind = "validate", .spec_digest = run->spec_digest,
-                             .data_digest = run->data_digest, .model_digest = run->model_digest,
+                             .data_digest = run->data_digest,
+                             .model_digest = opt->predictions ? NULL : run->model_digest,
                              .verdict = mc_verdict_name(o->verdict)};
         json_t *extra = json_pack("{s:s, s:s}", "validation", o->validation_path, "run_id",
                                   run->run_id);
         if (extra && opt->baseline &&
             json_object_set_new(extra, "baseline", json_string(opt->baseline)) != 0) {
+            json_decref(extra);
+            extra = NULL;
+        }
+        if (extra && opt->predictions && /* what was judged instead of a model */
+            json_object_set(extra, "predictions", json_object_get(run->record, "predictions")) != 0) {
             json_decref(extra);
             extra = NULL;
         }

@@ -36,6 +36,8 @@ typedef struct mc_validate_options {
     int no_audit;                 /* 1: append no audit event */
     const char *command_line;     /* the event's command (mc_audit_command_line); NULL: "modelcert" */
     const mc_confinement *confine; /* what the spec may name (mc_spec_check_paths); NULL: the defaults */
+    const char *predictions;      /* PREDS.csv: judge these predictions, made elsewhere, instead
+                                     of training (docs/predictions.md); NULL: a native run */
 } mc_validate_options;
 
 /* The CI gate: loads the baseline, chooses the run directory (it must not

@@ -1,0 +1,48 @@
+/* PREDS.csv (docs/predictions.md): predictions made by another framework for
+ * the test rows of a spec, read and checked as hostile input. */
+#ifndef MC_PREDS_H
+#define MC_PREDS_H
+
+#include <stddef.h>
+
+#include "mc_spec.h"
+#include "mc_spec_enums.h"
+
+/* What the predictions must fit. */
+typedef struct mc_preds_expect {
+    mc_task task;
+    char *const *classes;     /* class order (binary: [negative, positive]); NULL for regression */
+    int n_classes;
+    double decision_threshold; /* binary: the positive class when p > this */
+    const size_t *test_rows;  /* the test rows' 0-based data row indices, in test order */
+    size_t n_test;
+    size_t n_data_rows;       /* rows of the data file: row ids are 1..n_data_rows */
+    const char *data_name;    /* the data file, for messages */
+} mc_preds_expect;
+
+/* Parses len bytes of buf, the file `name` (for messages): a header with `row` and, for a classifier, a
+ * p_<class> column per class (binary: p_<positive>, p_<negative> optional),
+ * for a regression `prediction`; a classifier's optional `prediction` must be
+ * the class its probabilities give under the spec's rule. Other columns are
+ * ignored. *out gets [n_test][width] floats in test order (width: classes for
+ * multiclass, else 1), as the engine's predictions. MC_EINPUT with file:line
+ * for a row id that is not an integer, not a data row, not a test row or
+ * seen twice, a missing value, NaN, a probability outside [0, 1] or
+ * probabilities that do not sum to 1, a label that disagrees; and, without a
+ * line, a row count other than n_test. The caller frees *out. */
+int mc_preds_parse(float **out, const char *name, const char *buf, size_t len,
+                   const mc_preds_expect *e);
+
+/* `validate --predictions`: the spec's run up to its network (the same data,
+ * pin check, split and preprocessing, so the same test rows), then the
+ * predictions of preds_path ("-": stdin) judged in place of the network's:
+ * *out holds metrics.json (test metrics, confusion matrix, slices), spec.json
+ * and run.json ("mode": "predictions", the predictions' path, digest and
+ * rows; "model": null), and no model, history or test predictions. Errors as
+ * mc_run_execute's and mc_preds_parse's. */
+struct mc_run;
+struct mc_run_options;
+int mc_run_execute_predictions(struct mc_run **out, const mc_spec *spec,
+                               const struct mc_run_options *opt, const char *preds_path);
+
+#endif

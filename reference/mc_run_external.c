@@ -1,0 +1,102 @@
+/* A gate on predictions made elsewhere (`validate --predictions`,
+ * docs/predictions.md): the spec's run up to its network, so the test rows are
+ * the ones a native run tests on, then another framework's predictions for
+ * them in place of the network's, and the same evaluation. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_clock.h"
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_json.h"
+#include "mc_preds.h"
+#include "mc_run_ctx.h"
+
+/* run.json of a predictions run: what it judged, and that no model was made. */
+static int predictions_record(const mc_run_ctx *c, mc_run *run, const char *preds_path,
+                              const char *preds_digest, double total)
+{
+    char when[32];
+    mc_clock_utc(when, 0);
+    char *absolute = realpath(c->data_path, NULL);
+    json_t *r = json_pack(
+        "{s:s, s:i, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:I, s:I},"
+        " s:{s:s, s:s, s:I}, s:n, s:{s:I, s:I, s:I}, s:{s:f}}",
+        "format", "modelcert-run", "format_version", 1, "created", when, "mode", "predictions",
+        "engine", "name", "modelcert", "version", MC_VERSION,
+        "spec", "path", mc_spec_path(c->spec), "digest", run->spec_digest,
+        "data", "path", c->data_path, "digest", run->data_digest, "rows", (json_int_t)c->table->n_rows,
+        "columns", (json_int_t)c->table->n_cols,
+        "predictions", "path", preds_path, "digest", preds_digest, "rows",
+        (json_int_t)c->parts[MC_PART_TEST].n,
+        "model",
+        "split", "training", (json_int_t)c->split.n[MC_PART_TRAIN], "validation",
+        (json_int_t)c->split.n[MC_PART_VALIDATION], "test", (json_int_t)c->parts[MC_PART_TEST].n,
+        "timings_s", "total", total);
+    int rc = r ? mc_json_set(r, "run_id", json_string(run->run_id)) : mc_error_nomem();
+    if (rc == MC_OK && absolute)
+        rc = mc_json_set(json_object_get(r, "data"), "absolute_path", json_string(absolute));
+    if (rc == MC_OK && c->opt->audit_path) {
+        json_t *audit = json_object();
+        rc = audit ? mc_json_set(r, "audit", audit) : mc_error_nomem();
+        if (rc == MC_OK)
+            rc = mc_json_set(audit, "path", json_string(c->opt->audit_path));
+    }
+    free(absolute);
+    if (rc) {
+        json_decref(r);
+        return rc;
+    }
+    run->record = r;
+    return MC_OK;
+}
+
+/* The test rows as a native run predicts them: the whole pipeline applied,
+ * so a dropna after the split removes the same rows; then their targets. */
+static int test_rows(mc_run_ctx *c)
+{
+    mc_run_part *test = &c->parts[MC_PART_TEST];
+    int rc = mc_pipeline_apply_range(c->pipe, test->tbl, 0, c->pipe->n_steps);
+    if (rc == MC_OK)
+        rc = mc_run_part_targets(test, &c->lab, c->table, "test");
+    return rc;
+}
+
+int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_options *opt,
+                               const char *preds_path)
+{
+    double t0 = mc_clock_seconds();
+    mc_run_ctx c = {0};
+    char *buf = NULL, digest[MC_SHA256_HEX_LEN + 1];
+    size_t len = 0;
+    mc_run *run = calloc(1, sizeof *run);
+    int rc = run ? mc_run_prepare(&c, run, spec, opt) : mc_error_nomem();
+    if (rc == MC_OK)
+        rc = test_rows(&c);
+    if (rc == MC_OK)
+        rc = mc_file_read_text(&buf, &len, preds_path, mc_file_input_limit());
+    if (rc == MC_OK)
+        rc = mc_sha256_hex(digest, buf, len);
+    mc_run_part *test = &c.parts[MC_PART_TEST];
+    if (rc == MC_OK) {
+        mc_preds_expect e = {c.task, c.lab.classes, c.lab.n_classes,
+                             c.d->metrics.decision_threshold, test->tbl->row_index, test->n,
+                             c.table->n_rows, c.data_path};
+        rc = mc_preds_parse(&test->pred, strcmp(preds_path, "-") ? preds_path : "(stdin)", buf,
+                            len, &e);
+    }
+    if (rc == MC_OK)
+        rc = mc_run_evaluate_test(&run->metrics, &c);
+    if (rc == MC_OK)
+        rc = mc_json_set(run->metrics, "predictions_digest", json_string(digest));
+    if (rc == MC_OK)
+        rc = predictions_record(&c, run, preds_path, digest, mc_clock_seconds() - t0);
+    free(buf);
+    mc_run_ctx_clear(&c);
+    if (rc) {
+        mc_run_free(run);
+        return rc;
+    }
+    *out = run;
+    return MC_OK;
+}

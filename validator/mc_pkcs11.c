@@ -1,0 +1,674 @@
+/* PKCS #11 signing keys through libp11: RFC 7512 URI parsing, token and key lookup, login. */
+#include "mc_pkcs11.h"
+
+#include <errno.h>
+#include <libp11.h>
+#include <limits.h>
+#include <openssl/bio.h>
+#include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include "mc_file.h"
+
+/* The attributes we know, path ones first (RFC 7512 section 2.3). */
+enum {
+    A_TOKEN, A_MANUFACTURER, A_SERIAL, A_MODEL, A_LIB_MANUFACTURER, A_LIB_DESCRIPTION,
+    A_LIB_VERSION, A_OBJECT, A_TYPE, A_ID, A_SLOT_DESCRIPTION, A_SLOT_MANUFACTURER, A_SLOT_ID,
+    A_PIN_SOURCE, A_PIN_VALUE, A_MODULE_NAME, A_MODULE_PATH, A_COUNT
+};
+#define A_FIRST_QUERY A_PIN_SOURCE
+
+static const struct {
+    const char *name;
+    size_t max; /* the longest value that can match (the PKCS #11 field's size) */
+} attrs[A_COUNT] = {
+    {"token", 32}, {"manufacturer", 32}, {"serial", 16}, {"model", 16},
+    {"library-manufacturer", 32}, {"library-description", 32}, {"library-version", 16},
+    {"object", 1024}, {"type", 16}, {"id", 256}, {"slot-description", 64},
+    {"slot-manufacturer", 32}, {"slot-id", 20}, {"pin-source", 1024}, {"pin-value", 256},
+    {"module-name", 256}, {"module-path", 1024},
+};
+
+typedef struct uri_attrs {
+    char *v[A_COUNT]; /* decoded, NUL-terminated; NULL when absent */
+    size_t len[A_COUNT];
+} uri_attrs;
+
+/* One loaded module, shared by every key open on it: libp11 0.4.12 keeps no count of
+ * C_Initialize calls, so a second context on the same module would finalize the first's
+ * (its keys then fail with "Cryptoki not initialized"). */
+typedef struct p11_module {
+    char *path; /* as resolved by realpath */
+    PKCS11_CTX *ctx;
+    int loaded;
+    PKCS11_SLOT *slots;
+    unsigned int nslots;
+    /* Per slot: whether this process logged in, and the SHA-256 of the PIN it used. PKCS #11
+     * logins belong to the application, so a second key on a token already logged in would
+     * get in with any PIN; login() compares the PIN with this digest instead. */
+    unsigned char *logged_in;
+    unsigned char (*pin_sha256)[32];
+    int refs;
+    struct p11_module *next;
+} p11_module;
+
+static pthread_mutex_t modules_lock = PTHREAD_MUTEX_INITIALIZER;
+static p11_module *modules; /* guarded by modules_lock */
+
+struct mc_pkcs11_key {
+    p11_module *module;
+    PKCS11_CTX *ctx;     /* module->ctx */
+    PKCS11_SLOT *slots;  /* module->slots */
+    unsigned int nslots;
+    EVP_PKEY *pkey;
+    char *pub_pem;
+};
+
+static int copy_err(int rc, mc_error *err)
+{
+    if (rc && err)
+        *err = *mc_error_last();
+    return rc;
+}
+
+static void uri_attrs_clear(uri_attrs *u)
+{
+    for (int i = 0; i < A_COUNT; i++) {
+        if (u->v[i])
+            OPENSSL_cleanse(u->v[i], u->len[i]);
+        free(u->v[i]);
+        u->v[i] = NULL;
+    }
+}
+
+static int hexval(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'a' && c <= 'f')
+        return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F')
+        return c - 'A' + 10;
+    return -1;
+}
+
+/* RFC 7512 pk11-pchar (in_query 0) or pk11-qchar (1), besides pct-encoded. */
+static int allowed_char(unsigned char c, int in_query)
+{
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
+        return 1;
+    if (strchr("-._~:[]@!$'()*+,=", c))
+        return 1;
+    return in_query ? strchr("/?|", c) != NULL : c == '&';
+}
+
+/* Decodes one attribute s[0..n) (column col of the URI) into u. */
+static int parse_attr(uri_attrs *u, const char *s, size_t n, size_t col, int in_query)
+{
+    const char *eq = memchr(s, '=', n);
+    const char *kind = in_query ? "query" : "path";
+    if (n == 0)
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: empty %s attribute at column %zu", kind,
+                            col);
+    if (!eq)
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: %s attribute at column %zu has no '='",
+                            kind, col);
+    size_t name_len = (size_t)(eq - s);
+    int a = -1;
+    for (int i = in_query ? A_FIRST_QUERY : 0; i < (in_query ? A_COUNT : A_FIRST_QUERY); i++)
+        if (strlen(attrs[i].name) == name_len && memcmp(attrs[i].name, s, name_len) == 0)
+            a = i;
+    if (a < 0)
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: unknown %s attribute '%.*s' at column %zu",
+                            kind, (int)(name_len > 64 ? 64 : name_len), s, col);
+    if (u->v[a])
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: attribute '%s' given twice (column %zu)",
+                            attrs[a].name, col);
+    char *out = malloc(n - name_len);
+    if (!out)
+        return mc_error_nomem();
+    size_t len = 0;
+    for (size_t i = name_len + 1; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '%') {
+            int hi = i + 2 < n ? hexval(s[i + 1]) : -1, lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+            if (hi < 0 || lo < 0) {
+                free(out);
+                return mc_error_set(MC_EINPUT,
+                                    "PKCS #11 URI: bad percent escape at column %zu (%%XX with "
+                                    "two hex digits expected)",
+                                    col + i);
+            }
+            c = (unsigned char)(hi * 16 + lo);
+            i += 2;
+            if (c == 0 && a != A_ID) {
+                free(out);
+                return mc_error_set(MC_EINPUT, "PKCS #11 URI: %%00 in '%s' at column %zu",
+                                    attrs[a].name, col + i - 2);
+            }
+        } else if (!allowed_char(c, in_query)) {
+            free(out);
+            if (c < 0x21 || c > 0x7e)
+                return mc_error_set(MC_EINPUT,
+                                    "PKCS #11 URI: byte 0x%02x at column %zu must be "
+                                    "percent-encoded",
+                                    c, col + i);
+            return mc_error_set(MC_EINPUT,
+                                "PKCS #11 URI: '%c' at column %zu must be percent-encoded", c,
+                                col + i);
+        }
+        out[len++] = (char)c;
+    }
+    out[len] = '\0';
+    u->v[a] = out;
+    u->len[a] = len;
+    if (len > attrs[a].max)
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: '%s' is %zu bytes, over its limit of %zu",
+                            attrs[a].name, len, attrs[a].max);
+    return MC_OK;
+}
+
+/* Splits s[0..n) at sep and parses each attribute. */
+static int parse_part(uri_attrs *u, const char *s, size_t n, size_t col, int in_query, char sep)
+{
+    size_t start = 0;
+    for (size_t i = 0; i <= n; i++) {
+        if (i < n && s[i] != sep)
+            continue;
+        int rc = parse_attr(u, s + start, i - start, col + start, in_query);
+        if (rc)
+            return rc;
+        start = i + 1;
+    }
+    return MC_OK;
+}
+
+/* The file a pin-source names: file:/ABS, file:///ABS or /ABS, as model_signing takes it. */
+static int pin_source_path(const char **out, const char *src)
+{
+    const char *path = src;
+    if (strncmp(path, "file://", 7) == 0)
+        path += 7;
+    else if (strncmp(path, "file:", 5) == 0)
+        path += 5;
+    else if (strchr(path, ':') && path[0] != '/')
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: pin-source '%s': only file: is supported",
+                            src);
+    if (path[0] != '/')
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: pin-source '%s' is not an absolute path",
+                            src);
+    *out = path;
+    return MC_OK;
+}
+
+/* The checks of values that RFC 7512 and model_signing make. */
+static int check_attrs(const uri_attrs *u)
+{
+    if (u->v[A_TYPE] && strcmp(u->v[A_TYPE], "private") != 0)
+        return mc_error_set(MC_EINPUT,
+                            "PKCS #11 URI: type=%s: a signing key is a private key (type=private)",
+                            u->v[A_TYPE]);
+    if (u->v[A_SLOT_ID]) {
+        const char *p = u->v[A_SLOT_ID];
+        errno = 0;
+        char *end;
+        unsigned long long id = strtoull(p, &end, 10);
+        if (!*p || *end || *p == '-' || *p == '+' || errno || id > 0xFFFFFFFFull)
+            return mc_error_set(MC_EINPUT, "PKCS #11 URI: slot-id '%s' is not a 32-bit number", p);
+    }
+    if (u->v[A_LIB_VERSION])
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: library-version is not supported; select "
+                                       "the module with module-path");
+    if (u->v[A_MODULE_NAME])
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: module-name is not supported; give the "
+                                       "module's absolute path in module-path or "
+                                       "MODELCERT_PKCS11_MODULE");
+    if (u->v[A_PIN_SOURCE] && u->v[A_PIN_VALUE])
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: pin-source and pin-value are both given");
+    if (u->v[A_MODULE_PATH] && u->v[A_MODULE_PATH][0] != '/')
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: module-path '%s' is not an absolute path",
+                            u->v[A_MODULE_PATH]);
+    const char *pin_path;
+    if (u->v[A_PIN_SOURCE] && pin_source_path(&pin_path, u->v[A_PIN_SOURCE]))
+        return MC_EINPUT;
+    if (!u->v[A_OBJECT] && !u->v[A_ID])
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: neither object= nor id= names the key");
+    return MC_OK;
+}
+
+static int uri_parse(uri_attrs *u, const char *uri)
+{
+    size_t n = strlen(uri);
+    if (n > MC_PKCS11_URI_MAX)
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI is %zu bytes, over the limit of %d", n,
+                            MC_PKCS11_URI_MAX);
+    if (n < 7 || strncasecmp(uri, "pkcs11:", 7) != 0)
+        return mc_error_set(MC_EINPUT, "not a PKCS #11 URI (it starts with 'pkcs11:')");
+    const char *hash = strchr(uri, '#');
+    if (hash)
+        return mc_error_set(MC_EINPUT, "PKCS #11 URI: '#' at column %zu must be percent-encoded",
+                            (size_t)(hash - uri) + 1);
+    const char *q = strchr(uri + 7, '?');
+    size_t path_len = q ? (size_t)(q - uri) - 7 : n - 7;
+    int rc = path_len ? parse_part(u, uri + 7, path_len, 8, 0, ';') : MC_OK;
+    if (!rc && q)
+        rc = parse_part(u, q + 1, strlen(q + 1), (size_t)(q - uri) + 2, 1, '&');
+    return rc ? rc : check_attrs(u);
+}
+
+/* The PIN: pin-value, pin-source's first line, or MODELCERT_PKCS11_PIN; NULL when none. */
+static int read_pin(char **out, const uri_attrs *u)
+{
+    *out = NULL;
+    const char *src = u->v[A_PIN_SOURCE];
+    if (u->v[A_PIN_VALUE] || !src) {
+        const char *pin = u->v[A_PIN_VALUE] ? u->v[A_PIN_VALUE] : getenv("MODELCERT_PKCS11_PIN");
+        if (pin && !(*out = strdup(pin)))
+            return mc_error_nomem();
+        return MC_OK;
+    }
+    const char *path = NULL;
+    int rc = pin_source_path(&path, src);
+    if (rc)
+        return rc;
+    char *text = NULL;
+    size_t len = 0;
+    if ((rc = mc_file_read_text(&text, &len, path, 1024)))
+        return rc;
+    size_t line = strcspn(text, "\r\n");
+    text[line] = '\0';
+    OPENSSL_cleanse(text + line, len - line);
+    *out = text;
+    return MC_OK;
+}
+
+static void free_pin(char *pin)
+{
+    if (pin)
+        OPENSSL_cleanse(pin, strlen(pin));
+    free(pin);
+}
+
+/* 1 when want is NULL or equals have (libp11 strips the padding of token fields). */
+static int field_matches(const char *want, const char *have)
+{
+    return !want || (have && strcmp(want, have) == 0);
+}
+
+static int slot_matches(PKCS11_CTX *ctx, PKCS11_SLOT *s, const uri_attrs *u)
+{
+    PKCS11_TOKEN *t = s->token;
+    if (!t || !t->initialized)
+        return 0;
+    if (u->v[A_SLOT_ID] && strtoul(u->v[A_SLOT_ID], NULL, 10) != PKCS11_get_slotid_from_slot(s))
+        return 0;
+    return field_matches(u->v[A_TOKEN], t->label) &&
+           field_matches(u->v[A_MANUFACTURER], t->manufacturer) &&
+           field_matches(u->v[A_SERIAL], t->serialnr) && field_matches(u->v[A_MODEL], t->model) &&
+           field_matches(u->v[A_SLOT_DESCRIPTION], s->description) &&
+           field_matches(u->v[A_SLOT_MANUFACTURER], s->manufacturer) &&
+           field_matches(u->v[A_LIB_MANUFACTURER], ctx->manufacturer) &&
+           field_matches(u->v[A_LIB_DESCRIPTION], ctx->description);
+}
+
+/* The last OpenSSL/libp11 error's reason text, for messages. */
+static const char *last_reason(void)
+{
+    unsigned long e = ERR_peek_last_error();
+    const char *r = e ? ERR_reason_error_string(e) : NULL;
+    return r ? r : "no reason given";
+}
+
+static void module_free(p11_module *m)
+{
+    if (!m)
+        return;
+    if (m->slots)
+        PKCS11_release_all_slots(m->ctx, m->slots, m->nslots);
+    if (m->loaded)
+        PKCS11_CTX_unload(m->ctx);
+    if (m->ctx)
+        PKCS11_CTX_free(m->ctx);
+    free(m->logged_in);
+    free(m->pin_sha256);
+    free(m->path);
+    free(m);
+}
+
+/* Loads path (resolved) into a new module record with its slot list. */
+static int module_load(p11_module **out, char *resolved)
+{
+    p11_module *m = calloc(1, sizeof *m);
+    int rc = m ? MC_OK : mc_error_nomem();
+    if (rc) {
+        free(resolved);
+        return rc;
+    }
+    m->path = resolved;
+    m->refs = 1;
+    if (!(m->ctx = PKCS11_CTX_new())) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    ERR_clear_error();
+    if (PKCS11_CTX_load(m->ctx, m->path) != 0) {
+        rc = mc_error_set(MC_EINPUT, "cannot load PKCS #11 module %s: %s (not a PKCS #11 "
+                                     "module, or its C_Initialize failed)",
+                          m->path, last_reason());
+        goto cleanup;
+    }
+    m->loaded = 1;
+    if (PKCS11_enumerate_slots(m->ctx, &m->slots, &m->nslots) != 0) {
+        rc = mc_error_set(MC_EIO, "PKCS #11 module %s: cannot list its slots: %s", m->path,
+                          last_reason());
+        goto cleanup;
+    }
+    if (!(m->logged_in = calloc(m->nslots + 1, 1)) ||
+        !(m->pin_sha256 = calloc(m->nslots + 1, sizeof *m->pin_sha256))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    *out = m;
+    m = NULL;
+cleanup:
+    module_free(m);
+    return rc;
+}
+
+/* Takes a reference to the module the URI or MODELCERT_PKCS11_MODULE names, loading it
+ * unless a key already holds it. */
+static int load_module(mc_pkcs11_key *k, const uri_attrs *u)
+{
+    const char *module = u->v[A_MODULE_PATH];
+    if (!module)
+        module = getenv("MODELCERT_PKCS11_MODULE");
+    if (!module || !*module)
+        return mc_error_set(MC_EINPUT, "no PKCS #11 module: give module-path= in the URI or set "
+                                       "MODELCERT_PKCS11_MODULE");
+    struct stat st;
+    if (stat(module, &st) != 0)
+        return mc_error_set(errno == ENOENT ? MC_ENOTFOUND : MC_EINPUT,
+                            "PKCS #11 module %s: %s", module, strerror(errno));
+    if (!S_ISREG(st.st_mode))
+        return mc_error_set(MC_EINPUT, "PKCS #11 module %s is not a regular file", module);
+    char *resolved = realpath(module, NULL);
+    if (!resolved)
+        return mc_error_set(MC_EINPUT, "PKCS #11 module %s: %s", module, strerror(errno));
+    int rc = MC_OK;
+    pthread_mutex_lock(&modules_lock);
+    p11_module *m = modules;
+    while (m && strcmp(m->path, resolved) != 0)
+        m = m->next;
+    if (m) {
+        m->refs++;
+        free(resolved);
+    } else if (!(rc = module_load(&m, resolved))) {
+        m->next = modules;
+        modules = m;
+    }
+    pthread_mutex_unlock(&modules_lock);
+    if (rc)
+        return rc;
+    k->module = m;
+    k->ctx = m->ctx;
+    k->slots = m->slots;
+    k->nslots = m->nslots;
+    return MC_OK;
+}
+
+/* Drops a reference; the last one unloads the module. */
+static void module_release(p11_module *m)
+{
+    if (!m)
+        return;
+    pthread_mutex_lock(&modules_lock);
+    if (--m->refs == 0) {
+        p11_module **p = &modules;
+        while (*p != m)
+            p = &(*p)->next;
+        *p = m->next;
+        module_free(m);
+    }
+    pthread_mutex_unlock(&modules_lock);
+}
+
+/* The one initialised token that matches u. */
+static int find_slot(PKCS11_SLOT **out, mc_pkcs11_key *k, const uri_attrs *u, const char *uri)
+{
+    PKCS11_SLOT *found = NULL;
+    char names[512] = "";
+    size_t matches = 0, used = 0;
+    for (unsigned int i = 0; i < k->nslots; i++) {
+        PKCS11_SLOT *s = &k->slots[i];
+        if (s->token && s->token->initialized && used < sizeof names - 1) {
+            int w = snprintf(names + used, sizeof names - used, "%s'%s'", used ? ", " : "",
+                             s->token->label ? s->token->label : "");
+            used = w < 0 ? sizeof names - 1 : used + (size_t)w;
+            used = used > sizeof names - 1 ? sizeof names - 1 : used;
+        }
+        if (slot_matches(k->ctx, s, u)) {
+            matches++;
+            found = found ? found : s;
+        }
+    }
+    if (matches == 0)
+        return mc_error_set(MC_ENOTFOUND, "no PKCS #11 token matches %s (the module has: %s)",
+                            uri, used ? names : "no initialised token");
+    if (matches > 1)
+        return mc_error_set(MC_EINPUT, "%zu PKCS #11 tokens match %s; add token=, serial= or "
+                                       "slot-id= to choose one",
+                            matches, uri);
+    *out = found;
+    return MC_OK;
+}
+
+static int login(mc_pkcs11_key *k, PKCS11_SLOT *slot, const uri_attrs *u)
+{
+    const char *label = slot->token->label ? slot->token->label : "";
+    if (!slot->token->loginRequired)
+        return MC_OK;
+    char *pin = NULL;
+    unsigned char digest[32] = {0};
+    size_t i = (size_t)(slot - k->slots);
+    int rc = read_pin(&pin, u);
+    if (rc)
+        return rc;
+    if (!pin) {
+        rc = mc_error_set(MC_EINPUT, "PKCS #11 token '%s' needs a PIN: give pin-source= in the "
+                                     "URI or set MODELCERT_PKCS11_PIN",
+                          label);
+        goto cleanup;
+    }
+    if (!EVP_Digest(pin, strlen(pin), digest, NULL, EVP_sha256(), NULL)) {
+        rc = mc_error_set(MC_EINTERNAL, "cannot hash the PIN");
+        goto cleanup;
+    }
+    pthread_mutex_lock(&modules_lock);
+    if (k->module->logged_in[i]) {
+        if (CRYPTO_memcmp(digest, k->module->pin_sha256[i], sizeof digest) != 0)
+            rc = mc_error_set(MC_EINPUT, "wrong PIN for PKCS #11 token '%s'", label);
+        pthread_mutex_unlock(&modules_lock);
+        goto cleanup;
+    }
+    ERR_clear_error();
+    if (PKCS11_login(slot, 0, pin) == 0) {
+        k->module->logged_in[i] = 1;
+        memcpy(k->module->pin_sha256[i], digest, sizeof digest);
+    } else {
+        unsigned long e = ERR_peek_last_error();
+        int ckr = ERR_GET_LIB(e) == ERR_get_CKR_code() ? ERR_GET_REASON(e) : -1;
+        if (ckr == 0xA0 /* CKR_PIN_INCORRECT */ || ckr == 0xA1 /* CKR_PIN_INVALID */ ||
+            ckr == 0xA2 /* CKR_PIN_LEN_RANGE */)
+            rc = mc_error_set(MC_EINPUT, "wrong PIN for PKCS #11 token '%s'", label);
+        else if (ckr == 0xA4 /* CKR_PIN_LOCKED */)
+            rc = mc_error_set(MC_EINPUT, "the PIN of PKCS #11 token '%s' is locked", label);
+        else
+            rc = mc_error_set(MC_EIO, "cannot log in to PKCS #11 token '%s': %s", label,
+                              last_reason());
+    }
+    pthread_mutex_unlock(&modules_lock);
+cleanup:
+    OPENSSL_cleanse(digest, sizeof digest);
+    free_pin(pin);
+    return rc;
+}
+
+static void describe_key(char *buf, size_t size, const PKCS11_KEY *key)
+{
+    size_t used = (size_t)snprintf(buf, size, "'%s' (id ", key->label ? key->label : "");
+    for (size_t i = 0; i < key->id_len && used + 3 < size; i++)
+        used += (size_t)snprintf(buf + used, size - used, "%02x", key->id[i]);
+    if (used + 2 < size)
+        snprintf(buf + used, size - used, ")");
+}
+
+/* The one private key on the token that matches object= and id=. */
+static int find_key(PKCS11_KEY **out, PKCS11_SLOT *slot, const uri_attrs *u, const char *uri)
+{
+    PKCS11_KEY *keys = NULL, *found = NULL;
+    unsigned int n = 0;
+    size_t matches = 0;
+    char names[512] = "", one[160];
+    ERR_clear_error();
+    if (PKCS11_enumerate_keys(slot->token, &keys, &n) != 0)
+        return mc_error_set(MC_EIO, "cannot list the keys of PKCS #11 token '%s': %s",
+                            slot->token->label, last_reason());
+    for (unsigned int i = 0; i < n; i++) {
+        PKCS11_KEY *key = &keys[i];
+        if (!key->isPrivate)
+            continue;
+        describe_key(one, sizeof one, key);
+        if (strlen(names) + strlen(one) + 3 < sizeof names)
+            strcat(strcat(names, *names ? ", " : ""), one);
+        if (u->v[A_OBJECT] && (!key->label || strcmp(u->v[A_OBJECT], key->label) != 0))
+            continue;
+        if (u->v[A_ID] &&
+            (key->id_len != u->len[A_ID] || memcmp(key->id, u->v[A_ID], key->id_len) != 0))
+            continue;
+        matches++;
+        found = found ? found : key;
+    }
+    if (matches == 0)
+        return mc_error_set(MC_ENOTFOUND, "PKCS #11 token '%s' has no private key matching %s "
+                                          "(it has: %s)",
+                            slot->token->label, uri, *names ? names : "none");
+    if (matches > 1)
+        return mc_error_set(MC_EINPUT, "%zu private keys on PKCS #11 token '%s' match %s; "
+                                       "give both object= and id=",
+                            matches, slot->token->label, uri);
+    *out = found;
+    return MC_OK;
+}
+
+/* Takes the EVP_PKEY and its public PEM from the key, checking type and curve. */
+static int take_pkey(mc_pkcs11_key *k, PKCS11_KEY *key)
+{
+    char what[160];
+    describe_key(what, sizeof what, key);
+    if (PKCS11_get_key_type(key) != EVP_PKEY_EC)
+        return mc_error_set(MC_EINPUT, "PKCS #11 key %s is not an EC key: OMS key mode signs with "
+                                       "ECDSA on P-256, P-384 or P-521",
+                            what);
+    ERR_clear_error();
+    if (!(k->pkey = PKCS11_get_private_key(key)))
+        return mc_error_set(MC_EIO, "cannot use PKCS #11 key %s: %s", what, last_reason());
+    char group[64] = "";
+    size_t glen = 0;
+    if (!EVP_PKEY_get_group_name(k->pkey, group, sizeof group, &glen) ||
+        (strcmp(group, "prime256v1") != 0 && strcmp(group, "secp384r1") != 0 &&
+         strcmp(group, "secp521r1") != 0))
+        return mc_error_set(MC_EINPUT, "PKCS #11 key %s is on curve '%s': P-256, P-384 or P-521 "
+                                       "expected",
+                            what, *group ? group : "unknown");
+    BIO *bio = BIO_new(BIO_s_mem());
+    char *data = NULL;
+    int rc = MC_OK;
+    if (!bio) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    ERR_clear_error();
+    if (!PEM_write_bio_PUBKEY(bio, k->pkey)) {
+        rc = mc_error_set(MC_EINPUT, "PKCS #11 key %s: the token holds no public key for it (a "
+                                     "public-key object or certificate with the same id): %s",
+                          what, last_reason());
+        goto cleanup;
+    }
+    long len = BIO_get_mem_data(bio, &data);
+    if (len <= 0 || !(k->pub_pem = strndup(data, (size_t)len)))
+        rc = mc_error_nomem();
+cleanup:
+    BIO_free(bio);
+    return rc;
+}
+
+mc_code mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri, mc_error *err)
+{
+    uri_attrs u;
+    memset(&u, 0, sizeof u);
+    PKCS11_SLOT *slot = NULL;
+    PKCS11_KEY *key = NULL;
+    mc_pkcs11_key *k = calloc(1, sizeof *k);
+    int rc = k ? MC_OK : mc_error_nomem();
+    if (!rc && !uri)
+        rc = mc_error_set(MC_EINPUT, "no PKCS #11 URI given");
+    if (!rc)
+        rc = uri_parse(&u, uri);
+    /* Messages quote the path part only: the query may hold a pin-value. */
+    char shown[320] = "";
+    if (!rc) {
+        size_t path_len = strcspn(uri, "?");
+        snprintf(shown, sizeof shown, "%.*s", (int)(path_len > 300 ? 300 : path_len), uri);
+    }
+    if (!rc)
+        rc = load_module(k, &u);
+    if (!rc)
+        rc = find_slot(&slot, k, &u, shown);
+    if (!rc)
+        rc = login(k, slot, &u);
+    if (!rc)
+        rc = find_key(&key, slot, &u, shown);
+    if (!rc)
+        rc = take_pkey(k, key);
+    if (!rc) {
+        *out = k;
+        k = NULL;
+    }
+    uri_attrs_clear(&u);
+    mc_pkcs11_key_free(k);
+    return (mc_code)copy_err(rc, err);
+}
+
+EVP_PKEY *mc_pkcs11_key_pkey(mc_pkcs11_key *k)
+{
+    return k ? k->pkey : NULL;
+}
+
+mc_code mc_pkcs11_key_public_pem(const mc_pkcs11_key *k, char **pem_out, mc_error *err)
+{
+    if (!k || !k->pub_pem)
+        return (mc_code)copy_err(mc_error_set(MC_EINTERNAL, "no PKCS #11 key"), err);
+    char *pem = strdup(k->pub_pem);
+    if (!pem)
+        return (mc_code)copy_err(mc_error_nomem(), err);
+    *pem_out = pem;
+    return MC_OK;
+}
+
+void mc_pkcs11_key_free(mc_pkcs11_key *k)
+{
+    if (!k)
+        return;
+    /* The key points into the slots' objects, which point into the loaded module. */
+    EVP_PKEY_free(k->pkey);
+    module_release(k->module);
+    free(k->pub_pem);
+    free(k);
+}
