@@ -37,6 +37,7 @@ int mc_cmd_sign(int argc, char **argv);
 int mc_cmd_verify(int argc, char **argv);
 int mc_cmd_digest(int argc, char **argv);
 int mc_cmd_certify(int argc, char **argv);
+int mc_cmd_privacy_epsilon(int argc, char **argv);
 
 /* ---- options every verb shares ---------------------------------------------------
  *

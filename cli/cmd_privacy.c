@@ -13,6 +13,7 @@ typedef struct privacy_sub {
 
 static const privacy_sub subs[] = {
     {"scan", mc_cmd_privacy_scan, "find personal data in a CSV file (validated detectors)"},
+    {"epsilon", mc_cmd_privacy_epsilon, "the (epsilon, delta) DP-SGD spends, or the noise for a budget"},
 };
 
 static void usage(FILE *f)

@@ -21,7 +21,7 @@ static const verb verbs[] = {
     {"validate", mc_cmd_validate, "the CI gate: run, check reproducibility and thresholds, audit"},
     {"reproduce", mc_cmd_reproduce, "re-run a recorded run and compare it bit for bit"},
     {"audit", mc_cmd_audit, "the audit trail: verify its chain, list, show, export events"},
-    {"privacy", mc_cmd_privacy, "personal data: scan a data file (docs/privacy.md)"},
+    {"privacy", mc_cmd_privacy, "privacy: scan data for personal data, the epsilon of DP-SGD"},
     {"export", mc_cmd_export, "export a run's model for serving: ONNX (--format onnx)"},
     {"report", mc_cmd_report, "render a validation as JSON, JUnit, Markdown, HTML or a model card"},
     {"keygen", mc_cmd_keygen, "generate a signing key pair (or export a PKCS #11 public key)"},

@@ -14,6 +14,7 @@ typedef enum mc_rng_stream {
     MC_STREAM_DROPOUT = 4,    /* dropout masks */
     MC_STREAM_NOISE = 5,      /* differential-privacy noise */
     MC_STREAM_IMPORTANCE = 6, /* permutation importance */
+    MC_STREAM_MEMBERSHIP = 7, /* the rows a membership-inference attack samples */
     MC_STREAM_PII_SAMPLE = 16 /* the rows a personal-data scan samples */
 } mc_rng_stream;
 

@@ -308,8 +308,9 @@ static int train(mc_run_ctx *c)
     int d = (int)c->pipe->n_features;
     mc_dataset tr = {tp->x, tp->y, tp->n, d}, va = {vp->x, vp->y, vp->n, d};
     mc_train_config cfg = {&c->d->training, &c->d->metrics, c->task, c->lab.n_classes, c->num,
-                           c->opt->progress, c->opt->progress_ctx};
-    return mc_train(&c->tr, c->nn, &cfg, &tr, &va);
+                           c->opt->progress, c->opt->progress_ctx, c->has_dp ? &c->dp : NULL};
+    int rc = mc_train(&c->tr, c->nn, &cfg, &tr, &va);
+    return rc == MC_OK && c->has_dp ? mc_run_dp_account(c) : rc;
 }
 
 static void ctx_clear(mc_run_ctx *c)
@@ -329,6 +330,7 @@ static void ctx_clear(mc_run_ctx *c)
     mc_nn_free(c->nn);
     mc_train_result_clear(&c->tr);
     free(c->data_path);
+    memset(&c->dp, 0, sizeof c->dp); /* the key */
 }
 
 void mc_run_free(mc_run *run)
@@ -341,6 +343,8 @@ void mc_run_free(mc_run *run)
     free(run->history_csv);
     free(run->predictions_csv);
     free(run->model);
+    free(run->membership.member);
+    free(run->membership.nonmember);
     free(run);
 }
 
@@ -356,11 +360,7 @@ static int ctx_init(mc_run_ctx *c, const mc_spec *spec, const mc_run_options *op
     c->threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (c->threads < 1)
         c->threads = 1;
-    if (c->d->training.has_differential_privacy)
-        return mc_spec_error(spec, &c->d->training.differential_privacy,
-                             "training.differential_privacy: differentially private training is "
-                             "not available in this version of the engine yet");
-    return MC_OK;
+    return c->d->training.has_differential_privacy ? mc_run_dp_setup(c) : MC_OK;
 }
 
 /* Load, preprocess, train, evaluate, record: each step's time goes in run.json. */
@@ -390,12 +390,16 @@ static int execute(mc_run_ctx *c, mc_run *run, double t0)
     if (rc == MC_OK)
         rc = mc_run_evaluate(c, run);
     c->t_eval = mc_clock_seconds() - t3;
+    if (rc == MC_OK && c->d->privacy.has_membership_inference)
+        rc = mc_run_membership(c, run);
     if (rc == MC_OK)
         rc = mc_run_model_bytes(c, run);
     if (rc == MC_OK)
         rc = mc_run_history_csv(c, run);
     if (rc == MC_OK)
         rc = mc_run_record(c, run, mc_clock_seconds() - t0);
+    if (rc == MC_OK && c->has_dp)
+        rc = mc_run_dp_record(c, run);
     if (rc == MC_OK &&
         json_object_set_new(run->metrics, "model_digest", json_string(run->model_digest)) != 0)
         rc = mc_error_nomem();

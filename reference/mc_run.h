@@ -31,6 +31,14 @@ typedef struct mc_run_options {
     void *training_view_ctx;
 } mc_run_options;
 
+/* The inputs of a loss-threshold membership-inference attack: each sampled
+ * row's loss under the model, for training rows (members) and held-out rows
+ * (validation and test: non-members). */
+typedef struct mc_membership_losses {
+    double *member, *nonmember;
+    size_t n_member, n_nonmember;
+} mc_membership_losses;
+
 typedef struct mc_run {
     json_t *record;         /* run.json */
     json_t *metrics;        /* metrics.json */
@@ -43,12 +51,18 @@ typedef struct mc_run {
     char model_digest[MC_SHA256_HEX_LEN + 1];
     char data_digest[MC_SHA256_HEX_LEN + 1];
     char spec_digest[MC_SHA256_HEX_LEN + 1];
+    mc_membership_losses membership; /* with privacy.membership_inference, else empty */
 } mc_run;
 
 /* Runs spec end to end (docs/engine.md) and returns its outputs in *out
  * (free with mc_run_free). Bad spec or data is MC_EINPUT with the spec or data
  * location; nothing is written anywhere (mc_run_write does that). */
 int mc_run_execute(mc_run **out, const mc_spec *spec, const mc_run_options *opt);
+/* MC_EINPUT, explaining, when the spec trains with differential privacy and
+ * the secret its training.differential_privacy.secret_env names is missing or
+ * short (what mc_run_execute would refuse first); `reproduce` asks before
+ * any work. */
+int mc_run_check_secrets(const mc_spec *spec);
 /* Frees a run; NULL is safe. */
 void mc_run_free(mc_run *run);
 

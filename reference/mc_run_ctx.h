@@ -4,11 +4,13 @@
 #ifndef MC_RUN_CTX_H
 #define MC_RUN_CTX_H
 
+#include "mc_dpsgd.h"
 #include "mc_labels.h"
 #include "mc_metrics.h"
 #include "mc_nn.h"
 #include "mc_partition.h"
 #include "mc_pipeline.h"
+#include "mc_rdp.h"
 #include "mc_run.h"
 #include "mc_table.h"
 #include "mc_train.h"
@@ -38,6 +40,11 @@ typedef struct mc_run_ctx {
     mc_nn *nn;
     mc_train_result tr;
     double t_load, t_prep, t_train, t_eval;
+    /* training.differential_privacy: the keyed DP-SGD set-up and what it spent */
+    int has_dp;
+    mc_dpsgd_config dp;
+    mc_dp_spent dp_spent;
+    double dp_sample_rate;
 } mc_run_ctx;
 
 /* mc_run.c: p->n and p->y[n], the targets of p->tbl's rows (by their
@@ -61,6 +68,17 @@ int mc_run_evaluate(mc_run_ctx *c, mc_run *run);
 int mc_run_model_bytes(const mc_run_ctx *c, mc_run *run);
 int mc_run_history_csv(const mc_run_ctx *c, mc_run *run);
 int mc_run_record(const mc_run_ctx *c, mc_run *run, double total);
+
+/* mc_run_dp.c: DP-SGD's key from the secret the spec names (MC_EINPUT, with
+ * an explanation, when it is missing or short); after training, epsilon for
+ * the spec's delta, into run.json and metrics.json ("differential_privacy"). */
+int mc_run_dp_setup(mc_run_ctx *c);
+int mc_run_dp_account(mc_run_ctx *c);
+int mc_run_dp_record(const mc_run_ctx *c, mc_run *run);
+
+/* mc_membership.c: privacy.membership_inference's per-row losses of a seeded
+ * sample of training rows and of held-out rows, into run->membership. */
+int mc_run_membership(const mc_run_ctx *c, mc_run *run);
 
 /* mc_run.c, for predictions made elsewhere (mc_run_external.c): a run up to
  * its network (digests, data, labels, split, fitted preprocessing; the test

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mc_clock.h"
+#include "mc_dpsgd.h"
 #include "mc_error.h"
 #include "mc_math.h"
 #include "mc_metrics.h"
@@ -347,6 +348,10 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
     size_t n = train->n, width = (size_t)nn->out;
     mc_nn_work *w = NULL;
     mc_optim *opt = NULL;
+    mc_dpsgd *dp = NULL;
+    uint8_t *seen = NULL;     /* DP: rows sampled this epoch */
+    float *seen_y = NULL, *seen_pred = NULL;
+    mc_dataset seen_ds = {NULL, NULL, 0, train->d};
     uint32_t *perm = malloc((n ? n : 1) * sizeof *perm);
     float *grad = malloc(nn->n_params * sizeof *grad);
     float *dout = malloc((size_t)B * width * sizeof *dout);
@@ -362,6 +367,18 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
     }
     if ((rc = mc_nn_work_create(&w, nn, B)) || (rc = mc_optim_create(&opt, &t->optimizer, nn->n_params)))
         goto cleanup;
+    if (cfg->dp) {
+        seen = malloc(n ? n : 1);
+        seen_y = malloc((n ? n : 1) * sizeof *seen_y);
+        seen_pred = malloc((n ? n : 1) * width * sizeof *seen_pred);
+        if (!seen || !seen_y || !seen_pred) {
+            rc = mc_error_nomem();
+            goto cleanup;
+        }
+        if ((rc = mc_dpsgd_create(&dp, cfg->dp, nn, n, B)))
+            goto cleanup;
+        seen_ds.y = seen_y;
+    }
 
     const mc_early_stopping *es = t->has_early_stopping ? &t->early_stopping : NULL;
     double best_value = NAN;
@@ -372,6 +389,9 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
         perm[i] = i;
     for (int epoch = 1; epoch <= (int)t->epochs; epoch++) {
         double te = mc_clock_seconds(), loss_sum = 0.0;
+        size_t loss_rows = 0;
+        if (dp)
+            memset(seen, 0, n ? n : 1);
         if (t->shuffle) {
             mc_rng rng;
             mc_rng_init(&rng, (uint64_t)t->seed, MC_STREAM_SHUFFLE, (uint64_t)epoch);
@@ -382,6 +402,29 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
         for (size_t b = 0; b < batches; b++) {
             size_t start = b * (size_t)B;
             int bs = (int)(n - start < (size_t)B ? n - start : (size_t)B); /* the last batch may be partial */
+            if (dp) {
+                double batch_loss = 0.0;
+                size_t m = 0;
+                rc = mc_dpsgd_step(dp, grad, &batch_loss, &m, nn, w, train, t->loss,
+                                   (uint64_t)t->seed, res->steps, num, train_pred, seen);
+                if (rc)
+                    goto cleanup;
+                if (!isfinite(batch_loss)) {
+                    rc = diverged(epoch, "the loss");
+                    goto cleanup;
+                }
+                loss_sum += batch_loss;
+                loss_rows += m;
+                mc_optim_step(opt, nn->params, grad);
+                res->steps++;
+                if (progress) {
+                    mc_train_progress p = {epoch, (int)t->epochs, b + 1, batches,
+                                           loss_rows ? loss_sum / (double)loss_rows : NAN,
+                                           mc_clock_seconds() - t0, NULL};
+                    progress(ctx, &p);
+                }
+                continue;
+            }
             float *xb = w->acts[0];
             for (int r = 0; r < bs; r++) {
                 uint32_t row = perm[start + (size_t)r];
@@ -401,6 +444,7 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
                 goto cleanup;
             }
             loss_sum += batch_loss;
+            loss_rows += (size_t)bs;
             memset(grad, 0, nn->n_params * sizeof *grad);
             mc_nn_backward(nn, w, grad, dout, bs, pre_grad, num);
             mc_optim_step(opt, nn->params, grad);
@@ -416,11 +460,20 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
             goto cleanup;
         }
         mc_epoch_stats *st = &res->history[epoch - 1];
+        /* DP: the training figures are over the rows this epoch sampled */
+        const mc_dataset *tr_ds = train;
+        const float *tr_pred = train_pred;
+        if (dp) {
+            seen_ds.n = mc_dpsgd_pack_seen(seen_y, seen_pred, seen, train->y, train_pred, n,
+                                           (int)width);
+            tr_ds = &seen_ds;
+            tr_pred = seen_pred;
+        }
         st->epoch = epoch;
-        st->loss = n ? loss_sum / (double)n : NAN;
+        st->loss = loss_rows ? loss_sum / (double)loss_rows : NAN;
         st->val_loss = NAN;
         st->monitor = NAN;
-        st->accuracy = accuracy_of(train_pred, train, task, n_classes, metrics);
+        st->accuracy = accuracy_of(tr_pred, tr_ds, task, n_classes, metrics);
         st->val_accuracy = NAN;
         if (val->n) {
             st->val_loss = evaluate_loss(nn, val, t, val_pred, num, &rc);
@@ -432,7 +485,7 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
         if (es) {
             int is_val = strncmp(es->monitor, "val_", 4) == 0;
             st->monitor = monitored_value(es->monitor, is_val ? st->val_loss : st->loss,
-                                          is_val ? val_pred : train_pred, is_val ? val : train, task,
+                                          is_val ? val_pred : tr_pred, is_val ? val : tr_ds, task,
                                           n_classes, metrics, &rc);
             if (rc)
                 goto cleanup;
@@ -463,6 +516,10 @@ int mc_train(mc_train_result *res, mc_nn *nn, const mc_train_config *cfg, const 
 cleanup:
     mc_nn_work_free(w, nn);
     mc_optim_free(opt);
+    mc_dpsgd_free(dp);
+    free(seen);
+    free(seen_y);
+    free(seen_pred);
     free(perm);
     free(grad);
     free(dout);

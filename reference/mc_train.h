@@ -67,9 +67,13 @@ typedef struct mc_train_config {
     mc_numerics numerics;
     mc_train_progress_fn progress; /* NULL: no progress reports */
     void *progress_ctx;
+    const struct mc_dpsgd_config *dp; /* NULL: normal training; else DP-SGD (mc_dpsgd.h) */
 } mc_train_config;
 
 /* Trains nn in place on `train`, validating on `val` when val->n > 0, and
+ * (cfg->dp) with DP-SGD: each step a Poisson sample instead of the next
+ * batch of a shuffled order, the same number of steps per epoch; the epoch's
+ * training loss and accuracy are then over the rows sampled in it. It
  * fills *res (history, epochs run, early stopping; free with
  * mc_train_result_clear). On error *res is cleared and nn's parameters are
  * unspecified. */

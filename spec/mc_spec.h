@@ -99,6 +99,7 @@ typedef struct mc_early_stopping {
 
 typedef struct mc_train_dp {
     double noise_multiplier, max_grad_norm, delta;
+    char *secret_env; /* the environment variable holding the noise key */
 } mc_train_dp;
 
 typedef struct mc_training {

@@ -268,6 +268,11 @@ int mc_spec_check_paths(const mc_spec *spec, const mc_confinement *allow)
         if (s->salt_env && (rc = check_env(spec, &s->salt_env, key, s->salt_env, allow)))
             goto cleanup;
     }
+    if (d->training.has_differential_privacy &&
+        (rc = check_env(spec, &d->training.differential_privacy.secret_env,
+                        "training.differential_privacy.secret_env",
+                        d->training.differential_privacy.secret_env, allow)))
+        goto cleanup;
     if (d->has_signing && d->signing.key) {
         const char *k = d->signing.key;
         if (strncmp(k, "env:", 4) == 0)

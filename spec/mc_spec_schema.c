@@ -204,6 +204,7 @@ static const mc_field train_dp_fields[] = {
     F_NUM(mc_train_dp, noise_multiplier, "noise_multiplier", REQ | LO, NULL, 0, 0),
     F_NUM(mc_train_dp, max_grad_norm, "max_grad_norm", LO_OPEN, "1.0", 0, 0),
     F_NUM(mc_train_dp, delta, "delta", LO_OPEN | HI_OPEN, "1e-5", 0, 1),
+    F_STR(mc_train_dp, secret_env, "secret_env", MC_FF_NONEMPTY, "MODELCERT_DP_SECRET"),
 };
 static const mc_schema train_dp_schema = {"training.differential_privacy", sizeof(mc_train_dp), ARR(train_dp_fields), NULL, 0, NULL, 0};
 

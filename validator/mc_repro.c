@@ -286,7 +286,8 @@ int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
     mc_confinement c = confine ? *confine : (mc_confinement){0};
     if (!c.root)
         c.root = run_dir; /* the run directory is the root of its recorded spec */
-    if ((rc = mc_spec_check_paths(spec, &c)) || (rc = mc_spec_digest(got, spec)))
+    if ((rc = mc_spec_check_paths(spec, &c)) || (rc = mc_spec_digest(got, spec)) ||
+        (rc = mc_run_check_secrets(spec)))
         goto cleanup;
     if (strcmp(got, rec_spec) != 0) {
         rc = mc_validation_add(v, CAT, "reproduce.spec", "recorded spec", MC_STATUS_FAIL, json_string(got),

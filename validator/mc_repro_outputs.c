@@ -20,6 +20,11 @@
  * order, e.g. "metrics.accuracy" or "slices.segment.groups[1].count". */
 static int first_difference(char *path, size_t size, const json_t *a, const json_t *b)
 {
+    /* Numbers by value: 1.0 computed is written as 1 and read back as an integer. */
+    if (json_is_integer(a) && json_is_integer(b))
+        return json_integer_value(a) != json_integer_value(b);
+    if (json_is_number(a) && json_is_number(b))
+        return json_number_value(a) != json_number_value(b);
     if (json_equal(a, b))
         return 0;
     if (json_is_object(a) && json_is_object(b)) {
@@ -42,6 +47,7 @@ static int first_difference(char *path, size_t size, const json_t *a, const json
                 return 1;
             }
         }
+        return 0; /* every key the same by value */
     }
     if (json_is_array(a) && json_is_array(b) && json_array_size(a) == json_array_size(b)) {
         for (size_t i = 0; i < json_array_size(a); i++) {
@@ -51,6 +57,7 @@ static int first_difference(char *path, size_t size, const json_t *a, const json
                 return 1;
             path[used] = '\0';
         }
+        return 0;
     }
     return 1;
 }

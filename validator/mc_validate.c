@@ -5,6 +5,7 @@
 
 #include "mc_audit.h"
 #include "mc_file.h"
+#include "mc_privacy_dp.h"
 #include "mc_privacy.h"
 #include "mc_predictions_checks.h"
 #include "mc_preds.h"
@@ -147,6 +148,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                                : mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
         (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
                                   opt->baseline)) ||
+        (rc = mc_privacy_dp_check(o->validation, opt->spec, *run)) ||
         (rc = mc_privacy_check(o->validation, opt->spec, *run, pv)) ||
         (rc = mc_validation_pretty(&text, &len, o->validation)))
         goto cleanup;

@@ -11,6 +11,7 @@ reference numerics so digests and probabilities are the same on every machine.
 Checking specs:
 
   $ modelcert check examples/*/modelcert.yaml
+  examples/dp/modelcert.yaml: ok (spec digest sha256:0720bf997c16f6a2e5490d1a687150d7391acad8ff169d9bc91a37256bd35187)
   examples/multiclass/modelcert.yaml: ok (spec digest sha256:e2dd2909cba15b9dc9e885b1e8b24893dc6e610da23eeaf113f52f2f448669b7)
   examples/privacy/modelcert.yaml: ok (spec digest sha256:8e4ae452bdbc94a83440810dcd28556cd92ab67b46ebbfe1f4f00865d4d4fd96)
   examples/regression/modelcert.yaml: ok (spec digest sha256:e878c166351818759eacbdcafaa21af4486ab85e87467cbd206bd567361c4cdb)

@@ -1,0 +1,77 @@
+/* The inputs of privacy.membership_inference (mc_run_ctx.h): each sampled
+ * row's loss under the trained model. Half of sample_rows come from the
+ * training rows (members), half from the held-out validation and test rows
+ * (non-members), each half drawn without replacement from stream MEMBERSHIP
+ * of training.seed. The predictions are the run's fixed-order ones, so the
+ * losses are the same on every machine. */
+#include <math.h>
+#include <stdlib.h>
+
+#include "mc_error.h"
+#include "mc_math.h"
+#include "mc_rng.h"
+#include "mc_run_ctx.h"
+
+/* The loss the model was trained on, for one row (log losses clipped at 1e-7). */
+static double row_loss(const mc_run_ctx *c, const float *p, float y)
+{
+    if (c->task == MC_TASK_REGRESSION)
+        return ((double)p[0] - y) * ((double)p[0] - y);
+    double q = c->task == MC_TASK_BINARY ? (y > 0.5f ? p[0] : 1.0 - p[0]) : p[(int)y];
+    q = q < 1e-7 ? 1e-7 : q > 1 - 1e-7 ? 1 - 1e-7 : q;
+    return -mc_log(q);
+}
+
+/* k of the n rows of parts[first..last], without replacement (a partial
+ * Fisher-Yates shuffle over their indices), losses into out[k]. */
+static int sample_losses(double *out, size_t k, const mc_run_ctx *c, int first, int last,
+                         mc_rng *rng)
+{
+    size_t n = 0;
+    for (int p = first; p <= last; p++)
+        n += c->parts[p].n;
+    uint32_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    if (!idx)
+        return mc_error_nomem();
+    for (uint32_t i = 0; i < n; i++)
+        idx[i] = i;
+    int width = c->nn->out;
+    for (size_t i = 0; i < k; i++) {
+        uint32_t j = (uint32_t)i + mc_rng_below(rng, (uint32_t)(n - i));
+        uint32_t t = idx[i];
+        idx[i] = idx[j];
+        idx[j] = t;
+        size_t r = idx[i];
+        int p = first;
+        while (r >= c->parts[p].n) /* the partition the row belongs to */
+            r -= c->parts[p++].n;
+        out[i] = row_loss(c, c->parts[p].pred + r * (size_t)width, c->parts[p].y[r]);
+    }
+    free(idx);
+    return MC_OK;
+}
+
+int mc_run_membership(const mc_run_ctx *c, mc_run *run)
+{
+    size_t want = (size_t)c->d->privacy.membership_inference.sample_rows;
+    size_t n_train = c->parts[MC_PART_TRAIN].n;
+    size_t n_held = c->parts[MC_PART_VALIDATION].n + c->parts[MC_PART_TEST].n;
+    size_t km = want / 2 < n_train ? want / 2 : n_train;
+    size_t kn = want - want / 2 < n_held ? want - want / 2 : n_held;
+    mc_membership_losses *m = &run->membership;
+    m->member = malloc((km ? km : 1) * sizeof *m->member);
+    m->nonmember = malloc((kn ? kn : 1) * sizeof *m->nonmember);
+    if (!m->member || !m->nonmember)
+        return mc_error_nomem();
+    mc_rng rng;
+    mc_rng_init(&rng, (uint64_t)c->d->training.seed, MC_STREAM_MEMBERSHIP, 0);
+    int rc = sample_losses(m->member, km, c, MC_PART_TRAIN, MC_PART_TRAIN, &rng);
+    mc_rng_init(&rng, (uint64_t)c->d->training.seed, MC_STREAM_MEMBERSHIP, 1);
+    if (rc == MC_OK)
+        rc = sample_losses(m->nonmember, kn, c, MC_PART_VALIDATION, MC_PART_TEST, &rng);
+    if (rc)
+        return rc;
+    m->n_member = km;
+    m->n_nonmember = kn;
+    return MC_OK;
+}
