@@ -32,8 +32,20 @@ expect_exit 0 "validate the privacy example" -- env MODELCERT_PRIVACY_KEY=report
     "$MC" validate -q "$TMP/privacy-project/modelcert.yaml" -o "$TMP/privacy"
 expect_exit 0 "validate --predictions with the seed run's own predictions" -- "$MC" validate -q \
     "$SRC/examples/seed/modelcert.yaml" --predictions "$TMP/seed/test_predictions.csv" -o "$TMP/preds"
-check $PY "$CHECK" schema "$SRC/reports/schema" "$TMP/privacy-raw" "$TMP/privacy" "$TMP/preds" -- \
-    "privacy results and a predictions-mode run match the schemas"
+# DP training (ε in run.json and metrics.json) and a signed baseline (a `signing` result).
+mkdir -p "$TMP/dp-project" && cp "$SRC/examples/dp/"*.yaml "$SRC/examples/dp/data.csv" "$TMP/dp-project/"
+expect_exit 0 "validate the DP example" -- env MODELCERT_DP_SECRET=reports-test-secret-0123456789 \
+    "$MC" validate -q "$TMP/dp-project/modelcert.yaml" -o "$TMP/dp"
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TMP/base.key" 2>/dev/null
+chmod 600 "$TMP/base.key" && openssl pkey -in "$TMP/base.key" -pubout -out "$TMP/base.pub"
+cp -r "$TMP/seed" "$TMP/seed-base"
+expect_exit 0 "sign the baseline" -- "$MC" sign "$TMP/seed-base" --key "$TMP/base.key"
+expect_exit 0 "validate against the signed baseline" -- "$MC" validate -q \
+    "$SRC/examples/seed/modelcert.yaml" --baseline "$TMP/seed-base" --baseline-key "$TMP/base.pub" -o "$TMP/signed"
+check grep -q '"signing"' "$TMP/signed/validation.json" -- "the validation holds a signing result"
+check $PY "$CHECK" schema "$SRC/reports/schema" "$TMP/privacy-raw" "$TMP/privacy" "$TMP/preds" \
+    "$TMP/dp" "$TMP/signed" -- \
+    "privacy, DP and signing results and a predictions-mode run match the schemas"
 mutate_preds() { # NAME FILE PYTHON-STATEMENT-ON-d
     mkdir -p "$TMP/badp-$1"
     cp "$TMP/preds/validation.json" "$TMP/preds/metrics.json" "$TMP/preds/run.json" "$TMP/badp-$1/"
