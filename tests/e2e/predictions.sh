@@ -114,4 +114,22 @@ sed '3s/,[^,]*$/,/' "$R" > "$TMP/rempty.csv"
 expect_exit 2 "regression: an empty prediction" -- "$MC" validate \
     "$SRC/examples/regression/modelcert.yaml" --predictions "$TMP/rempty.csv" -o "$TMP/h-rempty"
 expect_grep err "rempty.csv:3:1: column 'prediction' is empty" "  ... named with the line"
+# The spec's privacy checks in predictions mode: the data checks (scan, k-anonymity) run; the
+# declared PII columns are skipped (a foreign model's inputs are unseen); a DP budget and a
+# membership-inference limit cannot be evaluated, so they are errors, never a pass.
+mkdir -p "$TMP/priv" && cp "$SRC/examples/privacy/"*.yaml "$SRC/examples/privacy/data.csv" "$TMP/priv/"
+expect_exit 0 "a privacy run for its predictions" -- env MODELCERT_PRIVACY_KEY=k1 "$MC" run -q \
+    "$TMP/priv/modelcert.yaml" -o "$TMP/priv/run"
+expect_exit 0 "its predictions gated with the privacy checks" -- env MODELCERT_PRIVACY_KEY=k1 \
+    "$MC" validate "$TMP/priv/modelcert.yaml" --predictions "$TMP/priv/run/test_predictions.csv" -o "$TMP/priv/v"
+expect_grep out "PASS  privacy.k_anonymity" "  ... k-anonymity is judged on the data"
+expect_grep out "SKIP  privacy.pii_columns " "  ... declared PII columns are not applicable"
+mkdir -p "$TMP/dp" && cp "$SRC/examples/dp/"*.yaml "$SRC/examples/dp/data.csv" "$TMP/dp/"
+export MODELCERT_DP_SECRET=predictions-test-secret-0123456789
+expect_exit 0 "a DP run for its predictions" -- "$MC" run -q "$TMP/dp/modelcert.yaml" -o "$TMP/dp/run"
+expect_exit 1 "a DP budget cannot be judged on foreign predictions" -- "$MC" validate \
+    "$TMP/dp/modelcert.yaml" --predictions "$TMP/dp/run/test_predictions.csv" -o "$TMP/dp/v"
+expect_grep out "ERROR privacy.differential_privacy.epsilon .*not evaluated: the predictions were made" \
+    "  ... the budget is an error that says why"
+expect_grep out "ERROR privacy.membership_inference.auc .*not evaluated" "  ... and so is the attack"
 finish
