@@ -130,9 +130,12 @@ int mc_privacy_dp_check(mc_validation *v, const mc_spec *spec, const mc_run *run
         if (d->privacy.has_differential_privacy)
             rc = not_evaluable(v, "privacy.differential_privacy.epsilon", "DP epsilon",
                                "its privacy budget (privacy.differential_privacy)");
-        if (rc == MC_OK && d->privacy.has_membership_inference)
+        if (rc == MC_OK && d->privacy.has_membership_inference && run->membership.n_member)
+            rc = membership_check(v, d, run); /* the other model's losses (--losses) */
+        else if (rc == MC_OK && d->privacy.has_membership_inference)
             rc = not_evaluable(v, "privacy.membership_inference.auc", "membership inference",
-                               "its membership-inference risk (privacy.membership_inference)");
+                               "its membership-inference risk (privacy.membership_inference) "
+                               "without its per-row losses (--losses LOSSES.csv)");
         return rc;
     }
     if (d->privacy.has_differential_privacy)
