@@ -192,7 +192,9 @@ expect_exit 0 "the field restored" -- "$MC" audit verify --audit "$AUDITOR"
 "$MC" keygen -o "$TMP/ck" >/dev/null
 expect_exit 0 "audit checkpoint as the read role" -- "$MC" audit checkpoint --key "$TMP/ck.key" -o "$TMP/cp.json" --audit "postgresql://auditor:aud-secret-2@/audit?host=$S1&port=5433"
 expect_grep out "trail postgresql://auditor@/audit" "the checkpoint's label names the trail without the password"
-check fails grep -q "aud-secret-2" "$TMP/out" "$TMP/cp.json" -- "the password is neither printed nor signed"
+python3 -c "import base64,json,sys; print(base64.b64decode(json.load(open(sys.argv[1]))['payload']).decode())" "$TMP/cp.json" >"$TMP/cp.payload"
+check grep -q '"trail":"postgresql://auditor@/audit?host=' "$TMP/cp.payload" -- "the signed label: $(cat "$TMP/cp.payload")"
+check fails grep -q "aud-secret-2" "$TMP/out" "$TMP/err" "$TMP/cp.json" "$TMP/cp.payload" -- "the password is neither printed nor signed"
 expect_exit 0 "verify --checkpoint on PostgreSQL" -- "$MC" audit verify --audit "$AUDITOR" --checkpoint "$TMP/cp.json" --key "$TMP/ck.pub"
 expect_grep out "checkpoint verified: event" "the trail holds the signed head"
 lsn=$(sql "SELECT pg_current_wal_lsn()")
