@@ -94,9 +94,12 @@ static int payload_read(mc_checkpoint *cp, const unsigned char *payload, size_t 
                  MC_CHECKPOINT_LABEL_MAX);
     } else if (!json_is_integer(sv) ||
                json_integer_value(sv) != atoll(MC_AUDIT_SCHEMA_VERSION)) {
-        snprintf(why, why_size, "it checkpoints a trail of schema version %s; this modelcert "
-                 "reads version %s", json_is_integer(sv) ? "other than 1" : "(not an integer)",
-                 MC_AUDIT_SCHEMA_VERSION);
+        if (json_is_integer(sv))
+            snprintf(why, why_size, "it checkpoints a trail of schema version %lld; this "
+                     "modelcert reads version %s", (long long)json_integer_value(sv),
+                     MC_AUDIT_SCHEMA_VERSION);
+        else
+            snprintf(why, why_size, "schema_version is not an integer");
     } else {
         cp->head.id = json_integer_value(id);
         cp->schema_version = json_integer_value(sv);

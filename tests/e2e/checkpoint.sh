@@ -135,7 +135,7 @@ expect_grep out "signed by this key but malformed: its payload is not in the can
 payload cp.json | sed 's/"schema_version":1/"schema_version":2/' |
     resign cp.json k.key application/vnd.modelcert.audit-checkpoint+json v2.json
 expect_exit 1 "a checkpoint of a schema-2 trail" -- "$MC" audit verify --checkpoint v2.json --key k.pub
-expect_grep out "schema version" "says the version"
+expect_grep out "it checkpoints a trail of schema version 2; this modelcert reads version 1" "says the version"
 payload cp.json | sed 's/"head_id":30/"head_id":-3/' |
     resign cp.json k.key application/vnd.modelcert.audit-checkpoint+json neg.json
 expect_exit 1 "a negative head_id, signed by the key" -- "$MC" audit verify --checkpoint neg.json --key k.pub
