@@ -37,8 +37,13 @@ static int open_regular(int *fd_out, size_t *size, const char *path)
     return MC_OK;
 }
 
+/* Only the general input limit can be raised; a format's own bound (a key, a
+ * bundle, a checkpoint) is part of the format, so the hint is not offered. */
 static int too_large(const char *path, size_t max_bytes)
 {
+    if (max_bytes != mc_file_input_limit())
+        return mc_error_set(MC_EINPUT, "%s is larger than the limit of %zu bytes for this kind "
+                            "of file", path, max_bytes);
     return mc_error_set(MC_EINPUT, "%s is larger than the limit of %zu bytes (raise it with "
                         "MODELCERT_MAX_INPUT_BYTES; docs/security.md)", path, max_bytes);
 }
