@@ -78,6 +78,10 @@ expect_grep err "model.onnx" "  ... is named"
 rm -rf t && cp -a run t && rm t/model.onnx
 expect_exit 1 "model.onnx deleted after certify" -- "$MC" verify t --key k.pub --certificate t/release.intoto.jsonl
 expect_grep err "'model.onnx' is signed but missing on disk" "  ... is named"
+rm -rf t && cp -a run t && cp edited/model.onnx t/model.onnx
+expect_exit 0 "a hand-edited graph swapped in, the run signed again with the release key" -- "$MC" sign t --key k.pem
+expect_exit 1 "the certificate still refuses it" -- "$MC" verify t --key k.pub --certificate t/release.intoto.jsonl
+expect_grep err "release certificate: model.onnx on disk (sha256 $(sha256sum t/model.onnx | cut -c1-12)...) is not the certified one (${ONNX:0:12}...)" "  ... naming both digests"
 expect_exit 0 "certify the run before its export" -- "$MC" certify plain --key k.pem
 expect_exit 1 "a certificate naming model.onnx does not fit a run without it" -- "$MC" verify plain --key k.pub --certificate run/release.intoto.jsonl
 expect_grep err "it certifies model.onnx (sha256 ${ONNX:0:12}...), which is not in the run directory" "  ... naming it"
