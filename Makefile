@@ -4,52 +4,61 @@ BUILD ?= build
 PREFIX ?= /usr/local
 JOBS ?= $(shell nproc 2>/dev/null || echo 2)
 CMAKE_FLAGS ?=
+# What `make build` (and `make demo`) needs: compilers, CMake and the libraries. python3-onnx
+# ships the onnx.proto that protoc-c compiles at build time.
 DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3-dev \
-        libopenblas-dev libcmocka-dev libjansson-dev python3 python3-cram \
-        openssl python3-cryptography python3-securesystemslib
-# ONNX export: protobuf-c, its code generator, and python3-onnx (its onnx.proto at build time,
-# its checker in the tests).
-DEBS += protobuf-c-compiler libprotobuf-c-dev python3-onnx
-# validate --predictions is tested with a model trained by Debian's PyTorch (about 30 s to
-# install here; tests/e2e/predictions_torch.sh skips without it).
-DEBS += python3-torch
-# The ONNX tests run ONNX Runtime under Node (npm onnxruntime-node, cached outside the tree):
+        libopenblas-dev libjansson-dev protobuf-c-compiler libprotobuf-c-dev python3-onnx \
+        libp11-dev libpq-dev openssl python3
+# What `make test` needs on top: cmocka; cram for the transcripts; independent checkers
+# (python3-cryptography and -securesystemslib for DSSE, python3-jsonschema, -junitparser,
+# -yaml and xmllint for the reports, headless Chromium for the HTML report); Debian's PyTorch
+# for a model trained elsewhere (about 30 s to install; tests/e2e/predictions_torch.sh skips
+# without it); SoftHSM2 and OpenSC's pkcs11-tool (a PKCS #11 token made in a temporary
+# directory); the PostgreSQL 15 server the audit tests start.
+TEST_DEBS := libcmocka-dev python3-cram python3-cryptography python3-securesystemslib \
+        python3-jsonschema python3-junitparser python3-yaml libxml2-utils chromium \
+        python3-torch softhsm2 opensc postgresql-15
+# npm's @sigstore/verify and onnxruntime-node (cached outside the tree) run under Node:
 # Debian's nodejs and npm, only when node or npm is missing (a newer node from elsewhere is kept).
 NODE_DEBS := $(shell command -v node >/dev/null 2>&1 || echo nodejs) \
              $(shell command -v npm >/dev/null 2>&1 || echo npm)
-# PKCS #11 signing keys: libp11 (build); SoftHSM2 and OpenSC's pkcs11-tool (tests: a token
-# made in a temporary directory, a key generated inside it).
-DEBS += libp11-dev softhsm2 opensc
-# reports: schema and JUnit checks, the HTML report in a headless browser
-DEBS += python3-jsonschema python3-junitparser python3-yaml libxml2-utils chromium
-# The audit trail on PostgreSQL: libpq, and the server its tests start (tests/e2e/audit_pg.sh).
-DEBS += libpq-dev postgresql-15
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build demo test test-sanitize fuzz install clean kill-campaign
+.PHONY: all deps test-deps install-debs build build-tests demo test test-sanitize fuzz install clean kill-campaign
 
 all: build
 
-# Installs only what is missing (apt-get needs root or sudo).
+# Installs only what is missing (apt-get needs root or sudo): `deps` what the build needs,
+# `test-deps` also what the tests need.
 deps:
-	@missing=$$(for p in $(DEBS) $(NODE_DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	@$(MAKE) --no-print-directory install-debs PKGS="$(DEBS)"
+
+test-deps:
+	@$(MAKE) --no-print-directory install-debs PKGS="$(DEBS) $(TEST_DEBS) $(NODE_DEBS)"
+
+install-debs:
+	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing: $$missing"; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all present"; fi
 
 build: deps
-	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo $(CMAKE_FLAGS)
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMODELCERT_TESTS=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD) -j $(JOBS)
+
+build-tests: test-deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMODELCERT_TESTS=ON $(CMAKE_FLAGS)
 	cmake --build $(BUILD) -j $(JOBS)
 
 demo: build
 	@./scripts/demo.sh $(BUILD)/cli/modelcert
 
-test: build
+test: build-tests
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 # The whole suite under AddressSanitizer and UndefinedBehaviorSanitizer.
-test-sanitize: deps
+test-sanitize: test-deps
 	cmake -S . -B $(BUILD)-sanitize -DCMAKE_BUILD_TYPE=Debug -DMODELCERT_SANITIZE=ON
 	cmake --build $(BUILD)-sanitize -j $(JOBS)
 	cd $(BUILD)-sanitize && ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \

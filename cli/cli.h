@@ -26,6 +26,9 @@ int mc_cmd_predict(int argc, char **argv);
 int mc_cmd_validate(int argc, char **argv);
 int mc_cmd_reproduce(int argc, char **argv);
 int mc_cmd_audit(int argc, char **argv);
+/* audit checkpoint (cmd_audit_checkpoint.c), and audit verify --checkpoint there too. */
+int mc_cmd_audit_checkpoint(int argc, char **argv);
+int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const char *key, int json);
 /* privacy: a subcommand table (cmd_privacy.c); each subcommand gets the whole
  * argv ("privacy", its name, ...) and parses with mc_cli_verb.first = 2. */
 int mc_cmd_privacy(int argc, char **argv);

@@ -8,18 +8,21 @@
 #include "mc_report_audit.h"
 
 static const char help[] =
-    "usage: modelcert audit verify [--head HASH] [--json]\n"
+    "usage: modelcert audit verify [--head HASH | --checkpoint FILE --key PUB] [--json]\n"
     "       modelcert audit log [--model DIGEST] [--spec DIGEST] [--since TIME] [--kind KIND] [--json]\n"
     "       modelcert audit show ID [--json]\n"
     "       modelcert audit export --format jsonl|csv [-o FILE]\n"
     "       modelcert audit init [DB]\n"
     "       modelcert audit migrate --from DB --to DB [--json]\n"
+    "       modelcert audit checkpoint --key KEY [-o FILE] [--label TEXT]\n"
     "\n"
     "The audit trail (docs/audit.md): every run, validate and reproduce appends an\n"
     "event, chained by SHA-256 hashes.\n"
     "  verify   recompute every hash and link; names the first broken link and\n"
     "           prints the head hash. --head HASH: the chain must end there (an\n"
-    "           anchor kept elsewhere detects events removed from the end)\n"
+    "           anchor kept elsewhere detects events removed from the end).\n"
+    "           --checkpoint FILE --key PUB: the trail must still hold the head\n"
+    "           that checkpoint signed, unchanged\n"
     "  log      one line per event, oldest first, optionally filtered; TIME is\n"
     "           UTC, as in 2026-11-28 or 2026-11-28T14:00:00\n"
     "  show     one event in full\n"
@@ -28,6 +31,7 @@ static const char help[] =
     "           (run as a superuser); an existing trail is left as it is\n"
     "  migrate  copy every event to an empty trail, unchanged, every hash\n"
     "           checked; prints the copy's head\n"
+    "  checkpoint  sign the verified head (see audit checkpoint --help)\n"
     "\n"
     "options (all):\n"
     "  --audit DB   the database (default: $MODELCERT_AUDIT, else the nearest\n"
@@ -39,7 +43,7 @@ static const char help[] =
     "chain, 2 no such database, event or usage, 3 internal or environment error.\n";
 
 typedef struct opts {
-    const char *head, *format, *from, *to;
+    const char *head, *format, *from, *to, *checkpoint, *key;
     mc_audit_filter filter;
     int json;
 } opts;
@@ -56,6 +60,8 @@ static int on_option(void *ctx, int code, const char *value)
     case 'f': o->format = value; break;
     case 'F': o->from = value; break;
     case 'T': o->to = value; break;
+    case 'C': o->checkpoint = value; break;
+    case 'K': o->key = value; break;
     default: o->json = 1; break;
     }
     return MC_EXIT_OK;
@@ -64,6 +70,10 @@ static int on_option(void *ctx, int code, const char *value)
 static int cmd_verify(const char *db, const opts *o)
 {
     mc_audit_verify_result r;
+    if (o->checkpoint && o->head)
+        return mc_cli_usage_error("audit", "give --head or --checkpoint, not both");
+    if (o->checkpoint)
+        return mc_cli_audit_verify_checkpoint(db, o->checkpoint, o->key, o->json);
     if (mc_audit_verify_file(&r, db, o->head) != MC_OK)
         return mc_cli_fail();
     if (!o->json)
@@ -123,11 +133,14 @@ int mc_cmd_audit(int argc, char **argv)
         {"spec", required_argument, NULL, 's'},  {"since", required_argument, NULL, 'S'},
         {"kind", required_argument, NULL, 'k'},  {"format", required_argument, NULL, 'f'},
         {"from", required_argument, NULL, 'F'},  {"to", required_argument, NULL, 'T'},
+        {"checkpoint", required_argument, NULL, 'C'}, {"key", required_argument, NULL, 'K'},
         {"json", no_argument, NULL, 'j'},        {NULL, 0, NULL, 0}};
     if (argc < 2 && !mc_cli_wants_help(argc, argv)) {
         fputs(help, stderr);
         return MC_EXIT_USAGE;
     }
+    if (strcmp(argv[1], "checkpoint") == 0)
+        return mc_cmd_audit_checkpoint(argc, argv);
     opts o = {0};
     mc_cli_verb verb = {"audit", help, MC_CLI_OUTPUT | MC_CLI_AUDIT, own, NULL, on_option, &o, 2};
     mc_cli_common common;
@@ -147,7 +160,7 @@ int mc_cmd_audit(int argc, char **argv)
     if (strcmp(sub, "verify") && strcmp(sub, "log") && strcmp(sub, "show") && strcmp(sub, "export") &&
         strcmp(sub, "init") && strcmp(sub, "migrate"))
         return mc_cli_usage_error("audit", "unknown subcommand '%s' (verify, log, show, export, "
-                                  "init, migrate)", sub);
+                                  "init, migrate, checkpoint)", sub);
     int export = strcmp(sub, "export") == 0;
     if (export && (!o.format || (strcmp(o.format, "jsonl") != 0 && strcmp(o.format, "csv") != 0)))
         return mc_cli_usage_error("audit", "export needs --format jsonl or --format csv");

@@ -32,6 +32,9 @@ static const char help[] =
     "                      (row,p_<class>... or row,prediction; - for stdin) instead of\n"
     "                      training: no model, reproducibility not applicable\n"
     "                      (docs/predictions.md)\n"
+    "  --losses FILE       with --predictions: the other model's per-row losses\n"
+    "                      (row,loss) on training and held-out rows, for the\n"
+    "                      spec's membership-inference check\n"
     "  --threads N         threads for BLAS (the model does not depend on it)\n"
     "  --audit DB          audit database (default: $MODELCERT_AUDIT, else the\n"
     "                      nearest .modelcert/audit.db from here upward)\n"
@@ -51,7 +54,7 @@ static const char help[] =
     "2 bad spec, data, baseline or usage, 3 internal or environment error.\n";
 
 typedef struct opts {
-    const char *baseline, *predictions, *baseline_key, *baseline_ca;
+    const char *baseline, *predictions, *losses, *baseline_key, *baseline_ca;
     long long runs;
     int json;
     const char *report_dir;
@@ -66,6 +69,7 @@ static int on_option(void *ctx, int code, const char *value)
     case 'b': o->baseline = value; return MC_EXIT_OK;
     case 'j': o->json = 1; return MC_EXIT_OK;
     case 'p': o->predictions = value; return MC_EXIT_OK;
+    case 'L': o->losses = value; return MC_EXIT_OK;
     case 'R': o->report_dir = value; return MC_EXIT_OK;
     case 'G': o->github_summary = 1; return MC_EXIT_OK;
     case 'k': o->baseline_key = value; return MC_EXIT_OK;
@@ -84,6 +88,7 @@ int mc_cmd_validate(int argc, char **argv)
                                         {"runs", required_argument, NULL, 'r'},
                                         {"json", no_argument, NULL, 'j'},
                                         {"predictions", required_argument, NULL, 'p'},
+                                        {"losses", required_argument, NULL, 'L'},
                                         {"report-dir", required_argument, NULL, 'R'},
                                         {"github-summary", no_argument, NULL, 'G'},
                                         {"baseline-key", required_argument, NULL, 'k'},
@@ -99,6 +104,9 @@ int mc_cmd_validate(int argc, char **argv)
         return status;
     if (argc - first != 1)
         return mc_cli_usage_error("validate", "expected one spec");
+    if (o.losses && !o.predictions)
+        return mc_cli_usage_error("validate", "--losses needs --predictions (a native run "
+                                  "measures its own model's losses)");
     if (o.predictions && o.runs)
         return mc_cli_usage_error("validate", "--runs does not apply to --predictions (no re-runs)");
     if ((o.baseline_key || o.baseline_ca) && (!o.baseline || (o.baseline_key && o.baseline_ca)))
@@ -114,6 +122,7 @@ int mc_cmd_validate(int argc, char **argv)
     mc_validate_options vo = {.confine = &confine, .spec = spec, .baseline = o.baseline, .output_dir = common.output,
                               .runs = o.runs, .threads = common.threads, .audit_path = common.audit,
                               .command_line = mc_cli_command_line(), .predictions = o.predictions,
+                              .losses = o.losses,
                               .baseline_key = o.baseline_key, .baseline_ca = o.baseline_ca};
     int rc = mc_validate(&res, &vo);
     if (res && res->validation_path && (o.report_dir || o.github_summary)) {

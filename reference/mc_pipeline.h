@@ -30,7 +30,9 @@ typedef struct mc_fitted_step {
     long long keep_last; /* mask */
     char mask_char;
     double bin_width;    /* generalize: numeric bins of this width, or ... */
-    long long prefix_length; /* ... text prefixes of this many characters (bin_width 0) */
+    long long prefix_length; /* ... text prefixes of this many characters (bin_width 0), or */
+    int has_date;        /* ... calendar dates (mc_date.h) coarsened to date_part */
+    int date_part;       /* mc_date_part: year (a number) or month (YYYY-MM text) */
     mc_fitted_col *cols;
     size_t n_cols;
 } mc_fitted_step;
@@ -67,7 +69,7 @@ int mc_pipeline_fit_step(mc_pipeline *p, const mc_spec *spec, const mc_step *s, 
 #define MC_HASH_KEY_CHECK "modelcert/v1 hash key check"
 int mc_pipeline_fit_privacy(mc_fitted_step *f, const mc_step *s, const mc_table *train);
 int mc_pipeline_apply_privacy(const mc_fitted_step *f, mc_table *t);
-/* Whether the column of step s must be read as text: hash, mask and prefix generalize. */
+/* Whether the column of step s must be read as text: hash, mask, prefix and date generalize. */
 int mc_step_reads_text(const mc_step *s);
 
 /* Applies fitted steps [first, last) to t in place. */

@@ -68,6 +68,8 @@ static int privacy_json(json_t *js, const mc_fitted_step *f)
         return rc ? rc : mc_json_set(js, "mask_char", json_string(mask));
     }
     case MC_STEP_GENERALIZE:
+        if (f->has_date)
+            return mc_json_set(js, "date", json_string(mc_names_date_part[f->date_part]));
         if (f->bin_width > 0)
             return mc_json_set(js, "bin_width", json_real(f->bin_width));
         return mc_json_set(js, "prefix_length", json_integer((json_int_t)f->prefix_length));
@@ -205,6 +207,14 @@ static int privacy_from_json(mc_fitted_step *f, const json_t *js)
         f->mask_char = s[0];
         return MC_OK;
     case MC_STEP_GENERALIZE:
+        if (json_object_get(js, "date")) { /* the only key of the three */
+            f->date_part = mc_enum_from_name(mc_names_date_part,
+                                             json_string_value(json_object_get(js, "date")));
+            f->has_date = 1;
+            return f->date_part >= 0 && !json_object_get(js, "bin_width") &&
+                           !json_object_get(js, "prefix_length")
+                       ? MC_OK : bad_header("generalize date (year or month)");
+        }
         if (json_object_get(js, "bin_width"))
             return num_field(js, "bin_width", &f->bin_width) && f->bin_width > 0
                        ? MC_OK : bad_header("generalize bin_width");

@@ -5,12 +5,14 @@
  *               artifact keeps the variable's name and a short key check.
  *   mask        all but the last keep_last characters become mask_char.
  *   generalize  numbers to the lower edge of their bin of bin_width; text to
- *               its first prefix_length characters (postcodes; ISO dates to
- *               their year with 4).
+ *               its first prefix_length characters (postcodes); calendar
+ *               dates (mc_date.h) to their year (a number) or YYYY-MM (text);
+ *               a cell that is not a valid date is an input error naming the
+ *               file, line and column, never the value.
  * Characters are UTF-8 code points. Missing cells stay missing. A numeric
- * column that is hashed, masked or cut to a prefix becomes text (its values
- * in their shortest form); the engine reads such columns as text to begin
- * with (mc_step_reads_text). */
+ * column that is hashed, masked, cut to a prefix or read as dates becomes
+ * text (its values in their shortest form) first; the engine reads such
+ * columns as text to begin with (mc_step_reads_text). */
 #include "mc_pipeline.h"
 
 #include <math.h>
@@ -20,12 +22,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_date.h"
 #include "mc_error.h"
 
 int mc_step_reads_text(const mc_step *s)
 {
     return s->type == MC_STEP_HASH || s->type == MC_STEP_MASK ||
-           (s->type == MC_STEP_GENERALIZE && s->has_prefix_length);
+           (s->type == MC_STEP_GENERALIZE && (s->has_prefix_length || s->has_date));
 }
 
 /* The key, from the environment: MC_EINPUT when unset or empty. */
@@ -85,6 +88,8 @@ int mc_pipeline_fit_privacy(mc_fitted_step *f, const mc_step *s, const mc_table 
     default: /* generalize */
         f->bin_width = s->has_bin_width ? s->bin_width : 0;
         f->prefix_length = s->has_prefix_length ? s->prefix_length : 0;
+        f->has_date = s->has_date;
+        f->date_part = s->has_date ? s->date_part : 0;
         for (size_t i = 0; f->bin_width > 0 && i < f->n_cols; i++) {
             long c = mc_table_find(train, f->cols[i].name);
             if (c >= 0 && train->cols[c].kind != MC_COLKIND_NUMERIC)
@@ -126,6 +131,14 @@ static int transform_text(char **out, const mc_fitted_step *f, const char *key, 
         if (rc)
             return rc;
         return (*out = strdup(hex)) ? MC_OK : mc_error_nomem();
+    }
+    if (f->type == MC_STEP_GENERALIZE && f->has_date) { /* YYYY-MM of a validated date */
+        mc_date d;
+        char buf[32];
+        if (mc_date_parse(&d, v) != MC_DATE_OK)
+            return mc_error_set(MC_EINTERNAL, "a date changed between checking and use");
+        snprintf(buf, sizeof buf, "%04d-%02d", d.year, d.month);
+        return (*out = strdup(buf)) ? MC_OK : mc_error_nomem();
     }
     if (f->type == MC_STEP_GENERALIZE) { /* a prefix */
         size_t n = utf8_prefix_bytes(v, (size_t)f->prefix_length);
@@ -254,6 +267,67 @@ static int map_levels(mc_column *col, size_t n_rows, const mc_fitted_step *f, co
     return rc;
 }
 
+/* Checks that every non-missing cell of categorical column `col` is a valid
+ * date: the first one that is not is an input error at its file, line and
+ * column, with the reason but never the value (the column may hold personal
+ * data). *years (n_levels entries, the caller frees it) gets each level's year. */
+static int check_dates(int **years, const mc_table *t, const mc_column *col)
+{
+    int *y = malloc((col->n_levels ? col->n_levels : 1) * sizeof *y);
+    signed char *st = malloc(col->n_levels ? col->n_levels : 1);
+    int rc = y && st ? MC_OK : mc_error_nomem();
+    for (size_t i = 0; rc == MC_OK && i < col->n_levels; i++) {
+        mc_date d = {0, 0, 0};
+        st[i] = (signed char)mc_date_parse(&d, col->levels[i]);
+        y[i] = d.year;
+    }
+    for (size_t r = 0; rc == MC_OK && r < t->n_rows; r++) {
+        uint32_t code = col->codes[r];
+        if (code != MC_CODE_MISSING && st[code] != MC_DATE_OK)
+            rc = mc_error_set_at(MC_EINPUT, t->source, (int)t->line_of_row[r], 1,
+                                 "column '%s' (generalize date): the value is %s (not shown)",
+                                 col->name, mc_date_status_text((mc_date_status)st[code]));
+    }
+    free(st);
+    if (rc)
+        free(y);
+    else
+        *years = y;
+    return rc;
+}
+
+/* generalize date: year: the column becomes numeric, each row its date's year. */
+static int dates_to_years(mc_column *col, size_t n_rows, const int *years)
+{
+    double *num = malloc((n_rows ? n_rows : 1) * sizeof *num);
+    if (!num)
+        return mc_error_nomem();
+    for (size_t r = 0; r < n_rows; r++)
+        num[r] = col->codes[r] == MC_CODE_MISSING ? NAN : (double)years[col->codes[r]];
+    for (size_t i = 0; i < col->n_levels; i++)
+        free(col->levels[i]);
+    free(col->levels);
+    free(col->codes);
+    col->levels = NULL;
+    col->codes = NULL;
+    col->n_levels = 0;
+    col->kind = MC_COLKIND_NUMERIC;
+    col->num = num;
+    return MC_OK;
+}
+
+static int apply_dates(const mc_fitted_step *f, mc_table *t, mc_column *col)
+{
+    int *years = NULL;
+    int rc = col->kind == MC_COLKIND_NUMERIC ? to_text_column(col, t->n_rows) : MC_OK;
+    rc = rc ? rc : check_dates(&years, t, col);
+    if (rc == MC_OK)
+        rc = f->date_part == MC_DATE_YEAR ? dates_to_years(col, t->n_rows, years)
+                                          : map_levels(col, t->n_rows, f, NULL);
+    free(years);
+    return rc;
+}
+
 int mc_pipeline_apply_privacy(const mc_fitted_step *f, mc_table *t)
 {
     const char *key = NULL;
@@ -275,6 +349,10 @@ int mc_pipeline_apply_privacy(const mc_fitted_step *f, mc_table *t)
                                     f->cols[i].name);
             for (size_t r = 0; r < t->n_rows; r++)
                 col->num[r] = floor(col->num[r] / f->bin_width) * f->bin_width;
+            continue;
+        }
+        if (f->type == MC_STEP_GENERALIZE && f->has_date) {
+            rc = apply_dates(f, t, col);
             continue;
         }
         if (col->kind == MC_COLKIND_NUMERIC)

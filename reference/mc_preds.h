@@ -5,6 +5,7 @@
 
 #include <stddef.h>
 
+#include "mc_run.h"
 #include "mc_spec.h"
 #include "mc_spec_enums.h"
 
@@ -33,6 +34,28 @@ typedef struct mc_preds_expect {
 int mc_preds_parse(float **out, const char *name, const char *buf, size_t len,
                    const mc_preds_expect *e);
 
+/* Where LOSSES.csv's rows must come from: the data rows (0-based) of the
+ * spec's training part (members) and of its validation and test parts
+ * (non-members). */
+typedef struct mc_losses_expect {
+    const size_t *member_rows;
+    size_t n_member_rows;
+    const size_t *nonmember_rows;
+    size_t n_nonmember_rows;
+    size_t n_data_rows;       /* row ids are 1..n_data_rows */
+    const char *data_name;    /* the data file, for messages */
+} mc_losses_expect;
+
+/* Parses LOSSES.csv (docs/predictions.md): columns `row` and `loss` (others
+ * ignored), one line per row the other framework's model scored, each loss
+ * finite and >= 0, under the loss it was trained on. *out gets the members'
+ * and non-members' losses (free both arrays). MC_EINPUT with file:line for a
+ * row id that is not a whole data row number, is in no part of the split or
+ * is seen twice, an empty, negative or non-finite loss; without a line, when
+ * either side has no row. */
+int mc_losses_parse(mc_membership_losses *out, const char *name, const char *buf, size_t len,
+                    const mc_losses_expect *e);
+
 /* `validate --predictions`: the spec's run up to its network (the same data,
  * pin check, split and preprocessing, so the same test rows), then the
  * predictions of preds_path ("-": stdin) judged in place of the network's:
@@ -40,9 +63,9 @@ int mc_preds_parse(float **out, const char *name, const char *buf, size_t len,
  * and run.json ("mode": "predictions", the predictions' path, digest and
  * rows; "model": null), and no model, history or test predictions. Errors as
  * mc_run_execute's and mc_preds_parse's. */
-struct mc_run;
-struct mc_run_options;
-int mc_run_execute_predictions(struct mc_run **out, const mc_spec *spec,
-                               const struct mc_run_options *opt, const char *preds_path);
+/* losses_path (NULL: none; "-" is refused, stdin holds the predictions at
+ * most): LOSSES.csv for privacy.membership_inference, in run->membership. */
+int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_options *opt,
+                               const char *preds_path, const char *losses_path);
 
 #endif

@@ -62,8 +62,54 @@ static int test_rows(mc_run_ctx *c)
     return rc;
 }
 
+/* The data rows (0-based, in the file) of split parts first..last. */
+static size_t *split_rows(size_t *n_out, const mc_run_ctx *c, int first, int last)
+{
+    size_t n = 0, k = 0;
+    for (int p = first; p <= last; p++)
+        n += c->split.n[p];
+    size_t *rows = malloc((n + 1) * sizeof *rows);
+    for (int p = first; rows && p <= last; p++)
+        for (size_t i = 0; i < c->split.n[p]; i++)
+            rows[k++] = c->table->row_index[c->split.idx[p][i]];
+    *n_out = n;
+    return rows;
+}
+
+/* LOSSES.csv into run->membership (mc_losses_parse), its digest into run.json. */
+static int read_losses(mc_run *run, const mc_run_ctx *c, const char *path)
+{
+    char *buf = NULL, digest[MC_SHA256_HEX_LEN + 1];
+    size_t len = 0;
+    mc_losses_expect e = {.n_data_rows = c->table->n_rows, .data_name = c->data_path};
+    size_t *members = split_rows(&e.n_member_rows, c, MC_PART_TRAIN, MC_PART_TRAIN);
+    size_t *others = split_rows(&e.n_nonmember_rows, c, MC_PART_VALIDATION, MC_PART_TEST);
+    e.member_rows = members;
+    e.nonmember_rows = others;
+    int rc = members && others ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && strcmp(path, "-") == 0)
+        rc = mc_error_set(MC_EINPUT, "--losses: give a file (standard input is for the "
+                          "predictions at most)");
+    if (rc == MC_OK)
+        rc = mc_file_read_text(&buf, &len, path, mc_file_input_limit());
+    if (rc == MC_OK)
+        rc = mc_sha256_hex(digest, buf, len);
+    if (rc == MC_OK)
+        rc = mc_losses_parse(&run->membership, path, buf, len, &e);
+    json_t *l = rc == MC_OK ? json_pack("{s:s, s:s, s:I, s:I}", "path", path, "digest", digest,
+                                        "members", (json_int_t)run->membership.n_member,
+                                        "nonmembers", (json_int_t)run->membership.n_nonmember)
+                            : NULL;
+    if (rc == MC_OK)
+        rc = l ? mc_json_set(run->record, "losses", l) : mc_error_nomem();
+    free(buf);
+    free(members);
+    free(others);
+    return rc;
+}
+
 int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_options *opt,
-                               const char *preds_path)
+                               const char *preds_path, const char *losses_path)
 {
     double t0 = mc_clock_seconds();
     mc_run_ctx c = {0};
@@ -91,6 +137,8 @@ int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_o
         rc = mc_json_set(run->metrics, "predictions_digest", json_string(digest));
     if (rc == MC_OK)
         rc = predictions_record(&c, run, preds_path, digest, mc_clock_seconds() - t0);
+    if (rc == MC_OK && losses_path)
+        rc = read_losses(run, &c, losses_path);
     free(buf);
     mc_run_ctx_clear(&c);
     if (rc) {

@@ -75,6 +75,49 @@ int mc_report_audit_verify_json(FILE *f, const mc_audit_verify_result *r)
     return rc;
 }
 
+void mc_report_audit_checkpoint_text(FILE *f, const mc_checkpoint_result *r, const char *dest)
+{
+    fprintf(f, "checkpoint of event %lld (head %s, %s), trail %s, signed at %s by key %.16s...: %s\n",
+            r->cp.head.id, r->cp.head.hash, r->cp.head.time, r->cp.trail, r->cp.signed_at,
+            r->cp.keyid, !dest || strcmp(dest, "-") == 0 ? "standard output" : dest);
+}
+
+void mc_report_audit_checkpoint_verify_text(FILE *f, const mc_checkpoint_verify_result *r)
+{
+    if (!r->verified) {
+        fprintf(f, "FAILED: %s\n", r->reason);
+        return;
+    }
+    fprintf(f, "checkpoint verified: event %lld (head %s, %s) of trail %s, signed at %s, is in "
+            "the trail unchanged\n", r->cp.head.id, r->cp.head.hash, r->cp.head.time,
+            r->cp.trail, r->cp.signed_at);
+    mc_report_audit_verify_text(f, &r->chain);
+}
+
+int mc_report_audit_checkpoint_verify_json(FILE *f, const mc_checkpoint_verify_result *r)
+{
+    json_t *j = json_pack("{s:b}", "verified", r->verified), *cp = NULL, *chain = NULL;
+    int rc = j ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && !r->verified)
+        rc = mc_json_set(j, "reason", json_string(r->reason));
+    if (rc == MC_OK && r->signature_ok) {
+        cp = json_pack("{s:I, s:s, s:s, s:I, s:s, s:s, s:s}", "head_id", (json_int_t)r->cp.head.id,
+                       "head_hash", r->cp.head.hash, "head_time", r->cp.head.time,
+                       "schema_version", (json_int_t)r->cp.schema_version, "signed_at",
+                       r->cp.signed_at, "trail", r->cp.trail, "keyid", r->cp.keyid);
+        rc = mc_json_set(j, "checkpoint", cp);
+    }
+    if (rc == MC_OK && r->chain_checked) {
+        chain = json_pack("{s:b, s:I, s:s}", "intact", !r->chain.broken, "events",
+                          (json_int_t)r->chain.events, "head", r->chain.head);
+        rc = mc_json_set(j, "chain", chain);
+    }
+    if (rc == MC_OK)
+        rc = print_json(f, j);
+    json_decref(j);
+    return rc;
+}
+
 static const char *text_of(const json_t *event, const char *key)
 {
     const char *s = json_string_value(json_object_get(event, key));

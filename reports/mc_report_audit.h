@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "mc_audit.h"
+#include "mc_audit_checkpoint.h"
 
 /* "audit: event N in PATH" (a URI without its password): where a command's event went. Nothing when id is 0
  * (no event was recorded). */
@@ -30,6 +31,15 @@ int mc_report_audit_events_json(FILE *f, const mc_audit_events *e);
 /* Event i of the list (0: the first) in full, as JSON, indented.
  * MC_EINTERNAL when there is no event i, MC_ENOMEM. */
 int mc_report_audit_event_json(FILE *f, const mc_audit_events *e, size_t i);
+
+/* After audit checkpoint: "checkpoint of event N (head HASH, TIME), trail LABEL,
+ * signed at TIME by key HINT...: DEST". */
+void mc_report_audit_checkpoint_text(FILE *f, const mc_checkpoint_result *r, const char *dest);
+/* audit verify --checkpoint: "checkpoint verified: ..." and the chain's
+ * verification line, or "FAILED: <reason>". */
+void mc_report_audit_checkpoint_verify_text(FILE *f, const mc_checkpoint_verify_result *r);
+/* The same as JSON: {"verified", "reason"?, "checkpoint"?, "chain"?}, indented. MC_ENOMEM. */
+int mc_report_audit_checkpoint_verify_json(FILE *f, const mc_checkpoint_verify_result *r);
 
 typedef enum mc_audit_export_format {
     MC_AUDIT_EXPORT_JSONL, /* one canonical JSON object per line */

@@ -41,8 +41,24 @@ echo "== 7. an auditor reproduces the gated run, then checks the audit trail"
 "$MC" audit verify
 "$MC" audit log
 echo
+echo "== 8. reports for CI and auditors from the gated run (JUnit, Markdown, HTML, model card)"
+"$MC" report "$out/seed-gate/validation.json" --format html -o "$out/report.html"
+"$MC" report "$out/seed-gate/validation.json" --format junit -o "$out/junit.xml"
+"$MC" report "$out/seed-gate/validation.json" --format markdown | head -12
+echo
+echo "== 9. export the model for serving (ONNX), then certify the release and verify it"
+"$MC" export "$out/seed-gate" --format onnx
+"$MC" keygen -o "$out/release"
+"$MC" certify "$out/seed-gate" --key "$out/release.key"
+"$MC" verify "$out/seed-gate" --key "$out/release.pub" --certificate "$out/seed-gate/release.intoto.jsonl"
+echo
+echo "== 10. personal data: scan the privacy example's raw data (masked examples, never values)"
+"$MC" privacy scan examples/privacy/data.csv || [ $? -eq 1 ] # 1: personal data found, as expected
+echo
 echo "run:        $out/seed-run"
 echo "metrics:    $out/seed-run/metrics.json"
 echo "model:      $out/seed-run/model.mcm"
 echo "validation: $out/seed-gate/validation.json"
+echo "report:     $out/report.html"
+echo "release:    $out/seed-gate/release.intoto.jsonl"
 echo "audit:      $MODELCERT_AUDIT"

@@ -68,6 +68,8 @@ typedef struct mc_step {
     bool has_bin_width;
     long long prefix_length;
     bool has_prefix_length;
+    int date_part;      /* generalize.date: mc_date_part */
+    bool has_date;
 } mc_step;
 
 typedef struct mc_layer {

@@ -190,10 +190,11 @@ static void check_steps(checker *c)
                      "preprocessing[%zu] (min_max): feature_min (%g) must be less than "
                      "feature_max (%g)",
                      i, s->feature_min, s->feature_max);
-        if (s->type == MC_STEP_GENERALIZE && s->has_bin_width == s->has_prefix_length)
+        if (s->type == MC_STEP_GENERALIZE &&
+            (int)s->has_bin_width + (int)s->has_prefix_length + (int)s->has_date != 1)
             error_in(c, s,
                      "preprocessing[%zu] (generalize): give exactly one of bin_width (numeric "
-                     "columns) or prefix_length (text columns)",
+                     "columns), prefix_length (text columns) or date (calendar dates)",
                      i);
         if (s->type == MC_STEP_MASK && s->mask_char && strlen(s->mask_char) != 1)
             error_at(c, &s->mask_char, s,

@@ -9,6 +9,7 @@ MC_ENUM_NAMES(MC_STEP_TYPE_LIST, mc_names_step);
 MC_ENUM_NAMES(MC_FILL_STRATEGY_LIST, mc_names_fill);
 MC_ENUM_NAMES(MC_HANDLE_UNKNOWN_LIST, mc_names_unknown);
 MC_ENUM_NAMES(MC_AXIS_LIST, mc_names_axis);
+MC_ENUM_NAMES(MC_DATE_PART_LIST, mc_names_date_part);
 MC_ENUM_NAMES(MC_LAYER_TYPE_LIST, mc_names_layer);
 MC_ENUM_NAMES(MC_ACTIVATION_LIST, mc_names_activation);
 MC_ENUM_NAMES(MC_INITIALIZER_LIST, mc_names_initializer);

@@ -55,6 +55,12 @@ MC_ENUM(mc_handle_unknown, MC_HANDLE_UNKNOWN_LIST, MC_UNKNOWN_COUNT, mc_names_un
     X(MC_AXIS_ROWS, "rows")
 MC_ENUM(mc_axis, MC_AXIS_LIST, MC_AXIS_COUNT, mc_names_axis);
 
+/* generalize.date: what a calendar date is coarsened to */
+#define MC_DATE_PART_LIST(X)     \
+    X(MC_DATE_YEAR, "year")      \
+    X(MC_DATE_MONTH, "month")
+MC_ENUM(mc_date_part, MC_DATE_PART_LIST, MC_DATE_COUNT, mc_names_date_part);
+
 /* architecture.layers[].type; also the network's layer kinds (mc_nn.h). The
  * schema has one variant per value. */
 #define MC_LAYER_TYPE_LIST(X)      \

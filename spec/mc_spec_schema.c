@@ -23,6 +23,8 @@
     {.key = k, .type = MC_FT_BOOL, .off = offsetof(T, m), .def = d, .present_off = NOP}
 #define F_ENUM(T, m, k, fl, d, nm) \
     {.key = k, .type = MC_FT_ENUM, .off = offsetof(T, m), .flags = fl, .def = d, .names = nm, .present_off = NOP}
+#define F_ENUM_OPT(T, m, h, k, nm) \
+    {.key = k, .type = MC_FT_ENUM, .off = offsetof(T, m), .names = nm, .present_off = PRES(T, h)}
 #define F_OBJ(T, m, k, fl, d, sb) \
     {.key = k, .type = MC_FT_OBJECT, .off = offsetof(T, m), .flags = fl, .def = d, .sub = &sb, .present_off = NOP}
 #define F_OBJ_OPT(T, m, h, k, sb) \
@@ -136,6 +138,7 @@ static const mc_field fields_MC_STEP_GENERALIZE[] = {
     COLS_REQ,
     F_NUM_OPT(mc_step, bin_width, has_bin_width, "bin_width", LO_OPEN, 0, 0),
     F_INT_OPT(mc_step, prefix_length, has_prefix_length, "prefix_length", LO, 0, 0),
+    F_ENUM_OPT(mc_step, date_part, has_date, "date", mc_names_date_part),
 };
 static const mc_variant step_variants[] = {MC_STEP_TYPE_LIST(VARIANT)};
 static const mc_schema step_schema = {

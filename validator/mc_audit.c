@@ -335,6 +335,8 @@ typedef struct verify_state {
     mc_audit_verify_result *res;
     long long expect_id;
     char prev[MC_SHA256_HEX_LEN + 1];
+    char last_time[32];           /* the last verified event's time */
+    mc_audit_anchor *anchor;      /* NULL, or the event to record as it verified */
 } verify_state;
 
 /* Checks one event: its id, its link, its hash. */
@@ -382,14 +384,31 @@ static int verify_row(void *ctx, const mc_audit_event *ev)
         return STOP_BROKEN;
     }
     snprintf(v->prev, sizeof v->prev, "%s", ev->hash);
+    memcpy(v->last_time, ev->time, sizeof v->last_time);
+    if (v->anchor && ev->id == v->anchor->id) {
+        v->anchor->found = 1;
+        memcpy(v->anchor->event.hash, v->prev, sizeof v->prev);
+        memcpy(v->anchor->event.time, v->last_time, sizeof v->last_time);
+        v->anchor->event.id = ev->id;
+    }
     v->expect_id++;
     return MC_OK;
 }
 
 int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect_head)
 {
-    verify_state v = {.res = res, .expect_id = 1, .prev = MC_AUDIT_GENESIS};
+    return mc_audit_verify_anchored(a, res, expect_head, NULL, NULL);
+}
+
+int mc_audit_verify_anchored(mc_audit *a, mc_audit_verify_result *res, const char *expect_head,
+                             mc_audit_head *head, mc_audit_anchor *anchor)
+{
+    verify_state v = {.res = res, .expect_id = 1, .prev = MC_AUDIT_GENESIS, .anchor = anchor};
     memset(res, 0, sizeof *res);
+    if (anchor) {
+        anchor->found = 0;
+        memset(&anchor->event, 0, sizeof anchor->event);
+    }
     snprintf(res->head, sizeof res->head, "%s", MC_AUDIT_GENESIS);
     int rc = a->ops->scan(a->store, NULL, verify_row, &v);
     if (rc == STOP_BROKEN)
@@ -397,6 +416,11 @@ int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect
     if (rc)
         return rc;
     snprintf(res->head, sizeof res->head, "%s", v.prev);
+    if (head) {
+        head->id = v.expect_id - 1;
+        memcpy(head->hash, v.prev, sizeof v.prev);
+        memcpy(head->time, v.last_time, sizeof v.last_time);
+    }
     if (!res->broken && expect_head && strcmp(expect_head, v.prev) != 0) {
         res->broken = 1;
         res->first_bad = res->events + 1;

@@ -83,6 +83,21 @@ typedef struct mc_audit_verify_result {
  * result (res->broken), not an error; errors are the database's. */
 int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect_head);
 
+/* An event to find while verifying: what a checkpoint names. */
+typedef struct mc_audit_anchor {
+    long long id;        /* in: the event's id (0: none) */
+    int found;           /* out: 1 when the chain, verified up to it, holds event id */
+    mc_audit_head event; /* out, when found: its id, recorded hash and time */
+} mc_audit_anchor;
+
+/* mc_audit_verify in the same one snapshot, and also: *head (NULL: not
+ * wanted) the last event that verified (the head, when the chain is intact;
+ * id 0 and 64 zeros when none did), and anchor (NULL: none) filled as it
+ * says. So a checkpoint signs the head its own verification saw, never one a
+ * concurrent append moved, and a checkpoint is checked in one pass. */
+int mc_audit_verify_anchored(mc_audit *a, mc_audit_verify_result *res, const char *expect_head,
+                             mc_audit_head *head, mc_audit_anchor *anchor);
+
 typedef struct mc_audit_filter {
     const char *model_digest, *spec_digest, *since, *kind;
     long long id; /* 0: any */

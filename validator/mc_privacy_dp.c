@@ -112,10 +112,32 @@ static int membership_check(mc_validation *v, const mc_spec_doc *d, const mc_run
                              l->n_nonmember);
 }
 
+/* Predictions mode (no model here): the budget and the attack cannot be measured, and a
+ * gate must not pass what it could not evaluate, so each is an error that says why. */
+static int not_evaluable(mc_validation *v, const char *id, const char *name, const char *what)
+{
+    return mc_validation_add(v, CAT, id, name, MC_STATUS_ERROR, json_null(), json_null(),
+                             "not evaluated: the predictions were made by a model trained outside "
+                             "modelcert, so %s cannot be measured here; remove the key from the "
+                             "spec or gate a modelcert run", what);
+}
+
 int mc_privacy_dp_check(mc_validation *v, const mc_spec *spec, const mc_run *run)
 {
     const mc_spec_doc *d = mc_spec_doc_get(spec);
     int rc = MC_OK;
+    if (!run->model) {
+        if (d->privacy.has_differential_privacy)
+            rc = not_evaluable(v, "privacy.differential_privacy.epsilon", "DP epsilon",
+                               "its privacy budget (privacy.differential_privacy)");
+        if (rc == MC_OK && d->privacy.has_membership_inference && run->membership.n_member)
+            rc = membership_check(v, d, run); /* the other model's losses (--losses) */
+        else if (rc == MC_OK && d->privacy.has_membership_inference)
+            rc = not_evaluable(v, "privacy.membership_inference.auc", "membership inference",
+                               "its membership-inference risk (privacy.membership_inference) "
+                               "without its per-row losses (--losses LOSSES.csv)");
+        return rc;
+    }
     if (d->privacy.has_differential_privacy)
         rc = epsilon_check(v, d, run);
     if (rc == MC_OK && d->privacy.has_membership_inference)

@@ -140,7 +140,8 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                                          "baseline signature", MC_STATUS_PASS,
                                          json_string(signed_subject), json_string(signer),
                                          "baseline %s is signed by %s", opt->baseline, signer))) ||
-        (rc = opt->predictions ? mc_run_execute_predictions(run, opt->spec, &ro, opt->predictions)
+        (rc = opt->predictions ? mc_run_execute_predictions(run, opt->spec, &ro, opt->predictions,
+                                                            opt->losses)
                                : mc_run_execute(run, opt->spec, &ro)) ||
         (rc = mc_validation_set_run(o->validation, (*run)->record, o->run_dir)) ||
         (rc = data_checks(o->validation, opt->spec, *run)) ||

@@ -36,6 +36,7 @@ typedef struct mc_validate_options {
     int no_audit;                 /* 1: append no audit event */
     const char *command_line;     /* the event's command (mc_audit_command_line); NULL: "modelcert" */
     const mc_confinement *confine; /* what the spec may name (mc_spec_check_paths); NULL: the defaults */
+    const char *losses;           /* with predictions: LOSSES.csv for membership inference */
     const char *predictions;      /* PREDS.csv: judge these predictions, made elsewhere, instead
                                      of training (docs/predictions.md); NULL: a native run */
     const char *baseline_key;     /* the baseline run must be signed by this key (mc_sign.h)... */

@@ -7,7 +7,8 @@
 # an intact chain; a writer SIGKILLed mid-append loses nothing committed; a
 # streaming-replication standby (pg_basebackup -R) verifies to the primary's
 # head; tampering as the owner role with the triggers dropped (an edited
-# field, a deleted row, a truncated tail against --head) exits 1; migration
+# field, a deleted row, a truncated tail against --head and against a signed
+# checkpoint taken by the read role, verified on the standby too) exits 1; migration
 # SQLite -> PostgreSQL -> SQLite keeps the head hash; a password in the URI is
 # neither printed nor recorded (run.json, the event's command line).
 # usage: audit_pg.sh MODELCERT SOURCE_DIR AUDIT_LOAD
@@ -186,8 +187,26 @@ expect_exit 1 "an edited field" -- "$MC" audit verify --audit "$AUDITOR"
 expect_grep out "BROKEN at event 100: event 100 was altered" "verify names the edited event"
 sql "SET ROLE modelcert_owner; UPDATE modelcert.events SET verdict = '$old' WHERE id = 100"
 expect_exit 0 "the field restored" -- "$MC" audit verify --audit "$AUDITOR"
+# A signed checkpoint of the head, taken by the auditor (the read role: a checkpoint appends
+# nothing), with a password in the URI that the signed label must not hold.
+"$MC" keygen -o "$TMP/ck" >/dev/null
+expect_exit 0 "audit checkpoint as the read role" -- "$MC" audit checkpoint --key "$TMP/ck.key" -o "$TMP/cp.json" --audit "postgresql://auditor:aud-secret-2@/audit?host=$S1&port=5433"
+expect_grep out "trail postgresql://auditor@/audit" "the checkpoint's label names the trail without the password"
+python3 -c "import base64,json,sys; print(base64.b64decode(json.load(open(sys.argv[1]))['payload']).decode())" "$TMP/cp.json" >"$TMP/cp.payload"
+check grep -q '"trail":"postgresql://auditor@/audit?host=' "$TMP/cp.payload" -- "the signed label: $(cat "$TMP/cp.payload")"
+check fails grep -q "aud-secret-2" "$TMP/out" "$TMP/err" "$TMP/cp.json" "$TMP/cp.payload" -- "the password is neither printed nor signed"
+expect_exit 0 "verify --checkpoint on PostgreSQL" -- "$MC" audit verify --audit "$AUDITOR" --checkpoint "$TMP/cp.json" --key "$TMP/ck.pub"
+expect_grep out "checkpoint verified: event" "the trail holds the signed head"
+lsn=$(sql "SELECT pg_current_wal_lsn()")
+for _ in $(seq 300); do
+    [ "$(psql_on "$S2" 5434 audit -c "SELECT pg_last_wal_replay_lsn() >= '$lsn'")" = t ] && break
+    sleep 0.1
+done
+expect_exit 0 "verify --checkpoint on the standby" -- "$MC" audit verify --audit "$STANDBY" --checkpoint "$TMP/cp.json" --key "$TMP/ck.pub"
 sql "SET ROLE modelcert_owner; DELETE FROM modelcert.events WHERE id > 8000"
 expect_exit 0 "a truncated tail: the chain alone still verifies" -- "$MC" audit verify --audit "$AUDITOR"
+expect_exit 1 "a truncated tail against the signed checkpoint" -- "$MC" audit verify --audit "$AUDITOR" --checkpoint "$TMP/cp.json" --key "$TMP/ck.pub"
+expect_grep out "ends at event 8000 (head .*), before the checkpoint's event [0-9]*: events were removed from the end" "verify --checkpoint says the tail went"
 expect_exit 1 "a truncated tail against the head kept elsewhere" -- "$MC" audit verify --audit "$AUDITOR" --head "$HEAD"
 expect_grep out "events were removed from the end" "verify says the tail went"
 sql "SET ROLE modelcert_owner; DELETE FROM modelcert.events WHERE id = 200"

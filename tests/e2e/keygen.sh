@@ -147,5 +147,10 @@ expect_exit 0 "sign with the module and PIN from the environment" -- env \
     MODELCERT_PKCS11_MODULE="$MODULE" MODELCERT_PKCS11_PIN=2468 "$MC" sign "$TMP/model" \
     --key "pkcs11:token=keygen-test;object=release" --signature "$TMP/env.sig"
 expect_exit 0 "... and it verifies" -- "$MC" verify "$TMP/model" --key "$K/hsm.pub" --signature "$TMP/env.sig"
+# A signed checkpoint of the audit trail those verbs appended to, with the token key (P-384).
+expect_exit 0 "audit checkpoint with the token key" -- "$MC" audit checkpoint --key "$URI" -o "$TMP/cp.json"
+expect_exit 0 "... verified with its exported public key" -- "$MC" audit verify --checkpoint "$TMP/cp.json" --key "$K/hsm.pub"
+expect_grep out "checkpoint verified: event" "the trail holds the head the token signed"
+expect_exit 1 "... and refused with another key" -- "$MC" audit verify --checkpoint "$TMP/cp.json" --key "$K/a.pub"
 
 finish

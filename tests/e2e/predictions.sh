@@ -114,4 +114,59 @@ sed '3s/,[^,]*$/,/' "$R" > "$TMP/rempty.csv"
 expect_exit 2 "regression: an empty prediction" -- "$MC" validate \
     "$SRC/examples/regression/modelcert.yaml" --predictions "$TMP/rempty.csv" -o "$TMP/h-rempty"
 expect_grep err "rempty.csv:3:1: column 'prediction' is empty" "  ... named with the line"
+# The spec's privacy checks in predictions mode: the data checks (scan, k-anonymity) run; the
+# declared PII columns are skipped (a foreign model's inputs are unseen); a DP budget and a
+# membership-inference limit cannot be evaluated, so they are errors, never a pass.
+mkdir -p "$TMP/priv" && cp "$SRC/examples/privacy/"*.yaml "$SRC/examples/privacy/data.csv" "$TMP/priv/"
+expect_exit 0 "a privacy run for its predictions" -- env MODELCERT_PRIVACY_KEY=k1 "$MC" run -q \
+    "$TMP/priv/modelcert.yaml" -o "$TMP/priv/run"
+expect_exit 0 "its predictions gated with the privacy checks" -- env MODELCERT_PRIVACY_KEY=k1 \
+    "$MC" validate "$TMP/priv/modelcert.yaml" --predictions "$TMP/priv/run/test_predictions.csv" -o "$TMP/priv/v"
+expect_grep out "PASS  privacy.k_anonymity" "  ... k-anonymity is judged on the data"
+expect_grep out "SKIP  privacy.pii_columns " "  ... declared PII columns are not applicable"
+mkdir -p "$TMP/dp" && cp "$SRC/examples/dp/"*.yaml "$SRC/examples/dp/data.csv" "$TMP/dp/"
+export MODELCERT_DP_SECRET=predictions-test-secret-0123456789
+expect_exit 0 "a DP run for its predictions" -- "$MC" run -q "$TMP/dp/modelcert.yaml" -o "$TMP/dp/run"
+expect_exit 1 "a DP budget cannot be judged on foreign predictions" -- "$MC" validate \
+    "$TMP/dp/modelcert.yaml" --predictions "$TMP/dp/run/test_predictions.csv" -o "$TMP/dp/v"
+expect_grep out "ERROR privacy.differential_privacy.epsilon .*not evaluated: the predictions were made" \
+    "  ... the budget is an error that says why"
+expect_grep out "ERROR privacy.membership_inference.auc .*not evaluated" "  ... and so is the attack"
+# --losses: the other model's per-row losses (here the non-DP example's own, through `predict`)
+# feed the membership-inference attack; the non-DP model memorises its rows and fails.
+expect_exit 0 "a non-DP run" -- "$MC" run -q "$TMP/dp/nondp.yaml" -o "$TMP/dp/nrun"
+expect_exit 0 "its predictions on every data row" -- "$MC" predict "$TMP/dp/nrun/model.mcm" \
+    "$TMP/dp/data.csv" -o "$TMP/dp/all.csv"
+/usr/bin/python3 - "$TMP/dp/all.csv" "$TMP/dp/data.csv" "$TMP/dp/losses.csv" <<'PY'
+import csv, math, sys
+preds = list(csv.DictReader(open(sys.argv[1])))
+data = list(csv.DictReader(open(sys.argv[2])))
+with open(sys.argv[3], "w") as f:
+    f.write("row,loss\n")
+    for p in preds:
+        y = int(data[int(p["row"]) - 1]["label"])
+        q = float(p["p_1"]) if y == 1 else 1 - float(p["p_1"])
+        f.write("%s,%.9g\n" % (p["row"], -math.log(min(max(q, 1e-7), 1 - 1e-7))))
+PY
+expect_exit 1 "the attack on the other model's losses fails the gate" -- "$MC" validate \
+    "$TMP/dp/nondp.yaml" --predictions "$TMP/dp/nrun/test_predictions.csv" \
+    --losses "$TMP/dp/losses.csv" -o "$TMP/dp/nv"
+expect_grep out "FAIL  privacy.membership_inference.auc .*AUC 0\.6[0-9]* is above max 0.6 .*500 training rows against 500 held-out rows" \
+    "  ... with the AUC over every supplied row"
+check grep -q '"members": 500' "$TMP/dp/nv/run.json" -- "  ... run.json records the losses file"
+check /usr/bin/python3 "$SRC/tests/e2e/reports_check.py" schema "$SRC/reports/schema" "$TMP/dp/nv" -- \
+    "  ... and matches the schemas"
+expect_exit 2 "--losses without --predictions" -- "$MC" validate "$TMP/dp/nondp.yaml" --losses "$TMP/dp/losses.csv"
+losses_case() { # NAME SED-EXPRESSION EXPECTED-MESSAGE
+    sed "$2" "$TMP/dp/losses.csv" > "$TMP/dp/bad.csv"
+    expect_exit 2 "losses: $1" -- "$MC" validate "$TMP/dp/nondp.yaml" --predictions \
+        "$TMP/dp/nrun/test_predictions.csv" --losses "$TMP/dp/bad.csv" -o "$TMP/dp/bad-run"
+    expect_grep err "$3" "  ... named"
+}
+losses_case "a duplicate row" '3s/^[0-9]*,/1,/' "bad.csv:3:1: row 1 appears twice (first on line 2)"
+losses_case "a negative loss" '2s/,.*/,-1/' "bad.csv:2:1: loss -1 is not a finite number >= 0"
+losses_case "an empty loss" '2s/,.*/,/' "bad.csv:2:1: column 'loss' is empty"
+losses_case "a row beyond the data" '2s/^[0-9]*,/1001,/' "bad.csv:2:1: row id 1001 is not a data row"
+losses_case "no loss column" '1s/loss/lost/' "loss"
+check [ ! -e "$TMP/dp/bad-run" ] -- "no run directory for bad losses"
 finish

@@ -154,6 +154,103 @@ expect_exit 2 "predict without the key is refused" -- env -u MODELCERT_PRIVACY_K
 expect_exit 0 "audit log" -- "$MC" audit log; keep
 expect_exit 0 "audit export" -- "$MC" audit export --format jsonl; keep
 
+# ---- generalize date ------------------------------------------------------------------------
+# Dates of birth in every accepted form, generalised to the year (a number, then
+# standardised): run trains on it, predict applies it to raw rows (the same dates in
+# another form predict the same), a date that is not one stops at its file:line:column
+# without showing the value, and no full date reaches any file or output.
+G="$TMP/dates"
+mkdir -p "$G"
+python3 - "$G" <<'PY'
+import random, sys
+d = sys.argv[1]
+rng = random.Random(7)
+forms = [lambda y, m, a: "%04d-%02d-%02d" % (y, m, a), lambda y, m, a: "%04d/%02d/%02d" % (y, m, a),
+         lambda y, m, a: "%04d%02d%02d" % (y, m, a), lambda y, m, a: "%02d.%02d.%04d" % (a, m, y),
+         lambda y, m, a: "%d年%d月%d日" % (y, m, a), lambda y, m, a: "%04d-%02d-%02dT08:30:00+08:00" % (y, m, a)]
+rows, iso = [], []
+for i in range(240):
+    y, m, a = rng.randint(1940, 2005), rng.randint(1, 12), rng.randint(1, 28)
+    income = rng.uniform(20, 90)
+    label = int(y < 1972) if rng.random() < 0.9 else int(y >= 1972)
+    dob = forms[i % len(forms)](y, m, a) if i % 17 else ""
+    rows.append((dob, "%.1f" % income, label))
+    iso.append(("%04d-%02d-%02d" % (y, m, a) if dob else "", "%.1f" % income, label))
+def write(name, rs):
+    with open(f"{d}/{name}", "w", encoding="utf-8") as f:
+        f.write("dob,income,defaulted\n")
+        f.writelines("%s,%s,%d\n" % r for r in rs)
+write("data.csv", rows)
+write("iso.csv", iso)
+write("bad.csv", rows[:5] + [("2023-02-29", "50.0", 1)] + rows[6:10])
+write("ambiguous.csv", rows[:3] + [("03/04/1990", "50.0", 1)])
+with open(f"{d}/values.txt", "w", encoding="utf-8") as f:
+    f.writelines(r[0] + "\n" for r in rows + iso if r[0])
+PY
+cat > "$G/dates.yaml" <<'YAML'
+apiVersion: modelcert/v1
+kind: Pipeline
+metadata: {name: dates}
+data:
+  source: data.csv
+  target: defaulted
+  split: {test_fraction: 0.25, seed: 2}
+preprocessing:
+  - {type: generalize, columns: [dob], date: year}
+  - {type: fill_missing, columns: [dob], strategy: median}
+  - {type: standardize, columns: [dob, income]}
+architecture:
+  layers: [{type: dense, units: 1, activation: sigmoid}]
+training:
+  optimizer: {type: adam, learning_rate: 0.05}
+  loss: binary_crossentropy
+  epochs: 20
+  seed: 1
+metrics: {compute: [accuracy]}
+privacy:
+  pii_columns: [{column: dob, transform: generalize}]
+YAML
+expect_exit 0 "run generalises dates of birth to the year" -- "$MC" run "$G/dates.yaml" -o "$G/run"; keep
+check python3 - "$G/run/model.mcm" -- "the artifact holds the date step, the model a numeric year" <<'PY'
+import json, sys
+b = open(sys.argv[1], "rb").read()
+h = json.loads(b[24:24 + int.from_bytes(b[16:24], "little")])
+s = h["preprocessing"]["steps"][0]
+assert s["type"] == "generalize" and s["date"] == "year" and "prefix_length" not in s, s
+st = h["preprocessing"]["steps"][2]
+mean = [c for c in st["columns"] if c["name"] == "dob"][0]["mean"]
+assert 1940 <= mean <= 2005, mean
+PY
+expect_exit 0 "validate: the dated column gets its step" -- "$MC" validate "$G/dates.yaml" -o "$G/vrun"; keep
+expect_grep out "PASS  privacy.pii_columns.dob .*gets its generalize step" "the date column's rule passes"
+expect_exit 0 "predict applies it to raw rows" -- "$MC" predict "$G/run/model.mcm" "$G/data.csv" -o "$G/pred.csv"; keep
+check test "$(wc -l < "$G/pred.csv")" -eq 241 -- "a prediction for every dated row"
+expect_exit 0 "predict on the same dates in ISO form" -- "$MC" predict "$G/run/model.mcm" "$G/iso.csv" -o "$G/pred-iso.csv"; keep
+check cmp -s "$G/pred.csv" "$G/pred-iso.csv" -- "every form of a date gives the same prediction"
+expect_exit 2 "predict: a date that does not exist" -- "$MC" predict "$G/run/model.mcm" "$G/bad.csv"; keep
+expect_grep err "bad.csv:7:1: column 'dob' (generalize date): the value is a date with a day its month does not have (not shown)" "the bad date's file, line and column"
+check sh -c "! grep -q '2023-02-29' '$TMP/err' '$TMP/out'" -- "the bad value is not shown"
+cp "$G/bad.csv" "$G/data.csv"
+expect_exit 2 "run: a date that does not exist" -- "$MC" run "$G/dates.yaml" -o "$G/bad-run"; keep
+expect_grep err "data.csv:7:1: column 'dob'" "run names the file and line"
+expect_exit 2 "predict: an ambiguous date is refused" -- "$MC" predict "$G/run/model.mcm" "$G/ambiguous.csv"; keep
+expect_grep err "ambiguous.csv:5:1: .*ambiguous date (month or day first?)" "an ambiguous date is refused, not guessed"
+rm -f "$G/data.csv" "$G/iso.csv" "$G/bad.csv" "$G/ambiguous.csv"
+check python3 - "$TMP" -- "no full date of birth in any file or output" <<'PY'
+import os, sys
+root = sys.argv[1]
+vals = set(open(os.path.join(root, "dates", "values.txt"), encoding="utf-8").read().split())
+os.remove(os.path.join(root, "dates", "values.txt"))
+found = []
+for d, _, files in os.walk(root):
+    for n in files:
+        if os.path.join(d, n).startswith(os.path.join(root, "privacy")) or n in ("real.csv", "look.csv"):
+            continue
+        data = open(os.path.join(d, n), "rb").read()
+        found += [os.path.join(d, n) for v in vals if v.encode() in data]
+assert not found, found[:5]
+PY
+
 # ---- the leak test ---------------------------------------------------------------------------------
 # Every personal value of the example's data (names, emails, phones, ID numbers) and of
 # the real table (cards, IDs, IBANs, SSNs, IPs, birth dates, emails, mobiles), and the key: searched in every byte written. The inputs themselves are

@@ -31,3 +31,17 @@ Reading:
   1
   $ modelcert audit export --audit trail.db --format csv | head -1
   id,time,actor,host,tool_version,command,kind,spec_digest,data_digest,model_digest,verdict,details,prev_hash,hash
+
+A signed checkpoint of the head (docs/audit.md, "Signed checkpoints"), checked later; it
+appends no event:
+
+  $ modelcert keygen -o ck > /dev/null
+  $ modelcert audit checkpoint --audit trail.db --key ck.key -o cp.json
+  checkpoint of event 2 \(head [0-9a-f]{64}, \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z\), trail /\S+/trail.db, signed at \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z by key [0-9a-f]{16}\.\.\.: cp.json (re)
+  $ modelcert audit verify --audit trail.db --checkpoint cp.json --key ck.pub
+  checkpoint verified: event 2 \(head [0-9a-f]{64}, \S+\) of trail /\S+/trail.db, signed at \S+, is in the trail unchanged (re)
+  intact: 2 events, head [0-9a-f]{64} (re)
+  $ modelcert keygen -o other > /dev/null
+  $ modelcert audit verify --audit trail.db --checkpoint cp.json --key other.pub
+  FAILED: wrong key: checkpoint cp.json was signed by key *..., not by this key (*...) (glob)
+  [1]

@@ -190,6 +190,47 @@ static void test_detects_truncation_with_anchor(void **state)
     assert_non_null(strstr(r.reason, "expected head"));
 }
 
+/* mc_audit_verify_anchored: the verified head with its time, and an event found in the same
+ * pass (what a signed checkpoint signs and checks); an event past the end is not found, nor
+ * one the chain broke at or before. */
+static void test_verify_anchored(void **state)
+{
+    (void)state;
+    char path[300];
+    fresh(path, sizeof path, "anchored.db", 6);
+    mc_audit *a = NULL;
+    json_t *events = NULL;
+    mc_audit_filter f = {0};
+    assert_int_equal(mc_audit_open_readonly(&a, path), MC_OK);
+    assert_int_equal(mc_audit_query(a, &f, &events), MC_OK);
+    mc_audit_verify_result r;
+    mc_audit_head head;
+    mc_audit_anchor at = {.id = 4};
+    assert_int_equal(mc_audit_verify_anchored(a, &r, NULL, &head, &at), MC_OK);
+    json_t *e4 = json_array_get(events, 3), *e6 = json_array_get(events, 5);
+    assert_int_equal(r.broken, 0);
+    assert_int_equal(head.id, 6);
+    assert_string_equal(head.hash, json_string_value(json_object_get(e6, "hash")));
+    assert_string_equal(head.time, json_string_value(json_object_get(e6, "time")));
+    assert_int_equal(at.found, 1);
+    assert_int_equal(at.event.id, 4);
+    assert_string_equal(at.event.hash, json_string_value(json_object_get(e4, "hash")));
+    assert_string_equal(at.event.time, json_string_value(json_object_get(e4, "time")));
+    mc_audit_anchor past = {.id = 7};
+    assert_int_equal(mc_audit_verify_anchored(a, &r, NULL, NULL, &past), MC_OK);
+    assert_int_equal(past.found, 0);
+    mc_audit_close(a);
+    json_decref(events);
+    tamper(path, "DROP TRIGGER events_append_only_update; UPDATE events SET host = 'x' WHERE id = 4");
+    assert_int_equal(mc_audit_open_readonly(&a, path), MC_OK);
+    mc_audit_anchor broken = {.id = 4};
+    assert_int_equal(mc_audit_verify_anchored(a, &r, NULL, &head, &broken), MC_OK);
+    assert_int_equal(r.first_bad, 4);
+    assert_int_equal(broken.found, 0);
+    assert_int_equal(head.id, 3); /* the last event that verified */
+    mc_audit_close(a);
+}
+
 static void test_concurrent_writers(void **state)
 {
     (void)state;
@@ -279,6 +320,7 @@ int main(void)
         cmocka_unit_test(test_detects_inserted_event),
         cmocka_unit_test(test_detects_reordering),
         cmocka_unit_test(test_detects_truncation_with_anchor),
+        cmocka_unit_test(test_verify_anchored),
         cmocka_unit_test(test_concurrent_writers),
         cmocka_unit_test(test_sigkill_mid_append),
     };

@@ -530,6 +530,109 @@ static void test_privacy_transforms(void **state)
     mc_spec_free(spec);
 }
 
+/* generalize date: every accepted form to its year (a number) or YYYY-MM
+ * (text), missing cells kept missing, through the artifact's JSON; a bad date
+ * is an input error at its line that never shows the value; hostile JSON is
+ * refused. */
+static void test_generalize_dates(void **state)
+{
+    (void)state;
+    static const char csv[] = "dob,ymd,y\n"
+                              "1984-02-29,19840229,1\n"
+                              "1990/07/01,20000101,2\n"
+                              "01.12.1975,,3\n"
+                              "2001\xe5\xb9\xb4" "3\xe6\x9c\x88" "9\xe6\x97\xa5,19991231,4\n"
+                              "1969-07-20T20:17:40Z,19690720,5\n"
+                              "NA,20240229,6\n";
+    mc_table *raw = table_of(csv), *fitted = NULL;
+    assert_int_equal(raw->cols[mc_table_find(raw, "ymd")].kind, MC_COLKIND_NUMERIC);
+    mc_spec *spec = spec_with("[{type: generalize, columns: [dob, ymd], date: year},"
+                              " {type: fill_missing, columns: [dob, ymd], strategy: median}]");
+    mc_pipeline *p = fit(spec, raw, &fitted);
+    static const double dob[] = {1984, 1990, 1975, 2001, 1969, 1984};
+    static const double ymd[] = {1984, 2000, 1999, 1999, 1969, 2024};
+    for (size_t r = 0; r < 6; r++) {
+        ASSERT_SAME(num(fitted, "dob")[r], dob[r]);
+        ASSERT_SAME(num(fitted, "ymd")[r], ymd[r]);
+    }
+    json_t *j = NULL;
+    assert_int_equal(mc_pipeline_to_json(&j, p), MC_OK);
+    char *text = canonical(j);
+    assert_non_null(strstr(text, "\"date\":\"year\""));
+    assert_null(strstr(text, "1984-02-29"));
+    mc_pipeline *q = NULL;
+    assert_int_equal(mc_pipeline_from_json(&q, j), MC_OK);
+    mc_table *a = NULL;
+    assert_int_equal(mc_table_copy(&a, raw), MC_OK);
+    assert_int_equal(mc_pipeline_apply_range(q, a, 0, q->n_steps), MC_OK);
+    assert_same_matrix(p, a, fitted);
+    mc_table_free(a);
+
+    /* Hostile artifacts: another part, a number, two modes at once. */
+    json_t *step = json_array_get(json_object_get(j, "steps"), 0);
+    assert_non_null(step);
+    static const char *const bad[] = {"\"decade\"", "3", "null", "\"YEAR\""};
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        json_object_set_new(step, "date", json_loads(bad[i], JSON_DECODE_ANY, NULL));
+        mc_pipeline *h = NULL;
+        assert_int_equal(mc_pipeline_from_json(&h, j), MC_EINPUT);
+        assert_non_null(strstr(mc_error_last()->message, "generalize date"));
+        mc_pipeline_free(h);
+    }
+    json_object_set_new(step, "date", json_string("year"));
+    json_object_set_new(step, "prefix_length", json_integer(4));
+    mc_pipeline *h = NULL;
+    assert_int_equal(mc_pipeline_from_json(&h, j), MC_EINPUT);
+    mc_pipeline_free(h);
+
+    /* A cell that is not a date: its file and line, the reason, never the value. */
+    static const char bad_csv[] = "dob,ymd,y\n1984-02-29,19840229,1\n2023-02-29,19840229,2\n";
+    mc_table *b = table_of(bad_csv);
+    mc_error_clear();
+    assert_int_equal(mc_pipeline_apply_range(q, b, 0, q->n_steps), MC_EINPUT);
+    assert_string_equal(mc_error_last()->file, "mem.csv");
+    assert_int_equal(mc_error_last()->line, 3);
+    assert_non_null(strstr(mc_error_last()->message, "column 'dob'"));
+    assert_non_null(strstr(mc_error_last()->message, "a day its month does not have"));
+    assert_null(strstr(mc_error_last()->message, "2023"));
+    mc_table_free(b);
+    static const char amb_csv[] = "dob,ymd,y\n03/04/1990,19840229,1\n";
+    b = table_of(amb_csv);
+    assert_int_equal(mc_pipeline_apply_range(q, b, 0, q->n_steps), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "ambiguous"));
+    assert_null(strstr(mc_error_last()->message, "1990"));
+    mc_table_free(b);
+    free(text);
+    json_decref(j);
+    mc_pipeline_free(p);
+    mc_pipeline_free(q);
+    mc_table_free(fitted);
+
+    /* month: YYYY-MM text, equal months merged. */
+    mc_spec_free(spec);
+    spec = spec_with("[{type: generalize, columns: [dob, ymd], date: month},"
+                     " {type: one_hot, columns: [dob, ymd], handle_unknown: ignore}]");
+    p = calloc(1, sizeof *p);
+    assert_non_null(p);
+    p->target = strdup("y");
+    assert_int_equal(mc_table_copy(&fitted, raw), MC_OK);
+    assert_int_equal(mc_pipeline_fit_step(p, spec, &mc_spec_doc_get(spec)->preprocessing.items[0],
+                                          0, fitted), MC_OK);
+    assert_string_equal(cell(fitted, "dob", 0), "1984-02");
+    assert_string_equal(cell(fitted, "dob", 2), "1975-12");
+    assert_string_equal(cell(fitted, "dob", 3), "2001-03");
+    assert_string_equal(cell(fitted, "dob", 4), "1969-07");
+    assert_null(cell(fitted, "dob", 5));
+    assert_string_equal(cell(fitted, "ymd", 0), "1984-02");
+    assert_null(cell(fitted, "ymd", 2));
+    assert_string_equal(cell(fitted, "ymd", 3), "1999-12");
+    assert_int_equal(fitted->cols[mc_table_find(fitted, "ymd")].n_levels, 5);
+    mc_pipeline_free(p);
+    mc_table_free(fitted);
+    mc_table_free(raw);
+    mc_spec_free(spec);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -539,6 +642,7 @@ int main(void)
         cmocka_unit_test(test_fill_missing_and_one_hot),
         cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_privacy_transforms),
+        cmocka_unit_test(test_generalize_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
