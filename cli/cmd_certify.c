@@ -11,6 +11,9 @@ static const char help[] =
     "the files; then signs the run directory (RUN_DIR/model.sig, OpenSSF Model\n"
     "Signing) and writes a release certificate: JSON Lines of two DSSE envelopes,\n"
     "SLSA Provenance v1 and an in-toto test result, whose subject is the model.\n"
+    "A RUN_DIR/model.onnx (modelcert export RUN_DIR --format onnx) is certified\n"
+    "with it, named in the certificate by its sha256; it must be the export of\n"
+    "this run's model.mcm.\n"
     "\n"
     "options:\n"
     "  --key KEY            private key (as for sign); default: the spec's signing.key\n"
@@ -28,7 +31,8 @@ static const char help[] =
     "\n"
     "Check it with: modelcert verify RUN_DIR --key PUB --certificate FILE\n"
     "exit status: 0 certified, 2 not certifiable (no passing validation, a digest\n"
-    "that does not match) or bad usage, 3 internal or environment error.\n";
+    "that does not match, a model.onnx that is not this model's export) or bad\n"
+    "usage, 3 internal or environment error.\n";
 
 typedef struct opts {
     mc_cli_sign_opts s;

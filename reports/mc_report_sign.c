@@ -45,5 +45,7 @@ void mc_report_certify_text(FILE *f, FILE *err, const char *run_dir, const mc_ce
                 "  signature (%s): %s\n  release certificate: %s\n",
                 run_dir, r->result, r->passed, r->warned, r->model, r->format, r->signature,
                 r->certificate);
+    if (f && r->has_onnx)
+        fprintf(f, "  onnx export: model.onnx sha256:%s\n", r->onnx);
     mc_report_audit_recorded(err, r->audit_path, r->audit_event);
 }

@@ -11,6 +11,7 @@
 #include "mc_file.h"
 #include "mc_json.h"
 #include "mc_key.h"
+#include "mc_onnx.h"
 #include "mc_oms.h"
 #include "mc_run_dir.h"
 #include "mc_sign.h"
@@ -97,6 +98,8 @@ typedef struct run_facts {
     char model[MC_SHA256_HEX_LEN + 1], spec_digest[MC_SHA256_HEX_LEN + 1];
     char validation_digest[MC_SHA256_HEX_LEN + 1];
     const char *data_digest;
+    int has_onnx;                     /* RUN_DIR/model.onnx is present (and derives from model) */
+    char onnx[MC_SHA256_HEX_LEN + 1]; /* its sha256 */
 } run_facts;
 
 static void facts_free(run_facts *f)
@@ -106,8 +109,53 @@ static void facts_free(run_facts *f)
     json_decref(f->spec);
 }
 
-/* Reads the run and checks every recorded digest against its file. */
-static int facts_read(run_facts *f, const char *dir, const char *data_path, int check_pass)
+/* RUN_DIR/model.onnx, when present: its sha256 into f->onnx, and that it
+ * derives from this run's model.mcm: the model digest its metadata records is
+ * f->model. With `reencode` (certify), also that exporting model.mcm again
+ * gives the same bytes (the export is deterministic, so a graph edited by hand
+ * with the right metadata is refused). verify leaves that out: the signed
+ * certificate pins the bytes, and a later modelcert whose exporter writes other
+ * bytes must still verify an earlier release. */
+static int onnx_read(run_facts *f, const char *dir, int reencode)
+{
+    char *path = mc_path_join(dir, MC_RUN_FILE_ONNX), *mpath = mc_path_join(dir, MC_RUN_FILE_MODEL);
+    char *have = NULL, from[MC_SHA256_HEX_LEN + 1], want_hex[MC_SHA256_HEX_LEN + 1];
+    unsigned char *want = NULL;
+    size_t hlen = 0, wlen = 0;
+    mc_model *m = NULL;
+    int rc = path && mpath ? MC_OK : mc_error_nomem();
+    if (rc || !mc_file_exists(path))
+        goto cleanup;
+    if ((rc = mc_file_read_all(&have, &hlen, path, mc_file_input_limit())) == MC_ENOTFOUND)
+        rc = mc_error_set(MC_EINPUT, "%s: removed while it was read", path);
+    rc = rc ? rc : mc_sha256_hex(f->onnx, have, hlen);
+    rc = rc ? rc : mc_onnx_exported_from(from, (const unsigned char *)have, hlen, path);
+    if (!rc && strcmp(from, f->model) != 0)
+        rc = mc_error_set(MC_EINPUT, "%s was exported from another model (model.mcm sha256 "
+                          "%.12s...), not from this run's (%.12s...): export it again with "
+                          "`modelcert export %s --format onnx`", path, from, f->model, dir);
+    if (!rc && reencode) {
+        rc = mc_model_load(&m, mpath);
+        rc = rc ? rc : mc_onnx_encode(&want, &wlen, m);
+        rc = rc ? rc : mc_sha256_hex(want_hex, want, wlen);
+    }
+    if (!rc && reencode && strcmp(want_hex, f->onnx) != 0)
+        rc = mc_error_set(MC_EINPUT, "%s is not the export of this run's model.mcm: its bytes "
+                          "(sha256 %.12s...) differ from what `export --format onnx` writes "
+                          "(%.12s...)", path, f->onnx, want_hex);
+    f->has_onnx = rc == MC_OK;
+cleanup:
+    free(path);
+    free(mpath);
+    free(have);
+    free(want);
+    mc_model_free(m);
+    return rc;
+}
+
+/* Reads the run and checks every recorded digest against its file; certify:
+ * the checks before a release (onnx_read). */
+static int facts_read(run_facts *f, const char *dir, const char *data_path, int certify)
 {
     char actual[MC_SHA256_HEX_LEN + 1];
     int rc = load_json(&f->validation, dir, MC_RUN_FILE_VALIDATION);
@@ -116,7 +164,7 @@ static int facts_read(run_facts *f, const char *dir, const char *data_path, int 
     if (rc)
         return rc;
     const char *verdict = str_at(f->validation, "verdict", NULL);
-    if (check_pass && (!verdict || strcmp(verdict, "pass") != 0))
+    if ((!verdict || strcmp(verdict, "pass") != 0))
         return mc_error_set(MC_EINPUT, "%s: the validation did not pass (verdict %s): only a "
                             "passing validation is certified", dir, verdict ? verdict : "missing");
     const json_t *vrun = json_object_get(f->validation, "run");
@@ -139,12 +187,23 @@ static int facts_read(run_facts *f, const char *dir, const char *data_path, int 
         if ((rc = same(f->data_digest, actual, "data", dir)))
             return rc;
     }
-    return MC_OK;
+    return onnx_read(f, dir, certify);
 }
 
+/* The certified artifacts: model.mcm, and model.onnx when present (annotated
+ * with its format and the model it was exported from). */
 static json_t *subject(const run_facts *f)
 {
-    return json_pack("[{s:s,s:{s:s}}]", "name", MC_RUN_FILE_MODEL, "digest", "sha256", f->model);
+    json_t *s = json_pack("[{s:s,s:{s:s}}]", "name", MC_RUN_FILE_MODEL, "digest", "sha256",
+                          f->model);
+    if (s && f->has_onnx &&
+        mc_json_append(s, json_pack("{s:s,s:{s:s},s:{s:s,s:{s:s}}}", "name", MC_RUN_FILE_ONNX,
+                                    "digest", "sha256", f->onnx, "annotations", "format", "onnx",
+                                    "exported_from", "sha256", f->model))) {
+        json_decref(s);
+        return NULL;
+    }
+    return s;
 }
 
 static json_t *provenance(const run_facts *f, const char *identity)
@@ -327,6 +386,8 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
         goto cleanup;
     memcpy(r->subject, sr->subject, sizeof r->subject);
     memcpy(r->model, f.model, sizeof r->model);
+    memcpy(r->onnx, f.onnx, sizeof r->onnx);
+    r->has_onnx = f.has_onnx;
     r->signature = sr->signature;
     sr->signature = NULL;
     r->warning = sr->warning;
@@ -336,9 +397,10 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
                              .kind = "certify", .model_digest = r->model,
                              .spec_digest = f.spec_digest, .data_digest = f.data_digest,
                              .verdict = "certified"};
-        json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?}", "run_dir", o->run_dir, "signature",
-                              r->signature, "certificate", r->certificate, "subject", r->subject,
-                              "format", r->format, "identity", identity);
+        json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s?}", "run_dir", o->run_dir,
+                              "signature", r->signature, "certificate", r->certificate,
+                              "subject", r->subject, "format", r->format, "identity", identity,
+                              "onnx", r->has_onnx ? r->onnx : NULL);
         rc = d ? mc_audit_record(&r->audit_event, trail, &ev, d) : mc_error_nomem();
         json_decref(d);
         if (rc)
@@ -363,19 +425,45 @@ cleanup:
 
 /* ---- verification of a release certificate -------------------------------------------- */
 
+/* The subject: model.mcm as on disk, then model.onnx exactly when the run
+ * holds one, with the digest of the file on disk. */
+static int check_subject(const run_facts *f, const json_t *subj)
+{
+    const json_t *s0 = json_array_get(subj, 0), *s1 = json_array_get(subj, 1);
+    const char *name1 = str_at(s1, "name", NULL), *d1 = str_at(s1, "digest", "sha256");
+    if (json_array_size(subj) < 1 || json_array_size(subj) > 2 ||
+        !str_at(s0, "digest", "sha256") || strcmp(str_at(s0, "digest", "sha256"), f->model))
+        return mc_error_set(MC_EINPUT, "release certificate: its subject is not the model on "
+                            "disk (sha256 %.12s...)", f->model);
+    if (s1 && (!name1 || strcmp(name1, MC_RUN_FILE_ONNX) != 0))
+        return mc_error_set(MC_EINPUT, "release certificate: unexpected subject '%.100s'",
+                            name1 ? name1 : "(no name)");
+    if (s1 && !f->has_onnx)
+        return mc_error_set(MC_EINPUT, "release certificate: it certifies %s (sha256 %.12s...), "
+                            "which is not in the run directory", MC_RUN_FILE_ONNX,
+                            d1 ? d1 : "?");
+    if (!s1 && f->has_onnx)
+        return mc_error_set(MC_EINPUT, "release certificate: %s (sha256 %.12s...) is in the run "
+                            "directory but not certified (exported after certify? certify the "
+                            "run again)", MC_RUN_FILE_ONNX, f->onnx);
+    if (s1 && (!d1 || strcmp(d1, f->onnx) != 0))
+        return mc_error_set(MC_EINPUT, "release certificate: %s on disk (sha256 %.12s...) is not "
+                            "the certified one (%.12s...)", MC_RUN_FILE_ONNX, f->onnx,
+                            d1 ? d1 : "?");
+    return MC_OK;
+}
+
 static int check_line(const run_facts *f, const json_t *st, int *seen)
 {
     const char *pt = str_at(st, "predicateType", NULL);
     const json_t *pred = json_object_get(st, "predicate");
-    const json_t *s0 = json_array_get(json_object_get(st, "subject"), 0);
     const char *type = str_at(st, "_type", NULL);
+    int rc;
     if (!type || strcmp(type, MC_OMS_STATEMENT_TYPE) != 0)
         return mc_error_set(MC_EINPUT, "release certificate: _type is not %s",
                             MC_OMS_STATEMENT_TYPE);
-    if (json_array_size(json_object_get(st, "subject")) != 1 ||
-        !str_at(s0, "digest", "sha256") || strcmp(str_at(s0, "digest", "sha256"), f->model))
-        return mc_error_set(MC_EINPUT, "release certificate: its subject is not the model on "
-                            "disk (sha256 %.12s...)", f->model);
+    if ((rc = check_subject(f, json_object_get(st, "subject"))))
+        return rc;
     if (pt && strcmp(pt, PT_PROVENANCE) == 0) {
         const json_t *bd = json_object_get(pred, "buildDefinition");
         const json_t *ep = json_object_get(bd, "externalParameters");
@@ -416,7 +504,7 @@ int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key)
     int rc = mc_file_read_text(&text, &len, cert_path, MC_RELEASE_MAX);
     if (rc == MC_ENOTFOUND)
         rc = mc_error_set(MC_EINPUT, "no release certificate at %s", cert_path);
-    if (rc || (rc = facts_read(&f, run_dir, NULL, 1)))
+    if (rc || (rc = facts_read(&f, run_dir, NULL, 0)))
         goto cleanup;
     for (char *line = text, *next; line && *line && !rc; line = next) {
         next = strchr(line, '\n');

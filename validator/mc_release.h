@@ -3,7 +3,8 @@
  * files; then it signs the run directory (an OMS bundle, or with the spec's
  * `format: dsse_intoto` a DSSE envelope over the same statement) and writes a
  * release certificate: JSON Lines, one DSSE envelope per line, each over an
- * in-toto Statement v1 whose subject is the model artifact:
+ * in-toto Statement v1 whose subject is the model artifact (and RUN_DIR/model.onnx
+ * when present, which must be the export of that model):
  *   1. SLSA Provenance v1 (https://slsa.dev/provenance/v1)
  *   2. in-toto test-result v0.1 (https://in-toto.io/attestation/test-result/v0.1) */
 #ifndef MC_RELEASE_H
@@ -41,6 +42,8 @@ typedef struct mc_certify_result {
     const char *format;               /* "model_signing" or "dsse_intoto" */
     char subject[MC_SHA256_HEX_LEN + 1];   /* the signed run's subject digest */
     char model[MC_SHA256_HEX_LEN + 1];     /* the model artifact's sha256 */
+    int has_onnx;                          /* RUN_DIR/model.onnx was certified too */
+    char onnx[MC_SHA256_HEX_LEN + 1];      /* its sha256 */
     const char *result;               /* "PASSED" or "WARNED" */
     size_t passed, warned, ignored;   /* checks; files left out of the signature */
     char *audit_path;
@@ -48,14 +51,16 @@ typedef struct mc_certify_result {
 } mc_certify_result;
 
 /* Certifies a run. MC_EINPUT naming why when the run has no validation, did
- * not pass, or a recorded digest does not match its file (model, spec, data);
+ * not pass, or a recorded digest does not match its file (model, spec, data),
+ * or RUN_DIR/model.onnx is not what exporting its model.mcm gives;
  * key and file errors as mc_sign_model. Appends a "certify" event. */
 int mc_certify_run(mc_certify_result **out, const mc_certify_options *o);
 void mc_certify_result_free(mc_certify_result *r);
 
 /* Checks a release certificate against the run directory: every line's DSSE
  * signature with key, the statement and predicate types, the subject (the
- * model's sha256 on disk), the spec and data digests against spec.json and
+ * model's sha256 on disk; model.onnx's exactly when the run holds one, and
+ * that it still derives from the model), the spec and data digests against spec.json and
  * run.json, validation.json's digest, and that the validation passed.
  * MC_EINPUT with the first problem. */
 int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key);

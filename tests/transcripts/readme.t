@@ -106,12 +106,15 @@ A release, certified and verified:
 
   $ openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out release.key 2>/dev/null
   $ chmod 600 release.key && openssl pkey -in release.key -pubout -out release.pub
+  $ modelcert export seed-gate --format onnx
+  wrote seed-gate/model.onnx sha256:[0-9a-f]{64} (re)
   $ modelcert certify seed-gate --key release.key 2>/dev/null
   certified seed-gate: PASSED \(9 passed, 0 warned\), model sha256:[0-9a-f]{64} (re)
     signature (model_signing): seed-gate/model.sig
     release certificate: seed-gate/release.intoto.jsonl
+    onnx export: model.onnx sha256:[0-9a-f]{64} (re)
   $ modelcert verify seed-gate --key release.pub --certificate seed-gate/release.intoto.jsonl 2>/dev/null
-  verified: seed-gate \(7 resources, sha256:[0-9a-f]{64}\), signed by key [0-9a-f]{64} (re)
+  verified: seed-gate \(8 resources, sha256:[0-9a-f]{64}\), signed by key [0-9a-f]{64} (re)
   $ echo >> seed-gate/metrics.json
   $ modelcert verify seed-gate --key release.pub --certificate seed-gate/release.intoto.jsonl 2>&1 | head -1
   FAILED: seed-gate: file 'metrics.json' was modified \(sha256 [0-9a-f]{12}\.\.\. signed, [0-9a-f]{12}\.\.\. on disk\) (re)
