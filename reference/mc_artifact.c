@@ -284,8 +284,9 @@ static int read_header(json_t **out, const char *text, size_t len, const char *n
     json_t *a = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e1);
     json_t *b = json_loadb(text, len, JSON_REJECT_DUPLICATES, &e2);
     int rc = MC_OK;
-    if (json_error_code(&e1) == json_error_out_of_memory ||
-        json_error_code(&e2) == json_error_out_of_memory || (a && b && !json_equal(a, b)) ||
+    /* jansson sets the error record only on failure: its code is read only then. */
+    if ((!a && json_error_code(&e1) == json_error_out_of_memory) ||
+        (!b && json_error_code(&e2) == json_error_out_of_memory) || (a && b && !json_equal(a, b)) ||
         (!a != !b))
         rc = mc_error_nomem();
     else if (!json_is_object(a))

@@ -79,8 +79,9 @@ static int load_json(json_t **out, mc_report_doc *d, const char *name, int requi
         json_error_t je2;
         *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
         json_t *again = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je2);
-        if (json_error_code(&je) == json_error_out_of_memory ||
-            json_error_code(&je2) == json_error_out_of_memory || !*out != !again ||
+        /* jansson sets the error record only on failure: its code is read only then. */
+        if ((!*out && json_error_code(&je) == json_error_out_of_memory) ||
+            (!again && json_error_code(&je2) == json_error_out_of_memory) || !*out != !again ||
             (*out && !json_equal(*out, again)) ||
             (!*out && (je.line != je2.line || je.column != je2.column ||
                        strcmp(je.text, je2.text) != 0)))
