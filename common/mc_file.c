@@ -9,6 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "mc_error.h"
 
 /* Opens path for reading without blocking on a FIFO, and refuses anything but
@@ -139,6 +141,20 @@ int mc_file_read_all(char **out, size_t *len, const char *path, size_t max_bytes
 int mc_file_read_text(char **out, size_t *len, const char *path, size_t max_bytes)
 {
     return read_path(out, len, path, max_bytes, 1);
+}
+
+int mc_file_read_secret_line(char **out, const char *path, size_t max_bytes)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mc_file_read_text(&text, &len, path, max_bytes);
+    if (rc)
+        return rc;
+    size_t line = strcspn(text, "\r\n");
+    OPENSSL_cleanse(text + line, len - line);
+    text[line] = '\0';
+    *out = text;
+    return MC_OK;
 }
 
 size_t mc_file_input_limit(void)

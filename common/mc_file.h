@@ -15,6 +15,11 @@ int mc_file_read_all(char **out, size_t *len, const char *path, size_t max_bytes
  * without reading it. */
 int mc_file_read_text(char **out, size_t *len, const char *path, size_t max_bytes);
 
+/* A secret kept in a file (a passphrase, a PIN): its first line, without the
+ * line break; the bytes after it are wiped before *out is returned. Errors as
+ * mc_file_read_text's. The caller wipes and frees *out. */
+int mc_file_read_secret_line(char **out, const char *path, size_t max_bytes);
+
 /* The size limit for data files (CSV): MODELCERT_MAX_INPUT_BYTES when set (a
  * number of bytes, or with a K, M or G suffix), else 4 GiB. */
 #define MC_FILE_DEFAULT_INPUT_LIMIT ((size_t)4 << 30)

@@ -198,14 +198,7 @@ static int read_passphrase(char **out, const char *file)
 {
     *out = NULL;
     if (file) {
-        char *text = NULL;
-        size_t len = 0;
-        int rc = mc_file_read_text(&text, &len, file, PASS_MAX);
-        if (rc)
-            return rc;
-        text[strcspn(text, "\r\n")] = '\0';
-        *out = text;
-        return MC_OK;
+        return mc_file_read_secret_line(out, file, PASS_MAX);
     }
     const char *v = getenv("MODELCERT_KEY_PASSPHRASE");
     if (v && *v && !(*out = strdup(v)))

@@ -129,17 +129,13 @@ static int read_passphrase(char **out, const char *file)
         return (*out = strdup(env)) ? MC_OK : mc_error_nomem();
     }
     char *text = NULL;
-    size_t len = 0;
-    int rc = mc_file_read_text(&text, &len, file, MC_KEYGEN_PASSPHRASE_FILE_MAX);
+    int rc = mc_file_read_secret_line(&text, file, MC_KEYGEN_PASSPHRASE_FILE_MAX);
     if (rc) {
         char why[sizeof mc_error_last()->message];
         snprintf(why, sizeof why, "%s", mc_error_last()->message);
         return mc_error_set(rc, "passphrase file: %s", why);
     }
-    size_t line = strcspn(text, "\r\n");
-    OPENSSL_cleanse(text + line, len - line);
-    text[line] = '\0';
-    if (line == 0) {
+    if (!*text) {
         free(text);
         return mc_error_set(MC_EINPUT, "passphrase file %s: its first line is empty", file);
     }

@@ -278,15 +278,7 @@ static int read_pin(char **out, const uri_attrs *u)
     int rc = pin_source_path(&path, src);
     if (rc)
         return rc;
-    char *text = NULL;
-    size_t len = 0;
-    if ((rc = mc_file_read_text(&text, &len, path, 1024)))
-        return rc;
-    size_t line = strcspn(text, "\r\n");
-    text[line] = '\0';
-    OPENSSL_cleanse(text + line, len - line);
-    *out = text;
-    return MC_OK;
+    return mc_file_read_secret_line(out, path, 1024);
 }
 
 static void free_pin(char *pin)
