@@ -128,9 +128,17 @@ static int open_readwrite(mc_audit_store **out, const char *path, const char *sh
         return rc;
     /* WAL: readers never block the writer; FULL: a committed event survives a crash of the machine too. */
     static const char *const setup[] = {"PRAGMA journal_mode=WAL", "PRAGMA synchronous=FULL"};
-    for (size_t i = 0; i < 2 && rc == MC_OK; i++)
-        if (sqlite3_exec(s->db, setup[i], NULL, NULL, NULL) != SQLITE_OK)
+    for (size_t i = 0; i < 2 && rc == MC_OK; i++) {
+        /* Switching a new file to WAL while another writer does the same can be
+         * SQLITE_BUSY without SQLite calling the busy handler: retry it ourselves,
+         * within the same 60 s as the busy timeout. */
+        int e = SQLITE_BUSY;
+        for (int tries = 0; e == SQLITE_BUSY && tries < 6000; tries++)
+            if ((e = sqlite3_exec(s->db, setup[i], NULL, NULL, NULL)) == SQLITE_BUSY)
+                sqlite3_sleep(10);
+        if (e != SQLITE_OK)
             rc = db_error(s, setup[i]);
+    }
     /* Under the write lock: a writer creating the same new file at the same
      * moment sees no tables or the whole schema, never half of it. */
     int tables = 0;

@@ -74,6 +74,8 @@ static void test_concurrent_create(void **state)
             int rc = mc_audit_open(&a, path);
             if (rc == MC_OK)
                 rc = mc_audit_append(a, &ev);
+            if (rc != MC_OK) /* the reason, for whoever reads a failure */
+                fprintf(stderr, "writer %d: %s\n", w, mc_error_last()->message);
             mc_audit_close(a);
             _exit(rc == MC_OK ? 0 : 1);
         }
