@@ -55,5 +55,5 @@ find_file(MC_ONNX_PROTO onnx.proto PATHS /usr/lib/python3/dist-packages/onnx NO_
 if(NOT MC_ONNX_PROTO)
   message(FATAL_ERROR "onnx.proto not found: install the Debian package 'python3-onnx' (or run 'make deps')")
 endif()
-# PKCS #11 signing keys (validator/mc_pkcs11.c): libp11 loads the module and signs in the token.
+# PKCS #11 signing keys (signing/mc_pkcs11.c): libp11 loads the module and signs in the token.
 mc_require_pkg(LIBP11 libp11 libp11-dev)

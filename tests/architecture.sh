@@ -17,10 +17,10 @@ for f in cli/*.c; do
     [ "$n" -le 200 ] || fail "$f has $n lines (a verb file stays under 200: its logic belongs in a part)"
 done
 # BLAS behind one door.
-hits=$(grep -lE 'cblas_|openblas_|<cblas\.h>' common/*.[ch] spec/*.[ch] reference/*.[ch] validator/*.[ch] reports/*.[ch] cli/*.[ch] | grep -v '^reference/mc_blas\.c$')
+hits=$(grep -lE 'cblas_|openblas_|<cblas\.h>' common/*.[ch] spec/*.[ch] reference/*.[ch] signing/*.[ch] audit/*.[ch] checks/*.[ch] export/*.[ch] verbs/*.[ch] reports/*.[ch] cli/*.[ch] | grep -v '^reference/mc_blas\.c$')
 [ -z "$hits" ] || fail "BLAS named outside reference/mc_blas.c: $hits"
 # Library code never prints or exits.
-hits=$(grep -nE '\b(printf|puts|exit|abort)\(|fprintf\((stdout|stderr)' common/*.c spec/*.c reference/*.c validator/*.c | grep -v '^\S*:\s*/\*\|snprintf\|vsnprintf')
+hits=$(grep -nE '\b(printf|puts|exit|abort)\(|fprintf\((stdout|stderr)' common/*.c spec/*.c reference/*.c signing/*.c audit/*.c checks/*.c export/*.c verbs/*.c | grep -v '^\S*:\s*/\*\|snprintf\|vsnprintf')
 [ -z "$hits" ] || fail "library code prints or exits: $hits"
 # Engine files stay readable.
 for f in reference/*.c; do
@@ -29,7 +29,7 @@ for f in reference/*.c; do
 done
 # The run directory's file names come from one header.
 hits=$(grep -lE '"(model\.mcm|metrics\.json|run\.json|test_predictions\.csv|history\.csv|validation\.json)"' \
-    common/*.c spec/*.c reference/*.c validator/*.c reports/*.c cli/*.c | grep -v '^reference/mc_run_dir\.h$')
+    common/*.c spec/*.c reference/*.c signing/*.c audit/*.c checks/*.c export/*.c verbs/*.c reports/*.c cli/*.c | grep -v '^reference/mc_run_dir\.h$')
 [ -z "$hits" ] || fail "run directory file names spelled out instead of mc_run_dir.h: $hits"
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

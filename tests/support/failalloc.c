@@ -5,12 +5,13 @@
  *   -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup,--wrap=strndup
  * GNU ld then resolves every *undefined* reference to malloc (and the others) in the
  * objects it links -- main.o and the members of our static libraries mc_cli, mc_reports,
- * mc_validator, mc_reference, mc_spec, mc_common -- to __wrap_malloc, and __real_malloc to
- * the real malloc. References inside shared libraries (libc itself, libyaml, OpenSSL,
- * SQLite, OpenBLAS, jansson) are not touched. jansson is brought in by hand: a
- * constructor gives it this file's counting allocator with json_set_alloc_funcs, so the
- * allocations behind json_object, json_pack, json_string, json_dumps... are counted and
- * can fail too. libyaml, OpenSSL, SQLite and OpenBLAS keep their own allocations.
+ * mc_verbs, mc_checks, mc_export, mc_audit, mc_signing, mc_reference, mc_spec, mc_common --
+ * to __wrap_malloc, and __real_malloc to the real malloc. References inside shared
+ * libraries (libc itself, libyaml, OpenSSL, SQLite, OpenBLAS, jansson) are not touched.
+ * jansson is brought in by hand: a constructor gives it this file's counting allocator
+ * with json_set_alloc_funcs, so the allocations behind json_object, json_pack,
+ * json_string, json_dumps... are counted and can fail too. libyaml, OpenSSL, SQLite and
+ * OpenBLAS keep their own allocations.
  *
  * Environment:
  *   MC_FAIL_ALLOC_AFTER=N    allocation number N (1-based, counted over every wrapped

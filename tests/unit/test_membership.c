@@ -1,4 +1,4 @@
-/* The loss-threshold membership-inference attack (validator/mc_privacy_dp.c)
+/* The loss-threshold membership-inference attack (checks/mc_privacy_dp.c)
  * on cases computed by hand. */
 #include <math.h>
 #include <setjmp.h>

@@ -1,4 +1,4 @@
-/* reference/mc_onnx: the ONNX encoding of a model (docs/onnx.md). A model with
+/* export/mc_onnx: the ONNX encoding of a model (docs/onnx.md). A model with
  * numeric and categorical inputs, standardize and one_hot, and a network with
  * dropout encodes to a ModelProto that protobuf-c reads back with IR 8, opset
  * 17 and ai.onnx.ml 3, one typed [N,1] input per raw column, the output the
