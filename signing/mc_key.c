@@ -1,4 +1,7 @@
-/* ECDSA signing keys from PEM files, variables or (when built in) PKCS #11. */
+/* ECDSA signing keys loaded from what a key reference names (mc_keyref.h): a PEM file, a
+ * variable holding PEM text, or (when built in) a PKCS #11 token; an encrypted private key
+ * with its passphrase. The loaded key (curve, public PEM, hint, a warning about its file's
+ * mode) is what every signing function takes. */
 #include "mc_key.h"
 
 #include <errno.h>
@@ -13,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "mc_file.h"
+#include "mc_keyref.h"
 #ifdef MC_HAVE_PKCS11
 #include "mc_pkcs11.h"
 #endif
@@ -127,50 +131,53 @@ cleanup:
     return rc;
 }
 
-/* The PEM text a reference names: *text (caller frees), *path_out the file
- * path or NULL (for env:), *p11 the URI when it is a PKCS #11 one. */
+/* The PEM text a parsed reference names: *text (caller frees), *path_out the file path or
+ * NULL (for env:), *p11 the URI when it is a PKCS #11 one (*p11_parsed its attributes when
+ * the reference itself is the URI; NULL when the URI came from a variable). */
 static int ref_text(char **text, size_t *len, const char **path_out, const char **p11,
-                    const char *ref)
+                    const mc_pkcs11_uri **p11_parsed, const mc_keyref *ref)
 {
     *text = NULL;
     *path_out = NULL;
     *p11 = NULL;
-    if (!ref || !*ref)
-        return mc_error_set(MC_EINPUT, "no key given");
-    if (strncmp(ref, "pkcs11:", 7) == 0) {
-        *p11 = ref;
+    *p11_parsed = NULL;
+    switch (ref->kind) {
+    case MC_KEYREF_PKCS11:
+        *p11 = ref->value;
+        *p11_parsed = ref->uri;
         return MC_OK;
-    }
-    if (strncmp(ref, "env:", 4) == 0) {
-        const char *v = getenv(ref + 4);
-        if (!ref[4])
-            return mc_error_set(MC_EINPUT, "key 'env:' names no variable");
+    case MC_KEYREF_ENV: {
+        const char *v = getenv(ref->value);
         if (!v || !*v)
-            return mc_error_set(MC_ENOTFOUND, "key variable %s is not set", ref + 4);
+            return mc_error_set(MC_ENOTFOUND, "key variable %s is not set", ref->value);
         if (strncmp(v, "pkcs11:", 7) == 0) {
             *p11 = v;
             return MC_OK;
         }
         size_t n = strlen(v);
         if (n > MC_KEY_FILE_MAX)
-            return mc_error_set(MC_EINPUT, "key variable %s is over %d bytes", ref + 4,
+            return mc_error_set(MC_EINPUT, "key variable %s is over %d bytes", ref->value,
                                 MC_KEY_FILE_MAX);
         if (!(*text = strdup(v)))
             return mc_error_nomem();
         *len = n;
         return MC_OK;
     }
-    const char *path = strncmp(ref, "file:", 5) == 0 ? ref + 5 : ref;
-    *path_out = path;
-    return mc_file_read_text(text, len, path, MC_KEY_FILE_MAX);
+    case MC_KEYREF_FILE:
+    case MC_KEYREF_PATH:
+        break;
+    }
+    *path_out = ref->value;
+    return mc_file_read_text(text, len, ref->value, MC_KEY_FILE_MAX);
 }
 
-static int open_pkcs11(mc_key **out, const char *uri)
+static int open_pkcs11(mc_key **out, const char *uri, const mc_pkcs11_uri *parsed)
 {
 #ifdef MC_HAVE_PKCS11
     mc_pkcs11_key *p = NULL;
     mc_error e;
-    int rc = mc_pkcs11_key_open(&p, uri, &e);
+    int rc = parsed ? mc_pkcs11_key_open_uri(&p, parsed, uri, &e)
+                    : mc_pkcs11_key_open(&p, uri, &e);
     if (rc)
         return rc;
     EVP_PKEY *pk = mc_pkcs11_key_pkey(p);
@@ -188,7 +195,7 @@ static int open_pkcs11(mc_key **out, const char *uri)
     return MC_OK;
 #else
     (void)out;
-    (void)uri;
+    (void)parsed;
     return mc_error_set(MC_EINPUT, "PKCS #11 support is not built in this branch (key %.200s)",
                         uri);
 #endif
@@ -240,14 +247,16 @@ int mc_key_load_private_with(mc_key **out, const char *ref, const char *passphra
     char *text = NULL, *pass = NULL;
     size_t len = 0;
     const char *path = NULL, *uri = NULL;
+    const mc_pkcs11_uri *parsed = NULL;
+    mc_keyref *kr = NULL;
     BIO *bio = NULL;
     EVP_PKEY *pkey = NULL;
     mc_key *k = NULL;
-    int rc = ref_text(&text, &len, &path, &uri, ref);
-    if (rc)
+    int rc = mc_keyref_parse(&kr, ref);
+    if (rc || (rc = ref_text(&text, &len, &path, &uri, &parsed, kr)))
         goto cleanup;
     if (uri) {
-        rc = open_pkcs11(out, uri);
+        rc = open_pkcs11(out, uri, parsed);
         goto cleanup;
     }
     const char *what = path ? path : ref;
@@ -298,6 +307,7 @@ cleanup:
     BIO_free(bio);
     EVP_PKEY_free(pkey);
     mc_key_free(k);
+    mc_keyref_free(kr);
     return fail_copy(rc, err);
 }
 
@@ -311,14 +321,16 @@ int mc_key_load_public(mc_key **out, const char *ref, mc_error *err)
     char *text = NULL;
     size_t len = 0;
     const char *path = NULL, *uri = NULL;
+    const mc_pkcs11_uri *parsed = NULL;
+    mc_keyref *kr = NULL;
     BIO *bio = NULL;
     EVP_PKEY *pkey = NULL;
     X509 *cert = NULL;
-    int rc = ref_text(&text, &len, &path, &uri, ref);
-    if (rc)
+    int rc = mc_keyref_parse(&kr, ref);
+    if (rc || (rc = ref_text(&text, &len, &path, &uri, &parsed, kr)))
         goto cleanup;
     if (uri) {
-        rc = open_pkcs11(out, uri);
+        rc = open_pkcs11(out, uri, parsed);
         goto cleanup;
     }
     const char *what = path ? path : ref;
@@ -351,6 +363,7 @@ cleanup:
     BIO_free(bio);
     X509_free(cert);
     EVP_PKEY_free(pkey);
+    mc_keyref_free(kr);
     return fail_copy(rc, err);
 }
 

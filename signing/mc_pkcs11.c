@@ -1,4 +1,6 @@
-/* PKCS #11 signing keys through libp11: RFC 7512 URI parsing, token and key lookup, login. */
+/* PKCS #11 signing keys through libp11: a parsed RFC 7512 URI (mc_pkcs11_uri.c) turned into
+ * an open key: the module loaded once per process and shared, the one matching token and
+ * private key found, the login made with the PIN the URI or the environment gives. */
 #include "mc_pkcs11.h"
 
 #include <errno.h>
@@ -12,34 +14,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 
 #include "mc_file.h"
-
-/* The attributes we know, path ones first (RFC 7512 section 2.3). */
-enum {
-    A_TOKEN, A_MANUFACTURER, A_SERIAL, A_MODEL, A_LIB_MANUFACTURER, A_LIB_DESCRIPTION,
-    A_LIB_VERSION, A_OBJECT, A_TYPE, A_ID, A_SLOT_DESCRIPTION, A_SLOT_MANUFACTURER, A_SLOT_ID,
-    A_PIN_SOURCE, A_PIN_VALUE, A_MODULE_NAME, A_MODULE_PATH, A_COUNT
-};
-#define A_FIRST_QUERY A_PIN_SOURCE
-
-static const struct {
-    const char *name;
-    size_t max; /* the longest value that can match (the PKCS #11 field's size) */
-} attrs[A_COUNT] = {
-    {"token", 32}, {"manufacturer", 32}, {"serial", 16}, {"model", 16},
-    {"library-manufacturer", 32}, {"library-description", 32}, {"library-version", 16},
-    {"object", 1024}, {"type", 16}, {"id", 256}, {"slot-description", 64},
-    {"slot-manufacturer", 32}, {"slot-id", 20}, {"pin-source", 1024}, {"pin-value", 256},
-    {"module-name", 256}, {"module-path", 1024},
-};
-
-typedef struct uri_attrs {
-    char *v[A_COUNT]; /* decoded, NUL-terminated; NULL when absent */
-    size_t len[A_COUNT];
-} uri_attrs;
 
 /* One loaded module, shared by every key open on it: libp11 0.4.12 keeps no count of
  * C_Initialize calls, so a second context on the same module would finalize the first's
@@ -78,207 +55,18 @@ static int copy_err(int rc, mc_error *err)
     return rc;
 }
 
-static void uri_attrs_clear(uri_attrs *u)
-{
-    for (int i = 0; i < A_COUNT; i++) {
-        if (u->v[i])
-            OPENSSL_cleanse(u->v[i], u->len[i]);
-        free(u->v[i]);
-        u->v[i] = NULL;
-    }
-}
-
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-/* RFC 7512 pk11-pchar (in_query 0) or pk11-qchar (1), besides pct-encoded. */
-static int allowed_char(unsigned char c, int in_query)
-{
-    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9'))
-        return 1;
-    if (strchr("-._~:[]@!$'()*+,=", c))
-        return 1;
-    return in_query ? strchr("/?|", c) != NULL : c == '&';
-}
-
-/* Decodes one attribute s[0..n) (column col of the URI) into u. */
-static int parse_attr(uri_attrs *u, const char *s, size_t n, size_t col, int in_query)
-{
-    const char *eq = memchr(s, '=', n);
-    const char *kind = in_query ? "query" : "path";
-    if (n == 0)
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: empty %s attribute at column %zu", kind,
-                            col);
-    if (!eq)
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: %s attribute at column %zu has no '='",
-                            kind, col);
-    size_t name_len = (size_t)(eq - s);
-    int a = -1;
-    for (int i = in_query ? A_FIRST_QUERY : 0; i < (in_query ? A_COUNT : A_FIRST_QUERY); i++)
-        if (strlen(attrs[i].name) == name_len && memcmp(attrs[i].name, s, name_len) == 0)
-            a = i;
-    if (a < 0)
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: unknown %s attribute '%.*s' at column %zu",
-                            kind, (int)(name_len > 64 ? 64 : name_len), s, col);
-    if (u->v[a])
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: attribute '%s' given twice (column %zu)",
-                            attrs[a].name, col);
-    char *out = malloc(n - name_len);
-    if (!out)
-        return mc_error_nomem();
-    size_t len = 0;
-    for (size_t i = name_len + 1; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == '%') {
-            int hi = i + 2 < n ? hexval(s[i + 1]) : -1, lo = i + 2 < n ? hexval(s[i + 2]) : -1;
-            if (hi < 0 || lo < 0) {
-                free(out);
-                return mc_error_set(MC_EINPUT,
-                                    "PKCS #11 URI: bad percent escape at column %zu (%%XX with "
-                                    "two hex digits expected)",
-                                    col + i);
-            }
-            c = (unsigned char)(hi * 16 + lo);
-            i += 2;
-            if (c == 0 && a != A_ID) {
-                free(out);
-                return mc_error_set(MC_EINPUT, "PKCS #11 URI: %%00 in '%s' at column %zu",
-                                    attrs[a].name, col + i - 2);
-            }
-        } else if (!allowed_char(c, in_query)) {
-            free(out);
-            if (c < 0x21 || c > 0x7e)
-                return mc_error_set(MC_EINPUT,
-                                    "PKCS #11 URI: byte 0x%02x at column %zu must be "
-                                    "percent-encoded",
-                                    c, col + i);
-            return mc_error_set(MC_EINPUT,
-                                "PKCS #11 URI: '%c' at column %zu must be percent-encoded", c,
-                                col + i);
-        }
-        out[len++] = (char)c;
-    }
-    out[len] = '\0';
-    u->v[a] = out;
-    u->len[a] = len;
-    if (len > attrs[a].max)
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: '%s' is %zu bytes, over its limit of %zu",
-                            attrs[a].name, len, attrs[a].max);
-    return MC_OK;
-}
-
-/* Splits s[0..n) at sep and parses each attribute. */
-static int parse_part(uri_attrs *u, const char *s, size_t n, size_t col, int in_query, char sep)
-{
-    size_t start = 0;
-    for (size_t i = 0; i <= n; i++) {
-        if (i < n && s[i] != sep)
-            continue;
-        int rc = parse_attr(u, s + start, i - start, col + start, in_query);
-        if (rc)
-            return rc;
-        start = i + 1;
-    }
-    return MC_OK;
-}
-
-/* The file a pin-source names: file:/ABS, file:///ABS or /ABS, as model_signing takes it. */
-static int pin_source_path(const char **out, const char *src)
-{
-    const char *path = src;
-    if (strncmp(path, "file://", 7) == 0)
-        path += 7;
-    else if (strncmp(path, "file:", 5) == 0)
-        path += 5;
-    else if (strchr(path, ':') && path[0] != '/')
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: pin-source '%s': only file: is supported",
-                            src);
-    if (path[0] != '/')
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: pin-source '%s' is not an absolute path",
-                            src);
-    *out = path;
-    return MC_OK;
-}
-
-/* The checks of values that RFC 7512 and model_signing make. */
-static int check_attrs(const uri_attrs *u)
-{
-    if (u->v[A_TYPE] && strcmp(u->v[A_TYPE], "private") != 0)
-        return mc_error_set(MC_EINPUT,
-                            "PKCS #11 URI: type=%s: a signing key is a private key (type=private)",
-                            u->v[A_TYPE]);
-    if (u->v[A_SLOT_ID]) {
-        const char *p = u->v[A_SLOT_ID];
-        errno = 0;
-        char *end;
-        unsigned long long id = strtoull(p, &end, 10);
-        if (!*p || *end || *p == '-' || *p == '+' || errno || id > 0xFFFFFFFFull)
-            return mc_error_set(MC_EINPUT, "PKCS #11 URI: slot-id '%s' is not a 32-bit number", p);
-    }
-    if (u->v[A_LIB_VERSION])
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: library-version is not supported; select "
-                                       "the module with module-path");
-    if (u->v[A_MODULE_NAME])
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: module-name is not supported; give the "
-                                       "module's absolute path in module-path or "
-                                       "MODELCERT_PKCS11_MODULE");
-    if (u->v[A_PIN_SOURCE] && u->v[A_PIN_VALUE])
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: pin-source and pin-value are both given");
-    if (u->v[A_MODULE_PATH] && u->v[A_MODULE_PATH][0] != '/')
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: module-path '%s' is not an absolute path",
-                            u->v[A_MODULE_PATH]);
-    const char *pin_path;
-    if (u->v[A_PIN_SOURCE] && pin_source_path(&pin_path, u->v[A_PIN_SOURCE]))
-        return MC_EINPUT;
-    if (!u->v[A_OBJECT] && !u->v[A_ID])
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: neither object= nor id= names the key");
-    return MC_OK;
-}
-
-static int uri_parse(uri_attrs *u, const char *uri)
-{
-    size_t n = strlen(uri);
-    if (n > MC_PKCS11_URI_MAX)
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI is %zu bytes, over the limit of %d", n,
-                            MC_PKCS11_URI_MAX);
-    if (n < 7 || strncasecmp(uri, "pkcs11:", 7) != 0)
-        return mc_error_set(MC_EINPUT, "not a PKCS #11 URI (it starts with 'pkcs11:')");
-    const char *hash = strchr(uri, '#');
-    if (hash)
-        return mc_error_set(MC_EINPUT, "PKCS #11 URI: '#' at column %zu must be percent-encoded",
-                            (size_t)(hash - uri) + 1);
-    const char *q = strchr(uri + 7, '?');
-    size_t path_len = q ? (size_t)(q - uri) - 7 : n - 7;
-    int rc = path_len ? parse_part(u, uri + 7, path_len, 8, 0, ';') : MC_OK;
-    if (!rc && q)
-        rc = parse_part(u, q + 1, strlen(q + 1), (size_t)(q - uri) + 2, 1, '&');
-    return rc ? rc : check_attrs(u);
-}
-
 /* The PIN: pin-value, pin-source's first line, or MODELCERT_PKCS11_PIN; NULL when none. */
-static int read_pin(char **out, const uri_attrs *u)
+static int read_pin(char **out, const mc_pkcs11_uri *u)
 {
     *out = NULL;
-    const char *src = u->v[A_PIN_SOURCE];
-    if (u->v[A_PIN_VALUE] || !src) {
-        const char *pin = u->v[A_PIN_VALUE] ? u->v[A_PIN_VALUE] : getenv("MODELCERT_PKCS11_PIN");
+    if (u->v[MC_P11_PIN_VALUE] || !u->pin_path) {
+        const char *pin = u->v[MC_P11_PIN_VALUE] ? u->v[MC_P11_PIN_VALUE]
+                                                 : getenv("MODELCERT_PKCS11_PIN");
         if (pin && !(*out = strdup(pin)))
             return mc_error_nomem();
         return MC_OK;
     }
-    const char *path = NULL;
-    int rc = pin_source_path(&path, src);
-    if (rc)
-        return rc;
-    return mc_file_read_secret_line(out, path, 1024);
+    return mc_file_read_secret_line(out, u->pin_path, 1024);
 }
 
 static void free_pin(char *pin)
@@ -294,20 +82,22 @@ static int field_matches(const char *want, const char *have)
     return !want || (have && strcmp(want, have) == 0);
 }
 
-static int slot_matches(PKCS11_CTX *ctx, PKCS11_SLOT *s, const uri_attrs *u)
+static int slot_matches(PKCS11_CTX *ctx, PKCS11_SLOT *s, const mc_pkcs11_uri *u)
 {
     PKCS11_TOKEN *t = s->token;
     if (!t || !t->initialized)
         return 0;
-    if (u->v[A_SLOT_ID] && strtoul(u->v[A_SLOT_ID], NULL, 10) != PKCS11_get_slotid_from_slot(s))
+    if (u->v[MC_P11_SLOT_ID] &&
+        strtoul(u->v[MC_P11_SLOT_ID], NULL, 10) != PKCS11_get_slotid_from_slot(s))
         return 0;
-    return field_matches(u->v[A_TOKEN], t->label) &&
-           field_matches(u->v[A_MANUFACTURER], t->manufacturer) &&
-           field_matches(u->v[A_SERIAL], t->serialnr) && field_matches(u->v[A_MODEL], t->model) &&
-           field_matches(u->v[A_SLOT_DESCRIPTION], s->description) &&
-           field_matches(u->v[A_SLOT_MANUFACTURER], s->manufacturer) &&
-           field_matches(u->v[A_LIB_MANUFACTURER], ctx->manufacturer) &&
-           field_matches(u->v[A_LIB_DESCRIPTION], ctx->description);
+    return field_matches(u->v[MC_P11_TOKEN], t->label) &&
+           field_matches(u->v[MC_P11_MANUFACTURER], t->manufacturer) &&
+           field_matches(u->v[MC_P11_SERIAL], t->serialnr) &&
+           field_matches(u->v[MC_P11_MODEL], t->model) &&
+           field_matches(u->v[MC_P11_SLOT_DESCRIPTION], s->description) &&
+           field_matches(u->v[MC_P11_SLOT_MANUFACTURER], s->manufacturer) &&
+           field_matches(u->v[MC_P11_LIB_MANUFACTURER], ctx->manufacturer) &&
+           field_matches(u->v[MC_P11_LIB_DESCRIPTION], ctx->description);
 }
 
 /* The last OpenSSL/libp11 error's reason text, for messages. */
@@ -376,9 +166,9 @@ cleanup:
 
 /* Takes a reference to the module the URI or MODELCERT_PKCS11_MODULE names, loading it
  * unless a key already holds it. */
-static int load_module(mc_pkcs11_key *k, const uri_attrs *u)
+static int load_module(mc_pkcs11_key *k, const mc_pkcs11_uri *u)
 {
-    const char *module = u->v[A_MODULE_PATH];
+    const char *module = u->v[MC_P11_MODULE_PATH];
     if (!module)
         module = getenv("MODELCERT_PKCS11_MODULE");
     if (!module || !*module)
@@ -432,7 +222,7 @@ static void module_release(p11_module *m)
 }
 
 /* The one initialised token that matches u. */
-static int find_slot(PKCS11_SLOT **out, mc_pkcs11_key *k, const uri_attrs *u, const char *uri)
+static int find_slot(PKCS11_SLOT **out, mc_pkcs11_key *k, const mc_pkcs11_uri *u, const char *uri)
 {
     PKCS11_SLOT *found = NULL;
     char names[512] = "";
@@ -461,7 +251,7 @@ static int find_slot(PKCS11_SLOT **out, mc_pkcs11_key *k, const uri_attrs *u, co
     return MC_OK;
 }
 
-static int login(mc_pkcs11_key *k, PKCS11_SLOT *slot, const uri_attrs *u)
+static int login(mc_pkcs11_key *k, PKCS11_SLOT *slot, const mc_pkcs11_uri *u)
 {
     const char *label = slot->token->label ? slot->token->label : "";
     if (!slot->token->loginRequired)
@@ -522,7 +312,7 @@ static void describe_key(char *buf, size_t size, const PKCS11_KEY *key)
 }
 
 /* The one private key on the token that matches object= and id=. */
-static int find_key(PKCS11_KEY **out, PKCS11_SLOT *slot, const uri_attrs *u, const char *uri)
+static int find_key(PKCS11_KEY **out, PKCS11_SLOT *slot, const mc_pkcs11_uri *u, const char *uri)
 {
     PKCS11_KEY *keys = NULL, *found = NULL;
     unsigned int n = 0;
@@ -539,10 +329,10 @@ static int find_key(PKCS11_KEY **out, PKCS11_SLOT *slot, const uri_attrs *u, con
         describe_key(one, sizeof one, key);
         if (strlen(names) + strlen(one) + 3 < sizeof names)
             strcat(strcat(names, *names ? ", " : ""), one);
-        if (u->v[A_OBJECT] && (!key->label || strcmp(u->v[A_OBJECT], key->label) != 0))
+        const char *object = u->v[MC_P11_OBJECT], *id = u->v[MC_P11_ID];
+        if (object && (!key->label || strcmp(object, key->label) != 0))
             continue;
-        if (u->v[A_ID] &&
-            (key->id_len != u->len[A_ID] || memcmp(key->id, u->v[A_ID], key->id_len) != 0))
+        if (id && (key->id_len != u->len[MC_P11_ID] || memcmp(key->id, id, key->id_len) != 0))
             continue;
         matches++;
         found = found ? found : key;
@@ -601,40 +391,35 @@ cleanup:
     return rc;
 }
 
-mc_code mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri, mc_error *err)
+mc_code mc_pkcs11_key_open_uri(mc_pkcs11_key **out, const mc_pkcs11_uri *u, const char *uri,
+                               mc_error *err)
 {
-    uri_attrs u;
-    memset(&u, 0, sizeof u);
     PKCS11_SLOT *slot = NULL;
     PKCS11_KEY *key = NULL;
     mc_pkcs11_key *k = calloc(1, sizeof *k);
+    char shown[320] = ""; /* messages quote the path part only: the query may hold a pin-value */
     int rc = k ? MC_OK : mc_error_nomem();
-    if (!rc && !uri)
-        rc = mc_error_set(MC_EINPUT, "no PKCS #11 URI given");
-    if (!rc)
-        rc = uri_parse(&u, uri);
-    /* Messages quote the path part only: the query may hold a pin-value. */
-    char shown[320] = "";
-    if (!rc) {
-        size_t path_len = strcspn(uri, "?");
-        snprintf(shown, sizeof shown, "%.*s", (int)(path_len > 300 ? 300 : path_len), uri);
-    }
-    if (!rc)
-        rc = load_module(k, &u);
-    if (!rc)
-        rc = find_slot(&slot, k, &u, shown);
-    if (!rc)
-        rc = login(k, slot, &u);
-    if (!rc)
-        rc = find_key(&key, slot, &u, shown);
-    if (!rc)
-        rc = take_pkey(k, key);
-    if (!rc) {
-        *out = k;
-        k = NULL;
-    }
-    uri_attrs_clear(&u);
+    if (rc)
+        goto cleanup;
+    mc_pkcs11_uri_shown(shown, sizeof shown, uri);
+    if ((rc = load_module(k, u)) || (rc = find_slot(&slot, k, u, shown)) ||
+        (rc = login(k, slot, u)) || (rc = find_key(&key, slot, u, shown)) ||
+        (rc = take_pkey(k, key)))
+        goto cleanup;
+    *out = k;
+    k = NULL;
+cleanup:
     mc_pkcs11_key_free(k);
+    return (mc_code)copy_err(rc, err);
+}
+
+mc_code mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri, mc_error *err)
+{
+    mc_pkcs11_uri *u = NULL;
+    int rc = mc_pkcs11_uri_parse(&u, uri);
+    if (rc == MC_OK)
+        rc = mc_pkcs11_key_open_uri(out, u, uri, err);
+    mc_pkcs11_uri_free(u);
     return (mc_code)copy_err(rc, err);
 }
 

@@ -12,7 +12,7 @@
  * MODELCERT_PKCS11_MODULE), and pin-source (file:/ABS/PATH or /ABS/PATH: the file's first
  * line, without its line end) or pin-value (else MODELCERT_PKCS11_PIN). Any other attribute,
  * a bad escape, an unencoded reserved character, a duplicate, or a URI over
- * MC_PKCS11_URI_MAX bytes is MC_EINPUT naming the column.
+ * MC_PKCS11_URI_MAX bytes is MC_EINPUT naming the column (the parser: mc_pkcs11_uri.h).
  *
  * Loading modules, sessions and the token's signing go through libp11 (Debian
  * libp11-3): its EC key method makes every signature inside the token, and OpenSSL 3's
@@ -26,11 +26,9 @@
 #include <openssl/evp.h>
 
 #include "mc_error.h"
+#include "mc_pkcs11_uri.h"
 
 typedef struct mc_pkcs11_key mc_pkcs11_key;
-
-/* The longest URI accepted (bytes). */
-#define MC_PKCS11_URI_MAX 4096
 
 /* Opens the private key `uri` names: loads the module, finds the one token and the one
  * private key that match, logs in with the PIN. The key must be ECDSA on P-256, P-384 or
@@ -43,6 +41,10 @@ typedef struct mc_pkcs11_key mc_pkcs11_key;
  * path part only, never its query (which may hold a pin-value). Open, use and free
  * these keys from one thread at a time. */
 mc_code mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri, mc_error *err);
+/* As mc_pkcs11_key_open, for a URI parsed already (mc_pkcs11_uri_parse of `uri`, which
+ * messages quote without its query). */
+mc_code mc_pkcs11_key_open_uri(mc_pkcs11_key **out, const mc_pkcs11_uri *u, const char *uri,
+                               mc_error *err);
 
 /* The key for EVP_DigestSignInit/EVP_DigestSign (the signature is made in the token;
  * the digest is computed by OpenSSL) and for exporting its public half. Owned by k:

@@ -1,3 +1,6 @@
+/* The spec's cross-field rules, checked after binding (mc_spec_check): what one key means
+ * for another (the target and the features, steps and columns, thresholds and metrics,
+ * privacy and training, the signing key's reference), each error at the place it was written. */
 #include "mc_spec_check.h"
 
 #include <stdarg.h>
@@ -5,6 +8,7 @@
 #include <string.h>
 
 #include "mc_file.h"
+#include "mc_keyref.h"
 #include "mc_spec_schema.h"
 
 typedef struct checker {
@@ -495,17 +499,23 @@ static void check_privacy(checker *c)
                  p->quasi_identifiers.l_diversity.sensitive);
 }
 
+/* signing.key through the one key-reference parser (signing/mc_keyref.h), which reads
+ * nothing: the key is loaded when something is signed. */
 static void check_signing(checker *c)
 {
     mc_spec_doc *d = c->d;
+    mc_keyref *k = NULL;
+    char why[sizeof mc_error_last()->message];
     if (!d->has_signing)
         return;
-    const char *key = d->signing.key;
-    if (strncmp(key, "env:", 4) == 0 && key[4] == '\0')
-        error_at(c, &d->signing.key, &d->signing,
-                 "signing.key: 'env:' needs the name of an environment variable");
-    if (strncmp(key, "file:", 5) == 0 && key[5] == '\0')
-        error_at(c, &d->signing.key, &d->signing, "signing.key: 'file:' needs a path");
+    int rc = mc_keyref_parse(&k, d->signing.key);
+    if (rc == MC_ENOMEM) {
+        c->nomem = 1;
+    } else if (rc) {
+        snprintf(why, sizeof why, "%s", mc_error_last()->message);
+        error_at(c, &d->signing.key, &d->signing, "signing.key: %s", why);
+    }
+    mc_keyref_free(k);
 }
 
 static void check_source(checker *c, const char *dir)

@@ -13,6 +13,7 @@
 
 #include "mc_error.h"
 #include "mc_file.h"
+#include "mc_keyref.h"
 #include "mc_spec.h"
 
 /* dir/name exists (a file or directory of that name). */
@@ -246,6 +247,37 @@ static int check_path(const mc_spec *spec, const void *addr, const char *key, co
     return rc;
 }
 
+/* signing.key, parsed by the one key-reference parser: env:VAR names a variable; PATH and
+ * file:PATH a path; a pkcs11: URI the files in its query (module-path, the module loaded
+ * into the process, and the pin-source file). */
+static int check_signing_key(const mc_spec *spec, const void *addr, const char *ref,
+                             const char *root, const mc_confinement *allow)
+{
+    mc_keyref *k = NULL;
+    int rc = mc_keyref_parse(&k, ref);
+    if (rc == MC_EINPUT)
+        return mc_spec_error(spec, addr, "signing.key: %s", mc_error_last()->message);
+    if (rc)
+        return rc;
+    switch (k->kind) {
+    case MC_KEYREF_ENV:
+        rc = check_env(spec, addr, "signing.key", k->value, allow);
+        break;
+    case MC_KEYREF_FILE:
+    case MC_KEYREF_PATH:
+        rc = check_path(spec, addr, "signing.key", k->value, root, allow);
+        break;
+    case MC_KEYREF_PKCS11:
+        if (k->module_path)
+            rc = check_path(spec, addr, "signing.key (module-path)", k->module_path, root, allow);
+        if (!rc && k->pin_path)
+            rc = check_path(spec, addr, "signing.key (pin-source)", k->pin_path, root, allow);
+        break;
+    }
+    mc_keyref_free(k);
+    return rc;
+}
+
 int mc_spec_check_paths(const mc_spec *spec, const mc_confinement *allow)
 {
     const mc_spec_doc *d = mc_spec_doc_get(spec);
@@ -273,17 +305,9 @@ int mc_spec_check_paths(const mc_spec *spec, const mc_confinement *allow)
                         "training.differential_privacy.secret_env",
                         d->training.differential_privacy.secret_env, allow)))
         goto cleanup;
-    if (d->has_signing && d->signing.key) {
-        const char *k = d->signing.key;
-        if (strncmp(k, "env:", 4) == 0)
-            rc = check_env(spec, &d->signing.key, "signing.key", k + 4, allow);
-        else if (strncmp(k, "file:", 5) == 0)
-            rc = check_path(spec, &d->signing.key, "signing.key", k + 5, root, allow);
-        else
-            rc = check_path(spec, &d->signing.key, "signing.key", k, root, allow);
-        if (rc)
-            goto cleanup;
-    }
+    if (d->has_signing && d->signing.key &&
+        (rc = check_signing_key(spec, &d->signing.key, d->signing.key, root, allow)))
+        goto cleanup;
     rc = MC_OK;
 cleanup:
     free(root);

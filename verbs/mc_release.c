@@ -11,6 +11,7 @@
 #include "mc_file.h"
 #include "mc_json.h"
 #include "mc_key.h"
+#include "mc_keyref.h"
 #include "mc_onnx.h"
 #include "mc_oms.h"
 #include "mc_run_dir.h"
@@ -300,17 +301,26 @@ static int has_what(const mc_spec *spec, int what)
 static int key_ref(char **out, const mc_certify_options *o)
 {
     const mc_spec_doc *d = o->spec ? mc_spec_doc_get(o->spec) : NULL;
-    const char *k = o->key ? o->key : d && o->spec && mc_spec_doc_get(o->spec)->has_signing
-                                          ? d->signing.key : NULL;
+    const char *k = o->key ? o->key : d && d->has_signing ? d->signing.key : NULL;
+    mc_keyref *ref = NULL;
+    char *dir = NULL;
+    int rc;
     if (!k)
         return mc_error_set(MC_EINPUT, "no key: give --key, or a spec whose signing.key names one");
-    if (o->key || strncmp(k, "env:", 4) == 0 || strncmp(k, "pkcs11:", 7) == 0)
+    if (o->key)
         return (*out = strdup(k)) ? MC_OK : mc_error_nomem();
-    const char *path = strncmp(k, "file:", 5) == 0 ? k + 5 : k;
-    char *dir = mc_path_dirname(mc_spec_path(o->spec));
-    *out = dir ? mc_path_join(dir, path) : NULL;
+    if ((rc = mc_keyref_parse(&ref, k)))
+        return rc;
+    if (ref->kind == MC_KEYREF_ENV || ref->kind == MC_KEYREF_PKCS11)
+        *out = strdup(k);
+    else if ((dir = mc_path_dirname(mc_spec_path(o->spec))))
+        *out = mc_path_join(dir, ref->value);
+    else
+        *out = NULL;
+    rc = *out ? MC_OK : mc_error_nomem();
     free(dir);
-    return *out ? MC_OK : mc_error_nomem();
+    mc_keyref_free(ref);
+    return rc;
 }
 
 int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)

@@ -93,6 +93,20 @@ expect_exit 2 "run refuses signing.key outside" -- "$MC" run -q "$S/sign-path.ya
 expect_exit 0 "signing.key PATH passes with --allow-path" -- "$MC" check --allow-path /etc "$S/sign-path.yaml"
 expect_exit 0 "signing.key file: passes with --allow-path" -- "$MC" check --allow-path "$TMP/outside" "$S/sign-file.yaml"
 
+# signing.key pkcs11: its module-path (a library loaded into the process) and pin-source are
+# paths the spec names, confined like the others; a malformed URI is a spec error.
+signing sign-p11 "pkcs11:token=t;object=k?module-path=$TMP/outside/lib.so&pin-source=file:$TMP/outside/pin"
+signing sign-p11-in "pkcs11:token=t;object=k?module-path=$S/lib.so"
+signing sign-p11-bad "pkcs11:token=t;object=k?module=x"
+expect_exit 2 "signing.key pkcs11: with a module outside is refused" -- "$MC" check "$S/sign-p11.yaml"
+expect_grep err "signing.key (module-path): .*outside the project root" "the module path is named"
+expect_exit 2 "... and its pin-source too" -- "$MC" check --allow-path "$TMP/outside/lib.so" "$S/sign-p11.yaml"
+expect_grep err "signing.key (pin-source): .*outside the project root" "the pin file is named"
+expect_exit 0 "it passes with --allow-path" -- "$MC" check --allow-path "$TMP/outside" "$S/sign-p11.yaml"
+expect_exit 0 "a module inside the root passes" -- "$MC" check "$S/sign-p11-in.yaml"
+expect_exit 2 "a malformed pkcs11: URI is refused" -- "$MC" check "$S/sign-p11-bad.yaml"
+expect_grep err "signing.key: PKCS #11 URI: unknown query attribute 'module'" "the URI's fault is named"
+
 # Environment variables: MODELCERT_* only, unless --allow-env.
 expect_exit 2 "signing.key env: outside the prefix is refused" -- "$MC" check "$S/sign-env.yaml"
 expect_grep err "signing.key: the environment variable 'SIGNING_KEY' does not start with MODELCERT_" "the key and the variable are named"

@@ -1,7 +1,8 @@
 /* Signing's building blocks: DSSE's PAE (the protocol's own example), base64
  * (standard, URL-safe, padding, refusals), DSSE sign/verify round trips on
  * every curve and their refusals, model_signing's resource order and name
- * rules, the subject digest, and key loading errors. */
+ * rules, the subject digest, key loading errors, and the one key-reference
+ * parser (each kind, its parts, a pkcs11: URI's module-path and pin-source). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +17,7 @@
 #include "mc_dsse.h"
 #include "mc_error.h"
 #include "mc_key.h"
+#include "mc_keyref.h"
 #include "mc_manifest.h"
 
 static void test_pae(void **state)
@@ -177,6 +179,51 @@ static void test_key_errors(void **state)
     mc_key_free(NULL);
 }
 
+static void test_keyref(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *ref;
+        mc_keyref_kind kind;
+        const char *value;
+    } ok[] = {{"k.pem", MC_KEYREF_PATH, "k.pem"}, {"/abs/k.pem", MC_KEYREF_PATH, "/abs/k.pem"},
+              {"file:k.pem", MC_KEYREF_FILE, "k.pem"}, {"env:KEY", MC_KEYREF_ENV, "KEY"},
+              {"pkcs11:object=k", MC_KEYREF_PKCS11, "pkcs11:object=k"},
+              {"File:k.pem", MC_KEYREF_PATH, "File:k.pem"}};
+    for (size_t i = 0; i < sizeof ok / sizeof ok[0]; i++) {
+        mc_keyref *k = NULL;
+        assert_int_equal(mc_keyref_parse(&k, ok[i].ref), MC_OK);
+        assert_int_equal(k->kind, ok[i].kind);
+        assert_string_equal(k->value, ok[i].value);
+        assert_true((k->uri != NULL) == (ok[i].kind == MC_KEYREF_PKCS11));
+        assert_null(k->module_path);
+        assert_null(k->pin_path);
+        mc_keyref_free(k);
+    }
+    mc_keyref *k = NULL;
+    assert_int_equal(mc_keyref_parse(&k, "pkcs11:token=t;object=k?module-path=/m/p11%2Eso"
+                                         "&pin-source=file:/secret/pin"), MC_OK);
+    assert_string_equal(k->module_path, "/m/p11.so");
+    assert_string_equal(k->pin_path, "/secret/pin");
+    mc_keyref_free(k);
+    static const struct {
+        const char *ref, *message;
+    } bad[] = {{"", "no key given"},
+               {"env:", "'env:' needs the name of an environment variable"},
+               {"file:", "'file:' needs a path"},
+               {"pkcs11:token=t", "neither object= nor id= names the key"},
+               {"pkcs11:object=k?module-path=lib.so", "module-path 'lib.so' is not an absolute"},
+               {"pkcs11:object=k?pin-source=pin", "pin-source 'pin' is not an absolute path"}};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        k = NULL;
+        assert_int_equal(mc_keyref_parse(&k, bad[i].ref), MC_EINPUT);
+        assert_null(k);
+        assert_non_null(strstr(mc_error_last()->message, bad[i].message));
+    }
+    assert_int_equal(mc_keyref_parse(&k, NULL), MC_EINPUT);
+    mc_keyref_free(NULL);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -185,6 +232,7 @@ int main(void)
         cmocka_unit_test(test_dsse_round_trip),
         cmocka_unit_test(test_order_and_names),
         cmocka_unit_test(test_key_errors),
+        cmocka_unit_test(test_keyref),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
