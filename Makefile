@@ -17,7 +17,7 @@ DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3
 # directory); the PostgreSQL 15 server the audit tests start; valgrind (tests/memcheck.sh).
 TEST_DEBS := libcmocka-dev python3-cram python3-cryptography python3-securesystemslib \
         python3-jsonschema python3-junitparser python3-yaml libxml2-utils chromium \
-        python3-torch softhsm2 opensc postgresql-15 valgrind
+        python3-torch softhsm2 opensc postgresql-15 valgrind strace
 # npm's @sigstore/verify and onnxruntime-node (cached outside the tree) run under Node:
 # Debian's nodejs and npm, only when node or npm is missing (a newer node from elsewhere is kept).
 NODE_DEBS := $(shell command -v node >/dev/null 2>&1 || echo nodejs) \

@@ -38,13 +38,9 @@ int mc_cli_sign_option(void *ctx, int code, const char *value)
 void mc_cli_sign_common(mc_sign_common *c, const mc_cli_sign_opts *o, const mc_cli_common *common,
                         const char *path)
 {
-    c->path = path;
-    c->signature = o->signature;
-    c->ignore = o->ignore;
-    c->n_ignore = o->n_ignore;
-    c->allow_symlinks = o->allow_symlinks;
-    c->threads = common->threads;
-    c->shard_size = o->shard_size;
+    c->files = (mc_model_files){.path = path, .signature = o->signature, .ignore = o->ignore,
+                                .n_ignore = o->n_ignore, .allow_symlinks = o->allow_symlinks,
+                                .threads = common->threads, .shard_size = o->shard_size};
     c->audit_path = common->audit;
     c->no_audit = 0;
     c->command_line = mc_cli_command_line();

@@ -12,10 +12,10 @@
 #include "mc_json.h"
 #include "mc_key.h"
 #include "mc_keyref.h"
+#include "mc_model_sign.h"
 #include "mc_onnx.h"
 #include "mc_oms.h"
 #include "mc_run_dir.h"
-#include "mc_sign.h"
 
 #define PT_PROVENANCE "https://slsa.dev/provenance/v1"
 #define PT_TEST_RESULT "https://in-toto.io/attestation/test-result/v0.1"
@@ -328,7 +328,7 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     mc_certify_result *r = calloc(1, sizeof *r);
     run_facts f = {0};
     mc_key *key = NULL;
-    mc_sign_result *sr = NULL;
+    mc_model_signed *sr = NULL;
     char *keyref = NULL, *trail = NULL, *text = NULL, *data = NULL;
     size_t tlen = 0;
     mc_buf lines = {0};
@@ -381,11 +381,11 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
                 ignore[n_ignore++] = cover[i].file;
     }
     r->ignored = n_ignore - 1;
-    mc_sign_options so = {.c = {.path = o->run_dir, .ignore = ignore, .n_ignore = n_ignore,
-                                .threads = o->threads, .no_audit = 1},
-                          .key = keyref, .passphrase_file = o->passphrase_file,
-                          .dsse_only = strcmp(r->format, "dsse_intoto") == 0};
-    if ((rc = mc_sign_model(&sr, &so)))
+    /* The run's signature and the certificate's envelopes: one key, loaded once above. */
+    mc_model_sign_options so = {.files = {.path = o->run_dir, .ignore = ignore,
+                                          .n_ignore = n_ignore, .threads = o->threads},
+                                .dsse_only = strcmp(r->format, "dsse_intoto") == 0};
+    if ((rc = mc_model_sign(&sr, &so, key)))
         goto cleanup;
     const char *identity = spec_sign ? mc_spec_doc_get(o->spec)->signing.identity : NULL;
     json_t *tr = test_result(&f, &r->result, &r->passed, &r->warned);
@@ -400,8 +400,10 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     r->has_onnx = f.has_onnx;
     r->signature = sr->signature;
     sr->signature = NULL;
-    r->warning = sr->warning;
-    sr->warning = NULL;
+    if (mc_key_warning(key) && !(r->warning = strdup(mc_key_warning(key)))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
     if (trail) {
         mc_audit_event ev = {.command = o->command_line ? o->command_line : "modelcert",
                              .kind = "certify", .model_digest = r->model,
@@ -423,7 +425,7 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
 cleanup:
     facts_free(&f);
     mc_key_free(key);
-    mc_sign_result_free(sr);
+    mc_model_signed_free(sr);
     mc_buf_free(&lines);
     free(keyref);
     free(trail);

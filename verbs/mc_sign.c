@@ -1,4 +1,8 @@
-/* sign, verify and digest: one call each, with their audit events. */
+/* sign, verify and digest as library calls (mc_sign.h): each loads the key its
+ * reference names, hands it to the primitives of signing/mc_model_sign.h, and
+ * (sign, verify) appends its audit event. verify also checks a release
+ * certificate when asked (mc_release.h); mc_sign_check_run is the check of a
+ * signed run that validate --baseline-key and reproduce --key make. */
 #include "mc_sign.h"
 
 #include <errno.h>
@@ -10,17 +14,9 @@
 
 #include "mc_audit.h"
 #include "mc_error.h"
-#include "mc_file.h"
-#include "mc_json.h"
 #include "mc_key.h"
-#include "mc_manifest.h"
 #include "mc_oms.h"
 #include "mc_release.h"
-
-/* What model_signing's command line ignores by default, as we do. */
-static const char *const git_paths[] = {".git", ".gitattributes", ".github", ".gitignore"};
-#define N_GIT (sizeof git_paths / sizeof git_paths[0])
-#define N_FIXED (N_GIT + 1)
 
 void mc_sign_result_free(mc_sign_result *r)
 {
@@ -45,94 +41,6 @@ static int is_dir(const char *path)
 {
     struct stat st;
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-/* The bundle's path: as given, or the default for the model. Caller frees. */
-static int signature_path(char **out, const mc_sign_common *c)
-{
-    if (c->signature)
-        *out = strdup(c->signature);
-    else if (is_dir(c->path))
-        *out = mc_path_join(c->path, MC_SIGN_DEFAULT_NAME);
-    else {
-        size_t n = strlen(c->path);
-        if ((*out = malloc(n + 5)))
-            snprintf(*out, n + 5, "%s.sig", c->path);
-    }
-    return *out ? MC_OK : mc_error_nomem();
-}
-
-/* The signature's path relative to the model directory when it is inside it
- * (so that it is never signed), else NULL. Caller frees. */
-static char *signature_inside(const char *model, const char *sig)
-{
-    if (!is_dir(model))
-        return NULL;
-    char *root = realpath(model, NULL);
-    char *dir = mc_path_dirname(sig);
-    char *dabs = dir ? realpath(dir, NULL) : NULL;
-    char *rel = NULL;
-    const char *base = strrchr(sig, '/');
-    base = base ? base + 1 : sig;
-    if (root && dabs) {
-        size_t n = strlen(root);
-        if (strcmp(dabs, root) == 0)
-            rel = strdup(base);
-        else if (strncmp(dabs, root, n) == 0 && dabs[n] == '/') {
-            size_t len = strlen(dabs + n + 1) + strlen(base) + 2;
-            if ((rel = malloc(len)))
-                snprintf(rel, len, "%s/%s", dabs + n + 1, base);
-        }
-    }
-    free(root);
-    free(dir);
-    free(dabs);
-    return rel;
-}
-
-/* The ignore list: the fixed ones, the signature (when inside), the user's and
- * the extra ones (a signed manifest's recorded paths). *list points into
- * others' strings except *owned (caller frees both). */
-static int ignore_list(const char ***list, size_t *n, char **owned, const mc_sign_common *c,
-                       const char *sig, char *const *extra, size_t n_extra)
-{
-    const char **l = calloc(N_FIXED + c->n_ignore + n_extra + 1, sizeof *l);
-    size_t k = 0;
-    if (!l)
-        return mc_error_nomem();
-    for (size_t i = 0; i < N_GIT; i++)
-        l[k++] = git_paths[i];
-    *owned = sig ? signature_inside(c->path, sig) : NULL;
-    if (*owned)
-        l[k++] = *owned;
-    for (size_t i = 0; i < c->n_ignore; i++)
-        l[k++] = c->ignore[i];
-    for (size_t i = 0; i < n_extra; i++)
-        l[k++] = extra[i];
-    *list = l;
-    *n = k;
-    return MC_OK;
-}
-
-static int manifest_of(mc_manifest **m, const mc_sign_common *c, const char *sig,
-                       const mc_manifest *signed_m)
-{
-    const char **list = NULL;
-    size_t n = 0;
-    char *owned = NULL;
-    int rc = ignore_list(&list, &n, &owned, c, sig, signed_m ? signed_m->ignore : NULL,
-                         signed_m ? signed_m->n_ignore : 0);
-    if (rc)
-        return rc;
-    mc_manifest_options mo = {.ignore = list, .n_ignore = n, .allow_symlinks = c->allow_symlinks,
-                              .threads = c->threads,
-                              .shard_size = signed_m ? (signed_m->shards ? signed_m->shard_size
-                                                                         : 0)
-                                                     : c->shard_size};
-    rc = mc_manifest_compute(m, c->path, &mo);
-    free(list);
-    free(owned);
-    return rc;
 }
 
 static int trail_of(char **trail, const mc_sign_common *c)
@@ -168,48 +76,33 @@ static int record(long long *id, const char *trail, const mc_sign_common *c, con
 
 int mc_digest_model(char hex[MC_SHA256_HEX_LEN + 1], size_t *resources, const mc_sign_common *c)
 {
-    mc_manifest *m = NULL;
-    char *sig = NULL;
-    int rc = signature_path(&sig, c);
-    rc = rc ? rc : manifest_of(&m, c, sig, NULL);
-    if (rc == MC_OK) {
-        memcpy(hex, m->subject, sizeof m->subject);
-        if (resources)
-            *resources = m->n;
-    }
-    mc_manifest_free(m);
-    free(sig);
-    return rc;
+    return mc_model_digest(hex, resources, &c->files);
 }
 
 int mc_sign_model(mc_sign_result **out, const mc_sign_options *o)
 {
     mc_sign_result *r = calloc(1, sizeof *r);
     mc_key *key = NULL;
-    mc_manifest *m = NULL;
-    char *bundle = NULL, *trail = NULL;
-    size_t blen = 0;
+    mc_model_signed *s = NULL;
+    char *trail = NULL;
     int rc = r ? MC_OK : mc_error_nomem();
-    if (rc)
-        goto cleanup;
-    if ((rc = signature_path(&r->signature, &o->c)) || (rc = trail_of(&trail, &o->c)) ||
+    if (rc || (rc = trail_of(&trail, &o->c)) ||
         (rc = mc_key_load_private_with(&key, o->key, o->passphrase_file, NULL)))
         goto cleanup;
     if (mc_key_warning(key) && !(r->warning = strdup(mc_key_warning(key)))) {
         rc = mc_error_nomem();
         goto cleanup;
     }
-    if ((rc = mc_file_check_output(r->signature)) ||
-        (rc = manifest_of(&m, &o->c, r->signature, NULL)) ||
-        (rc = o->dsse_only ? mc_oms_sign_dsse(&bundle, &blen, m, key)
-                           : mc_oms_sign(&bundle, &blen, m, key, o->cert, o->chain)) ||
-        (rc = mc_file_write_atomic(r->signature, bundle, blen)))
+    mc_model_sign_options so = {.files = o->c.files, .cert = o->cert, .chain = o->chain};
+    if ((rc = mc_model_sign(&s, &so, key)))
         goto cleanup;
-    memcpy(r->subject, m->subject, sizeof r->subject);
-    r->resources = m->n;
-    json_t *d = json_pack("{s:s,s:s,s:I,s:s,s:s}", "path", o->c.path, "signature", r->signature,
-                          "resources", (json_int_t)m->n, "key", mc_key_hint(key), "mode",
-                          o->cert ? "certificate" : "key");
+    r->signature = s->signature;
+    s->signature = NULL;
+    memcpy(r->subject, s->subject, sizeof r->subject);
+    r->resources = s->resources;
+    json_t *d = json_pack("{s:s,s:s,s:I,s:s,s:s}", "path", o->c.files.path, "signature",
+                          r->signature, "resources", (json_int_t)r->resources, "key",
+                          mc_key_hint(key), "mode", o->cert ? "certificate" : "key");
     if ((rc = record(&r->audit_event, trail, &o->c, "sign", r->subject, "signed", d)))
         goto cleanup;
     r->audit_path = trail;
@@ -217,73 +110,30 @@ int mc_sign_model(mc_sign_result **out, const mc_sign_options *o)
     *out = r;
     r = NULL;
 cleanup:
-    free(bundle);
     free(trail);
-    mc_manifest_free(m);
+    mc_model_signed_free(s);
     mc_key_free(key);
     mc_sign_result_free(r);
     return rc;
 }
 
-/* The verification itself; a rejection is MC_EINPUT with the message, after
- * which the caller records a failed result. */
+/* The verification itself: the model against its bundle, then the release
+ * certificate when one is given. A rejection is MC_EINPUT with the message,
+ * after which the caller records a failed result. */
 static int verify_steps(mc_verify_result *r, const mc_verify_options *o, const mc_key *key)
 {
-    char *text = NULL;
-    size_t len = 0;
-    mc_manifest *sm = NULL, *dm = NULL;
-    mc_oms_trust t = {.key = key, .ca_path = o->ca};
-    int rc = mc_file_read_all(&text, &len, r->signature, MC_OMS_BUNDLE_MAX);
-    if (rc == MC_ENOTFOUND) {
-        rc = mc_error_set(MC_EINPUT, "no signature at %s", r->signature);
-        goto cleanup;
-    }
-    if (rc == MC_EINPUT) { /* a directory, a device, or over the limit */
-        char why[sizeof mc_error_last()->message];
-        snprintf(why, sizeof why, "%s", mc_error_last()->message);
-        rc = mc_error_set(MC_EINPUT, "the bundle cannot be read (over the limit of %u bytes, or "
-                          "not a regular file): %s", MC_OMS_BUNDLE_MAX, why);
-        goto cleanup;
-    }
-    if (rc || (rc = mc_oms_verify(&sm, r->signer, sizeof r->signer, text, len, &t)))
-        goto cleanup;
-    memcpy(r->subject, sm->subject, sizeof r->subject);
-    mc_sign_common c = o->c;
-    mc_manifest_options dummy = {0};
-    (void)dummy;
-    if (o->ignore_unsigned) {
-        const char **list = NULL;
-        size_t n = 0;
-        char *owned = NULL;
-        if ((rc = ignore_list(&list, &n, &owned, &c, r->signature, sm->ignore, sm->n_ignore)))
-            goto cleanup;
-        mc_manifest_options mo = {.ignore = list, .n_ignore = n,
-                                  .allow_symlinks = c.allow_symlinks, .threads = c.threads,
-                                  .shard_size = sm->shards ? sm->shard_size : 0, .only = sm};
-        rc = mc_manifest_compute(&dm, c.path, &mo);
-        free(list);
-        free(owned);
-    } else {
-        rc = manifest_of(&dm, &c, r->signature, sm);
-    }
+    mc_model_check chk = {.subject = ""};
+    int rc = mc_model_verify(&chk, &o->c.files, r->signature, key, o->ca, o->ignore_unsigned);
+    snprintf(r->signer, sizeof r->signer, "%s", chk.signer);
+    memcpy(r->subject, chk.subject, sizeof r->subject);
     if (rc)
-        goto cleanup;
-    if (!mc_manifest_equal(sm, dm, r->reason, sizeof r->reason)) {
-        rc = mc_error_set(MC_EINPUT, "%s", r->reason);
-        goto cleanup;
-    }
-    r->resources = sm->n;
+        return rc;
+    r->resources = chk.resources;
     if (o->certificate) {
-        if (!key) {
-            rc = mc_error_set(MC_EINPUT, "a release certificate is checked with --key");
-            goto cleanup;
-        }
-        rc = mc_release_verify(c.path, o->certificate, mc_key_pkey(key));
+        if (!key)
+            return mc_error_set(MC_EINPUT, "a release certificate is checked with --key");
+        rc = mc_release_verify(o->c.files.path, o->certificate, mc_key_pkey(key));
     }
-cleanup:
-    free(text);
-    mc_manifest_free(sm);
-    mc_manifest_free(dm);
     return rc;
 }
 
@@ -301,12 +151,13 @@ int mc_verify_model(mc_verify_result **out, const mc_verify_options *o)
                           "certificates (--ca)");
         goto cleanup;
     }
-    if (stat(o->c.path, &st) != 0) {
+    if (stat(o->c.files.path, &st) != 0) {
         rc = mc_error_set(errno == ENOENT ? MC_ENOTFOUND : MC_EIO, "cannot read %s: %s",
-                          o->c.path, strerror(errno));
+                          o->c.files.path, strerror(errno));
         goto cleanup;
     }
-    if ((rc = signature_path(&r->signature, &o->c)) || (rc = trail_of(&trail, &o->c)))
+    if ((rc = mc_model_signature_path(&r->signature, &o->c.files)) ||
+        (rc = trail_of(&trail, &o->c)))
         goto cleanup;
     if (o->key)
         rc = mc_key_load_public(&key, o->key, NULL);
@@ -324,8 +175,9 @@ int mc_verify_model(mc_verify_result **out, const mc_verify_options *o)
     } else {
         r->verified = 1;
     }
-    json_t *d = json_pack("{s:s,s:s,s:s,s:I}", "path", o->c.path, "signature", r->signature,
-                          "signer", r->signer, "resources", (json_int_t)r->resources);
+    json_t *d = json_pack("{s:s,s:s,s:s,s:I}", "path", o->c.files.path, "signature",
+                          r->signature, "signer", r->signer, "resources",
+                          (json_int_t)r->resources);
     if (d && !r->verified && json_object_set_new(d, "reason", json_string(r->reason)) != 0) {
         json_decref(d);
         d = NULL;
@@ -351,7 +203,7 @@ int mc_sign_check_run(char subject[MC_SHA256_HEX_LEN + 1], char *signer, size_t 
     if (!is_dir(run_dir))
         return mc_error_set(MC_EINPUT, "a signed %s must be a run directory with its "
                             "model.sig (%s is not a directory)", what, run_dir);
-    mc_verify_options vo = {.c = {.path = run_dir, .threads = threads, .no_audit = 1},
+    mc_verify_options vo = {.c = {.files = {.path = run_dir, .threads = threads}, .no_audit = 1},
                             .key = key, .ca = ca};
     mc_verify_result *r = NULL;
     int rc = mc_verify_model(&r, &vo);

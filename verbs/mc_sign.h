@@ -1,25 +1,18 @@
 /* The signing verbs as library calls, one each (docs/signing.md): sign a
  * model (a directory or one file) into an OMS bundle, verify it, print its
- * digest. sign and verify append an audit event (docs/audit.md). */
+ * digest. Each loads its key from the reference it is given, calls the
+ * primitive of signing/mc_model_sign.h with it, and (sign, verify) appends an
+ * audit event (docs/audit.md). */
 #ifndef MC_SIGN_H
 #define MC_SIGN_H
 
 #include <stddef.h>
 
 #include "mc_hash.h"
-
-/* The default signature name inside a signed directory (PATH.sig for a file). */
-#define MC_SIGN_DEFAULT_NAME "model.sig"
+#include "mc_model_sign.h"
 
 typedef struct mc_sign_common {
-    const char *path;                 /* the model: a directory or a regular file (required) */
-    const char *signature;            /* the bundle; NULL: PATH/model.sig or PATH.sig */
-    const char *const *ignore;        /* --ignore values, relative to the model root */
-    size_t n_ignore;
-    int allow_symlinks;
-    int threads;                      /* 0: every core */
-    long long shard_size;             /* sign, digest: 0 serializes by files; N > 0 by shards
-                                         of N bytes (hashed in parallel within a file) */
+    mc_model_files files;             /* the model, its bundle and how its files are hashed */
     const char *audit_path;           /* --audit, or NULL (mc_audit_path decides) */
     int no_audit;
     const char *command_line;         /* the event's command; NULL: "modelcert" */
@@ -30,8 +23,6 @@ typedef struct mc_sign_options {
     const char *key;                  /* a key reference (mc_key.h) (required) */
     const char *passphrase_file;      /* NULL: MODELCERT_KEY_PASSPHRASE */
     const char *cert, *chain;         /* certificate mode: the leaf (and chain) PEM; NULL: key mode */
-    int dsse_only;                    /* write the bare DSSE envelope (spec format dsse_intoto)
-                                         instead of the Sigstore bundle around it */
 } mc_sign_options;
 
 typedef struct mc_sign_result {
@@ -43,8 +34,8 @@ typedef struct mc_sign_result {
     long long audit_event;
 } mc_sign_result;
 
-/* Hashes the model, signs the manifest and writes the bundle (atomically),
- * then appends a "sign" event. MC_EINPUT/MC_ENOTFOUND for bad input (key,
+/* Loads the key (once), hashes the model, signs the manifest and writes
+ * the bundle atomically (mc_model_sign), then appends a "sign" event. MC_EINPUT/MC_ENOTFOUND for bad input (key,
  * model, certificate), MC_EIO, MC_ENOMEM. Free with mc_sign_result_free. */
 int mc_sign_model(mc_sign_result **out, const mc_sign_options *o);
 void mc_sign_result_free(mc_sign_result *r);
@@ -88,7 +79,8 @@ int mc_sign_check_run(char subject[MC_SHA256_HEX_LEN + 1], char *signer, size_t 
                       int threads);
 
 /* The subject digest of the model as `sign` would sign it (the default
- * signature name and the --ignore paths left out), without signing. */
+ * signature name and the --ignore paths left out), without signing
+ * (mc_model_digest). */
 int mc_digest_model(char hex[MC_SHA256_HEX_LEN + 1], size_t *resources, const mc_sign_common *o);
 
 #endif

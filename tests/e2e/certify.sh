@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # certify end to end: refusals (no validation, a failed one, a changed model,
 # changed data), the spec's signing section (key env:VAR and file:PATH,
-# format dsse_intoto, what is covered, the identity), and verify --certificate.
+# format dsse_intoto, what is covered, the identity), verify --certificate, and
+# that certify loads its key once (strace counts the opens of its files).
 # usage: certify.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -73,6 +74,19 @@ expect_exit 0 "reproduce a signed run with --key" -- "$MC" reproduce r4 --key k.
 expect_grep out "PASS  r4 is signed by key" "the run's signature is checked first"
 expect_exit 2 "reproduce refuses a run signed by another key" -- "$MC" reproduce r4 --key other.pub
 expect_grep err "the run's signature does not verify" "and says why"
+# certify loads its key once: the passphrase file is read once (it was read twice, and a
+# PKCS #11 key logged in twice, when the run's signature loaded the key a second time).
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes-128-cbc -pass pass:e2e-pass \
+    -out enc.pem 2>/dev/null
+chmod 600 enc.pem
+printf 'e2e-pass\n' > pass.txt
+openssl pkey -in enc.pem -passin pass:e2e-pass -pubout -out enc.pub 2>/dev/null
+cp -a run r5
+expect_exit 0 "certify with an encrypted key under strace" -- \
+    strace -f -qq -e trace=open,openat,openat2 -o strace.log "$MC" certify r5 --key enc.pem --passphrase-file pass.txt
+check [ "$(grep -c '"pass.txt"' strace.log)" = 1 ] -- "the passphrase file is opened once ($(grep -c '"pass.txt"' strace.log))"
+check [ "$(grep -c '"enc.pem"' strace.log)" = 1 ] -- "the key file is opened once ($(grep -c '"enc.pem"' strace.log))"
+expect_exit 0 "and the release verifies" -- "$MC" verify r5 --key enc.pub --certificate r5/release.intoto.jsonl
 expect_exit 0 "the audit trail is intact" -- "$MC" audit verify
 expect_exit 0 "certify events" -- "$MC" audit log
 expect_grep out "certify" "a certify event is listed"

@@ -1,0 +1,205 @@
+/* Signing and verifying a model (mc_model_sign.h): the manifest of a directory or a file as
+ * model_signing computes it (its ignore list: the git files, the bundle when it lies inside
+ * the model, the paths asked for, and on verification the paths the signed manifest
+ * recorded), signed with a loaded key into an OMS bundle or a bare DSSE envelope and written
+ * atomically, or checked against a bundle read under its size limit. */
+#include "mc_model_sign.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_oms.h"
+
+/* What model_signing's command line ignores by default, as we do. */
+static const char *const git_paths[] = {".git", ".gitattributes", ".github", ".gitignore"};
+#define N_GIT (sizeof git_paths / sizeof git_paths[0])
+#define N_FIXED (N_GIT + 1)
+
+void mc_model_signed_free(mc_model_signed *s)
+{
+    if (!s)
+        return;
+    free(s->signature);
+    free(s);
+}
+
+static int is_dir(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int mc_model_signature_path(char **out, const mc_model_files *f)
+{
+    char *p = NULL;
+    if (f->signature) {
+        p = strdup(f->signature);
+    } else if (is_dir(f->path)) {
+        p = mc_path_join(f->path, MC_SIGN_DEFAULT_NAME);
+    } else {
+        size_t n = strlen(f->path);
+        if ((p = malloc(n + 5)))
+            snprintf(p, n + 5, "%s.sig", f->path);
+    }
+    if (!p)
+        return mc_error_nomem();
+    *out = p;
+    return MC_OK;
+}
+
+/* The signature's path relative to the model directory when it is inside it
+ * (so that it is never signed), else NULL. Caller frees. */
+static char *signature_inside(const char *model, const char *sig)
+{
+    if (!is_dir(model))
+        return NULL;
+    char *root = realpath(model, NULL);
+    char *dir = mc_path_dirname(sig);
+    char *dabs = dir ? realpath(dir, NULL) : NULL;
+    char *rel = NULL;
+    const char *base = strrchr(sig, '/');
+    base = base ? base + 1 : sig;
+    if (root && dabs) {
+        size_t n = strlen(root);
+        if (strcmp(dabs, root) == 0)
+            rel = strdup(base);
+        else if (strncmp(dabs, root, n) == 0 && dabs[n] == '/') {
+            size_t len = strlen(dabs + n + 1) + strlen(base) + 2;
+            if ((rel = malloc(len)))
+                snprintf(rel, len, "%s/%s", dabs + n + 1, base);
+        }
+    }
+    free(root);
+    free(dir);
+    free(dabs);
+    return rel;
+}
+
+/* The ignore list: the fixed ones, the signature (when inside), the user's and
+ * the extra ones (a signed manifest's recorded paths). *list points into
+ * others' strings except *owned (caller frees both). */
+static int ignore_list(const char ***list, size_t *n, char **owned, const mc_model_files *f,
+                       const char *sig, char *const *extra, size_t n_extra)
+{
+    const char **l = calloc(N_FIXED + f->n_ignore + n_extra + 1, sizeof *l);
+    size_t k = 0;
+    if (!l)
+        return mc_error_nomem();
+    for (size_t i = 0; i < N_GIT; i++)
+        l[k++] = git_paths[i];
+    *owned = sig ? signature_inside(f->path, sig) : NULL;
+    if (*owned)
+        l[k++] = *owned;
+    for (size_t i = 0; i < f->n_ignore; i++)
+        l[k++] = f->ignore[i];
+    for (size_t i = 0; i < n_extra; i++)
+        l[k++] = extra[i];
+    *list = l;
+    *n = k;
+    return MC_OK;
+}
+
+/* The model's manifest on disk; with signed_m, as that signed manifest was made (its
+ * recorded ignore paths and serialization), and with only, just the files it lists. */
+static int manifest_of(mc_manifest **m, const mc_model_files *f, const char *sig,
+                       const mc_manifest *signed_m, int only)
+{
+    const char **list = NULL;
+    size_t n = 0;
+    char *owned = NULL;
+    int rc = ignore_list(&list, &n, &owned, f, sig, signed_m ? signed_m->ignore : NULL,
+                         signed_m ? signed_m->n_ignore : 0);
+    if (rc)
+        return rc;
+    mc_manifest_options mo = {.ignore = list, .n_ignore = n, .allow_symlinks = f->allow_symlinks,
+                              .threads = f->threads,
+                              .shard_size = signed_m ? (signed_m->shards ? signed_m->shard_size
+                                                                         : 0)
+                                                     : f->shard_size,
+                              .only = only ? signed_m : NULL};
+    rc = mc_manifest_compute(m, f->path, &mo);
+    free(list);
+    free(owned);
+    return rc;
+}
+
+int mc_model_digest(char hex[MC_SHA256_HEX_LEN + 1], size_t *resources, const mc_model_files *f)
+{
+    mc_manifest *m = NULL;
+    char *sig = NULL;
+    int rc = mc_model_signature_path(&sig, f);
+    rc = rc ? rc : manifest_of(&m, f, sig, NULL, 0);
+    if (rc == MC_OK) {
+        memcpy(hex, m->subject, sizeof m->subject);
+        if (resources)
+            *resources = m->n;
+    }
+    mc_manifest_free(m);
+    free(sig);
+    return rc;
+}
+
+int mc_model_sign(mc_model_signed **out, const mc_model_sign_options *o, const mc_key *key)
+{
+    mc_model_signed *s = calloc(1, sizeof *s);
+    mc_manifest *m = NULL;
+    char *bundle = NULL;
+    size_t blen = 0;
+    int rc = s ? MC_OK : mc_error_nomem();
+    if (rc || (rc = mc_model_signature_path(&s->signature, &o->files)) ||
+        (rc = mc_file_check_output(s->signature)) ||
+        (rc = manifest_of(&m, &o->files, s->signature, NULL, 0)) ||
+        (rc = o->dsse_only ? mc_oms_sign_dsse(&bundle, &blen, m, key)
+                           : mc_oms_sign(&bundle, &blen, m, key, o->cert, o->chain)) ||
+        (rc = mc_file_write_atomic(s->signature, bundle, blen)))
+        goto cleanup;
+    memcpy(s->subject, m->subject, sizeof s->subject);
+    s->resources = m->n;
+    *out = s;
+    s = NULL;
+cleanup:
+    free(bundle);
+    mc_manifest_free(m);
+    mc_model_signed_free(s);
+    return rc;
+}
+
+int mc_model_verify(mc_model_check *res, const mc_model_files *f, const char *signature,
+                    const mc_key *key, const char *ca_path, int ignore_unsigned)
+{
+    char *text = NULL;
+    size_t len = 0;
+    mc_manifest *sm = NULL, *dm = NULL;
+    mc_oms_trust t = {.key = key, .ca_path = ca_path};
+    char why[1200];
+    int rc = mc_file_read_all(&text, &len, signature, MC_OMS_BUNDLE_MAX);
+    if (rc == MC_ENOTFOUND) {
+        rc = mc_error_set(MC_EINPUT, "no signature at %s", signature);
+        goto cleanup;
+    }
+    if (rc == MC_EINPUT) { /* a directory, a device, or over the limit */
+        snprintf(why, sizeof why, "%s", mc_error_last()->message);
+        rc = mc_error_set(MC_EINPUT, "the bundle cannot be read (over the limit of %u bytes, or "
+                          "not a regular file): %s", MC_OMS_BUNDLE_MAX, why);
+        goto cleanup;
+    }
+    if (rc || (rc = mc_oms_verify(&sm, res->signer, sizeof res->signer, text, len, &t)))
+        goto cleanup;
+    memcpy(res->subject, sm->subject, sizeof res->subject);
+    if ((rc = manifest_of(&dm, f, signature, sm, ignore_unsigned)))
+        goto cleanup;
+    if (!mc_manifest_equal(sm, dm, why, sizeof why)) {
+        rc = mc_error_set(MC_EINPUT, "%s", why);
+        goto cleanup;
+    }
+    res->resources = sm->n;
+cleanup:
+    free(text);
+    mc_manifest_free(sm);
+    mc_manifest_free(dm);
+    return rc;
+}
