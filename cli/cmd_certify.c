@@ -1,6 +1,6 @@
 /* modelcert certify RUN_DIR [--key KEY] [--spec SPEC] [-o FILE] [--data PATH] */
 #include "cli_sign.h"
-#include "mc_release.h"
+#include "mc_certify.h"
 #include "mc_report_sign.h"
 
 static const char help[] =

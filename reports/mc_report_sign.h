@@ -4,7 +4,7 @@
 
 #include <stdio.h>
 
-#include "mc_release.h"
+#include "mc_certify.h"
 #include "mc_sign.h"
 
 /* "signed N resources of PATH: sha256:SUBJECT -> SIGNATURE" (and the key's

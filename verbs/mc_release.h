@@ -1,61 +1,53 @@
-/* certify: the release of a validated run (docs/signing.md). It refuses
- * unless the run holds a passing validation whose recorded digests match the
- * files; then it signs the run directory (an OMS bundle, or with the spec's
- * `format: dsse_intoto` a DSSE envelope over the same statement) and writes a
- * release certificate: JSON Lines, one DSSE envelope per line, each over an
- * in-toto Statement v1 whose subject is the model artifact (and RUN_DIR/model.onnx
- * when present, which must be the export of that model):
+/* A release (docs/signing.md): what certify states about a validated run and `verify
+ * --certificate` checks again. A release certificate is JSON Lines, one DSSE envelope per
+ * line, each over an in-toto Statement v1 whose subject is the model artifact (and
+ * RUN_DIR/model.onnx when present, which must be the export of that model):
  *   1. SLSA Provenance v1 (https://slsa.dev/provenance/v1)
- *   2. in-toto test-result v0.1 (https://in-toto.io/attestation/test-result/v0.1) */
+ *   2. in-toto test-result v0.1 (https://in-toto.io/attestation/test-result/v0.1)
+ * This header holds the facts of a run both sides read (mc_release.c) and the
+ * verification (mc_release_verify.c); certify itself is mc_certify.h. */
 #ifndef MC_RELEASE_H
 #define MC_RELEASE_H
 
+#include <jansson.h>
 #include <openssl/evp.h>
 #include <stddef.h>
 
 #include "mc_hash.h"
-#include "mc_spec.h"
 
 #define MC_RELEASE_DEFAULT_NAME "release.intoto.jsonl"
 #define MC_RELEASE_BUILD_TYPE "https://modelcert/run/v1"
 #define MC_RELEASE_BUILDER_ID "https://modelcert/builder/v1"
 #define MC_RELEASE_MAX (16u << 20)
+#define MC_RELEASE_PT_PROVENANCE "https://slsa.dev/provenance/v1"
+#define MC_RELEASE_PT_TEST_RESULT "https://in-toto.io/attestation/test-result/v0.1"
 
-typedef struct mc_certify_options {
-    const char *run_dir;              /* required */
-    const char *key;                  /* a key reference; NULL: the spec's signing.key */
-    const char *passphrase_file;
-    const char *output;               /* NULL: RUN_DIR/release.intoto.jsonl */
-    const char *data_path;            /* NULL: the data path run.json records */
-    const mc_spec *spec;              /* a spec whose `signing` section applies; NULL: none */
-    const mc_confinement *confine;    /* what that spec may name (mc_spec_check_paths) */
-    int threads;
-    const char *audit_path;
-    int no_audit;
-    const char *command_line;
-} mc_certify_options;
+/* What a release states about a run directory, every recorded digest checked. */
+typedef struct mc_release_facts {
+    json_t *validation, *run, *spec;  /* validation.json, run.json, spec.json */
+    char model[MC_SHA256_HEX_LEN + 1], spec_digest[MC_SHA256_HEX_LEN + 1];
+    char validation_digest[MC_SHA256_HEX_LEN + 1];
+    const char *data_digest;          /* run.json's (into run) */
+    int has_onnx;                     /* RUN_DIR/model.onnx is present (and derives from model) */
+    char onnx[MC_SHA256_HEX_LEN + 1]; /* its sha256 */
+} mc_release_facts;
 
-typedef struct mc_certify_result {
-    char *signature;                  /* the run's bundle (RUN_DIR/model.sig) */
-    char *certificate;                /* the release certificate */
-    char *warning;                    /* about the key, or NULL */
-    const char *format;               /* "model_signing" or "dsse_intoto" */
-    char subject[MC_SHA256_HEX_LEN + 1];   /* the signed run's subject digest */
-    char model[MC_SHA256_HEX_LEN + 1];     /* the model artifact's sha256 */
-    int has_onnx;                          /* RUN_DIR/model.onnx was certified too */
-    char onnx[MC_SHA256_HEX_LEN + 1];      /* its sha256 */
-    const char *result;               /* "PASSED" or "WARNED" */
-    size_t passed, warned, ignored;   /* checks; files left out of the signature */
-    char *audit_path;
-    long long audit_event;
-} mc_certify_result;
+/* Reads the run in dir into *f (zeroed by the caller; free it with
+ * mc_release_facts_free, also on error) and checks that the validation passed and
+ * that every recorded digest matches its file: model.mcm, the normalised spec,
+ * the data at data_path (NULL: not checked), model.onnx's derivation from the
+ * model. certify: also that model.onnx is byte for byte the export of model.mcm.
+ * MC_EINPUT naming the first mismatch; MC_EIO, MC_ENOMEM. */
+int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data_path,
+                          int certify);
+void mc_release_facts_free(mc_release_facts *f);
 
-/* Certifies a run. MC_EINPUT naming why when the run has no validation, did
- * not pass, or a recorded digest does not match its file (model, spec, data),
- * or RUN_DIR/model.onnx is not what exporting its model.mcm gives;
- * key and file errors as mc_sign_model. Appends a "certify" event. */
-int mc_certify_run(mc_certify_result **out, const mc_certify_options *o);
-void mc_certify_result_free(mc_certify_result *r);
+/* The run file `name` of dir as a JSON object. MC_EINPUT "DIR has no NAME" when it is
+ * missing, or naming what is wrong with it. */
+int mc_release_read_json(json_t **out, const char *dir, const char *name);
+
+/* The string at o.a (or o.a.b when b is not NULL), or NULL. */
+const char *mc_release_str(const json_t *o, const char *a, const char *b);
 
 /* Checks a release certificate against the run directory: every line's DSSE
  * signature with key, the statement and predicate types, the subject (the

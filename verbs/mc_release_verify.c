@@ -1,0 +1,144 @@
+/* Verification of a release certificate (mc_release_verify, mc_release.h): each JSON Lines
+ * line a DSSE envelope signed by the key, over an in-toto statement whose subject is the
+ * run's model (and model.onnx exactly when the run holds one) and whose predicate is the
+ * SLSA provenance or the test result, each digest it states the one on disk. `verify
+ * --certificate` calls it (mc_sign.c). */
+#include "mc_release.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_dsse.h"
+#include "mc_error.h"
+#include "mc_file.h"
+#include "mc_oms.h"
+#include "mc_run_dir.h"
+
+#define LINES_MAX 8
+
+/* The subject: model.mcm as on disk, then model.onnx exactly when the run
+ * holds one, with the digest of the file on disk. */
+static int check_subject(const mc_release_facts *f, const json_t *subj)
+{
+    const json_t *s0 = json_array_get(subj, 0), *s1 = json_array_get(subj, 1);
+    const char *name1 = mc_release_str(s1, "name", NULL), *d1 = mc_release_str(s1, "digest", "sha256");
+    if (json_array_size(subj) < 1 || json_array_size(subj) > 2 ||
+        !mc_release_str(s0, "digest", "sha256") || strcmp(mc_release_str(s0, "digest", "sha256"), f->model))
+        return mc_error_set(MC_EINPUT, "release certificate: its subject is not the model on "
+                            "disk (sha256 %.12s...)", f->model);
+    if (s1 && (!name1 || strcmp(name1, MC_RUN_FILE_ONNX) != 0))
+        return mc_error_set(MC_EINPUT, "release certificate: unexpected subject '%.100s'",
+                            name1 ? name1 : "(no name)");
+    if (s1 && !f->has_onnx)
+        return mc_error_set(MC_EINPUT, "release certificate: it certifies %s (sha256 %.12s...), "
+                            "which is not in the run directory", MC_RUN_FILE_ONNX,
+                            d1 ? d1 : "?");
+    if (!s1 && f->has_onnx)
+        return mc_error_set(MC_EINPUT, "release certificate: %s (sha256 %.12s...) is in the run "
+                            "directory but not certified (exported after certify? certify the "
+                            "run again)", MC_RUN_FILE_ONNX, f->onnx);
+    if (s1 && (!d1 || strcmp(d1, f->onnx) != 0))
+        return mc_error_set(MC_EINPUT, "release certificate: %s on disk (sha256 %.12s...) is not "
+                            "the certified one (%.12s...)", MC_RUN_FILE_ONNX, f->onnx,
+                            d1 ? d1 : "?");
+    return MC_OK;
+}
+
+static int check_line(const mc_release_facts *f, const json_t *st, int *seen)
+{
+    const char *pt = mc_release_str(st, "predicateType", NULL);
+    const json_t *pred = json_object_get(st, "predicate");
+    const char *type = mc_release_str(st, "_type", NULL);
+    int rc;
+    if (!type || strcmp(type, MC_OMS_STATEMENT_TYPE) != 0)
+        return mc_error_set(MC_EINPUT, "release certificate: _type is not %s",
+                            MC_OMS_STATEMENT_TYPE);
+    if ((rc = check_subject(f, json_object_get(st, "subject"))))
+        return rc;
+    if (pt && strcmp(pt, MC_RELEASE_PT_PROVENANCE) == 0) {
+        const json_t *bd = json_object_get(pred, "buildDefinition");
+        const json_t *ep = json_object_get(bd, "externalParameters");
+        const json_t *dep = json_array_get(json_object_get(bd, "resolvedDependencies"), 0);
+        const char *sd = mc_release_str(json_object_get(ep, "spec_digest"), "sha256", NULL);
+        if (!sd || strcmp(sd, f->spec_digest) != 0)
+            return mc_error_set(MC_EINPUT, "release certificate: the provenance's spec digest "
+                                "does not match spec.json");
+        if (!mc_release_str(dep, "digest", "sha256") || strcmp(mc_release_str(dep, "digest", "sha256"),
+                                                      f->data_digest) != 0)
+            return mc_error_set(MC_EINPUT, "release certificate: the provenance's data digest "
+                                "does not match run.json");
+        seen[0]++;
+    } else if (pt && strcmp(pt, MC_RELEASE_PT_TEST_RESULT) == 0) {
+        const char *res = mc_release_str(pred, "result", NULL);
+        const json_t *c0 = json_array_get(json_object_get(pred, "configuration"), 0);
+        if (!mc_release_str(c0, "digest", "sha256") ||
+            strcmp(mc_release_str(c0, "digest", "sha256"), f->validation_digest) != 0)
+            return mc_error_set(MC_EINPUT, "release certificate: the test result's "
+                                "validation.json digest does not match the file");
+        if (!res || (strcmp(res, "PASSED") != 0 && strcmp(res, "WARNED") != 0))
+            return mc_error_set(MC_EINPUT, "release certificate: the validation it records did "
+                                "not pass (%s)", res ? res : "no result");
+        seen[1]++;
+    } else {
+        return mc_error_set(MC_EINPUT, "release certificate: unexpected predicateType '%.100s'",
+                            pt ? pt : "(missing)");
+    }
+    return MC_OK;
+}
+
+int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key)
+{
+    mc_release_facts f = {0};
+    char *text = NULL;
+    size_t len = 0;
+    int seen[2] = {0, 0}, lines = 0;
+    int rc = mc_file_read_text(&text, &len, cert_path, MC_RELEASE_MAX);
+    if (rc == MC_ENOTFOUND)
+        rc = mc_error_set(MC_EINPUT, "no release certificate at %s", cert_path);
+    if (rc || (rc = mc_release_facts_read(&f, run_dir, NULL, 0)))
+        goto cleanup;
+    for (char *line = text, *next; line && *line && !rc; line = next) {
+        next = strchr(line, '\n');
+        if (next)
+            *next++ = '\0';
+        if (!*line)
+            continue;
+        if (++lines > LINES_MAX) {
+            rc = mc_error_set(MC_EINPUT, "release certificate: over %d lines", LINES_MAX);
+            break;
+        }
+        json_t *env = NULL, *st = NULL;
+        unsigned char *payload = NULL;
+        size_t plen = 0;
+        char *ptype = NULL, jwhy[256] = "";
+        if ((rc = mc_dsse_json_read(&env, line, strlen(line), jwhy, sizeof jwhy))) {
+            if (rc != MC_ENOMEM)
+                rc = mc_error_set(MC_EINPUT, "release certificate line %d: not JSON (%s)", lines,
+                                  jwhy);
+        } else if ((rc = mc_dsse_verify(&payload, &plen, &ptype, env, key))) {
+            char why[sizeof mc_error_last()->message];
+            snprintf(why, sizeof why, "%s", mc_error_last()->message);
+            rc = mc_error_set(rc, "release certificate line %d: %s", lines, why);
+        } else if (strcmp(ptype, MC_OMS_PAYLOAD_TYPE) != 0 ||
+                   (rc = mc_dsse_json_read(&st, (char *)payload, plen, jwhy, sizeof jwhy))) {
+            if (rc != MC_ENOMEM)
+                rc = mc_error_set(MC_EINPUT, "release certificate line %d: not an in-toto "
+                                  "statement", lines);
+        } else {
+            rc = check_line(&f, st, seen);
+        }
+        json_decref(env);
+        json_decref(st);
+        free(payload);
+        free(ptype);
+    }
+    if (!rc && (seen[0] != 1 || seen[1] != 1))
+        rc = mc_error_set(MC_EINPUT, "release certificate: needs exactly one provenance and one "
+                          "test-result statement (found %d and %d)", seen[0], seen[1]);
+cleanup:
+    mc_release_facts_free(&f);
+    free(text);
+    return rc;
+}
+
