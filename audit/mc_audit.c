@@ -247,7 +247,9 @@ static int link_new(void *ctx, const mc_audit_head *head, mc_audit_event *evs, s
     return MC_OK;
 }
 
-int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n)
+/* Appends evs, linked by `link` under the store's write lock (link_new, or link_at). */
+static int append_linked(mc_audit *a, mc_audit_event *evs, size_t n, mc_audit_link_fn link,
+                         void *link_ctx)
 {
     char actor[256], host[256];
     mc_audit_event *work = n ? calloc(n, sizeof *work) : NULL;
@@ -275,7 +277,7 @@ int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n)
         work[i].tool_version = evs[i].tool_version ? evs[i].tool_version : MC_VERSION;
     }
     if (rc == MC_OK && n)
-        rc = a->ops->append(a->store, work, n, link_new, NULL);
+        rc = a->ops->append(a->store, work, n, link, link_ctx);
     for (size_t i = 0; rc == MC_OK && i < n; i++) {
         evs[i].id = work[i].id;
         memcpy(evs[i].time, work[i].time, sizeof evs[i].time);
@@ -289,9 +291,42 @@ int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n)
     return rc;
 }
 
+int mc_audit_append_batch(mc_audit *a, mc_audit_event *evs, size_t n)
+{
+    return append_linked(a, evs, n, link_new, NULL);
+}
+
 int mc_audit_append(mc_audit *a, mc_audit_event *ev)
 {
     return mc_audit_append_batch(a, ev, 1);
+}
+
+typedef struct link_at_ctx {
+    const mc_audit_head *expect;
+    int moved;
+} link_at_ctx;
+
+/* link_new, only when the head under the lock is the one expected. */
+static int link_at(void *ctx, const mc_audit_head *head, mc_audit_event *evs, size_t n)
+{
+    link_at_ctx *c = ctx;
+    if (head->id != c->expect->id || strcmp(head->hash, c->expect->hash) != 0) {
+        c->moved = 1; /* rolled back; the caller verifies what was appended meanwhile */
+        return mc_error_set(MC_EINPUT, "the chain's head moved");
+    }
+    return link_new(NULL, head, evs, n);
+}
+
+int mc_audit_append_at(mc_audit *a, mc_audit_event *ev, const mc_audit_head *expect, int *moved)
+{
+    link_at_ctx c = {.expect = expect};
+    int rc = append_linked(a, ev, 1, link_at, &c);
+    *moved = c.moved;
+    if (c.moved) {
+        mc_error_clear();
+        return MC_OK;
+    }
+    return rc;
 }
 
 /* Checks that evs link to the head and hash as they record, under the lock. */

@@ -64,6 +64,12 @@ int mc_audit_head_read(mc_audit *a, mc_audit_head *out);
  * it holds numbers that would not read back exactly (a real from 2^63 up to
  * 1e21 beside an integer beyond 2^53), so that every appended event verifies. */
 int mc_audit_append(mc_audit *a, mc_audit_event *ev);
+/* As mc_audit_append, only when the head, read under the write lock, is still
+ * *expect (its id and hash): the chain up to it need not be verified again.
+ * When another writer appended since, nothing is appended and *moved is 1
+ * (MC_OK); the caller verifies the chain again and retries. *moved is 0 when
+ * the event was appended. Errors as mc_audit_append. */
+int mc_audit_append_at(mc_audit *a, mc_audit_event *ev, const mc_audit_head *expect, int *moved);
 /* Appends n events in one transaction (all or none): for imports and bulk
  * loads, where one commit per event would be too slow. Errors as
  * mc_audit_append, and MC_EINPUT or MC_EIO from the database. */
@@ -146,6 +152,22 @@ int mc_audit_command_line(char **out, int argc, char *const *argv);
  * Verbs call it before any work, so a broken trail stops them early.
  * MC_EINPUT naming the first broken event, or the database's errors. */
 int mc_audit_check_appendable(const char *path);
+
+/* As mc_audit_check_appendable, and on MC_OK *head is the head its
+ * verification ended at (id 0 and 64 zeros for a trail that does not exist
+ * yet; with a broken chain that MODELCERT_AUDIT_ALLOW_BROKEN=1 allows, the
+ * head as stored): what mc_audit_record_after links the verb's event to. */
+int mc_audit_check_appendable_at(const char *path, mc_audit_head *head);
+
+/* As mc_audit_record, with the chain verified once per verb, not twice: the
+ * event is linked after *head (from mc_audit_check_appendable_at) without
+ * verifying the chain again while the head, read under the write lock, is
+ * still *head. When other writers appended since, the chain is verified again
+ * (it must still hold *head: events removed or rewritten meanwhile are
+ * refused) and the event goes after the new head. On MC_OK *head is the new
+ * event. Errors as mc_audit_record. */
+int mc_audit_record_after(long long *id, const char *path, mc_audit_head *head,
+                          const mc_audit_event *ev, const json_t *details);
 
 /* Appends one event to the database at `path` (created, with its directory,
  * when needed): open, append, close. From `ev`: command, kind, the three

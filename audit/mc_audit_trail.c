@@ -182,32 +182,61 @@ int mc_audit_command_line(char **out, int argc, char *const *argv)
 
 /* A new event must not extend a broken chain without a word: its link would
  * vouch for tampered history. MODELCERT_AUDIT_ALLOW_BROKEN=1 appends anyway
- * (docs/audit.md), for a trail kept for forensics. */
-static int check_intact(mc_audit *a)
+ * (docs/audit.md), for a trail kept for forensics. *head (NULL: not wanted)
+ * is the head to append after: the verified one, or the stored one of a
+ * broken chain so allowed. `since` (NULL: none) is a head verified earlier,
+ * which the chain must still hold. */
+static int check_intact_at(mc_audit *a, mc_audit_head *head, const mc_audit_head *since)
 {
     mc_audit_verify_result r;
+    mc_audit_head h;
+    mc_audit_anchor anchor = {.id = since ? since->id : 0};
     const char *allow = getenv("MODELCERT_AUDIT_ALLOW_BROKEN");
-    int rc = mc_audit_verify(a, &r, NULL);
-    if (rc || !r.broken || (allow && strcmp(allow, "1") == 0))
+    int rc = mc_audit_verify_anchored(a, &r, NULL, &h, anchor.id > 0 ? &anchor : NULL);
+    if (rc)
         return rc;
-    return mc_error_set(MC_EINPUT, "%s is broken at event %lld (%s); refusing to append to it. "
-                        "Restore it from a copy, or set MODELCERT_AUDIT_ALLOW_BROKEN=1 to append "
-                        "anyway", mc_audit_location(a), r.first_bad, r.reason);
+    if (r.broken && !(allow && strcmp(allow, "1") == 0))
+        return mc_error_set(MC_EINPUT, "%s is broken at event %lld (%s); refusing to append to "
+                            "it. Restore it from a copy, or set MODELCERT_AUDIT_ALLOW_BROKEN=1 to "
+                            "append anyway", mc_audit_location(a), r.first_bad, r.reason);
+    if (r.broken)
+        return head ? mc_audit_head_read(a, head) : MC_OK;
+    if (anchor.id > 0 && (!anchor.found || strcmp(anchor.event.hash, since->hash) != 0))
+        return mc_error_set(MC_EINPUT, "%s changed while the command ran: event %lld is no "
+                            "longer the one verified before its work (events were removed or "
+                            "rewritten); refusing to append to it", mc_audit_location(a),
+                            since->id);
+    if (head)
+        *head = h;
+    return MC_OK;
 }
 
-int mc_audit_check_appendable(const char *path)
+static int check_intact(mc_audit *a)
+{
+    return check_intact_at(a, NULL, NULL);
+}
+
+int mc_audit_check_appendable_at(const char *path, mc_audit_head *head)
 {
     mc_audit *a = NULL;
+    mc_audit_head h = {.id = 0, .hash = MC_AUDIT_GENESIS};
     int rc = mc_audit_is_uri(path) || mc_file_exists(path) ? mc_audit_open_readonly(&a, path) : MC_OK;
     if (rc == MC_OK && a)
-        rc = check_intact(a);
+        rc = check_intact_at(a, &h, NULL);
     mc_audit_close(a);
     if (rc) {
         char why[1200];
         mc_error_format(mc_error_last(), why, sizeof why);
-        rc = mc_error_set(rc, "the audit trail cannot be appended to: %s", why);
+        return mc_error_set(rc, "the audit trail cannot be appended to: %s", why);
     }
-    return rc;
+    if (head)
+        *head = h;
+    return MC_OK;
+}
+
+int mc_audit_check_appendable(const char *path)
+{
+    return mc_audit_check_appendable_at(path, NULL);
 }
 
 int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
@@ -232,6 +261,49 @@ int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
         goto cleanup;
     }
     *id = e.id;
+cleanup:
+    mc_audit_close(a);
+    free(text);
+    return rc;
+}
+
+/* How often an append waits for other writers before giving up: each retry follows
+ * another writer's commit, so only a trail appended to without pause exhausts it. */
+#define APPEND_TRIES 1000
+
+int mc_audit_record_after(long long *id, const char *path, mc_audit_head *head,
+                          const mc_audit_event *ev, const json_t *details)
+{
+    mc_audit *a = NULL;
+    char *text = NULL;
+    mc_audit_event e = *ev;
+    mc_audit_head at = *head, since;
+    int rc = details ? mc_json_canonical(&text, NULL, details) : MC_OK, moved = 1;
+    if (rc == MC_OK) {
+        e.details = text;
+        rc = mc_audit_open(&a, path);
+    }
+    for (int tries = 0; rc == MC_OK && moved; tries++) {
+        if (tries == APPEND_TRIES) {
+            rc = mc_error_set(MC_EIO, "%s: other writers kept appending (%d tries)",
+                              mc_audit_location(a), tries);
+        } else if (tries > 0) { /* another writer appended: verify again, from where it was */
+            since = at;
+            rc = check_intact_at(a, &at, &since);
+        }
+        if (rc == MC_OK)
+            rc = mc_audit_append_at(a, &e, &at, &moved);
+    }
+    if (rc) {
+        char why[1200];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(rc, "the audit trail could not be written: %s", why);
+        goto cleanup;
+    }
+    *id = e.id;
+    *head = (mc_audit_head){.id = e.id};
+    memcpy(head->hash, e.hash, sizeof head->hash);
+    memcpy(head->time, e.time, sizeof head->time);
 cleanup:
     mc_audit_close(a);
     free(text);

@@ -8,7 +8,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mc_audit.h"
 #include "mc_dsse.h"
 #include "mc_error.h"
 #include "mc_file.h"
@@ -19,6 +18,7 @@
 #include "mc_oms.h"
 #include "mc_release.h"
 #include "mc_run_dir.h"
+#include "mc_verb_audit.h"
 
 void mc_certify_result_free(mc_certify_result *r)
 {
@@ -169,7 +169,8 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     mc_release_facts f = {0};
     mc_key *key = NULL;
     mc_model_signed *sr = NULL;
-    char *keyref = NULL, *trail = NULL, *text = NULL, *data = NULL;
+    mc_verb_audit *trail = NULL;
+    char *keyref = NULL, *text = NULL, *data = NULL;
     size_t tlen = 0;
     mc_buf lines = {0};
     const char *ignore[8];
@@ -188,11 +189,8 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     }
     if (o->spec && (rc = mc_spec_check_paths(o->spec, o->confine)))
         goto cleanup;
-    if (!o->no_audit) {
-        if ((rc = mc_audit_path(&trail, o->audit_path)) ||
-            (rc = mc_audit_check_appendable(trail)))
-            goto cleanup;
-    }
+    if ((rc = mc_verb_audit_open(&trail, o->audit_path, o->no_audit)))
+        goto cleanup;
     /* The data: where the flag says, else where run.json recorded it. */
     if ((rc = mc_release_read_json(&f.run, o->run_dir, MC_RUN_FILE_RECORD)))
         goto cleanup;
@@ -244,22 +242,15 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
         rc = mc_error_nomem();
         goto cleanup;
     }
-    if (trail) {
-        mc_audit_event ev = {.command = o->command_line ? o->command_line : "modelcert",
-                             .kind = "certify", .model_digest = r->model,
-                             .spec_digest = f.spec_digest, .data_digest = f.data_digest,
-                             .verdict = "certified"};
-        json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s?}", "run_dir", o->run_dir,
-                              "signature", r->signature, "certificate", r->certificate,
-                              "subject", r->subject, "format", r->format, "identity", identity,
-                              "onnx", r->has_onnx ? r->onnx : NULL);
-        rc = d ? mc_audit_record(&r->audit_event, trail, &ev, d) : mc_error_nomem();
-        json_decref(d);
-        if (rc)
-            goto cleanup;
-        r->audit_path = trail;
-        trail = NULL;
-    }
+    mc_verb_event ev = {.command = o->command_line, .kind = "certify", .model_digest = r->model,
+                        .spec_digest = f.spec_digest, .data_digest = f.data_digest,
+                        .verdict = "certified"};
+    json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s?}", "run_dir", o->run_dir,
+                          "signature", r->signature, "certificate", r->certificate,
+                          "subject", r->subject, "format", r->format, "identity", identity,
+                          "onnx", r->has_onnx ? r->onnx : NULL);
+    if ((rc = mc_verb_audit_record(trail, &ev, d, &r->audit_event, &r->audit_path)))
+        goto cleanup;
     *out = r;
     r = NULL;
 cleanup:
@@ -268,7 +259,7 @@ cleanup:
     mc_model_signed_free(sr);
     mc_buf_free(&lines);
     free(keyref);
-    free(trail);
+    mc_verb_audit_free(trail);
     free(text);
     free(data);
     mc_certify_result_free(r);

@@ -12,11 +12,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "mc_audit.h"
 #include "mc_error.h"
 #include "mc_key.h"
 #include "mc_oms.h"
 #include "mc_release.h"
+#include "mc_verb_audit.h"
 
 void mc_sign_result_free(mc_sign_result *r)
 {
@@ -43,35 +43,13 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static int trail_of(char **trail, const mc_sign_common *c)
+/* The event of sign or verify (details taken over). */
+static int record(mc_verb_audit *trail, long long *id, char **path, const mc_sign_common *c,
+                  const char *kind, const char *digest, const char *verdict, json_t *details)
 {
-    *trail = NULL;
-    if (c->no_audit)
-        return MC_OK;
-    int rc = mc_audit_path(trail, c->audit_path);
-    if (rc == MC_OK)
-        rc = mc_audit_check_appendable(*trail);
-    if (rc) {
-        free(*trail);
-        *trail = NULL;
-    }
-    return rc;
-}
-
-/* Appends the event (details taken over). */
-static int record(long long *id, const char *trail, const mc_sign_common *c, const char *kind,
-                  const char *digest, const char *verdict, json_t *details)
-{
-    if (!trail) {
-        json_decref(details);
-        return MC_OK;
-    }
-    mc_audit_event ev = {.command = c->command_line ? c->command_line : "modelcert",
-                         .kind = kind, .model_digest = digest && *digest ? digest : NULL,
-                         .verdict = verdict};
-    int rc = details ? mc_audit_record(id, trail, &ev, details) : mc_error_nomem();
-    json_decref(details);
-    return rc;
+    mc_verb_event ev = {.command = c->command_line, .kind = kind, .model_digest = digest,
+                        .verdict = verdict};
+    return mc_verb_audit_record(trail, &ev, details, id, path);
 }
 
 int mc_digest_model(char hex[MC_SHA256_HEX_LEN + 1], size_t *resources, const mc_sign_common *c)
@@ -84,9 +62,9 @@ int mc_sign_model(mc_sign_result **out, const mc_sign_options *o)
     mc_sign_result *r = calloc(1, sizeof *r);
     mc_key *key = NULL;
     mc_model_signed *s = NULL;
-    char *trail = NULL;
+    mc_verb_audit *trail = NULL;
     int rc = r ? MC_OK : mc_error_nomem();
-    if (rc || (rc = trail_of(&trail, &o->c)) ||
+    if (rc || (rc = mc_verb_audit_open(&trail, o->c.audit_path, o->c.no_audit)) ||
         (rc = mc_key_load_private_with(&key, o->key, o->passphrase_file, NULL)))
         goto cleanup;
     if (mc_key_warning(key) && !(r->warning = strdup(mc_key_warning(key)))) {
@@ -103,14 +81,13 @@ int mc_sign_model(mc_sign_result **out, const mc_sign_options *o)
     json_t *d = json_pack("{s:s,s:s,s:I,s:s,s:s}", "path", o->c.files.path, "signature",
                           r->signature, "resources", (json_int_t)r->resources, "key",
                           mc_key_hint(key), "mode", o->cert ? "certificate" : "key");
-    if ((rc = record(&r->audit_event, trail, &o->c, "sign", r->subject, "signed", d)))
+    if ((rc = record(trail, &r->audit_event, &r->audit_path, &o->c, "sign", r->subject, "signed",
+                     d)))
         goto cleanup;
-    r->audit_path = trail;
-    trail = NULL;
     *out = r;
     r = NULL;
 cleanup:
-    free(trail);
+    mc_verb_audit_free(trail);
     mc_model_signed_free(s);
     mc_key_free(key);
     mc_sign_result_free(r);
@@ -141,7 +118,7 @@ int mc_verify_model(mc_verify_result **out, const mc_verify_options *o)
 {
     mc_verify_result *r = calloc(1, sizeof *r);
     mc_key *key = NULL;
-    char *trail = NULL;
+    mc_verb_audit *trail = NULL;
     struct stat st;
     int rc = r ? MC_OK : mc_error_nomem();
     if (rc)
@@ -157,7 +134,7 @@ int mc_verify_model(mc_verify_result **out, const mc_verify_options *o)
         goto cleanup;
     }
     if ((rc = mc_model_signature_path(&r->signature, &o->c.files)) ||
-        (rc = trail_of(&trail, &o->c)))
+        (rc = mc_verb_audit_open(&trail, o->c.audit_path, o->c.no_audit)))
         goto cleanup;
     if (o->key)
         rc = mc_key_load_public(&key, o->key, NULL);
@@ -182,15 +159,13 @@ int mc_verify_model(mc_verify_result **out, const mc_verify_options *o)
         json_decref(d);
         d = NULL;
     }
-    if ((rc = record(&r->audit_event, trail, &o->c, "verify", r->subject,
+    if ((rc = record(trail, &r->audit_event, &r->audit_path, &o->c, "verify", r->subject,
                      r->verified ? "pass" : "fail", d)))
         goto cleanup;
-    r->audit_path = trail;
-    trail = NULL;
     *out = r;
     r = NULL;
 cleanup:
-    free(trail);
+    mc_verb_audit_free(trail);
     mc_key_free(key);
     mc_verify_result_free(r);
     return rc;

@@ -1,3 +1,7 @@
+/* validate and reproduce as library calls (mc_validate.h): the spec confined, the
+ * audit trail opened and verified once (mc_verb_audit.h), the run made or re-made, every
+ * check of checks/ on it, validation.json written with the run directory, and the verb's
+ * one audit event appended. */
 #include "mc_validate.h"
 
 #include <stdlib.h>
@@ -14,6 +18,7 @@
 #include "mc_run_dir.h"
 #include "mc_sign.h"
 #include "mc_thresholds.h"
+#include "mc_verb_audit.h"
 
 void mc_outcome_free(mc_outcome *o)
 {
@@ -86,30 +91,16 @@ static void summarize(mc_outcome *o)
 
 /* Appends the outcome's event; `extra` holds the details beyond run_dir and
  * counts (taken over). On error o records no event. */
-static int record(mc_outcome *o, const char *trail, const mc_audit_event *ev, json_t *extra)
+static int record(mc_outcome *o, mc_verb_audit *trail, const mc_verb_event *ev, json_t *extra)
 {
     json_t *counts = NULL;
-    int rc = extra ? mc_validation_counts_json(&counts, o->validation) : mc_error_nomem();
-    if (rc == MC_OK && json_object_set_new(extra, "counts", counts) != 0)
-        rc = mc_error_nomem();
-    if (rc == MC_OK && json_object_set_new(extra, "run_dir", json_string(o->run_dir)) != 0)
-        rc = mc_error_nomem();
-    if (rc == MC_OK && !(o->audit_path = strdup(trail)))
-        rc = mc_error_nomem();
-    if (rc == MC_OK)
-        rc = mc_audit_record(&o->audit_event, o->audit_path, ev, extra);
-    else { /* the outcome is written: say that only its audit event is missing */
-        char why[sizeof mc_error_last()->message];
-        snprintf(why, sizeof why, "%s", mc_error_last()->message);
-        rc = mc_error_set(rc, "the audit trail could not be written: %s", why);
+    if (extra && (mc_validation_counts_json(&counts, o->validation) ||
+                  json_object_set_new(extra, "counts", counts) != 0 ||
+                  json_object_set_new(extra, "run_dir", json_string(o->run_dir)) != 0)) {
+        json_decref(extra); /* out of memory: mc_verb_audit_record says so */
+        extra = NULL;
     }
-    if (rc) {
-        free(o->audit_path);
-        o->audit_path = NULL;
-        o->audit_event = 0;
-    }
-    json_decref(extra);
-    return rc;
+    return mc_verb_audit_record(trail, ev, extra, &o->audit_event, &o->audit_path);
 }
 
 /* Runs the pipeline and every check on it, then writes the run directory with
@@ -166,69 +157,48 @@ cleanup:
     return rc;
 }
 
-/* The trail a verb appends to (mc_audit_path), and with `absolute` non-NULL
- * its absolute form for run.json. A broken or foreign trail stops a verb
- * before its work, not after. */
-static int open_trail(char **trail, char **absolute, const char *flag)
-{
-    char *path = NULL, *abs = NULL;
-    int rc = mc_audit_path(&path, flag);
-    if (rc == MC_OK)
-        rc = mc_audit_check_appendable(path);
-    if (rc == MC_OK && absolute)
-        rc = mc_audit_path_absolute(&abs, path);
-    if (rc) {
-        free(path);
-        return rc;
-    }
-    *trail = path;
-    if (absolute)
-        *absolute = abs;
-    return MC_OK;
-}
-
 int mc_validate(mc_outcome **out, const mc_validate_options *opt)
 {
     mc_outcome *o = calloc(1, sizeof *o);
     mc_run *run = NULL;
-    char *trail = NULL, *absolute = NULL;
+    mc_verb_audit *trail = NULL;
+    char *absolute = NULL;
     int rc = o ? MC_OK : mc_error_nomem();
     if (rc == MC_OK) /* before anything is read: what the spec names is confined */
         rc = mc_spec_check_paths(opt->spec, opt->confine);
+    if (rc == MC_OK) /* a broken or foreign trail stops validate before its work */
+        rc = mc_verb_audit_open(&trail, opt->audit_path, opt->no_audit);
     if (rc == MC_OK && !opt->no_audit)
-        rc = open_trail(&trail, &absolute, opt->audit_path);
+        rc = mc_verb_audit_absolute(&absolute, trail);
     if (rc == MC_OK)
         rc = validate_run(o, &run, opt, absolute);
     *out = NULL;
     if (rc)
         goto cleanup;
     summarize(o);
-    if (!opt->no_audit) {
-        mc_audit_event ev = {.command = opt->command_line ? opt->command_line : "modelcert",
-                             .kind = "validate", .spec_digest = run->spec_digest,
-                             .data_digest = run->data_digest,
-                             .model_digest = opt->predictions ? NULL : run->model_digest,
-                             .verdict = mc_verdict_name(o->verdict)};
-        json_t *extra = json_pack("{s:s, s:s}", "validation", o->validation_path, "run_id",
-                                  run->run_id);
-        if (extra && opt->baseline &&
-            json_object_set_new(extra, "baseline", json_string(opt->baseline)) != 0) {
-            json_decref(extra);
-            extra = NULL;
-        }
-        if (extra && opt->predictions && /* what was judged instead of a model */
-            json_object_set(extra, "predictions", json_object_get(run->record, "predictions")) != 0) {
-            json_decref(extra);
-            extra = NULL;
-        }
-        rc = record(o, trail, &ev, extra);
+    mc_verb_event ev = {.command = opt->command_line, .kind = "validate",
+                        .spec_digest = run->spec_digest, .data_digest = run->data_digest,
+                        .model_digest = opt->predictions ? NULL : run->model_digest,
+                        .verdict = mc_verdict_name(o->verdict)};
+    json_t *extra = json_pack("{s:s, s:s}", "validation", o->validation_path, "run_id",
+                              run->run_id);
+    if (extra && opt->baseline &&
+        json_object_set_new(extra, "baseline", json_string(opt->baseline)) != 0) {
+        json_decref(extra);
+        extra = NULL;
     }
+    if (extra && opt->predictions && /* what was judged instead of a model */
+        json_object_set(extra, "predictions", json_object_get(run->record, "predictions")) != 0) {
+        json_decref(extra);
+        extra = NULL;
+    }
+    rc = record(o, trail, &ev, extra);
     *out = o; /* also when only the audit append failed */
     o = NULL;
 cleanup:
     mc_outcome_free(o);
     mc_run_free(run);
-    free(trail);
+    mc_verb_audit_free(trail);
     free(absolute);
     return rc;
 }
@@ -289,12 +259,12 @@ int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
 {
     mc_outcome *o = calloc(1, sizeof *o);
     json_t *rec = NULL;
-    char *trail = NULL;
+    mc_verb_audit *trail = NULL;
     char signed_subject[MC_SHA256_HEX_LEN + 1], signer[512];
     int rc = o && (o->run_dir = strdup(opt->run_dir)) ? MC_OK : mc_error_nomem();
     *out = NULL;
     if (rc || (rc = mc_validation_create(&o->validation)) ||
-        (!opt->no_audit && (rc = open_trail(&trail, NULL, opt->audit_path))) ||
+        (rc = mc_verb_audit_open(&trail, opt->audit_path, opt->no_audit)) ||
         (opt->key && ((rc = mc_sign_check_run(signed_subject, signer, sizeof signer, "run",
                                               opt->run_dir, opt->key, NULL, opt->threads)) ||
                       (rc = mc_validation_add(o->validation, "signing", "signing.run",
@@ -304,22 +274,21 @@ int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
         (rc = mc_reproduce(o->validation, &rec, opt->run_dir, opt->data_path, opt->threads,
                             opt->confine)) ||
         (rc = mc_validation_set_run(o->validation, rec, opt->run_dir)) ||
-        (!opt->no_audit && (rc = check_recorded(o->validation, trail, rec))))
+        (!opt->no_audit &&
+         (rc = check_recorded(o->validation, mc_verb_audit_path(trail), rec))))
         goto cleanup;
     summarize(o);
-    if (!opt->no_audit) {
-        mc_audit_event ev = {.command = opt->command_line ? opt->command_line : "modelcert",
-                             .kind = "reproduce", .spec_digest = recorded_digest(rec, "spec"),
-                             .data_digest = recorded_digest(rec, "data"),
-                             .model_digest = recorded_digest(rec, "model"),
-                             .verdict = mc_verdict_name(o->verdict)};
-        rc = record(o, trail, &ev, json_object());
-    }
+    mc_verb_event ev = {.command = opt->command_line, .kind = "reproduce",
+                        .spec_digest = recorded_digest(rec, "spec"),
+                        .data_digest = recorded_digest(rec, "data"),
+                        .model_digest = recorded_digest(rec, "model"),
+                        .verdict = mc_verdict_name(o->verdict)};
+    rc = record(o, trail, &ev, json_object());
     *out = o; /* also when only the audit append failed */
     o = NULL;
 cleanup:
     mc_outcome_free(o);
     json_decref(rec);
-    free(trail);
+    mc_verb_audit_free(trail);
     return rc;
 }

@@ -2,7 +2,10 @@
  * edited field, a deleted, an inserted and a reordered event even when the
  * attacker drops the triggers and edits the file directly; 8 processes
  * appending 500 events each give 4000 events and an intact chain; a writer
- * killed with SIGKILL mid-append loses at most its uncommitted event. */
+ * killed with SIGKILL mid-append loses at most its uncommitted event; a verb's
+ * append after the head it verified (mc_audit_record_after) verifies the chain
+ * once, and again only when another writer moved the head, refusing a head
+ * that was removed or rewritten meanwhile. */
 #include <setjmp.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -307,6 +310,83 @@ static void test_sigkill_mid_append(void **state)
     assert_int_equal(verify(path, NULL).first_bad, 0);
 }
 
+static long long record_after(const char *path, mc_audit_head *head, int *rc)
+{
+    long long id = 0;
+    mc_audit_event ev = {.command = "test", .kind = "validate", .verdict = "pass"};
+    json_t *details = json_pack("{s:s}", "who", "verb");
+    assert_non_null(details);
+    *rc = mc_audit_record_after(&id, path, head, &ev, details);
+    json_decref(details);
+    return id;
+}
+
+static void test_record_after(void **state)
+{
+    (void)state;
+    char path[300];
+    mc_audit_head head, before;
+    int rc;
+    /* A trail that does not exist yet: the genesis head, and appends after it. */
+    db_path(path, sizeof path, "after.db");
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_OK);
+    assert_int_equal(head.id, 0);
+    assert_int_equal(record_after(path, &head, &rc), 1);
+    assert_int_equal(rc, MC_OK);
+    assert_int_equal(head.id, 1);
+    assert_int_equal(record_after(path, &head, &rc), 2);
+    assert_int_equal(verify(path, NULL).first_bad, 0);
+    assert_string_equal(verify(path, NULL).head, head.hash);
+
+    /* Another writer appends between the verification and the append: the chain is
+       verified again and the event goes after the new head. */
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_OK);
+    append_n(path, 3, "bob");
+    assert_int_equal(record_after(path, &head, &rc), 6);
+    assert_int_equal(rc, MC_OK);
+    mc_audit_verify_result r = verify(path, NULL);
+    assert_int_equal(r.first_bad, 0);
+    assert_int_equal(r.events, 6);
+
+    /* Verified once: with the head unmoved, the append does not scan the chain again, so
+       an edit behind the head made meanwhile is left to `audit verify` to find... */
+    fresh(path, sizeof path, "after-once.db", 4);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_OK);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET verdict = 'pass!' WHERE id = 2"),
+                     SQLITE_OK);
+    assert_int_equal(record_after(path, &head, &rc), 5);
+    assert_int_equal(rc, MC_OK);
+    assert_int_equal(verify(path, NULL).first_bad, 2);
+    /* ...while a head that moved has the chain verified again: refused. */
+    fresh(path, sizeof path, "after-broken.db", 4);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_OK);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET verdict = 'pass!' WHERE id = 2"),
+                     SQLITE_OK);
+    append_n(path, 1, "bob");
+    assert_int_equal(record_after(path, &head, &rc), 0);
+    assert_int_equal(rc, MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "the audit trail could not be written"));
+    assert_non_null(strstr(mc_error_last()->message, "is broken at event 2"));
+    assert_int_equal(head.id, 4);
+
+    /* The verified head removed and replaced by another event 4 whose chain verifies: the
+       head moved, and the event verified before the work is no longer there. */
+    fresh(path, sizeof path, "after-rewrite.db", 4);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_OK);
+    before = head;
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_delete;"
+                                  "DELETE FROM events WHERE id = 4"),
+                     SQLITE_OK);
+    append_n(path, 1, "mallory");
+    assert_int_equal(verify(path, NULL).first_bad, 0);
+    assert_int_equal(record_after(path, &head, &rc), 0);
+    assert_int_equal(rc, MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "changed while the command ran: event 4"));
+    assert_memory_equal(&head, &before, sizeof head);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/mc-test-audit-XXXXXX");
@@ -323,6 +403,7 @@ int main(void)
         cmocka_unit_test(test_verify_anchored),
         cmocka_unit_test(test_concurrent_writers),
         cmocka_unit_test(test_sigkill_mid_append),
+        cmocka_unit_test(test_record_after),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];

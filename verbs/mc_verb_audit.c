@@ -1,0 +1,90 @@
+/* One audited-verb helper (mc_verb_audit.h): where the trail is, its chain
+ * verified once before the verb's work, and the verb's one event appended after
+ * the head that verification saw. The only place in verbs/ that appends to the
+ * audit trail. */
+#include "mc_verb_audit.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_audit.h"
+#include "mc_error.h"
+
+struct mc_verb_audit {
+    char *path;                   /* NULL when off */
+    mc_audit_head head;           /* the head verified at open, then the last event appended */
+};
+
+void mc_verb_audit_free(mc_verb_audit *t)
+{
+    if (!t)
+        return;
+    free(t->path);
+    free(t);
+}
+
+int mc_verb_audit_open(mc_verb_audit **out, const char *flag, int off)
+{
+    mc_verb_audit *t = calloc(1, sizeof *t);
+    int rc = t ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && !off && (rc = mc_audit_path(&t->path, flag)) == MC_OK)
+        rc = mc_audit_check_appendable_at(t->path, &t->head);
+    if (rc) {
+        mc_verb_audit_free(t);
+        return rc;
+    }
+    *out = t;
+    return MC_OK;
+}
+
+const char *mc_verb_audit_path(const mc_verb_audit *t)
+{
+    return t->path;
+}
+
+int mc_verb_audit_absolute(char **out, const mc_verb_audit *t)
+{
+    if (!t->path)
+        return mc_error_set(MC_EINTERNAL, "no audit trail was opened");
+    return mc_audit_path_absolute(out, t->path);
+}
+
+static const char *digest_or_null(const char *d)
+{
+    return d && *d ? d : NULL;
+}
+
+int mc_verb_audit_record(mc_verb_audit *t, const mc_verb_event *ev, json_t *details,
+                         long long *id, char **path)
+{
+    char *copy = NULL;
+    long long event = 0;
+    int rc = MC_OK;
+    if (!t->path) {
+        json_decref(details);
+        *id = 0;
+        *path = NULL;
+        return MC_OK;
+    }
+    if (!details) {
+        rc = mc_error_set(MC_ENOMEM, "the audit trail could not be written: out of memory");
+        goto cleanup;
+    }
+    if (!(copy = strdup(t->path))) {
+        rc = mc_error_set(MC_ENOMEM, "the audit trail could not be written: out of memory");
+        goto cleanup;
+    }
+    mc_audit_event e = {.command = ev->command ? ev->command : "modelcert", .kind = ev->kind,
+                        .verdict = ev->verdict, .spec_digest = digest_or_null(ev->spec_digest),
+                        .data_digest = digest_or_null(ev->data_digest),
+                        .model_digest = digest_or_null(ev->model_digest)};
+    if ((rc = mc_audit_record_after(&event, t->path, &t->head, &e, details)))
+        goto cleanup;
+    *id = event;
+    *path = copy;
+    copy = NULL;
+cleanup:
+    json_decref(details);
+    free(copy);
+    return rc;
+}

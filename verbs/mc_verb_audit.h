@@ -1,0 +1,49 @@
+/* The audit trail as a verb uses it (docs/audit.md): found and verified once,
+ * before the verb's work, so that a broken or foreign trail stops it early;
+ * then one event appended after the work, linked to the head that verification
+ * saw (mc_audit_record_after: the chain is not verified a second time unless
+ * another writer appended meanwhile). Every verb that records an event (run,
+ * validate, reproduce, sign, verify, certify) goes through this one helper. */
+#ifndef MC_VERB_AUDIT_H
+#define MC_VERB_AUDIT_H
+
+#include <jansson.h>
+
+typedef struct mc_verb_audit mc_verb_audit;
+
+/* Finds the trail (`flag`, the --audit value, or mc_audit_path's rule) and
+ * verifies its chain now (mc_audit_check_appendable_at). off: the verb records
+ * no event (--no-audit, or a call made inside another verb): nothing is looked
+ * for and mc_verb_audit_record records nothing. Errors: those of mc_audit_path
+ * and mc_audit_check_appendable ("the audit trail cannot be appended to: ...").
+ * Free *out with mc_verb_audit_free. */
+int mc_verb_audit_open(mc_verb_audit **out, const char *flag, int off);
+
+/* The trail's location (a path or a URI as given), NULL when off; owned by t. */
+const char *mc_verb_audit_path(const mc_verb_audit *t);
+
+/* The trail's location as run.json records it (mc_audit_path_absolute).
+ * Caller frees *out. MC_EINTERNAL when off. */
+int mc_verb_audit_absolute(char **out, const mc_verb_audit *t);
+
+/* An event as a verb describes it; the audit trail adds actor, host, version,
+ * time, id and hashes. */
+typedef struct mc_verb_event {
+    const char *command;          /* the command line (mc_audit_command_line); NULL: "modelcert" */
+    const char *kind;             /* "run", "validate", "reproduce", "sign", "verify", "certify" */
+    const char *verdict;
+    const char *spec_digest, *data_digest, *model_digest; /* NULL or "": not applicable */
+} mc_verb_event;
+
+/* Appends the event with `details`, a JSON object that is taken over (freed
+ * here whatever happens; NULL: building it ran out of memory). On MC_OK, *id
+ * is the event's id and *path a copy of the trail's location (caller frees);
+ * when off, *id is 0 and *path NULL. On error *id and *path are left alone and
+ * the message reads "the audit trail could not be written: <why>". */
+int mc_verb_audit_record(mc_verb_audit *t, const mc_verb_event *ev, json_t *details,
+                         long long *id, char **path);
+
+/* Frees t; NULL is fine. */
+void mc_verb_audit_free(mc_verb_audit *t);
+
+#endif
