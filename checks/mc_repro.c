@@ -209,16 +209,15 @@ int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
 
 /* ---- reproduce ------------------------------------------------------------------ */
 
+/* A JSON file of the run directory through its one bounded reader (mc_run_dir.h). */
 static int load_json(json_t **out, const char *dir, const char *name)
 {
-    char *path = mc_path_join(dir, name);
-    json_error_t err;
-    if (!path)
-        return mc_error_nomem();
-    *out = json_load_file(path, JSON_REJECT_DUPLICATES, &err);
-    int rc = *out ? MC_OK
-                  : mc_error_set(MC_EINPUT, "%s: %s (is %s a run directory?)", path, err.text, dir);
-    free(path);
+    int rc = mc_run_dir_read_json(out, dir, name);
+    if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
+        char why[sizeof mc_error_last()->message];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(MC_EINPUT, "%s (is %s a run directory?)", why, dir);
+    }
     return rc;
 }
 
@@ -247,8 +246,9 @@ int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
         rc = mc_error_nomem();
         goto cleanup;
     }
-    if ((rc = mc_file_read_all(&spec_text, &spec_len, spec_path, 1 << 20)) ||
-        (rc = mc_file_read_all(&model, &model_len, model_path, (size_t)1 << 34)))
+    if ((rc = mc_run_dir_read_bytes(&spec_text, &spec_len, run_dir, MC_RUN_FILE_SPEC, 1 << 20)) ||
+        (rc = mc_run_dir_read_bytes(&model, &model_len, run_dir, MC_RUN_FILE_MODEL,
+                                    (size_t)1 << 34)))
         goto cleanup;
     const json_t *jdata = json_object_get(record, "data");
     const char *rec_spec = json_string_value(json_object_get(json_object_get(record, "spec"), "digest"));

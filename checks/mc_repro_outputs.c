@@ -126,11 +126,8 @@ static int add_text_result(mc_validation *v, const char *id, const char *file, c
 
 static int read_text(char **out, const char *dir, const char *name)
 {
-    char *path = mc_path_join(dir, name);
     size_t len;
-    int rc = path ? mc_file_read_text(out, &len, path, mc_file_input_limit()) : mc_error_nomem();
-    free(path);
-    return rc;
+    return mc_run_dir_read_text(out, &len, dir, name, 0);
 }
 
 int mc_repro_outputs(mc_validation *v, const char *run_dir, const json_t *record,

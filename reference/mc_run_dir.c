@@ -1,3 +1,8 @@
+/* The run directory (mc_run_dir.h): where it goes (mc_run_dir_choose), its one writer
+ * (mc_run_write: built aside, every file fsynced, run.json last, renamed into place) and its
+ * one reader (mc_run_dir_read_*: regular files only, bounded, JSON read twice so that an
+ * allocation failure inside jansson is never a different value), which every part that
+ * reads a run's files uses: validate, reproduce, certify, verify and the reports. */
 #include "mc_run_dir.h"
 
 #include <errno.h>
@@ -200,4 +205,70 @@ int mc_run_dir_choose(char **out, const char *requested, const mc_spec *spec)
     }
     *out = dir;
     return MC_OK;
+}
+
+/* ---- reading ----------------------------------------------------------------------------- */
+
+int mc_run_file_read_json(json_t **out, const char *path)
+{
+    char *text = NULL;
+    size_t len = 0, max = mc_file_input_limit();
+    json_t *j = NULL, *again = NULL;
+    json_error_t je, je2;
+    int rc = mc_file_read_text(&text, &len, path,
+                               max < MC_RUN_FILE_JSON_MAX ? max : MC_RUN_FILE_JSON_MAX);
+    if (rc)
+        goto cleanup;
+    /* Read twice: jansson's lexer can report a syntax error, or a wrong value, when an
+       allocation fails inside it (as mc_artifact.c's read_header explains); readings that
+       disagree are an allocation failure, never a different value. jansson sets the error
+       record only on failure: its code is read only then. */
+    j = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
+    again = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je2);
+    if ((!j && json_error_code(&je) == json_error_out_of_memory) ||
+        (!again && json_error_code(&je2) == json_error_out_of_memory) || !j != !again ||
+        (j && !json_equal(j, again)) ||
+        (!j && (je.line != je2.line || je.column != je2.column || strcmp(je.text, je2.text) != 0)))
+        rc = mc_error_nomem();
+    else if (!j)
+        rc = mc_error_set_at(MC_EINPUT, path, je.line, je.column, "%s", je.text);
+    else if (!json_is_object(j))
+        rc = mc_error_set(MC_EINPUT, "%s: not a JSON object", path);
+    if (rc)
+        goto cleanup;
+    *out = j;
+    j = NULL;
+cleanup:
+    json_decref(j);
+    json_decref(again);
+    free(text);
+    return rc;
+}
+
+int mc_run_dir_read_json(json_t **out, const char *run_dir, const char *name)
+{
+    char *path = mc_path_join(run_dir, name);
+    int rc = path ? mc_run_file_read_json(out, path) : mc_error_nomem();
+    free(path);
+    return rc;
+}
+
+int mc_run_dir_read_text(char **out, size_t *len, const char *run_dir, const char *name,
+                         size_t max)
+{
+    char *path = mc_path_join(run_dir, name);
+    int rc = path ? mc_file_read_text(out, len, path, max ? max : mc_file_input_limit())
+                  : mc_error_nomem();
+    free(path);
+    return rc;
+}
+
+int mc_run_dir_read_bytes(char **out, size_t *len, const char *run_dir, const char *name,
+                          size_t max)
+{
+    char *path = mc_path_join(run_dir, name);
+    int rc = path ? mc_file_read_all(out, len, path, max ? max : mc_file_input_limit())
+                  : mc_error_nomem();
+    free(path);
+    return rc;
 }

@@ -1,8 +1,9 @@
 /* The run directory (docs/formats.md): the names of its files, in one place
- * for every part that reads or writes them. */
+ * for every part that reads or writes them; its one writer and its one reader. */
 #ifndef MC_RUN_DIR_H
 #define MC_RUN_DIR_H
 
+#include <jansson.h>
 #include <stddef.h>
 
 #define MC_RUN_FILE_MODEL "model.mcm"
@@ -40,5 +41,27 @@ typedef struct mc_run_extra {
  * complete, extras included. On error the temporary directory is removed. */
 int mc_run_write(const struct mc_run *run, const char *dir, const mc_run_extra *extra,
                  size_t n_extra);
+
+/* The largest JSON file of a run directory that is read (validation.json, metrics.json,
+ * spec.json, run.json), unless the input limit (mc_file_input_limit) is lower. */
+#define MC_RUN_FILE_JSON_MAX ((size_t)256 << 20)
+
+/* Reads a run directory's JSON file at `path` (or a copy of one, such as a baseline's
+ * metrics.json) as an object: a regular file only, at most MC_RUN_FILE_JSON_MAX bytes (and
+ * the input limit), duplicate keys refused. MC_ENOTFOUND when it does not exist ("cannot
+ * open PATH: ..."); MC_EINPUT "PATH:LINE:COL: <why>" when it is not JSON and "PATH: not a
+ * JSON object" when it is other JSON, or as mc_file_read_text for a file that is not
+ * regular, holds a NUL byte or is over the limit; MC_ENOMEM. Caller owns *out. */
+int mc_run_file_read_json(json_t **out, const char *path);
+/* mc_run_file_read_json of run_dir/name (name: one of the MC_RUN_FILE_ names). */
+int mc_run_dir_read_json(json_t **out, const char *run_dir, const char *name);
+/* The text of run_dir/name (a NUL byte is refused), at most max bytes (0: the input
+ * limit). Errors as mc_file_read_text. Caller frees *out. */
+int mc_run_dir_read_text(char **out, size_t *len, const char *run_dir, const char *name,
+                         size_t max);
+/* The bytes of run_dir/name (model.mcm, model.onnx), at most max bytes (0: the input
+ * limit). Errors as mc_file_read_all. Caller frees *out. */
+int mc_run_dir_read_bytes(char **out, size_t *len, const char *run_dir, const char *name,
+                          size_t max);
 
 #endif

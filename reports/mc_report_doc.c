@@ -13,7 +13,6 @@
 #include "mc_file.h"
 #include "mc_run_dir.h"
 
-#define JSON_MAX ((size_t)256 << 20) /* validation.json, metrics.json, spec.json */
 #define CSV_MAX ((size_t)1 << 30)    /* history.csv, test_predictions.csv */
 #define SERIES_MAX ((size_t)10000000)
 
@@ -61,43 +60,16 @@ const char *mc_report_model_name(const mc_report_doc *d)
     return name ? name : d->run_dir;
 }
 
-/* Reads and parses a JSON file; *out NULL when it is missing (noted). */
+/* Reads a JSON file of the run directory (mc_run_dir_read_json); *out NULL when it is
+ * missing and not required (noted). */
 static int load_json(json_t **out, mc_report_doc *d, const char *name, int required)
 {
-    char *path = mc_path_join(d->run_dir, name), *text = NULL;
-    size_t len = 0;
-    json_error_t je;
-    int rc = path ? mc_file_read_text(&text, &len, path, JSON_MAX) : mc_error_nomem();
-    *out = NULL;
+    int rc = mc_run_dir_read_json(out, d->run_dir, name);
     if (rc == MC_ENOTFOUND && !required) {
-        mc_buf_printf(&d->notes, "%s: not in the run directory\n", name);
-        rc = MC_OK;
-    } else if (rc == MC_OK) {
-        /* Read twice: jansson's lexer can report a syntax error, or a wrong value, when an
-           allocation fails inside it (as mc_artifact.c's read_header explains); readings
-           that disagree are an allocation failure, never a different report. */
-        json_error_t je2;
-        *out = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je);
-        json_t *again = json_loadb(text, len, JSON_REJECT_DUPLICATES, &je2);
-        /* jansson sets the error record only on failure: its code is read only then. */
-        if ((!*out && json_error_code(&je) == json_error_out_of_memory) ||
-            (!again && json_error_code(&je2) == json_error_out_of_memory) || !*out != !again ||
-            (*out && !json_equal(*out, again)) ||
-            (!*out && (je.line != je2.line || je.column != je2.column ||
-                       strcmp(je.text, je2.text) != 0)))
-            rc = mc_error_nomem();
-        else if (!*out)
-            rc = mc_error_set_at(MC_EINPUT, path, je.line, je.column, "%s", je.text);
-        json_decref(again);
-    }
-    if (rc == MC_OK && *out && !json_is_object(*out))
-        rc = mc_error_set(MC_EINPUT, "%s: not a JSON object", path);
-    if (rc) {
-        json_decref(*out);
         *out = NULL;
+        mc_buf_printf(&d->notes, "%s: not in the run directory\n", name);
+        return MC_OK;
     }
-    free(path);
-    free(text);
     return rc;
 }
 
@@ -187,7 +159,8 @@ static int load_csv(mc_table **out, mc_report_doc *d, const char *name)
     char *path = mc_path_join(d->run_dir, name), *text = NULL;
     size_t len = 0;
     mc_csv_options opt = {.missing = missing, .n_missing = 1};
-    int rc = path ? mc_file_read_text(&text, &len, path, CSV_MAX) : mc_error_nomem();
+    int rc = path ? mc_run_dir_read_text(&text, &len, d->run_dir, name, CSV_MAX)
+                  : mc_error_nomem();
     *out = NULL;
     if (rc == MC_OK)
         rc = mc_csv_parse(out, path, text, len, &opt);
@@ -234,7 +207,8 @@ static int load_predictions(mc_report_doc *d)
     char *path = mc_path_join(d->run_dir, MC_RUN_FILE_PREDICTIONS), *text = NULL;
     size_t len = 0;
     mc_csv_options opt = {.missing = missing, .n_missing = 1, .overrides = ov, .n_overrides = 2};
-    rc = path ? mc_file_read_text(&text, &len, path, CSV_MAX) : mc_error_nomem();
+    rc = path ? mc_run_dir_read_text(&text, &len, d->run_dir, MC_RUN_FILE_PREDICTIONS, CSV_MAX)
+              : mc_error_nomem();
     if (rc == MC_OK)
         rc = mc_csv_parse(&t, path, text, len, &opt);
     long a = t ? mc_table_find(t, "actual") : -1, p = t ? mc_table_find(t, pcol) : -1;

@@ -8,32 +8,17 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mc_dsse.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_json.h"
 #include "mc_onnx.h"
 #include "mc_run_dir.h"
 
-#define JSON_MAX (64u << 20)
-
 int mc_release_read_json(json_t **out, const char *dir, const char *name)
 {
-    char *path = mc_path_join(dir, name), *text = NULL;
-    size_t len = 0;
-    char why[256] = "";
-    int rc = path ? mc_file_read_text(&text, &len, path, JSON_MAX) : mc_error_nomem();
+    int rc = mc_run_dir_read_json(out, dir, name);
     if (rc == MC_ENOTFOUND)
         rc = mc_error_set(MC_EINPUT, "%s has no %s", dir, name);
-    if (!rc && (rc = mc_dsse_json_read(out, text, len, why, sizeof why)) == MC_EINPUT)
-        rc = mc_error_set(MC_EINPUT, "%s: not JSON: %s", path, why);
-    if (!rc && !json_is_object(*out)) {
-        json_decref(*out);
-        *out = NULL;
-        rc = mc_error_set(MC_EINPUT, "%s is not a JSON object", path);
-    }
-    free(path);
-    free(text);
     return rc;
 }
 
@@ -100,7 +85,7 @@ static int onnx_read(mc_release_facts *f, const char *dir, int reencode)
     int rc = path && mpath ? MC_OK : mc_error_nomem();
     if (rc || !mc_file_exists(path))
         goto cleanup;
-    if ((rc = mc_file_read_all(&have, &hlen, path, mc_file_input_limit())) == MC_ENOTFOUND)
+    if ((rc = mc_run_dir_read_bytes(&have, &hlen, dir, MC_RUN_FILE_ONNX, 0)) == MC_ENOTFOUND)
         rc = mc_error_set(MC_EINPUT, "%s: removed while it was read", path);
     rc = rc ? rc : mc_sha256_hex(f->onnx, have, hlen);
     rc = rc ? rc : mc_onnx_exported_from(from, (const unsigned char *)have, hlen, path);

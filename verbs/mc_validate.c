@@ -1,7 +1,8 @@
 /* validate and reproduce as library calls (mc_validate.h): the spec confined, the
  * audit trail opened and verified once (mc_verb_audit.h), the run made or re-made, every
  * check of checks/ on it, validation.json written with the run directory, and the verb's
- * one audit event appended. */
+ * one audit event appended. The baseline and the recorded run are read through the run
+ * directory's bounded reader (mc_run_dir.h). */
 #include "mc_validate.h"
 
 #include <stdlib.h>
@@ -49,15 +50,20 @@ static int load_baseline(json_t **out, const char *path)
     }
     if (!file)
         return mc_error_nomem();
-    json_error_t err;
-    json_t *j = json_load_file(file, JSON_REJECT_DUPLICATES, &err);
-    int rc = MC_OK;
-    if (!j || !json_is_object(json_object_get(j, "metrics"))) {
-        rc = mc_error_set(MC_EINPUT, "baseline %s: %s", file, j ? "no \"metrics\" object" : err.text);
-        json_decref(j);
-    } else {
-        *out = j;
+    json_t *j = NULL;
+    int rc = mc_run_file_read_json(&j, file); /* bounded, a regular file (mc_run_dir.h) */
+    if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
+        char why[sizeof mc_error_last()->message];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(MC_EINPUT, "baseline: %s", why);
+    } else if (rc == MC_OK && !json_is_object(json_object_get(j, "metrics"))) {
+        rc = mc_error_set(MC_EINPUT, "baseline %s: no \"metrics\" object", file);
     }
+    if (rc == MC_OK) {
+        *out = j;
+        j = NULL;
+    }
+    json_decref(j);
     free(file);
     return rc;
 }
