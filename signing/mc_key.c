@@ -132,15 +132,17 @@ cleanup:
 }
 
 /* The PEM text a parsed reference names: *text (caller frees), *path_out the file path or
- * NULL (for env:), *p11 the URI when it is a PKCS #11 one (*p11_parsed its attributes when
- * the reference itself is the URI; NULL when the URI came from a variable). */
+ * NULL (for env:), *p11 the URI when it is a PKCS #11 one and *p11_parsed its attributes.
+ * A variable's value is parsed as a reference too (*inner, caller frees): a pkcs11: URI
+ * there is the key's URI, anything else its PEM text. */
 static int ref_text(char **text, size_t *len, const char **path_out, const char **p11,
-                    const mc_pkcs11_uri **p11_parsed, const mc_keyref *ref)
+                    const mc_pkcs11_uri **p11_parsed, mc_keyref **inner, const mc_keyref *ref)
 {
     *text = NULL;
     *path_out = NULL;
     *p11 = NULL;
     *p11_parsed = NULL;
+    *inner = NULL;
     switch (ref->kind) {
     case MC_KEYREF_PKCS11:
         *p11 = ref->value;
@@ -150,8 +152,12 @@ static int ref_text(char **text, size_t *len, const char **path_out, const char 
         const char *v = getenv(ref->value);
         if (!v || !*v)
             return mc_error_set(MC_ENOTFOUND, "key variable %s is not set", ref->value);
-        if (strncmp(v, "pkcs11:", 7) == 0) {
+        int rc = mc_keyref_parse(inner, v);
+        if (rc)
+            return rc;
+        if ((*inner)->kind == MC_KEYREF_PKCS11) {
             *p11 = v;
+            *p11_parsed = (*inner)->uri;
             return MC_OK;
         }
         size_t n = strlen(v);
@@ -176,8 +182,7 @@ static int open_pkcs11(mc_key **out, const char *uri, const mc_pkcs11_uri *parse
 #ifdef MC_HAVE_PKCS11
     mc_pkcs11_key *p = NULL;
     mc_error e;
-    int rc = parsed ? mc_pkcs11_key_open_uri(&p, parsed, uri, &e)
-                    : mc_pkcs11_key_open(&p, uri, &e);
+    int rc = mc_pkcs11_key_open_uri(&p, parsed, uri, &e);
     if (rc)
         return rc;
     EVP_PKEY *pk = mc_pkcs11_key_pkey(p);
@@ -248,12 +253,12 @@ int mc_key_load_private_with(mc_key **out, const char *ref, const char *passphra
     size_t len = 0;
     const char *path = NULL, *uri = NULL;
     const mc_pkcs11_uri *parsed = NULL;
-    mc_keyref *kr = NULL;
+    mc_keyref *kr = NULL, *inner = NULL;
     BIO *bio = NULL;
     EVP_PKEY *pkey = NULL;
     mc_key *k = NULL;
     int rc = mc_keyref_parse(&kr, ref);
-    if (rc || (rc = ref_text(&text, &len, &path, &uri, &parsed, kr)))
+    if (rc || (rc = ref_text(&text, &len, &path, &uri, &parsed, &inner, kr)))
         goto cleanup;
     if (uri) {
         rc = open_pkcs11(out, uri, parsed);
@@ -308,6 +313,7 @@ cleanup:
     EVP_PKEY_free(pkey);
     mc_key_free(k);
     mc_keyref_free(kr);
+    mc_keyref_free(inner);
     return fail_copy(rc, err);
 }
 
@@ -322,12 +328,12 @@ int mc_key_load_public(mc_key **out, const char *ref, mc_error *err)
     size_t len = 0;
     const char *path = NULL, *uri = NULL;
     const mc_pkcs11_uri *parsed = NULL;
-    mc_keyref *kr = NULL;
+    mc_keyref *kr = NULL, *inner = NULL;
     BIO *bio = NULL;
     EVP_PKEY *pkey = NULL;
     X509 *cert = NULL;
     int rc = mc_keyref_parse(&kr, ref);
-    if (rc || (rc = ref_text(&text, &len, &path, &uri, &parsed, kr)))
+    if (rc || (rc = ref_text(&text, &len, &path, &uri, &parsed, &inner, kr)))
         goto cleanup;
     if (uri) {
         rc = open_pkcs11(out, uri, parsed);
@@ -364,6 +370,7 @@ cleanup:
     X509_free(cert);
     EVP_PKEY_free(pkey);
     mc_keyref_free(kr);
+    mc_keyref_free(inner);
     return fail_copy(rc, err);
 }
 

@@ -1,5 +1,5 @@
 /* Signing keys: ECDSA keys on P-256, P-384 or P-521, as OMS key mode uses them
- * (docs/signing.md). A key reference is one of
+ * (docs/signing.md), loaded from a key reference (parsed by mc_keyref.h), one of
  *   PATH           a PEM file: PKCS#8 or SEC1 private key (possibly encrypted),
  *                  or a SubjectPublicKeyInfo public key / an X.509 certificate
  *   file:PATH      the same, spelled as the spec's `signing.key` spells it

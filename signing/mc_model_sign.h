@@ -37,7 +37,8 @@ int mc_model_digest(char hex[MC_SHA256_HEX_LEN + 1], size_t *resources, const mc
 
 typedef struct mc_model_sign_options {
     mc_model_files files;
-    const char *cert, *chain;         /* certificate mode: the leaf (and chain) PEM; NULL: key mode */
+    const char *cert, *chain;         /* certificate mode: the leaf (and chain) PEM; NULL: key
+                                         mode */
     int dsse_only;                    /* write the bare DSSE envelope (spec format dsse_intoto)
                                          instead of the Sigstore bundle around it */
 } mc_model_sign_options;

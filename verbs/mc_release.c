@@ -134,7 +134,8 @@ int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data
         (rc = same(mc_release_str(vrun, "model", "digest"), f->model, "model", dir)) ||
         (rc = same(mc_release_str(f->run, "model", "digest"), f->model, "model", dir)) ||
         (rc = spec_digest(f->spec_digest, &f->spec, dir)) ||
-        (rc = same(mc_release_str(f->run, "spec", "digest"), f->spec_digest, "normalised spec", dir)))
+        (rc = same(mc_release_str(f->run, "spec", "digest"), f->spec_digest, "normalised spec",
+                   dir)))
         return rc;
     f->data_digest = mc_release_str(f->run, "data", "digest");
     if (!f->data_digest || !mc_sha256_hex_valid(f->data_digest))

@@ -22,9 +22,11 @@
 static int check_subject(const mc_release_facts *f, const json_t *subj)
 {
     const json_t *s0 = json_array_get(subj, 0), *s1 = json_array_get(subj, 1);
-    const char *name1 = mc_release_str(s1, "name", NULL), *d1 = mc_release_str(s1, "digest", "sha256");
+    const char *name1 = mc_release_str(s1, "name", NULL);
+    const char *d0 = mc_release_str(s0, "digest", "sha256");
+    const char *d1 = mc_release_str(s1, "digest", "sha256");
     if (json_array_size(subj) < 1 || json_array_size(subj) > 2 ||
-        !mc_release_str(s0, "digest", "sha256") || strcmp(mc_release_str(s0, "digest", "sha256"), f->model))
+        !d0 || strcmp(d0, f->model))
         return mc_error_set(MC_EINPUT, "release certificate: its subject is not the model on "
                             "disk (sha256 %.12s...)", f->model);
     if (s1 && (!name1 || strcmp(name1, MC_RUN_FILE_ONNX) != 0))
@@ -61,11 +63,11 @@ static int check_line(const mc_release_facts *f, const json_t *st, int *seen)
         const json_t *ep = json_object_get(bd, "externalParameters");
         const json_t *dep = json_array_get(json_object_get(bd, "resolvedDependencies"), 0);
         const char *sd = mc_release_str(json_object_get(ep, "spec_digest"), "sha256", NULL);
+        const char *dd = mc_release_str(dep, "digest", "sha256");
         if (!sd || strcmp(sd, f->spec_digest) != 0)
             return mc_error_set(MC_EINPUT, "release certificate: the provenance's spec digest "
                                 "does not match spec.json");
-        if (!mc_release_str(dep, "digest", "sha256") || strcmp(mc_release_str(dep, "digest", "sha256"),
-                                                      f->data_digest) != 0)
+        if (!dd || strcmp(dd, f->data_digest) != 0)
             return mc_error_set(MC_EINPUT, "release certificate: the provenance's data digest "
                                 "does not match run.json");
         seen[0]++;

@@ -20,7 +20,7 @@ typedef struct mc_sign_common {
 
 typedef struct mc_sign_options {
     mc_sign_common c;
-    const char *key;                  /* a key reference (mc_key.h) (required) */
+    const char *key;                  /* a key reference (mc_keyref.h) (required) */
     const char *passphrase_file;      /* NULL: MODELCERT_KEY_PASSPHRASE */
     const char *cert, *chain;         /* certificate mode: the leaf (and chain) PEM; NULL: key mode */
 } mc_sign_options;
@@ -35,8 +35,9 @@ typedef struct mc_sign_result {
 } mc_sign_result;
 
 /* Loads the key (once), hashes the model, signs the manifest and writes
- * the bundle atomically (mc_model_sign), then appends a "sign" event. MC_EINPUT/MC_ENOTFOUND for bad input (key,
- * model, certificate), MC_EIO, MC_ENOMEM. Free with mc_sign_result_free. */
+ * the bundle atomically (mc_model_sign), then appends a "sign" event.
+ * MC_EINPUT/MC_ENOTFOUND for bad input (key, model, certificate), MC_EIO,
+ * MC_ENOMEM. Free with mc_sign_result_free. */
 int mc_sign_model(mc_sign_result **out, const mc_sign_options *o);
 void mc_sign_result_free(mc_sign_result *r);
 
