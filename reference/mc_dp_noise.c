@@ -9,7 +9,7 @@
 #include "mc_error.h"
 #include "mc_math.h"
 
-/* As mc_train.c: an AVX2 clone picked at run time, elementwise IEEE
+/* As Adam's step (mc_optim.c): an AVX2 clone picked at run time, elementwise IEEE
  * operations without FMA (-ffp-contract=off), so every width gives the same bits. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
 #define MC_DP_CLONES __attribute__((target_clones("avx2", "default")))

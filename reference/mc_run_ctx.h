@@ -8,6 +8,7 @@
 #include "mc_labels.h"
 #include "mc_metrics.h"
 #include "mc_nn.h"
+#include "mc_nn_init.h"
 #include "mc_partition.h"
 #include "mc_pipeline.h"
 #include "mc_rdp.h"
