@@ -81,10 +81,17 @@ int mc_run_dp_record(const mc_run_ctx *c, mc_run *run);
  * sample of training rows and of held-out rows, into run->membership. */
 int mc_run_membership(const mc_run_ctx *c, mc_run *run);
 
-/* mc_run.c, for predictions made elsewhere (mc_run_external.c): a run up to
- * its network (digests, data, labels, split, fitted preprocessing; the test
- * rows raw), and the context's release. */
-int mc_run_prepare(mc_run_ctx *c, mc_run *run, const mc_spec *spec, const mc_run_options *opt);
+/* mc_run.c: the spec and engine choices a run starts from (c->spec, d, opt,
+ * task, numerics, threads). Cannot fail. */
+void mc_run_ctx_init(mc_run_ctx *c, const mc_spec *spec, const mc_run_options *opt);
+/* mc_run.c: the first steps of every run, native (mc_run_execute) or on
+ * predictions made elsewhere (mc_run_external.c), so both test on the same
+ * rows: run's id, spec digest and normalised spec; the data read and
+ * pin-checked; the labels; the split; the preprocessing fitted and the
+ * training and validation rows transformed (the test rows left raw). Records
+ * c->t_load and c->t_prep. After mc_run_ctx_init; c is cleared with
+ * mc_run_ctx_clear whatever this returns. */
+int mc_run_prepare(mc_run_ctx *c, mc_run *run);
 void mc_run_ctx_clear(mc_run_ctx *c);
 /* mc_evaluate.c: metrics.json from the test rows' targets and predictions
  * (parts[MC_PART_TEST] y, pred, n and tbl): the test metrics, the confusion

@@ -1,7 +1,8 @@
 /* A gate on predictions made elsewhere (`validate --predictions`,
- * docs/predictions.md): the spec's run up to its network, so the test rows are
- * the ones a native run tests on, then another framework's predictions for
- * them in place of the network's, and the same evaluation. */
+ * docs/predictions.md): the first steps of the spec's run (mc_run_prepare, the
+ * same code a native run takes), so the test rows are the ones it tests on;
+ * then another framework's predictions for them in place of the network's,
+ * and the same evaluation. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -116,7 +117,11 @@ int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_o
     char *buf = NULL, digest[MC_SHA256_HEX_LEN + 1];
     size_t len = 0;
     mc_run *run = calloc(1, sizeof *run);
-    int rc = run ? mc_run_prepare(&c, run, spec, opt) : mc_error_nomem();
+    int rc = run ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK) {
+        mc_run_ctx_init(&c, spec, opt);
+        rc = mc_run_prepare(&c, run);
+    }
     if (rc == MC_OK)
         rc = test_rows(&c);
     if (rc == MC_OK)
