@@ -34,7 +34,8 @@ typedef struct dpsgd {
 
 double mc_dpsgd_sample_rate(size_t rows, long long batch_size)
 {
-    return rows == 0 || (double)batch_size >= (double)rows ? 1.0 : (double)batch_size / (double)rows;
+    return rows == 0 || (double)batch_size >= (double)rows ? 1.0
+                                                           : (double)batch_size / (double)rows;
 }
 
 static void dpsgd_free(void *state)
@@ -89,7 +90,8 @@ static double sumsq(const float *x, int n)
             lane[j] += (double)x[i + j] * (double)x[i + j];
     for (int j = 0; i < n; i++, j++)
         lane[j] += (double)x[i] * (double)x[i];
-    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+           ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
 void mc_nn_backward_clipped(const mc_nn *nn, mc_nn_work *w, float *grad, double *norms,

@@ -4,7 +4,7 @@
  * gradient at the output layer's pre-activation, fused with their sigmoid or
  * softmax; mse and mae at its output. Not here: the network's own backward
  * pass (mc_nn.c), the clipped per-row pass of DP-SGD (mc_dpsgd.c), and the
- * CSV of per-row losses made elsewhere (mc_losses.c). */
+ * CSV of per-row losses made elsewhere (mc_losses_csv.c). */
 #include "mc_loss.h"
 
 #include <math.h>

@@ -19,7 +19,8 @@ static void init_tensor(float *w, size_t n, int init, int fan_in, int fan_out, m
         return;
     case MC_INIT_GLOROT_UNIFORM:
     case MC_INIT_HE_UNIFORM:
-        limit = init == MC_INIT_GLOROT_UNIFORM ? sqrt(6.0 / (fan_in + fan_out)) : sqrt(6.0 / fan_in);
+        limit = init == MC_INIT_GLOROT_UNIFORM ? sqrt(6.0 / (fan_in + fan_out))
+                                               : sqrt(6.0 / fan_in);
         for (size_t i = 0; i < n; i++)
             w[i] = (float)((2.0 * mc_rng_uniform(rng) - 1.0) * limit);
         return;

@@ -376,7 +376,8 @@ int mc_run_prepare(mc_run_ctx *c, mc_run *run)
     if (rc == MC_OK)
         rc = load_data(c, run);
     if (rc == MC_OK)
-        rc = mc_labels_build(&c->lab, c->spec, c->table, mc_table_find(c->table, c->d->data.target));
+        rc = mc_labels_build(&c->lab, c->spec, c->table,
+                             mc_table_find(c->table, c->d->data.target));
     double t1 = mc_clock_seconds();
     c->t_load = t1 - t0;
     if (rc == MC_OK)

@@ -1,6 +1,7 @@
-/* Internal to the engine's run (mc_run.c, mc_evaluate.c, mc_run_record.c):
- * the state one run builds up, step by step. Not installed, not used
- * outside reference/. */
+/* Internal to the engine's run: the state one run builds up, step by step,
+ * shared by the files that make up a run (mc_run.c, mc_run_external.c,
+ * mc_evaluate.c, mc_importance.c, mc_membership.c, mc_run_dp.c,
+ * mc_run_record.c). Not installed, not used outside reference/. */
 #ifndef MC_RUN_CTX_H
 #define MC_RUN_CTX_H
 

@@ -77,12 +77,13 @@ static size_t *split_rows(size_t *n_out, const mc_run_ctx *c, int first, int las
     return rows;
 }
 
-/* LOSSES.csv into run->membership (mc_losses_parse), its digest into run.json. */
+/* LOSSES.csv into run->membership (mc_losses_csv_parse), its digest into
+ * run.json. */
 static int read_losses(mc_run *run, const mc_run_ctx *c, const char *path)
 {
     char *buf = NULL, digest[MC_SHA256_HEX_LEN + 1];
     size_t len = 0;
-    mc_losses_expect e = {.n_data_rows = c->table->n_rows, .data_name = c->data_path};
+    mc_losses_csv_expect e = {.n_data_rows = c->table->n_rows, .data_name = c->data_path};
     size_t *members = split_rows(&e.n_member_rows, c, MC_PART_TRAIN, MC_PART_TRAIN);
     size_t *others = split_rows(&e.n_nonmember_rows, c, MC_PART_VALIDATION, MC_PART_TEST);
     e.member_rows = members;
@@ -96,7 +97,7 @@ static int read_losses(mc_run *run, const mc_run_ctx *c, const char *path)
     if (rc == MC_OK)
         rc = mc_sha256_hex(digest, buf, len);
     if (rc == MC_OK)
-        rc = mc_losses_parse(&run->membership, path, buf, len, &e);
+        rc = mc_losses_csv_parse(&run->membership, path, buf, len, &e);
     json_t *l = rc == MC_OK ? json_pack("{s:s, s:s, s:I, s:I}", "path", path, "digest", digest,
                                         "members", (json_int_t)run->membership.n_member,
                                         "nonmembers", (json_int_t)run->membership.n_nonmember)
@@ -130,11 +131,11 @@ int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_o
         rc = mc_sha256_hex(digest, buf, len);
     mc_run_part *test = &c.parts[MC_PART_TEST];
     if (rc == MC_OK) {
-        mc_preds_expect e = {c.task, c.lab.classes, c.lab.n_classes,
+        mc_preds_csv_expect e = {c.task, c.lab.classes, c.lab.n_classes,
                              c.d->metrics.decision_threshold, test->tbl->row_index, test->n,
                              c.table->n_rows, c.data_path};
-        rc = mc_preds_parse(&test->pred, strcmp(preds_path, "-") ? preds_path : "(stdin)", buf,
-                            len, &e);
+        rc = mc_preds_csv_parse(&test->pred, strcmp(preds_path, "-") ? preds_path : "(stdin)",
+                                buf, len, &e);
     }
     if (rc == MC_OK)
         rc = mc_run_evaluate_test(&run->metrics, &c);

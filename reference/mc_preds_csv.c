@@ -1,6 +1,7 @@
-/* PREDS.csv: another framework's predictions for a spec's test rows
- * (mc_preds.h, docs/predictions.md). Everything in it is checked; an error
- * names the file and line. */
+/* The PREDS.csv reader: another framework's predictions for a spec's test
+ * rows (mc_preds.h, docs/predictions.md). Everything in it is checked; an
+ * error names the file and line. Its sibling for per-row losses is
+ * mc_losses_csv.c. */
 #include "mc_preds.h"
 
 #include <float.h>
@@ -58,7 +59,7 @@ static void cols_clear(preds_cols *c, size_t n_names)
 
 /* The columns PREDS.csv must have: row; p_<class> for each class
  * (binary: the positive one); prediction for a regression. */
-static int needed_columns(preds_cols *c, const mc_preds_expect *e)
+static int needed_columns(preds_cols *c, const mc_preds_csv_expect *e)
 {
     int k = e->task == MC_TASK_MULTICLASS ? e->n_classes : 1;
     c->width = k;
@@ -81,7 +82,7 @@ static int needed_columns(preds_cols *c, const mc_preds_expect *e)
 }
 
 static int read_table(mc_table **t, preds_cols *c, const char *name, const char *buf, size_t len,
-                      const mc_preds_expect *e)
+                      const mc_preds_csv_expect *e)
 {
     static const char *const missing[] = {""};
     char *neg = e->task == MC_TASK_BINARY ? p_name(e->classes[0]) : NULL;
@@ -111,7 +112,7 @@ static int read_table(mc_table **t, preds_cols *c, const char *name, const char 
 
 /* The row id of row r: its test position in *pos. */
 static int row_position(size_t *pos, const mc_table *t, size_t r, long col, const long *pos_of,
-                        const size_t *line_seen, const mc_preds_expect *e)
+                        const size_t *line_seen, const mc_preds_csv_expect *e)
 {
     double v = t->cols[col].num[r];
     if (isnan(v))
@@ -134,7 +135,7 @@ static int row_position(size_t *pos, const mc_table *t, size_t r, long col, cons
 
 /* A classifier's probabilities of row r into out[width], checked. */
 static int row_probabilities(float *out, const mc_table *t, size_t r, const preds_cols *c,
-                             const mc_preds_expect *e)
+                             const mc_preds_csv_expect *e)
 {
     double sum = 0;
     for (int j = 0; j < c->width; j++) {
@@ -167,7 +168,7 @@ static int row_probabilities(float *out, const mc_table *t, size_t r, const pred
 
 /* A classifier's label, when given, is the class its probabilities give. */
 static int row_label(const mc_table *t, size_t r, const preds_cols *c, const float *p,
-                     const mc_preds_expect *e)
+                     const mc_preds_csv_expect *e)
 {
     if (c->prediction < 0)
         return MC_OK;
@@ -196,7 +197,8 @@ static int row_label(const mc_table *t, size_t r, const preds_cols *c, const flo
     return row_error(t, r, "prediction '%s' is not a class of the target", shown);
 }
 
-static int fill(float *pred, const mc_table *t, const preds_cols *c, const mc_preds_expect *e)
+static int fill(float *pred, const mc_table *t, const preds_cols *c,
+                const mc_preds_csv_expect *e)
 {
     long *pos_of = malloc((e->n_data_rows + 1) * sizeof *pos_of);
     size_t *line_seen = calloc(e->n_test + 1, sizeof *line_seen);
@@ -234,8 +236,8 @@ static int fill(float *pred, const mc_table *t, const preds_cols *c, const mc_pr
     return rc;
 }
 
-int mc_preds_parse(float **out, const char *name, const char *buf, size_t len,
-                   const mc_preds_expect *e)
+int mc_preds_csv_parse(float **out, const char *name, const char *buf, size_t len,
+                       const mc_preds_csv_expect *e)
 {
     preds_cols c = {0};
     mc_table *t = NULL;
