@@ -19,8 +19,11 @@ struct mc_arena {
 
 int mc_arena_create(mc_arena **out)
 {
-    *out = calloc(1, sizeof **out);
-    return *out ? MC_OK : mc_error_nomem();
+    mc_arena *a = calloc(1, sizeof *a);
+    if (!a)
+        return mc_error_nomem();
+    *out = a;
+    return MC_OK;
 }
 
 void mc_arena_free(mc_arena *a)

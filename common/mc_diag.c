@@ -20,8 +20,11 @@ struct mc_diags {
 
 int mc_diags_create(mc_diags **out)
 {
-    *out = calloc(1, sizeof **out);
-    return *out ? MC_OK : mc_error_nomem();
+    mc_diags *d = calloc(1, sizeof *d);
+    if (!d)
+        return mc_error_nomem();
+    *out = d;
+    return MC_OK;
 }
 
 void mc_diags_free(mc_diags *d)

@@ -3,10 +3,9 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Optimal string alignment: insertions, deletions, substitutions and swaps
- * of two adjacent letters ("emial" is one edit from "email"). */
-/* Edit distance (insertions, deletions, substitutions, adjacent swaps),
- * capped: anything above `cap` is returned as `cap` + 1. */
+/* Optimal string alignment distance: insertions, deletions, substitutions and
+ * swaps of two adjacent letters ("emial" is one edit from "email"), capped:
+ * anything above `cap` is returned as `cap` + 1. */
 static size_t mc_str_distance(const char *a, const char *b, size_t cap)
 {
     size_t la = strlen(a), lb = strlen(b);

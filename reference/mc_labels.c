@@ -53,7 +53,8 @@ static int build(mc_labels *l, const mc_spec *spec, const mc_table *t, long tc)
         if (col->kind == MC_COLKIND_NUMERIC) {
             if (isnan(col->num[r]))
                 continue;
-            mc_json_format_number(buf, col->num[r]);
+            if ((rc = mc_json_format_number(buf, col->num[r])))
+                break;
             text = buf;
         } else {
             if (col->codes[r] == MC_CODE_MISSING)
@@ -131,7 +132,8 @@ static int build(mc_labels *l, const mc_spec *spec, const mc_table *t, long tc)
         char buf[32];
         const char *text = NULL;
         if (col->kind == MC_COLKIND_NUMERIC && !isnan(col->num[r])) {
-            mc_json_format_number(buf, col->num[r]);
+            if ((rc = mc_json_format_number(buf, col->num[r])))
+                break;
             text = buf;
         } else if (col->kind == MC_COLKIND_CATEGORICAL && col->codes[r] != MC_CODE_MISSING) {
             text = col->levels[col->codes[r]];

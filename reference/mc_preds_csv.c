@@ -39,13 +39,17 @@ static int row_error(const mc_table *t, size_t r, const char *fmt, ...)
     return mc_error_set_at(MC_EINPUT, t->source, (int)t->line_of_row[r], 1, "%s", msg);
 }
 
-static char *p_name(const char *cls)
+/* *out = "p_<cls>", the column of a class's probability (the caller frees
+ * it). MC_ENOMEM. */
+static int p_name(char **out, const char *cls)
 {
     size_t len = strlen(cls) + 3;
     char *s = malloc(len);
-    if (s)
-        snprintf(s, len, "p_%s", cls);
-    return s;
+    if (!s)
+        return mc_error_nomem();
+    snprintf(s, len, "p_%s", cls);
+    *out = s;
+    return MC_OK;
 }
 
 static void cols_clear(preds_cols *c, size_t n_names)
@@ -74,9 +78,11 @@ static int needed_columns(preds_cols *c, const mc_preds_csv_expect *e)
     }
     for (int j = 0; j < k; j++) {
         const char *cls = e->classes[e->task == MC_TASK_BINARY ? 1 : j];
-        if (!(c->names[c->n] = p_name(cls)))
-            return mc_error_nomem();
-        c->n++;
+        char *name = NULL;
+        int rc = p_name(&name, cls);
+        if (rc)
+            return rc;
+        c->names[c->n++] = name;
     }
     return MC_OK;
 }
@@ -85,9 +91,11 @@ static int read_table(mc_table **t, preds_cols *c, const char *name, const char 
                       const mc_preds_csv_expect *e)
 {
     static const char *const missing[] = {""};
-    char *neg = e->task == MC_TASK_BINARY ? p_name(e->classes[0]) : NULL;
+    char *neg = NULL; /* binary: the negative class's optional column */
     mc_csv_override *ov = calloc(c->n + 2, sizeof *ov);
-    int rc = ov && (neg || e->task != MC_TASK_BINARY) ? MC_OK : mc_error_nomem();
+    int rc = ov ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && e->task == MC_TASK_BINARY)
+        rc = p_name(&neg, e->classes[0]);
     size_t n_ov = 0;
     for (size_t i = 0; rc == MC_OK && i < c->n; i++)
         ov[n_ov++] = (mc_csv_override){c->names[i], MC_CSV_NUMERIC};

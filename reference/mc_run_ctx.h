@@ -70,6 +70,10 @@ int mc_run_evaluate(mc_run_ctx *c, mc_run *run);
 int mc_run_model_bytes(const mc_run_ctx *c, mc_run *run);
 int mc_run_history_csv(const mc_run_ctx *c, mc_run *run);
 int mc_run_record(const mc_run_ctx *c, mc_run *run, double total);
+/* mc_run_record.c: run.json's "data.absolute_path" (when the data path
+ * resolves) and "audit": {"path"} (with a trail), for native runs and runs
+ * on predictions made elsewhere alike. MC_ENOMEM. */
+int mc_run_record_paths(json_t *record, const mc_run_ctx *c);
 
 /* mc_run_dp.c: DP-SGD's key from the secret the spec names (MC_EINPUT, with
  * an explanation, when it is missing or short); after training, epsilon for

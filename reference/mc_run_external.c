@@ -19,7 +19,6 @@ static int predictions_record(const mc_run_ctx *c, mc_run *run, const char *pred
 {
     char when[32];
     mc_clock_utc(when, 0);
-    char *absolute = realpath(c->data_path, NULL);
     json_t *r = json_pack(
         "{s:s, s:i, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:I, s:I},"
         " s:{s:s, s:s, s:I}, s:n, s:{s:I, s:I, s:I}, s:{s:f}}",
@@ -35,15 +34,8 @@ static int predictions_record(const mc_run_ctx *c, mc_run *run, const char *pred
         (json_int_t)c->split.n[MC_PART_VALIDATION], "test", (json_int_t)c->parts[MC_PART_TEST].n,
         "timings_s", "total", total);
     int rc = r ? mc_json_set(r, "run_id", json_string(run->run_id)) : mc_error_nomem();
-    if (rc == MC_OK && absolute)
-        rc = mc_json_set(json_object_get(r, "data"), "absolute_path", json_string(absolute));
-    if (rc == MC_OK && c->opt->audit_path) {
-        json_t *audit = json_object();
-        rc = audit ? mc_json_set(r, "audit", audit) : mc_error_nomem();
-        if (rc == MC_OK)
-            rc = mc_json_set(audit, "path", json_string(c->opt->audit_path));
-    }
-    free(absolute);
+    if (rc == MC_OK)
+        rc = mc_run_record_paths(r, c);
     if (rc) {
         json_decref(r);
         return rc;
@@ -63,18 +55,22 @@ static int test_rows(mc_run_ctx *c)
     return rc;
 }
 
-/* The data rows (0-based, in the file) of split parts first..last. */
-static size_t *split_rows(size_t *n_out, const mc_run_ctx *c, int first, int last)
+/* *out = the data rows (0-based, in the file) of split parts first..last,
+ * *n_out of them (the caller frees *out). MC_ENOMEM. */
+static int split_rows(size_t **out, size_t *n_out, const mc_run_ctx *c, int first, int last)
 {
     size_t n = 0, k = 0;
     for (int p = first; p <= last; p++)
         n += c->split.n[p];
     size_t *rows = malloc((n + 1) * sizeof *rows);
-    for (int p = first; rows && p <= last; p++)
+    if (!rows)
+        return mc_error_nomem();
+    for (int p = first; p <= last; p++)
         for (size_t i = 0; i < c->split.n[p]; i++)
             rows[k++] = c->table->row_index[c->split.idx[p][i]];
+    *out = rows;
     *n_out = n;
-    return rows;
+    return MC_OK;
 }
 
 /* LOSSES.csv into run->membership (mc_losses_csv_parse), its digest into
@@ -84,11 +80,12 @@ static int read_losses(mc_run *run, const mc_run_ctx *c, const char *path)
     char *buf = NULL, digest[MC_SHA256_HEX_LEN + 1];
     size_t len = 0;
     mc_losses_csv_expect e = {.n_data_rows = c->table->n_rows, .data_name = c->data_path};
-    size_t *members = split_rows(&e.n_member_rows, c, MC_PART_TRAIN, MC_PART_TRAIN);
-    size_t *others = split_rows(&e.n_nonmember_rows, c, MC_PART_VALIDATION, MC_PART_TEST);
+    size_t *members = NULL, *others = NULL;
+    int rc = split_rows(&members, &e.n_member_rows, c, MC_PART_TRAIN, MC_PART_TRAIN);
+    if (rc == MC_OK)
+        rc = split_rows(&others, &e.n_nonmember_rows, c, MC_PART_VALIDATION, MC_PART_TEST);
     e.member_rows = members;
     e.nonmember_rows = others;
-    int rc = members && others ? MC_OK : mc_error_nomem();
     if (rc == MC_OK && strcmp(path, "-") == 0)
         rc = mc_error_set(MC_EINPUT, "--losses: give a file (standard input is for the "
                           "predictions at most)");
