@@ -1,3 +1,6 @@
+/* The bump allocator (mc_arena.h): blocks of at least 16 KiB, zeroed,
+ * max-aligned memory, freed all at once. Like malloc, mc_arena_alloc and the
+ * strdup-likes return NULL when memory runs out; the caller records it. */
 #include "mc_arena.h"
 
 #include <stdalign.h>

@@ -1,3 +1,6 @@
+/* Diagnostics lists (mc_diag.h): every problem a compiler-like pass finds,
+ * with its place, repeats dropped, sorted by place for printing. The passes
+ * that fill one (spec/) return MC_EINPUT once and leave the reasons here. */
 #include "mc_diag.h"
 
 #include <stdarg.h>

@@ -1,3 +1,6 @@
+/* Files (mc_file.h): bounded reads of regular files or standard input only,
+ * atomic writes (temporary file, fsync, rename, fsync of the directory),
+ * output checks before any work, directories and path joins. */
 #include "mc_file.h"
 
 #include <errno.h>

@@ -1,3 +1,8 @@
+/* JSON encodings (mc_json.h): the canonical form (RFC 8785: keys sorted by
+ * UTF-16 code units, numbers in ECMAScript's shortest form) for digests and
+ * signatures, the same indented for people, the streamed canonical writer,
+ * and insertions that turn jansson's failures into MC_ENOMEM. Parsing is
+ * jansson's, never ours. */
 #include "mc_json.h"
 
 #include <math.h>

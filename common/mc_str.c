@@ -1,3 +1,5 @@
+/* Small string helpers (mc_str.h): typo suggestions by edit distance, lists
+ * for messages, and data values rendered safely for a terminal. */
 #include "mc_str.h"
 
 #include <stdio.h>

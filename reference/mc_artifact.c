@@ -1,3 +1,8 @@
+/* The model artifact, written and read (mc_artifact.h, docs/formats.md): the
+ * header built from a network and its fitted pipeline, the bytes with their
+ * checksum, and decoding that checks every field of a file that may come from
+ * anyone before it becomes a model. Not here: what goes in the header of a
+ * run's model (mc_run_record.c), and ONNX export (export/). */
 #include "mc_artifact.h"
 
 #include <math.h>

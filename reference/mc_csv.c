@@ -1,3 +1,7 @@
+/* The CSV reader (mc_csv.h): an RFC 4180 tokenizer, per-column type
+ * inference in two passes (numeric until a cell is not a number), a hashed
+ * dictionary of each categorical column's levels, and errors that name the
+ * file, line and column. The strict number parser is mc_csv_number.c's. */
 #include "mc_csv.h"
 
 #include <math.h>

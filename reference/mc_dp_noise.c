@@ -1,3 +1,8 @@
+/* DP-SGD's secret-keyed randomness (mc_dp_noise.h): the key derived from the
+ * secret, AES-256-CTR keystreams per (purpose, step) through OpenSSL, the
+ * Poisson sampling of a step's rows and its Gaussian noise (Box-Muller with the
+ * engine's own polynomials), the same bits on every machine. Computing a
+ * step's noise ahead on a thread is mc_dp_ahead.c's. */
 #include "mc_dp_noise.h"
 
 #include <math.h>

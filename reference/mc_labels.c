@@ -1,3 +1,6 @@
+/* The target column as training sees it (mc_labels.h): a classification's
+ * classes in a fixed order (numbers numerically, text bytewise; binary: the
+ * positive label second) and each row's class index or value. */
 #include "mc_labels.h"
 
 #include <math.h>

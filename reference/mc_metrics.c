@@ -1,3 +1,7 @@
+/* The evaluation metrics with scikit-learn's definitions (mc_metrics.h):
+ * accuracy, precision, recall, F1, ROC AUC, average precision, log loss,
+ * MSE, RMSE, MAE, r2, and the confusion matrix. A metric that is undefined
+ * for the rows given is MC_EINPUT saying why, never a made-up number. */
 #include "mc_metrics.h"
 
 #include <math.h>

@@ -1,3 +1,9 @@
+/* The network (mc_nn.h): its flat parameter block and work buffers, the
+ * dense and activation kernels as forward/backward pairs (BLAS for the fast
+ * numerics, fixed-order loops for the reference ones, which double as the
+ * naive kernels the tests compare against), dropout, and inference. Not here:
+ * the first parameters (mc_nn_init.c), the losses (mc_loss.c), DP-SGD's
+ * clipped backward pass (mc_dpsgd.c). */
 #include "mc_nn.h"
 
 #include <stdlib.h>

@@ -1,3 +1,9 @@
+/* Fitting the preprocessing on the training rows (mc_pipeline.h): each spec
+ * step's columns resolved and its statistics computed (fill values, one-hot
+ * categories, scaling), then the feature columns and the raw inputs that
+ * prediction needs. Applying fitted steps is mc_pipeline_apply.c's, the
+ * privacy transforms mc_pipeline_privacy.c's, the stored form
+ * mc_pipeline_json.c's. */
 #include "mc_pipeline.h"
 
 #include <math.h>

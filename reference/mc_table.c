@@ -1,3 +1,6 @@
+/* Columnar tables (mc_table.h): freeing, the hashed column-name index,
+ * taking and keeping rows, copying, and adding and dropping columns. Reading
+ * a table from CSV is mc_csv.c's. */
 #include "mc_table.h"
 
 #include <math.h>

@@ -1,3 +1,8 @@
+/* The loaded spec (mc_spec.h): reading a file, parsing (mc_yaml.c), binding
+ * (mc_schema.c) and the cross-field checks (mc_spec_check.c) in order, with
+ * every problem in one diagnostics list; the accessors, errors located in
+ * the spec, the normalised form and its digest, and `check` over several
+ * files. Confinement of untrusted specs is mc_spec_confine.c's. */
 #include "mc_spec.h"
 
 #include <stdarg.h>

@@ -1,3 +1,8 @@
+/* The rules that span keys (mc_spec_check.h): combinations of individually
+ * valid values that do not fit (a loss and an output activation, a threshold
+ * on a metric not computed, a PII column no step transforms, ...), and the
+ * `auto` values resolved into the concrete ones the normalised spec records.
+ * Each broken rule is a diagnostic at the place it was written. */
 #include "mc_spec_check.h"
 
 #include <stdarg.h>

@@ -1,3 +1,8 @@
+/* The hardened YAML reader (mc_yaml.h) on libyaml's event parser: bytes,
+ * nodes, nesting, anchors and aliases bounded; standard tags only; unique
+ * keys; one document. Problems are diagnostics (the parser records them and
+ * stops building), allocation failures MC_ENOMEM; the tree lives in the
+ * caller's arena. Binding the tree to a spec is mc_schema.c's. */
 #include "mc_yaml.h"
 
 #include <stdarg.h>
