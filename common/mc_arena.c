@@ -1,3 +1,6 @@
+/* The bump allocator (mc_arena.h): blocks of at least 16 KiB, zeroed,
+ * max-aligned memory, freed all at once. Like malloc, mc_arena_alloc and the
+ * strdup-likes return NULL when memory runs out; the caller records it. */
 #include "mc_arena.h"
 
 #include <stdalign.h>
@@ -19,8 +22,11 @@ struct mc_arena {
 
 int mc_arena_create(mc_arena **out)
 {
-    *out = calloc(1, sizeof **out);
-    return *out ? MC_OK : mc_error_nomem();
+    mc_arena *a = calloc(1, sizeof *a);
+    if (!a)
+        return mc_error_nomem();
+    *out = a;
+    return MC_OK;
 }
 
 void mc_arena_free(mc_arena *a)

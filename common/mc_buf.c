@@ -1,3 +1,6 @@
+/* The growable text buffer (mc_buf.h). Its failure is sticky: an append that
+ * cannot grow the buffer marks it failed and later appends do nothing, so a
+ * builder checks once, at mc_buf_take, which reports MC_ENOMEM. */
 #include "mc_buf.h"
 
 #include <stdarg.h>

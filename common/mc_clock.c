@@ -1,3 +1,6 @@
+/* Clocks (mc_clock.h): the monotonic clock for durations and UTC timestamps
+ * for records. Neither can fail with the clocks used (CLOCK_MONOTONIC and
+ * CLOCK_REALTIME always exist on the platforms modelcert builds on). */
 #include "mc_clock.h"
 
 #include <stdio.h>

@@ -1,3 +1,6 @@
+/* Diagnostics lists (mc_diag.h): every problem a compiler-like pass finds,
+ * with its place, repeats dropped, sorted by place for printing. The passes
+ * that fill one (spec/) return MC_EINPUT once and leave the reasons here. */
 #include "mc_diag.h"
 
 #include <stdarg.h>
@@ -20,8 +23,11 @@ struct mc_diags {
 
 int mc_diags_create(mc_diags **out)
 {
-    *out = calloc(1, sizeof **out);
-    return *out ? MC_OK : mc_error_nomem();
+    mc_diags *d = calloc(1, sizeof *d);
+    if (!d)
+        return mc_error_nomem();
+    *out = d;
+    return MC_OK;
 }
 
 void mc_diags_free(mc_diags *d)

@@ -1,3 +1,6 @@
+/* The last-error record (mc_error.h), one per thread: set by every failing
+ * library function, read by the CLI to print the message and choose the exit
+ * status. */
 #include "mc_error.h"
 
 #include <stdarg.h>

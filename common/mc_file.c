@@ -1,3 +1,6 @@
+/* Files (mc_file.h): bounded reads of regular files or standard input only,
+ * atomic writes (temporary file, fsync, rename, fsync of the directory),
+ * output checks before any work, directories and path joins. */
 #include "mc_file.h"
 
 #include <errno.h>
@@ -23,7 +26,12 @@ static int open_regular(int *fd_out, size_t *size, const char *path)
         return mc_error_set(errno == ENOENT ? MC_ENOTFOUND : MC_EINPUT, "cannot open %s: %s", path,
                             strerror(errno));
     struct stat st;
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
+        int rc = mc_error_set(MC_EIO, "cannot read %s: %s", path, strerror(errno));
+        close(fd);
+        return rc;
+    }
+    if (!S_ISREG(st.st_mode)) {
         int dir = S_ISDIR(st.st_mode);
         close(fd);
         return mc_error_set(MC_EINPUT, dir ? "%s is a directory, not a file"
@@ -31,6 +39,8 @@ static int open_regular(int *fd_out, size_t *size, const char *path)
                                              "modelcert reads files, or standard input as -",
                             path);
     }
+    /* Back to blocking reads; O_NONBLOCK changes nothing for a regular file, so
+     * a failure to clear it changes nothing either. */
     int flags = fcntl(fd, F_GETFL);
     if (flags >= 0)
         fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
@@ -50,12 +60,17 @@ static int too_large(const char *path, size_t max_bytes)
                         "MODELCERT_MAX_INPUT_BYTES; docs/security.md)", path, max_bytes);
 }
 
-static ssize_t read_some(int fd, char *buf, size_t n)
+/* *got = the bytes one read(2) gives (0 at the end), retried on EINTR. MC_EIO. */
+static int read_some(size_t *got, int fd, char *buf, size_t n, const char *path)
 {
     for (;;) {
         ssize_t r = read(fd, buf, n);
-        if (r >= 0 || errno != EINTR)
-            return r;
+        if (r >= 0) {
+            *got = (size_t)r;
+            return MC_OK;
+        }
+        if (errno != EINTR)
+            return mc_error_set(MC_EIO, "cannot read %s: %s", path, strerror(errno));
     }
 }
 
@@ -90,20 +105,18 @@ static int read_fd(char **out, size_t *len, int fd, const char *path, size_t max
     for (;;) {
         if (cap - used < 2 && (rc = grow(&buf, &cap, hint + 2, max_bytes, path)))
             goto cleanup;
-        ssize_t n = read_some(fd, buf + used, cap - used - 1);
-        if (n < 0) {
-            rc = mc_error_set(MC_EIO, "cannot read %s: %s", path, strerror(errno));
+        size_t n = 0;
+        if ((rc = read_some(&n, fd, buf + used, cap - used - 1, path)))
             goto cleanup;
-        }
         if (n == 0)
             break;
-        const char *nul = text ? memchr(buf + used, '\0', (size_t)n) : NULL;
+        const char *nul = text ? memchr(buf + used, '\0', n) : NULL;
         if (nul) {
             rc = mc_error_set(MC_EINPUT, "%s: a NUL byte at offset %zu: not a text file", path,
                               (size_t)(nul - buf));
             goto cleanup;
         }
-        used += (size_t)n;
+        used += n;
         if (used > max_bytes) {
             rc = too_large(path, max_bytes);
             goto cleanup;
@@ -174,7 +187,9 @@ size_t mc_file_input_limit(void)
     return MC_FILE_DEFAULT_INPUT_LIMIT;
 }
 
-static int write_fully(int fd, const void *data, size_t len)
+/* Writes all len bytes to fd, retrying on EINTR; MC_EIO "cannot write
+ * <what>: <why>". */
+static int write_fully(int fd, const void *data, size_t len, const char *what)
 {
     const char *p = data;
     while (len > 0) {
@@ -182,12 +197,12 @@ static int write_fully(int fd, const void *data, size_t len)
         if (w < 0) {
             if (errno == EINTR)
                 continue;
-            return -1;
+            return mc_error_set(MC_EIO, "cannot write %s: %s", what, strerror(errno));
         }
         p += w;
         len -= (size_t)w;
     }
-    return 0;
+    return MC_OK;
 }
 
 void mc_file_sync_parent(const char *path)
@@ -227,11 +242,8 @@ int mc_file_check_output(const char *path)
 
 int mc_file_write_atomic(const char *path, const void *data, size_t len)
 {
-    if (strcmp(path, "-") == 0) {
-        if (write_fully(STDOUT_FILENO, data, len) != 0)
-            return mc_error_set(MC_EIO, "cannot write to standard output: %s", strerror(errno));
-        return MC_OK;
-    }
+    if (strcmp(path, "-") == 0)
+        return write_fully(STDOUT_FILENO, data, len, "to standard output");
     int rc = MC_OK;
     struct stat st;
     if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
@@ -248,8 +260,10 @@ int mc_file_write_atomic(const char *path, const void *data, size_t len)
                           strerror(errno));
         goto cleanup;
     }
-    if (write_fully(fd, data, len) != 0 || fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+    rc = write_fully(fd, data, len, tmp);
+    if (rc == MC_OK && (fchmod(fd, 0644) != 0 || fsync(fd) != 0))
         rc = mc_error_set(MC_EIO, "cannot write %s: %s", tmp, strerror(errno));
+    if (rc) {
         close(fd);
         unlink(tmp);
         goto cleanup;

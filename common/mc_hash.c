@@ -1,3 +1,5 @@
+/* SHA-256 through OpenSSL (mc_hash.h): of a buffer, streamed over a file,
+ * as lowercase hex; and random identifiers from the system's generator. */
 #include "mc_hash.h"
 
 #include <ctype.h>

@@ -1,3 +1,8 @@
+/* JSON encodings (mc_json.h): the canonical form (RFC 8785: keys sorted by
+ * UTF-16 code units, numbers in ECMAScript's shortest form) for digests and
+ * signatures, the same indented for people, the streamed canonical writer,
+ * and insertions that turn jansson's failures into MC_ENOMEM. Parsing is
+ * jansson's, never ours. */
 #include "mc_json.h"
 
 #include <math.h>
@@ -82,7 +87,7 @@ static const unsigned char needs_escape[256] = {
 
 /* Appends s[0..len) as a JSON string in canonical form (quotes, and escapes
  * only for '"', '\\' and control characters; \b \f \n \r \t by name). */
-static void mc_json_put_string(mc_buf *b, const char *s, size_t len)
+static void put_string(mc_buf *b, const char *s, size_t len)
 {
     static const char hex[] = "0123456789abcdef";
     mc_buf_put(b, "\"", 1);
@@ -222,7 +227,7 @@ static int encode(mc_buf *b, const json_t *v, int indent, int depth)
     case JSON_NULL: mc_buf_puts(b, "null"); return MC_OK;
     case JSON_TRUE: mc_buf_puts(b, "true"); return MC_OK;
     case JSON_FALSE: mc_buf_puts(b, "false"); return MC_OK;
-    case JSON_STRING: mc_json_put_string(b, json_string_value(v), json_string_length(v)); return MC_OK;
+    case JSON_STRING: put_string(b, json_string_value(v), json_string_length(v)); return MC_OK;
     case JSON_INTEGER: put_integer(b, json_integer_value(v)); return MC_OK;
     case JSON_REAL: {
         int rc = mc_json_format_number(num, json_real_value(v));
@@ -262,7 +267,7 @@ static int encode(mc_buf *b, const json_t *v, int indent, int depth)
             if (i)
                 mc_buf_put(b, ",", 1);
             newline(b, indent, depth + 1);
-            mc_json_put_string(b, keys[i], strlen(keys[i]));
+            put_string(b, keys[i], strlen(keys[i]));
             mc_buf_puts(b, indent > 0 ? ": " : ":");
             rc = encode(b, json_object_get(v, keys[i]), indent, depth + 1);
         }
@@ -347,14 +352,14 @@ void mc_json_writer_key(mc_json_writer *w, const char *key)
         w->error = mc_error_set(MC_EINTERNAL, "JSON writer: key '%s' out of canonical order", key);
     w->last[w->depth] = key;
     writer_separate(w);
-    mc_json_put_string(&w->buf, key, strlen(key));
+    put_string(&w->buf, key, strlen(key));
     mc_buf_put(&w->buf, ":", 1);
 }
 
 void mc_json_writer_string(mc_json_writer *w, const char *s)
 {
     if (s)
-        mc_json_put_string(&w->buf, s, strlen(s));
+        put_string(&w->buf, s, strlen(s));
     else
         mc_buf_put(&w->buf, "null", 4);
 }

@@ -1,13 +1,14 @@
+/* Small string helpers (mc_str.h): typo suggestions by edit distance, lists
+ * for messages, and data values rendered safely for a terminal. */
 #include "mc_str.h"
 
 #include <stdio.h>
 #include <string.h>
 
-/* Optimal string alignment: insertions, deletions, substitutions and swaps
- * of two adjacent letters ("emial" is one edit from "email"). */
-/* Edit distance (insertions, deletions, substitutions, adjacent swaps),
- * capped: anything above `cap` is returned as `cap` + 1. */
-static size_t mc_str_distance(const char *a, const char *b, size_t cap)
+/* Optimal string alignment distance: insertions, deletions, substitutions and
+ * swaps of two adjacent letters ("emial" is one edit from "email"), capped:
+ * anything above `cap` is returned as `cap` + 1. */
+static size_t edit_distance(const char *a, const char *b, size_t cap)
 {
     size_t la = strlen(a), lb = strlen(b);
     if (la > 64 || lb > 64)
@@ -42,7 +43,7 @@ const char *mc_str_suggest(const char *word, const char *const *candidates, size
     const char *best = NULL;
     size_t best_d = limit + 1;
     for (size_t i = 0; i < n; i++) {
-        size_t d = mc_str_distance(word, candidates[i], limit);
+        size_t d = edit_distance(word, candidates[i], limit);
         if (d < best_d) {
             best_d = d;
             best = candidates[i];

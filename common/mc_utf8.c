@@ -1,3 +1,5 @@
+/* UTF-8 (mc_utf8.h): strict validation (no overlongs, surrogates or code
+ * points above U+10FFFF) and byte offsets as line and column for messages. */
 #include "mc_utf8.h"
 
 int mc_utf8_valid(const char *str, size_t len, size_t *bad_offset)

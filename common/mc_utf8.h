@@ -1,3 +1,4 @@
+/* UTF-8 checks for input that must be text (specs): validity and positions. */
 #ifndef MC_UTF8_H
 #define MC_UTF8_H
 

@@ -1,3 +1,8 @@
+/* The model artifact, written and read (mc_artifact.h, docs/formats.md): the
+ * header built from a network and its fitted pipeline, the bytes with their
+ * checksum, and decoding that checks every field of a file that may come from
+ * anyone before it becomes a model. Not here: what goes in the header of a
+ * run's model (mc_run_record.c), and ONNX export (export/). */
 #include "mc_artifact.h"
 
 #include <math.h>
@@ -53,37 +58,48 @@ static uint64_t get_u64(const unsigned char *p)
     return v;
 }
 
-static json_t *layer_json(const mc_nn_layer *L)
+/* One layer as the header's architecture lists it. */
+static int layer_json(json_t **out, const mc_nn_layer *L)
 {
     const char *type = mc_names_layer[L->kind];
-    if (L->kind != MC_LAYER_DENSE)
-        return json_pack("{s:s, s:f}", "type", type, "rate", (double)L->rate);
-    json_t *jl = json_pack("{s:s, s:i, s:s}", "type", type, "units", L->out, "activation",
-                           mc_activation_name(L->act));
-    if (jl && L->act == MC_ACT_LEAKY_RELU &&
-        mc_json_set(jl, "negative_slope", json_real((double)L->slope)) != MC_OK) {
+    json_t *jl = L->kind != MC_LAYER_DENSE
+                     ? json_pack("{s:s, s:f}", "type", type, "rate", (double)L->rate)
+                     : json_pack("{s:s, s:i, s:s}", "type", type, "units", L->out, "activation",
+                                 mc_activation_name(L->act));
+    int rc = jl ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && L->kind == MC_LAYER_DENSE && L->act == MC_ACT_LEAKY_RELU)
+        rc = mc_json_set(jl, "negative_slope", json_real((double)L->slope));
+    if (rc) {
         json_decref(jl);
-        return NULL;
+        return rc;
     }
-    return jl;
+    *out = jl;
+    return MC_OK;
 }
 
-json_t *mc_artifact_architecture_json(const mc_nn *nn)
+int mc_artifact_architecture_json(json_t **out, const mc_nn *nn)
 {
     json_t *layers = json_array(), *arch = NULL;
-    int rc = layers ? MC_OK : MC_ENOMEM;
-    for (int l = 0; rc == MC_OK && l < nn->n_layers; l++)
-        rc = mc_json_append(layers, layer_json(&nn->layers[l]));
-    if (rc == MC_OK)
-        arch = json_pack("{s:i, s:O}", "input", nn->in, "layers", layers);
+    int rc = layers ? MC_OK : mc_error_nomem();
+    for (int l = 0; rc == MC_OK && l < nn->n_layers; l++) {
+        json_t *jl = NULL;
+        if ((rc = layer_json(&jl, &nn->layers[l])) == MC_OK)
+            rc = mc_json_append(layers, jl);
+    }
+    if (rc == MC_OK && !(arch = json_pack("{s:i, s:O}", "input", nn->in, "layers", layers)))
+        rc = mc_error_nomem();
     json_decref(layers);
-    return arch;
+    if (rc == MC_OK)
+        *out = arch;
+    return rc;
 }
 
-static json_t *tensors_json(const mc_nn *nn)
+/* The header's "tensors": where each dense layer's kernel and bias lie in
+ * the parameter block. */
+static int tensors_json(json_t **out, const mc_nn *nn)
 {
     json_t *t = json_array();
-    int rc = t ? MC_OK : MC_ENOMEM;
+    int rc = t ? MC_OK : mc_error_nomem();
     for (int l = 0; rc == MC_OK && l < nn->n_layers; l++) {
         const mc_nn_layer *L = &nn->layers[l];
         if (L->kind != MC_LAYER_DENSE)
@@ -99,20 +115,24 @@ static json_t *tensors_json(const mc_nn *nn)
     }
     if (rc) {
         json_decref(t);
-        return NULL;
+        return rc;
     }
-    return t;
+    *out = t;
+    return MC_OK;
 }
 
 int mc_artifact_encode(unsigned char **out, size_t *len, json_t *header, const mc_nn *nn)
 {
     char *canon = NULL;
     size_t hlen = 0;
-    if (json_object_set_new(header, "format_version", json_integer(MC_ARTIFACT_VERSION)) ||
-        json_object_set_new(header, "tensors", tensors_json(nn)) ||
-        json_object_set_new(header, "parameters", json_integer((json_int_t)nn->n_params)))
-        return mc_error_nomem();
-    int rc = mc_json_canonical(&canon, &hlen, header);
+    json_t *tensors = NULL;
+    int rc = mc_json_set(header, "format_version", json_integer(MC_ARTIFACT_VERSION));
+    if (rc == MC_OK && (rc = tensors_json(&tensors, nn)) == MC_OK)
+        rc = mc_json_set(header, "tensors", tensors);
+    if (rc == MC_OK)
+        rc = mc_json_set(header, "parameters", json_integer((json_int_t)nn->n_params));
+    if (rc == MC_OK)
+        rc = mc_json_canonical(&canon, &hlen, header);
     if (rc)
         return rc;
     size_t body = 24 + hlen;
@@ -263,9 +283,10 @@ static int parse_csv_options(mc_model *m, const char *name)
 /* Every tensor the header lists must be exactly where the network puts it. */
 static int check_tensors(const mc_model *m, const char *name)
 {
-    json_t *expect = tensors_json(m->nn);
-    if (!expect)
-        return mc_error_nomem();
+    json_t *expect = NULL;
+    int rc = tensors_json(&expect, m->nn);
+    if (rc)
+        return rc;
     int same = json_equal(expect, json_object_get(m->header, "tensors"));
     json_decref(expect);
     json_int_t np = json_integer_value(json_object_get(m->header, "parameters"));

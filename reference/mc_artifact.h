@@ -57,8 +57,8 @@ int mc_artifact_decode(mc_model **out, const unsigned char *buf, size_t len, con
 /* Reads and decodes the model file at path (MC_ENOTFOUND when missing). */
 int mc_model_load(mc_model **out, const char *path);
 
-/* The architecture part of the header, from a network; NULL when out of
- * memory (the caller records it). */
-json_t *mc_artifact_architecture_json(const mc_nn *nn);
+/* *out = the architecture part of the header, from a network (a new
+ * reference). MC_ENOMEM. */
+int mc_artifact_architecture_json(json_t **out, const mc_nn *nn);
 
 #endif

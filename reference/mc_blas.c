@@ -1,3 +1,6 @@
+/* The one door to OpenBLAS (mc_blas.h): choosing its kernels at start-up, its
+ * thread count, and the single-precision product the fast numerics use.
+ * Nothing else in modelcert names OpenBLAS or CBLAS (tests/architecture.sh). */
 #include "mc_blas.h"
 
 #include <cblas.h>

@@ -1,3 +1,7 @@
+/* The CSV reader (mc_csv.h): an RFC 4180 tokenizer, per-column type
+ * inference in two passes (numeric until a cell is not a number), a hashed
+ * dictionary of each categorical column's levels, and errors that name the
+ * file, line and column. The strict number parser is mc_csv_number.c's. */
 #include "mc_csv.h"
 
 #include <math.h>
@@ -46,8 +50,9 @@ static int dict_grow(dict *d, const mc_column *c)
 
 static int dict_code(dict *d, mc_column *c, const char *s, size_t n, uint32_t *code)
 {
-    if ((c->n_levels + 1) * 2 > d->cap && dict_grow(d, c) != MC_OK)
-        return MC_ENOMEM;
+    int rc;
+    if ((c->n_levels + 1) * 2 > d->cap && (rc = dict_grow(d, c)))
+        return rc;
     size_t h = hash_bytes(s, n) & (d->cap - 1);
     while (d->slots[h]) {
         const char *lv = c->levels[d->slots[h] - 1];

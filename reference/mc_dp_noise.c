@@ -1,3 +1,8 @@
+/* DP-SGD's secret-keyed randomness (mc_dp_noise.h): the key derived from the
+ * secret, AES-256-CTR keystreams per (purpose, step) through OpenSSL, the
+ * Poisson sampling of a step's rows and its Gaussian noise (Box-Muller with the
+ * engine's own polynomials), the same bits on every machine. Computing a
+ * step's noise ahead on a thread is mc_dp_ahead.c's. */
 #include "mc_dp_noise.h"
 
 #include <math.h>
@@ -9,7 +14,7 @@
 #include "mc_error.h"
 #include "mc_math.h"
 
-/* As mc_train.c: an AVX2 clone picked at run time, elementwise IEEE
+/* As Adam's step (mc_optim.c): an AVX2 clone picked at run time, elementwise IEEE
  * operations without FMA (-ffp-contract=off), so every width gives the same bits. */
 #if defined(__x86_64__) && defined(__GNUC__) && !defined(__SANITIZE_ADDRESS__)
 #define MC_DP_CLONES __attribute__((target_clones("avx2", "default")))

@@ -1,3 +1,9 @@
+/* DP-SGD's step (mc_dpsgd.h, mc_train_step.h): each step a Poisson sample of
+ * the training rows, in chunks of batch_size rows through the network, each
+ * row's gradient clipped (mc_nn_backward_clipped), the step's keyed noise
+ * added (mc_dp_ahead.c) and the sum divided by the expected batch size. The
+ * keyed streams are mc_dp_noise.c's; normal training's step is
+ * mc_minibatch.c's, and the loop around both is mc_train.c. */
 #include "mc_dpsgd.h"
 
 #include <math.h>
@@ -6,57 +12,35 @@
 
 #include "mc_blas.h"
 #include "mc_error.h"
+#include "mc_loss.h"
 
 #define MAX_CHUNKS 1024 /* chunks of batch_size rows in one Poisson batch (mean: 1) */
 
-struct mc_dpsgd {
+typedef struct dpsgd {
     mc_dpsgd_config cfg;
     mc_dp_stream *stream; /* the sampling's */
     mc_dp_ahead *ahead;   /* the noise */
-    uint32_t *rows;  /* [n]: one step's sample */
-    float *dout;     /* [B][width] */
-    float *ybatch;   /* [B] */
-    double *norms;   /* [B] */
+    uint32_t *rows;       /* [n]: one step's sample */
+    float *dout;          /* [B][width] */
+    float *ybatch;        /* [B] */
+    double *norms;        /* [B] */
+    uint8_t *seen;        /* [n]: the rows sampled this epoch */
+    float *seen_y;        /* [n]: their targets, packed at the epoch's end */
+    float *seen_pred;     /* [n][width]: their outputs, likewise */
     double q;
     size_t n;
     int B;
-};
+} dpsgd;
 
 double mc_dpsgd_sample_rate(size_t rows, long long batch_size)
 {
-    return rows == 0 || (double)batch_size >= (double)rows ? 1.0 : (double)batch_size / (double)rows;
+    return rows == 0 || (double)batch_size >= (double)rows ? 1.0
+                                                           : (double)batch_size / (double)rows;
 }
 
-int mc_dpsgd_create(mc_dpsgd **out, const mc_dpsgd_config *cfg, const mc_nn *nn, size_t n_rows,
-                    int batch_size)
+static void dpsgd_free(void *state)
 {
-    mc_dpsgd *s = calloc(1, sizeof *s);
-    if (!s)
-        return mc_error_nomem();
-    s->cfg = *cfg;
-    s->n = n_rows;
-    s->B = batch_size;
-    s->q = mc_dpsgd_sample_rate(n_rows, batch_size);
-    s->rows = malloc((n_rows ? n_rows : 1) * sizeof *s->rows);
-    s->dout = malloc((size_t)batch_size * (size_t)nn->out * sizeof *s->dout);
-    s->ybatch = malloc((size_t)batch_size * sizeof *s->ybatch);
-    s->norms = malloc((size_t)batch_size * sizeof *s->norms);
-    int rc = s->rows && s->dout && s->ybatch && s->norms ? MC_OK : mc_error_nomem();
-    if (rc == MC_OK)
-        rc = mc_dp_stream_create(&s->stream, cfg->key);
-    if (rc == MC_OK)
-        rc = mc_dp_ahead_create(&s->ahead, cfg->key, nn->n_params,
-                                cfg->noise_multiplier * cfg->max_grad_norm, cfg->threaded);
-    if (rc) {
-        mc_dpsgd_free(s);
-        return rc;
-    }
-    *out = s;
-    return MC_OK;
-}
-
-void mc_dpsgd_free(mc_dpsgd *s)
-{
+    dpsgd *s = state;
     if (!s)
         return;
     mc_dp_stream_free(s->stream);
@@ -65,7 +49,10 @@ void mc_dpsgd_free(mc_dpsgd *s)
     free(s->dout);
     free(s->ybatch);
     free(s->norms);
-    memset(&s->cfg, 0, sizeof s->cfg);
+    free(s->seen);
+    free(s->seen_y);
+    free(s->seen_pred);
+    memset(&s->cfg, 0, sizeof s->cfg); /* the key */
     free(s);
 }
 
@@ -103,7 +90,8 @@ static double sumsq(const float *x, int n)
             lane[j] += (double)x[i + j] * (double)x[i + j];
     for (int j = 0; i < n; i++, j++)
         lane[j] += (double)x[i] * (double)x[i];
-    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) + ((lane[4] + lane[5]) + (lane[6] + lane[7]));
+    return ((lane[0] + lane[1]) + (lane[2] + lane[3])) +
+           ((lane[4] + lane[5]) + (lane[6] + lane[7]));
 }
 
 void mc_nn_backward_clipped(const mc_nn *nn, mc_nn_work *w, float *grad, double *norms,
@@ -163,14 +151,26 @@ void mc_nn_backward_clipped(const mc_nn *nn, mc_nn_work *w, float *grad, double 
     }
 }
 
-/* ---- one step ---------------------------------------------------------------------- */
+/* ---- the strategy ---------------------------------------------------------------- */
 
-int mc_dpsgd_step(mc_dpsgd *s, float *grad, double *loss_sum, size_t *rows, const mc_nn *nn,
-                  mc_nn_work *w, const mc_dataset *train, int loss, uint64_t seed, uint64_t step,
-                  mc_numerics num, float *train_pred, uint8_t *seen)
+static void dpsgd_epoch_start(void *state, const mc_train_env *env, int epoch)
 {
+    dpsgd *s = state;
+    (void)epoch;
+    memset(s->seen, 0, env->train->n ? env->train->n : 1);
+}
+
+/* One step: the noisy clipped mean gradient of a Poisson sample. Each chunk's
+ * dropout masks come from (seed, step << 10 | chunk). */
+static int dpsgd_gradient(void *state, const mc_train_env *env, float *grad, double *loss_sum,
+                          size_t *rows, size_t batch, uint64_t step)
+{
+    dpsgd *s = state;
+    const mc_nn *nn = env->nn;
+    const mc_dataset *train = env->train;
     size_t m = 0, width = (size_t)nn->out;
     double total = 0.0;
+    (void)batch; /* every step samples afresh */
     int rc = mc_dp_stream_start(s->stream, MC_DP_SAMPLE, step);
     if (rc == MC_OK)
         rc = mc_dp_poisson_sample(s->rows, &m, s->stream, s->n, s->q);
@@ -182,27 +182,29 @@ int mc_dpsgd_step(mc_dpsgd *s, float *grad, double *loss_sum, size_t *rows, cons
     memset(grad, 0, nn->n_params * sizeof *grad);
     for (size_t c0 = 0, chunk = 0; c0 < m; c0 += (size_t)s->B, chunk++) {
         int bs = (int)(m - c0 < (size_t)s->B ? m - c0 : (size_t)s->B);
-        float *xb = w->acts[0];
+        float *xb = env->w->acts[0];
         for (int r = 0; r < bs; r++) {
             uint32_t row = s->rows[c0 + (size_t)r];
             memcpy(xb + (size_t)r * train->d, train->x + (size_t)row * train->d,
                    (size_t)train->d * sizeof *xb);
             s->ybatch[r] = train->y[row];
         }
-        const float *out = mc_nn_forward(nn, w, xb, bs, 1, seed, (step << 10) | chunk, num);
-        const float *pre = w->pre[nn->n_layers - 1];
+        const float *out = mc_nn_forward(nn, env->w, xb, bs, 1, env->seed, (step << 10) | chunk,
+                                         env->num);
+        const float *pre = env->w->pre[nn->n_layers - 1];
         int pre_grad = 0;
         for (int r = 0; r < bs; r++) {
             uint32_t row = s->rows[c0 + (size_t)r];
-            memcpy(train_pred + (size_t)row * width, out + (size_t)r * width, width * sizeof *out);
-            seen[row] = 1;
+            memcpy(env->train_pred + (size_t)row * width, out + (size_t)r * width,
+                   width * sizeof *out);
+            s->seen[row] = 1;
             /* one row at a time: its own loss's gradient, not divided by the batch */
-            total += mc_loss_batch(s->dout + (size_t)r * width, &pre_grad, loss,
+            total += mc_loss_batch(s->dout + (size_t)r * width, &pre_grad, env->loss,
                                    pre + (size_t)r * width, out + (size_t)r * width,
                                    s->ybatch + r, 1, (int)width);
         }
-        mc_nn_backward_clipped(nn, w, grad, s->norms, s->dout, bs, pre_grad,
-                               s->cfg.max_grad_norm, num);
+        mc_nn_backward_clipped(nn, env->w, grad, s->norms, s->dout, bs, pre_grad,
+                               s->cfg.max_grad_norm, env->num);
     }
     rc = mc_dp_ahead_add(s->ahead, grad, step);
     if (rc)
@@ -215,16 +217,55 @@ int mc_dpsgd_step(mc_dpsgd *s, float *grad, double *loss_sum, size_t *rows, cons
     return MC_OK;
 }
 
-size_t mc_dpsgd_pack_seen(float *y_out, float *pred_out, const uint8_t *seen, const float *y,
-                          const float *pred, size_t n, int width)
+/* The epoch's training figures are over the rows it sampled: their targets
+ * and outputs, packed in row order. */
+static void dpsgd_epoch_rows(void *state, const mc_train_env *env, mc_dataset *rows,
+                             const float **pred)
 {
-    size_t k = 0;
-    for (size_t r = 0; r < n; r++) {
-        if (!seen[r])
+    dpsgd *s = state;
+    size_t k = 0, width = (size_t)env->nn->out;
+    for (size_t r = 0; r < s->n; r++) {
+        if (!s->seen[r])
             continue;
-        y_out[k] = y[r];
-        memcpy(pred_out + k * (size_t)width, pred + r * (size_t)width, (size_t)width * sizeof *pred);
+        s->seen_y[k] = env->train->y[r];
+        memcpy(s->seen_pred + k * width, env->train_pred + r * width, width * sizeof *s->seen_pred);
         k++;
     }
-    return k;
+    *rows = (mc_dataset){NULL, s->seen_y, k, env->train->d};
+    *pred = s->seen_pred;
+}
+
+int mc_train_step_dpsgd(mc_train_step *out, const mc_train_env *env, const mc_dpsgd_config *cfg)
+{
+    size_t n = env->train->n, B = (size_t)env->batch_size, width = (size_t)env->nn->out;
+    dpsgd *s = calloc(1, sizeof *s);
+    int rc = s ? MC_OK : mc_error_nomem();
+    if (rc)
+        goto cleanup;
+    s->cfg = *cfg;
+    s->n = n;
+    s->B = env->batch_size;
+    s->q = mc_dpsgd_sample_rate(n, env->batch_size);
+    s->rows = malloc((n ? n : 1) * sizeof *s->rows);
+    s->dout = malloc(B * width * sizeof *s->dout);
+    s->ybatch = malloc(B * sizeof *s->ybatch);
+    s->norms = malloc(B * sizeof *s->norms);
+    s->seen = malloc(n ? n : 1);
+    s->seen_y = malloc((n ? n : 1) * sizeof *s->seen_y);
+    s->seen_pred = malloc((n ? n : 1) * width * sizeof *s->seen_pred);
+    if (!s->rows || !s->dout || !s->ybatch || !s->norms || !s->seen || !s->seen_y ||
+        !s->seen_pred) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    if ((rc = mc_dp_stream_create(&s->stream, cfg->key)))
+        goto cleanup;
+    if ((rc = mc_dp_ahead_create(&s->ahead, cfg->key, env->nn->n_params,
+                                 cfg->noise_multiplier * cfg->max_grad_norm, cfg->threaded)))
+        goto cleanup;
+    *out = (mc_train_step){s, dpsgd_epoch_start, dpsgd_gradient, dpsgd_epoch_rows, dpsgd_free};
+    s = NULL;
+cleanup:
+    dpsgd_free(s);
+    return rc;
 }

@@ -21,6 +21,7 @@
 #include "mc_dp_noise.h"
 #include "mc_nn.h"
 #include "mc_train.h"
+#include "mc_train_step.h"
 
 typedef struct mc_dpsgd_config {
     double noise_multiplier, max_grad_norm;
@@ -32,28 +33,14 @@ typedef struct mc_dpsgd_config {
 /* q = min(1, batch_size / rows): each row's probability of being in a batch. */
 double mc_dpsgd_sample_rate(size_t rows, long long batch_size);
 
-typedef struct mc_dpsgd mc_dpsgd;
-/* State for DP-SGD over n_rows rows in chunks of batch_size (nn's work
- * buffers' size). Free with mc_dpsgd_free (NULL is fine). MC_ENOMEM. */
-int mc_dpsgd_create(mc_dpsgd **out, const mc_dpsgd_config *cfg, const mc_nn *nn, size_t n_rows,
-                    int batch_size);
-void mc_dpsgd_free(mc_dpsgd *s);
+/* DP-SGD as a training step strategy (mc_train_step.h), over env's training
+ * rows in chunks of env->batch_size rows (the work buffers' size): each step
+ * grad gets the noisy clipped mean gradient of a Poisson sample, and each
+ * epoch's training figures are over the rows it sampled. MC_ENOMEM,
+ * MC_EINTERNAL (OpenSSL); the step itself MC_EINTERNAL. */
+int mc_train_step_dpsgd(mc_train_step *out, const mc_train_env *env, const mc_dpsgd_config *cfg);
 
-/* One step: grad[nn->n_params] gets the noisy clipped mean gradient of a
- * Poisson sample of train's rows; *loss_sum the sum of their losses and
- * *rows their number; each sampled row's output goes to
- * train_pred[row][width] and seen[row] is set. dropout (training mode) masks
- * come from (seed, step). MC_EINTERNAL (OpenSSL). */
-int mc_dpsgd_step(mc_dpsgd *s, float *grad, double *loss_sum, size_t *rows, const mc_nn *nn,
-                  mc_nn_work *w, const mc_dataset *train, int loss, uint64_t seed, uint64_t step,
-                  mc_numerics num, float *train_pred, uint8_t *seen);
-
-/* The rows with seen[r] set, packed: their targets into y_out and their
- * predictions into pred_out; returns their number. */
-size_t mc_dpsgd_pack_seen(float *y_out, float *pred_out, const uint8_t *seen, const float *y,
-                          const float *pred, size_t n, int width);
-
-/* The clipped backward pass alone (what mc_dpsgd_step does per chunk): from
+/* The clipped backward pass alone (what a DP-SGD step does per chunk): from
  * the per-row output gradients dout[B][out] (not divided by B), adds to grad
  * the sum over rows of each row's gradient scaled to norm at most C;
  * norms[B] gets each row's gradient norm before clipping. Exposed for tests. */

@@ -91,8 +91,9 @@ static int confusion_json(json_t **out, const mc_run_ctx *c, const mc_metric_inp
     long long *cm = malloc((size_t)k * (size_t)k * sizeof *cm);
     json_t *names = json_array(), *rows = json_array();
     int rc = cm && names && rows ? MC_OK : mc_error_nomem();
+    json_t *cmj = NULL;
     if (rc == MC_OK)
-        mc_metric_confusion(cm, in);
+        rc = mc_metric_confusion(cm, in);
     for (int i = 0; rc == MC_OK && i < k; i++) {
         json_t *row = json_array();
         rc = row ? MC_OK : mc_error_nomem();
@@ -103,11 +104,13 @@ static int confusion_json(json_t **out, const mc_run_ctx *c, const mc_metric_inp
             rc = mc_json_append(names, json_string(c->lab.classes[i]));
     }
     free(cm);
-    if (rc == MC_OK && !(*out = json_pack("{s:O, s:O, s:s}", "labels", names, "counts", rows,
-                                          "layout", "rows are true classes, columns predicted classes")))
+    if (rc == MC_OK && !(cmj = json_pack("{s:O, s:O, s:s}", "labels", names, "counts", rows,
+                                         "layout", "rows are true classes, columns predicted classes")))
         rc = mc_error_nomem();
     json_decref(names);
     json_decref(rows);
+    if (rc == MC_OK)
+        *out = cmj;
     return rc;
 }
 
@@ -167,7 +170,7 @@ static int slice_json(json_t **out, const mc_run_ctx *c, const mc_slice *sl, con
     const mc_run_part *test = &c->parts[MC_PART_TEST];
     size_t n = test->n, width = c->nn ? (size_t)c->nn->out /* no network: predictions from elsewhere */
                                        : c->task == MC_TASK_MULTICLASS ? (size_t)c->lab.n_classes : 1;
-    json_t *groups = json_array();
+    json_t *groups = json_array(), *js = NULL;
     float *ys = malloc((n + 1) * sizeof *ys), *ps = malloc((n + 1) * width * sizeof *ps);
     int rc = groups && ys && ps ? MC_OK : mc_error_nomem();
     for (size_t g = 0; rc == MC_OK && g < n_groups; g++) {
@@ -184,10 +187,12 @@ static int slice_json(json_t **out, const mc_run_ctx *c, const mc_slice *sl, con
             rc = mc_json_append(groups, jg);
     }
     free(ys), free(ps);
-    if (rc == MC_OK && !(*out = json_pack("{s:I, s:O}", "min_size", (json_int_t)sl->min_size,
-                                          "groups", groups)))
+    if (rc == MC_OK && !(js = json_pack("{s:I, s:O}", "min_size", (json_int_t)sl->min_size,
+                                        "groups", groups)))
         rc = mc_error_nomem();
     json_decref(groups);
+    if (rc == MC_OK)
+        *out = js;
     return rc;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "mc_error.h"
+#include "mc_json.h"
 #include "mc_rng.h"
 #include "mc_run_ctx.h"
 
@@ -173,18 +174,25 @@ static int group_blocks(size_t **block, size_t **start, const long *input_of, si
     return MC_OK;
 }
 
-static json_t *importance_json(const shuffle_ctx *s, imp *res, size_t ni)
+/* *out = metrics.json's "permutation_importance": the columns by mean drop. */
+static int importance_json(json_t **out, const shuffle_ctx *s, imp *res, size_t ni)
 {
     const mc_importance *cfg = &s->c->d->metrics.importance;
     qsort(res, ni, sizeof *res, cmp_imp);
-    json_t *cols = json_array();
-    for (size_t i = 0; cols && i < ni; i++)
-        if (json_array_append_new(cols, json_pack("{s:s, s:f, s:f}", "column", res[i].column,
-                                                  "mean", res[i].mean, "std", res[i].std)))
-            return json_decref(cols), NULL;
-    return json_pack("{s:s, s:f, s:I, s:I, s:o}", "scoring", mc_metric_name(s->scoring), "baseline",
-                     s->base, "repeats", (json_int_t)cfg->repeats, "seed", (json_int_t)cfg->seed,
-                     "columns", cols);
+    json_t *cols = json_array(), *j = NULL;
+    int rc = cols ? MC_OK : mc_error_nomem();
+    for (size_t i = 0; rc == MC_OK && i < ni; i++)
+        rc = mc_json_append(cols, json_pack("{s:s, s:f, s:f}", "column", res[i].column, "mean",
+                                            res[i].mean, "std", res[i].std));
+    if (rc == MC_OK &&
+        !(j = json_pack("{s:s, s:f, s:I, s:I, s:O}", "scoring", mc_metric_name(s->scoring),
+                        "baseline", s->base, "repeats", (json_int_t)cfg->repeats, "seed",
+                        (json_int_t)cfg->seed, "columns", cols)))
+        rc = mc_error_nomem();
+    json_decref(cols);
+    if (rc == MC_OK)
+        *out = j;
+    return rc;
 }
 
 static void mean_std(imp *out, const double *v, long long n)
@@ -232,8 +240,8 @@ int mc_run_importance(json_t **out, const mc_run_ctx *c)
         }
         mean_std(&res[i], scores, cfg->repeats);
     }
-    if (rc == MC_OK && !(*out = importance_json(&s, res, ni)))
-        rc = mc_error_nomem();
+    if (rc == MC_OK)
+        rc = importance_json(out, &s, res, ni);
 cleanup:
     free(res), free(scores), free(input_of), free(block), free(start);
     free(s.perm), free(s.pred), free((float *)s.x), free(s.z), free(s.z2);

@@ -1,3 +1,6 @@
+/* The target column as training sees it (mc_labels.h): a classification's
+ * classes in a fixed order (numbers numerically, text bytewise; binary: the
+ * positive label second) and each row's class index or value. */
 #include "mc_labels.h"
 
 #include <math.h>
@@ -53,7 +56,8 @@ static int build(mc_labels *l, const mc_spec *spec, const mc_table *t, long tc)
         if (col->kind == MC_COLKIND_NUMERIC) {
             if (isnan(col->num[r]))
                 continue;
-            mc_json_format_number(buf, col->num[r]);
+            if ((rc = mc_json_format_number(buf, col->num[r])))
+                break;
             text = buf;
         } else {
             if (col->codes[r] == MC_CODE_MISSING)
@@ -131,7 +135,8 @@ static int build(mc_labels *l, const mc_spec *spec, const mc_table *t, long tc)
         char buf[32];
         const char *text = NULL;
         if (col->kind == MC_COLKIND_NUMERIC && !isnan(col->num[r])) {
-            mc_json_format_number(buf, col->num[r]);
+            if ((rc = mc_json_format_number(buf, col->num[r])))
+                break;
             text = buf;
         } else if (col->kind == MC_COLKIND_CATEGORICAL && col->codes[r] != MC_CODE_MISSING) {
             text = col->levels[col->codes[r]];

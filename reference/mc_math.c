@@ -1,3 +1,6 @@
+/* The engine's portable elementary functions (mc_math.h): exp, log, tanh and
+ * the sigmoid from +, -, *, / and exact bit operations only, so the
+ * reference numerics give the same bits with any compiler and libm. */
 #include "mc_math.h"
 
 #include <stdint.h>

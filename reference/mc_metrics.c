@@ -1,3 +1,7 @@
+/* The evaluation metrics with scikit-learn's definitions (mc_metrics.h):
+ * accuracy, precision, recall, F1, ROC AUC, average precision, log loss,
+ * MSE, RMSE, MAE, r2, and the confusion matrix. A metric that is undefined
+ * for the rows given is MC_EINPUT saying why, never a made-up number. */
 #include "mc_metrics.h"
 
 #include <math.h>
@@ -120,7 +124,11 @@ static int prf(double *out, int metric, const mc_metric_input *in)
     long long *cm = malloc((size_t)k * (size_t)k * sizeof *cm);
     if (!cm)
         return mc_error_nomem();
-    mc_metric_confusion(cm, in);
+    int rc = mc_metric_confusion(cm, in);
+    if (rc) {
+        free(cm);
+        return rc;
+    }
     double tp_sum = 0, fp_sum = 0, fn_sum = 0, macro = 0;
     int avg = in->average;
     for (int c = 0; c < k; c++) {

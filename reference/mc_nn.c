@@ -1,3 +1,9 @@
+/* The network (mc_nn.h): its flat parameter block and work buffers, the
+ * dense and activation kernels as forward/backward pairs (BLAS for the fast
+ * numerics, fixed-order loops for the reference ones, which double as the
+ * naive kernels the tests compare against), dropout, and inference. Not here:
+ * the first parameters (mc_nn_init.c), the losses (mc_loss.c), DP-SGD's
+ * clipped backward pass (mc_dpsgd.c). */
 #include "mc_nn.h"
 
 #include <stdlib.h>
@@ -72,29 +78,33 @@ int mc_nn_work_create(mc_nn_work **out, const mc_nn *nn, int cap_batch)
     w->pre = calloc((size_t)L, sizeof *w->pre);
     w->grads = calloc((size_t)L + 1, sizeof *w->grads);
     w->masks = calloc((size_t)L, sizeof *w->masks);
-    if (!w->acts || !w->pre || !w->grads || !w->masks)
-        goto nomem;
+    int rc = w->acts && w->pre && w->grads && w->masks ? MC_OK : mc_error_nomem();
+    if (rc)
+        goto cleanup;
     for (int l = 0; l <= L; l++) {
         int width = l == 0 ? nn->in : nn->layers[l - 1].out;
         size_t n = (size_t)cap_batch * (size_t)width;
         w->acts[l] = malloc(n * sizeof(float));
         w->grads[l] = malloc(n * sizeof(float));
-        if (!w->acts[l] || !w->grads[l])
-            goto nomem;
+        if (!w->acts[l] || !w->grads[l]) {
+            rc = mc_error_nomem();
+            goto cleanup;
+        }
         if (l < L) {
             const mc_nn_layer *ly = &nn->layers[l];
             size_t m = (size_t)cap_batch * (size_t)ly->out;
-            if (ly->kind == MC_LAYER_DENSE && !(w->pre[l] = malloc(m * sizeof(float))))
-                goto nomem;
-            if (ly->kind == MC_LAYER_DROPOUT && !(w->masks[l] = malloc(m)))
-                goto nomem;
+            if ((ly->kind == MC_LAYER_DENSE && !(w->pre[l] = malloc(m * sizeof(float)))) ||
+                (ly->kind == MC_LAYER_DROPOUT && !(w->masks[l] = malloc(m)))) {
+                rc = mc_error_nomem();
+                goto cleanup;
+            }
         }
     }
     *out = w;
-    return MC_OK;
-nomem:
+    w = NULL;
+cleanup:
     mc_nn_work_free(w, nn);
-    return mc_error_nomem();
+    return rc;
 }
 
 void mc_nn_work_free(mc_nn_work *w, const mc_nn *nn)

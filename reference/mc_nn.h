@@ -71,9 +71,9 @@ void mc_act_backward(float *dz, const float *dy, const float *z, const float *y,
  * training: dropout active with masks from (seed, step). */
 const float *mc_nn_forward(const mc_nn *nn, mc_nn_work *w, const float *x, int B, int training,
                            uint64_t seed, uint64_t step, mc_numerics num);
-/* Backward pass from dlogits[B][out] (gradient w.r.t. the last dense layer's
- * pre-activation when `dlogits_is_pre` is set, else w.r.t. its output),
- * accumulating into grad (zeroed by the caller). */
+/* Backward pass from dout[B][out] (gradient w.r.t. the last dense layer's
+ * pre-activation when `dout_is_pre` is set, else w.r.t. its output),
+ * accumulating into grad[n_params] (zeroed by the caller). */
 void mc_nn_backward(const mc_nn *nn, mc_nn_work *w, float *grad, const float *dout, int B,
                     int dout_is_pre, mc_numerics num);
 

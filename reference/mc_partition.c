@@ -1,3 +1,6 @@
+/* The split of the rows into training, validation and test (mc_partition.h):
+ * the seeded shuffle, and stratification by exact largest remainders so each
+ * class gives each partition its share. */
 #include "mc_partition.h"
 
 #include <math.h>

@@ -1,3 +1,9 @@
+/* Fitting the preprocessing on the training rows (mc_pipeline.h): each spec
+ * step's columns resolved and its statistics computed (fill values, one-hot
+ * categories, scaling), then the feature columns and the raw inputs that
+ * prediction needs. Applying fitted steps is mc_pipeline_apply.c's, the
+ * privacy transforms mc_pipeline_privacy.c's, the stored form
+ * mc_pipeline_json.c's. */
 #include "mc_pipeline.h"
 
 #include <math.h>
@@ -108,18 +114,21 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Non-missing values of a numeric column, sorted. */
-static double *sorted_values(const mc_column *c, size_t n_rows, size_t *n)
+/* *out = the non-missing values of a numeric column, sorted, *n of them
+ * (the caller frees *out). MC_ENOMEM. */
+static int sorted_values(double **out, size_t *n, const mc_column *c, size_t n_rows)
 {
     double *v = malloc((n_rows ? n_rows : 1) * sizeof *v);
     if (!v)
-        return NULL;
-    *n = 0;
+        return mc_error_nomem();
+    size_t k = 0;
     for (size_t r = 0; r < n_rows; r++)
         if (!isnan(c->num[r]))
-            v[(*n)++] = c->num[r];
-    qsort(v, *n, sizeof *v, cmp_double);
-    return v;
+            v[k++] = c->num[r];
+    qsort(v, k, sizeof *v, cmp_double);
+    *out = v;
+    *n = k;
+    return MC_OK;
 }
 
 static int fit_fill(mc_fitted_step *f, const fitctx *fc, const mc_table *t)
@@ -144,10 +153,11 @@ static int fit_fill(mc_fitted_step *f, const fitctx *fc, const mc_table *t)
             return step_error(fc, "strategy %s needs a numeric column; '%s' is categorical",
                               mc_names_fill[f->strategy], fcol->name);
         if (numeric) {
-            size_t n;
-            double *v = sorted_values(c, t->n_rows, &n);
-            if (!v)
-                return mc_error_nomem();
+            size_t n = 0;
+            double *v = NULL;
+            int rc = sorted_values(&v, &n, c, t->n_rows);
+            if (rc)
+                return rc;
             if (n == 0) {
                 free(v);
                 return step_error(fc, "column '%s' has no values in the training rows", fcol->name);

@@ -44,12 +44,15 @@ static int apply_dropna(const mc_fitted_step *f, mc_table *t)
     return MC_OK;
 }
 
-static long need_col(const mc_table *t, const char *name)
+/* *col = the index of the column a fitted step needs. MC_EINPUT when the
+ * table lacks it. */
+static int need_col(long *col, const mc_table *t, const char *name)
 {
     long c = mc_table_find(t, name);
     if (c < 0)
-        mc_error_set(MC_EINPUT, "%s: column '%s' is missing", t->source, name);
-    return c;
+        return mc_error_set(MC_EINPUT, "%s: column '%s' is missing", t->source, name);
+    *col = c;
+    return MC_OK;
 }
 
 static int apply_select(const mc_fitted_step *f, mc_table *t, const char *target, int drop)
@@ -68,9 +71,10 @@ static int apply_fill(const mc_fitted_step *f, mc_table *t)
 {
     for (size_t i = 0; i < f->n_cols; i++) {
         const mc_fitted_col *fc = &f->cols[i];
-        long c = need_col(t, fc->name);
-        if (c < 0)
-            return MC_EINPUT;
+        long c = -1;
+        int rc = need_col(&c, t, fc->name);
+        if (rc)
+            return rc;
         mc_column *col = &t->cols[c];
         if (col->kind == MC_COLKIND_NUMERIC) {
             for (size_t r = 0; r < t->n_rows; r++)
@@ -99,13 +103,14 @@ static int apply_one_hot(const mc_fitted_step *f, mc_table *t)
 {
     for (size_t i = 0; i < f->n_cols; i++) {
         const mc_fitted_col *fc = &f->cols[i];
-        long c = need_col(t, fc->name);
-        if (c < 0)
-            return MC_EINPUT;
+        long c = -1;
+        int rc = need_col(&c, t, fc->name);
+        if (rc)
+            return rc;
         size_t k = fc->n_cats, n = t->n_rows;
         char **names = calloc(k, sizeof *names);
         double **vals = calloc(k, sizeof *vals);
-        int rc = names && vals ? MC_OK : mc_error_nomem();
+        rc = names && vals ? MC_OK : mc_error_nomem();
         for (size_t j = 0; rc == MC_OK && j < k; j++) {
             size_t len = strlen(fc->name) + strlen(fc->cats[j]) + 2;
             names[j] = malloc(len);
@@ -171,9 +176,10 @@ static int apply_numeric(const mc_fitted_step *f, mc_table *t)
     }
     for (size_t i = 0; i < f->n_cols; i++) {
         const mc_fitted_col *fc = &f->cols[i];
-        long c = need_col(t, fc->name);
-        if (c < 0)
-            return MC_EINPUT;
+        long c = -1;
+        int rc = need_col(&c, t, fc->name);
+        if (rc)
+            return rc;
         if (t->cols[c].kind != MC_COLKIND_NUMERIC)
             return mc_error_set(MC_EINPUT, "%s: column '%s' is not numeric", t->source, fc->name);
         double *v = t->cols[c].num;

@@ -111,7 +111,7 @@ static int step_json(json_t **out, const mc_fitted_step *f)
 
 int mc_pipeline_to_json(json_t **out, const mc_pipeline *p)
 {
-    json_t *steps = json_array(), *inputs = json_array(), *features = json_array();
+    json_t *steps = json_array(), *inputs = json_array(), *features = json_array(), *pj = NULL;
     int rc = steps && inputs && features ? MC_OK : mc_error_nomem();
     for (size_t s = 0; rc == MC_OK && s < p->n_steps; s++) {
         json_t *js = NULL;
@@ -123,10 +123,12 @@ int mc_pipeline_to_json(json_t **out, const mc_pipeline *p)
                                               p->inputs[i].categorical ? "categorical" : "numeric"));
     for (size_t i = 0; rc == MC_OK && i < p->n_features; i++)
         rc = mc_json_append(features, json_string(p->features[i]));
-    if (rc == MC_OK && !(*out = json_pack("{s:s, s:O, s:O, s:O}", "target", p->target, "steps",
-                                          steps, "inputs", inputs, "features", features)))
+    if (rc == MC_OK && !(pj = json_pack("{s:s, s:O, s:O, s:O}", "target", p->target, "steps",
+                                        steps, "inputs", inputs, "features", features)))
         rc = mc_error_nomem();
     json_decref(steps), json_decref(inputs), json_decref(features);
+    if (rc == MC_OK)
+        *out = pj;
     return rc;
 }
 

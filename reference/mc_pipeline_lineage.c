@@ -55,15 +55,18 @@ static int cmp_named(const void *a, const void *b)
     return strcmp(((const named *)a)->name, ((const named *)b)->name);
 }
 
-/* The step's column names, sorted, for lookups (caller frees the array only). */
-static char **step_names(const mc_fitted_step *f)
+/* *out = the step's column names, sorted, for lookups (the caller frees the
+ * array only). MC_ENOMEM. */
+static int step_names(char ***out, const mc_fitted_step *f)
 {
     char **names = malloc((f->n_cols + 1) * sizeof *names);
-    for (size_t i = 0; names && i < f->n_cols; i++)
+    if (!names)
+        return mc_error_nomem();
+    for (size_t i = 0; i < f->n_cols; i++)
         names[i] = f->cols[i].name;
-    if (names)
-        qsort(names, f->n_cols, sizeof *names, mc_str_cmp_ptr);
-    return names;
+    qsort(names, f->n_cols, sizeof *names, mc_str_cmp_ptr);
+    *out = names;
+    return MC_OK;
 }
 
 static int listed(char **names, size_t n, const char *name)
@@ -75,9 +78,9 @@ static int listed(char **names, size_t n, const char *name)
  * (each listed column becomes NAME=CATEGORY columns in its place). */
 static int rename_step(columns *c, const mc_fitted_step *f)
 {
-    char **names = step_names(f);
+    char **names = NULL;
     columns out = {0};
-    int rc = names ? MC_OK : mc_error_nomem();
+    int rc = step_names(&names, f);
     for (size_t i = 0; rc == MC_OK && i < c->n; i++) {
         const named *col = &c->v[i];
         int is_listed = listed(names, f->n_cols, col->name);

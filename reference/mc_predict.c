@@ -1,3 +1,7 @@
+/* Prediction on raw rows (mc_predict.h): the model's fitted pipeline, then
+ * the row-independent kernels, and the predictions CSV. One path for
+ * `modelcert predict` and for the test predictions of a run, so the two
+ * cannot drift. */
 #include "mc_predict.h"
 
 #include <math.h>

@@ -1,5 +1,7 @@
-/* PREDS.csv (docs/predictions.md): predictions made by another framework for
- * the test rows of a spec, read and checked as hostile input. */
+/* A gate on predictions made elsewhere (docs/predictions.md): the two CSV
+ * files another framework hands in, read and checked as hostile input (PREDS.csv:
+ * mc_preds_csv.c; LOSSES.csv: mc_losses_csv.c), and the run that judges them
+ * (mc_run_external.c). */
 #ifndef MC_PREDS_H
 #define MC_PREDS_H
 
@@ -10,7 +12,7 @@
 #include "mc_spec_enums.h"
 
 /* What the predictions must fit. */
-typedef struct mc_preds_expect {
+typedef struct mc_preds_csv_expect {
     mc_task task;
     char *const *classes;     /* class order (binary: [negative, positive]); NULL for regression */
     int n_classes;
@@ -19,10 +21,11 @@ typedef struct mc_preds_expect {
     size_t n_test;
     size_t n_data_rows;       /* rows of the data file: row ids are 1..n_data_rows */
     const char *data_name;    /* the data file, for messages */
-} mc_preds_expect;
+} mc_preds_csv_expect;
 
-/* Parses len bytes of buf, the file `name` (for messages): a header with `row` and, for a classifier, a
- * p_<class> column per class (binary: p_<positive>, p_<negative> optional),
+/* Parses PREDS.csv, len bytes of buf, the file `name` (for messages): a header
+ * with `row` and, for a classifier, a p_<class> column per class (binary:
+ * p_<positive>, p_<negative> optional),
  * for a regression `prediction`; a classifier's optional `prediction` must be
  * the class its probabilities give under the spec's rule. Other columns are
  * ignored. *out gets [n_test][width] floats in test order (width: classes for
@@ -31,20 +34,20 @@ typedef struct mc_preds_expect {
  * seen twice, a missing value, NaN, a probability outside [0, 1] or
  * probabilities that do not sum to 1, a label that disagrees; and, without a
  * line, a row count other than n_test. The caller frees *out. */
-int mc_preds_parse(float **out, const char *name, const char *buf, size_t len,
-                   const mc_preds_expect *e);
+int mc_preds_csv_parse(float **out, const char *name, const char *buf, size_t len,
+                       const mc_preds_csv_expect *e);
 
 /* Where LOSSES.csv's rows must come from: the data rows (0-based) of the
  * spec's training part (members) and of its validation and test parts
  * (non-members). */
-typedef struct mc_losses_expect {
+typedef struct mc_losses_csv_expect {
     const size_t *member_rows;
     size_t n_member_rows;
     const size_t *nonmember_rows;
     size_t n_nonmember_rows;
     size_t n_data_rows;       /* row ids are 1..n_data_rows */
     const char *data_name;    /* the data file, for messages */
-} mc_losses_expect;
+} mc_losses_csv_expect;
 
 /* Parses LOSSES.csv (docs/predictions.md): columns `row` and `loss` (others
  * ignored), one line per row the other framework's model scored, each loss
@@ -53,18 +56,18 @@ typedef struct mc_losses_expect {
  * row id that is not a whole data row number, is in no part of the split or
  * is seen twice, an empty, negative or non-finite loss; without a line, when
  * either side has no row. */
-int mc_losses_parse(mc_membership_losses *out, const char *name, const char *buf, size_t len,
-                    const mc_losses_expect *e);
+int mc_losses_csv_parse(mc_membership_losses *out, const char *name, const char *buf,
+                        size_t len, const mc_losses_csv_expect *e);
 
-/* `validate --predictions`: the spec's run up to its network (the same data,
+/* `validate --predictions`: the first steps of the spec's run (the same data,
  * pin check, split and preprocessing, so the same test rows), then the
  * predictions of preds_path ("-": stdin) judged in place of the network's:
  * *out holds metrics.json (test metrics, confusion matrix, slices), spec.json
  * and run.json ("mode": "predictions", the predictions' path, digest and
  * rows; "model": null), and no model, history or test predictions. Errors as
- * mc_run_execute's and mc_preds_parse's. */
-/* losses_path (NULL: none; "-" is refused, stdin holds the predictions at
- * most): LOSSES.csv for privacy.membership_inference, in run->membership. */
+ * mc_run_execute's and mc_preds_csv_parse's. losses_path (NULL: none; "-" is
+ * refused, stdin holds the predictions at most): LOSSES.csv for
+ * privacy.membership_inference, in run->membership. */
 int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_options *opt,
                                const char *preds_path, const char *losses_path);
 

@@ -1,3 +1,8 @@
+/* Philox4x32-10 and what the engine draws from it (mc_rng.h): uniform
+ * floats and doubles, unbiased integers, normals by the polar method (with
+ * mc_log), and the Fisher-Yates shuffle. Every value is a function of (seed,
+ * stream, sub-sequence, position) alone. DP-SGD's secret randomness is not
+ * drawn here (mc_dp_noise.c). */
 #include "mc_rng.h"
 
 #include <math.h>

@@ -12,7 +12,8 @@ typedef enum mc_rng_stream {
     MC_STREAM_INIT = 2,       /* weight initialisation */
     MC_STREAM_SHUFFLE = 3,    /* per-epoch batch order */
     MC_STREAM_DROPOUT = 4,    /* dropout masks */
-    MC_STREAM_NOISE = 5,      /* differential-privacy noise */
+    MC_STREAM_NOISE = 5,      /* reserved, unused: DP-SGD's sampling and noise come from
+                                 secret-keyed streams (mc_dp_noise.h), never from the seed */
     MC_STREAM_IMPORTANCE = 6, /* permutation importance */
     MC_STREAM_MEMBERSHIP = 7, /* the rows a membership-inference attack samples */
     MC_STREAM_PII_SAMPLE = 16 /* the rows a personal-data scan samples */

@@ -1,6 +1,9 @@
-/* A run, end to end: load and pin-check the data, split, fit the
- * preprocessing on the training rows, build and train the network, then
- * hand over to evaluation (mc_evaluate.c) and the records (mc_run_record.c). */
+/* A run, end to end. Its first steps (mc_run_prepare: load and pin-check the
+ * data, the labels, split, fit the preprocessing on the training rows) are
+ * shared with a gate on predictions made elsewhere (mc_run_external.c); then
+ * the network is built and trained, and evaluation (mc_evaluate.c) and the
+ * records (mc_run_record.c, mc_run_dp.c) follow. Writing the run directory is
+ * mc_run_dir.c's. */
 #include "mc_run.h"
 
 #include <math.h>
@@ -14,6 +17,7 @@
 #include "mc_csv.h"
 #include "mc_error.h"
 #include "mc_file.h"
+#include "mc_json.h"
 #include "mc_metrics.h"
 #include "mc_run_ctx.h"
 
@@ -313,7 +317,7 @@ static int train(mc_run_ctx *c)
     return rc == MC_OK && c->has_dp ? mc_run_dp_account(c) : rc;
 }
 
-static void ctx_clear(mc_run_ctx *c)
+void mc_run_ctx_clear(mc_run_ctx *c)
 {
     mc_table_free(c->table);
     mc_labels_clear(&c->lab);
@@ -348,8 +352,7 @@ void mc_run_free(mc_run *run)
     free(run);
 }
 
-/* The spec and engine choices a run starts from. */
-static int ctx_init(mc_run_ctx *c, const mc_spec *spec, const mc_run_options *opt)
+void mc_run_ctx_init(mc_run_ctx *c, const mc_spec *spec, const mc_run_options *opt)
 {
     c->spec = spec;
     c->d = mc_spec_doc_get(spec);
@@ -360,12 +363,11 @@ static int ctx_init(mc_run_ctx *c, const mc_spec *spec, const mc_run_options *op
     c->threads = opt->threads > 0 ? opt->threads : (int)sysconf(_SC_NPROCESSORS_ONLN);
     if (c->threads < 1)
         c->threads = 1;
-    return c->d->training.has_differential_privacy ? mc_run_dp_setup(c) : MC_OK;
 }
 
-/* Load, preprocess, train, evaluate, record: each step's time goes in run.json. */
-static int execute(mc_run_ctx *c, mc_run *run, double t0)
+int mc_run_prepare(mc_run_ctx *c, mc_run *run)
 {
+    double t0 = mc_clock_seconds();
     int rc = mc_random_id(run->run_id);
     if (rc == MC_OK)
         rc = mc_spec_digest(run->spec_digest, c->spec);
@@ -374,22 +376,33 @@ static int execute(mc_run_ctx *c, mc_run *run, double t0)
     if (rc == MC_OK)
         rc = load_data(c, run);
     if (rc == MC_OK)
-        rc = mc_labels_build(&c->lab, c->spec, c->table, mc_table_find(c->table, c->d->data.target));
+        rc = mc_labels_build(&c->lab, c->spec, c->table,
+                             mc_table_find(c->table, c->d->data.target));
     double t1 = mc_clock_seconds();
     c->t_load = t1 - t0;
     if (rc == MC_OK)
         rc = preprocess(c);
+    c->t_prep = mc_clock_seconds() - t1;
+    return rc;
+}
+
+/* The shared first steps (mc_run_prepare), then build, train, evaluate and
+ * record: each step's time goes in run.json. */
+static int execute(mc_run_ctx *c, mc_run *run, double t0)
+{
+    int rc = mc_run_prepare(c, run);
+    double t2 = mc_clock_seconds();
     if (rc == MC_OK)
         rc = build_network(c);
-    double t2 = mc_clock_seconds();
-    c->t_prep = t2 - t1;
+    double t3 = mc_clock_seconds();
+    c->t_prep += t3 - t2;
     if (rc == MC_OK)
         rc = train(c);
-    double t3 = mc_clock_seconds();
-    c->t_train = t3 - t2;
+    double t4 = mc_clock_seconds();
+    c->t_train = t4 - t3;
     if (rc == MC_OK)
         rc = mc_run_evaluate(c, run);
-    c->t_eval = mc_clock_seconds() - t3;
+    c->t_eval = mc_clock_seconds() - t4;
     if (rc == MC_OK && c->d->privacy.has_membership_inference)
         rc = mc_run_membership(c, run);
     if (rc == MC_OK)
@@ -400,9 +413,8 @@ static int execute(mc_run_ctx *c, mc_run *run, double t0)
         rc = mc_run_record(c, run, mc_clock_seconds() - t0);
     if (rc == MC_OK && c->has_dp)
         rc = mc_run_dp_record(c, run);
-    if (rc == MC_OK &&
-        json_object_set_new(run->metrics, "model_digest", json_string(run->model_digest)) != 0)
-        rc = mc_error_nomem();
+    if (rc == MC_OK)
+        rc = mc_json_set(run->metrics, "model_digest", json_string(run->model_digest));
     return rc;
 }
 
@@ -411,48 +423,20 @@ int mc_run_execute(mc_run **out, const mc_spec *spec, const mc_run_options *opt)
     mc_run_ctx c = {0};
     double t0 = mc_clock_seconds();
     mc_run *run = calloc(1, sizeof *run);
-    if (!run)
-        return mc_error_nomem();
-    int rc = ctx_init(&c, spec, opt);
-    if (rc == MC_OK) {
-        mc_blas_set_threads(c.threads);
-        rc = execute(&c, run, t0);
-    }
-    ctx_clear(&c);
-    if (rc) {
-        mc_run_free(run);
-        return rc;
-    }
+    int rc = run ? MC_OK : mc_error_nomem();
+    if (rc)
+        goto cleanup;
+    mc_run_ctx_init(&c, spec, opt);
+    /* DP training without its secret is refused before any work */
+    if (c.d->training.has_differential_privacy && (rc = mc_run_dp_setup(&c)))
+        goto cleanup;
+    mc_blas_set_threads(c.threads);
+    if ((rc = execute(&c, run, t0)))
+        goto cleanup;
     *out = run;
-    return MC_OK;
-}
-
-/* Predictions made elsewhere (mc_run_external.c) are judged on the rows a run
- * would test on: everything a run does before it builds the network, on the
- * same code path. c is cleared with mc_run_ctx_clear whatever this returns. */
-int mc_run_prepare(mc_run_ctx *c, mc_run *run, const mc_spec *spec, const mc_run_options *opt)
-{
-    c->spec = spec;
-    c->d = mc_spec_doc_get(spec);
-    c->opt = opt;
-    c->task = mc_spec_task(spec);
-    c->num = MC_NUMERICS_REFERENCE;
-    c->threads = 1;
-    int rc = mc_random_id(run->run_id);
-    if (rc == MC_OK)
-        rc = mc_spec_digest(run->spec_digest, c->spec);
-    if (rc == MC_OK)
-        rc = mc_spec_normalized(&run->normalized, c->spec);
-    if (rc == MC_OK)
-        rc = load_data(c, run);
-    if (rc == MC_OK)
-        rc = mc_labels_build(&c->lab, c->spec, c->table, mc_table_find(c->table, c->d->data.target));
-    if (rc == MC_OK)
-        rc = preprocess(c);
+    run = NULL;
+cleanup:
+    mc_run_ctx_clear(&c);
+    mc_run_free(run);
     return rc;
-}
-
-void mc_run_ctx_clear(mc_run_ctx *c)
-{
-    ctx_clear(c);
 }

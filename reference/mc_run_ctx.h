@@ -1,6 +1,7 @@
-/* Internal to the engine's run (mc_run.c, mc_evaluate.c, mc_run_record.c):
- * the state one run builds up, step by step. Not installed, not used
- * outside reference/. */
+/* Internal to the engine's run: the state one run builds up, step by step,
+ * shared by the files that make up a run (mc_run.c, mc_run_external.c,
+ * mc_evaluate.c, mc_importance.c, mc_membership.c, mc_run_dp.c,
+ * mc_run_record.c). Not installed, not used outside reference/. */
 #ifndef MC_RUN_CTX_H
 #define MC_RUN_CTX_H
 
@@ -8,6 +9,7 @@
 #include "mc_labels.h"
 #include "mc_metrics.h"
 #include "mc_nn.h"
+#include "mc_nn_init.h"
 #include "mc_partition.h"
 #include "mc_pipeline.h"
 #include "mc_rdp.h"
@@ -68,6 +70,10 @@ int mc_run_evaluate(mc_run_ctx *c, mc_run *run);
 int mc_run_model_bytes(const mc_run_ctx *c, mc_run *run);
 int mc_run_history_csv(const mc_run_ctx *c, mc_run *run);
 int mc_run_record(const mc_run_ctx *c, mc_run *run, double total);
+/* mc_run_record.c: run.json's "data.absolute_path" (when the data path
+ * resolves) and "audit": {"path"} (with a trail), for native runs and runs
+ * on predictions made elsewhere alike. MC_ENOMEM. */
+int mc_run_record_paths(json_t *record, const mc_run_ctx *c);
 
 /* mc_run_dp.c: DP-SGD's key from the secret the spec names (MC_EINPUT, with
  * an explanation, when it is missing or short); after training, epsilon for
@@ -80,10 +86,17 @@ int mc_run_dp_record(const mc_run_ctx *c, mc_run *run);
  * sample of training rows and of held-out rows, into run->membership. */
 int mc_run_membership(const mc_run_ctx *c, mc_run *run);
 
-/* mc_run.c, for predictions made elsewhere (mc_run_external.c): a run up to
- * its network (digests, data, labels, split, fitted preprocessing; the test
- * rows raw), and the context's release. */
-int mc_run_prepare(mc_run_ctx *c, mc_run *run, const mc_spec *spec, const mc_run_options *opt);
+/* mc_run.c: the spec and engine choices a run starts from (c->spec, d, opt,
+ * task, numerics, threads). Cannot fail. */
+void mc_run_ctx_init(mc_run_ctx *c, const mc_spec *spec, const mc_run_options *opt);
+/* mc_run.c: the first steps of every run, native (mc_run_execute) or on
+ * predictions made elsewhere (mc_run_external.c), so both test on the same
+ * rows: run's id, spec digest and normalised spec; the data read and
+ * pin-checked; the labels; the split; the preprocessing fitted and the
+ * training and validation rows transformed (the test rows left raw). Records
+ * c->t_load and c->t_prep. After mc_run_ctx_init; c is cleared with
+ * mc_run_ctx_clear whatever this returns. */
+int mc_run_prepare(mc_run_ctx *c, mc_run *run);
 void mc_run_ctx_clear(mc_run_ctx *c);
 /* mc_evaluate.c: metrics.json from the test rows' targets and predictions
  * (parts[MC_PART_TEST] y, pred, n and tbl): the test metrics, the confusion

@@ -1,7 +1,8 @@
 /* A gate on predictions made elsewhere (`validate --predictions`,
- * docs/predictions.md): the spec's run up to its network, so the test rows are
- * the ones a native run tests on, then another framework's predictions for
- * them in place of the network's, and the same evaluation. */
+ * docs/predictions.md): the first steps of the spec's run (mc_run_prepare, the
+ * same code a native run takes), so the test rows are the ones it tests on;
+ * then another framework's predictions for them in place of the network's,
+ * and the same evaluation. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -18,7 +19,6 @@ static int predictions_record(const mc_run_ctx *c, mc_run *run, const char *pred
 {
     char when[32];
     mc_clock_utc(when, 0);
-    char *absolute = realpath(c->data_path, NULL);
     json_t *r = json_pack(
         "{s:s, s:i, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:I, s:I},"
         " s:{s:s, s:s, s:I}, s:n, s:{s:I, s:I, s:I}, s:{s:f}}",
@@ -34,15 +34,8 @@ static int predictions_record(const mc_run_ctx *c, mc_run *run, const char *pred
         (json_int_t)c->split.n[MC_PART_VALIDATION], "test", (json_int_t)c->parts[MC_PART_TEST].n,
         "timings_s", "total", total);
     int rc = r ? mc_json_set(r, "run_id", json_string(run->run_id)) : mc_error_nomem();
-    if (rc == MC_OK && absolute)
-        rc = mc_json_set(json_object_get(r, "data"), "absolute_path", json_string(absolute));
-    if (rc == MC_OK && c->opt->audit_path) {
-        json_t *audit = json_object();
-        rc = audit ? mc_json_set(r, "audit", audit) : mc_error_nomem();
-        if (rc == MC_OK)
-            rc = mc_json_set(audit, "path", json_string(c->opt->audit_path));
-    }
-    free(absolute);
+    if (rc == MC_OK)
+        rc = mc_run_record_paths(r, c);
     if (rc) {
         json_decref(r);
         return rc;
@@ -62,31 +55,37 @@ static int test_rows(mc_run_ctx *c)
     return rc;
 }
 
-/* The data rows (0-based, in the file) of split parts first..last. */
-static size_t *split_rows(size_t *n_out, const mc_run_ctx *c, int first, int last)
+/* *out = the data rows (0-based, in the file) of split parts first..last,
+ * *n_out of them (the caller frees *out). MC_ENOMEM. */
+static int split_rows(size_t **out, size_t *n_out, const mc_run_ctx *c, int first, int last)
 {
     size_t n = 0, k = 0;
     for (int p = first; p <= last; p++)
         n += c->split.n[p];
     size_t *rows = malloc((n + 1) * sizeof *rows);
-    for (int p = first; rows && p <= last; p++)
+    if (!rows)
+        return mc_error_nomem();
+    for (int p = first; p <= last; p++)
         for (size_t i = 0; i < c->split.n[p]; i++)
             rows[k++] = c->table->row_index[c->split.idx[p][i]];
+    *out = rows;
     *n_out = n;
-    return rows;
+    return MC_OK;
 }
 
-/* LOSSES.csv into run->membership (mc_losses_parse), its digest into run.json. */
+/* LOSSES.csv into run->membership (mc_losses_csv_parse), its digest into
+ * run.json. */
 static int read_losses(mc_run *run, const mc_run_ctx *c, const char *path)
 {
     char *buf = NULL, digest[MC_SHA256_HEX_LEN + 1];
     size_t len = 0;
-    mc_losses_expect e = {.n_data_rows = c->table->n_rows, .data_name = c->data_path};
-    size_t *members = split_rows(&e.n_member_rows, c, MC_PART_TRAIN, MC_PART_TRAIN);
-    size_t *others = split_rows(&e.n_nonmember_rows, c, MC_PART_VALIDATION, MC_PART_TEST);
+    mc_losses_csv_expect e = {.n_data_rows = c->table->n_rows, .data_name = c->data_path};
+    size_t *members = NULL, *others = NULL;
+    int rc = split_rows(&members, &e.n_member_rows, c, MC_PART_TRAIN, MC_PART_TRAIN);
+    if (rc == MC_OK)
+        rc = split_rows(&others, &e.n_nonmember_rows, c, MC_PART_VALIDATION, MC_PART_TEST);
     e.member_rows = members;
     e.nonmember_rows = others;
-    int rc = members && others ? MC_OK : mc_error_nomem();
     if (rc == MC_OK && strcmp(path, "-") == 0)
         rc = mc_error_set(MC_EINPUT, "--losses: give a file (standard input is for the "
                           "predictions at most)");
@@ -95,7 +94,7 @@ static int read_losses(mc_run *run, const mc_run_ctx *c, const char *path)
     if (rc == MC_OK)
         rc = mc_sha256_hex(digest, buf, len);
     if (rc == MC_OK)
-        rc = mc_losses_parse(&run->membership, path, buf, len, &e);
+        rc = mc_losses_csv_parse(&run->membership, path, buf, len, &e);
     json_t *l = rc == MC_OK ? json_pack("{s:s, s:s, s:I, s:I}", "path", path, "digest", digest,
                                         "members", (json_int_t)run->membership.n_member,
                                         "nonmembers", (json_int_t)run->membership.n_nonmember)
@@ -116,7 +115,11 @@ int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_o
     char *buf = NULL, digest[MC_SHA256_HEX_LEN + 1];
     size_t len = 0;
     mc_run *run = calloc(1, sizeof *run);
-    int rc = run ? mc_run_prepare(&c, run, spec, opt) : mc_error_nomem();
+    int rc = run ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK) {
+        mc_run_ctx_init(&c, spec, opt);
+        rc = mc_run_prepare(&c, run);
+    }
     if (rc == MC_OK)
         rc = test_rows(&c);
     if (rc == MC_OK)
@@ -125,11 +128,11 @@ int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_o
         rc = mc_sha256_hex(digest, buf, len);
     mc_run_part *test = &c.parts[MC_PART_TEST];
     if (rc == MC_OK) {
-        mc_preds_expect e = {c.task, c.lab.classes, c.lab.n_classes,
+        mc_preds_csv_expect e = {c.task, c.lab.classes, c.lab.n_classes,
                              c.d->metrics.decision_threshold, test->tbl->row_index, test->n,
                              c.table->n_rows, c.data_path};
-        rc = mc_preds_parse(&test->pred, strcmp(preds_path, "-") ? preds_path : "(stdin)", buf,
-                            len, &e);
+        rc = mc_preds_csv_parse(&test->pred, strcmp(preds_path, "-") ? preds_path : "(stdin)",
+                                buf, len, &e);
     }
     if (rc == MC_OK)
         rc = mc_run_evaluate_test(&run->metrics, &c);

@@ -1,4 +1,5 @@
 /* The records of a run: the model artifact, history.csv and run.json. */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 
@@ -30,8 +31,10 @@ static int strings_json(json_t **out, char *const *items, size_t n)
 static int model_header(json_t **out, const mc_run_ctx *c, const mc_run *run)
 {
     const mc_data *data = &c->d->data;
-    json_t *pre = NULL, *arch = mc_artifact_architecture_json(c->nn), *classes = NULL, *mv = NULL;
-    int rc = arch ? mc_pipeline_to_json(&pre, c->pipe) : mc_error_nomem();
+    json_t *pre = NULL, *arch = NULL, *classes = NULL, *mv = NULL, *h = NULL;
+    int rc = mc_artifact_architecture_json(&arch, c->nn);
+    if (rc == MC_OK)
+        rc = mc_pipeline_to_json(&pre, c->pipe);
     if (rc == MC_OK)
         rc = c->task == MC_TASK_REGRESSION ? ((classes = json_null()) ? MC_OK : mc_error_nomem())
                                            : strings_json(&classes, c->lab.classes,
@@ -40,15 +43,17 @@ static int model_header(json_t **out, const mc_run_ctx *c, const mc_run *run)
     if (rc == MC_OK)
         rc = strings_json(&mv, data->missing_values.items, data->missing_values.count);
     if (rc == MC_OK &&
-        !(*out = json_pack("{s:s, s:s, s:s, s:O, s:f, s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "format",
-                           "modelcert-model", "task", mc_task_name(c->task), "target", data->target,
-                           "classes", classes, "decision_threshold",
-                           c->d->metrics.decision_threshold, "numerics", mc_numerics_name(c->num),
-                           "spec_digest", run->spec_digest, "data_digest", run->data_digest,
-                           "architecture", arch, "preprocessing", pre, "missing_values", mv,
-                           "delimiter", data->delimiter)))
+        !(h = json_pack("{s:s, s:s, s:s, s:O, s:f, s:s, s:s, s:s, s:O, s:O, s:O, s:s}", "format",
+                        "modelcert-model", "task", mc_task_name(c->task), "target", data->target,
+                        "classes", classes, "decision_threshold",
+                        c->d->metrics.decision_threshold, "numerics", mc_numerics_name(c->num),
+                        "spec_digest", run->spec_digest, "data_digest", run->data_digest,
+                        "architecture", arch, "preprocessing", pre, "missing_values", mv,
+                        "delimiter", data->delimiter)))
         rc = mc_error_nomem();
     json_decref(pre), json_decref(arch), json_decref(classes), json_decref(mv);
+    if (rc == MC_OK)
+        *out = h;
     return rc;
 }
 
@@ -93,11 +98,29 @@ int mc_run_history_csv(const mc_run_ctx *c, mc_run *run)
     return mc_buf_take(&b, &run->history_csv, NULL);
 }
 
+int mc_run_record_paths(json_t *record, const mc_run_ctx *c)
+{
+    int rc = MC_OK;
+    char *absolute = realpath(c->data_path, NULL);
+    if (!absolute && errno == ENOMEM) /* a missing key must never stand for "out of memory" */
+        return mc_error_nomem();
+    if (absolute)
+        rc = mc_json_set(json_object_get(record, "data"), "absolute_path", json_string(absolute));
+    free(absolute);
+    /* Which trail the run's event goes to: run.json is written before the event. */
+    if (rc == MC_OK && c->opt->audit_path) {
+        json_t *audit = json_object();
+        rc = audit ? mc_json_set(record, "audit", audit) : mc_error_nomem();
+        if (rc == MC_OK)
+            rc = mc_json_set(audit, "path", json_string(c->opt->audit_path));
+    }
+    return rc;
+}
+
 int mc_run_record(const mc_run_ctx *c, mc_run *run, double total)
 {
     char when[32];
     mc_clock_utc(when, 0);
-    char *absolute = realpath(c->data_path, NULL);
     json_t *r = json_pack(
         "{s:s, s:i, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:I, s:I}, s:{s:s, s:s, s:I},"
         " s:s, s:I, s:i, s:{s:I, s:I, s:I}, s:{s:i, s:i, s:b, s:I},"
@@ -118,16 +141,8 @@ int mc_run_record(const mc_run_ctx *c, mc_run *run, double total)
         "timings_s", "load", c->t_load, "preprocess", c->t_prep, "train", c->t_train, "evaluate",
         c->t_eval, "total", total);
     int rc = r ? mc_json_set(r, "run_id", json_string(run->run_id)) : mc_error_nomem();
-    if (rc == MC_OK && absolute)
-        rc = mc_json_set(json_object_get(r, "data"), "absolute_path", json_string(absolute));
-    /* Which trail the run's event goes to: run.json is written before the event. */
-    if (rc == MC_OK && c->opt->audit_path) {
-        json_t *audit = json_object();
-        rc = audit ? mc_json_set(r, "audit", audit) : mc_error_nomem();
-        if (rc == MC_OK)
-            rc = mc_json_set(audit, "path", json_string(c->opt->audit_path));
-    }
-    free(absolute);
+    if (rc == MC_OK)
+        rc = mc_run_record_paths(r, c);
     if (rc) {
         json_decref(r);
         return rc;

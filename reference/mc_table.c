@@ -1,3 +1,6 @@
+/* Columnar tables (mc_table.h): freeing, the hashed column-name index,
+ * taking and keeping rows, copying, and adding and dropping columns. Reading
+ * a table from CSV is mc_csv.c's. */
 #include "mc_table.h"
 
 #include <math.h>
@@ -237,6 +240,8 @@ const char *mc_column_cell_text(const mc_column *c, size_t r, char buf[32])
         return c->codes[r] == MC_CODE_MISSING ? NULL : c->levels[c->codes[r]];
     if (isnan(c->num[r]))
         return NULL;
+    /* Cannot fail: a table's numbers are finite (the CSV reader refuses NaN
+     * and infinity; NaN marks a missing cell, handled above). */
     mc_json_format_number(buf, c->num[r]);
     return buf;
 }

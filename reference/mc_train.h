@@ -1,11 +1,16 @@
-/* Training: losses, optimizers (Keras update rules and defaults), the epoch
- * loop with seeded shuffling, validation, early stopping and history. */
+/* Training: the epoch loop, validation, early stopping, divergence and the
+ * history (mc_train.c). Each step's gradient comes from a strategy
+ * (mc_train_step.h: normal mini-batches or DP-SGD); the losses and the
+ * optimisers it uses have their own files (mc_loss.h, mc_optim.h, included
+ * here for the trainer's users). */
 #ifndef MC_TRAIN_H
 #define MC_TRAIN_H
 
 #include <stddef.h>
 
+#include "mc_loss.h"
 #include "mc_nn.h"
+#include "mc_optim.h"
 #include "mc_spec.h"
 
 /* Targets: one float per row: 0/1 (binary), the class index (multiclass) or
@@ -42,21 +47,6 @@ typedef struct mc_train_result {
     int stopped_early;
     size_t steps;
 } mc_train_result;
-
-/* Per-row loss and its gradient w.r.t. the output layer's pre-activation
- * (pre_grad = 1) or output (pre_grad = 0); the gradient is already divided by B. */
-double mc_loss_batch(float *dout, int *pre_grad, int loss, const float *pre, const float *out,
-                     const float *y, int B, int width);
-
-/* Optimiser state over a flat parameter block. */
-typedef struct mc_optim mc_optim;
-int mc_optim_create(mc_optim **out, const mc_optimizer *spec, size_t n_params);
-void mc_optim_free(mc_optim *o);
-/* One update (t counts from 1 inside). */
-void mc_optim_step(mc_optim *o, float *params, const float *grad);
-
-/* Initialises nn's parameters from the spec's initialisers (stream INIT). */
-void mc_nn_init_params(mc_nn *nn, const mc_architecture *arch, unsigned long long seed);
 
 /* What training needs besides the network and the rows. */
 typedef struct mc_train_config {

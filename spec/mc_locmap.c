@@ -19,8 +19,11 @@ struct mc_locmap {
 
 int mc_locmap_create(mc_locmap **out)
 {
-    *out = calloc(1, sizeof **out);
-    return *out ? MC_OK : mc_error_nomem();
+    mc_locmap *m = calloc(1, sizeof *m);
+    if (!m)
+        return mc_error_nomem();
+    *out = m;
+    return MC_OK;
 }
 
 void mc_locmap_free(mc_locmap *m)

@@ -1,3 +1,9 @@
+/* Binding a YAML tree to the spec's typed structs by the schema tables
+ * (mc_schema.h): scalars parsed as the YAML 1.2 core schema says, ranges,
+ * names and tagged unions checked, defaults bound by the same code as user
+ * input, and every problem collected as a diagnostic with its line and
+ * column (the binder counts errors and returns MC_EINPUT once, at the end).
+ * The reverse direction, a bound spec as JSON, is mc_schema_json.c's. */
 #include "mc_schema.h"
 
 #include <errno.h>

@@ -1,3 +1,8 @@
+/* The loaded spec (mc_spec.h): reading a file, parsing (mc_yaml.c), binding
+ * (mc_schema.c) and the cross-field checks (mc_spec_check.c) in order, with
+ * every problem in one diagnostics list; the accessors, errors located in
+ * the spec, the normalised form and its digest, and `check` over several
+ * files. Confinement of untrusted specs is mc_spec_confine.c's. */
 #include "mc_spec.h"
 
 #include <stdarg.h>
@@ -52,10 +57,11 @@ int mc_spec_load_buffer(mc_spec **out, mc_diags *diags, const char *name, const 
         goto cleanup;
     mc_bind_ctx ctx = {spec->arena, diags, spec->path, spec->locs};
     if (root->kind != MC_YMAP) {
-        mc_diags_add(diags, MC_SEV_ERROR, spec->path, root->line, root->col,
-                     "a spec is a YAML mapping (apiVersion, kind, metadata, ...), not %s",
-                     mc_ynode_kind_name(root));
-        rc = MC_EINPUT;
+        rc = mc_diags_add(diags, MC_SEV_ERROR, spec->path, root->line, root->col,
+                          "a spec is a YAML mapping (apiVersion, kind, metadata, ...), not %s",
+                          mc_ynode_kind_name(root));
+        if (rc == MC_OK)
+            rc = MC_EINPUT; /* what is wrong is in diags */
         goto cleanup;
     }
     rc = mc_schema_bind(&ctx, &mc_spec_doc_schema, &spec->doc, root);
@@ -87,9 +93,8 @@ int mc_spec_load(mc_spec **out, mc_diags *diags, const char *path)
     int rc = mc_file_read_all(&text, &len, path, MC_YAML_MAX_BYTES);
     if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
         /* The file itself is the problem: report it like any other. */
-        if (mc_diags_add(diags, MC_SEV_ERROR, path, 0, 0, "%s", mc_error_last()->message))
-            return MC_ENOMEM;
-        return MC_EINPUT;
+        rc = mc_diags_add(diags, MC_SEV_ERROR, path, 0, 0, "%s", mc_error_last()->message);
+        return rc ? rc : MC_EINPUT;
     }
     if (rc)
         return rc;
@@ -112,7 +117,6 @@ const char *mc_spec_dir(const mc_spec *spec)
 {
     return spec->dir;
 }
-
 
 int mc_spec_error(const mc_spec *spec, const void *addr, const char *fmt, ...)
 {

@@ -1,6 +1,8 @@
-/* The spec's cross-field rules, checked after binding (mc_spec_check): what one key means
- * for another (the target and the features, steps and columns, thresholds and metrics,
- * privacy and training, the signing key's reference), each error at the place it was written. */
+/* The rules that span keys (mc_spec_check.h): combinations of individually
+ * valid values that do not fit (a loss and an output activation, a threshold
+ * on a metric not computed, a PII column no step transforms, ...), and the
+ * `auto` values resolved into the concrete ones the normalised spec records.
+ * Each broken rule is a diagnostic at the place it was written. */
 #include "mc_spec_check.h"
 
 #include <stdarg.h>

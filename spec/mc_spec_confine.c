@@ -58,8 +58,9 @@ int mc_spec_project_root(char **out, const char *dir)
 }
 
 /* Appends the components of `rest` to the absolute path in buf (cap bytes),
- * lexically: "." dropped, ".." removes the last component. */
-static int append_lexical(char *buf, size_t cap, const char *rest)
+ * lexically: "." dropped, ".." removes the last component. MC_EINTERNAL
+ * (naming `path`, the path being resolved) when buf is too small. */
+static int append_lexical(char *buf, size_t cap, const char *rest, const char *path)
 {
     const char *s = rest;
     while (*s) {
@@ -80,7 +81,7 @@ static int append_lexical(char *buf, size_t cap, const char *rest)
             size_t len = strlen(buf);
             int root = strcmp(buf, "/") == 0;
             if (len + n + 2 > cap)
-                return -1;
+                return mc_error_set(MC_EINTERNAL, "path too long: %.200s", path);
             if (!root)
                 buf[len++] = '/';
             memcpy(buf + len, s, n);
@@ -88,11 +89,13 @@ static int append_lexical(char *buf, size_t cap, const char *rest)
         }
         s += n;
     }
-    return 0;
+    return MC_OK;
 }
 
 /* Resolves path (absolute, or relative to base) with symlinks followed as far
- * as it exists; the rest lexically. *out is malloc'd. */
+ * as it exists; the rest lexically. *out is malloc'd. realpath running out of
+ * memory is MC_ENOMEM, never a shorter prefix: a lexical rest would not follow
+ * a symlink in it. */
 static int resolve(char **out, const char *base, const char *path)
 {
     char *full = path[0] == '/' ? strdup(path) : mc_path_join(base && *base ? base : ".", path);
@@ -102,14 +105,26 @@ static int resolve(char **out, const char *base, const char *path)
         return mc_error_nomem();
     if (full[0] != '/') { /* relative to the working directory */
         char *cwd = getcwd(NULL, 0);
-        char *abs = cwd ? mc_path_join(cwd, full) : NULL;
+        if (!cwd) {
+            rc = errno == ENOMEM ? mc_error_nomem()
+                                 : mc_error_set(MC_EIO, "the working directory: %s", strerror(errno));
+            goto done;
+        }
+        char *abs = mc_path_join(cwd, full);
         free(cwd);
         free(full);
-        if (!(full = abs))
-            return mc_error_nomem();
+        full = abs;
+        if (!full) {
+            rc = mc_error_nomem();
+            goto done;
+        }
     }
     if ((buf = realpath(full, NULL)))
         goto done;
+    if (errno == ENOMEM) {
+        rc = mc_error_nomem();
+        goto done;
+    }
     /* Resolve the longest prefix that exists, then add the rest lexically. */
     size_t len = strlen(full);
     for (size_t cut = len; cut-- > 0;) {
@@ -117,7 +132,12 @@ static int resolve(char **out, const char *base, const char *path)
             continue;
         full[cut] = '\0';
         char *r = realpath(cut == 0 ? "/" : full, NULL);
+        int err = errno;
         full[cut] = '/';
+        if (!r && err == ENOMEM) {
+            rc = mc_error_nomem();
+            goto done;
+        }
         if (!r)
             continue;
         size_t cap = strlen(r) + len + 2;
@@ -128,8 +148,7 @@ static int resolve(char **out, const char *base, const char *path)
         }
         strcpy(buf, r);
         free(r);
-        if (append_lexical(buf, cap, full + cut + 1) != 0) {
-            rc = mc_error_set(MC_EINTERNAL, "path too long: %.200s", path);
+        if ((rc = append_lexical(buf, cap, full + cut + 1, path))) {
             free(buf);
             buf = NULL;
         }
@@ -153,8 +172,9 @@ static int under(const char *path, const char *dir)
     return strncmp(path, dir, n) == 0 && (path[n] == '\0' || path[n] == '/');
 }
 
-/* path is under the directory d (resolved as well; one that does not resolve
- * allows nothing). */
+/* path is under the directory d (resolved as well). A directory that does
+ * not resolve allows nothing: that is an answer, not an error, so its error
+ * record is cleared; running out of memory is still MC_ENOMEM. */
 static int under_allowed(int *yes, const char *path, const char *d)
 {
     char *r = NULL;
@@ -325,9 +345,9 @@ int mc_check_results_confine(mc_check_result *r, size_t n, const mc_confinement 
         if (rc != MC_EINPUT && rc != MC_ENOTFOUND)
             return rc;
         const mc_error *e = mc_error_last();
-        if (mc_diags_add(r[i].diags, MC_SEV_ERROR, e->file[0] ? e->file : r[i].path, e->line,
-                         e->col, "%s", e->message))
-            return mc_error_nomem();
+        if ((rc = mc_diags_add(r[i].diags, MC_SEV_ERROR, e->file[0] ? e->file : r[i].path,
+                               e->line, e->col, "%s", e->message)))
+            return rc;
         r[i].digest = NULL;
         mc_spec_free(r[i].spec);
         r[i].spec = NULL;

@@ -1,3 +1,5 @@
+/* `modelcert init` (mc_starter.h): the commented starter spec and its
+ * seeded example data set, both checked before either is written. */
 #include "mc_starter.h"
 
 #include <math.h>

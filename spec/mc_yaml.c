@@ -1,3 +1,8 @@
+/* The hardened YAML reader (mc_yaml.h) on libyaml's event parser: bytes,
+ * nodes, nesting, anchors and aliases bounded; standard tags only; unique
+ * keys; one document. Problems are diagnostics (the parser records them and
+ * stops building), allocation failures MC_ENOMEM; the tree lives in the
+ * caller's arena. Binding the tree to a spec is mc_schema.c's. */
 #include "mc_yaml.h"
 
 #include <stdarg.h>
@@ -50,16 +55,21 @@ static void fail_at(parser *p, yaml_mark_t m, const char *fmt, ...)
     p->failed = 1;
 }
 
+/* The next event: 1, or 0 after recording why there is none (a syntax error
+ * as a diagnostic; libyaml's own allocation failure as p->nomem). */
 static int next_event(parser *p, yaml_event_t *ev)
 {
     if (yaml_parser_parse(&p->yp, ev))
         return 1;
     const char *ctx = p->yp.context ? p->yp.context : "";
     yaml_mark_t m = p->yp.problem_mark;
-    if (!p->failed)
-        mc_diags_add(p->diags, MC_SEV_ERROR, p->file, (int)m.line + 1, (int)m.column + 1,
-                     "YAML syntax error: %s%s%s", p->yp.problem ? p->yp.problem : "unknown",
-                     ctx[0] ? " " : "", ctx);
+    if (p->yp.error == YAML_MEMORY_ERROR)
+        p->nomem = 1;
+    else if (!p->failed &&
+             mc_diags_add(p->diags, MC_SEV_ERROR, p->file, (int)m.line + 1, (int)m.column + 1,
+                          "YAML syntax error: %s%s%s", p->yp.problem ? p->yp.problem : "unknown",
+                          ctx[0] ? " " : "", ctx) != MC_OK)
+        p->nomem = 1;
     p->failed = 1;
     return 0;
 }
@@ -314,28 +324,30 @@ static mc_ynode *parse_node(parser *p, yaml_event_t *ev, int depth)
     }
 }
 
+/* The bytes before parsing: at most MC_YAML_MAX_BYTES, UTF-8, no NUL. MC_OK,
+ * MC_EINPUT with the problem in p->diags, or MC_ENOMEM. */
 static int check_bytes(parser *p, const char *text, size_t len)
 {
     size_t bad;
+    int line, col, rc;
     if (len > MC_YAML_MAX_BYTES) {
-        mc_diags_add(p->diags, MC_SEV_ERROR, p->file, 0, 0,
-                     "spec is %zu bytes, over the limit of %u bytes", len, MC_YAML_MAX_BYTES);
-        return 0;
+        rc = mc_diags_add(p->diags, MC_SEV_ERROR, p->file, 0, 0,
+                          "spec is %zu bytes, over the limit of %u bytes", len, MC_YAML_MAX_BYTES);
+        return rc ? rc : MC_EINPUT;
     }
     if (!mc_utf8_valid(text, len, &bad)) {
-        int line, col;
         mc_utf8_position(text, bad, &line, &col);
-        mc_diags_add(p->diags, MC_SEV_ERROR, p->file, line, col,
-                     "spec is not valid UTF-8 (byte 0x%02x)", (unsigned char)text[bad]);
-        return 0;
+        rc = mc_diags_add(p->diags, MC_SEV_ERROR, p->file, line, col,
+                          "spec is not valid UTF-8 (byte 0x%02x)", (unsigned char)text[bad]);
+        return rc ? rc : MC_EINPUT;
     }
-    if (memchr(text, '\0', len)) {
-        int line, col;
-        mc_utf8_position(text, (size_t)((const char *)memchr(text, '\0', len) - text), &line, &col);
-        mc_diags_add(p->diags, MC_SEV_ERROR, p->file, line, col, "spec contains a NUL byte");
-        return 0;
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        mc_utf8_position(text, (size_t)(nul - text), &line, &col);
+        rc = mc_diags_add(p->diags, MC_SEV_ERROR, p->file, line, col, "spec contains a NUL byte");
+        return rc ? rc : MC_EINPUT;
     }
-    return 1;
+    return MC_OK;
 }
 
 /* Reads events until the first document's root node; handles the empty stream. */
@@ -385,11 +397,9 @@ int mc_yaml_parse(mc_ynode **root, mc_arena *arena, mc_diags *diags, const char 
     p->arena = arena;
     p->diags = diags;
     p->file = file;
-    int rc = MC_OK;
-    if (!check_bytes(p, text, len)) {
-        rc = MC_EINPUT;
+    int rc = check_bytes(p, text, len);
+    if (rc)
         goto cleanup;
-    }
     if (!yaml_parser_initialize(&p->yp)) {
         rc = mc_error_nomem();
         goto cleanup;
@@ -404,7 +414,7 @@ int mc_yaml_parse(mc_ynode **root, mc_arena *arena, mc_diags *diags, const char 
     if (p->nomem)
         rc = mc_error_nomem();
     else if (!r || p->failed)
-        rc = MC_EINPUT;
+        rc = MC_EINPUT; /* what is wrong is in diags */
     else
         *root = r;
 cleanup:

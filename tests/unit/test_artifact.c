@@ -58,15 +58,16 @@ static mc_nn *network(void)
 static json_t *header(const mc_nn *nn)
 {
     json_error_t err;
-    json_t *pre = json_loads(preprocessing, 0, &err);
+    json_t *pre = json_loads(preprocessing, 0, &err), *arch = NULL;
     assert_non_null(pre);
+    assert_int_equal(mc_artifact_architecture_json(&arch, nn), 0);
     json_t *h = json_pack(
         "{s:s, s:i, s:s, s:s, s:[s,s,s], s:f, s:s, s:s, s:s, s:o, s:o, s:s, s:[s,s]}", "format",
         "modelcert-model", "format_version", 1, "task", "multiclass", "target", "y", "classes",
         "alpha", "beta", "gamma", "decision_threshold", 0.5, "numerics", "reference", "spec_digest",
         "9e73a69089565f3a68b99d798f874e4e755d84e0426f728775d306f8c59c4771", "data_digest",
         "f5200cb1f5ff0aa50f5bc59134c4cf1042829e4a0ded6fdf17b9428d2ed7aac3", "architecture",
-        mc_artifact_architecture_json(nn), "preprocessing", pre, "delimiter", ",",
+        arch, "preprocessing", pre, "delimiter", ",",
         "missing_values", "", "NA");
     assert_non_null(h);
     return h;

@@ -26,9 +26,11 @@ static unsigned char *model_bytes(size_t *len, float perturb)
     json_t *pre = json_pack("{s:s, s:[], s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}], s:[s, s, s]}", "target",
                             "y", "steps", "inputs", "name", "a", "type", "numeric", "name", "b", "type",
                             "numeric", "name", "c", "type", "numeric", "features", "a", "b", "c");
+    json_t *arch = NULL;
+    assert_int_equal(mc_artifact_architecture_json(&arch, nn), 0);
     json_t *h = json_pack("{s:s, s:s, s:[s, s], s:f, s:s, s:o, s:o}", "format", "modelcert-model", "task",
                           "binary", "classes", "0", "1", "decision_threshold", 0.5, "numerics", "fast",
-                          "architecture", mc_artifact_architecture_json(nn), "preprocessing", pre);
+                          "architecture", arch, "preprocessing", pre);
     unsigned char *buf = NULL;
     assert_int_equal(mc_artifact_encode(&buf, len, h, nn), 0);
     json_decref(h);

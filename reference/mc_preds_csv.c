@@ -1,6 +1,7 @@
-/* PREDS.csv: another framework's predictions for a spec's test rows
- * (mc_preds.h, docs/predictions.md). Everything in it is checked; an error
- * names the file and line. */
+/* The PREDS.csv reader: another framework's predictions for a spec's test
+ * rows (mc_preds.h, docs/predictions.md). Everything in it is checked; an
+ * error names the file and line. Its sibling for per-row losses is
+ * mc_losses_csv.c. */
 #include "mc_preds.h"
 
 #include <float.h>
@@ -38,13 +39,17 @@ static int row_error(const mc_table *t, size_t r, const char *fmt, ...)
     return mc_error_set_at(MC_EINPUT, t->source, (int)t->line_of_row[r], 1, "%s", msg);
 }
 
-static char *p_name(const char *cls)
+/* *out = "p_<cls>", the column of a class's probability (the caller frees
+ * it). MC_ENOMEM. */
+static int p_name(char **out, const char *cls)
 {
     size_t len = strlen(cls) + 3;
     char *s = malloc(len);
-    if (s)
-        snprintf(s, len, "p_%s", cls);
-    return s;
+    if (!s)
+        return mc_error_nomem();
+    snprintf(s, len, "p_%s", cls);
+    *out = s;
+    return MC_OK;
 }
 
 static void cols_clear(preds_cols *c, size_t n_names)
@@ -58,7 +63,7 @@ static void cols_clear(preds_cols *c, size_t n_names)
 
 /* The columns PREDS.csv must have: row; p_<class> for each class
  * (binary: the positive one); prediction for a regression. */
-static int needed_columns(preds_cols *c, const mc_preds_expect *e)
+static int needed_columns(preds_cols *c, const mc_preds_csv_expect *e)
 {
     int k = e->task == MC_TASK_MULTICLASS ? e->n_classes : 1;
     c->width = k;
@@ -73,20 +78,24 @@ static int needed_columns(preds_cols *c, const mc_preds_expect *e)
     }
     for (int j = 0; j < k; j++) {
         const char *cls = e->classes[e->task == MC_TASK_BINARY ? 1 : j];
-        if (!(c->names[c->n] = p_name(cls)))
-            return mc_error_nomem();
-        c->n++;
+        char *name = NULL;
+        int rc = p_name(&name, cls);
+        if (rc)
+            return rc;
+        c->names[c->n++] = name;
     }
     return MC_OK;
 }
 
 static int read_table(mc_table **t, preds_cols *c, const char *name, const char *buf, size_t len,
-                      const mc_preds_expect *e)
+                      const mc_preds_csv_expect *e)
 {
     static const char *const missing[] = {""};
-    char *neg = e->task == MC_TASK_BINARY ? p_name(e->classes[0]) : NULL;
+    char *neg = NULL; /* binary: the negative class's optional column */
     mc_csv_override *ov = calloc(c->n + 2, sizeof *ov);
-    int rc = ov && (neg || e->task != MC_TASK_BINARY) ? MC_OK : mc_error_nomem();
+    int rc = ov ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && e->task == MC_TASK_BINARY)
+        rc = p_name(&neg, e->classes[0]);
     size_t n_ov = 0;
     for (size_t i = 0; rc == MC_OK && i < c->n; i++)
         ov[n_ov++] = (mc_csv_override){c->names[i], MC_CSV_NUMERIC};
@@ -111,7 +120,7 @@ static int read_table(mc_table **t, preds_cols *c, const char *name, const char 
 
 /* The row id of row r: its test position in *pos. */
 static int row_position(size_t *pos, const mc_table *t, size_t r, long col, const long *pos_of,
-                        const size_t *line_seen, const mc_preds_expect *e)
+                        const size_t *line_seen, const mc_preds_csv_expect *e)
 {
     double v = t->cols[col].num[r];
     if (isnan(v))
@@ -134,7 +143,7 @@ static int row_position(size_t *pos, const mc_table *t, size_t r, long col, cons
 
 /* A classifier's probabilities of row r into out[width], checked. */
 static int row_probabilities(float *out, const mc_table *t, size_t r, const preds_cols *c,
-                             const mc_preds_expect *e)
+                             const mc_preds_csv_expect *e)
 {
     double sum = 0;
     for (int j = 0; j < c->width; j++) {
@@ -167,7 +176,7 @@ static int row_probabilities(float *out, const mc_table *t, size_t r, const pred
 
 /* A classifier's label, when given, is the class its probabilities give. */
 static int row_label(const mc_table *t, size_t r, const preds_cols *c, const float *p,
-                     const mc_preds_expect *e)
+                     const mc_preds_csv_expect *e)
 {
     if (c->prediction < 0)
         return MC_OK;
@@ -196,7 +205,8 @@ static int row_label(const mc_table *t, size_t r, const preds_cols *c, const flo
     return row_error(t, r, "prediction '%s' is not a class of the target", shown);
 }
 
-static int fill(float *pred, const mc_table *t, const preds_cols *c, const mc_preds_expect *e)
+static int fill(float *pred, const mc_table *t, const preds_cols *c,
+                const mc_preds_csv_expect *e)
 {
     long *pos_of = malloc((e->n_data_rows + 1) * sizeof *pos_of);
     size_t *line_seen = calloc(e->n_test + 1, sizeof *line_seen);
@@ -234,8 +244,8 @@ static int fill(float *pred, const mc_table *t, const preds_cols *c, const mc_pr
     return rc;
 }
 
-int mc_preds_parse(float **out, const char *name, const char *buf, size_t len,
-                   const mc_preds_expect *e)
+int mc_preds_csv_parse(float **out, const char *name, const char *buf, size_t len,
+                       const mc_preds_csv_expect *e)
 {
     preds_cols c = {0};
     mc_table *t = NULL;

@@ -1,4 +1,4 @@
-/* LOSSES.csv: each row's loss under a model trained elsewhere, for the
+/* The LOSSES.csv reader: each row's loss under a model trained elsewhere, for the
  * membership-inference attack of a gate on predictions (mc_preds.h,
  * docs/predictions.md). A row of the spec's training part is a member, a row
  * of its validation or test part a non-member; everything else is refused
@@ -30,7 +30,7 @@ static int line_error(const mc_table *t, size_t r, const char *fmt, ...)
 /* One line: its data row (0-based) into *row, its loss into *loss. */
 static int read_line(size_t *row, double *loss, const mc_table *t, size_t r, long c_row,
                      long c_loss, const unsigned char *role, const size_t *line_seen,
-                     const mc_losses_expect *e)
+                     const mc_losses_csv_expect *e)
 {
     double id = t->cols[c_row].num[r], v = t->cols[c_loss].num[r];
     if (isnan(id))
@@ -53,7 +53,8 @@ static int read_line(size_t *row, double *loss, const mc_table *t, size_t r, lon
     return MC_OK;
 }
 
-static int split_losses(mc_membership_losses *out, const mc_table *t, const mc_losses_expect *e)
+static int split_losses(mc_membership_losses *out, const mc_table *t,
+                        const mc_losses_csv_expect *e)
 {
     long c_row = mc_table_find(t, "row"), c_loss = mc_table_find(t, "loss");
     unsigned char *role = calloc(e->n_data_rows + 1, 1);
@@ -84,8 +85,8 @@ static int split_losses(mc_membership_losses *out, const mc_table *t, const mc_l
     return rc;
 }
 
-int mc_losses_parse(mc_membership_losses *out, const char *name, const char *buf, size_t len,
-                    const mc_losses_expect *e)
+int mc_losses_csv_parse(mc_membership_losses *out, const char *name, const char *buf,
+                        size_t len, const mc_losses_csv_expect *e)
 {
     static const char *const missing[] = {""};
     static const char *const needed[] = {"row", "loss"};
