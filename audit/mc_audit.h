@@ -189,6 +189,10 @@ int mc_audit_is_uri(const char *location);
  * user:password@ part and any password= parameter removed); a path as it is.
  * Caller frees *out. MC_ENOMEM. */
 int mc_audit_location_redact(char **out, const char *location);
+/* The same text without allocating: put(ctx, piece, length) for each of its pieces, in
+ * order (a printer that cannot fail uses it). */
+typedef void (*mc_audit_piece_fn)(void *ctx, const char *s, size_t n);
+void mc_audit_location_pieces(const char *location, mc_audit_piece_fn put, void *ctx);
 
 /* Creates the trail at `location` when it does not exist: an SQLite file, or
  * on PostgreSQL the schema `modelcert`, its tables, the triggers that refuse

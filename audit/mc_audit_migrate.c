@@ -14,12 +14,11 @@ int mc_audit_is_uri(const char *location)
                         strncmp(location, "postgres://", 11) == 0);
 }
 
-int mc_audit_location_redact(char **out, const char *location)
+void mc_audit_location_pieces(const char *location, mc_audit_piece_fn put, void *ctx)
 {
-    mc_buf b = {0};
     if (!mc_audit_is_uri(location)) {
-        *out = strdup(location);
-        return *out ? MC_OK : mc_error_nomem();
+        put(ctx, location, strlen(location));
+        return;
     }
     size_t start = (size_t)(strstr(location, "://") - location) + 3, len = strlen(location);
     const char *query = strchr(location + start, '?');
@@ -34,9 +33,10 @@ int mc_audit_location_redact(char **out, const char *location)
             colon = i;
     }
     if (at && colon && colon < at) {
-        mc_buf_printf(&b, "%.*s%.*s", (int)colon, location, (int)(end - at), location + at);
+        put(ctx, location, colon);
+        put(ctx, location + at, end - at);
     } else {
-        mc_buf_printf(&b, "%.*s", (int)end, location);
+        put(ctx, location, end);
     }
     /* ?a=1&password=x&b=2: every parameter but password. */
     int first = 1;
@@ -44,12 +44,23 @@ int mc_audit_location_redact(char **out, const char *location)
         const char *amp = strchr(p, '&');
         size_t n = amp ? (size_t)(amp - p) : strlen(p);
         if (!(n >= 9 && strncmp(p, "password=", 9) == 0) && n) {
-            mc_buf_put(&b, first ? "?" : "&", 1);
-            mc_buf_put(&b, p, n);
+            put(ctx, first ? "?" : "&", 1);
+            put(ctx, p, n);
             first = 0;
         }
         p = amp ? amp + 1 : NULL;
     }
+}
+
+static void put_buf(void *b, const char *s, size_t n)
+{
+    mc_buf_put(b, s, n);
+}
+
+int mc_audit_location_redact(char **out, const char *location)
+{
+    mc_buf b = {0};
+    mc_audit_location_pieces(location, put_buf, &b);
     return mc_buf_take(&b, out, NULL);
 }
 
@@ -92,34 +103,34 @@ static int flush(copy_state *c)
     return rc;
 }
 
-/* A copy of one text column (NULL stays NULL); *failed set when out of memory. */
-static const char *dup_text(const char *s, int *failed)
+/* *out: a copy of one text column (NULL stays NULL). MC_ENOMEM. */
+static int dup_text(const char **out, const char *s)
 {
     char *d = s ? strdup(s) : NULL;
     if (s && !d)
-        *failed = 1;
-    return d;
+        return mc_error_nomem();
+    *out = d;
+    return MC_OK;
 }
 
 static int copy_row(void *ctx, const mc_audit_event *ev)
 {
     copy_state *c = ctx;
     mc_audit_event *e = &c->batch[c->n];
-    int failed = 0;
+    const char **texts[] = {&e->actor, &e->host, &e->tool_version, &e->command, &e->kind,
+                            &e->spec_digest, &e->data_digest, &e->model_digest, &e->verdict,
+                            &e->details};
+    int rc = MC_OK;
     *e = *ev;
-    e->actor = dup_text(ev->actor, &failed);
-    e->host = dup_text(ev->host, &failed);
-    e->tool_version = dup_text(ev->tool_version, &failed);
-    e->command = dup_text(ev->command, &failed);
-    e->kind = dup_text(ev->kind, &failed);
-    e->spec_digest = dup_text(ev->spec_digest, &failed);
-    e->data_digest = dup_text(ev->data_digest, &failed);
-    e->model_digest = dup_text(ev->model_digest, &failed);
-    e->verdict = dup_text(ev->verdict, &failed);
-    e->details = dup_text(ev->details, &failed);
-    c->n++;
-    if (failed)
-        return mc_error_nomem();
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const char *from = *texts[i];
+        *texts[i] = NULL; /* the event's own text until copied: never freed here */
+        if (rc == MC_OK)
+            rc = dup_text(texts[i], from);
+    }
+    c->n++; /* its copies so far are freed with the batch */
+    if (rc)
+        return rc;
     return c->n == COPY_BATCH ? flush(c) : MC_OK;
 }
 
