@@ -1,68 +1,12 @@
-/* Trail locations (paths and PostgreSQL URIs, shown without passwords),
- * `audit init` and `audit migrate` (mc_audit.h), on either store. */
+/* `audit init` and `audit migrate` (mc_audit.h), on either store: making a trail where
+ * there is none, and copying every event of one trail, unchanged and checked link by
+ * link, into an empty one. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mc_audit.h"
 #include "mc_audit_store.h"
-#include "mc_buf.h"
 #include "mc_error.h"
-
-int mc_audit_is_uri(const char *location)
-{
-    return location && (strncmp(location, "postgresql://", 13) == 0 ||
-                        strncmp(location, "postgres://", 11) == 0);
-}
-
-void mc_audit_location_pieces(const char *location, mc_audit_piece_fn put, void *ctx)
-{
-    if (!mc_audit_is_uri(location)) {
-        put(ctx, location, strlen(location));
-        return;
-    }
-    size_t start = (size_t)(strstr(location, "://") - location) + 3, len = strlen(location);
-    const char *query = strchr(location + start, '?');
-    size_t end = query ? (size_t)(query - location) : len;
-    /* user:password@: the password runs from the first ':' to the last '@'
-     * before the parameters (a host's :port comes after the '@'). */
-    size_t at = 0, colon = 0;
-    for (size_t i = start; i < end; i++) {
-        if (location[i] == '@')
-            at = i;
-        if (location[i] == ':' && !colon)
-            colon = i;
-    }
-    if (at && colon && colon < at) {
-        put(ctx, location, colon);
-        put(ctx, location + at, end - at);
-    } else {
-        put(ctx, location, end);
-    }
-    /* ?a=1&password=x&b=2: every parameter but password. */
-    int first = 1;
-    for (const char *p = query ? query + 1 : NULL; p && *p;) {
-        const char *amp = strchr(p, '&');
-        size_t n = amp ? (size_t)(amp - p) : strlen(p);
-        if (!(n >= 9 && strncmp(p, "password=", 9) == 0) && n) {
-            put(ctx, first ? "?" : "&", 1);
-            put(ctx, p, n);
-            first = 0;
-        }
-        p = amp ? amp + 1 : NULL;
-    }
-}
-
-static void put_buf(void *b, const char *s, size_t n)
-{
-    mc_buf_put(b, s, n);
-}
-
-int mc_audit_location_redact(char **out, const char *location)
-{
-    mc_buf b = {0};
-    mc_audit_location_pieces(location, put_buf, &b);
-    return mc_buf_take(&b, out, NULL);
-}
 
 int mc_audit_init(const char *location)
 {
