@@ -1,3 +1,8 @@
+/* The audit trail's chain logic (mc_audit.h), the same on every store
+ * (mc_audit_store.h): opening a trail, the canonical encoding (RFC 8785) of
+ * an event and its details, linking and hashing new events under the store's
+ * write lock, verifying the chain link by link (a broken link is a result),
+ * and querying events as JSON. */
 #include "mc_audit.h"
 
 #include <pwd.h>

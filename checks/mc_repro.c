@@ -1,3 +1,8 @@
+/* Reproducibility (mc_repro.h): two runs compared, bit for bit or within the
+ * spec's tolerances, naming each differing tensor and metric (a difference
+ * that cannot be recorded is an error, never a pass); the spec's re-runs
+ * inside `validate`; and `reproduce`, an auditor re-running a recorded run
+ * directory on its data and comparing its model and outputs. */
 #include "mc_repro.h"
 
 #include <math.h>

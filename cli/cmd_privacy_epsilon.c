@@ -1,5 +1,9 @@
-/* modelcert privacy epsilon --noise-multiplier S | --target-epsilon E
- *     --sample-rate Q --steps N --delta D [--tolerance T] [--json] */
+/* The `privacy epsilon` subcommand: the (epsilon, delta) DP-SGD spends, or the
+ * noise multiplier that meets a target epsilon, by the RDP accountant
+ * (reference/mc_rdp.h), as text or JSON.
+ *
+ *   modelcert privacy epsilon --noise-multiplier S | --target-epsilon E
+ *       --sample-rate Q --steps N --delta D [--tolerance T] [--json] */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>

@@ -1,4 +1,8 @@
-/* modelcert privacy scan DATA.csv [--spec SPEC] [--json] */
+/* The `privacy scan` subcommand: a data file scanned for personal data with
+ * the validating detectors (checks/mc_privacy.h), as the spec's pii_scan says
+ * when one is given, the findings as text or JSON.
+ *
+ *   modelcert privacy scan DATA.csv [--spec SPEC] [--json] */
 #include <stdio.h>
 
 #include "cli.h"

@@ -1,3 +1,7 @@
+/* `modelcert report` and `validate --report-dir` (mc_report.h): one run
+ * directory rendered in each format (JSON, JUnit, Markdown, HTML, model card),
+ * written atomically, and the Markdown appended to GitHub's job summary when
+ * asked. */
 #include "mc_report.h"
 
 #include <errno.h>

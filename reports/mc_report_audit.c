@@ -1,3 +1,7 @@
+/* Reports of the audit trail (mc_report_audit.h): where a command's event
+ * went, verify's finding (text and JSON), checkpoints, the event log, single
+ * events and exports (CSV, JSON lines). A trail's location is always shown
+ * without its password. */
 #include "mc_report_audit.h"
 
 #include <stdlib.h>

@@ -1,3 +1,6 @@
+/* Reports of `modelcert check` (mc_report_check.h): each spec's diagnostics
+ * (file:line:col) and digest as text, the same as JSON, and a spec's
+ * normalised form. */
 #include "mc_report_check.h"
 
 #include <stdlib.h>

@@ -1,3 +1,7 @@
+/* Text and JSON of a validation (mc_report_validation.h): the results of any
+ * validation in a caller's style (mc_report_results_text), validation.json,
+ * and the summaries of the validate and reproduce verbs. Ids and messages
+ * are made safe for a terminal without allocating. */
 #include "mc_report_validation.h"
 
 #include <stdlib.h>
