@@ -1,3 +1,8 @@
+/* The audit trail's chain logic (mc_audit.h), the same on every store
+ * (mc_audit_store.h): opening a trail, the canonical encoding (RFC 8785) of
+ * an event and its details, linking and hashing new events under the store's
+ * write lock, verifying the chain link by link (a broken link is a result),
+ * and querying events as JSON. */
 #include "mc_audit.h"
 
 #include <pwd.h>
@@ -469,48 +474,52 @@ int mc_audit_verify_anchored(mc_audit *a, mc_audit_verify_result *res, const cha
 
 /* ---- queries ----------------------------------------------------------------------- */
 
-/* A column as the events' JSON shows it: text as its bytes (as the hash
- * covers them), details as the object, NULL as null. */
-static json_t *column_json(const char *text, int is_details)
+/* A column as the events' JSON shows it, into *out: text as its bytes (as the hash
+ * covers them), details as the object, NULL as null. MC_ENOMEM. */
+static int column_json(json_t **out, const char *text, int is_details)
 {
     json_t *details = NULL;
-    if (!text)
-        return json_null();
-    if (is_details) {
+    if (text && is_details) {
         int rc = read_details(&details, text);
-        if (rc == MC_OK)
-            return details;
         /* An allocation failure (also one that jansson's lexer reports as bad text: see
            mc_artifact.c read_header) is an error, never details shown as a string: a
-           reading that fails once but not twice is one. NULL makes the query fail. */
-        if (rc == MC_ENOMEM || (rc = read_details(&details, text)) != MC_EINPUT) {
-            json_decref(details);
+           reading that fails once but not twice is one. */
+        if (rc == MC_EINPUT && (rc = read_details(&details, text)) == MC_OK)
+            rc = mc_error_nomem();
+        if (rc != MC_EINPUT) {
             if (rc == MC_OK)
-                mc_error_nomem();
-            return NULL;
+                *out = details;
+            else
+                json_decref(details);
+            return rc;
         }
     }
-    return json_stringn_nocheck(text, strlen(text));
+    json_t *j = text ? json_stringn_nocheck(text, strlen(text)) : json_null();
+    if (!j)
+        return mc_error_nomem();
+    *out = j;
+    return MC_OK;
 }
 
 /* One event as a JSON object, appended to the array ctx. */
 static int query_row(void *ctx, const mc_audit_event *ev)
 {
-    json_t *arr = ctx, *o = json_object();
+    json_t *arr = ctx, *o = json_object(), *v = NULL;
     const char *texts[] = {ev->time, ev->actor, ev->host, ev->tool_version, ev->command,
                            ev->kind, ev->spec_digest, ev->data_digest, ev->model_digest,
                            ev->verdict, ev->details, ev->prev_hash, ev->hash};
     static const char *const names[] = {"time", "actor", "host", "tool_version", "command", "kind",
                                         "spec_digest", "data_digest", "model_digest", "verdict",
                                         "details", "prev_hash", "hash"};
-    int failed = json_object_set_new(o, "id", json_integer(ev->id)) != 0;
-    for (int i = 0; i < 13; i++)
-        failed |= json_object_set_new(o, names[i], column_json(texts[i], i == 10)) != 0;
-    if (failed)
+    int rc = o ? mc_json_set(o, "id", json_integer(ev->id)) : mc_error_nomem();
+    for (int i = 0; rc == MC_OK && i < 13; i++)
+        if ((rc = column_json(&v, texts[i], i == 10)) == MC_OK)
+            rc = mc_json_set(o, names[i], v);
+    if (rc) {
         json_decref(o);
-    if (failed || json_array_append_new(arr, o) != 0)
-        return mc_error_nomem();
-    return MC_OK;
+        return rc;
+    }
+    return mc_json_append(arr, o);
 }
 
 int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events)

@@ -121,7 +121,8 @@ int mc_audit_query(mc_audit *a, const mc_audit_filter *f, json_t **events);
  * not a canonical JSON object, MC_ENOMEM. */
 int mc_audit_event_canonical(char **out, size_t *len, const mc_audit_event *ev);
 
-/* ---- the trail as the verbs use it: one call each ------------------------------- */
+/* ---- the trail as the verbs use it, one call each ----------------------------------
+ * Where it is: mc_audit_location.c; recording, verifying, listing: mc_audit_trail.c. */
 
 /* The audit database a command uses, one rule for every verb (docs/audit.md,
  * "Where"): `flag` (its --audit value) when given, else $MODELCERT_AUDIT when
@@ -202,7 +203,7 @@ const json_t *mc_audit_events_json(const mc_audit_events *e);
 /* Frees the list; NULL is fine. */
 void mc_audit_events_free(mc_audit_events *e);
 
-/* ---- backends: PostgreSQL, init, migrate --------------------------------------- */
+/* ---- locations (mc_audit_location.c); init and migrate (mc_audit_migrate.c) ------- */
 
 /* 1 when `location` is a PostgreSQL URI (postgresql:// or postgres://). */
 int mc_audit_is_uri(const char *location);
@@ -211,6 +212,10 @@ int mc_audit_is_uri(const char *location);
  * user:password@ part and any password= parameter removed); a path as it is.
  * Caller frees *out. MC_ENOMEM. */
 int mc_audit_location_redact(char **out, const char *location);
+/* The same text without allocating: put(ctx, piece, length) for each of its pieces, in
+ * order (a printer that cannot fail uses it). */
+typedef void (*mc_audit_piece_fn)(void *ctx, const char *s, size_t n);
+void mc_audit_location_pieces(const char *location, mc_audit_piece_fn put, void *ctx);
 
 /* Creates the trail at `location` when it does not exist: an SQLite file, or
  * on PostgreSQL the schema `modelcert`, its tables, the triggers that refuse

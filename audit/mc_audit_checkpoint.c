@@ -47,20 +47,21 @@ static int is_hex64(const char *s)
     return 1;
 }
 
-/* A string member of at most max bytes, copied to buf (max + 1 bytes). */
-static const char *text_member(const json_t *j, const char *key, size_t max, char *buf)
+/* Whether j's member `key` is a string of 1 to max bytes without a NUL; if so, it is
+ * copied to buf (max + 1 bytes). */
+static int text_member(const json_t *j, const char *key, size_t max, char *buf)
 {
     const json_t *v = json_object_get(j, key);
     if (!json_is_string(v) || json_string_length(v) == 0 || json_string_length(v) > max ||
         strlen(json_string_value(v)) != json_string_length(v))
-        return NULL;
+        return 0;
     memcpy(buf, json_string_value(v), json_string_length(v) + 1);
-    return buf;
+    return 1;
 }
 
-/* Reads the signed payload into cp; *why says what is wrong (MC_EINPUT). */
-static int payload_read(mc_checkpoint *cp, const unsigned char *payload, size_t len, char *why,
-                        size_t why_size)
+/* Reads the signed payload into cp. MC_EINPUT saying what is wrong with it (for a
+ * verification, a result: the caller takes the message as its reason), MC_ENOMEM. */
+static int payload_read(mc_checkpoint *cp, const unsigned char *payload, size_t len)
 {
     json_t *j = NULL;
     char *again = NULL, jwhy[256] = "";
@@ -68,47 +69,44 @@ static int payload_read(mc_checkpoint *cp, const unsigned char *payload, size_t 
     int rc = mc_dsse_json_read(&j, (const char *)payload, len, jwhy, sizeof jwhy);
     if (rc) {
         if (rc == MC_EINPUT)
-            snprintf(why, why_size, "its payload is not JSON (%s)", jwhy);
+            rc = mc_error_set(MC_EINPUT, "its payload is not JSON (%s)", jwhy);
         goto cleanup;
     }
     const json_t *type = json_object_get(j, "type"), *id = json_object_get(j, "head_id");
     const json_t *sv = json_object_get(j, "schema_version");
-    rc = MC_EINPUT;
     if (!json_is_object(j) || !json_is_string(type) ||
         strcmp(json_string_value(type), MC_CHECKPOINT_TYPE) != 0) {
-        snprintf(why, why_size, "its payload is not a %s object", MC_CHECKPOINT_TYPE);
+        rc = mc_error_set(MC_EINPUT, "its payload is not a %s object", MC_CHECKPOINT_TYPE);
     } else if (json_object_size(j) != 7) {
-        snprintf(why, why_size, "its payload has %zu members, not the 7 of %s",
-                 json_object_size(j), MC_CHECKPOINT_TYPE);
+        rc = mc_error_set(MC_EINPUT, "its payload has %zu members, not the 7 of %s",
+                          json_object_size(j), MC_CHECKPOINT_TYPE);
     } else if (!json_is_integer(id) || json_integer_value(id) < 1) {
-        snprintf(why, why_size, "head_id is not an event id (an integer from 1)");
+        rc = mc_error_set(MC_EINPUT, "head_id is not an event id (an integer from 1)");
     } else if (!text_member(j, "head_hash", MC_SHA256_HEX_LEN, cp->head.hash) ||
                !is_hex64(cp->head.hash)) {
-        snprintf(why, why_size, "head_hash is not 64 lowercase hex digits");
+        rc = mc_error_set(MC_EINPUT, "head_hash is not 64 lowercase hex digits");
     } else if (!text_member(j, "head_time", sizeof cp->head.time - 1, cp->head.time) ||
                !text_member(j, "signed_at", sizeof cp->signed_at - 1, cp->signed_at)) {
-        snprintf(why, why_size, "head_time or signed_at is not a time (a string of 1 to %zu "
-                 "bytes)", sizeof cp->signed_at - 1);
+        rc = mc_error_set(MC_EINPUT, "head_time or signed_at is not a time (a string of 1 to "
+                          "%zu bytes)", sizeof cp->signed_at - 1);
     } else if (!text_member(j, "trail", MC_CHECKPOINT_LABEL_MAX, cp->trail)) {
-        snprintf(why, why_size, "trail is not a label (a string of 1 to %d bytes)",
-                 MC_CHECKPOINT_LABEL_MAX);
+        rc = mc_error_set(MC_EINPUT, "trail is not a label (a string of 1 to %d bytes)",
+                          MC_CHECKPOINT_LABEL_MAX);
     } else if (!json_is_integer(sv) ||
                json_integer_value(sv) != atoll(MC_AUDIT_SCHEMA_VERSION)) {
         if (json_is_integer(sv))
-            snprintf(why, why_size, "it checkpoints a trail of schema version %lld; this "
-                     "modelcert reads version %s", (long long)json_integer_value(sv),
-                     MC_AUDIT_SCHEMA_VERSION);
+            rc = mc_error_set(MC_EINPUT, "it checkpoints a trail of schema version %lld; this "
+                              "modelcert reads version %s", (long long)json_integer_value(sv),
+                              MC_AUDIT_SCHEMA_VERSION);
         else
-            snprintf(why, why_size, "schema_version is not an integer");
+            rc = mc_error_set(MC_EINPUT, "schema_version is not an integer");
     } else {
         cp->head.id = json_integer_value(id);
         cp->schema_version = json_integer_value(sv);
         rc = payload_write(&again, &alen, cp);
-        if (rc == MC_OK && (alen != len || memcmp(again, payload, len) != 0)) {
-            rc = MC_EINPUT;
-            snprintf(why, why_size, "its payload is not in the canonical form (RFC 8785) that "
-                     "modelcert signs");
-        }
+        if (rc == MC_OK && (alen != len || memcmp(again, payload, len) != 0))
+            rc = mc_error_set(MC_EINPUT, "its payload is not in the canonical form (RFC 8785) "
+                              "that modelcert signs");
     }
 cleanup:
     free(again);
@@ -236,7 +234,7 @@ static int check_envelope(mc_checkpoint_verify_result *r, const json_t *env, con
 {
     unsigned char *payload = NULL;
     size_t plen = 0;
-    char *ptype = NULL, why[512] = "";
+    char *ptype = NULL;
     const char *kid = other_keyid(env, mc_key_hint(key));
     int rc = MC_OK;
     if (kid) {
@@ -251,9 +249,9 @@ static int check_envelope(mc_checkpoint_verify_result *r, const json_t *env, con
     } else if (rc == MC_OK && strcmp(ptype, MC_CHECKPOINT_PAYLOAD_TYPE) != 0) {
         rc = fail(r, "checkpoint %s is not an audit checkpoint: its payloadType is '%.100s', not %s",
                   file, ptype, MC_CHECKPOINT_PAYLOAD_TYPE);
-    } else if (rc == MC_OK && (rc = payload_read(&r->cp, payload, plen, why, sizeof why)) ==
-                                  MC_EINPUT) {
-        rc = fail(r, "checkpoint %s is signed by this key but malformed: %s", file, why);
+    } else if (rc == MC_OK && (rc = payload_read(&r->cp, payload, plen)) == MC_EINPUT) {
+        rc = fail(r, "checkpoint %s is signed by this key but malformed: %s", file,
+                  mc_error_last()->message);
     } else if (rc == MC_OK) {
         r->signature_ok = 1;
         snprintf(r->cp.keyid, sizeof r->cp.keyid, "%s", mc_key_hint(key));

@@ -1,57 +1,12 @@
-/* Trail locations (paths and PostgreSQL URIs, shown without passwords),
- * `audit init` and `audit migrate` (mc_audit.h), on either store. */
+/* `audit init` and `audit migrate` (mc_audit.h), on either store: making a trail where
+ * there is none, and copying every event of one trail, unchanged and checked link by
+ * link, into an empty one. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mc_audit.h"
 #include "mc_audit_store.h"
-#include "mc_buf.h"
 #include "mc_error.h"
-
-int mc_audit_is_uri(const char *location)
-{
-    return location && (strncmp(location, "postgresql://", 13) == 0 ||
-                        strncmp(location, "postgres://", 11) == 0);
-}
-
-int mc_audit_location_redact(char **out, const char *location)
-{
-    mc_buf b = {0};
-    if (!mc_audit_is_uri(location)) {
-        *out = strdup(location);
-        return *out ? MC_OK : mc_error_nomem();
-    }
-    size_t start = (size_t)(strstr(location, "://") - location) + 3, len = strlen(location);
-    const char *query = strchr(location + start, '?');
-    size_t end = query ? (size_t)(query - location) : len;
-    /* user:password@: the password runs from the first ':' to the last '@'
-     * before the parameters (a host's :port comes after the '@'). */
-    size_t at = 0, colon = 0;
-    for (size_t i = start; i < end; i++) {
-        if (location[i] == '@')
-            at = i;
-        if (location[i] == ':' && !colon)
-            colon = i;
-    }
-    if (at && colon && colon < at) {
-        mc_buf_printf(&b, "%.*s%.*s", (int)colon, location, (int)(end - at), location + at);
-    } else {
-        mc_buf_printf(&b, "%.*s", (int)end, location);
-    }
-    /* ?a=1&password=x&b=2: every parameter but password. */
-    int first = 1;
-    for (const char *p = query ? query + 1 : NULL; p && *p;) {
-        const char *amp = strchr(p, '&');
-        size_t n = amp ? (size_t)(amp - p) : strlen(p);
-        if (!(n >= 9 && strncmp(p, "password=", 9) == 0) && n) {
-            mc_buf_put(&b, first ? "?" : "&", 1);
-            mc_buf_put(&b, p, n);
-            first = 0;
-        }
-        p = amp ? amp + 1 : NULL;
-    }
-    return mc_buf_take(&b, out, NULL);
-}
 
 int mc_audit_init(const char *location)
 {
@@ -92,34 +47,34 @@ static int flush(copy_state *c)
     return rc;
 }
 
-/* A copy of one text column (NULL stays NULL); *failed set when out of memory. */
-static const char *dup_text(const char *s, int *failed)
+/* *out: a copy of one text column (NULL stays NULL). MC_ENOMEM. */
+static int dup_text(const char **out, const char *s)
 {
     char *d = s ? strdup(s) : NULL;
     if (s && !d)
-        *failed = 1;
-    return d;
+        return mc_error_nomem();
+    *out = d;
+    return MC_OK;
 }
 
 static int copy_row(void *ctx, const mc_audit_event *ev)
 {
     copy_state *c = ctx;
     mc_audit_event *e = &c->batch[c->n];
-    int failed = 0;
+    const char **texts[] = {&e->actor, &e->host, &e->tool_version, &e->command, &e->kind,
+                            &e->spec_digest, &e->data_digest, &e->model_digest, &e->verdict,
+                            &e->details};
+    int rc = MC_OK;
     *e = *ev;
-    e->actor = dup_text(ev->actor, &failed);
-    e->host = dup_text(ev->host, &failed);
-    e->tool_version = dup_text(ev->tool_version, &failed);
-    e->command = dup_text(ev->command, &failed);
-    e->kind = dup_text(ev->kind, &failed);
-    e->spec_digest = dup_text(ev->spec_digest, &failed);
-    e->data_digest = dup_text(ev->data_digest, &failed);
-    e->model_digest = dup_text(ev->model_digest, &failed);
-    e->verdict = dup_text(ev->verdict, &failed);
-    e->details = dup_text(ev->details, &failed);
-    c->n++;
-    if (failed)
-        return mc_error_nomem();
+    for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+        const char *from = *texts[i];
+        *texts[i] = NULL; /* the event's own text until copied: never freed here */
+        if (rc == MC_OK)
+            rc = dup_text(texts[i], from);
+    }
+    c->n++; /* its copies so far are freed with the batch */
+    if (rc)
+        return rc;
     return c->n == COPY_BATCH ? flush(c) : MC_OK;
 }
 

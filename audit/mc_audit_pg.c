@@ -112,6 +112,13 @@ static int exec(mc_audit_store *s, const char *sql, const char *what)
     return rc;
 }
 
+/* Ends a failed transaction. Its own failure (a lost connection) changes nothing for the
+ * caller, who returns the first error: so it records nothing, and that message stays. */
+static void rollback(mc_audit_store *s)
+{
+    PQclear(PQexec(s->conn, "ROLLBACK"));
+}
+
 static void store_close(mc_audit_store *s)
 {
     if (!s)
@@ -220,7 +227,7 @@ static int store_init(const char *uri, const char *shown)
     if (rc == MC_OK && (rc = exec(s, "COMMIT", "cannot commit the new trail")) == MC_OK)
         goto cleanup;
 rollback:
-    exec(s, "ROLLBACK", "rollback");
+    rollback(s);
 cleanup:
     PQclear(r);
     store_close(s);
@@ -382,7 +389,7 @@ static int store_append(mc_audit_store *s, mc_audit_event *evs, size_t n, mc_aud
     if ((rc = exec(s, "COMMIT", "cannot commit the events")) == MC_OK)
         return MC_OK;
 rollback:
-    exec(s, "ROLLBACK", "rollback");
+    rollback(s);
     return rc;
 }
 
@@ -453,7 +460,7 @@ done:
     if (rc == MC_OK)
         rc = exec(s, "COMMIT", "cannot end the read transaction");
     else
-        exec(s, "ROLLBACK", "rollback");
+        rollback(s);
     return rc;
 }
 

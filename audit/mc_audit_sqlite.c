@@ -186,9 +186,17 @@ static int store_init(const char *path, const char *shown)
     return rc;
 }
 
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
+/* Binds text (NULL as SQL NULL); a failed bind (out of memory) would leave the parameter
+ * NULL, a different event or a filter dropped, so it is an error. */
+static int bind_text(mc_audit_store *s, sqlite3_stmt *st, int i, const char *text)
 {
-    return s ? sqlite3_bind_text(st, i, s, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+    int e = text ? sqlite3_bind_text(st, i, text, -1, SQLITE_TRANSIENT) : sqlite3_bind_null(st, i);
+    return e == SQLITE_OK ? MC_OK : db_error(s, "cannot bind a value");
+}
+
+static int bind_int64(mc_audit_store *s, sqlite3_stmt *st, int i, long long v)
+{
+    return sqlite3_bind_int64(st, i, v) == SQLITE_OK ? MC_OK : db_error(s, "cannot bind a value");
 }
 
 static const char *col_text(sqlite3_stmt *st, int i)
@@ -222,7 +230,8 @@ static int store_head(mc_audit_store *s, mc_audit_head *out)
     if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
         return db_error(s, "cannot start a read transaction");
     int rc = read_head(s, out);
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK && rc == MC_OK)
+        rc = db_error(s, "cannot end a read transaction");
     return rc;
 }
 
@@ -248,12 +257,14 @@ static int store_append(mc_audit_store *s, mc_audit_event *evs, size_t n, mc_aud
         const mc_audit_event *ev = &evs[i];
         sqlite3_reset(ins);
         sqlite3_clear_bindings(ins);
-        sqlite3_bind_int64(ins, 1, ev->id);
         const char *texts[] = {ev->time, ev->actor, ev->host, ev->tool_version, ev->command,
                                ev->kind, ev->spec_digest, ev->data_digest, ev->model_digest,
                                ev->verdict, ev->details, ev->prev_hash, ev->hash};
-        for (int c = 0; c < 13; c++)
-            bind_text(ins, c + 2, texts[c]);
+        rc = bind_int64(s, ins, 1, ev->id);
+        for (int c = 0; rc == MC_OK && c < 13; c++)
+            rc = bind_text(s, ins, c + 2, texts[c]);
+        if (rc)
+            goto rollback;
         if (sqlite3_step(ins) != SQLITE_DONE) {
             rc = db_error(s, "cannot append the event");
             goto rollback;
@@ -293,13 +304,10 @@ static int store_scan(mc_audit_store *s, const mc_audit_filter *f, mc_audit_row_
         rc = db_error(s, "cannot read the events (is this an audit database?)");
         goto cleanup;
     }
-    if (f) {
-        bind_text(st, 1, f->model_digest);
-        bind_text(st, 2, f->spec_digest);
-        bind_text(st, 3, f->since);
-        bind_text(st, 4, f->kind);
-        sqlite3_bind_int64(st, 5, f->id);
-    }
+    if (f && ((rc = bind_text(s, st, 1, f->model_digest)) ||
+              (rc = bind_text(s, st, 2, f->spec_digest)) || (rc = bind_text(s, st, 3, f->since)) ||
+              (rc = bind_text(s, st, 4, f->kind)) || (rc = bind_int64(s, st, 5, f->id))))
+        goto cleanup;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         mc_audit_event ev = {0};
         ev.id = sqlite3_column_int64(st, 0);
@@ -325,7 +333,8 @@ static int store_scan(mc_audit_store *s, const mc_audit_filter *f, mc_audit_row_
         rc = db_error(s, "cannot read the events");
 cleanup:
     sqlite3_finalize(st);
-    sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL);
+    if (sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK && rc == MC_OK)
+        rc = db_error(s, "cannot end a read transaction");
     return rc;
 }
 

@@ -1,7 +1,8 @@
 /* Where the audit trail's events are kept: one storage interface, two
  * implementations (SQLite files, mc_audit_sqlite.c; PostgreSQL through
- * libpq, mc_audit_pg.c). The chain logic (ids, links, hashes), the canonical
- * encoding and every `audit` verb live in mc_audit.c and are the same for
+ * libpq, mc_audit_pg.c). The chain logic (ids, links, hashes) and the
+ * canonical encoding live in mc_audit.c, the verbs' use of the trail in
+ * mc_audit_trail.c, init and migrate in mc_audit_migrate.c, all the same for
  * both: a store only keeps rows, serialises appends and reads rows back.
  *
  * A store holds rows of the events table (docs/audit.md, "Schema"); it never

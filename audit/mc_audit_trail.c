@@ -1,12 +1,13 @@
-/* The audit trail as the verbs use it (mc_audit.h): where it is, recording
- * one event, verifying and listing, init and migrate, on either store. */
+/* The audit trail as the verbs use it (mc_audit.h), one call each, on either store: the
+ * command line an event records (a URI without its password), whether an event may be
+ * appended now (the chain must verify), recording one event, verifying a trail and
+ * listing its events. Where the trail is: mc_audit_location.c; `audit init` and `audit
+ * migrate`: mc_audit_migrate.c. */
 #include "mc_audit.h"
 
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "mc_audit_store.h"
@@ -14,121 +15,6 @@
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_json.h"
-
-#define TRAIL_DIR ".modelcert"
-#define TRAIL_FILE "audit.db"
-
-/* ---- the trail as the verbs use it ---------------------------------------------------- */
-
-/* Whether dir/.modelcert is a directory. */
-static int has_trail_dir(const char *dir, int *found)
-{
-    struct stat st;
-    char *p = mc_path_join(dir, TRAIL_DIR);
-    if (!p)
-        return mc_error_nomem();
-    *found = stat(p, &st) == 0 && S_ISDIR(st.st_mode);
-    free(p);
-    return MC_OK;
-}
-
-int mc_audit_path(char **out, const char *flag)
-{
-    const char *env = getenv("MODELCERT_AUDIT");
-    char *dir = NULL, *path = NULL;
-    int rc = MC_OK, found = 0;
-    size_t len = 0, n = 0;
-    if (flag || (env && *env)) {
-        path = strdup(flag ? flag : env);
-        goto done;
-    }
-    if (!(dir = getcwd(NULL, 0))) {
-        rc = errno == ENOMEM ? mc_error_nomem()
-                             : mc_error_set(MC_EIO, "cannot find the audit trail: the current "
-                                            "directory cannot be read: %s", strerror(errno));
-        goto done;
-    }
-    /* The current directory, its parent, ... the root: the nearest .modelcert/ wins. */
-    len = n = strlen(dir);
-    for (;;) {
-        dir[n] = '\0';
-        if ((rc = has_trail_dir(n ? dir : "/", &found)) || found || n == 0)
-            break;
-        while (n > 0 && dir[n - 1] != '/')
-            n--;
-        if (n > 0)
-            n--; /* the slash before the last name */
-    }
-    if (rc)
-        goto done;
-    if (!found || n == len) /* here, made on the first append when there is none */
-        path = strdup(TRAIL_DIR "/" TRAIL_FILE);
-    else
-        path = n ? mc_path_join(dir, TRAIL_DIR "/" TRAIL_FILE) : strdup("/" TRAIL_DIR "/" TRAIL_FILE);
-done:
-    free(dir);
-    if (rc == MC_OK && !path)
-        rc = mc_error_nomem();
-    if (rc == MC_OK)
-        *out = path;
-    return rc;
-}
-
-/* The absolute form of a directory that may not exist yet: its nearest
- * existing ancestor resolved (realpath), the missing names appended. */
-static int absolute_dir(char **out, const char *dir)
-{
-    char *real = realpath(dir, NULL), *parent = NULL, *up = NULL, *joined = NULL;
-    int rc = MC_OK;
-    if (real) {
-        *out = real;
-        return MC_OK;
-    }
-    if (errno == ENOMEM)
-        return mc_error_nomem();
-    if (errno != ENOENT || strcmp(dir, "/") == 0 || strcmp(dir, ".") == 0)
-        return mc_error_set(MC_EIO, "cannot resolve the directory %s: %s", dir, strerror(errno));
-    const char *slash = strrchr(dir, '/'), *name = slash ? slash + 1 : dir;
-    if (!(parent = mc_path_dirname(dir))) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    if (!*name || strcmp(name, ".") == 0 || strcmp(name, "..") == 0) {
-        rc = mc_error_set(MC_EIO, "cannot resolve the directory %s: %s", dir, strerror(ENOENT));
-        goto cleanup;
-    }
-    if ((rc = absolute_dir(&up, parent)))
-        goto cleanup;
-    if (!(joined = strcmp(up, "/") == 0 ? mc_path_join("", name) : mc_path_join(up, name))) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    *out = joined;
-cleanup:
-    free(parent);
-    free(up);
-    return rc;
-}
-
-int mc_audit_path_absolute(char **out, const char *path)
-{
-    if (mc_audit_is_uri(path)) /* a database elsewhere: recorded without its password */
-        return mc_audit_location_redact(out, path);
-    const char *slash = strrchr(path, '/'), *name = slash ? slash + 1 : path;
-    char *dir = mc_path_dirname(path), *abs = NULL, *joined = NULL;
-    int rc = dir ? absolute_dir(&abs, dir) : mc_error_nomem();
-    if (rc)
-        goto cleanup;
-    if (!(joined = mc_path_join(strcmp(abs, "/") == 0 ? "" : abs, name))) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    *out = joined;
-cleanup:
-    free(dir);
-    free(abs);
-    return rc;
-}
 
 /* One argument as recorded: a database URI (alone, or as --option=URI)
  * without its password. *out is NULL when the argument is kept as it is. */

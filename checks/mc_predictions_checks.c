@@ -1,3 +1,7 @@
+/* The checks of `validate --predictions` that differ from a native run's
+ * (mc_predictions_checks.h, docs/predictions.md): predictions made outside
+ * modelcert cannot be re-run, so reproducibility is reported as skipped, not
+ * silently passed. */
 #include "mc_predictions_checks.h"
 
 #include <jansson.h>

@@ -1,3 +1,8 @@
+/* The privacy checks of a trained model (mc_privacy_dp.h, docs/privacy-training.md):
+ * the epsilon that DP-SGD spent, accounted from the run's record with the RDP
+ * accountant (mc_rdp.c) against the spec's budget, and a loss-threshold
+ * membership-inference attack (its AUC and advantage, exact under ties)
+ * against max_auc. In predictions mode both say why they cannot be measured. */
 #include "mc_privacy_dp.h"
 
 #include <math.h>

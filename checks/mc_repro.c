@@ -1,3 +1,8 @@
+/* Reproducibility (mc_repro.h): two runs compared, bit for bit or within the
+ * spec's tolerances, naming each differing tensor and metric (a difference
+ * that cannot be recorded is an error, never a pass); the spec's re-runs
+ * inside `validate`; and `reproduce`, an auditor re-running a recorded run
+ * directory on its data and comparing its model and outputs. */
 #include "mc_repro.h"
 
 #include <math.h>
@@ -8,16 +13,19 @@
 #include "mc_artifact.h"
 #include "mc_file.h"
 #include "mc_hash.h"
+#include "mc_json.h"
 #include "mc_run_dir.h"
 
 #define CAT "reproducibility"
 
-/* Every tensor that differs (beyond tolerance when tol is set), as JSON
- * [{"tensor", "values", "differing", "max_abs_difference", "first_index", "a", "b"}]. */
+/* Every tensor that differs (beyond tolerance when tol is set), appended to out as
+ * {"tensor", "values", "differing", "max_abs_difference", "first_index", "a", "b"}.
+ * MC_ENOMEM: a difference that cannot be recorded is an error, never a pass. */
 static int diff_models(json_t *out, const mc_model *ma, const mc_model *mb, const mc_tolerance *tol)
 {
     const json_t *tensors = json_object_get(ma->header, "tensors");
-    for (size_t t = 0; t < json_array_size(tensors); t++) {
+    int rc = MC_OK;
+    for (size_t t = 0; rc == MC_OK && t < json_array_size(tensors); t++) {
         const json_t *jt = json_array_get(tensors, t);
         const json_t *shape = json_object_get(jt, "shape");
         size_t off = (size_t)json_integer_value(json_object_get(jt, "offset")), n = 1;
@@ -39,39 +47,43 @@ static int diff_models(json_t *out, const mc_model *ma, const mc_model *mb, cons
             }
             max_abs = ad > max_abs ? ad : max_abs;
         }
-        if (differing &&
-            json_array_append_new(out, json_pack("{s:s, s:I, s:I, s:f, s:I, s:f, s:f}", "tensor",
-                                                 json_string_value(json_object_get(jt, "name")),
-                                                 "values", (json_int_t)n, "differing",
-                                                 (json_int_t)differing, "max_abs_difference", max_abs,
-                                                 "first_index", (json_int_t)first, "a", a_first, "b",
-                                                 b_first)) != 0)
-            return mc_error_nomem();
+        if (differing)
+            rc = mc_json_append(out, json_pack("{s:s, s:I, s:I, s:f, s:I, s:f, s:f}", "tensor",
+                                               json_string_value(json_object_get(jt, "name")),
+                                               "values", (json_int_t)n, "differing",
+                                               (json_int_t)differing, "max_abs_difference",
+                                               max_abs, "first_index", (json_int_t)first, "a",
+                                               a_first, "b", b_first));
     }
-    return MC_OK;
+    return rc;
 }
 
-/* Every metric that differs (beyond tolerance when tol is set): [{"metric", "a", "b", "difference"}]. */
+/* Every metric that differs (beyond tolerance when tol is set), appended to out as
+ * {"metric", "a", "b", "difference"}, or {"metric", "a", "b"} when one side is not a number
+ * (undefined, or missing: null). MC_ENOMEM, never a shorter list. */
 static int diff_metrics(json_t *out, const json_t *a, const json_t *b, const mc_tolerance *tol)
 {
     const json_t *ma = json_object_get(a, "metrics"), *mb = json_object_get(b, "metrics");
     const char *key;
     json_t *va;
+    int rc = MC_OK;
     json_object_foreach((json_t *)ma, key, va)
     {
         json_t *vb = json_object_get(mb, key);
         if (json_is_number(va) && json_is_number(vb)) {
             double x = json_number_value(va), y = json_number_value(vb);
             int bad = tol ? fabs(x - y) > tol->absolute + tol->relative * fabs(x) : x != y;
-            if (bad && json_array_append_new(out, json_pack("{s:s, s:f, s:f, s:f}", "metric", key, "a",
-                                                            x, "b", y, "difference", fabs(x - y))) != 0)
-                return mc_error_nomem();
+            if (bad)
+                rc = mc_json_append(out, json_pack("{s:s, s:f, s:f, s:f}", "metric", key, "a", x,
+                                                   "b", y, "difference", fabs(x - y)));
         } else if (!json_equal(va, vb)) {
-            json_array_append_new(out, json_pack("{s:s, s:O, s:O}", "metric", key, "a", va, "b",
-                                                 vb ? vb : json_null()));
+            rc = mc_json_append(out, json_pack("{s:s, s:O, s:O}", "metric", key, "a", va, "b",
+                                               vb ? vb : json_null()));
         }
+        if (rc)
+            break;
     }
-    return MC_OK;
+    return rc;
 }
 
 /* "layers.0.kernel: 12 of 1536 values (max |difference| 3e-08); accuracy: 0.9 vs 0.89" */
@@ -106,70 +118,97 @@ static void describe(char *msg, size_t size, const json_t *tensors, const json_t
     }
 }
 
+/* Decodes both sides' models. A model that is not one (MC_EINPUT) is a result: *why says
+ * which, and MC_OK is returned; other failures (MC_ENOMEM) are errors. */
+static int decode_sides(mc_model **ma, mc_model **mb, char *why, size_t size,
+                        const mc_repro_side *a, const mc_repro_side *b)
+{
+    int rc = mc_artifact_decode(ma, a->model, a->model_len, a->name);
+    if (rc == MC_OK)
+        rc = mc_artifact_decode(mb, b->model, b->model_len, b->name);
+    if (rc == MC_EINPUT) {
+        snprintf(why, size, "%s", mc_error_last()->message);
+        return MC_OK;
+    }
+    return rc;
+}
+
 int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
                      const mc_repro_side *b, const mc_reproducibility *cfg)
 {
     int tolerance = cfg && cfg->mode == MC_REPRO_TOLERANCE;
-    char da[MC_SHA256_HEX_LEN + 1], db[MC_SHA256_HEX_LEN + 1];
-    int rc = mc_sha256_hex(da, a->model, a->model_len);
-    if (rc == MC_OK)
-        rc = mc_sha256_hex(db, b->model, b->model_len);
-    if (rc)
-        return rc;
-    json_t *expected = tolerance
-                           ? json_pack("{s:s, s:{s:f, s:f}, s:{s:f, s:f}}", "mode", "tolerance", "weights",
-                                       "absolute", cfg->tolerance.weights.absolute, "relative",
-                                       cfg->tolerance.weights.relative, "metrics", "absolute",
-                                       cfg->tolerance.metrics.absolute, "relative",
-                                       cfg->tolerance.metrics.relative)
-                           : json_pack("{s:s}", "mode", "bitwise");
-    json_t *measured = json_pack("{s:s, s:s}", a->name, da, b->name, db);
-    if (!expected || !measured) {
-        json_decref(expected), json_decref(measured);
-        return mc_error_nomem();
-    }
-    if (strcmp(da, db) == 0)
-        return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_PASS, measured, expected,
-                                 "%s and %s are the same model bit for bit (sha256 %.16s...)", a->name,
-                                 b->name, da);
+    char da[MC_SHA256_HEX_LEN + 1], db[MC_SHA256_HEX_LEN + 1], why[1024] = "", msg[700];
     mc_model *ma = NULL, *mb = NULL;
-    json_t *tensors = json_array(), *metrics = json_array();
-    if (!tensors || !metrics) {
-        json_decref(expected), json_decref(measured), json_decref(tensors), json_decref(metrics);
-        return mc_error_nomem();
+    json_t *expected = NULL, *measured = NULL, *tensors = NULL, *metrics = NULL;
+    int rc = mc_sha256_hex(da, a->model, a->model_len);
+    if (rc || (rc = mc_sha256_hex(db, b->model, b->model_len)))
+        return rc;
+    expected = tolerance
+                   ? json_pack("{s:s, s:{s:f, s:f}, s:{s:f, s:f}}", "mode", "tolerance", "weights",
+                               "absolute", cfg->tolerance.weights.absolute, "relative",
+                               cfg->tolerance.weights.relative, "metrics", "absolute",
+                               cfg->tolerance.metrics.absolute, "relative",
+                               cfg->tolerance.metrics.relative)
+                   : json_pack("{s:s}", "mode", "bitwise");
+    measured = json_pack("{s:s, s:s}", a->name, da, b->name, db);
+    if (strcmp(da, db) == 0) {
+        rc = mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_PASS, measured, expected,
+                               "%s and %s are the same model bit for bit (sha256 %.16s...)",
+                               a->name, b->name, da);
+        return rc; /* measured and expected were taken over */
     }
-    rc = mc_artifact_decode(&ma, a->model, a->model_len, a->name);
-    if (rc == MC_OK)
-        rc = mc_artifact_decode(&mb, b->model, b->model_len, b->name);
-    int same_arch = rc == MC_OK && ma->nn->n_params == mb->nn->n_params &&
+    tensors = json_array();
+    metrics = json_array();
+    if (!expected || !measured || !tensors || !metrics) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    if ((rc = decode_sides(&ma, &mb, why, sizeof why, a, b)))
+        goto cleanup;
+    if (why[0]) {
+        rc = mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_ERROR, json_null(),
+                               json_null(), "cannot compare the models: %s", why);
+        goto cleanup;
+    }
+    int same_arch = ma->nn->n_params == mb->nn->n_params &&
                     json_equal(json_object_get(ma->header, "architecture"),
                                json_object_get(mb->header, "architecture"));
-    if (same_arch)
-        rc = diff_models(tensors, ma, mb, tolerance ? &cfg->tolerance.weights : NULL);
+    if ((same_arch &&
+         (rc = diff_models(tensors, ma, mb, tolerance ? &cfg->tolerance.weights : NULL))) ||
+        (rc = diff_metrics(metrics, a->metrics, b->metrics,
+                           tolerance ? &cfg->tolerance.metrics : NULL)))
+        goto cleanup;
+    describe(msg, sizeof msg, tensors, metrics);
+    int within = tolerance && same_arch && json_array_size(tensors) == 0 &&
+                 json_array_size(metrics) == 0;
+    rc = mc_json_set(measured, "differing_tensors", tensors);
     if (rc == MC_OK)
-        rc = diff_metrics(metrics, a->metrics, b->metrics, tolerance ? &cfg->tolerance.metrics : NULL);
+        rc = mc_json_set(measured, "differing_metrics", metrics);
+    else
+        json_decref(metrics);
+    tensors = metrics = NULL; /* taken over, even on failure */
+    if (rc)
+        goto cleanup;
+    if (within)
+        rc = mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_PASS, measured, expected,
+                               "%s and %s differ in bits but every weight and metric is within "
+                               "tolerance", a->name, b->name);
+    else
+        rc = mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_FAIL, measured, expected,
+                               "%s differs from %s: %s", b->name, a->name,
+                               !same_arch ? "the architectures differ"
+                               : msg[0]   ? msg
+                                          : "the model files differ outside their weights "
+                                            "(header)");
+    measured = expected = NULL; /* taken over, even on failure */
+cleanup:
+    json_decref(expected);
+    json_decref(measured);
+    json_decref(tensors);
+    json_decref(metrics);
     mc_model_free(ma);
     mc_model_free(mb);
-    if (rc) {
-        json_decref(measured), json_decref(expected), json_decref(tensors), json_decref(metrics);
-        return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_ERROR, json_null(), json_null(),
-                                 "cannot compare the models: %s", mc_error_last()->message);
-    }
-    char msg[700];
-    describe(msg, sizeof msg, tensors, metrics);
-    int within = tolerance && same_arch && json_array_size(tensors) == 0 && json_array_size(metrics) == 0;
-    json_object_set_new(measured, "differing_tensors", tensors);
-    json_object_set_new(measured, "differing_metrics", metrics);
-    if (within)
-        return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_PASS, measured, expected,
-                                 "%s and %s differ in bits but every weight and metric is within "
-                                 "tolerance",
-                                 a->name, b->name);
-    return mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_FAIL, measured, expected,
-                             "%s differs from %s: %s", b->name, a->name,
-                             !same_arch ? "the architectures differ"
-                             : msg[0]   ? msg
-                                        : "the model files differ outside their weights (header)");
+    return rc;
 }
 
 int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
@@ -188,8 +227,8 @@ int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
         snprintf(id, sizeof id, "reproducibility.run%lld", i);
         snprintf(name, sizeof name, "re-run %lld", i);
         int rc = mc_run_execute(&again, spec, &quiet);
-        if (rc == MC_ENOMEM)
-            return rc;
+        if (rc && rc != MC_EINPUT && rc != MC_ENOTFOUND)
+            return rc; /* out of memory, disk, a bug: an error, not a result */
         if (rc) {
             rc = mc_validation_add(v, CAT, id, "reproducibility", MC_STATUS_ERROR, json_null(), json_null(),
                                    "re-run %lld failed: %s", i, mc_error_last()->message);

@@ -22,14 +22,16 @@ typedef struct mc_repro_side {
  * identical model bytes; tolerance: every weight and metric within bounds.
  * The message names the first difference: which tensor or metric, by how much.
  * A difference, or a model that cannot be decoded, is a result (fail,
- * error), not an error; errors: MC_ENOMEM. */
+ * error), not an error; errors: MC_ENOMEM (never a shorter list of
+ * differences, so never a pass that should have failed). */
 int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
                      const mc_repro_side *b, const mc_reproducibility *cfg);
 
 /* The spec's reproducibility section: `runs` re-runs (0: as the spec says),
- * each compared with `first`, one result each (a failed re-run is an error
- * result). Nothing when the spec has no such section and runs is 0.
- * Errors: MC_ENOMEM. */
+ * each compared with `first`, one result each (a re-run that fails on its
+ * input, MC_EINPUT or MC_ENOTFOUND, is an error result). Nothing when the spec
+ * has no such section and runs is 0. Errors: MC_ENOMEM, and a re-run's
+ * MC_EIO or MC_EINTERNAL. */
 int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
                    const mc_run_options *opt, long long runs);
 

@@ -1,3 +1,7 @@
+/* Threshold checks (mc_thresholds.h, docs/thresholds.md): each metric's value
+ * against its min and max, its change against a baseline run, and each slice
+ * group's value and the gap between groups; one result per bound, a metric
+ * that was not computed a failure, an undefined one an error. */
 #include "mc_thresholds.h"
 
 #include <math.h>

@@ -1,3 +1,7 @@
+/* The results model (mc_validation.h): a validation is a list of results (id,
+ * category, name, status, measured, expected, message) plus the run it
+ * judged; its verdict, its counts per status, and its one JSON encoding,
+ * validation.json, which the reports read back. */
 #include "mc_validation.h"
 
 #include <stdarg.h>

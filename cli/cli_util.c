@@ -1,3 +1,7 @@
+/* What the verbs share (cli.h): reporting a failed call (its message, its exit status),
+ * usage errors, the one parser of the options every verb takes (mc_cli_parse), untrusted
+ * specs' confinement, the command line an audit event records, the exit status of a
+ * validation's outcome, and loading a spec with its diagnostics printed. */
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,9 @@
-/* modelcert audit verify|log|show|export|init|migrate */
+/* The `audit` verb: verify the trail's chain (against an expected head, or a
+ * signed checkpoint), list, show and export its events, make a trail (init)
+ * and copy one to another store (migrate); `audit checkpoint` is in
+ * cmd_audit_checkpoint.c.
+ *
+ *   modelcert audit verify|log|show|export|init|migrate */
 #include <stdlib.h>
 #include <string.h>
 

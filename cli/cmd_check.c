@@ -1,4 +1,8 @@
-/* modelcert check SPEC... [--json] [--digest] [--print-normalized] [-q] */
+/* The `check` verb: load and check specs without running anything; the
+ * diagnostics on stderr, an ok line, the digest or the normalised spec on
+ * stdout, or all of it as JSON.
+ *
+ *   modelcert check SPEC... [--json] [--digest] [--print-normalized] [-q] */
 #include <stdio.h>
 
 #include "cli.h"

@@ -1,4 +1,7 @@
-/* modelcert export RUN_DIR --format onnx [-o model.onnx] */
+/* The `export` verb: a run directory's model as ONNX (export/mc_onnx.h),
+ * written beside the run or where -o says.
+ *
+ *   modelcert export RUN_DIR --format onnx [-o model.onnx] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -1,4 +1,7 @@
-/* modelcert init [DIR] [--force] */
+/* The `init` verb: a starter project (a spec and example data) in a
+ * directory, never over existing files unless forced.
+ *
+ *   modelcert init [DIR] [--force] */
 #include <stdio.h>
 #include <stdlib.h>
 

@@ -1,5 +1,8 @@
-/* modelcert keygen [--curve p256|p384|p521] -o NAME [--passphrase-file F] [--force]
- * modelcert keygen --pkcs11-public URI -o NAME [--force] */
+/* The `keygen` verb: a new signing key pair (signing/mc_keygen.h), or the
+ * public key of a key held in a PKCS #11 token, for verify --key.
+ *
+ *   modelcert keygen [--curve p256|p384|p521] -o NAME [--passphrase-file F] [--force]
+ *   modelcert keygen --pkcs11-public URI -o NAME [--force] */
 #include <stdio.h>
 
 #include "cli.h"

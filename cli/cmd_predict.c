@@ -1,4 +1,7 @@
-/* modelcert predict MODEL DATA.csv [-o OUT.csv] */
+/* The `predict` verb: a model artifact applied to raw rows of a CSV, the
+ * predictions written as CSV.
+ *
+ *   modelcert predict MODEL DATA.csv [-o OUT.csv] */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>

@@ -1,5 +1,9 @@
-/* modelcert privacy epsilon --noise-multiplier S | --target-epsilon E
- *     --sample-rate Q --steps N --delta D [--tolerance T] [--json] */
+/* The `privacy epsilon` subcommand: the (epsilon, delta) DP-SGD spends, or the
+ * noise multiplier that meets a target epsilon, by the RDP accountant
+ * (reference/mc_rdp.h), as text or JSON.
+ *
+ *   modelcert privacy epsilon --noise-multiplier S | --target-epsilon E
+ *       --sample-rate Q --steps N --delta D [--tolerance T] [--json] */
 #include <errno.h>
 #include <math.h>
 #include <stdlib.h>
@@ -41,15 +45,16 @@ typedef struct opts {
     const char *bad; /* the option whose value did not parse */
 } opts;
 
-static int number(double *out, const char *v)
+/* Whether v is a finite number; if so, *out is it. */
+static int is_number(double *out, const char *v)
 {
     char *end;
     errno = 0;
     double x = strtod(v, &end);
     if (end == v || *end || errno || !isfinite(x))
-        return -1;
+        return 0;
     *out = x;
-    return 0;
+    return 1;
 }
 
 static int on_option(void *ctx, int code, const char *value)
@@ -59,11 +64,11 @@ static int on_option(void *ctx, int code, const char *value)
     int bad = 0;
     char *end;
     switch (code) {
-    case 'n': bad = number(&p->noise_multiplier, value), o->has_noise = 1; break;
-    case 'e': bad = number(&p->target_epsilon, value), p->has_target = 1; break;
-    case 'r': bad = number(&p->sample_rate, value), o->has_rate = 1; break;
-    case 'd': bad = number(&p->delta, value), o->has_delta = 1; break;
-    case 't': bad = number(&p->tolerance, value), o->has_tol = 1; break;
+    case 'n': bad = !is_number(&p->noise_multiplier, value), o->has_noise = 1; break;
+    case 'e': bad = !is_number(&p->target_epsilon, value), p->has_target = 1; break;
+    case 'r': bad = !is_number(&p->sample_rate, value), o->has_rate = 1; break;
+    case 'd': bad = !is_number(&p->delta, value), o->has_delta = 1; break;
+    case 't': bad = !is_number(&p->tolerance, value), o->has_tol = 1; break;
     case 's':
         errno = 0;
         p->steps = strtoll(value, &end, 10);

@@ -1,4 +1,8 @@
-/* modelcert privacy scan DATA.csv [--spec SPEC] [--json] */
+/* The `privacy scan` subcommand: a data file scanned for personal data with
+ * the validating detectors (checks/mc_privacy.h), as the spec's pii_scan says
+ * when one is given, the findings as text or JSON.
+ *
+ *   modelcert privacy scan DATA.csv [--spec SPEC] [--json] */
 #include <stdio.h>
 
 #include "cli.h"
@@ -69,7 +73,7 @@ int mc_cmd_privacy_scan(int argc, char **argv)
             mc_report_style style = {
                 "privacy scan", argv[first], 1, 1,
                 {"NO UNDECLARED PERSONAL DATA", "PERSONAL DATA FOUND", NULL}, 0};
-            mc_report_validation_text(stdout, v, &style);
+            mc_report_results_text(stdout, v, &style);
         }
         status = mc_validation_verdict(v) == MC_VERDICT_PASS ? MC_EXIT_OK : MC_EXIT_FAILED;
     }

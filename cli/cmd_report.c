@@ -1,4 +1,8 @@
-/* modelcert report VALIDATION.json [--format F] [-o FILE] [--audit DB] [--github-summary] */
+/* The `report` verb: a validated run directory rendered in one format
+ * (reports/mc_report.h), to a file or stdout, and to GitHub's job summary
+ * when asked.
+ *
+ *   modelcert report VALIDATION.json [--format F] [-o FILE] [--audit DB] [--github-summary] */
 #include <string.h>
 
 #include "cli.h"

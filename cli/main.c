@@ -1,4 +1,6 @@
-/* modelcert: verb dispatch. Each verb lives in its own cmd_*.c. */
+/* The `modelcert` command's entry point: picks OpenBLAS's fast kernels (which
+ * may re-execute the process once), then dispatches argv[1] to its verb, each
+ * in its own cmd_*.c, by the table below; --version and --help here. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -98,18 +98,17 @@ static int need_col(size_t *out, const xstate *st, size_t s, int type, const cha
     return MC_OK;
 }
 
-/* bool [N,1]: the string cell is one of the model's missing-value markers
- * (NULL: none are defined, nothing is missing). */
-static const char *cat_missing(xstate *st, const char *val)
+/* *out: bool [N,1], whether the string cell is one of the model's missing-value markers
+ * (NULL: none are defined, nothing is missing). MC_ENOMEM, or the graph's error. */
+static int cat_missing(const char **out, xstate *st, const char *val)
 {
     const mc_model *m = st->m;
+    *out = NULL;
     if (m->n_missing_values == 0)
-        return NULL;
+        return MC_OK;
     int64_t *ones = malloc(m->n_missing_values * sizeof *ones);
-    if (!ones) {
-        mc_error_nomem();
-        return NULL;
-    }
+    if (!ones)
+        return mc_error_nomem();
     for (size_t i = 0; i < m->n_missing_values; i++)
         ones[i] = 1;
     mc_onnx_attr *a[3] = {
@@ -119,7 +118,8 @@ static const char *cat_missing(xstate *st, const char *val)
         mc_onnx_attr_int(st->g, "default_int64", 0)};
     free(ones);
     const char *hit = mc_onnx_node(st->g, "LabelEncoder", "ai.onnx.ml", &val, 1, a, 3, 1, NULL, NULL);
-    return mc_onnx_cast(st->g, hit, MC_ONNX_BOOL);
+    *out = mc_onnx_cast(st->g, hit, MC_ONNX_BOOL);
+    return mc_onnx_graph_status(st->g);
 }
 
 static int onehot_numeric(xstate *st, const mc_fitted_step *f, const mc_fitted_col *fc,
@@ -330,7 +330,10 @@ static int step_dropna(xstate *st, const mc_fitted_step *f)
         if (!col->cat)
             mark_invalid(st, mc_onnx_op1(st->g, "IsNaN", col->val));
         else if (!col->fill) {
-            const char *miss = cat_missing(st, col->val);
+            const char *miss = NULL;
+            int rc = cat_missing(&miss, st, col->val);
+            if (rc)
+                return rc;
             if (miss)
                 mark_invalid(st, miss);
         }
@@ -469,7 +472,8 @@ static int export_metadata(mc_onnx_graph *g, const mc_model *m)
     mc_onnx_metadata(g, "modelcert.output", output_name(m));
     mc_onnx_metadata(g, "modelcert.classes", cls);
     mc_onnx_metadata(g, "modelcert.missing_values", mis);
-    mc_json_format_number(num, m->decision_threshold);
+    if (m->task == MC_TASK_BINARY && (rc = mc_json_format_number(num, m->decision_threshold)))
+        goto cleanup;
     if (m->task == MC_TASK_BINARY)
         mc_onnx_metadata(g, "modelcert.decision_threshold", num);
     const char *keys[2] = {"spec_digest", "data_digest"};
@@ -574,28 +578,46 @@ int mc_onnx_export_run(char **path, char digest[MC_SHA256_HEX_LEN + 1], const ch
     return rc;
 }
 
+/* protobuf-c's allocator, so that an allocation failure while unpacking is told apart from
+ * bytes that are not a model (protobuf-c returns NULL for both). */
+static void *pb_alloc(void *nomem, size_t size)
+{
+    void *p = malloc(size ? size : 1);
+    if (!p)
+        *(int *)nomem = 1;
+    return p;
+}
+
+static void pb_free(void *nomem, void *p)
+{
+    (void)nomem;
+    free(p);
+}
+
 int mc_onnx_exported_from(char digest[MC_SHA256_HEX_LEN + 1], const unsigned char *buf, size_t len,
                           const char *name)
 {
-    Onnx__ModelProto *m = onnx__model_proto__unpack(NULL, len, buf);
+    int nomem = 0;
+    ProtobufCAllocator alloc = {pb_alloc, pb_free, &nomem};
+    Onnx__ModelProto *m = onnx__model_proto__unpack(&alloc, len, buf);
+    const char *found = NULL;
+    if (!m && nomem)
+        return mc_error_nomem();
     if (!m)
         return mc_error_set(MC_EINPUT, "%s: not an ONNX model (protobuf-c cannot read it)", name);
-    int rc = mc_error_set(MC_EINPUT, "%s: not exported by modelcert (no modelcert.model_digest "
-                          "in its metadata)", name);
-    for (size_t i = 0; i < m->n_metadata_props; i++) {
+    for (size_t i = 0; i < m->n_metadata_props && !found; i++) {
         const Onnx__StringStringEntryProto *e = m->metadata_props[i];
-        if (e->key && e->value && strcmp(e->key, "modelcert.model_digest") == 0) {
-            if (mc_sha256_hex_valid(e->value) && strlen(e->value) == MC_SHA256_HEX_LEN) {
-                memcpy(digest, e->value, MC_SHA256_HEX_LEN + 1);
-                mc_error_clear();
-                rc = MC_OK;
-            } else {
-                rc = mc_error_set(MC_EINPUT, "%s: modelcert.model_digest is not a SHA-256 digest",
-                                  name);
-            }
-            break;
-        }
+        if (e->key && e->value && strcmp(e->key, "modelcert.model_digest") == 0)
+            found = e->value;
     }
-    onnx__model_proto__free_unpacked(m, NULL);
+    int rc = MC_OK;
+    if (!found)
+        rc = mc_error_set(MC_EINPUT, "%s: not exported by modelcert (no modelcert.model_digest "
+                          "in its metadata)", name);
+    else if (!mc_sha256_hex_valid(found) || strlen(found) != MC_SHA256_HEX_LEN)
+        rc = mc_error_set(MC_EINPUT, "%s: modelcert.model_digest is not a SHA-256 digest", name);
+    else
+        memcpy(digest, found, MC_SHA256_HEX_LEN + 1);
+    onnx__model_proto__free_unpacked(m, &alloc);
     return rc;
 }

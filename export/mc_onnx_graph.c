@@ -72,9 +72,10 @@ int mc_onnx_graph_create(mc_onnx_graph **out)
     mc_onnx_graph *g = calloc(1, sizeof *g);
     if (!g)
         return mc_error_nomem();
-    if (mc_arena_create(&g->arena)) {
+    int rc = mc_arena_create(&g->arena);
+    if (rc) {
         free(g);
-        return MC_ENOMEM;
+        return rc;
     }
     *out = g;
     return MC_OK;

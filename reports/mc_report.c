@@ -1,3 +1,7 @@
+/* `modelcert report` and `validate --report-dir` (mc_report.h): one run
+ * directory rendered in each format (JSON, JUnit, Markdown, HTML, model card),
+ * written atomically, and the Markdown appended to GitHub's job summary when
+ * asked. */
 #include "mc_report.h"
 
 #include <errno.h>
@@ -26,7 +30,7 @@ int mc_report_render(char **out, size_t *len, const mc_report_doc *d, mc_report_
     case MC_REPORT_JUNIT: mc_report_junit(&b, d); break;
     case MC_REPORT_MARKDOWN: mc_report_markdown(&b, d); break;
     case MC_REPORT_HTML: mc_report_html(&b, d); break;
-    case MC_REPORT_MODEL_CARD: mc_report_card(&b, d); break;
+    case MC_REPORT_MODEL_CARD: mc_report_model_card(&b, d); break;
     }
     if (b.failed) {
         mc_buf_free(&b);

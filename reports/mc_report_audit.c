@@ -1,3 +1,7 @@
+/* Reports of the audit trail (mc_report_audit.h): where a command's event
+ * went, verify's finding (text and JSON), checkpoints, the event log, single
+ * events and exports (CSV, JSON lines). A trail's location is always shown
+ * without its password. */
 #include "mc_report_audit.h"
 
 #include <stdlib.h>
@@ -13,17 +17,16 @@ static const char *const columns[] = {"id", "time", "actor", "host", "tool_versi
                                       "verdict", "details", "prev_hash", "hash"};
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
-/* The trail as shown: a path as it is, a URI without its password. */
+static void put_file(void *f, const char *s, size_t n)
+{
+    fwrite(s, 1, n, f);
+}
+
+/* The trail as shown: a path as it is, a URI without its password (without allocating,
+ * so the line cannot come out differently when memory is short). */
 static void print_location(FILE *f, const char *path)
 {
-    char *shown = NULL;
-    if (!mc_audit_is_uri(path))
-        fputs(path, f);
-    else if (mc_audit_location_redact(&shown, path) == MC_OK)
-        fputs(shown, f);
-    else
-        fputs("the PostgreSQL trail", f); /* out of memory: never the password */
-    free(shown);
+    mc_audit_location_pieces(path, put_file, f);
 }
 
 void mc_report_audit_recorded(FILE *f, const char *path, long long id)

@@ -289,7 +289,7 @@ static void section_results(mc_buf *b, const mc_report_doc *d, const char *title
         mc_buf_printf(b, "%s\n", none);
 }
 
-void mc_report_card(mc_buf *b, const mc_report_doc *d)
+void mc_report_model_card(mc_buf *b, const mc_report_doc *d)
 {
     const json_t *spec = d->spec, *run = d->run;
     front_matter(b, d);

@@ -1,3 +1,6 @@
+/* Reports of `modelcert check` (mc_report_check.h): each spec's diagnostics
+ * (file:line:col) and digest as text, the same as JSON, and a spec's
+ * normalised form. */
 #include "mc_report_check.h"
 
 #include <stdlib.h>
@@ -7,6 +10,8 @@
 
 #include "mc_json.h"
 
+/* One diagnostic as JSON, like a jansson constructor: NULL when out of memory, for
+ * mc_json_append to report. */
 static json_t *diag_json(const mc_diag *d)
 {
     return json_pack("{s:s, s:s, s:i, s:i, s:s}", "severity",
@@ -14,25 +19,29 @@ static json_t *diag_json(const mc_diag *d)
                      d->line, "column", d->col, "message", d->message);
 }
 
-/* One spec's entry; NULL when out of memory. */
-static json_t *spec_json(const mc_check_result *r)
+/* One spec's entry into *out. MC_ENOMEM. */
+static int spec_json(json_t **out, const mc_check_result *r)
 {
     json_t *diags = json_array(), *spec = NULL;
-    int failed = !diags;
-    for (size_t k = 0; !failed && k < mc_diags_count(r->diags); k++)
-        failed = json_array_append_new(diags, diag_json(mc_diags_get(r->diags, k))) != 0;
+    int rc = diags ? MC_OK : mc_error_nomem();
+    for (size_t k = 0; rc == MC_OK && k < mc_diags_count(r->diags); k++)
+        rc = mc_json_append(diags, diag_json(mc_diags_get(r->diags, k)));
     size_t errors = mc_diags_error_count(r->diags);
     size_t warnings = mc_diags_count(r->diags) - errors;
-    if (!failed)
-        spec = json_pack("{s:s, s:b, s:I, s:I, s:O}", "path", r->path, "valid", r->digest != NULL,
-                         "errors", (json_int_t)errors, "warnings", (json_int_t)warnings,
-                         "diagnostics", diags);
-    if (spec && r->digest && json_object_set_new(spec, "digest", json_string(r->digest)) != 0) {
-        json_decref(spec);
-        spec = NULL;
-    }
+    if (rc == MC_OK &&
+        !(spec = json_pack("{s:s, s:b, s:I, s:I, s:O}", "path", r->path, "valid",
+                           r->digest != NULL, "errors", (json_int_t)errors, "warnings",
+                           (json_int_t)warnings, "diagnostics", diags)))
+        rc = mc_error_nomem();
+    if (rc == MC_OK && r->digest)
+        rc = mc_json_set(spec, "digest", json_string(r->digest));
     json_decref(diags);
-    return spec;
+    if (rc) {
+        json_decref(spec);
+        return rc;
+    }
+    *out = spec;
+    return MC_OK;
 }
 
 /* {"valid": bool, "specs": [{"path", "valid", "digest", "errors", "warnings",
@@ -40,12 +49,12 @@ static json_t *spec_json(const mc_check_result *r)
  * Caller owns *out. MC_ENOMEM. */
 static int mc_report_check_json(json_t **out, const mc_check_result *results, size_t n)
 {
-    json_t *specs = json_array(), *doc = NULL;
+    json_t *specs = json_array(), *doc = NULL, *spec = NULL;
     int all_valid = 1, rc = specs ? MC_OK : mc_error_nomem();
     for (size_t i = 0; rc == MC_OK && i < n; i++) {
         all_valid &= results[i].digest != NULL;
-        if (json_array_append_new(specs, spec_json(&results[i])) != 0)
-            rc = mc_error_nomem();
+        if ((rc = spec_json(&spec, &results[i])) == MC_OK)
+            rc = mc_json_append(specs, spec);
     }
     if (rc == MC_OK && !(doc = json_pack("{s:b, s:O}", "valid", all_valid, "specs", specs)))
         rc = mc_error_nomem();

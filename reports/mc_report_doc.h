@@ -41,7 +41,7 @@ struct mc_report_doc {
 void mc_report_junit(mc_buf *b, const mc_report_doc *d);
 void mc_report_markdown(mc_buf *b, const mc_report_doc *d);
 void mc_report_html(mc_buf *b, const mc_report_doc *d);
-void mc_report_card(mc_buf *b, const mc_report_doc *d);
+void mc_report_model_card(mc_buf *b, const mc_report_doc *d);
 
 /* Shared lookups. */
 const char *mc_report_str(const json_t *obj, const char *path); /* "a.b.c" → string or NULL */

@@ -1,3 +1,6 @@
+/* Reports of `modelcert privacy epsilon` (mc_report_dp.h): the epsilon (or
+ * the noise multiplier for a target epsilon) that the RDP accountant gives
+ * DP-SGD, as text and as one JSON object (non-finite numbers as null). */
 #include "mc_report_dp.h"
 
 #include <jansson.h>

@@ -1,3 +1,7 @@
+/* Escaping for the reports (mc_report_esc.h): text from specs, data and file
+ * names made safe for XML/HTML, Markdown and YAML (ill-formed UTF-8 as
+ * U+FFFD, control characters as \xNN), and numbers and JSON values written
+ * the same way in every format. */
 #include "mc_report_esc.h"
 
 #include <math.h>

@@ -1,3 +1,5 @@
+/* The report of `modelcert keygen` (mc_report_keygen.h): which key files
+ * were written, with their curve, mode and key hint. */
 #include "mc_report_keygen.h"
 
 void mc_report_keygen_text(FILE *f, const mc_keygen_result *r, int quiet)

@@ -1,3 +1,6 @@
+/* Reports of `modelcert run` for people (mc_report_run.h): training progress
+ * (a bar redrawn on a terminal, a line per epoch elsewhere) and the summary of
+ * a finished run; text from a run is shown safe for a terminal. */
 #include "mc_report_run.h"
 
 #include <math.h>

@@ -1,3 +1,7 @@
+/* Charts as inline SVG for the HTML report (mc_report_svg.h): line charts,
+ * a heat map and horizontal bars, drawn from numbers with every label escaped
+ * and every coordinate printed with 2 decimals (the same numbers, the same
+ * bytes). */
 #include "mc_report_svg.h"
 
 #include <math.h>

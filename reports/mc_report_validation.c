@@ -1,3 +1,7 @@
+/* Text and JSON of a validation (mc_report_validation.h): the results of any
+ * validation in a caller's style (mc_report_results_text), validation.json,
+ * and the summaries of the validate and reproduce verbs. Ids and messages
+ * are made safe for a terminal without allocating. */
 #include "mc_report_validation.h"
 
 #include <stdlib.h>
@@ -16,7 +20,7 @@ _Static_assert(sizeof status_label / sizeof *status_label == MC_STATUS_COUNT, "a
 #define ID_MAX 1024
 #define MESSAGE_MAX 4096
 
-void mc_report_validation_text(FILE *f, const mc_validation *v, const mc_report_style *style)
+void mc_report_results_text(FILE *f, const mc_validation *v, const mc_report_style *style)
 {
     static const char *const plain[] = {[MC_VERDICT_PASS] = "PASS", [MC_VERDICT_FAIL] = "FAIL",
                                         [MC_VERDICT_ERROR] = "ERROR"};
@@ -61,7 +65,7 @@ void mc_report_validate_text(FILE *f, const mc_outcome *o, const char *spec_path
 {
     mc_report_style style = {.verb = "validate", .subject = spec_path, .ids = 1, .counts = 1,
                              .quiet = quiet};
-    mc_report_validation_text(f, o->validation, &style);
+    mc_report_results_text(f, o->validation, &style);
     if (!quiet)
         fprintf(f, "run: %s\nvalidation: %s\n", o->run_dir, o->validation_path);
 }
@@ -72,5 +76,5 @@ void mc_report_reproduce_text(FILE *f, const mc_outcome *o)
                              .verdicts = {[MC_VERDICT_PASS] = "REPRODUCED",
                                           [MC_VERDICT_FAIL] = "NOT REPRODUCED",
                                           [MC_VERDICT_ERROR] = "NOT REPRODUCED"}};
-    mc_report_validation_text(f, o->validation, &style);
+    mc_report_results_text(f, o->validation, &style);
 }

@@ -22,23 +22,27 @@ typedef struct mc_report_style {
     int quiet;                   /* 1: only the verdict line */
 } mc_report_style;
 
-/* Writes, in this order: the heading, one line per result
- * ("  PASS  <id>  <message>", the status as PASS, FAIL, WARN, ERROR or SKIP),
- * then "verdict: <word>" with, when asked, "(N passed, N failed, N errors,
- * N warnings, N skipped)". Output errors are the caller's to check (ferror). */
-void mc_report_validation_text(FILE *f, const mc_validation *v, const mc_report_style *style);
+/* The results of any validation, styled (validate, reproduce and privacy scan
+ * each use it with their own style). Writes, in this order: the heading, one
+ * line per result ("  PASS  <id>  <message>", the status as PASS, FAIL, WARN,
+ * ERROR or SKIP), then "verdict: <word>" with, when asked, "(N passed, N
+ * failed, N errors, N warnings, N skipped)". Output errors are the caller's to
+ * check (ferror). */
+void mc_report_results_text(FILE *f, const mc_validation *v, const mc_report_style *style);
 
 /* validation.json's text (mc_validation_pretty) on f. MC_ENOMEM, MC_EINPUT
  * when a measured value is not a finite number. */
 int mc_report_validation_json(FILE *f, const mc_validation *v);
 
-/* The gate's summary (modelcert validate SPEC): heading "validate <spec_path>",
- * each check with its id, the verdict with counts, then "run: <dir>" and
+/* The summary of the validate verb (modelcert validate SPEC): its results in
+ * validate's style (mc_report_results_text: heading "validate <spec_path>",
+ * each check with its id, the verdict with counts), then "run: <dir>" and
  * "validation: <path>". quiet: only the verdict line. */
 void mc_report_validate_text(FILE *f, const mc_outcome *o, const char *spec_path, int quiet);
 
-/* An auditor's summary (modelcert reproduce): heading "reproduce <run_dir>",
- * each check, then "verdict: REPRODUCED" or "verdict: NOT REPRODUCED". */
+/* The summary of the reproduce verb (modelcert reproduce), for an auditor:
+ * heading "reproduce <run_dir>", each check, then "verdict: REPRODUCED" or
+ * "verdict: NOT REPRODUCED". */
 void mc_report_reproduce_text(FILE *f, const mc_outcome *o);
 
 #endif

@@ -158,15 +158,27 @@ cleanup:
     return rc;
 }
 
-int mc_pkey_verify(EVP_PKEY *key, const unsigned char *sig, size_t siglen, const void *msg,
-                   size_t n)
+int mc_pkey_verify(int *valid, EVP_PKEY *key, const unsigned char *sig, size_t siglen,
+                   const void *msg, size_t n)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int ok = ctx && EVP_DigestVerifyInit(ctx, NULL, key_md(key), NULL, key) == 1 &&
-             EVP_DigestVerify(ctx, sig, siglen, msg, n) == 1;
+    int rc = ctx ? MC_OK : mc_error_nomem();
+    ERR_clear_error();
+    if (rc == MC_OK && (EVP_DigestVerifyInit(ctx, NULL, key_md(key), NULL, key) != 1 ||
+                        EVP_DigestVerify(ctx, sig, siglen, msg, n) != 1)) {
+        /* A signature that does not verify, or is not one, is a result; OpenSSL running out
+           of memory is an error, never "does not verify". */
+        unsigned long e = ERR_peek_last_error();
+        if (e && ERR_GET_REASON(e) == ERR_R_MALLOC_FAILURE)
+            rc = mc_error_nomem();
+        else
+            *valid = 0;
+    } else if (rc == MC_OK) {
+        *valid = 1;
+    }
     ERR_clear_error();
     EVP_MD_CTX_free(ctx);
-    return ok;
+    return rc;
 }
 
 int mc_dsse_sign(json_t **envelope, EVP_PKEY *key, const char *keyid, const char *type,
@@ -237,7 +249,7 @@ int mc_dsse_verify(unsigned char **payload, size_t *len, char **type, const json
     if (json_string_length(jt) > 256 || strlen(json_string_value(jt)) != json_string_length(jt))
         return mc_error_set(MC_EINPUT, "not a DSSE envelope: bad payloadType");
     if ((rc = mc_base64_decode(&body, &body_len, json_string_value(jp), MC_DSSE_PAYLOAD_MAX))) {
-        prefixed(rc, "not a DSSE envelope: payload: ");
+        rc = prefixed(rc, "not a DSSE envelope: payload: ");
         goto cleanup;
     }
     if ((rc = mc_dsse_pae(&pae, &pae_len, json_string_value(jt), body, body_len)))
@@ -255,10 +267,11 @@ int mc_dsse_verify(unsigned char **payload, size_t *len, char **type, const json
         free(sig);
         sig = NULL;
         if ((rc = mc_base64_decode(&sig, &sig_len, json_string_value(ss), 1024))) {
-            prefixed(rc, "not a DSSE envelope: signature: ");
+            rc = prefixed(rc, "not a DSSE envelope: signature: ");
             goto cleanup;
         }
-        ok = mc_pkey_verify(key, sig, sig_len, pae, pae_len);
+        if ((rc = mc_pkey_verify(&ok, key, sig, sig_len, pae, pae_len)))
+            goto cleanup;
     }
     if (!ok) {
         rc = mc_error_set(MC_EINPUT, "the DSSE signature does not verify with this key");

@@ -55,9 +55,11 @@ int mc_dsse_verify(unsigned char **payload, size_t *len, char **type, const json
 int mc_dsse_json_read(json_t **out, const char *text, size_t len, char *why, size_t why_size);
 
 /* Raw signature and verification of bytes with the key's usual digest (as
- * above): *sig DER, caller frees. verify returns 1 valid, 0 not. */
+ * above): *sig DER, caller frees. verify sets *valid to 1 (the signature is
+ * the key's over msg) or 0 (it is not, or is not a signature: a result, not
+ * an error); its only error is MC_ENOMEM. */
 int mc_pkey_sign(unsigned char **sig, size_t *siglen, EVP_PKEY *key, const void *msg, size_t n);
-int mc_pkey_verify(EVP_PKEY *key, const unsigned char *sig, size_t siglen, const void *msg,
-                   size_t n);
+int mc_pkey_verify(int *valid, EVP_PKEY *key, const unsigned char *sig, size_t siglen,
+                   const void *msg, size_t n);
 
 #endif

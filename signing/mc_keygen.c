@@ -33,18 +33,20 @@ void mc_keygen_result_clear(mc_keygen_result *r)
     memset(r, 0, sizeof *r);
 }
 
-/* NAME + suffix, where a NAME already ending in ".key" or ".pub" loses that ending first
- * (-o release.pub names the pair release.key and release.pub). */
-static char *with_suffix(const char *name, const char *suffix)
+/* *out: NAME + suffix, where a NAME already ending in ".key" or ".pub" loses that ending
+ * first (-o release.pub names the pair release.key and release.pub). MC_ENOMEM. */
+static int with_suffix(char **out, const char *name, const char *suffix)
 {
     size_t len = strlen(name);
     if (len > 4 && (strcmp(name + len - 4, ".key") == 0 || strcmp(name + len - 4, ".pub") == 0))
         len -= 4;
     size_t n = len + strlen(suffix) + 1;
     char *s = malloc(n);
-    if (s)
-        snprintf(s, n, "%.*s%s", (int)len, name, suffix);
-    return s;
+    if (!s)
+        return mc_error_nomem();
+    snprintf(s, n, "%.*s%s", (int)len, name, suffix);
+    *out = s;
+    return MC_OK;
 }
 
 /* Whether path may be written: a regular file or nothing (and then only with force when
@@ -57,18 +59,19 @@ static int check_target(const char *path, int force)
     return mc_file_check_output(path);
 }
 
-static int write_all(int fd, const char *p, size_t len)
+/* Writes all of p to fd; MC_EIO naming `path` (the file fd is) when it cannot. */
+static int write_all(int fd, const char *p, size_t len, const char *path)
 {
     while (len > 0) {
         ssize_t w = write(fd, p, len);
         if (w < 0 && errno == EINTR)
             continue;
         if (w < 0)
-            return -1;
+            return mc_error_set(MC_EIO, "cannot write %s: %s", path, strerror(errno));
         p += w;
         len -= (size_t)w;
     }
-    return 0;
+    return MC_OK;
 }
 
 /* Writes data to a temporary file beside path (created 0600 by mkstemp, then set to mode),
@@ -88,7 +91,9 @@ static int write_new(const char *path, const char *data, size_t len, mode_t mode
                           strerror(errno));
         goto cleanup;
     }
-    if (write_all(fd, data, len) != 0 || fchmod(fd, mode) != 0 || fsync(fd) != 0) {
+    if ((rc = write_all(fd, data, len, tmp)))
+        goto cleanup;
+    if (fchmod(fd, mode) != 0 || fsync(fd) != 0) {
         rc = mc_error_set(MC_EIO, "cannot write %s: %s", tmp, strerror(errno));
         goto cleanup;
     }
@@ -226,12 +231,10 @@ int mc_keygen_write(mc_keygen_result *out, const mc_keygen_options *opt)
         return mc_error_set(MC_EINPUT, "no output name given (-o NAME writes NAME.key and "
                                        "NAME.pub)");
     r.curve = curves[c].name;
-    if (!(r.key_path = with_suffix(opt->name, ".key")) ||
-        !(r.pub_path = with_suffix(opt->name, ".pub"))) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    if ((rc = check_target(r.key_path, opt->force)) || (rc = check_target(r.pub_path, opt->force)) ||
+    if ((rc = with_suffix(&r.key_path, opt->name, ".key")) ||
+        (rc = with_suffix(&r.pub_path, opt->name, ".pub")) ||
+        (rc = check_target(r.key_path, opt->force)) ||
+        (rc = check_target(r.pub_path, opt->force)) ||
         (rc = read_passphrase(&pass, opt->passphrase_file)))
         goto cleanup;
     r.encrypted = pass != NULL;
@@ -271,17 +274,17 @@ int mc_keygen_pkcs11_public(mc_keygen_result *out, const char *uri, const char *
     int rc = MC_OK;
     if (!name || !*name)
         return mc_error_set(MC_EINPUT, "no output name given (-o NAME writes NAME.pub)");
-    if (!(r.pub_path = with_suffix(name, ".pub"))) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    if ((rc = check_target(r.pub_path, force)) || (rc = mc_pkcs11_key_open(&k, uri, NULL)) ||
+    if ((rc = with_suffix(&r.pub_path, name, ".pub")) || (rc = check_target(r.pub_path, force)) ||
+        (rc = mc_pkcs11_key_open(&k, uri, NULL)) ||
         (rc = mc_pkcs11_key_public_pem(k, &pub, NULL)) ||
         (rc = mc_sha256_hex(r.hint, pub, strlen(pub))))
         goto cleanup;
     char group[64] = "";
     size_t glen = 0;
-    EVP_PKEY_get_group_name(mc_pkcs11_key_pkey(k), group, sizeof group, &glen);
+    if (EVP_PKEY_get_group_name(mc_pkcs11_key_pkey(k), group, sizeof group, &glen) != 1) {
+        rc = mc_error_set(MC_EINTERNAL, "cannot read the curve of the PKCS #11 key");
+        goto cleanup;
+    }
     r.curve = strcmp(group, "prime256v1") == 0 ? "P-256"
               : strcmp(group, "secp384r1") == 0 ? "P-384"
                                                  : "P-521";

@@ -100,11 +100,11 @@ int mc_manifest_finish(mc_manifest *m)
             item_cmp(&m->items[i - 1], &m->items[i]) == 0)
             return mc_error_set(MC_EINPUT, "resource '%.200s' is listed twice", m->items[i].name);
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    int rc = MC_OK;
-    if (!ctx || !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL)) {
+    int rc = ctx ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && !EVP_DigestInit_ex(ctx, EVP_sha256(), NULL))
         rc = mc_error_set(MC_EINTERNAL, "SHA-256 init failed in OpenSSL");
+    if (rc)
         goto cleanup;
-    }
     for (size_t i = 0; i < m->n; i++) {
         unsigned char raw[32];
         for (int j = 0; j < 32; j++) {
@@ -116,7 +116,10 @@ int mc_manifest_finish(mc_manifest *m)
             }
             raw[j] = (unsigned char)v;
         }
-        EVP_DigestUpdate(ctx, raw, sizeof raw);
+        if (!EVP_DigestUpdate(ctx, raw, sizeof raw)) {
+            rc = mc_error_set(MC_EINTERNAL, "SHA-256 update failed in OpenSSL");
+            goto cleanup;
+        }
     }
     unsigned char md[32];
     unsigned int mdlen = 0;
@@ -238,16 +241,18 @@ static int add_file(walker *w, const char *rel, long long size)
     return MC_OK;
 }
 
-static char *join(const char *a, const char *b)
+/* *out: "a/b". MC_ENOMEM. */
+static int join(char **out, const char *a, const char *b)
 {
     size_t la = strlen(a), lb = strlen(b);
     char *p = malloc(la + lb + 2);
     if (!p)
-        return NULL;
+        return mc_error_nomem();
     memcpy(p, a, la);
     p[la] = '/';
     memcpy(p + la + 1, b, lb + 1);
-    return p;
+    *out = p;
+    return MC_OK;
 }
 
 static int name_cmp(const void *a, const void *b)
@@ -259,12 +264,10 @@ static int walk_dir(walker *w, const char *rel, int depth);
 
 static int walk_entry(walker *w, const char *rel, int depth)
 {
-    char *full = join(w->root, rel);
+    char *full = NULL;
     struct stat st;
-    int rc = MC_OK;
-    if (!full)
-        return mc_error_nomem();
-    if (ignored(w, rel))
+    int rc = join(&full, w->root, rel);
+    if (rc || ignored(w, rel))
         goto cleanup;
     if (strlen(rel) > MC_MANIFEST_MAX_NAME) {
         rc = mc_error_set(MC_EINPUT, "path '%.200s...' is over %d bytes", rel,
@@ -306,13 +309,13 @@ cleanup:
 
 static int walk_dir(walker *w, const char *rel, int depth)
 {
-    char *full = rel ? join(w->root, rel) : strdup(w->root);
+    char *full = NULL;
     DIR *d = NULL;
     char **names = NULL;
     size_t n = 0, cap = 0;
-    int rc = MC_OK;
-    if (!full)
-        return mc_error_nomem();
+    int rc = rel ? join(&full, w->root, rel) : (full = strdup(w->root)) ? MC_OK : mc_error_nomem();
+    if (rc)
+        return rc;
     if (depth > MAX_DEPTH) {
         rc = mc_error_set(MC_EINPUT, "directories nested over %d deep at '%.300s'", MAX_DEPTH,
                           rel);
@@ -335,10 +338,10 @@ static int walk_dir(walker *w, const char *rel, int depth)
             }
             names = p;
         }
-        if (!(names[n] = rel ? join(rel, e->d_name) : strdup(e->d_name))) {
-            rc = mc_error_nomem();
+        rc = rel ? join(&names[n], rel, e->d_name)
+                 : (names[n] = strdup(e->d_name)) ? MC_OK : mc_error_nomem();
+        if (rc)
             goto cleanup;
-        }
         n++;
     }
     qsort(names, n, sizeof *names, name_cmp);
@@ -370,13 +373,15 @@ typedef struct hash_pool {
 
 static int hash_item(hash_pool *p, mc_manifest_item *it, unsigned char *buf)
 {
-    char *full = p->single ? strdup(p->root) : join(p->root, it->path);
-    int fd = -1, rc = MC_OK;
+    char *full = NULL;
+    int fd = -1;
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-    if (!full || !ctx) {
+    int rc = p->single ? ((full = strdup(p->root)) ? MC_OK : mc_error_nomem())
+                       : join(&full, p->root, it->path);
+    if (rc == MC_OK && !ctx)
         rc = mc_error_nomem();
+    if (rc)
         goto cleanup;
-    }
     if ((fd = open(full, O_RDONLY | (p->nofollow ? O_NOFOLLOW : 0))) < 0) {
         rc = mc_error_set(errno == ENOENT ? MC_ENOTFOUND : MC_EIO, "cannot open %.400s: %s", full,
                           strerror(errno));
@@ -404,7 +409,10 @@ static int hash_item(hash_pool *p, mc_manifest_item *it, unsigned char *buf)
         }
         if (got == 0)
             break;
-        EVP_DigestUpdate(ctx, buf, (size_t)got);
+        if (!EVP_DigestUpdate(ctx, buf, (size_t)got)) {
+            rc = mc_error_set(MC_EINTERNAL, "SHA-256 update failed in OpenSSL");
+            goto cleanup;
+        }
         off += got;
     }
     if (p->m->shards && off != it->end) {
@@ -527,25 +535,28 @@ static int base_name(char **out, const char *path)
     return *out ? MC_OK : mc_error_nomem();
 }
 
-/* The ignore path as a POSIX path relative to root, or NULL when it is outside. */
-static char *relative_ignore(const char *root_abs, const char *ig)
+/* *out: the ignore path as a POSIX path relative to root, or "" when it is outside.
+ * MC_ENOMEM. */
+static int relative_ignore(char **out, const char *root_abs, const char *ig)
 {
+    char *r;
+    size_t n = strlen(root_abs);
     if (ig[0] != '/') {
         const char *s = ig;
         while (s[0] == '.' && s[1] == '/')
             s += 2;
-        char *r = strdup(s);
-        if (r) {
-            size_t n = strlen(r);
-            while (n > 1 && r[n - 1] == '/')
-                r[--n] = '\0';
+        if ((r = strdup(s))) {
+            size_t len = strlen(r);
+            while (len > 1 && r[len - 1] == '/')
+                r[--len] = '\0';
         }
-        return r;
+    } else {
+        r = strdup(strncmp(ig, root_abs, n) == 0 && ig[n] == '/' && ig[n + 1] ? ig + n + 1 : "");
     }
-    size_t n = strlen(root_abs);
-    if (strncmp(ig, root_abs, n) == 0 && ig[n] == '/' && ig[n + 1])
-        return strdup(ig + n + 1);
-    return strdup("");
+    if (!r)
+        return mc_error_nomem();
+    *out = r;
+    return MC_OK;
 }
 
 int mc_manifest_compute(mc_manifest **out, const char *path, const mc_manifest_options *o)
@@ -589,11 +600,9 @@ int mc_manifest_compute(mc_manifest **out, const char *path, const mc_manifest_o
         goto cleanup;
     }
     for (size_t i = 0; i < o->n_ignore; i++) {
-        char *r = relative_ignore(root_abs, o->ignore[i]);
-        if (!r) {
-            rc = mc_error_nomem();
+        char *r = NULL;
+        if ((rc = relative_ignore(&r, root_abs, o->ignore[i])))
             goto cleanup;
-        }
         int dup = !*r;
         for (size_t j = 0; j < m->n_ignore && !dup; j++)
             dup = strcmp(m->ignore[j], r) == 0;

@@ -266,15 +266,21 @@ static int verify_chain(EVP_PKEY **pkey, char *signer, size_t signer_size, json_
     }
     if (rc)
         goto cleanup;
-    X509_NAME_oneline(X509_get_subject_name(leaf), signer, (int)signer_size);
+    if (!X509_NAME_oneline(X509_get_subject_name(leaf), signer, (int)signer_size)) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
     if ((rc = read_certs(&roots, ca_path)))
         goto cleanup;
     if (!(store = X509_STORE_new()) || !(ctx = X509_STORE_CTX_new())) {
         rc = mc_error_nomem();
         goto cleanup;
     }
-    for (int i = 0; i < sk_X509_num(roots); i++)
-        X509_STORE_add_cert(store, sk_X509_value(roots, i));
+    for (int i = 0; i < sk_X509_num(roots); i++) /* in OpenSSL 3 a duplicate is no error */
+        if (!X509_STORE_add_cert(store, sk_X509_value(roots, i))) {
+            rc = mc_error_set(MC_EINTERNAL, "cannot add a root certificate of %s", ca_path);
+            goto cleanup;
+        }
     if (!X509_STORE_CTX_init(ctx, store, leaf, untrusted)) {
         rc = mc_error_set(MC_EINTERNAL, "cannot set up certificate verification");
         goto cleanup;
@@ -444,7 +450,10 @@ static int parse_statement(mc_manifest **out, const unsigned char *payload, size
         rc = mc_error_nomem();
         goto cleanup;
     }
-    EVP_DigestInit_ex(md, EVP_sha256(), NULL);
+    if (!EVP_DigestInit_ex(md, EVP_sha256(), NULL)) {
+        rc = mc_error_set(MC_EINTERNAL, "SHA-256 init failed in OpenSSL");
+        goto cleanup;
+    }
     for (size_t i = 0; i < n; i++) {
         json_t *r = json_array_get(res, i);
         json_t *name = json_object_get(r, "name"), *alg = json_object_get(r, "algorithm");
@@ -493,11 +502,17 @@ static int parse_statement(mc_manifest **out, const unsigned char *payload, size
             sscanf(it->digest + 2 * j, "%2x", &v);
             raw[j] = (unsigned char)v;
         }
-        EVP_DigestUpdate(md, raw, sizeof raw);
+        if (!EVP_DigestUpdate(md, raw, sizeof raw)) {
+            rc = mc_error_set(MC_EINTERNAL, "SHA-256 update failed in OpenSSL");
+            goto cleanup;
+        }
     }
     unsigned char sum[32];
     unsigned int sl = 0;
-    EVP_DigestFinal_ex(md, sum, &sl);
+    if (!EVP_DigestFinal_ex(md, sum, &sl)) {
+        rc = mc_error_set(MC_EINTERNAL, "SHA-256 final failed in OpenSSL");
+        goto cleanup;
+    }
     char hex[MC_SHA256_HEX_LEN + 1];
     for (int j = 0; j < 32; j++)
         snprintf(hex + 2 * j, 3, "%02x", sum[j]);

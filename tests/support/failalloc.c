@@ -31,6 +31,10 @@
  *                            (resolve with addr2line -e modelcert_failalloc -f -i ADDR,
  *                            or use gdb: break mc_failalloc_hit, then bt).
  *
+ * A test program linked with this file may also arm it itself (mc_failalloc_arm below):
+ * tests/e2e/failalloc_repro.c builds its input once, then forks a child per allocation
+ * to fail, which is much faster than a process per trial.
+ *
  * The counter is atomic, so allocations from other threads are counted too; the
  * sequence is deterministic as long as the program's own allocations are. */
 #include <execinfo.h>
@@ -52,6 +56,8 @@ void *__wrap_realloc(void *p, size_t size);
 char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
 void mc_failalloc_hit(unsigned long long n, const char *fn, size_t size);
+void mc_failalloc_arm(unsigned long long n);
+unsigned long long mc_failalloc_failures(void);
 
 static atomic_ullong count, failed;
 static unsigned long long fail_at; /* 0: never */
@@ -119,6 +125,21 @@ char *__wrap_strdup(const char *s)
 char *__wrap_strndup(const char *s, size_t n)
 {
     return fail_now("strndup", strnlen(s, n) + 1) ? NULL : __real_strndup(s, n);
+}
+
+/* Counts allocations anew from here and makes the nth fail (0: none), once. */
+void mc_failalloc_arm(unsigned long long n)
+{
+    atomic_store(&count, 0);
+    atomic_store(&failed, 0);
+    fail_at = n;
+    fail_from = 0;
+}
+
+/* How many allocations were made to fail so far. */
+unsigned long long mc_failalloc_failures(void)
+{
+    return atomic_load(&failed);
 }
 
 static void *json_malloc(size_t size)

@@ -79,7 +79,7 @@ static void test_validation_text(void **state)
                               "verdict: NOT REPRODUCED\n");
     free(text);
     mc_report_style plain = {0};
-    CAPTURE(text, mc_report_validation_text(f, v, &plain));
+    CAPTURE(text, mc_report_results_text(f, v, &plain));
     assert_non_null(strstr(text, "verdict: FAIL\n"));
     assert_null(strstr(text, "validate"));
     free(text);
