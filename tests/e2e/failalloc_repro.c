@@ -56,7 +56,9 @@ static int model_bytes(unsigned char **out, size_t *len, float perturb)
     for (size_t i = 0; i < nn->n_params; i++)
         nn->params[i] = (float)i * 0.01f;
     nn->params[5] += perturb; /* in layers.0.kernel */
-    json_t *arch = mc_artifact_architecture_json(nn);
+    json_t *arch = NULL;
+    if (mc_artifact_architecture_json(&arch, nn) != MC_OK)
+        arch = NULL;
     json_t *pre = json_pack("{s:s, s:[], s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}], s:[s, s, s]}",
                             "target", "y", "steps", "inputs", "name", "a", "type", "numeric",
                             "name", "b", "type", "numeric", "name", "c", "type", "numeric",
