@@ -13,6 +13,7 @@
 
 #include "mc_audit_store.h"
 #include "mc_clock.h"
+#include "mc_env.h"
 #include "mc_error.h"
 #include "mc_json.h"
 
@@ -82,16 +83,17 @@ int mc_audit_head_read(mc_audit *a, mc_audit_head *out)
  * environment, else the OS user. */
 static void mc_audit_actor(char *buf, size_t size)
 {
-    static const char *const vars[] = {"GITHUB_ACTOR", "GITLAB_USER_LOGIN", "BUILD_USER"};
+    static const mc_env_var vars[] = {MC_ENV_GITHUB_ACTOR, MC_ENV_GITLAB_USER_LOGIN,
+                                      MC_ENV_BUILD_USER};
     for (size_t i = 0; i < 3; i++) {
-        const char *v = getenv(vars[i]);
+        const char *v = mc_env_get(vars[i]);
         if (v && *v) {
             snprintf(buf, size, "%s", v);
             return;
         }
     }
     struct passwd *pw = getpwuid(geteuid());
-    const char *user = pw && pw->pw_name ? pw->pw_name : getenv("USER");
+    const char *user = pw && pw->pw_name ? pw->pw_name : mc_env_get(MC_ENV_USER);
     snprintf(buf, size, "%s", user && *user ? user : "unknown");
 }
 

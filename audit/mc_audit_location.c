@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mc_buf.h"
+#include "mc_env.h"
 #include "mc_error.h"
 #include "mc_file.h"
 
@@ -32,7 +33,7 @@ static int has_trail_dir(const char *dir, int *found)
 
 int mc_audit_path(char **out, const char *flag)
 {
-    const char *env = getenv("MODELCERT_AUDIT");
+    const char *env = mc_env_get(MC_ENV_AUDIT);
     char *dir = NULL, *path = NULL;
     int rc = MC_OK, found = 0;
     size_t len = 0, n = 0;

@@ -12,6 +12,7 @@
 
 #include "mc_audit_store.h"
 #include "mc_buf.h"
+#include "mc_env.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_json.h"
@@ -77,7 +78,7 @@ static int check_intact_at(mc_audit *a, mc_audit_head *head, const mc_audit_head
     mc_audit_verify_result r;
     mc_audit_head h;
     mc_audit_anchor anchor = {.id = since ? since->id : 0};
-    const char *allow = getenv("MODELCERT_AUDIT_ALLOW_BROKEN");
+    const char *allow = mc_env_get(MC_ENV_AUDIT_ALLOW_BROKEN);
     int rc = mc_audit_verify_anchored(a, &r, NULL, &h, anchor.id > 0 ? &anchor : NULL);
     if (rc)
         return rc;

@@ -14,6 +14,7 @@
 
 #include <openssl/crypto.h>
 
+#include "mc_env.h"
 #include "mc_error.h"
 
 /* Opens path for reading without blocking on a FIFO, and refuses anything but
@@ -172,7 +173,7 @@ int mc_file_read_secret_line(char **out, const char *path, size_t max_bytes)
 
 size_t mc_file_input_limit(void)
 {
-    const char *env = getenv("MODELCERT_MAX_INPUT_BYTES");
+    const char *env = mc_env_get(MC_ENV_MAX_INPUT_BYTES);
     if (env && *env) {
         char *end;
         errno = 0;

@@ -2,6 +2,7 @@
  * thread count, and the single-precision product the fast numerics use.
  * Nothing else in modelcert names OpenBLAS or CBLAS (tests/architecture.sh). */
 #include "mc_blas.h"
+#include "mc_env.h"
 
 #include <cblas.h>
 #include <ctype.h>
@@ -12,7 +13,7 @@
 void mc_blas_prefer_fast_kernels(char **argv)
 {
 #if defined(__x86_64__) && defined(__GNUC__)
-    if (getenv("OPENBLAS_CORETYPE"))
+    if (mc_env_get(MC_ENV_OPENBLAS_CORETYPE))
         return;
     __builtin_cpu_init();
     if (!__builtin_cpu_supports("avx512f") || !__builtin_cpu_supports("avx512bw") ||

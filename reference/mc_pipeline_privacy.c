@@ -23,6 +23,7 @@
 #include <string.h>
 
 #include "mc_date.h"
+#include "mc_env.h"
 #include "mc_error.h"
 
 int mc_step_reads_text(const mc_step *s)
@@ -34,7 +35,7 @@ int mc_step_reads_text(const mc_step *s)
 /* The key, from the environment: MC_EINPUT when unset or empty. */
 static int hash_key(const char **key, const mc_fitted_step *f)
 {
-    const char *k = getenv(f->key_env);
+    const char *k = mc_env_named(f->key_env);
     if (!k || !*k)
         return mc_error_set(MC_EINPUT,
                             "the hash step needs its key in the environment variable %s, which "

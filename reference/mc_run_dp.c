@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "mc_error.h"
+#include "mc_env.h"
 #include "mc_json.h"
 #include "mc_run_ctx.h"
 
@@ -13,7 +14,7 @@ static int dp_secret(const char **out, const mc_spec *spec)
 {
     const mc_train_dp *dp = &mc_spec_doc_get(spec)->training.differential_privacy;
     const char *name = dp->secret_env;
-    const char *secret = getenv(name);
+    const char *secret = mc_env_named(name);
     size_t len = secret ? strlen(secret) : 0;
     if (len < MC_DP_SECRET_MIN)
         return mc_spec_error(spec, &dp->secret_env,

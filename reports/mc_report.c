@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mc_env.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_report_doc.h"
@@ -63,7 +64,7 @@ static int append(const char *path, const char *text, size_t len)
 
 int mc_report_github_summary(const mc_report_doc *d)
 {
-    const char *path = getenv("GITHUB_STEP_SUMMARY");
+    const char *path = mc_env_get(MC_ENV_GITHUB_STEP_SUMMARY);
     if (!path || !*path)
         return MC_OK;
     char *text = NULL;

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mc_env.h"
 #include "mc_file.h"
 #include "mc_keyref.h"
 #ifdef MC_HAVE_PKCS11
@@ -149,7 +150,7 @@ static int ref_text(char **text, size_t *len, const char **path_out, const char 
         *p11_parsed = ref->uri;
         return MC_OK;
     case MC_KEYREF_ENV: {
-        const char *v = getenv(ref->value);
+        const char *v = mc_env_named(ref->value);
         if (!v || !*v)
             return mc_error_set(MC_ENOTFOUND, "key variable %s is not set", ref->value);
         int rc = mc_keyref_parse(inner, v);
@@ -212,7 +213,7 @@ static int read_passphrase(char **out, const char *file)
     if (file) {
         return mc_file_read_secret_line(out, file, PASS_MAX);
     }
-    const char *v = getenv("MODELCERT_KEY_PASSPHRASE");
+    const char *v = mc_env_get(MC_ENV_KEY_PASSPHRASE);
     if (v && *v && !(*out = strdup(v)))
         return mc_error_nomem();
     return MC_OK;

@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "mc_env.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_pkcs11.h"
@@ -125,7 +126,7 @@ static int read_passphrase(char **out, const char *file)
 {
     *out = NULL;
     if (!file) {
-        const char *env = getenv("MODELCERT_KEY_PASSPHRASE");
+        const char *env = mc_env_get(MC_ENV_KEY_PASSPHRASE);
         if (!env)
             return MC_OK;
         if (!*env)

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mc_env.h"
 #include "mc_file.h"
 
 /* One loaded module, shared by every key open on it: libp11 0.4.12 keeps no count of
@@ -61,7 +62,7 @@ static int read_pin(char **out, const mc_pkcs11_uri *u)
     *out = NULL;
     if (u->v[MC_P11_PIN_VALUE] || !u->pin_path) {
         const char *pin = u->v[MC_P11_PIN_VALUE] ? u->v[MC_P11_PIN_VALUE]
-                                                 : getenv("MODELCERT_PKCS11_PIN");
+                                                 : mc_env_get(MC_ENV_PKCS11_PIN);
         if (pin && !(*out = strdup(pin)))
             return mc_error_nomem();
         return MC_OK;
@@ -170,7 +171,7 @@ static int load_module(mc_pkcs11_key *k, const mc_pkcs11_uri *u)
 {
     const char *module = u->v[MC_P11_MODULE_PATH];
     if (!module)
-        module = getenv("MODELCERT_PKCS11_MODULE");
+        module = mc_env_get(MC_ENV_PKCS11_MODULE);
     if (!module || !*module)
         return mc_error_set(MC_EINPUT, "no PKCS #11 module: give module-path= in the URI or set "
                                        "MODELCERT_PKCS11_MODULE");

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "mc_error.h"
+#include "mc_env.h"
 #include "mc_file.h"
 #include "mc_keyref.h"
 #include "mc_spec.h"
@@ -204,7 +205,7 @@ int mc_confine_path(int *inside, char **resolved, const char *base, const char *
     for (size_t i = 0; allow && i < allow->n_allow_paths && !yes; i++)
         if ((rc = under_allowed(&yes, r, allow->allow_paths[i])))
             goto cleanup;
-    const char *env = getenv("MODELCERT_ALLOW_PATHS");
+    const char *env = mc_env_get(MC_ENV_ALLOW_PATHS);
     if (!yes && env && *env) {
         if (!(envcopy = strdup(env))) {
             rc = mc_error_nomem();
