@@ -17,28 +17,8 @@
 #include <jansson.h>
 #include <stddef.h>
 
+#include "mc_audit_types.h"
 #include "mc_hash.h"
-
-typedef struct mc_audit mc_audit;
-
-/* A trail's head: its last event's id, hash and time (id 0, 64 zeros and ""
- * when empty). What a checkpoint records and signs. */
-typedef struct mc_audit_head {
-    long long id;
-    char hash[MC_SHA256_HEX_LEN + 1];
-    char time[32];
-} mc_audit_head;
-
-typedef struct mc_audit_event {
-    long long id;                 /* set by append: 1, 2, 3, ... */
-    char time[32];                /* set by append: UTC, 2026-11-28T14:00:00.123Z */
-    const char *actor, *host, *tool_version, *command, *kind;
-    const char *spec_digest, *data_digest, *model_digest; /* NULL when not applicable */
-    const char *verdict;
-    const char *details;          /* canonical JSON object text; NULL: {} */
-    char prev_hash[MC_SHA256_HEX_LEN + 1];
-    char hash[MC_SHA256_HEX_LEN + 1];
-} mc_audit_event;
 
 /* Opens the trail at `path`: an SQLite file (created, with its directory and
  * schema, when needed; WAL journaling and a busy timeout, so concurrent
@@ -104,10 +84,6 @@ typedef struct mc_audit_anchor {
 int mc_audit_verify_anchored(mc_audit *a, mc_audit_verify_result *res, const char *expect_head,
                              mc_audit_head *head, mc_audit_anchor *anchor);
 
-typedef struct mc_audit_filter {
-    const char *model_digest, *spec_digest, *since, *kind;
-    long long id; /* 0: any */
-} mc_audit_filter;
 
 /* Events matching the filter, oldest first, as JSON objects (details parsed).
  * Caller owns *events. */

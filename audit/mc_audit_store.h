@@ -15,7 +15,7 @@
 
 #include <stddef.h>
 
-#include "mc_audit.h"
+#include "mc_audit_types.h"
 
 #define MC_AUDIT_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 #define MC_AUDIT_SCHEMA_VERSION "1"
