@@ -233,14 +233,14 @@ static int check_recorded(mc_validation *v, const char *audit_path, const json_t
     size_t found = 0;
     int rc = MC_OK;
     for (int k = 0; k < 2 && rc == MC_OK && model; k++) {
-        mc_audit_events *e = NULL;
+        json_t *e = NULL;
         mc_audit_filter f = {.model_digest = model, .kind = kinds[k]};
         rc = mc_audit_list(&e, audit_path, &f);
         if (rc == MC_ENOTFOUND)
             rc = MC_OK; /* no trail at all: nothing records the run */
-        for (size_t i = 0; rc == MC_OK && e && i < mc_audit_events_count(e); i++)
-            found += (size_t)records_run(json_array_get(mc_audit_events_json(e), i), run_id);
-        mc_audit_events_free(e);
+        for (size_t i = 0; rc == MC_OK && i < json_array_size(e); i++)
+            found += (size_t)records_run(json_array_get(e, i), run_id);
+        json_decref(e);
     }
     char *shown = NULL; /* a URI without its password */
     if (rc || (rc = mc_audit_location_redact(&shown, audit_path)))

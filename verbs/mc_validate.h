@@ -18,7 +18,8 @@ typedef struct mc_outcome {
     size_t counts[MC_STATUS_COUNT]; /* results per status */
     char *run_dir;                /* the run directory written (validate) or re-run (reproduce) */
     char *validation_path;        /* validate: run_dir/validation.json; reproduce: NULL */
-    char *audit_path;             /* the audit database written; NULL when no event was recorded */
+    char *audit_path;             /* the trail written, as shown (a URI without its password);
+                                     NULL when no event was recorded */
     long long audit_event;        /* the event's id; 0 when none was recorded */
 } mc_outcome;
 
@@ -34,7 +35,7 @@ typedef struct mc_validate_options {
     int threads;                  /* BLAS threads; 0: the default */
     const char *audit_path;       /* the --audit value, or NULL (mc_audit_path decides) */
     int no_audit;                 /* 1: append no audit event */
-    const char *command_line;     /* the event's command (mc_audit_command_line); NULL: "modelcert" */
+    const char *command_line;     /* the event's command (mc_verb_command_line); NULL: "modelcert" */
     const mc_confinement *confine; /* what the spec may name (mc_spec_check_paths); NULL: the defaults */
     const char *losses;           /* with predictions: LOSSES.csv for membership inference */
     const char *predictions;      /* PREDS.csv: judge these predictions, made elsewhere, instead
