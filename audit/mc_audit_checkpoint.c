@@ -1,7 +1,8 @@
 /* Signed checkpoints of the audit trail (mc_audit_checkpoint.h). The chain
  * logic is mc_audit.c's, the same on SQLite and PostgreSQL: a checkpoint
  * signs the head that mc_audit_verify_anchored saw, and is checked in the
- * same single pass. */
+ * same single pass. Keys come loaded (verbs/mc_trail.c loads them from their
+ * references); nothing here reads a key. */
 #include "mc_audit_checkpoint.h"
 
 #include <stdarg.h>
@@ -144,14 +145,13 @@ int mc_audit_checkpoint(mc_checkpoint_result *r, const mc_checkpoint_options *o)
 {
     char *path = NULL, *payload = NULL, *text = NULL;
     size_t plen = 0, tlen = 0;
-    mc_key *key = NULL;
+    const mc_key *key = o->key;
     mc_audit *a = NULL;
     json_t *env = NULL;
     const char *dest = o->output ? o->output : "-";
     memset(r, 0, sizeof *r);
     int rc = mc_audit_path(&path, o->audit_path);
-    if (rc || (rc = mc_key_load_private_with(&key, o->key, o->passphrase_file, NULL)) ||
-        (strcmp(dest, "-") != 0 && (rc = mc_file_check_output(dest))) ||
+    if (rc || (strcmp(dest, "-") != 0 && (rc = mc_file_check_output(dest))) ||
         (rc = make_label(r->cp.trail, o->label, path)) ||
         (rc = mc_audit_open_readonly(&a, path)) ||
         (rc = mc_audit_verify_anchored(a, &r->chain, NULL, &r->cp.head, NULL)))
@@ -183,7 +183,6 @@ int mc_audit_checkpoint(mc_checkpoint_result *r, const mc_checkpoint_options *o)
     rc = mc_file_write_atomic(dest, text, tlen + 1);
 cleanup:
     mc_audit_close(a);
-    mc_key_free(key);
     json_decref(env);
     free(path);
     free(payload);
@@ -287,16 +286,15 @@ static void judge(mc_checkpoint_verify_result *r, const mc_audit_anchor *at, con
 }
 
 int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit_path,
-                               const char *checkpoint_path, const char *pubkey)
+                               const char *checkpoint_path, const mc_key *key)
 {
-    mc_key *key = NULL;
     mc_audit *a = NULL;
     json_t *env = NULL;
     char *text = NULL, *path = NULL, why[256] = "";
     size_t len = 0;
     memset(r, 0, sizeof *r);
-    int rc = mc_key_load_public(&key, pubkey, NULL);
-    if (rc || (rc = mc_audit_path(&path, audit_path)))
+    int rc = mc_audit_path(&path, audit_path);
+    if (rc)
         goto cleanup;
     if ((rc = mc_file_read_text(&text, &len, checkpoint_path, MC_CHECKPOINT_FILE_MAX)) == MC_EINPUT) {
         rc = fail(r, "checkpoint %s cannot be used: %s", checkpoint_path, mc_error_last()->message);
@@ -320,7 +318,6 @@ int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit
     judge(r, &at, mc_audit_location(a));
 cleanup:
     mc_audit_close(a);
-    mc_key_free(key);
     json_decref(env);
     free(text);
     free(path);

@@ -1,13 +1,15 @@
 /* The audit trail's own verbs as library calls (mc_trail.h): `audit verify`, `init`,
  * `migrate`, `log`/`show`/`export`, `checkpoint` and `verify --checkpoint`, each one call
  * into audit/ with what the CLI must not do itself (find the trail, show its location
- * without a password); and a run's validate event, looked up for the reports. */
+ * without a password, load a checkpoint's key from its reference: audit/ signs and checks
+ * with loaded keys only); and a run's validate event, looked up for the reports. */
 #include "mc_trail.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "mc_error.h"
+#include "mc_key.h"
 
 int mc_trail_verify(mc_audit_verify_result *res, const char *flag, const char *expect_head)
 {
@@ -67,14 +69,26 @@ int mc_trail_run_event(json_t **event, const char *trail, const char *model_dige
 
 int mc_trail_checkpoint(mc_checkpoint_result *r, const mc_trail_checkpoint_options *o)
 {
-    mc_checkpoint_options co = {.audit_path = o->audit_path, .key = o->key,
-                                .passphrase_file = o->passphrase_file, .output = o->output,
-                                .label = o->label};
-    return mc_audit_checkpoint(r, &co);
+    mc_key *key = NULL;
+    memset(r, 0, sizeof *r);
+    int rc = mc_key_load_private_with(&key, o->key, o->passphrase_file, NULL);
+    if (rc == MC_OK) {
+        mc_checkpoint_options co = {.audit_path = o->audit_path, .key = key,
+                                    .output = o->output, .label = o->label};
+        rc = mc_audit_checkpoint(r, &co);
+    }
+    mc_key_free(key);
+    return rc;
 }
 
 int mc_trail_checkpoint_verify(mc_checkpoint_verify_result *r, const char *flag,
                                const char *checkpoint_path, const char *pubkey)
 {
-    return mc_audit_checkpoint_verify(r, flag, checkpoint_path, pubkey);
+    mc_key *key = NULL;
+    memset(r, 0, sizeof *r);
+    int rc = mc_key_load_public(&key, pubkey, NULL);
+    if (rc == MC_OK)
+        rc = mc_audit_checkpoint_verify(r, flag, checkpoint_path, key);
+    mc_key_free(key);
+    return rc;
 }
