@@ -12,7 +12,7 @@
 #include "mc_report_check.h"
 #include "mc_spec.h"
 #include "mc_str.h"
-#include "mc_validate.h"
+#include "mc_outcome.h"
 #include "mc_verb_audit.h"
 
 int mc_cli_fail(void)

@@ -2,7 +2,7 @@
  * they use: mc_validate on the seed example writes the run directory and
  * validation.json and records an event; an existing output directory and a
  * bad baseline are errors with no outcome; a failed audit append still hands
- * the outcome back; mc_reproduce_run reproduces the run; the audit database
+ * the outcome back; mc_reproduce reproduces the run; the audit database
  * path, the quoted command line (database URIs without their passwords),
  * recording, listing and verifying. */
 #include <setjmp.h>
@@ -20,6 +20,7 @@
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_run_dir.h"
+#include "mc_reproduce.h"
 #include "mc_validate.h"
 #include "mc_verb_audit.h"
 
@@ -261,13 +262,13 @@ static void test_validate_and_reproduce(void **state)
 
     /* reproduce the first run */
     mc_reproduce_options ro = {.run_dir = run, .audit_path = db, .command_line = "modelcert reproduce"};
-    assert_int_equal(mc_reproduce_run(&o, &ro), MC_OK);
+    assert_int_equal(mc_reproduce(&o, &ro), MC_OK);
     assert_int_equal(o->verdict, MC_VERDICT_PASS);
     assert_int_equal(o->audit_event, 2);
     assert_null(o->validation_path);
     mc_outcome_free(o);
     ro.run_dir = dir; /* not a run directory */
-    assert_int_equal(mc_reproduce_run(&o, &ro), MC_EINPUT);
+    assert_int_equal(mc_reproduce(&o, &ro), MC_EINPUT);
     assert_null(o);
 
     mc_audit_verify_result r;
