@@ -65,14 +65,15 @@ static int text_member(const json_t *j, const char *key, size_t max, char *buf)
 static int payload_read(mc_checkpoint *cp, const unsigned char *payload, size_t len)
 {
     json_t *j = NULL;
-    char *again = NULL, jwhy[256] = "";
+    char *again = NULL, why[sizeof mc_error_last()->message];
     size_t alen = 0;
-    int rc = mc_dsse_json_read(&j, (const char *)payload, len, jwhy, sizeof jwhy);
-    if (rc) {
-        if (rc == MC_EINPUT)
-            rc = mc_error_set(MC_EINPUT, "its payload is not JSON (%s)", jwhy);
-        goto cleanup;
+    int rc = mc_dsse_json_read(&j, (const char *)payload, len);
+    if (rc == MC_EINPUT) {
+        snprintf(why, sizeof why, "%s", mc_error_last()->message);
+        rc = mc_error_set(MC_EINPUT, "its payload is not JSON (%s)", why);
     }
+    if (rc)
+        goto cleanup;
     const json_t *type = json_object_get(j, "type"), *id = json_object_get(j, "head_id");
     const json_t *sv = json_object_get(j, "schema_version");
     if (!json_is_object(j) || !json_is_string(type) ||
@@ -290,7 +291,7 @@ int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit
 {
     mc_audit *a = NULL;
     json_t *env = NULL;
-    char *text = NULL, *path = NULL, why[256] = "";
+    char *text = NULL, *path = NULL;
     size_t len = 0;
     memset(r, 0, sizeof *r);
     int rc = mc_audit_path(&path, audit_path);
@@ -304,8 +305,8 @@ int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit
         rc = mc_error_set(MC_ENOTFOUND, "no checkpoint file %s", checkpoint_path);
     if (rc)
         goto cleanup;
-    if ((rc = mc_dsse_json_read(&env, text, len, why, sizeof why)) == MC_EINPUT) {
-        rc = fail(r, "checkpoint %s is not JSON (%s)", checkpoint_path, why);
+    if ((rc = mc_dsse_json_read(&env, text, len)) == MC_EINPUT) {
+        rc = fail(r, "checkpoint %s is not JSON (%s)", checkpoint_path, mc_error_last()->message);
         goto cleanup;
     }
     if (rc || (rc = check_envelope(r, env, key, checkpoint_path)) || !r->signature_ok)

@@ -71,7 +71,7 @@ int mc_trail_checkpoint(mc_checkpoint_result *r, const mc_trail_checkpoint_optio
 {
     mc_key *key = NULL;
     memset(r, 0, sizeof *r);
-    int rc = mc_key_load_private_with(&key, o->key, o->passphrase_file, NULL);
+    int rc = mc_key_load_private_with(&key, o->key, o->passphrase_file);
     if (rc == MC_OK) {
         mc_checkpoint_options co = {.audit_path = o->audit_path, .key = key,
                                     .output = o->output, .label = o->label};
@@ -86,7 +86,7 @@ int mc_trail_checkpoint_verify(mc_checkpoint_verify_result *r, const char *flag,
 {
     mc_key *key = NULL;
     memset(r, 0, sizeof *r);
-    int rc = mc_key_load_public(&key, pubkey, NULL);
+    int rc = mc_key_load_public(&key, pubkey);
     if (rc == MC_OK)
         rc = mc_audit_checkpoint_verify(r, flag, checkpoint_path, key);
     mc_key_free(key);
