@@ -21,7 +21,8 @@ typedef struct mc_validate_options {
     int threads;                  /* BLAS threads; 0: the default */
     const char *audit_path;       /* the --audit value, or NULL (mc_audit_path decides) */
     int no_audit;                 /* 1: append no audit event */
-    const char *command_line;     /* the event's command (mc_verb_command_line); NULL: "modelcert" */
+    const char *command_line;     /* the event's command (mc_verb_command_line); NULL:
+                                     "modelcert" */
     const mc_confinement *confine; /* what the spec may name (mc_spec_check_paths); NULL: the defaults */
     const char *losses;           /* with predictions: LOSSES.csv for membership inference */
     const char *predictions;      /* PREDS.csv: judge these predictions, made elsewhere, instead

@@ -1,6 +1,8 @@
 /* The audit trail's storage interface on SQLite (PostgreSQL is exercised by
  * tests/e2e/audit_pg.sh against a real server): the head a checkpoint reads,
- * the backend a location selects, URIs shown without their passwords, writers creating one new file at once, and migrate refusing a broken source or a non-empty destination. */
+ * the backend a location selects, URIs shown without their passwords, writers
+ * creating one new file at once, and migrate refusing a broken source or a non-empty
+ * destination. */
 #include <setjmp.h>
 #include <sqlite3.h>
 #include <stdarg.h>
