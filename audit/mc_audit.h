@@ -118,11 +118,6 @@ int mc_audit_path(char **out, const char *flag);
  * MC_ENOMEM; MC_EIO when a directory cannot be resolved. */
 int mc_audit_path_absolute(char **out, const char *path);
 
-/* argv[0..argc) as the one line an event's `command` records: arguments
- * joined by spaces, each in single quotes (shell style) when it is empty or
- * holds a character a shell would interpret. Caller frees *out. MC_ENOMEM. */
-int mc_audit_command_line(char **out, int argc, char *const *argv);
-
 /* Whether an event could be appended at `path` now: a missing database is
  * fine (it will be created); an existing one must be a version-1 modelcert
  * trail whose chain verifies (unless MODELCERT_AUDIT_ALLOW_BROKEN=1).
@@ -162,22 +157,12 @@ int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
  * when it does not exist; MC_EINPUT, MC_EIO as mc_audit_verify. */
 int mc_audit_verify_file(mc_audit_verify_result *res, const char *path, const char *expect_head);
 
-/* Events read from a database, oldest first. */
-typedef struct mc_audit_events mc_audit_events;
-
 /* Opens the database at `path` (NULL: the default, as mc_audit_verify_file)
- * read-only and reads the events matching f (mc_audit_query). MC_ENOTFOUND
- * when the database does not exist, or when
- * f->id names an event that does not ("no audit event N"). Caller frees
- * *out with mc_audit_events_free. */
-int mc_audit_list(mc_audit_events **out, const char *path, const mc_audit_filter *f);
-/* The number of events in the list. */
-size_t mc_audit_events_count(const mc_audit_events *e);
-/* The events as a JSON array of objects, one member per column (details
- * parsed), as mc_audit_query returns them; owned by e. */
-const json_t *mc_audit_events_json(const mc_audit_events *e);
-/* Frees the list; NULL is fine. */
-void mc_audit_events_free(mc_audit_events *e);
+ * read-only and reads the events matching f (mc_audit_query): *out (caller
+ * owns) a JSON array of objects, oldest first, one member per column (details
+ * parsed). MC_ENOTFOUND when the database does not exist, or when f->id names
+ * an event that does not ("no audit event N"). */
+int mc_audit_list(json_t **out, const char *path, const mc_audit_filter *f);
 
 /* ---- locations (mc_audit_location.c); init and migrate (mc_audit_migrate.c) ------- */
 
@@ -188,10 +173,6 @@ int mc_audit_is_uri(const char *location);
  * user:password@ part and any password= parameter removed); a path as it is.
  * Caller frees *out. MC_ENOMEM. */
 int mc_audit_location_redact(char **out, const char *location);
-/* The same text without allocating: put(ctx, piece, length) for each of its pieces, in
- * order (a printer that cannot fail uses it). */
-typedef void (*mc_audit_piece_fn)(void *ctx, const char *s, size_t n);
-void mc_audit_location_pieces(const char *location, mc_audit_piece_fn put, void *ctx);
 
 /* Creates the trail at `location` when it does not exist: an SQLite file, or
  * on PostgreSQL the schema `modelcert`, its tables, the triggers that refuse

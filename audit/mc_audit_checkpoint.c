@@ -1,7 +1,8 @@
 /* Signed checkpoints of the audit trail (mc_audit_checkpoint.h). The chain
  * logic is mc_audit.c's, the same on SQLite and PostgreSQL: a checkpoint
  * signs the head that mc_audit_verify_anchored saw, and is checked in the
- * same single pass. */
+ * same single pass. Keys come loaded (verbs/mc_trail.c loads them from their
+ * references); nothing here reads a key. */
 #include "mc_audit_checkpoint.h"
 
 #include <stdarg.h>
@@ -64,14 +65,15 @@ static int text_member(const json_t *j, const char *key, size_t max, char *buf)
 static int payload_read(mc_checkpoint *cp, const unsigned char *payload, size_t len)
 {
     json_t *j = NULL;
-    char *again = NULL, jwhy[256] = "";
+    char *again = NULL, why[sizeof mc_error_last()->message];
     size_t alen = 0;
-    int rc = mc_dsse_json_read(&j, (const char *)payload, len, jwhy, sizeof jwhy);
-    if (rc) {
-        if (rc == MC_EINPUT)
-            rc = mc_error_set(MC_EINPUT, "its payload is not JSON (%s)", jwhy);
-        goto cleanup;
+    int rc = mc_dsse_json_read(&j, (const char *)payload, len);
+    if (rc == MC_EINPUT) {
+        snprintf(why, sizeof why, "%s", mc_error_last()->message);
+        rc = mc_error_set(MC_EINPUT, "its payload is not JSON (%s)", why);
     }
+    if (rc)
+        goto cleanup;
     const json_t *type = json_object_get(j, "type"), *id = json_object_get(j, "head_id");
     const json_t *sv = json_object_get(j, "schema_version");
     if (!json_is_object(j) || !json_is_string(type) ||
@@ -144,14 +146,13 @@ int mc_audit_checkpoint(mc_checkpoint_result *r, const mc_checkpoint_options *o)
 {
     char *path = NULL, *payload = NULL, *text = NULL;
     size_t plen = 0, tlen = 0;
-    mc_key *key = NULL;
+    const mc_key *key = o->key;
     mc_audit *a = NULL;
     json_t *env = NULL;
     const char *dest = o->output ? o->output : "-";
     memset(r, 0, sizeof *r);
     int rc = mc_audit_path(&path, o->audit_path);
-    if (rc || (rc = mc_key_load_private_with(&key, o->key, o->passphrase_file, NULL)) ||
-        (strcmp(dest, "-") != 0 && (rc = mc_file_check_output(dest))) ||
+    if (rc || (strcmp(dest, "-") != 0 && (rc = mc_file_check_output(dest))) ||
         (rc = make_label(r->cp.trail, o->label, path)) ||
         (rc = mc_audit_open_readonly(&a, path)) ||
         (rc = mc_audit_verify_anchored(a, &r->chain, NULL, &r->cp.head, NULL)))
@@ -183,7 +184,6 @@ int mc_audit_checkpoint(mc_checkpoint_result *r, const mc_checkpoint_options *o)
     rc = mc_file_write_atomic(dest, text, tlen + 1);
 cleanup:
     mc_audit_close(a);
-    mc_key_free(key);
     json_decref(env);
     free(path);
     free(payload);
@@ -287,16 +287,15 @@ static void judge(mc_checkpoint_verify_result *r, const mc_audit_anchor *at, con
 }
 
 int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit_path,
-                               const char *checkpoint_path, const char *pubkey)
+                               const char *checkpoint_path, const mc_key *key)
 {
-    mc_key *key = NULL;
     mc_audit *a = NULL;
     json_t *env = NULL;
-    char *text = NULL, *path = NULL, why[256] = "";
+    char *text = NULL, *path = NULL;
     size_t len = 0;
     memset(r, 0, sizeof *r);
-    int rc = mc_key_load_public(&key, pubkey, NULL);
-    if (rc || (rc = mc_audit_path(&path, audit_path)))
+    int rc = mc_audit_path(&path, audit_path);
+    if (rc)
         goto cleanup;
     if ((rc = mc_file_read_text(&text, &len, checkpoint_path, MC_CHECKPOINT_FILE_MAX)) == MC_EINPUT) {
         rc = fail(r, "checkpoint %s cannot be used: %s", checkpoint_path, mc_error_last()->message);
@@ -306,8 +305,8 @@ int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit
         rc = mc_error_set(MC_ENOTFOUND, "no checkpoint file %s", checkpoint_path);
     if (rc)
         goto cleanup;
-    if ((rc = mc_dsse_json_read(&env, text, len, why, sizeof why)) == MC_EINPUT) {
-        rc = fail(r, "checkpoint %s is not JSON (%s)", checkpoint_path, why);
+    if ((rc = mc_dsse_json_read(&env, text, len)) == MC_EINPUT) {
+        rc = fail(r, "checkpoint %s is not JSON (%s)", checkpoint_path, mc_error_last()->message);
         goto cleanup;
     }
     if (rc || (rc = check_envelope(r, env, key, checkpoint_path)) || !r->signature_ok)
@@ -320,7 +319,6 @@ int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit
     judge(r, &at, mc_audit_location(a));
 cleanup:
     mc_audit_close(a);
-    mc_key_free(key);
     json_decref(env);
     free(text);
     free(path);

@@ -9,6 +9,7 @@
 #define MC_AUDIT_CHECKPOINT_H
 
 #include "mc_audit.h"
+#include "mc_key.h"
 
 #define MC_CHECKPOINT_PAYLOAD_TYPE "application/vnd.modelcert.audit-checkpoint+json"
 #define MC_CHECKPOINT_TYPE "modelcert.audit.checkpoint/v1"
@@ -28,8 +29,7 @@ typedef struct mc_checkpoint {
 
 typedef struct mc_checkpoint_options {
     const char *audit_path;      /* the trail (NULL: the default, mc_audit_path) */
-    const char *key;             /* the private key reference (mc_key.h) */
-    const char *passphrase_file; /* NULL: MODELCERT_KEY_PASSPHRASE */
+    const mc_key *key;           /* the private key, loaded (mc_key_load_private_with) */
     const char *output;          /* the envelope's file, written atomically; NULL or "-": stdout */
     const char *label;           /* the trail's label; NULL: its location, absolute, without
                                     a password (a URI is always shown without one) */
@@ -38,15 +38,16 @@ typedef struct mc_checkpoint_options {
 typedef struct mc_checkpoint_result {
     mc_audit_verify_result chain; /* the verification done first; broken: nothing signed */
     mc_checkpoint cp;             /* what was signed (when the chain is intact) */
-    char warning[256];            /* the key's warning (a readable key file), or "" */
+    char warning[256];            /* the loaded key's warning (mc_key_warning: a readable key
+                                     file), or "" */
 } mc_checkpoint_result;
 
 /* `modelcert audit checkpoint`: verifies the trail and, when it is intact,
- * signs its head as verified, writing the envelope (canonical JSON and a
- * newline) to o->output. A broken chain is a result (r->chain.broken, no
- * file written). MC_EINPUT: an empty trail, an unusable key, a label that
+ * signs its head as verified with o->key, writing the envelope (canonical
+ * JSON and a newline) to o->output. A broken chain is a result
+ * (r->chain.broken, no file written). MC_EINPUT: an empty trail, a label that
  * is not UTF-8 text, an output that cannot be written there; MC_ENOTFOUND:
- * no trail or key; MC_EIO, MC_ENOMEM, MC_EINTERNAL. */
+ * no trail; MC_EIO, MC_ENOMEM, MC_EINTERNAL (the key cannot sign). */
 int mc_audit_checkpoint(mc_checkpoint_result *r, const mc_checkpoint_options *o);
 
 typedef struct mc_checkpoint_verify_result {
@@ -60,13 +61,13 @@ typedef struct mc_checkpoint_verify_result {
 
 /* `modelcert audit verify --checkpoint FILE --key PUB`: the checkpoint file
  * (read up to MC_CHECKPOINT_FILE_MAX) must be a DSSE envelope of a
- * checkpoint signed by the key; then the trail at audit_path (NULL: the
- * default) must verify from its first event on, through the checkpoint's
- * event, which must still have the signed hash, and onward. Any failure of
- * the file, the signature or the trail is a result (verified 0, reason).
- * MC_ENOTFOUND: no checkpoint file, key or trail; MC_EINPUT: an unusable
- * key, not a modelcert trail; MC_EIO, MC_ENOMEM. */
+ * checkpoint signed by `pubkey` (loaded: mc_key_load_public); then the trail
+ * at audit_path (NULL: the default) must verify from its first event on,
+ * through the checkpoint's event, which must still have the signed hash, and
+ * onward. Any failure of the file, the signature or the trail is a result
+ * (verified 0, reason). MC_ENOTFOUND: no checkpoint file or trail; MC_EINPUT:
+ * not a modelcert trail; MC_EIO, MC_ENOMEM. */
 int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit_path,
-                               const char *checkpoint_path, const char *pubkey);
+                               const char *checkpoint_path, const mc_key *pubkey);
 
 #endif

@@ -135,7 +135,9 @@ int mc_audit_is_uri(const char *location)
                         strncmp(location, "postgres://", 11) == 0);
 }
 
-void mc_audit_location_pieces(const char *location, mc_audit_piece_fn put, void *ctx)
+/* The location as shown, piece by piece: put(ctx, piece, length) for each, in order. */
+static void location_pieces(const char *location, void (*put)(void *ctx, const char *s, size_t n),
+                            void *ctx)
 {
     if (!mc_audit_is_uri(location)) {
         put(ctx, location, strlen(location));
@@ -181,6 +183,6 @@ static void put_buf(void *b, const char *s, size_t n)
 int mc_audit_location_redact(char **out, const char *location)
 {
     mc_buf b = {0};
-    mc_audit_location_pieces(location, put_buf, &b);
+    location_pieces(location, put_buf, &b);
     return mc_buf_take(&b, out, NULL);
 }

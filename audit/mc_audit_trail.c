@@ -1,8 +1,8 @@
-/* The audit trail as the verbs use it (mc_audit.h), one call each, on either store: the
- * command line an event records (a URI without its password), whether an event may be
- * appended now (the chain must verify), recording one event, verifying a trail and
- * listing its events. Where the trail is: mc_audit_location.c; `audit init` and `audit
- * migrate`: mc_audit_migrate.c. */
+/* The audit trail as the verbs use it (mc_audit.h), one call each, on either store:
+ * whether an event may be appended now (the chain must verify), recording one event,
+ * verifying a trail and listing its events. The verbs themselves, and the command line an
+ * event records, are in verbs/; where the trail is: mc_audit_location.c; `audit init` and
+ * `audit migrate`: mc_audit_migrate.c. */
 #include "mc_audit.h"
 
 #include <stdio.h>
@@ -11,61 +11,10 @@
 #include <unistd.h>
 
 #include "mc_audit_store.h"
-#include "mc_buf.h"
 #include "mc_env.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_json.h"
-
-/* One argument as recorded: a database URI (alone, or as --option=URI)
- * without its password. *out is NULL when the argument is kept as it is. */
-static int redact_argument(char **out, const char *arg)
-{
-    const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
-    const char *uri = mc_audit_is_uri(arg) ? arg : eq && mc_audit_is_uri(eq + 1) ? eq + 1 : NULL;
-    char *redacted = NULL;
-    mc_buf b = {0};
-    *out = NULL;
-    if (!uri)
-        return MC_OK;
-    int rc = mc_audit_location_redact(&redacted, uri);
-    if (rc == MC_OK) {
-        mc_buf_put(&b, arg, (size_t)(uri - arg));
-        mc_buf_puts(&b, redacted);
-        rc = mc_buf_take(&b, out, NULL);
-    }
-    free(redacted);
-    return rc;
-}
-
-int mc_audit_command_line(char **out, int argc, char *const *argv)
-{
-    mc_buf b = {0};
-    char *redacted = NULL;
-    int rc = MC_OK;
-    for (int i = 0; i < argc && rc == MC_OK; i++) {
-        if ((rc = redact_argument(&redacted, argv[i])))
-            break;
-        const char *a = redacted ? redacted : argv[i];
-        if (i)
-            mc_buf_put(&b, " ", 1);
-        if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
-            mc_buf_puts(&b, a);
-        } else {
-            mc_buf_put(&b, "'", 1);
-            for (; *a; a++)
-                *a == '\'' ? mc_buf_puts(&b, "'\\''") : mc_buf_put(&b, a, 1);
-            mc_buf_put(&b, "'", 1);
-        }
-        free(redacted);
-        redacted = NULL;
-    }
-    if (rc) {
-        mc_buf_free(&b);
-        return rc;
-    }
-    return mc_buf_take(&b, out, NULL);
-}
 
 /* A new event must not extend a broken chain without a word: its link would
  * vouch for tampered history. MODELCERT_AUDIT_ALLOW_BROKEN=1 appends anyway
@@ -218,44 +167,20 @@ int mc_audit_verify_file(mc_audit_verify_result *res, const char *path, const ch
     return rc;
 }
 
-struct mc_audit_events {
-    json_t *list;
-};
-
-int mc_audit_list(mc_audit_events **out, const char *path, const mc_audit_filter *f)
+int mc_audit_list(json_t **out, const char *path, const mc_audit_filter *f)
 {
     mc_audit *a = NULL;
-    mc_audit_events *e = calloc(1, sizeof *e);
-    int rc = e ? open_readonly(&a, path) : mc_error_nomem();
+    json_t *list = NULL;
+    int rc = open_readonly(&a, path);
     if (rc == MC_OK)
-        rc = mc_audit_query(a, f, &e->list);
-    if (rc == MC_OK && f->id && json_array_size(e->list) == 0)
+        rc = mc_audit_query(a, f, &list);
+    if (rc == MC_OK && f->id && json_array_size(list) == 0)
         rc = mc_error_set(MC_ENOTFOUND, "no audit event %lld", f->id);
-    if (rc) {
-        mc_audit_events_free(e);
-        goto cleanup;
+    if (rc == MC_OK) {
+        *out = list;
+        list = NULL;
     }
-    *out = e;
-cleanup:
+    json_decref(list);
     mc_audit_close(a);
     return rc;
 }
-
-size_t mc_audit_events_count(const mc_audit_events *e)
-{
-    return json_array_size(e->list);
-}
-
-const json_t *mc_audit_events_json(const mc_audit_events *e)
-{
-    return e->list;
-}
-
-void mc_audit_events_free(mc_audit_events *e)
-{
-    if (!e)
-        return;
-    json_decref(e->list);
-    free(e);
-}
-

@@ -1,8 +1,8 @@
 /* Reproducibility (mc_repro.h): two runs compared, bit for bit or within the
  * spec's tolerances, naming each differing tensor and metric (a difference
- * that cannot be recorded is an error, never a pass); the spec's re-runs
- * inside `validate`; and `reproduce`, an auditor re-running a recorded run
- * directory on its data and comparing its model and outputs. */
+ * that cannot be recorded is an error, never a pass), and the spec's re-runs
+ * inside `validate`. The `reproduce` verb, which re-runs a recorded run
+ * directory and judges it with these, is verbs/mc_reproduce.c. */
 #include "mc_repro.h"
 
 #include <math.h>
@@ -11,10 +11,8 @@
 #include <string.h>
 
 #include "mc_artifact.h"
-#include "mc_file.h"
 #include "mc_hash.h"
 #include "mc_json.h"
-#include "mc_run_dir.h"
 
 #define CAT "reproducibility"
 
@@ -244,147 +242,4 @@ int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
             return rc;
     }
     return MC_OK;
-}
-
-/* ---- reproduce ------------------------------------------------------------------ */
-
-/* A JSON file of the run directory through its one bounded reader (mc_run_dir.h). */
-static int load_json(json_t **out, const char *dir, const char *name)
-{
-    int rc = mc_run_dir_read_json(out, dir, name);
-    if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
-        char why[sizeof mc_error_last()->message];
-        mc_error_format(mc_error_last(), why, sizeof why);
-        rc = mc_error_set(MC_EINPUT, "%s (is %s a run directory?)", why, dir);
-    }
-    return rc;
-}
-
-int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
-                 const char *data_path, int threads, const mc_confinement *confine)
-{
-    json_t *record = NULL, *metrics = NULL;
-    char *spec_text = NULL, *model = NULL, *spec_path = NULL, *model_path = NULL;
-    size_t spec_len = 0, model_len = 0;
-    mc_spec *spec = NULL;
-    mc_diags *diags = NULL;
-    mc_run *again = NULL;
-    int rc;
-    *run_record = NULL;
-    if ((rc = load_json(&record, run_dir, MC_RUN_FILE_RECORD)) || (rc = load_json(&metrics, run_dir, MC_RUN_FILE_METRICS)))
-        goto cleanup;
-    const char *mode = json_string_value(json_object_get(record, "mode"));
-    if (mode && strcmp(mode, "predictions") == 0) {
-        rc = mc_error_set(MC_EINPUT, "%s judged predictions made elsewhere (validate --predictions): "
-                          "there is no model to reproduce", run_dir);
-        goto cleanup;
-    }
-    spec_path = mc_path_join(run_dir, MC_RUN_FILE_SPEC);
-    model_path = mc_path_join(run_dir, MC_RUN_FILE_MODEL);
-    if (!spec_path || !model_path) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    if ((rc = mc_run_dir_read_bytes(&spec_text, &spec_len, run_dir, MC_RUN_FILE_SPEC, 1 << 20)) ||
-        (rc = mc_run_dir_read_bytes(&model, &model_len, run_dir, MC_RUN_FILE_MODEL,
-                                    (size_t)1 << 34)))
-        goto cleanup;
-    const json_t *jdata = json_object_get(record, "data");
-    const char *rec_spec = json_string_value(json_object_get(json_object_get(record, "spec"), "digest"));
-    const char *rec_data = json_string_value(json_object_get(jdata, "digest"));
-    const char *rec_model = json_string_value(json_object_get(json_object_get(record, "model"), "digest"));
-    const char *numerics = json_string_value(json_object_get(record, "numerics"));
-    const char *path = data_path ? data_path : json_string_value(json_object_get(jdata, "absolute_path"));
-    if (!path)
-        path = json_string_value(json_object_get(jdata, "path"));
-    if (!rec_spec || !rec_data || !rec_model || !numerics || !path) {
-        rc = mc_error_set(MC_EINPUT, "%s/run.json lacks the spec, data or model digest", run_dir);
-        goto cleanup;
-    }
-    /* The recorded files must be the ones the record names. */
-    char got[MC_SHA256_HEX_LEN + 1];
-    if ((rc = mc_sha256_hex(got, model, model_len)))
-        goto cleanup;
-    if (strcmp(got, rec_model) != 0) {
-        rc = mc_validation_add(v, CAT, "reproduce.model_file", "recorded model", MC_STATUS_FAIL,
-                               json_string(got), json_string(rec_model),
-                               "%s has sha256 %s, but run.json records %s: the run directory was altered",
-                               model_path, got, rec_model);
-        goto done;
-    }
-    if ((rc = mc_diags_create(&diags)))
-        goto cleanup;
-    rc = mc_spec_load_buffer(&spec, diags, spec_path, spec_text, spec_len);
-    if (rc == MC_EINPUT) {
-        const mc_diag *d0 = mc_diags_get(diags, 0);
-        rc = mc_error_set(MC_EINPUT, "%s is not a valid spec: %s", spec_path, d0 ? d0->message : "?");
-        goto cleanup;
-    }
-    if (rc)
-        goto cleanup;
-    mc_confinement c = confine ? *confine : (mc_confinement){0};
-    if (!c.root)
-        c.root = run_dir; /* the run directory is the root of its recorded spec */
-    if ((rc = mc_spec_check_paths(spec, &c)) || (rc = mc_spec_digest(got, spec)) ||
-        (rc = mc_run_check_secrets(spec)))
-        goto cleanup;
-    if (strcmp(got, rec_spec) != 0) {
-        rc = mc_validation_add(v, CAT, "reproduce.spec", "recorded spec", MC_STATUS_FAIL, json_string(got),
-                               json_string(rec_spec),
-                               "spec.json has digest %s, but run.json records %s: the run directory was "
-                               "altered", got, rec_spec);
-        goto done;
-    }
-    rc = mc_sha256_file_hex(got, path);
-    if (rc == MC_ENOTFOUND) {
-        rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_ERROR, json_null(),
-                               json_string(rec_data), "the data file %s is missing (give --data PATH)", path);
-        goto done;
-    }
-    if (rc)
-        goto cleanup;
-    if (strcmp(got, rec_data) != 0) {
-        rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_FAIL, json_string(got),
-                               json_string(rec_data),
-                               "data digest differs: %s has sha256 %s, the run used %s", path, got, rec_data);
-        goto done;
-    }
-    if ((rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_PASS, json_string(got),
-                                json_string(rec_data), "%s is the data the run used (sha256 %.16s...)",
-                                path, got)))
-        goto cleanup;
-    int num = mc_enum_from_name(mc_names_numerics, numerics);
-    mc_run_options opt = {.threads = threads,
-                          .numerics = num == MC_NUMERICS_REFERENCE ? MC_NUMERICS_REFERENCE
-                                                                   : MC_NUMERICS_FAST,
-                          .data_path = path};
-    rc = mc_run_execute(&again, spec, &opt);
-    if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
-        rc = mc_validation_add(v, CAT, "reproduce.run", "re-run", MC_STATUS_ERROR, json_null(), json_null(),
-                               "the re-run failed: %s", mc_error_last()->message);
-        goto done;
-    }
-    if (rc)
-        goto cleanup;
-    mc_repro_side a = {(const unsigned char *)model, model_len, metrics, "the recorded run"};
-    mc_repro_side b = {again->model, again->model_len, again->metrics, "the re-run"};
-    rc = mc_repro_compare(v, "reproduce.model", &a, &b, NULL);
-    if (rc == MC_OK)
-        rc = mc_repro_outputs(v, run_dir, record, metrics, again);
-done:
-    if (rc == MC_OK) {
-        *run_record = record;
-        record = NULL;
-    }
-cleanup:
-    json_decref(record);
-    json_decref(metrics);
-    free(spec_text);
-    free(model);
-    free(spec_path);
-    free(model_path);
-    mc_spec_free(spec);
-    mc_diags_free(diags);
-    mc_run_free(again);
-    return rc;
 }

@@ -1,5 +1,7 @@
-/* Reproducibility: re-run a pipeline and compare, bit for bit or within the
- * spec's tolerances; and `reproduce`, an auditor re-running a recorded run. */
+/* Reproducibility, judged: two runs compared, bit for bit or within the
+ * spec's tolerances; the spec's re-runs inside validate; the recorded outputs
+ * a re-run recomputes. The `reproduce` verb that re-runs a recorded run
+ * directory with these is verbs/mc_reproduce.h. */
 #ifndef MC_REPRO_H
 #define MC_REPRO_H
 
@@ -34,21 +36,6 @@ int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
  * MC_EIO or MC_EINTERNAL. */
 int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
                    const mc_run_options *opt, long long runs);
-
-/* `modelcert reproduce`: re-runs the normalised spec recorded in run_dir on
- * its data (whose digest must match), with its numerics, and compares the
- * model and metrics with the recorded ones. data_path overrides the recorded
- * location of the data. On MC_OK, *run_record is the recorded run.json
- * (caller owns it). An altered run directory, different or missing data and
- * a different model are results; errors: MC_EINPUT when run_dir is not a run
- * directory (or its spec.json is not a valid spec), MC_ENOTFOUND, MC_EIO,
- * MC_ENOMEM. Before any data is read, spec.json's paths and environment
- * variables are confined (mc_spec_check_paths) with run_dir as the root
- * unless confine->root is set: a refusal is MC_EINPUT. data_path, given by
- * the trusted user, is not confined. mc_reproduce_run (mc_validate.h) adds
- * the audit event. */
-int mc_reproduce(mc_validation *v, json_t **run_record, const char *run_dir,
-                 const char *data_path, int threads, const mc_confinement *confine);
 
 /* After a re-run that reproduced the model: compares the recorded outputs
  * that a re-run recomputes (metrics.json, run.json's deterministic fields,

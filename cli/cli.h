@@ -117,7 +117,7 @@ void mc_cli_confinement(struct mc_confinement *out, const mc_cli_common *c);
 /* Saves the process's command line, shell-quoted, for audit events (main calls
  * it first; MC_ENOMEM). */
 int mc_cli_set_command_line(int argc, char **argv);
-/* That command line (mc_audit_command_line); owned by the CLI. */
+/* That command line (mc_verb_command_line); owned by the CLI. */
 const char *mc_cli_command_line(void);
 
 struct mc_outcome;

@@ -7,13 +7,13 @@
 #include <string.h>
 
 #include "cli.h"
-#include "mc_audit.h"
 #include "mc_error.h"
 #include "mc_report_audit.h"
 #include "mc_report_check.h"
 #include "mc_spec.h"
 #include "mc_str.h"
-#include "mc_validate.h"
+#include "mc_outcome.h"
+#include "mc_verb_audit.h"
 
 int mc_cli_fail(void)
 {
@@ -164,7 +164,7 @@ static char *command_line;
 int mc_cli_set_command_line(int argc, char **argv)
 {
     /* Quoted now, before getopt_long reorders argv as it parses. */
-    return mc_audit_command_line(&command_line, argc, argv);
+    return mc_verb_command_line(&command_line, argc, argv);
 }
 
 const char *mc_cli_command_line(void)

@@ -8,9 +8,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "mc_audit.h"
 #include "mc_error.h"
 #include "mc_report_audit.h"
+#include "mc_trail.h"
 
 static const char help[] =
     "usage: modelcert audit verify [--head HASH | --checkpoint FILE --key PUB] [--json]\n"
@@ -79,7 +79,7 @@ static int cmd_verify(const char *db, const opts *o)
         return mc_cli_usage_error("audit", "give --head or --checkpoint, not both");
     if (o->checkpoint)
         return mc_cli_audit_verify_checkpoint(db, o->checkpoint, o->key, o->json);
-    if (mc_audit_verify_file(&r, db, o->head) != MC_OK)
+    if (mc_trail_verify(&r, db, o->head) != MC_OK)
         return mc_cli_fail();
     if (!o->json)
         mc_report_audit_verify_text(stdout, &r);
@@ -90,12 +90,12 @@ static int cmd_verify(const char *db, const opts *o)
 
 static int cmd_init(const char *db)
 {
-    char *path = NULL;
-    int rc = mc_audit_path(&path, db);
-    if (rc == MC_OK && (rc = mc_audit_init(path)) == MC_OK)
-        mc_report_audit_initialized(stdout, path);
-    free(path);
-    return rc == MC_OK ? MC_EXIT_OK : mc_cli_fail();
+    char *shown = NULL;
+    if (mc_trail_init(&shown, db) != MC_OK)
+        return mc_cli_fail();
+    mc_report_audit_initialized(stdout, shown);
+    free(shown);
+    return MC_EXIT_OK;
 }
 
 static int cmd_migrate(const opts *o)
@@ -103,7 +103,7 @@ static int cmd_migrate(const opts *o)
     mc_audit_verify_result r;
     if (!o->from || !o->to)
         return mc_cli_usage_error("audit", "migrate needs --from DB and --to DB");
-    if (mc_audit_migrate(&r, o->from, o->to) != MC_OK)
+    if (mc_trail_migrate(&r, o->from, o->to) != MC_OK)
         return mc_cli_fail();
     if (!o->json)
         mc_report_audit_verify_text(stdout, &r);
@@ -115,8 +115,8 @@ static int cmd_migrate(const opts *o)
 /* log, show (filter.id set) and export (format set). */
 static int cmd_events(const char *db, const opts *o, const char *dest)
 {
-    mc_audit_events *events = NULL;
-    int rc = mc_audit_list(&events, db, &o->filter);
+    json_t *events = NULL;
+    int rc = mc_trail_log(&events, db, &o->filter);
     if (rc == MC_OK && o->format)
         rc = mc_report_audit_export(events, strcmp(o->format, "csv") == 0 ? MC_AUDIT_EXPORT_CSV
                                                                            : MC_AUDIT_EXPORT_JSONL,
@@ -127,7 +127,7 @@ static int cmd_events(const char *db, const opts *o, const char *dest)
         rc = mc_report_audit_events_json(stdout, events);
     else if (rc == MC_OK)
         mc_report_audit_log_text(stdout, events);
-    mc_audit_events_free(events);
+    mc_trail_events_free(events);
     return rc == MC_OK ? MC_EXIT_OK : mc_cli_fail();
 }
 

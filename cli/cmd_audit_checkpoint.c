@@ -3,9 +3,9 @@
 #include <string.h>
 
 #include "cli.h"
-#include "mc_audit_checkpoint.h"
 #include "mc_error.h"
 #include "mc_report_audit.h"
+#include "mc_trail.h"
 
 static const char help[] =
     "usage: modelcert audit checkpoint --key KEY [-o FILE] [--label TEXT]\n"
@@ -34,7 +34,7 @@ static const char help[] =
 
 static int on_option(void *ctx, int code, const char *value)
 {
-    mc_checkpoint_options *o = ctx;
+    mc_trail_checkpoint_options *o = ctx;
     if (code == 'k')
         o->key = value;
     else if (code == 'P')
@@ -50,7 +50,7 @@ int mc_cmd_audit_checkpoint(int argc, char **argv)
                                          {"passphrase-file", required_argument, NULL, 'P'},
                                          {"label", required_argument, NULL, 'L'},
                                          {NULL, 0, NULL, 0}};
-    mc_checkpoint_options o = {0};
+    mc_trail_checkpoint_options o = {0};
     mc_cli_verb verb = {"audit checkpoint", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET, own,
                         NULL, on_option, &o, 2};
     mc_cli_common common;
@@ -64,7 +64,7 @@ int mc_cmd_audit_checkpoint(int argc, char **argv)
     o.audit_path = common.audit;
     o.output = common.output;
     mc_checkpoint_result r;
-    if (mc_audit_checkpoint(&r, &o) != MC_OK)
+    if (mc_trail_checkpoint(&r, &o) != MC_OK)
         return mc_cli_fail();
     if (r.warning[0])
         fprintf(stderr, "modelcert: warning: %s\n", r.warning);
@@ -85,7 +85,7 @@ int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const
     mc_checkpoint_verify_result r;
     if (!key)
         return mc_cli_usage_error("audit", "verify --checkpoint needs the public key: --key PUB");
-    if (mc_audit_checkpoint_verify(&r, db, checkpoint, key) != MC_OK)
+    if (mc_trail_checkpoint_verify(&r, db, checkpoint, key) != MC_OK)
         return mc_cli_fail();
     if (!json)
         mc_report_audit_checkpoint_verify_text(stdout, &r);

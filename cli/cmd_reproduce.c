@@ -2,7 +2,7 @@
 #include "cli.h"
 #include "mc_report_validation.h"
 #include "mc_spec.h"
-#include "mc_validate.h"
+#include "mc_reproduce.h"
 
 static const char help[] =
     "usage: modelcert reproduce [options] RUN_DIR\n"
@@ -68,7 +68,7 @@ int mc_cmd_reproduce(int argc, char **argv)
     mc_reproduce_options ro = {.confine = &confine, .run_dir = argv[first], .data_path = o.data,
                                .threads = common.threads, .audit_path = common.audit,
                                .command_line = mc_cli_command_line(), .key = o.key};
-    int rc = mc_reproduce_run(&res, &ro);
+    int rc = mc_reproduce(&res, &ro);
     if (res && o.json) {
         int printed = mc_report_validation_json(stdout, res->validation);
         rc = rc ? rc : printed;

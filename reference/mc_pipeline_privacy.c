@@ -348,8 +348,15 @@ int mc_pipeline_apply_privacy(const mc_fitted_step *f, mc_table *t)
             if (col->kind != MC_COLKIND_NUMERIC)
                 return mc_error_set(MC_EINPUT, "%s: column '%s' is not numeric", t->source,
                                     f->cols[i].name);
-            for (size_t r = 0; r < t->n_rows; r++)
-                col->num[r] = floor(col->num[r] / f->bin_width) * f->bin_width;
+            for (size_t r = 0; r < t->n_rows; r++) {
+                double g = floor(col->num[r] / f->bin_width) * f->bin_width;
+                if (isinf(g)) /* a table holds finite numbers only (NaN: missing) */
+                    return mc_error_set_at(MC_EINPUT, t->source, (int)t->line_of_row[r], 1,
+                                           "column '%s': bin_width %g is too small for this "
+                                           "cell: its bin overflows", f->cols[i].name,
+                                           f->bin_width);
+                col->num[r] = g;
+            }
             continue;
         }
         if (f->type == MC_STEP_GENERALIZE && f->has_date) {

@@ -240,8 +240,10 @@ const char *mc_column_cell_text(const mc_column *c, size_t r, char buf[32])
         return c->codes[r] == MC_CODE_MISSING ? NULL : c->levels[c->codes[r]];
     if (isnan(c->num[r]))
         return NULL;
-    /* Cannot fail: a table's numbers are finite (the CSV reader refuses NaN
-     * and infinity; NaN marks a missing cell, handled above). */
-    mc_json_format_number(buf, c->num[r]);
+    /* A table's numbers are finite (the CSV reader refuses infinity, the transforms never
+     * make one), so formatting fails only if that breaks: the text is then the infinity's,
+     * never an unset buffer. */
+    if (mc_json_format_number(buf, c->num[r]) != MC_OK)
+        return c->num[r] > 0 ? "inf" : "-inf";
     return buf;
 }

@@ -1,7 +1,7 @@
 /* Reports of the audit trail (mc_report_audit.h): where a command's event
  * went, verify's finding (text and JSON), checkpoints, the event log, single
- * events and exports (CSV, JSON lines). A trail's location is always shown
- * without its password. */
+ * events and exports (CSV, JSON lines). A trail's location comes already
+ * without its password (the verbs make it) and is printed as it is. */
 #include "mc_report_audit.h"
 
 #include <stdlib.h>
@@ -17,32 +17,15 @@ static const char *const columns[] = {"id", "time", "actor", "host", "tool_versi
                                       "verdict", "details", "prev_hash", "hash"};
 #define N_COLUMNS (sizeof columns / sizeof columns[0])
 
-static void put_file(void *f, const char *s, size_t n)
+void mc_report_audit_recorded(FILE *f, const char *shown, long long id)
 {
-    fwrite(s, 1, n, f);
+    if (id)
+        fprintf(f, "audit: event %lld in %s\n", id, shown);
 }
 
-/* The trail as shown: a path as it is, a URI without its password (without allocating,
- * so the line cannot come out differently when memory is short). */
-static void print_location(FILE *f, const char *path)
+void mc_report_audit_initialized(FILE *f, const char *shown)
 {
-    mc_audit_location_pieces(path, put_file, f);
-}
-
-void mc_report_audit_recorded(FILE *f, const char *path, long long id)
-{
-    if (!id)
-        return;
-    fprintf(f, "audit: event %lld in ", id);
-    print_location(f, path);
-    fputc('\n', f);
-}
-
-void mc_report_audit_initialized(FILE *f, const char *path)
-{
-    fputs("audit trail ready: ", f);
-    print_location(f, path);
-    fputc('\n', f);
+    fprintf(f, "audit trail ready: %s\n", shown);
 }
 
 static int print_json(FILE *f, const json_t *j)
@@ -127,11 +110,11 @@ static const char *text_of(const json_t *event, const char *key)
     return s ? s : "-";
 }
 
-void mc_report_audit_log_text(FILE *f, const mc_audit_events *e)
+void mc_report_audit_log_text(FILE *f, const json_t *events)
 {
     size_t i;
     const json_t *ev;
-    json_array_foreach(mc_audit_events_json(e), i, ev)
+    json_array_foreach(events, i, ev)
     {
         fprintf(f, "%-5lld %s  %-10s %-9s %-9s model %.12s  %s\n",
                 (long long)json_integer_value(json_object_get(ev, "id")), text_of(ev, "time"),
@@ -140,14 +123,14 @@ void mc_report_audit_log_text(FILE *f, const mc_audit_events *e)
     }
 }
 
-int mc_report_audit_events_json(FILE *f, const mc_audit_events *e)
+int mc_report_audit_events_json(FILE *f, const json_t *events)
 {
-    return print_json(f, mc_audit_events_json(e));
+    return print_json(f, events);
 }
 
-int mc_report_audit_event_json(FILE *f, const mc_audit_events *e, size_t i)
+int mc_report_audit_event_json(FILE *f, const json_t *events, size_t i)
 {
-    const json_t *ev = json_array_get(mc_audit_events_json(e), i);
+    const json_t *ev = json_array_get(events, i);
     return ev ? print_json(f, ev) : mc_error_set(MC_EINTERNAL, "no audit event at position %zu", i);
 }
 
@@ -175,7 +158,8 @@ static int csv_row(mc_buf *b, const json_t *ev)
     return MC_OK;
 }
 
-int mc_report_audit_export(const mc_audit_events *e, mc_audit_export_format format, const char *dest)
+int mc_report_audit_export(const json_t *events, mc_audit_export_format format,
+                           const char *dest)
 {
     mc_buf b = {0};
     char *text = NULL;
@@ -187,7 +171,7 @@ int mc_report_audit_export(const mc_audit_events *e, mc_audit_export_format form
             mc_buf_printf(&b, "%s%s", k ? "," : "", columns[k]);
         mc_buf_put(&b, "\n", 1);
     }
-    json_array_foreach(mc_audit_events_json(e), i, ev)
+    json_array_foreach(events, i, ev)
     {
         if (format == MC_AUDIT_EXPORT_CSV) {
             rc = csv_row(&b, ev);

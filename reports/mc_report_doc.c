@@ -7,11 +7,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "mc_audit.h"
 #include "mc_csv.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_run_dir.h"
+#include "mc_trail.h"
 
 #define CSV_MAX ((size_t)1 << 30)    /* history.csv, test_predictions.csv */
 #define SERIES_MAX ((size_t)10000000)
@@ -242,7 +242,7 @@ static int load_predictions(mc_report_doc *d)
     return rc;
 }
 
-/* The run's "validate" event: the one whose details name this run_id. */
+/* The run's "validate" event: the one whose details name this run_id (mc_trail_run_event). */
 static int load_audit(mc_report_doc *d, const char *flag)
 {
     const char *trail = flag ? flag : mc_report_str(d->run, "audit.path");
@@ -254,27 +254,20 @@ static int load_audit(mc_report_doc *d, const char *flag)
     }
     if (!(d->audit_path = strdup(trail)))
         return mc_error_nomem();
-    mc_audit_events *e = NULL;
-    mc_audit_filter f = {.model_digest = model, .kind = "validate"};
-    int rc = mc_audit_list(&e, trail, &f);
+    json_t *ev = NULL;
+    int rc = mc_trail_run_event(&ev, trail, model, run_id);
     if (rc && rc != MC_ENOMEM) {
         char why[512];
         mc_error_format(mc_error_last(), why, sizeof why);
         mc_buf_printf(&d->notes, "audit: %s\n", why);
         return MC_OK;
     }
-    for (size_t i = 0; rc == MC_OK && i < mc_audit_events_count(e); i++) {
-        json_t *ev = json_array_get(mc_audit_events_json(e), i);
-        const char *id = mc_report_str(ev, "details.run_id");
-        if (id && strcmp(id, run_id) == 0) {
-            json_decref(d->audit_event);
-            d->audit_event = json_incref(ev);
-        }
-    }
-    if (rc == MC_OK && !d->audit_event)
+    if (rc)
+        return rc;
+    d->audit_event = ev;
+    if (!ev)
         mc_buf_printf(&d->notes, "audit: no validate event of run %s in the trail\n", run_id);
-    mc_audit_events_free(e);
-    return rc;
+    return MC_OK;
 }
 
 int mc_report_doc_load(mc_report_doc **out, const char *validation_path, const char *audit_path)

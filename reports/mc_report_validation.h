@@ -9,7 +9,7 @@
 
 #include <stdio.h>
 
-#include "mc_validate.h"
+#include "mc_outcome.h"
 #include "mc_validation.h"
 
 /* How a validation reads as text. */

@@ -294,7 +294,7 @@ cleanup:
     return rc;
 }
 
-int mc_dsse_json_read(json_t **out, const char *text, size_t len, char *why, size_t why_size)
+int mc_dsse_json_read(json_t **out, const char *text, size_t len)
 {
     json_error_t e1, e2;
     memset(&e1, 0, sizeof e1); /* the error code is only set on failure */
@@ -308,8 +308,6 @@ int mc_dsse_json_read(json_t **out, const char *text, size_t len, char *why, siz
         rc = mc_error_nomem();
     else if (!a)
         rc = mc_error_set(MC_EINPUT, "%s at line %d", e1.text, e1.line);
-    if (!a && rc == MC_EINPUT)
-        snprintf(why, why_size, "%s at line %d", e1.text, e1.line);
     json_decref(b);
     if (rc) {
         json_decref(a);

@@ -51,8 +51,8 @@ int mc_dsse_verify(unsigned char **payload, size_t *len, char **type, const json
  * can return a wrong value or a syntax error when an allocation fails inside
  * its lexer (akheron/jansson#362), so the text is read twice and the readings
  * must agree: otherwise it is MC_ENOMEM, never a different document.
- * MC_EINPUT with jansson's message (and line) in why on a syntax error. */
-int mc_dsse_json_read(json_t **out, const char *text, size_t len, char *why, size_t why_size);
+ * MC_EINPUT on a syntax error, its message jansson's ("<what> at line N"). */
+int mc_dsse_json_read(json_t **out, const char *text, size_t len);
 
 /* Raw signature and verification of bytes with the key's usual digest (as
  * above): *sig DER, caller frees. verify sets *valid to 1 (the signature is

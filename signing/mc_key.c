@@ -35,13 +35,6 @@ struct mc_key {
 
 #define PASS_MAX 1024
 
-static int fail_copy(int rc, mc_error *err)
-{
-    if (rc && err)
-        *err = *mc_error_last();
-    return rc;
-}
-
 void mc_key_free(mc_key *k)
 {
     if (!k)
@@ -182,8 +175,7 @@ static int open_pkcs11(mc_key **out, const char *uri, const mc_pkcs11_uri *parse
 {
 #ifdef MC_HAVE_PKCS11
     mc_pkcs11_key *p = NULL;
-    mc_error e;
-    int rc = mc_pkcs11_key_open_uri(&p, parsed, uri, &e);
+    int rc = mc_pkcs11_key_open_uri(&p, parsed, uri);
     if (rc)
         return rc;
     EVP_PKEY *pk = mc_pkcs11_key_pkey(p);
@@ -247,8 +239,7 @@ static int warn_mode(mc_key *k, const char *path)
     return MC_OK;
 }
 
-int mc_key_load_private_with(mc_key **out, const char *ref, const char *passphrase_file,
-                             mc_error *err)
+int mc_key_load_private_with(mc_key **out, const char *ref, const char *passphrase_file)
 {
     char *text = NULL, *pass = NULL;
     size_t len = 0;
@@ -315,15 +306,15 @@ cleanup:
     mc_key_free(k);
     mc_keyref_free(kr);
     mc_keyref_free(inner);
-    return fail_copy(rc, err);
+    return rc;
 }
 
-int mc_key_load_private(mc_key **out, const char *ref, mc_error *err)
+int mc_key_load_private(mc_key **out, const char *ref)
 {
-    return mc_key_load_private_with(out, ref, NULL, err);
+    return mc_key_load_private_with(out, ref, NULL);
 }
 
-int mc_key_load_public(mc_key **out, const char *ref, mc_error *err)
+int mc_key_load_public(mc_key **out, const char *ref)
 {
     char *text = NULL;
     size_t len = 0;
@@ -372,15 +363,15 @@ cleanup:
     EVP_PKEY_free(pkey);
     mc_keyref_free(kr);
     mc_keyref_free(inner);
-    return fail_copy(rc, err);
+    return rc;
 }
 
-int mc_key_from_pkey(mc_key **out, EVP_PKEY *pkey, mc_error *err)
+int mc_key_from_pkey(mc_key **out, EVP_PKEY *pkey)
 {
     if (!EVP_PKEY_up_ref(pkey))
-        return fail_copy(mc_error_set(MC_EINTERNAL, "cannot take a reference to the key"), err);
+        return mc_error_set(MC_EINTERNAL, "cannot take a reference to the key");
     int rc = key_finish(out, pkey, "key");
     if (rc)
         EVP_PKEY_free(pkey);
-    return fail_copy(rc, err);
+    return rc;
 }

@@ -9,8 +9,7 @@
  * A passphrase for an encrypted private key comes from MODELCERT_KEY_PASSPHRASE,
  * or from the first line of a passphrase file (never from the command line).
  *
- * Errors go through the thread's last-error record (mc_error.h) as everywhere,
- * and are also copied to *err when err is not NULL. */
+ * Errors go through the thread's last-error record (mc_error.h), as everywhere. */
 #ifndef MC_KEY_H
 #define MC_KEY_H
 
@@ -30,18 +29,17 @@ typedef struct mc_key mc_key;
  * without a passphrase, a wrong passphrase, an RSA, Ed25519 or other non-EC
  * key, or a curve other than P-256/384/521. A key file that its group or others
  * may read loads, with a warning (mc_key_warning). Free with mc_key_free. */
-int mc_key_load_private(mc_key **out, const char *ref, mc_error *err);
+int mc_key_load_private(mc_key **out, const char *ref);
 /* As mc_key_load_private, with the passphrase read from passphrase_file (its
  * first line, without the line end) when it is not NULL. */
-int mc_key_load_private_with(mc_key **out, const char *ref, const char *passphrase_file,
-                             mc_error *err);
+int mc_key_load_private_with(mc_key **out, const char *ref, const char *passphrase_file);
 /* Loads a public key for verification: a SubjectPublicKeyInfo PEM, a private
  * key file (its public half), or an X.509 certificate PEM (its key). Errors
  * as mc_key_load_private. */
-int mc_key_load_public(mc_key **out, const char *ref, mc_error *err);
+int mc_key_load_public(mc_key **out, const char *ref);
 /* Wraps a key already held (taking one reference to pkey; the caller keeps
  * its own). MC_EINPUT when it is not an EC key on a supported curve. */
-int mc_key_from_pkey(mc_key **out, EVP_PKEY *pkey, mc_error *err);
+int mc_key_from_pkey(mc_key **out, EVP_PKEY *pkey);
 
 /* The key (owned by k: do not free). */
 EVP_PKEY *mc_key_pkey(const mc_key *k);

@@ -276,8 +276,8 @@ int mc_keygen_pkcs11_public(mc_keygen_result *out, const char *uri, const char *
     if (!name || !*name)
         return mc_error_set(MC_EINPUT, "no output name given (-o NAME writes NAME.pub)");
     if ((rc = with_suffix(&r.pub_path, name, ".pub")) || (rc = check_target(r.pub_path, force)) ||
-        (rc = mc_pkcs11_key_open(&k, uri, NULL)) ||
-        (rc = mc_pkcs11_key_public_pem(k, &pub, NULL)) ||
+        (rc = mc_pkcs11_key_open(&k, uri)) ||
+        (rc = mc_pkcs11_key_public_pem(k, &pub)) ||
         (rc = mc_sha256_hex(r.hint, pub, strlen(pub))))
         goto cleanup;
     char group[64] = "";

@@ -5,6 +5,7 @@
  * atomically, or checked against a bundle read under its size limit. */
 #include "mc_model_sign.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,32 +52,58 @@ int mc_model_signature_path(char **out, const mc_model_files *f)
     return MC_OK;
 }
 
-/* The signature's path relative to the model directory when it is inside it
- * (so that it is never signed), else NULL. Caller frees. */
-static char *signature_inside(const char *model, const char *sig)
+/* realpath(path) into *out, or NULL when path does not exist (nothing to resolve, so
+ * nothing inside anything). Out of memory is MC_ENOMEM and any other failure MC_EIO: a
+ * path that cannot be resolved is an error, never "not inside". */
+static int resolve(char **out, const char *path)
 {
-    if (!is_dir(model))
-        return NULL;
-    char *root = realpath(model, NULL);
-    char *dir = mc_path_dirname(sig);
-    char *dabs = dir ? realpath(dir, NULL) : NULL;
-    char *rel = NULL;
+    char *real = realpath(path, NULL);
+    if (real || errno == ENOENT || errno == ENOTDIR) {
+        *out = real;
+        return MC_OK;
+    }
+    if (errno == ENOMEM)
+        return mc_error_nomem();
+    return mc_error_set(MC_EIO, "cannot resolve %s: %s", path, strerror(errno));
+}
+
+/* *out: the signature's path relative to the model directory when it is inside it (so
+ * that it is never signed), else NULL. Caller frees. MC_ENOMEM, MC_EIO. */
+static int signature_inside(char **out, const char *model, const char *sig)
+{
+    char *root = NULL, *dir = NULL, *dabs = NULL, *rel = NULL;
     const char *base = strrchr(sig, '/');
     base = base ? base + 1 : sig;
-    if (root && dabs) {
-        size_t n = strlen(root);
-        if (strcmp(dabs, root) == 0)
-            rel = strdup(base);
-        else if (strncmp(dabs, root, n) == 0 && dabs[n] == '/') {
-            size_t len = strlen(dabs + n + 1) + strlen(base) + 2;
-            if ((rel = malloc(len)))
-                snprintf(rel, len, "%s/%s", dabs + n + 1, base);
-        }
+    int rc = MC_OK;
+    if (!is_dir(model))
+        goto cleanup;
+    if (!(dir = mc_path_dirname(sig))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    if ((rc = resolve(&root, model)) || (rc = resolve(&dabs, dir)) || !root || !dabs)
+        goto cleanup;
+    size_t n = strlen(root);
+    if (strcmp(dabs, root) == 0) {
+        if (!(rel = strdup(base)))
+            rc = mc_error_nomem();
+    } else if (strncmp(dabs, root, n) == 0 && dabs[n] == '/') {
+        size_t len = strlen(dabs + n + 1) + strlen(base) + 2;
+        if ((rel = malloc(len)))
+            snprintf(rel, len, "%s/%s", dabs + n + 1, base);
+        else
+            rc = mc_error_nomem();
+    }
+cleanup:
+    if (rc == MC_OK) {
+        *out = rel;
+        rel = NULL;
     }
     free(root);
     free(dir);
     free(dabs);
-    return rel;
+    free(rel);
+    return rc;
 }
 
 /* The ignore list: the fixed ones, the signature (when inside), the user's and
@@ -91,15 +118,21 @@ static int ignore_list(const char ***list, size_t *n, char **owned, const mc_mod
         return mc_error_nomem();
     for (size_t i = 0; i < N_GIT; i++)
         l[k++] = git_paths[i];
-    *owned = sig ? signature_inside(f->path, sig) : NULL;
-    if (*owned)
-        l[k++] = *owned;
+    char *inside = NULL;
+    int rc = sig ? signature_inside(&inside, f->path, sig) : MC_OK;
+    if (rc) {
+        free(l);
+        return rc;
+    }
+    if (inside)
+        l[k++] = inside;
     for (size_t i = 0; i < f->n_ignore; i++)
         l[k++] = f->ignore[i];
     for (size_t i = 0; i < n_extra; i++)
         l[k++] = extra[i];
     *list = l;
     *n = k;
+    *owned = inside;
     return MC_OK;
 }
 

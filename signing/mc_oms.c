@@ -400,14 +400,15 @@ static int parse_serialization(mc_manifest *m, json_t *ser)
 static int parse_statement(mc_manifest **out, const unsigned char *payload, size_t len)
 {
     json_t *st = NULL;
-    char why[256] = "another type";
+    char why[sizeof mc_error_last()->message] = "another type";
     mc_manifest *m = calloc(1, sizeof *m);
     EVP_MD_CTX *md = EVP_MD_CTX_new();
     int rc = m && md ? MC_OK : mc_error_nomem();
-    if (rc || (rc = mc_dsse_json_read(&st, (const char *)payload, len, why, sizeof why)) ==
-                  MC_ENOMEM)
+    if (rc || (rc = mc_dsse_json_read(&st, (const char *)payload, len)) == MC_ENOMEM)
         goto cleanup;
     if (rc || !json_is_object(st)) {
+        if (rc) /* the syntax error's message */
+            snprintf(why, sizeof why, "%s", mc_error_last()->message);
         rc = mc_error_set(MC_EINPUT, "the signed payload is not a JSON object (%s)", why);
         goto cleanup;
     }
@@ -535,7 +536,7 @@ cleanup:
 int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const char *text,
                   size_t len, const mc_oms_trust *t)
 {
-    char why[256] = "another type";
+    char why[sizeof mc_error_last()->message] = "another type";
     json_t *b = NULL;
     EVP_PKEY *cert_key = NULL;
     unsigned char *payload = NULL;
@@ -544,9 +545,11 @@ int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const cha
     int rc = MC_OK;
     if (len > MC_OMS_BUNDLE_MAX)
         return mc_error_set(MC_EINPUT, "the bundle is over %u bytes", MC_OMS_BUNDLE_MAX);
-    if ((rc = mc_dsse_json_read(&b, text, len, why, sizeof why)) == MC_ENOMEM)
+    if ((rc = mc_dsse_json_read(&b, text, len)) == MC_ENOMEM)
         goto cleanup;
     if (rc || !json_is_object(b)) {
+        if (rc) /* the syntax error's message */
+            snprintf(why, sizeof why, "%s", mc_error_last()->message);
         rc = mc_error_set(MC_EINPUT, "the bundle is not a JSON object (%s)", why);
         goto cleanup;
     }
@@ -599,7 +602,7 @@ int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const cha
         if ((rc = verify_chain(&cert_key, signer, signer_size, vm, t->ca_path)))
             goto cleanup;
         mc_key *ck = NULL;
-        if ((rc = mc_key_from_pkey(&ck, cert_key, NULL)))
+        if ((rc = mc_key_from_pkey(&ck, cert_key)))
             goto cleanup;
         mc_key_free(ck);
         pkey = cert_key;

@@ -49,13 +49,6 @@ struct mc_pkcs11_key {
     char *pub_pem;
 };
 
-static int copy_err(int rc, mc_error *err)
-{
-    if (rc && err)
-        *err = *mc_error_last();
-    return rc;
-}
-
 /* The PIN: pin-value, pin-source's first line, or MODELCERT_PKCS11_PIN; NULL when none. */
 static int read_pin(char **out, const mc_pkcs11_uri *u)
 {
@@ -182,8 +175,11 @@ static int load_module(mc_pkcs11_key *k, const mc_pkcs11_uri *u)
     if (!S_ISREG(st.st_mode))
         return mc_error_set(MC_EINPUT, "PKCS #11 module %s is not a regular file", module);
     char *resolved = realpath(module, NULL);
+    if (!resolved && errno == ENOMEM)
+        return mc_error_nomem();
     if (!resolved)
-        return mc_error_set(MC_EINPUT, "PKCS #11 module %s: %s", module, strerror(errno));
+        return mc_error_set(errno == ENOENT ? MC_ENOTFOUND : MC_EINPUT, "PKCS #11 module %s: %s",
+                            module, strerror(errno));
     int rc = MC_OK;
     pthread_mutex_lock(&modules_lock);
     p11_module *m = modules;
@@ -385,15 +381,17 @@ static int take_pkey(mc_pkcs11_key *k, PKCS11_KEY *key)
         goto cleanup;
     }
     long len = BIO_get_mem_data(bio, &data);
-    if (len <= 0 || !(k->pub_pem = strndup(data, (size_t)len)))
+    if (len <= 0)
+        rc = mc_error_set(MC_EINTERNAL, "PKCS #11 key %s: its public key encodes to nothing",
+                          what);
+    else if (!(k->pub_pem = strndup(data, (size_t)len)))
         rc = mc_error_nomem();
 cleanup:
     BIO_free(bio);
     return rc;
 }
 
-mc_code mc_pkcs11_key_open_uri(mc_pkcs11_key **out, const mc_pkcs11_uri *u, const char *uri,
-                               mc_error *err)
+int mc_pkcs11_key_open_uri(mc_pkcs11_key **out, const mc_pkcs11_uri *u, const char *uri)
 {
     PKCS11_SLOT *slot = NULL;
     PKCS11_KEY *key = NULL;
@@ -411,17 +409,17 @@ mc_code mc_pkcs11_key_open_uri(mc_pkcs11_key **out, const mc_pkcs11_uri *u, cons
     k = NULL;
 cleanup:
     mc_pkcs11_key_free(k);
-    return (mc_code)copy_err(rc, err);
+    return rc;
 }
 
-mc_code mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri, mc_error *err)
+int mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri)
 {
     mc_pkcs11_uri *u = NULL;
     int rc = mc_pkcs11_uri_parse(&u, uri);
     if (rc == MC_OK)
-        rc = mc_pkcs11_key_open_uri(out, u, uri, err);
+        rc = mc_pkcs11_key_open_uri(out, u, uri);
     mc_pkcs11_uri_free(u);
-    return (mc_code)copy_err(rc, err);
+    return rc;
 }
 
 EVP_PKEY *mc_pkcs11_key_pkey(mc_pkcs11_key *k)
@@ -429,13 +427,13 @@ EVP_PKEY *mc_pkcs11_key_pkey(mc_pkcs11_key *k)
     return k ? k->pkey : NULL;
 }
 
-mc_code mc_pkcs11_key_public_pem(const mc_pkcs11_key *k, char **pem_out, mc_error *err)
+int mc_pkcs11_key_public_pem(const mc_pkcs11_key *k, char **pem_out)
 {
     if (!k || !k->pub_pem)
-        return (mc_code)copy_err(mc_error_set(MC_EINTERNAL, "no PKCS #11 key"), err);
+        return mc_error_set(MC_EINTERNAL, "no PKCS #11 key");
     char *pem = strdup(k->pub_pem);
     if (!pem)
-        return (mc_code)copy_err(mc_error_nomem(), err);
+        return mc_error_nomem();
     *pem_out = pem;
     return MC_OK;
 }

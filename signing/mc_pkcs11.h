@@ -18,8 +18,7 @@
  * libp11-3): its EC key method makes every signature inside the token, and OpenSSL 3's
  * EVP_DigestSign* reaches it through the key's legacy method.
  *
- * Errors go through the thread's last-error record (mc_error.h), and are also copied to
- * *err when err is not NULL. */
+ * Errors go through the thread's last-error record (mc_error.h), as everywhere. */
 #ifndef MC_PKCS11_H
 #define MC_PKCS11_H
 
@@ -40,11 +39,10 @@ typedef struct mc_pkcs11_key mc_pkcs11_key;
  * module or token fails; MC_ENOMEM. *out is set only on success. Messages quote the URI's
  * path part only, never its query (which may hold a pin-value). Open, use and free
  * these keys from one thread at a time. */
-mc_code mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri, mc_error *err);
+int mc_pkcs11_key_open(mc_pkcs11_key **out, const char *uri);
 /* As mc_pkcs11_key_open, for a URI parsed already (mc_pkcs11_uri_parse of `uri`, which
  * messages quote without its query). */
-mc_code mc_pkcs11_key_open_uri(mc_pkcs11_key **out, const mc_pkcs11_uri *u, const char *uri,
-                               mc_error *err);
+int mc_pkcs11_key_open_uri(mc_pkcs11_key **out, const mc_pkcs11_uri *u, const char *uri);
 
 /* The key for EVP_DigestSignInit/EVP_DigestSign (the signature is made in the token;
  * the digest is computed by OpenSSL) and for exporting its public half. Owned by k:
@@ -54,7 +52,7 @@ EVP_PKEY *mc_pkcs11_key_pkey(mc_pkcs11_key *k);
 
 /* The token key's public half as SubjectPublicKeyInfo PEM text ("-----BEGIN PUBLIC
  * KEY-----..."); the caller frees *pem_out. MC_ENOMEM. */
-mc_code mc_pkcs11_key_public_pem(const mc_pkcs11_key *k, char **pem_out, mc_error *err);
+int mc_pkcs11_key_public_pem(const mc_pkcs11_key *k, char **pem_out);
 
 /* Frees the key. Keys open on the same module share one loaded module (and its login);
  * freeing the last of them finalizes and unloads it, which ends its sessions and login.

@@ -203,7 +203,7 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     f.run = NULL;
     if ((rc = mc_release_facts_read(&f, o->run_dir, *data ? data : NULL, 1)) ||
         (rc = key_ref(&keyref, o)) ||
-        (rc = mc_key_load_private_with(&key, keyref, o->passphrase_file, NULL)) ||
+        (rc = mc_key_load_private_with(&key, keyref, o->passphrase_file)) ||
         (rc = mc_file_check_output(r->certificate)))
         goto cleanup;
     /* What the run's signature leaves out: the certificate, and what signing.sign omits. */

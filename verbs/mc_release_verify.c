@@ -113,17 +113,18 @@ int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key)
         json_t *env = NULL, *st = NULL;
         unsigned char *payload = NULL;
         size_t plen = 0;
-        char *ptype = NULL, jwhy[256] = "";
-        if ((rc = mc_dsse_json_read(&env, line, strlen(line), jwhy, sizeof jwhy))) {
-            if (rc != MC_ENOMEM)
+        char *ptype = NULL, why[sizeof mc_error_last()->message];
+        if ((rc = mc_dsse_json_read(&env, line, strlen(line)))) {
+            if (rc != MC_ENOMEM) {
+                snprintf(why, sizeof why, "%s", mc_error_last()->message);
                 rc = mc_error_set(MC_EINPUT, "release certificate line %d: not JSON (%s)", lines,
-                                  jwhy);
+                                  why);
+            }
         } else if ((rc = mc_dsse_verify(&payload, &plen, &ptype, env, key))) {
-            char why[sizeof mc_error_last()->message];
             snprintf(why, sizeof why, "%s", mc_error_last()->message);
             rc = mc_error_set(rc, "release certificate line %d: %s", lines, why);
         } else if (strcmp(ptype, MC_OMS_PAYLOAD_TYPE) != 0 ||
-                   (rc = mc_dsse_json_read(&st, (char *)payload, plen, jwhy, sizeof jwhy))) {
+                   (rc = mc_dsse_json_read(&st, (char *)payload, plen))) {
             if (rc != MC_ENOMEM)
                 rc = mc_error_set(MC_EINPUT, "release certificate line %d: not an in-toto "
                                   "statement", lines);

@@ -19,7 +19,8 @@ typedef struct mc_run_audited_options {
 typedef struct mc_run_outcome {
     mc_run *run;                  /* the run's records (metrics, digests, ...) */
     char *run_dir;                /* where it was written */
-    char *audit_path;             /* the audit database; NULL when no event was recorded */
+    char *audit_path;             /* the trail, as shown (a URI without its password); NULL
+                                     when no event was recorded */
     long long audit_event;        /* the event's id; 0 when none */
 } mc_run_outcome;
 

@@ -65,7 +65,7 @@ int mc_sign_model(mc_sign_result **out, const mc_sign_options *o)
     mc_verb_audit *trail = NULL;
     int rc = r ? MC_OK : mc_error_nomem();
     if (rc || (rc = mc_verb_audit_open(&trail, o->c.audit_path, o->c.no_audit)) ||
-        (rc = mc_key_load_private_with(&key, o->key, o->passphrase_file, NULL)))
+        (rc = mc_key_load_private_with(&key, o->key, o->passphrase_file)))
         goto cleanup;
     if (mc_key_warning(key) && !(r->warning = strdup(mc_key_warning(key)))) {
         rc = mc_error_nomem();
@@ -137,7 +137,7 @@ int mc_verify_model(mc_verify_result **out, const mc_verify_options *o)
         (rc = mc_verb_audit_open(&trail, o->c.audit_path, o->c.no_audit)))
         goto cleanup;
     if (o->key)
-        rc = mc_key_load_public(&key, o->key, NULL);
+        rc = mc_key_load_public(&key, o->key);
     else
         rc = mc_oms_check_ca(o->ca);
     if (rc)

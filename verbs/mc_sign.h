@@ -30,7 +30,7 @@ typedef struct mc_sign_result {
     char *warning;                    /* a warning about the key (mc_key_warning), or NULL */
     char subject[MC_SHA256_HEX_LEN + 1];
     size_t resources;
-    char *audit_path;                 /* NULL when no event was recorded */
+    char *audit_path;                 /* the trail, as shown (no password); NULL: no event */
     long long audit_event;
 } mc_sign_result;
 

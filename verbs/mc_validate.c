@@ -1,14 +1,13 @@
-/* validate and reproduce as library calls (mc_validate.h): the spec confined, the
- * audit trail opened and verified once (mc_verb_audit.h), the run made or re-made, every
- * check of checks/ on it, validation.json written with the run directory, and the verb's
- * one audit event appended. The baseline and the recorded run are read through the run
- * directory's bounded reader (mc_run_dir.h). */
+/* validate as a library call (mc_validate.h): the spec confined, the audit trail opened
+ * and verified once (mc_verb_audit.h), the run made, every check of checks/ on it,
+ * validation.json written with the run directory, and the verb's one audit event appended
+ * (mc_outcome.h). The baseline is read through the run directory's bounded reader
+ * (mc_run_dir.h). reproduce is in mc_reproduce.c. */
 #include "mc_validate.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-#include "mc_audit.h"
 #include "mc_file.h"
 #include "mc_privacy_dp.h"
 #include "mc_privacy.h"
@@ -20,17 +19,6 @@
 #include "mc_sign.h"
 #include "mc_thresholds.h"
 #include "mc_verb_audit.h"
-
-void mc_outcome_free(mc_outcome *o)
-{
-    if (!o)
-        return;
-    mc_validation_free(o->validation);
-    free(o->run_dir);
-    free(o->validation_path);
-    free(o->audit_path);
-    free(o);
-}
 
 /* The baseline's metrics.json: `path` is a run directory, a metrics.json, or
  * a model.mcm with metrics.json beside it. */
@@ -86,27 +74,6 @@ static int data_checks(mc_validation *v, const mc_spec *spec, const mc_run *run)
                              "%s is not pinned: add data.sha256: %s so the gate runs on exactly "
                              "these bytes",
                              d->source, run->data_digest);
-}
-
-/* The verdict and counts of o's validation. */
-static void summarize(mc_outcome *o)
-{
-    o->verdict = mc_validation_verdict(o->validation);
-    mc_validation_counts(o->validation, o->counts);
-}
-
-/* Appends the outcome's event; `extra` holds the details beyond run_dir and
- * counts (taken over). On error o records no event. */
-static int record(mc_outcome *o, mc_verb_audit *trail, const mc_verb_event *ev, json_t *extra)
-{
-    json_t *counts = NULL;
-    if (extra && (mc_validation_counts_json(&counts, o->validation) ||
-                  json_object_set_new(extra, "counts", counts) != 0 ||
-                  json_object_set_new(extra, "run_dir", json_string(o->run_dir)) != 0)) {
-        json_decref(extra); /* out of memory: mc_verb_audit_record says so */
-        extra = NULL;
-    }
-    return mc_verb_audit_record(trail, ev, extra, &o->audit_event, &o->audit_path);
 }
 
 /* Runs the pipeline and every check on it, then writes the run directory with
@@ -181,7 +148,7 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
     *out = NULL;
     if (rc)
         goto cleanup;
-    summarize(o);
+    mc_outcome_summarize(o);
     mc_verb_event ev = {.command = opt->command_line, .kind = "validate",
                         .spec_digest = run->spec_digest, .data_digest = run->data_digest,
                         .model_digest = opt->predictions ? NULL : run->model_digest,
@@ -198,7 +165,7 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
         json_decref(extra);
         extra = NULL;
     }
-    rc = record(o, trail, &ev, extra);
+    rc = mc_outcome_record(o, trail, &ev, extra);
     *out = o; /* also when only the audit append failed */
     o = NULL;
 cleanup:
@@ -206,95 +173,5 @@ cleanup:
     mc_run_free(run);
     mc_verb_audit_free(trail);
     free(absolute);
-    return rc;
-}
-
-static const char *recorded_digest(const json_t *record, const char *what)
-{
-    return json_string_value(json_object_get(json_object_get(record, what), "digest"));
-}
-
-/* Whether an event records this run: the same run_id (runs from this version
- * on), or for older runs without one, the same model. */
-static int records_run(const json_t *ev, const char *run_id)
-{
-    const char *id = json_string_value(json_object_get(json_object_get(ev, "details"), "run_id"));
-    return !run_id || (id && strcmp(id, run_id) == 0);
-}
-
-/* A run directory complete on disk but never recorded (a run killed after
- * its rename, before its audit event) must not reproduce silently: the
- * trail must hold the run or validate event of this very run. */
-static int check_recorded(mc_validation *v, const char *audit_path, const json_t *record)
-{
-    static const char *const kinds[] = {"run", "validate"};
-    const char *model = recorded_digest(record, "model");
-    const char *run_id = json_string_value(json_object_get(record, "run_id"));
-    size_t found = 0;
-    int rc = MC_OK;
-    for (int k = 0; k < 2 && rc == MC_OK && model; k++) {
-        mc_audit_events *e = NULL;
-        mc_audit_filter f = {.model_digest = model, .kind = kinds[k]};
-        rc = mc_audit_list(&e, audit_path, &f);
-        if (rc == MC_ENOTFOUND)
-            rc = MC_OK; /* no trail at all: nothing records the run */
-        for (size_t i = 0; rc == MC_OK && e && i < mc_audit_events_count(e); i++)
-            found += (size_t)records_run(json_array_get(mc_audit_events_json(e), i), run_id);
-        mc_audit_events_free(e);
-    }
-    char *shown = NULL; /* a URI without its password */
-    if (rc || (rc = mc_audit_location_redact(&shown, audit_path)))
-        return rc;
-    if (found)
-        rc = mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
-                                 MC_STATUS_PASS, json_integer((json_int_t)found), json_null(),
-                                 "the audit trail %s records this run (%s %.16s...)", shown,
-                                 run_id ? "run_id" : "model", run_id ? run_id : model);
-    else
-        rc = mc_validation_add(v, "reproducibility", "reproduce.audited", "audit record",
-                             MC_STATUS_FAIL, json_integer(0), json_null(),
-                             "no run or validate event in the audit trail %s records this run "
-                             "(%s %.16s...): it was never recorded (killed before its event was "
-                             "written?), or it was recorded in another trail (give --audit)",
-                             shown, run_id ? "run_id" : "model", run_id ? run_id : "?");
-    free(shown);
-    return rc;
-}
-
-int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt)
-{
-    mc_outcome *o = calloc(1, sizeof *o);
-    json_t *rec = NULL;
-    mc_verb_audit *trail = NULL;
-    char signed_subject[MC_SHA256_HEX_LEN + 1], signer[512];
-    int rc = o && (o->run_dir = strdup(opt->run_dir)) ? MC_OK : mc_error_nomem();
-    *out = NULL;
-    if (rc || (rc = mc_validation_create(&o->validation)) ||
-        (rc = mc_verb_audit_open(&trail, opt->audit_path, opt->no_audit)) ||
-        (opt->key && ((rc = mc_sign_check_run(signed_subject, signer, sizeof signer, "run",
-                                              opt->run_dir, opt->key, NULL, opt->threads)) ||
-                      (rc = mc_validation_add(o->validation, "signing", "signing.run",
-                                              "run signature", MC_STATUS_PASS,
-                                              json_string(signed_subject), json_string(signer),
-                                              "%s is signed by %s", opt->run_dir, signer)))) ||
-        (rc = mc_reproduce(o->validation, &rec, opt->run_dir, opt->data_path, opt->threads,
-                            opt->confine)) ||
-        (rc = mc_validation_set_run(o->validation, rec, opt->run_dir)) ||
-        (!opt->no_audit &&
-         (rc = check_recorded(o->validation, mc_verb_audit_path(trail), rec))))
-        goto cleanup;
-    summarize(o);
-    mc_verb_event ev = {.command = opt->command_line, .kind = "reproduce",
-                        .spec_digest = recorded_digest(rec, "spec"),
-                        .data_digest = recorded_digest(rec, "data"),
-                        .model_digest = recorded_digest(rec, "model"),
-                        .verdict = mc_verdict_name(o->verdict)};
-    rc = record(o, trail, &ev, json_object());
-    *out = o; /* also when only the audit append failed */
-    o = NULL;
-cleanup:
-    mc_outcome_free(o);
-    json_decref(rec);
-    mc_verb_audit_free(trail);
     return rc;
 }

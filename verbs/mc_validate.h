@@ -1,29 +1,16 @@
-/* The `validate` and `reproduce` verbs as library calls: everything they do
- * except reading options and printing. Each runs its checks, gives the
- * outcome (every result, the verdict, where things were written) and
- * appends one event to the audit trail. Nothing is printed; reports/
- * renders an outcome. */
+/* The `validate` verb as a library call: everything it does except reading
+ * options and printing. It runs its checks, gives the outcome (mc_outcome.h:
+ * every result, the verdict, where things were written) and appends one event
+ * to the audit trail. Nothing is printed; reports/ renders an outcome.
+ * `reproduce` is mc_reproduce.h. */
 #ifndef MC_VALIDATE_H
 #define MC_VALIDATE_H
 
 #include <stddef.h>
 
+#include "mc_outcome.h"
 #include "mc_spec.h"
 #include "mc_validation.h"
-
-/* What a validate or reproduce call produced. */
-typedef struct mc_outcome {
-    mc_validation *validation;    /* every check's result and the run they judged */
-    mc_verdict verdict;
-    size_t counts[MC_STATUS_COUNT]; /* results per status */
-    char *run_dir;                /* the run directory written (validate) or re-run (reproduce) */
-    char *validation_path;        /* validate: run_dir/validation.json; reproduce: NULL */
-    char *audit_path;             /* the audit database written; NULL when no event was recorded */
-    long long audit_event;        /* the event's id; 0 when none was recorded */
-} mc_outcome;
-
-/* Frees the outcome and everything in it; NULL is fine. */
-void mc_outcome_free(mc_outcome *o);
 
 typedef struct mc_validate_options {
     const mc_spec *spec;          /* the spec, loaded and checked (required) */
@@ -34,7 +21,8 @@ typedef struct mc_validate_options {
     int threads;                  /* BLAS threads; 0: the default */
     const char *audit_path;       /* the --audit value, or NULL (mc_audit_path decides) */
     int no_audit;                 /* 1: append no audit event */
-    const char *command_line;     /* the event's command (mc_audit_command_line); NULL: "modelcert" */
+    const char *command_line;     /* the event's command (mc_verb_command_line); NULL:
+                                     "modelcert" */
     const mc_confinement *confine; /* what the spec may name (mc_spec_check_paths); NULL: the defaults */
     const char *losses;           /* with predictions: LOSSES.csv for membership inference */
     const char *predictions;      /* PREDS.csv: judge these predictions, made elsewhere, instead
@@ -56,24 +44,5 @@ typedef struct mc_validate_options {
  * still be shown; the return is then the audit error ("the audit trail could
  * not be written: ..."). Otherwise *out is left NULL on error. */
 int mc_validate(mc_outcome **out, const mc_validate_options *opt);
-
-typedef struct mc_reproduce_options {
-    const char *run_dir;          /* the recorded run (required) */
-    const char *data_path;        /* where the data is now; NULL: where run.json says */
-    int threads;                  /* BLAS threads; 0: the default */
-    const char *audit_path;       /* the --audit value, or NULL (mc_audit_path decides) */
-    int no_audit;                 /* 1: append no audit event */
-    const char *command_line;     /* the event's command; NULL: "modelcert" */
-    const mc_confinement *confine; /* what spec.json may name, the run directory as the root
-                                      unless confine->root says otherwise; NULL: the defaults */
-    const char *key;              /* verify the run's bundle (model.sig) with this public key
-                                     before re-running it (mc_sign.h); NULL: do not */
-} mc_reproduce_options;
-
-/* What an auditor runs: mc_reproduce on run_dir (the recorded spec re-run on
- * the same data and compared bit for bit), then a "reproduce" event in the
- * audit trail. *out, its ownership and the errors are as for mc_validate
- * (MC_EINPUT when run_dir is not a run directory); validation_path is NULL. */
-int mc_reproduce_run(mc_outcome **out, const mc_reproduce_options *opt);
 
 #endif

@@ -1,13 +1,14 @@
 /* One audited-verb helper (mc_verb_audit.h): where the trail is, its chain
  * verified once before the verb's work, and the verb's one event appended after
- * the head that verification saw. The only place in verbs/ that appends to the
- * audit trail. */
+ * the head that verification saw; and the command line that event records. The
+ * only place in verbs/ that appends to the audit trail. */
 #include "mc_verb_audit.h"
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "mc_audit.h"
+#include "mc_buf.h"
 #include "mc_error.h"
 
 struct mc_verb_audit {
@@ -37,6 +38,56 @@ int mc_verb_audit_open(mc_verb_audit **out, const char *flag, int off)
     return MC_OK;
 }
 
+/* One argument as recorded: a database URI (alone, or as --option=URI)
+ * without its password. *out is NULL when the argument is kept as it is. */
+static int redact_argument(char **out, const char *arg)
+{
+    const char *eq = strncmp(arg, "--", 2) == 0 ? strchr(arg, '=') : NULL;
+    const char *uri = mc_audit_is_uri(arg) ? arg : eq && mc_audit_is_uri(eq + 1) ? eq + 1 : NULL;
+    char *redacted = NULL;
+    mc_buf b = {0};
+    *out = NULL;
+    if (!uri)
+        return MC_OK;
+    int rc = mc_audit_location_redact(&redacted, uri);
+    if (rc == MC_OK) {
+        mc_buf_put(&b, arg, (size_t)(uri - arg));
+        mc_buf_puts(&b, redacted);
+        rc = mc_buf_take(&b, out, NULL);
+    }
+    free(redacted);
+    return rc;
+}
+
+int mc_verb_command_line(char **out, int argc, char *const *argv)
+{
+    mc_buf b = {0};
+    char *redacted = NULL;
+    int rc = MC_OK;
+    for (int i = 0; i < argc && rc == MC_OK; i++) {
+        if ((rc = redact_argument(&redacted, argv[i])))
+            break;
+        const char *a = redacted ? redacted : argv[i];
+        if (i)
+            mc_buf_put(&b, " ", 1);
+        if (*a && !strpbrk(a, " \t\n'\"\\$`*?[]{}()<>|&;#~")) {
+            mc_buf_puts(&b, a);
+        } else {
+            mc_buf_put(&b, "'", 1);
+            for (; *a; a++)
+                *a == '\'' ? mc_buf_puts(&b, "'\\''") : mc_buf_put(&b, a, 1);
+            mc_buf_put(&b, "'", 1);
+        }
+        free(redacted);
+        redacted = NULL;
+    }
+    if (rc) {
+        mc_buf_free(&b);
+        return rc;
+    }
+    return mc_buf_take(&b, out, NULL);
+}
+
 const char *mc_verb_audit_path(const mc_verb_audit *t)
 {
     return t->path;
@@ -55,7 +106,7 @@ static const char *digest_or_null(const char *d)
 }
 
 int mc_verb_audit_record(mc_verb_audit *t, const mc_verb_event *ev, json_t *details,
-                         long long *id, char **path)
+                         long long *id, char **shown)
 {
     char *copy = NULL;
     long long event = 0;
@@ -63,14 +114,14 @@ int mc_verb_audit_record(mc_verb_audit *t, const mc_verb_event *ev, json_t *deta
     if (!t->path) {
         json_decref(details);
         *id = 0;
-        *path = NULL;
+        *shown = NULL;
         return MC_OK;
     }
     if (!details) {
         rc = mc_error_set(MC_ENOMEM, "the audit trail could not be written: out of memory");
         goto cleanup;
     }
-    if (!(copy = strdup(t->path))) {
+    if (mc_audit_location_redact(&copy, t->path)) {
         rc = mc_error_set(MC_ENOMEM, "the audit trail could not be written: out of memory");
         goto cleanup;
     }
@@ -81,7 +132,7 @@ int mc_verb_audit_record(mc_verb_audit *t, const mc_verb_event *ev, json_t *deta
     if ((rc = mc_audit_record_after(&event, t->path, &t->head, &e, details)))
         goto cleanup;
     *id = event;
-    *path = copy;
+    *shown = copy;
     copy = NULL;
 cleanup:
     json_decref(details);

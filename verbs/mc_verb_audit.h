@@ -19,6 +19,13 @@ typedef struct mc_verb_audit mc_verb_audit;
  * Free *out with mc_verb_audit_free. */
 int mc_verb_audit_open(mc_verb_audit **out, const char *flag, int off);
 
+/* argv[0..argc) as the one line an event's `command` records: arguments joined
+ * by spaces, each in single quotes (shell style) when it is empty or holds a
+ * character a shell would interpret; a database URI (alone, or as --option=URI)
+ * without its password. The CLI builds it first, before its parser reorders
+ * argv. Caller frees *out. MC_ENOMEM. */
+int mc_verb_command_line(char **out, int argc, char *const *argv);
+
 /* The trail's location (a path or a URI as given), NULL when off; owned by t. */
 const char *mc_verb_audit_path(const mc_verb_audit *t);
 
@@ -29,7 +36,7 @@ int mc_verb_audit_absolute(char **out, const mc_verb_audit *t);
 /* An event as a verb describes it; the audit trail adds actor, host, version,
  * time, id and hashes. */
 typedef struct mc_verb_event {
-    const char *command;          /* the command line (mc_audit_command_line); NULL: "modelcert" */
+    const char *command;          /* the command line (mc_verb_command_line); NULL: "modelcert" */
     const char *kind;             /* "run", "validate", "reproduce", "sign", "verify", "certify" */
     const char *verdict;
     const char *spec_digest, *data_digest, *model_digest; /* NULL or "": not applicable */
@@ -37,11 +44,13 @@ typedef struct mc_verb_event {
 
 /* Appends the event with `details`, a JSON object that is taken over (freed
  * here whatever happens; NULL: building it ran out of memory). On MC_OK, *id
- * is the event's id and *path a copy of the trail's location (caller frees);
- * when off, *id is 0 and *path NULL. On error *id and *path are left alone and
- * the message reads "the audit trail could not be written: <why>". */
+ * is the event's id and *shown the trail's location as messages show it (a
+ * URI without its password; caller frees), made before the append, so that a
+ * report prints it without allocating; when off, *id is 0 and *shown NULL. On
+ * error *id and *shown are left alone and the message reads "the audit trail
+ * could not be written: <why>". */
 int mc_verb_audit_record(mc_verb_audit *t, const mc_verb_event *ev, json_t *details,
-                         long long *id, char **path);
+                         long long *id, char **shown);
 
 /* Frees t; NULL is fine. */
 void mc_verb_audit_free(mc_verb_audit *t);

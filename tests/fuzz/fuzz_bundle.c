@@ -27,7 +27,7 @@ static mc_key *key;
 static void setup(void)
 {
     EVP_PKEY *pk = EVP_PKEY_Q_keygen(NULL, NULL, "EC", "P-256");
-    if (!pk || mc_key_from_pkey(&key, pk, NULL) != MC_OK)
+    if (!pk || mc_key_from_pkey(&key, pk) != MC_OK)
         abort();
     EVP_PKEY_free(pk);
 }

@@ -859,6 +859,94 @@ static void test_parse_number_values(void **state)
         check_number(ok[i], 1);
 }
 
+/* Two midpoints between adjacent doubles, exactly (python3 fractions): the one below the
+ * smallest subnormal, and the longest there is, between the largest subnormal and the
+ * smallest normal. */
+/* 752 significant digits, times 10^-324 */
+static const char mid_min_subnormal[] =
+    "2.470328229206232720882843964341106861825299013071623822127928412503377536351043759326"
+    "49918180817996189898282347722858865463328355177969898199387398005390939063150356595155"
+    "70226392290858392449105184435931802849936536152500319370457678249219365623669863658480"
+    "75700158576926990370631192827955855133292783433840935197801553124659726357957462276646"
+    "52728272200563740064854999770965994704540208281662262378573934507363390079677619305775"
+    "06740176324673600968951340535537458516661134223766678604162159680461914467291840300530"
+    "05753084904876539171138659164623952491262365388187963623937328042389101867234849766823"
+    "50898633885879256283027559956575244555072551893136908362547791869486679949683240497058"
+    "21028513185451396213837722826145437693412532098591327667236328125";
+
+/* 768 significant digits, times 10^-308 */
+static const char mid_subnormal_normal[] =
+    "2.225073858507201136057409796709131975934819546351645648023426109724822222021076945516"
+    "52952390813508791414915891303962110687008643869459464552765720740782062174337998814106"
+    "32673292535522868813721490129811224514518898490572223072852551331557550159143974763979"
+    "83411801999323962548289017107081850690630666655994938275772572015763062690663332647565"
+    "30000924588831643303777979186961204949739037782970490505108060994073026293712895895000"
+    "35837999672072543043602840788957717961509455167482434710307026091446215722898802581825"
+    "45180325707018860872113128079512233426288368622321503775666622503982534335974568884423"
+    "90026549819838548794829220689472168983109969836584681402285424333066033985088644580400"
+    "103493397042756718644338377048603786162277173854562306587467901408672332763671875";
+
+
+/* mantissa, then n_pad times pad, then tail and exponent, as one string (caller frees). */
+static char *long_number(const char *mantissa, char pad, size_t n_pad, const char *tail,
+                         const char *exponent)
+{
+    size_t m = strlen(mantissa), t = strlen(tail), e = strlen(exponent);
+    char *s = malloc(m + n_pad + t + e + 1);
+    assert_non_null(s);
+    memcpy(s, mantissa, m);
+    memset(s + m, pad, n_pad);
+    memcpy(s + m + n_pad, tail, t);
+    memcpy(s + m + n_pad + t, exponent, e + 1);
+    return s;
+}
+
+static void check_long(const char *mantissa, char pad, size_t n_pad, const char *tail,
+                       const char *exponent)
+{
+    char *s = long_number(mantissa, pad, n_pad, tail, exponent);
+    check_number(s, 1);
+    free(s);
+}
+
+/* Numbers longer than strtod is given (the first 780 significant digits and whether any
+ * later one is not zero): correctly rounded all the same, at and beside midpoints. */
+static void test_parse_number_long(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *mid, *exponent;
+    } mids[] = {{mid_min_subnormal, "e-324"}, {mid_subnormal_normal, "e-308"}};
+    for (size_t i = 0; i < N(mids); i++) {
+        const char *mid = mids[i].mid, *x = mids[i].exponent;
+        check_long(mid, '0', 0, "", x);     /* the tie: to even */
+        check_long(mid, '0', 60, "", x);    /* the tie, with more digits than are kept */
+        check_long(mid, '0', 60, "1", x);   /* a hair above: up */
+        check_long(mid, '0', 2000, "1", x); /* far beyond */
+        char *below = long_number(mid, '9', 0, "", ""); /* a hair below: down */
+        size_t k = strlen(below) - 1;
+        while (below[k] == '0')
+            k--;
+        below[k]--;
+        char *a = long_number(below, '9', 60, "", x), *b = long_number(mid, '0', 60, "1", x);
+        check_number(a, 1);
+        double down = 0, up = 0; /* the cases are the two sides of a midpoint */
+        assert_int_equal(mc_csv_parse_number(a, strlen(a), &down), 1);
+        assert_int_equal(mc_csv_parse_number(b, strlen(b), &up), 1);
+        assert_true(up == nextafter(down, 1.0));
+        free(below);
+        free(a);
+        free(b);
+    }
+    check_long("1", '0', 300, ".33333333333333333333333333333333333333333333333333", "");
+    check_long("-7.", '3', 1500, "7", "e-5");
+    check_long("", '0', 1000, "1.5", "");              /* leading zeros */
+    check_long("0.", '0', 1000, "15", "e1003");         /* 1.5 */
+    check_long("0.", '0', 1000, "15", "e-9");           /* underflow to zero */
+    check_long("9.", '9', 900, "", "e307");             /* rounds up to 1e308 */
+    check_long("1", '0', 50, "", "e-000000000000000000000000000000000000000000000000000000008");
+}
+
 static void test_parse_number_rejects(void **state)
 {
     (void)state;
@@ -964,6 +1052,7 @@ int main(void)
         cmocka_unit_test(test_bad_location_counts_characters),
         cmocka_unit_test(test_bad_nul_byte),
         cmocka_unit_test(test_parse_number_values),
+        cmocka_unit_test(test_parse_number_long),
         cmocka_unit_test(test_parse_number_rejects),
         cmocka_unit_test(test_parse_number_uses_length),
         cmocka_unit_test(test_parse_number_long_input),

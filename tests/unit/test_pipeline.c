@@ -530,6 +530,27 @@ static void test_privacy_transforms(void **state)
     mc_spec_free(spec);
 }
 
+/* generalize bin_width: a bin that overflows a double is an input error at its line, never
+ * an infinite number in the table (which no cell's text can show). */
+static void test_generalize_overflow(void **state)
+{
+    (void)state;
+    static const char csv[] = "age,y\n37,1\n1e300,2\n";
+    mc_table *t = table_of(csv);
+    mc_spec *spec = spec_with("[{type: generalize, columns: [age], bin_width: 1e-300}]");
+    const mc_spec_doc *d = mc_spec_doc_get(spec);
+    mc_pipeline *p = calloc(1, sizeof *p);
+    assert_non_null(p);
+    p->target = strdup("y");
+    mc_error_clear();
+    assert_int_equal(mc_pipeline_fit_step(p, spec, &d->preprocessing.items[0], 0, t), MC_EINPUT);
+    assert_int_equal(mc_error_last()->line, 3);
+    assert_non_null(strstr(mc_error_last()->message, "its bin overflows"));
+    mc_pipeline_free(p);
+    mc_table_free(t);
+    mc_spec_free(spec);
+}
+
 /* generalize date: every accepted form to its year (a number) or YYYY-MM
  * (text), missing cells kept missing, through the artifact's JSON; a bad date
  * is an input error at its line that never shows the value; hostile JSON is
@@ -642,6 +663,7 @@ int main(void)
         cmocka_unit_test(test_fill_missing_and_one_hot),
         cmocka_unit_test(test_json_round_trip),
         cmocka_unit_test(test_privacy_transforms),
+        cmocka_unit_test(test_generalize_overflow),
         cmocka_unit_test(test_generalize_dates),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,8 +2,9 @@
  * they use: mc_validate on the seed example writes the run directory and
  * validation.json and records an event; an existing output directory and a
  * bad baseline are errors with no outcome; a failed audit append still hands
- * the outcome back; mc_reproduce_run reproduces the run; the audit database
- * path, the quoted command line, recording, listing and verifying. */
+ * the outcome back; mc_reproduce reproduces the run; the audit database
+ * path, the quoted command line (database URIs without their passwords),
+ * recording, listing and verifying. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,7 +20,9 @@
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_run_dir.h"
+#include "mc_reproduce.h"
 #include "mc_validate.h"
+#include "mc_verb_audit.h"
 
 static char dir[256];
 
@@ -124,11 +127,23 @@ static void test_command_line(void **state)
     (void)state;
     char *argv[] = {"modelcert", "validate", "my spec.yaml", "", "it's", "a$b", "-o", "r1", NULL};
     char *line = NULL;
-    assert_int_equal(mc_audit_command_line(&line, 8, argv), MC_OK);
+    assert_int_equal(mc_verb_command_line(&line, 8, argv), MC_OK);
     assert_string_equal(line, "modelcert validate 'my spec.yaml' '' 'it'\\''s' 'a$b' -o r1");
     free(line);
-    assert_int_equal(mc_audit_command_line(&line, 0, argv), MC_OK);
+    assert_int_equal(mc_verb_command_line(&line, 0, argv), MC_OK);
     assert_string_equal(line, "");
+    free(line);
+}
+
+static void test_command_line_redacts_uris(void **state)
+{
+    (void)state;
+    char *line = NULL;
+    char *argv[] = {"modelcert", "validate", "s.yaml", "--audit", "postgresql://ci:pw@h/db",
+                    "--audit=postgres://ci:pw@h/db?password=x&a=b", "x y"};
+    assert_int_equal(mc_verb_command_line(&line, 7, argv), MC_OK);
+    assert_string_equal(line, "modelcert validate s.yaml --audit postgresql://ci@h/db "
+                              "'--audit=postgres://ci@h/db?a=b' 'x y'");
     free(line);
 }
 
@@ -151,17 +166,17 @@ static void test_record_list_verify(void **state)
     assert_int_equal(r.first_bad, 0);
     assert_int_equal(r.events, 2);
 
-    mc_audit_events *events = NULL;
+    json_t *events = NULL;
     mc_audit_filter all = {0}, one = {.id = 1}, none = {.id = 9};
     assert_int_equal(mc_audit_list(&events, db, &all), MC_OK);
-    assert_int_equal(mc_audit_events_count(events), 2);
-    const json_t *first = json_array_get(mc_audit_events_json(events), 0);
+    assert_int_equal(json_array_size(events), 2);
+    const json_t *first = json_array_get(events, 0);
     assert_string_equal(json_string_value(json_object_get(first, "tool_version")), MC_VERSION_TEST);
     assert_int_equal(json_integer_value(json_object_get(json_object_get(first, "details"), "n")), 2);
-    mc_audit_events_free(events);
+    json_decref(events);
     assert_int_equal(mc_audit_list(&events, db, &one), MC_OK);
-    assert_int_equal(mc_audit_events_count(events), 1);
-    mc_audit_events_free(events);
+    assert_int_equal(json_array_size(events), 1);
+    json_decref(events);
     assert_int_equal(mc_audit_list(&events, db, &none), MC_ENOTFOUND);
     assert_string_equal(mc_error_last()->message, "no audit event 9");
 
@@ -247,13 +262,13 @@ static void test_validate_and_reproduce(void **state)
 
     /* reproduce the first run */
     mc_reproduce_options ro = {.run_dir = run, .audit_path = db, .command_line = "modelcert reproduce"};
-    assert_int_equal(mc_reproduce_run(&o, &ro), MC_OK);
+    assert_int_equal(mc_reproduce(&o, &ro), MC_OK);
     assert_int_equal(o->verdict, MC_VERDICT_PASS);
     assert_int_equal(o->audit_event, 2);
     assert_null(o->validation_path);
     mc_outcome_free(o);
     ro.run_dir = dir; /* not a run directory */
-    assert_int_equal(mc_reproduce_run(&o, &ro), MC_EINPUT);
+    assert_int_equal(mc_reproduce(&o, &ro), MC_EINPUT);
     assert_null(o);
 
     mc_audit_verify_result r;
@@ -272,6 +287,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_audit_path),
         cmocka_unit_test(test_command_line),
+        cmocka_unit_test(test_command_line_redacts_uris),
         cmocka_unit_test(test_record_list_verify),
         cmocka_unit_test(test_run_dir),
         cmocka_unit_test(test_validate_and_reproduce),

@@ -1,0 +1,258 @@
+/* reproduce as a library call (mc_reproduce.h): the audit trail opened and verified once
+ * (mc_verb_audit.h), the run's signature checked when asked, the recorded run re-run
+ * (spec.json confined, read with run.json, metrics.json and the model through the run
+ * directory's bounded reader, mc_run_dir.h; the data's digest checked) and judged by
+ * checks/ (mc_repro_compare, mc_repro_outputs), the trail asked whether it records the
+ * run, and the verb's one audit event appended. */
+#include "mc_reproduce.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_audit.h"
+#include "mc_file.h"
+#include "mc_hash.h"
+#include "mc_repro.h"
+#include "mc_run.h"
+#include "mc_run_dir.h"
+#include "mc_sign.h"
+
+#define CAT "reproducibility"
+
+static const char *recorded_digest(const json_t *record, const char *what)
+{
+    return json_string_value(json_object_get(json_object_get(record, what), "digest"));
+}
+
+/* A JSON file of the run directory through its one bounded reader (mc_run_dir.h). */
+static int load_json(json_t **out, const char *dir, const char *name)
+{
+    int rc = mc_run_dir_read_json(out, dir, name);
+    if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
+        char why[sizeof mc_error_last()->message];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(MC_EINPUT, "%s (is %s a run directory?)", why, dir);
+    }
+    return rc;
+}
+
+/* The recorded run re-run and judged, its results added to v: the model file and spec
+ * against run.json's digests, the data's digest, then the re-run's model and outputs
+ * compared. On MC_OK *run_record is the recorded run.json (caller owns it). Errors as
+ * mc_reproduce's. */
+static int rerun(mc_validation *v, json_t **run_record, const char *run_dir,
+                 const char *data_path, int threads, const mc_confinement *confine)
+{
+    json_t *record = NULL, *metrics = NULL;
+    char *spec_text = NULL, *model = NULL, *spec_path = NULL, *model_path = NULL;
+    size_t spec_len = 0, model_len = 0;
+    mc_spec *spec = NULL;
+    mc_diags *diags = NULL;
+    mc_run *again = NULL;
+    int rc = load_json(&record, run_dir, MC_RUN_FILE_RECORD);
+    if (rc || (rc = load_json(&metrics, run_dir, MC_RUN_FILE_METRICS)))
+        goto cleanup;
+    const char *mode = json_string_value(json_object_get(record, "mode"));
+    if (mode && strcmp(mode, "predictions") == 0) {
+        rc = mc_error_set(MC_EINPUT, "%s judged predictions made elsewhere (validate "
+                          "--predictions): there is no model to reproduce", run_dir);
+        goto cleanup;
+    }
+    spec_path = mc_path_join(run_dir, MC_RUN_FILE_SPEC);
+    model_path = mc_path_join(run_dir, MC_RUN_FILE_MODEL);
+    if (!spec_path || !model_path) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    if ((rc = mc_run_dir_read_bytes(&spec_text, &spec_len, run_dir, MC_RUN_FILE_SPEC, 1 << 20)) ||
+        (rc = mc_run_dir_read_bytes(&model, &model_len, run_dir, MC_RUN_FILE_MODEL,
+                                    (size_t)1 << 34)))
+        goto cleanup;
+    const json_t *jdata = json_object_get(record, "data");
+    const char *rec_spec = recorded_digest(record, "spec");
+    const char *rec_data = json_string_value(json_object_get(jdata, "digest"));
+    const char *rec_model = recorded_digest(record, "model");
+    const char *numerics = json_string_value(json_object_get(record, "numerics"));
+    const char *path =
+        data_path ? data_path : json_string_value(json_object_get(jdata, "absolute_path"));
+    if (!path)
+        path = json_string_value(json_object_get(jdata, "path"));
+    if (!rec_spec || !rec_data || !rec_model || !numerics || !path) {
+        rc = mc_error_set(MC_EINPUT, "%s/run.json lacks the spec, data or model digest", run_dir);
+        goto cleanup;
+    }
+    /* The recorded files must be the ones the record names. */
+    char got[MC_SHA256_HEX_LEN + 1];
+    if ((rc = mc_sha256_hex(got, model, model_len)))
+        goto cleanup;
+    if (strcmp(got, rec_model) != 0) {
+        rc = mc_validation_add(v, CAT, "reproduce.model_file", "recorded model", MC_STATUS_FAIL,
+                               json_string(got), json_string(rec_model),
+                               "%s has sha256 %s, but run.json records %s: the run directory "
+                               "was altered", model_path, got, rec_model);
+        goto cleanup;
+    }
+    if ((rc = mc_diags_create(&diags)))
+        goto cleanup;
+    rc = mc_spec_load_buffer(&spec, diags, spec_path, spec_text, spec_len);
+    if (rc == MC_EINPUT) {
+        const mc_diag *d0 = mc_diags_get(diags, 0);
+        rc = mc_error_set(MC_EINPUT, "%s is not a valid spec: %s", spec_path,
+                          d0 ? d0->message : "?");
+        goto cleanup;
+    }
+    if (rc)
+        goto cleanup;
+    mc_confinement c = confine ? *confine : (mc_confinement){0};
+    if (!c.root)
+        c.root = run_dir; /* the run directory is the root of its recorded spec */
+    if ((rc = mc_spec_check_paths(spec, &c)) || (rc = mc_spec_digest(got, spec)) ||
+        (rc = mc_run_check_secrets(spec)))
+        goto cleanup;
+    if (strcmp(got, rec_spec) != 0) {
+        rc = mc_validation_add(v, CAT, "reproduce.spec", "recorded spec", MC_STATUS_FAIL,
+                               json_string(got), json_string(rec_spec),
+                               "spec.json has digest %s, but run.json records %s: the run "
+                               "directory was altered", got, rec_spec);
+        goto cleanup;
+    }
+    rc = mc_sha256_file_hex(got, path);
+    if (rc == MC_ENOTFOUND) {
+        rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_ERROR,
+                               json_null(), json_string(rec_data),
+                               "the data file %s is missing (give --data PATH)", path);
+        goto cleanup;
+    }
+    if (rc)
+        goto cleanup;
+    if (strcmp(got, rec_data) != 0) {
+        rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_FAIL,
+                               json_string(got), json_string(rec_data),
+                               "data digest differs: %s has sha256 %s, the run used %s", path, got,
+                               rec_data);
+        goto cleanup;
+    }
+    if ((rc = mc_validation_add(v, CAT, "reproduce.data", "data digest", MC_STATUS_PASS,
+                                json_string(got), json_string(rec_data),
+                                "%s is the data the run used (sha256 %.16s...)", path, got)))
+        goto cleanup;
+    int num = mc_enum_from_name(mc_names_numerics, numerics);
+    mc_run_options opt = {.threads = threads,
+                          .numerics = num == MC_NUMERICS_REFERENCE ? MC_NUMERICS_REFERENCE
+                                                                   : MC_NUMERICS_FAST,
+                          .data_path = path};
+    rc = mc_run_execute(&again, spec, &opt);
+    if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
+        rc = mc_validation_add(v, CAT, "reproduce.run", "re-run", MC_STATUS_ERROR, json_null(),
+                               json_null(), "the re-run failed: %s", mc_error_last()->message);
+        goto cleanup;
+    }
+    if (rc)
+        goto cleanup;
+    mc_repro_side a = {(const unsigned char *)model, model_len, metrics, "the recorded run"};
+    mc_repro_side b = {again->model, again->model_len, again->metrics, "the re-run"};
+    rc = mc_repro_compare(v, "reproduce.model", &a, &b, NULL);
+    if (rc == MC_OK)
+        rc = mc_repro_outputs(v, run_dir, record, metrics, again);
+cleanup:
+    if (rc == MC_OK) { /* also when a result ended the comparison early */
+        *run_record = record;
+        record = NULL;
+    }
+    json_decref(record);
+    json_decref(metrics);
+    free(spec_text);
+    free(model);
+    free(spec_path);
+    free(model_path);
+    mc_spec_free(spec);
+    mc_diags_free(diags);
+    mc_run_free(again);
+    return rc;
+}
+
+/* Whether an event records this run: the same run_id (runs from this version
+ * on), or for older runs without one, the same model. */
+static int records_run(const json_t *ev, const char *run_id)
+{
+    const char *id = json_string_value(json_object_get(json_object_get(ev, "details"), "run_id"));
+    return !run_id || (id && strcmp(id, run_id) == 0);
+}
+
+/* A run directory complete on disk but never recorded (a run killed after
+ * its rename, before its audit event) must not reproduce silently: the
+ * trail must hold the run or validate event of this very run. */
+static int check_recorded(mc_validation *v, const char *audit_path, const json_t *record)
+{
+    static const char *const kinds[] = {"run", "validate"};
+    const char *model = recorded_digest(record, "model");
+    const char *run_id = json_string_value(json_object_get(record, "run_id"));
+    size_t found = 0;
+    int rc = MC_OK;
+    for (int k = 0; k < 2 && rc == MC_OK && model; k++) {
+        json_t *e = NULL;
+        mc_audit_filter f = {.model_digest = model, .kind = kinds[k]};
+        rc = mc_audit_list(&e, audit_path, &f);
+        if (rc == MC_ENOTFOUND)
+            rc = MC_OK; /* no trail at all: nothing records the run */
+        for (size_t i = 0; rc == MC_OK && i < json_array_size(e); i++)
+            found += (size_t)records_run(json_array_get(e, i), run_id);
+        json_decref(e);
+    }
+    char *shown = NULL; /* a URI without its password */
+    if (rc || (rc = mc_audit_location_redact(&shown, audit_path)))
+        return rc;
+    if (found)
+        rc = mc_validation_add(v, CAT, "reproduce.audited", "audit record", MC_STATUS_PASS,
+                               json_integer((json_int_t)found), json_null(),
+                               "the audit trail %s records this run (%s %.16s...)", shown,
+                               run_id ? "run_id" : "model", run_id ? run_id : model);
+    else
+        rc = mc_validation_add(v, CAT, "reproduce.audited", "audit record", MC_STATUS_FAIL,
+                               json_integer(0), json_null(),
+                               "no run or validate event in the audit trail %s records this run "
+                               "(%s %.16s...): it was never recorded (killed before its event "
+                               "was written?), or it was recorded in another trail (give --audit)",
+                               shown, run_id ? "run_id" : "model", run_id ? run_id : "?");
+    free(shown);
+    return rc;
+}
+
+int mc_reproduce(mc_outcome **out, const mc_reproduce_options *opt)
+{
+    mc_outcome *o = calloc(1, sizeof *o);
+    json_t *rec = NULL;
+    mc_verb_audit *trail = NULL;
+    char signed_subject[MC_SHA256_HEX_LEN + 1], signer[512];
+    int rc = o && (o->run_dir = strdup(opt->run_dir)) ? MC_OK : mc_error_nomem();
+    *out = NULL;
+    if (rc || (rc = mc_validation_create(&o->validation)) ||
+        (rc = mc_verb_audit_open(&trail, opt->audit_path, opt->no_audit)) ||
+        (opt->key && ((rc = mc_sign_check_run(signed_subject, signer, sizeof signer, "run",
+                                              opt->run_dir, opt->key, NULL, opt->threads)) ||
+                      (rc = mc_validation_add(o->validation, "signing", "signing.run",
+                                              "run signature", MC_STATUS_PASS,
+                                              json_string(signed_subject), json_string(signer),
+                                              "%s is signed by %s", opt->run_dir, signer)))) ||
+        (rc = rerun(o->validation, &rec, opt->run_dir, opt->data_path, opt->threads,
+                    opt->confine)) ||
+        (rc = mc_validation_set_run(o->validation, rec, opt->run_dir)) ||
+        (!opt->no_audit &&
+         (rc = check_recorded(o->validation, mc_verb_audit_path(trail), rec))))
+        goto cleanup;
+    mc_outcome_summarize(o);
+    mc_verb_event ev = {.command = opt->command_line, .kind = "reproduce",
+                        .spec_digest = recorded_digest(rec, "spec"),
+                        .data_digest = recorded_digest(rec, "data"),
+                        .model_digest = recorded_digest(rec, "model"),
+                        .verdict = mc_verdict_name(o->verdict)};
+    rc = mc_outcome_record(o, trail, &ev, json_object());
+    *out = o; /* also when only the audit append failed */
+    o = NULL;
+cleanup:
+    mc_outcome_free(o);
+    json_decref(rec);
+    mc_verb_audit_free(trail);
+    return rc;
+}
