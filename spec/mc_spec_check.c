@@ -467,6 +467,18 @@ static void check_privacy(checker *c)
                      i, pc->column, tr, tr);
         }
     }
+    /* A slice names its groups by the raw values of its column (metrics.json, every report,
+     * the model card): never on personal data, whatever its transform. */
+    for (size_t i = 0; i < d->metrics.slices.count; i++) {
+        const mc_slice *sl = &d->metrics.slices.items[i];
+        for (size_t j = 0; sl->column && j < p->pii_columns.count; j++)
+            if (strcmp(sl->column, p->pii_columns.items[j].column) == 0)
+                error_at(c, &sl->column, sl,
+                         "metrics.slices[%zu]: column '%s' is personal data (declared in "
+                         "privacy.pii_columns): a slice names its groups by the column's raw "
+                         "values, which metrics.json and every report would hold; remove the "
+                         "slice", i, sl->column);
+    }
     for (size_t i = 0; i < p->pii_columns.count; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(p->pii_columns.items[i].column, p->pii_columns.items[j].column) == 0)
