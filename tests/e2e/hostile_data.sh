@@ -73,6 +73,9 @@ L=$(line_of "slices: \[{column: phone}\]" "$P/slice-undeclared.yaml")
 expect_exit 2 "validate refuses a slice on an undeclared column holding phone numbers" -- mc validate -q "$P/slice-undeclared.yaml" -o "$OUT/val-undeclared"; keep
 expect_grep err "slice-undeclared.yaml:$L:[0-9]*: metrics.slices\[0\]: column 'phone' holds personal data (phone, found by the detectors)" "the detected column is refused at the slice's place"
 check test ! -e "$OUT/val-undeclared" -- "no run directory for the detected slice"
+expect_exit 2 "run refuses the detected slice too" -- mc run -q "$P/slice-undeclared.yaml" -o "$OUT/run-undeclared"; keep
+expect_grep err "slice-undeclared.yaml:$L:[0-9]*: metrics.slices\[0\]: column 'phone' holds personal data" "run names the slice"
+check test ! -e "$OUT/run-undeclared" -- "no run directory from run"
 
 L=$(line_of "columns: \[postcode, phone\]" "$P/onehot-phone.yaml")
 expect_exit 2 "validate refuses one_hot on an undeclared column holding phone numbers" -- mc validate -q "$P/onehot-phone.yaml" -o "$OUT/val-onehot"; keep
