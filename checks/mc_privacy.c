@@ -202,8 +202,9 @@ static int quoted_columns_check(const mc_spec *spec, const mc_table *raw)
             return mc_spec_error(spec, &st->columns.items[j],
                                  "preprocessing[%zu]: one_hot column '%s' holds personal data "
                                  "(%s, found by the detectors): its categories would name the "
-                                 "model's inputs (the model, metrics.json, the model card); declare "
-                                 "it in privacy.pii_columns and hash, mask or generalize it first",
+                                 "model's inputs (the model, metrics.json, the model card); "
+                                 "declare it in privacy.pii_columns and hash, mask or generalize "
+                                 "it first",
                                  i, col, mc_names_detector[det]);
         }
     }
