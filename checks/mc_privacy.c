@@ -113,10 +113,111 @@ static int row_keys(keyed **out, size_t n, const mc_column *const *cols, size_t 
     return MC_OK;
 }
 
+static int is_declared(const mc_spec_doc *d, const char *col)
+{
+    for (size_t i = 0; d->has_privacy && i < d->privacy.pii_columns.count; i++)
+        if (strcmp(d->privacy.pii_columns.items[i].column, col) == 0)
+            return 1;
+    return 0;
+}
+
+/* The detector that finds personal data in raw column `col` (as `privacy scan` would, with
+ * c), or -1. A column that is not in the data has none. */
+static int detect(int *det, const mc_table *raw, const char *col, const mc_pii_scan_config *c)
+{
+    mc_validation *v = NULL;
+    mc_pii_scan_config one = *c;
+    one.columns = &col;
+    one.n_columns = 1;
+    *det = -1;
+    if (mc_table_find(raw, col) < 0)
+        return MC_OK;
+    int rc = mc_validation_create(&v);
+    if (rc == MC_OK)
+        rc = mc_pii_scan_table(v, raw, &one);
+    for (size_t i = 0; rc == MC_OK && i < mc_validation_count(v); i++) {
+        const mc_result *r = mc_validation_get(v, i);
+        const char *name = json_string_value(json_object_get(r->measured, "detector"));
+        for (int k = 0; name && k < MC_DETECT_COUNT && *det < 0; k++)
+            if (strcmp(name, mc_names_detector[k]) == 0)
+                *det = k;
+    }
+    mc_validation_free(v);
+    return rc;
+}
+
+/* The run writes some columns' raw values as they are: a slice's groups (metrics.json, every
+ * report), the target's classes (metrics.json, predictions, reports) and one_hot's categories
+ * (the model's input names: the model, importance, the model card). None of them may hold
+ * personal data (docs/privacy.md): a declared column is refused by the spec's own checks, an
+ * undeclared one that the detectors find here, before anything is written, at its place in
+ * the spec. The detectors are the spec's pii_scan ones (else the default list), by value only:
+ * a column's name alone does not refuse it. */
+static int quoted_columns_check(const mc_spec *spec, const mc_table *raw)
+{
+    static const int defaults[] = {MC_DETECT_EMAIL, MC_DETECT_PHONE, MC_DETECT_SSN,
+                                   MC_DETECT_CREDIT_CARD, MC_DETECT_IPV4, MC_DETECT_IBAN,
+                                   MC_DETECT_CN_ID};
+    const mc_spec_doc *d = mc_spec_doc_get(spec);
+    int dets[MC_DETECT_COUNT];
+    size_t nd = 0;
+    int det = -1, rc = MC_OK;
+    mc_pii_scan_config c;
+    mc_pii_scan_config_from_spec(&c, spec);
+    for (size_t i = 0; c.detectors && i < c.n_detectors && nd < MC_DETECT_COUNT; i++)
+        if (c.detectors[i] != MC_DETECT_COLUMN_NAME)
+            dets[nd++] = c.detectors[i];
+    for (size_t i = 0; !c.detectors && i < sizeof defaults / sizeof defaults[0]; i++)
+        dets[nd++] = defaults[i];
+    if (nd == 0)
+        return MC_OK;
+    c.detectors = dets;
+    c.n_detectors = nd;
+    c.declared = NULL;
+    c.n_declared = 0;
+    for (size_t i = 0; rc == MC_OK && i < d->metrics.slices.count; i++) {
+        const mc_slice *sl = &d->metrics.slices.items[i];
+        if (is_declared(d, sl->column) || (rc = detect(&det, raw, sl->column, &c)) || det < 0)
+            continue;
+        return mc_spec_error(spec, &sl->column,
+                             "metrics.slices[%zu]: column '%s' holds personal data (%s, found by "
+                             "the detectors): a slice names its groups by the column's raw values, "
+                             "which metrics.json and every report would hold; remove the slice",
+                             i, sl->column, mc_names_detector[det]);
+    }
+    if (rc == MC_OK && d->data.target && (rc = detect(&det, raw, d->data.target, &c)) == MC_OK &&
+        det >= 0)
+        return mc_spec_error(spec, &d->data.target,
+                             "data.target: column '%s' holds personal data (%s, found by the "
+                             "detectors): its classes are named by their values in metrics.json, "
+                             "the predictions and every report", d->data.target,
+                             mc_names_detector[det]);
+    for (size_t i = 0; rc == MC_OK && i < d->preprocessing.count; i++) {
+        const mc_step *st = &d->preprocessing.items[i];
+        for (size_t j = 0; rc == MC_OK && st->type == MC_STEP_ONE_HOT && j < st->columns.count;
+             j++) {
+            const char *col = st->columns.items[j];
+            if (is_declared(d, col) || (rc = detect(&det, raw, col, &c)) || det < 0)
+                continue;
+            return mc_spec_error(spec, &st->columns.items[j],
+                                 "preprocessing[%zu]: one_hot column '%s' holds personal data "
+                                 "(%s, found by the detectors): its categories would name the "
+                                 "model's inputs (the model, metrics.json, the model card); "
+                                 "declare it in privacy.pii_columns and hash, mask or generalize "
+                                 "it first",
+                                 i, col, mc_names_detector[det]);
+        }
+    }
+    return rc;
+}
+
 int mc_privacy_view_hook(void *ctx, const mc_table *train, const mc_table *raw)
 {
     mc_privacy_view *pv = ctx;
     const mc_spec_doc *d = mc_spec_doc_get(pv->spec);
+    int rc0 = quoted_columns_check(pv->spec, raw);
+    if (rc0)
+        return rc0;
     if (pv->measured || !d->has_privacy || !d->privacy.has_quasi_identifiers)
         return MC_OK;
     const mc_quasi_identifiers *qi = &d->privacy.quasi_identifiers;

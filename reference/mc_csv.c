@@ -13,6 +13,7 @@
 
 #include "mc_error.h"
 #include "mc_file.h"
+#include "mc_utf8.h"
 
 
 /* ---- levels dictionary ---------------------------------------------------- */
@@ -507,6 +508,19 @@ int mc_csv_parse(mc_table **out, const char *name, const char *buf, size_t len,
     }
     if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
         buf += 3, len -= 3;
+    /* One rule for every reader of data (run, validate, predict, privacy scan, reports):
+     * the file is UTF-8 text, or it is refused where the first bad byte is. The message
+     * names the byte, never the cell it is in (a cell may hold personal data). */
+    size_t bad = 0;
+    if (!mc_utf8_valid(buf, len, &bad)) {
+        int line = 0, col = 0;
+        mc_utf8_position(buf, bad, &line, &col);
+        reader at = {name, buf, buf + len, ',', 1, buf, NULL, 0};
+        rc = fail_at(&at, (size_t)line, (size_t)col,
+                     "byte 0x%02X is not valid UTF-8; data must be UTF-8 text (convert it, "
+                     "e.g. iconv -f latin1 -t utf-8)", (unsigned)(unsigned char)buf[bad]);
+        goto cleanup;
+    }
     reader start = {name, buf, buf + len, opt->delimiter ? opt->delimiter : ',', 1, buf, NULL, 0};
     ps.r = start;
     if ((rc = read_header(&ps)) || (rc = setup_columns(&ps)))

@@ -1,4 +1,5 @@
-/* The OMS manifest: walk, hash in parallel, order, compare. */
+/* The OMS manifest: walk, hash in parallel, order, compare. Names on disk are kept as their
+ * bytes (a file name need not be UTF-8); messages show them escaped (mc_str_printable). */
 #include "mc_manifest.h"
 
 #include <dirent.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "mc_error.h"
+#include "mc_str.h"
 
 #define READ_CHUNK (1u << 20)
 #define MAX_DEPTH 64
@@ -137,24 +139,24 @@ cleanup:
 int mc_manifest_equal(const mc_manifest *s, const mc_manifest *d, char *why, size_t why_size)
 {
     /* Both are in the same order (mc_manifest_finish): merge. */
+    const char *kind = s->shards ? "shard" : "file";
+    char name[MC_STR_PRINTABLE_CAP(300)];
     size_t i = 0, j = 0;
     while (i < s->n || j < d->n) {
         int c = i >= s->n ? 1 : j >= d->n ? -1 : item_cmp(&s->items[i], &d->items[j]);
+        mc_str_printable(name, sizeof name, c > 0 ? d->items[j].name : s->items[i].name, 300);
         if (c == 0 && strcmp(s->items[i].digest, d->items[j].digest) != 0) {
-            snprintf(why, why_size, "%s '%.300s' was modified (sha256 %.12s... signed, %.12s... "
-                     "on disk)", s->shards ? "shard" : "file", s->items[i].name,
-                     s->items[i].digest, d->items[j].digest);
+            snprintf(why, why_size, "%s '%s' was modified (sha256 %.12s... signed, %.12s... "
+                     "on disk)", kind, name, s->items[i].digest, d->items[j].digest);
             return 0;
         }
         if (c < 0) {
-            snprintf(why, why_size, "%s '%.300s' is signed but missing on disk",
-                     s->shards ? "shard" : "file", s->items[i].name);
+            snprintf(why, why_size, "%s '%s' is signed but missing on disk", kind, name);
             return 0;
         }
         if (c > 0) {
-            snprintf(why, why_size, "%s '%.300s' is on disk but not in the signature (use "
-                     "--ignore-unsigned-files to allow extra files)",
-                     s->shards ? "shard" : "file", d->items[j].name);
+            snprintf(why, why_size, "%s '%s' is on disk but not in the signature (use "
+                     "--ignore-unsigned-files to allow extra files)", kind, name);
             return 0;
         }
         i++;

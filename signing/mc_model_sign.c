@@ -14,6 +14,8 @@
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_oms.h"
+#include "mc_str.h"
+#include "mc_utf8.h"
 
 /* What model_signing's command line ignores by default, as we do. */
 static const char *const git_paths[] = {".git", ".gitattributes", ".github", ".gitignore"};
@@ -176,6 +178,27 @@ int mc_model_digest(char hex[MC_SHA256_HEX_LEN + 1], size_t *resources, const mc
     return rc;
 }
 
+/* A signature names each file, and each ignored path, in JSON, which is UTF-8: a name that
+ * is not cannot be signed (it is refused, never dropped or renamed). MC_EINPUT naming it,
+ * its bytes escaped. */
+static int names_utf8(const mc_manifest *m)
+{
+    char shown[MC_STR_PRINTABLE_CAP(300)];
+    for (size_t i = 0; i < m->n; i++) {
+        if (mc_utf8_valid(m->items[i].path, strlen(m->items[i].path), NULL))
+            continue;
+        return mc_error_set(MC_EINPUT, "file '%s': its name is not UTF-8, so a signature "
+                            "cannot name it; rename it (or move it out of the model)",
+                            mc_str_printable(shown, sizeof shown, m->items[i].path, 300));
+    }
+    for (size_t i = 0; i < m->n_ignore; i++)
+        if (!mc_utf8_valid(m->ignore[i], strlen(m->ignore[i]), NULL))
+            return mc_error_set(MC_EINPUT, "ignore path '%s' is not UTF-8, so a signature "
+                                "cannot record it",
+                                mc_str_printable(shown, sizeof shown, m->ignore[i], 300));
+    return MC_OK;
+}
+
 int mc_model_sign(mc_model_signed **out, const mc_model_sign_options *o, const mc_key *key)
 {
     mc_model_signed *s = calloc(1, sizeof *s);
@@ -185,7 +208,7 @@ int mc_model_sign(mc_model_signed **out, const mc_model_sign_options *o, const m
     int rc = s ? MC_OK : mc_error_nomem();
     if (rc || (rc = mc_model_signature_path(&s->signature, &o->files)) ||
         (rc = mc_file_check_output(s->signature)) ||
-        (rc = manifest_of(&m, &o->files, s->signature, NULL, 0)) ||
+        (rc = manifest_of(&m, &o->files, s->signature, NULL, 0)) || (rc = names_utf8(m)) ||
         (rc = o->dsse_only ? mc_oms_sign_dsse(&bundle, &blen, m, key)
                            : mc_oms_sign(&bundle, &blen, m, key, o->cert, o->chain)) ||
         (rc = mc_file_write_atomic(s->signature, bundle, blen)))

@@ -467,6 +467,18 @@ static void check_privacy(checker *c)
                      i, pc->column, tr, tr);
         }
     }
+    /* A slice names its groups by the raw values of its column (metrics.json, every report,
+     * the model card): never on personal data, whatever its transform. */
+    for (size_t i = 0; i < d->metrics.slices.count; i++) {
+        const mc_slice *sl = &d->metrics.slices.items[i];
+        for (size_t j = 0; sl->column && j < p->pii_columns.count; j++)
+            if (strcmp(sl->column, p->pii_columns.items[j].column) == 0)
+                error_at(c, &sl->column, sl,
+                         "metrics.slices[%zu]: column '%s' is personal data (declared in "
+                         "privacy.pii_columns): a slice names its groups by the column's raw "
+                         "values, which metrics.json and every report would hold; remove the "
+                         "slice", i, sl->column);
+    }
     for (size_t i = 0; i < p->pii_columns.count; i++)
         for (size_t j = 0; j < i; j++)
             if (strcmp(p->pii_columns.items[i].column, p->pii_columns.items[j].column) == 0)
@@ -502,7 +514,10 @@ static void check_privacy(checker *c)
 }
 
 /* signing.key through the one key-reference parser (signing/mc_keyref.h), which reads
- * nothing: the key is loaded when something is signed. */
+ * nothing: the key is loaded when something is signed. A spec is data, not the runner: its
+ * pkcs11: URI may name a token and a key, never the module loaded into the process
+ * (module-path) nor a PIN (pin-source, pin-value); the runner gives those on its own
+ * command line (--key) or in MODELCERT_PKCS11_MODULE and MODELCERT_PKCS11_PIN. */
 static void check_signing(checker *c)
 {
     mc_spec_doc *d = c->d;
@@ -516,6 +531,18 @@ static void check_signing(checker *c)
     } else if (rc) {
         snprintf(why, sizeof why, "%s", mc_error_last()->message);
         error_at(c, &d->signing.key, &d->signing, "signing.key: %s", why);
+    } else if (k->kind == MC_KEYREF_PKCS11) {
+        if (k->uri->v[MC_P11_MODULE_PATH])
+            error_at(c, &d->signing.key, &d->signing,
+                     "signing.key: a spec may not name a PKCS #11 module (module-path): the "
+                     "runner supplies the module with MODELCERT_PKCS11_MODULE, or gives the "
+                     "whole URI with --key on the command line");
+        if (k->uri->v[MC_P11_PIN_SOURCE] || k->uri->v[MC_P11_PIN_VALUE])
+            error_at(c, &d->signing.key, &d->signing,
+                     "signing.key: a spec may not name a PKCS #11 PIN (%s): the runner "
+                     "supplies it with MODELCERT_PKCS11_PIN, or gives the whole URI with --key "
+                     "on the command line",
+                     k->uri->v[MC_P11_PIN_SOURCE] ? "pin-source" : "pin-value");
     }
     mc_keyref_free(k);
 }

@@ -1,7 +1,9 @@
 /* Confinement of untrusted specs: every path a spec names resolves inside its
  * project root (or a directory a trusted pipeline allows), every environment
  * variable it names starts with MODELCERT_ (or is allowed by name).
- * docs/security.md, "Untrusted specs". Nothing here reads a file. */
+ * docs/security.md, "Untrusted specs". Nothing here reads a file: symbolic links are
+ * read (dangling ones too, so a link cannot point out of the root before its target
+ * exists), never what they point to. */
 #define _XOPEN_SOURCE 700
 #define _DEFAULT_SOURCE
 #include <errno.h>
@@ -58,10 +60,18 @@ int mc_spec_project_root(char **out, const char *dir)
     return MC_OK;
 }
 
-/* Appends the components of `rest` to the absolute path in buf (cap bytes),
- * lexically: "." dropped, ".." removes the last component. MC_EINTERNAL
- * (naming `path`, the path being resolved) when buf is too small. */
-static int append_lexical(char *buf, size_t cap, const char *rest, const char *path)
+/* The most symbolic links one resolution follows (Linux's own limit). */
+#define MC_CONFINE_MAX_LINKS 40
+
+/* Appends the components of `rest` to the symlink-free absolute path in buf (PATH_MAX
+ * bytes), following every symbolic link met, dangling ones included: a link's target is
+ * read (readlink) and walked in its place, so a link whose target does not exist yet still
+ * resolves to where a write through it would land. "." is dropped; ".." removes the last
+ * component (buf holds no link, so that is where the kernel goes too). A component that does
+ * not exist is kept as it is. MC_EINPUT (naming `path`) for a path too long, more than
+ * MC_CONFINE_MAX_LINKS links or a component that cannot be examined (an unreadable
+ * directory could hide a link). */
+static int walk(char *buf, const char *rest, int *links, const char *path)
 {
     const char *s = rest;
     while (*s) {
@@ -70,6 +80,7 @@ static int append_lexical(char *buf, size_t cap, const char *rest, const char *p
         if (!*s)
             break;
         size_t n = strcspn(s, "/");
+        size_t len = strlen(buf);
         if (n == 1 && s[0] == '.') {
             /* nothing */
         } else if (n == 2 && s[0] == '.' && s[1] == '.') {
@@ -79,29 +90,49 @@ static int append_lexical(char *buf, size_t cap, const char *rest, const char *p
             else if (slash)
                 *slash = '\0';
         } else {
-            size_t len = strlen(buf);
             int root = strcmp(buf, "/") == 0;
-            if (len + n + 2 > cap)
-                return mc_error_set(MC_EINTERNAL, "path too long: %.200s", path);
+            struct stat st;
+            if (len + n + 2 > PATH_MAX)
+                return mc_error_set(MC_EINPUT, "%.200s: the path is too long", path);
             if (!root)
                 buf[len++] = '/';
             memcpy(buf + len, s, n);
             buf[len + n] = '\0';
+            if (lstat(buf, &st) != 0) {
+                if (errno != ENOENT && errno != ENOTDIR)
+                    return mc_error_set(MC_EINPUT, "%.200s cannot be resolved: %s", path,
+                                        strerror(errno));
+            } else if (S_ISLNK(st.st_mode)) {
+                char target[PATH_MAX];
+                ssize_t t = readlink(buf, target, sizeof target - 1);
+                if (t < 0)
+                    return mc_error_set(MC_EINPUT, "%.200s cannot be resolved: %s", path,
+                                        strerror(errno));
+                target[t] = '\0';
+                if (++*links > MC_CONFINE_MAX_LINKS)
+                    return mc_error_set(MC_EINPUT, "%.200s cannot be resolved: more than %d "
+                                        "symbolic links", path, MC_CONFINE_MAX_LINKS);
+                /* the link's own name out, its target walked from where the link is */
+                buf[root ? 1 : len - 1] = '\0';
+                if (target[0] == '/')
+                    strcpy(buf, "/");
+                int rc = walk(buf, target, links, path);
+                if (rc)
+                    return rc;
+            }
         }
         s += n;
     }
     return MC_OK;
 }
 
-/* Resolves path (absolute, or relative to base) with symlinks followed as far
- * as it exists; the rest lexically. *out is malloc'd. realpath running out of
- * memory is MC_ENOMEM, never a shorter prefix: a lexical rest would not follow
- * a symlink in it. */
+/* Resolves path (absolute, or relative to base) with every symbolic link followed, dangling
+ * ones included; what does not exist is taken lexically. *out is malloc'd. */
 static int resolve(char **out, const char *base, const char *path)
 {
     char *full = path[0] == '/' ? strdup(path) : mc_path_join(base && *base ? base : ".", path);
     char *buf = NULL;
-    int rc = MC_OK;
+    int rc = MC_OK, links = 0;
     if (!full)
         return mc_error_nomem();
     if (full[0] != '/') { /* relative to the working directory */
@@ -120,42 +151,15 @@ static int resolve(char **out, const char *base, const char *path)
             goto done;
         }
     }
-    if ((buf = realpath(full, NULL)))
-        goto done;
-    if (errno == ENOMEM) {
+    if (!(buf = malloc(PATH_MAX))) {
         rc = mc_error_nomem();
         goto done;
     }
-    /* Resolve the longest prefix that exists, then add the rest lexically. */
-    size_t len = strlen(full);
-    for (size_t cut = len; cut-- > 0;) {
-        if (full[cut] != '/')
-            continue;
-        full[cut] = '\0';
-        char *r = realpath(cut == 0 ? "/" : full, NULL);
-        int err = errno;
-        full[cut] = '/';
-        if (!r && err == ENOMEM) {
-            rc = mc_error_nomem();
-            goto done;
-        }
-        if (!r)
-            continue;
-        size_t cap = strlen(r) + len + 2;
-        if (!(buf = malloc(cap))) {
-            free(r);
-            rc = mc_error_nomem();
-            goto done;
-        }
-        strcpy(buf, r);
-        free(r);
-        if ((rc = append_lexical(buf, cap, full + cut + 1, path))) {
-            free(buf);
-            buf = NULL;
-        }
-        goto done;
+    strcpy(buf, "/");
+    if ((rc = walk(buf, full, &links, path))) {
+        free(buf);
+        buf = NULL;
     }
-    rc = mc_error_set(MC_EINPUT, "%.200s cannot be resolved", path);
 done:
     free(full);
     if (rc == MC_OK)
@@ -269,8 +273,8 @@ static int check_path(const mc_spec *spec, const void *addr, const char *key, co
 }
 
 /* signing.key, parsed by the one key-reference parser: env:VAR names a variable; PATH and
- * file:PATH a path; a pkcs11: URI the files in its query (module-path, the module loaded
- * into the process, and the pin-source file). */
+ * file:PATH a path. A pkcs11: URI names no file here: mc_spec_check.c refuses a spec's
+ * module-path and pin-source outright (only the runner's --key may name them). */
 static int check_signing_key(const mc_spec *spec, const void *addr, const char *ref,
                              const char *root, const mc_confinement *allow)
 {
@@ -289,10 +293,10 @@ static int check_signing_key(const mc_spec *spec, const void *addr, const char *
         rc = check_path(spec, addr, "signing.key", k->value, root, allow);
         break;
     case MC_KEYREF_PKCS11:
-        if (k->module_path)
-            rc = check_path(spec, addr, "signing.key (module-path)", k->module_path, root, allow);
-        if (!rc && k->pin_path)
-            rc = check_path(spec, addr, "signing.key (pin-source)", k->pin_path, root, allow);
+        if (k->module_path || k->pin_path) /* a spec that names them does not load */
+            rc = mc_spec_error(spec, addr, "signing.key: a spec may not name a PKCS #11 "
+                               "module or PIN file; the runner gives them (--key, "
+                               "MODELCERT_PKCS11_MODULE)");
         break;
     }
     mc_keyref_free(k);

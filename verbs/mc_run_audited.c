@@ -2,12 +2,15 @@
  * trail found and verified, the run directory chosen before any work, then the
  * engine's run written atomically and its "run" event appended
  * (mc_verb_audit.h). The engine knows nothing of the trail; this is where the
- * two meet. */
+ * two meet. Like validate, the run goes through the privacy view's hook, which
+ * refuses personal data in the columns whose values a run writes (slices, the
+ * target, one_hot categories) before anything is written. */
 #include "mc_run_audited.h"
 
 #include <stdlib.h>
 
 #include "mc_error.h"
+#include "mc_privacy.h"
 #include "mc_run_dir.h"
 #include "mc_verb_audit.h"
 
@@ -37,15 +40,21 @@ int mc_run_audited(mc_run_outcome **out, const mc_run_audited_options *opt)
     mc_run_outcome *o = calloc(1, sizeof *o);
     mc_run_options ro = opt->run;
     mc_verb_audit *trail = NULL;
+    mc_privacy_view *pv = NULL;
     char *absolute = NULL;
     int rc = o ? MC_OK : mc_error_nomem();
     *out = NULL;
     if (rc || (rc = mc_spec_check_paths(opt->spec, opt->confine)) ||
+        (rc = mc_privacy_view_create(&pv, opt->spec)) ||
         (rc = mc_verb_audit_open(&trail, opt->audit_path, 0)) ||
         (rc = mc_verb_audit_absolute(&absolute, trail)) ||
         (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)))
         goto cleanup;
     ro.audit_path = absolute; /* run.json names the trail the event below goes to */
+    if (!ro.training_view) {
+        ro.training_view = mc_privacy_view_hook;
+        ro.training_view_ctx = pv;
+    }
     if ((rc = mc_run_execute(&o->run, opt->spec, &ro)) ||
         (rc = mc_run_write(o->run, o->run_dir, NULL, 0)))
         goto cleanup;
@@ -55,6 +64,7 @@ int mc_run_audited(mc_run_outcome **out, const mc_run_audited_options *opt)
 cleanup:
     mc_run_outcome_free(o);
     mc_verb_audit_free(trail);
+    mc_privacy_view_free(pv);
     free(absolute);
     return rc;
 }

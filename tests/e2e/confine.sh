@@ -52,6 +52,29 @@ expect_exit 0 "run passes with --allow-path" -- "$MC" run -q --allow-path "$TMP/
 expect_exit 0 "validate passes with MODELCERT_ALLOW_PATHS" -- env MODELCERT_ALLOW_PATHS="/nonexistent:$TMP/outside" "$MC" validate -q "$S/symlink.yaml" -o "$TMP/val-sym"
 expect_exit 2 "an allowed directory next door does not allow its sibling" -- "$MC" check --allow-path "$TMP/outs" "$S/abs.yaml"
 
+# A dangling symbolic link is resolved too (R10): its target, not yet there, is where a read
+# or a write through it would land; relative targets from the link's directory, chains too.
+ln -s "$TMP/outside/nothing.csv" "$S/dangle.csv"
+ln -s "../../outside/later/x.csv" "$S/dangle-rel.csv"
+ln -s "dangle.csv" "$S/dangle-chain.csv"
+ln -s "$P/common/not-yet.csv" "$S/dangle-in.csv"
+variant dangle "dangle.csv"
+variant dangle-rel "dangle-rel.csv"
+variant dangle-chain "dangle-chain.csv"
+variant dangle-in "dangle-in.csv"
+expect_exit 2 "check refuses a dangling link whose target is outside" -- "$MC" check "$S/dangle.yaml"
+expect_grep err "dangle.yaml:47:[0-9]*: error: data.source: 'dangle.csv' resolves to $OUT/nothing.csv, outside the project root" "the dangling link's target is named"
+expect_exit 2 "... a relative dangling target" -- "$MC" check "$S/dangle-rel.yaml"
+expect_grep err "data.source: 'dangle-rel.csv' resolves to $OUT/later/x.csv, outside the project root" "the relative target is resolved from the link's directory"
+expect_exit 2 "... a link to a dangling link" -- "$MC" check "$S/dangle-chain.yaml"
+expect_grep err "data.source: 'dangle-chain.csv' resolves to $OUT/nothing.csv, outside" "the chain is followed"
+expect_exit 0 "a dangling link whose target is inside passes check" -- "$MC" check "$S/dangle-in.yaml"
+ln -s "loop-b.csv" "$S/loop-a.csv"
+ln -s "loop-a.csv" "$S/loop-b.csv"
+variant loop "loop-a.csv"
+expect_exit 2 "a loop of links is refused" -- "$MC" check "$S/loop.yaml"
+expect_grep err "loop-a.csv cannot be resolved: more than 40 symbolic links" "the loop is named"
+
 # reproduce: the run directory is the root of its spec.json; --data is the user's.
 expect_exit 2 "reproduce refuses a recorded spec naming a path outside the run directory" -- "$MC" reproduce "$TMP/run-abs"
 expect_grep err "data.source: .*outside the project root" "reproduce names the key"
@@ -75,6 +98,7 @@ else
 fi
 
 # signing.key: file:PATH and PATH are paths; env:VAR is a variable.
+absent() { ! grep -qi -- "$1" "$2"; }
 signing() { # NAME KEY
     { cat "$S/modelcert.yaml"; printf 'signing:\n  key: "%s"\n' "$2"; } > "$S/$1.yaml"
 }
@@ -93,17 +117,38 @@ expect_exit 2 "run refuses signing.key outside" -- "$MC" run -q "$S/sign-path.ya
 expect_exit 0 "signing.key PATH passes with --allow-path" -- "$MC" check --allow-path /etc "$S/sign-path.yaml"
 expect_exit 0 "signing.key file: passes with --allow-path" -- "$MC" check --allow-path "$TMP/outside" "$S/sign-file.yaml"
 
-# signing.key pkcs11: its module-path (a library loaded into the process) and pin-source are
-# paths the spec names, confined like the others; a malformed URI is a spec error.
+# signing.key pkcs11: a spec is not the runner: its URI may not name the module loaded into
+# the process (module-path) or a PIN (pin-source, pin-value), wherever they are, --allow-path
+# or not (R2); the runner names them with --key or MODELCERT_PKCS11_MODULE. A URI naming only
+# the token and key passes; a malformed URI is a spec error.
 signing sign-p11 "pkcs11:token=t;object=k?module-path=$TMP/outside/lib.so&pin-source=file:$TMP/outside/pin"
 signing sign-p11-in "pkcs11:token=t;object=k?module-path=$S/lib.so"
+signing sign-p11-pin "pkcs11:token=t;object=k?pin-source=file:$S/pin"
+signing sign-p11-pinv "pkcs11:token=t;object=k?pin-value=1234"
+signing sign-p11-ok "pkcs11:token=t;object=k"
 signing sign-p11-bad "pkcs11:token=t;object=k?module=x"
-expect_exit 2 "signing.key pkcs11: with a module outside is refused" -- "$MC" check "$S/sign-p11.yaml"
-expect_grep err "signing.key (module-path): .*outside the project root" "the module path is named"
-expect_exit 2 "... and its pin-source too" -- "$MC" check --allow-path "$TMP/outside/lib.so" "$S/sign-p11.yaml"
-expect_grep err "signing.key (pin-source): .*outside the project root" "the pin file is named"
-expect_exit 0 "it passes with --allow-path" -- "$MC" check --allow-path "$TMP/outside" "$S/sign-p11.yaml"
-expect_exit 0 "a module inside the root passes" -- "$MC" check "$S/sign-p11-in.yaml"
+KEYLINE=$(grep -n '^  key: "pkcs11' "$S/sign-p11.yaml" | cut -d: -f1)
+expect_exit 2 "signing.key pkcs11: with a module-path is refused" -- "$MC" check "$S/sign-p11.yaml"
+expect_grep err "sign-p11.yaml:$KEYLINE:3: error: signing.key: a spec may not name a PKCS #11 module (module-path): the runner supplies the module with MODELCERT_PKCS11_MODULE, or gives the whole URI with --key" "the module-path is refused at its place, the runner's ways named"
+expect_grep err "signing.key: a spec may not name a PKCS #11 PIN (pin-source)" "... and its pin-source too"
+expect_exit 2 "--allow-path does not let a spec name a module" -- "$MC" check --allow-path "$TMP/outside" "$S/sign-p11.yaml"
+expect_grep err "may not name a PKCS #11 module (module-path)" "the module is still refused"
+expect_exit 2 "a module inside the root is refused too" -- "$MC" check "$S/sign-p11-in.yaml"
+expect_grep err "may not name a PKCS #11 module (module-path)" "the module inside is refused"
+expect_exit 2 "a pin-source alone is refused" -- "$MC" check "$S/sign-p11-pin.yaml"
+expect_grep err "signing.key: a spec may not name a PKCS #11 PIN (pin-source): the runner supplies it with MODELCERT_PKCS11_PIN" "the pin file is refused"
+expect_exit 2 "a pin-value is refused" -- "$MC" check "$S/sign-p11-pinv.yaml"
+expect_grep err "signing.key: a spec may not name a PKCS #11 PIN (pin-value)" "the pin value is refused"
+check absent "1234" "$TMP/err" -- "the pin value is not quoted"
+expect_exit 0 "a URI naming only token and key passes" -- "$MC" check "$S/sign-p11-ok.yaml"
+# certify --spec refuses before loading anything: the module and the PIN file are never
+# opened (a FIFO as the pin file would block a reader; a module that is not a library would
+# fail to load with another message).
+mkfifo "$TMP/outside/pin"
+printf 'not a library\n' > "$TMP/outside/lib.so"
+expect_exit 2 "certify --spec with a spec's module-path refuses" -- timeout 20 "$MC" certify "$TMP/no-run" --spec "$S/sign-p11.yaml"
+expect_grep err "may not name a PKCS #11 module (module-path)" "certify names the spec's module-path"
+check absent "dlopen\|lib\.so:\|load" "$TMP/err" -- "certify loaded no module"
 expect_exit 2 "a malformed pkcs11: URI is refused" -- "$MC" check "$S/sign-p11-bad.yaml"
 expect_grep err "signing.key: PKCS #11 URI: unknown query attribute 'module'" "the URI's fault is named"
 

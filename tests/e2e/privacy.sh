@@ -50,17 +50,22 @@ expect_exit 2 "a scan column not in the data" -- "$MC" privacy scan --spec "$P/n
 expect_grep err "column 'nowhere' is not in" "the missing scan column is named"
 
 # Hostile data: an escape sequence in a column name never reaches the terminal; a cell of a
-# million digits and one of invalid UTF-8 are scanned, not trusted.
-python3 - "$TMP/hostile.csv" <<'PY'
+# million digits is scanned, not trusted; a byte that is not UTF-8 is refused at its place
+# (docs/formats.md: one rule for every reader of data), never quoted.
+python3 - "$TMP/hostile.csv" "$TMP/hostile8.csv" <<'PY'
 import sys
-with open(sys.argv[1], "wb") as f:
+with open(sys.argv[1], "wb") as f, open(sys.argv[2], "wb") as g:
     f.write(b"\"co\x1b[2Jntact\",blob\n")
+    g.write(b"contact,blob\n")
     for i in range(20):
-        f.write(b"u%d@example.com,%s\n" % (i, b"9" * 1000000 if i == 0 else b"\xff\xfe@\xc0.com"))
+        f.write(b"u%d@example.com,%s\n" % (i, b"9" * 1000000 if i == 0 else b"x@y.com"))
+        g.write(b"u%d@example.com,%s\n" % (i, b"9" if i == 0 else b"\xff\xfe@\xc0.com"))
 PY
 expect_exit 1 "a hostile file is scanned" -- "$MC" privacy scan "$TMP/hostile.csv"
 check sh -c "! grep -q \"\$(printf '\\033')\" '$TMP/out' '$TMP/err'" -- "no escape sequence is printed"
 expect_grep out "20 of 20 sampled values (100%) are email addresses" "the emails are still found"
+expect_exit 2 "a file with bytes that are not UTF-8 is refused" -- "$MC" privacy scan "$TMP/hostile8.csv"
+expect_grep err "hostile8.csv:3:16: byte 0xFF is not valid UTF-8" "at the first bad byte's place"
 
 # Look-alikes are not personal data; the real thing is, in English and Chinese columns.
 python3 - "$TMP/look.csv" "$TMP/real.csv" <<'PY'
