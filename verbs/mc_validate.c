@@ -1,8 +1,10 @@
 /* validate and reproduce as library calls (mc_validate.h): the spec confined, the
  * audit trail opened and verified once (mc_verb_audit.h), the run made or re-made, every
  * check of checks/ on it, validation.json written with the run directory, and the verb's
- * one audit event appended. The baseline and the recorded run are read through the run
- * directory's bounded reader (mc_run_dir.h). */
+ * one audit event appended; validate's event records the sha256 of every file it wrote
+ * (mc_validated.h), the evidence certify believes. The baseline and the recorded run are
+ * read through the run directory's bounded reader (mc_run_dir.h); a signed baseline must
+ * be signed over the very bytes the gate reads. */
 #include "mc_validate.h"
 
 #include <stdlib.h>
@@ -19,6 +21,7 @@
 #include "mc_run_dir.h"
 #include "mc_sign.h"
 #include "mc_thresholds.h"
+#include "mc_validated.h"
 #include "mc_verb_audit.h"
 
 void mc_outcome_free(mc_outcome *o)
@@ -197,6 +200,21 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
         json_object_set(extra, "predictions", json_object_get(run->record, "predictions")) != 0) {
         json_decref(extra);
         extra = NULL;
+    }
+    /* The bytes this validation vouches for, so that certify believes the event, not the
+       files (mc_validated.h): validation.json and every file of the run. */
+    json_t *files = NULL;
+    if (!opt->no_audit && (rc = mc_validated_files(&files, o->run_dir))) {
+        json_decref(extra);
+        *out = o; /* the run directory is written; only its event is missing */
+        o = NULL;
+        goto cleanup;
+    }
+    if (extra && files && json_object_set_new(extra, MC_VALIDATED_FILES, files) != 0) {
+        json_decref(extra);
+        extra = NULL;
+    } else if (!extra) {
+        json_decref(files);
     }
     rc = record(o, trail, &ev, extra);
     *out = o; /* also when only the audit append failed */
