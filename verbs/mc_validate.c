@@ -36,8 +36,9 @@ void mc_outcome_free(mc_outcome *o)
 }
 
 /* The baseline's metrics.json: `path` is a run directory, a metrics.json, or
- * a model.mcm with metrics.json beside it. */
-static int load_baseline(json_t **out, const char *path)
+ * a model.mcm with metrics.json beside it. bytes (NULL: not wanted): the bytes it was read
+ * from, which a signed baseline's signature must cover. */
+static int load_baseline(json_t **out, char **bytes, size_t *blen, const char *path)
 {
     size_t n = strlen(path);
     char *file = NULL;
@@ -54,7 +55,10 @@ static int load_baseline(json_t **out, const char *path)
     if (!file)
         return mc_error_nomem();
     json_t *j = NULL;
-    int rc = mc_run_file_read_json(&j, file); /* bounded, a regular file (mc_run_dir.h) */
+    char *text = NULL;
+    size_t len = 0;
+    /* bounded, a regular file (mc_run_dir.h) */
+    int rc = mc_run_file_read_json_bytes(&j, bytes ? &text : NULL, &len, file);
     if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
         char why[sizeof mc_error_last()->message];
         mc_error_format(mc_error_last(), why, sizeof why);
@@ -65,8 +69,14 @@ static int load_baseline(json_t **out, const char *path)
     if (rc == MC_OK) {
         *out = j;
         j = NULL;
+        if (bytes) {
+            *bytes = text;
+            *blen = len;
+            text = NULL;
+        }
     }
     json_decref(j);
+    free(text);
     free(file);
     return rc;
 }
@@ -120,8 +130,8 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                         const char *trail_absolute)
 {
     json_t *baseline = NULL;
-    char *text = NULL;
-    size_t len = 0;
+    char *text = NULL, *btext = NULL;
+    size_t len = 0, blen = 0;
     mc_privacy_view *pv = NULL;
     mc_run_options ro = {.threads = opt->threads, .numerics = -1, .audit_path = trail_absolute,
                          .training_view = mc_privacy_view_hook};
@@ -130,10 +140,14 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
     int rc = mc_privacy_view_create(&pv, opt->spec); /* the run measures privacy into it */
     ro.training_view_ctx = pv;
     if (rc == MC_OK && opt->baseline)
-        rc = load_baseline(&baseline, opt->baseline);
-    if (!rc && sig) /* before any training: a baseline is judged only when its signature holds */
-        rc = mc_sign_check_run(signed_subject, signer, sizeof signer, "baseline",
-                               opt->baseline, opt->baseline_key, opt->baseline_ca, opt->threads);
+        rc = load_baseline(&baseline, sig ? &btext : NULL, &blen, opt->baseline);
+    /* Before any training: a baseline is judged only when its signature holds, over the very
+       bytes of metrics.json that the gate read (a bundle that leaves it out is refused). */
+    mc_model_bytes read = {MC_RUN_FILE_METRICS, btext, blen};
+    if (!rc && sig)
+        rc = mc_sign_check_run_read(signed_subject, signer, sizeof signer, "baseline",
+                                    opt->baseline, opt->baseline_key, opt->baseline_ca,
+                                    opt->threads, &read, 1);
     if (rc || (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
         (rc = mc_validation_create(&o->validation)) ||
         (sig && (rc = mc_validation_add(o->validation, "signing", "signing.baseline",
@@ -163,6 +177,7 @@ cleanup:
     mc_privacy_view_free(pv);
     json_decref(baseline);
     free(text);
+    free(btext);
     return rc;
 }
 
