@@ -113,20 +113,34 @@ static int check_files(const json_t *files, const char *dir, long long id)
     return MC_OK;
 }
 
+/* The validate events of `model` in the trail, oldest first, as a JSON array (caller owns);
+ * empty when there is no trail at all. The one read of the trail here (audit/'s list). */
+static int validate_events(json_t **out, const char *trail, const char *model)
+{
+    mc_audit_events *e = NULL;
+    mc_audit_filter filter = {.model_digest = model, .kind = "validate"};
+    int rc = mc_audit_list(&e, trail, &filter);
+    if (rc == MC_ENOTFOUND) /* no trail: nothing records the run */
+        return (*out = json_array()) ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK)
+        *out = json_incref((json_t *)mc_audit_events_json(e));
+    mc_audit_events_free(e);
+    return rc;
+}
+
 int mc_validated_check(long long *event, const char *trail, const char *dir,
                        const mc_release_facts *f)
 {
-    mc_audit_events *e = NULL;
-    mc_audit_filter filter = {.model_digest = f->model, .kind = "validate"};
+    json_t *events = NULL;
     const char *run_id = mc_release_str(f->run, "run_id", NULL);
     const json_t *found = NULL;
     size_t n = 0;
     char *shown = NULL;
     int rc = run_id ? MC_OK : mc_error_set(MC_EINPUT, "%s: run.json records no run_id", dir);
-    if (rc == MC_OK && (rc = mc_audit_list(&e, trail, &filter)) == MC_ENOTFOUND)
-        rc = MC_OK; /* no trail at all: nothing records the run */
-    for (size_t i = 0; rc == MC_OK && e && i < mc_audit_events_count(e); i++) {
-        const json_t *ev = json_array_get(mc_audit_events_json(e), i);
+    if (rc == MC_OK)
+        rc = validate_events(&events, trail, f->model);
+    for (size_t i = 0; rc == MC_OK && i < json_array_size(events); i++) {
+        const json_t *ev = json_array_get(events, i);
         const char *id = mc_release_str(json_object_get(ev, "details"), "run_id", NULL);
         if (id && strcmp(id, run_id) == 0) {
             found = ev;
@@ -163,7 +177,7 @@ int mc_validated_check(long long *event, const char *trail, const char *dir,
         goto cleanup;
     *event = id;
 cleanup:
-    mc_audit_events_free(e);
+    json_decref(events);
     free(shown);
     return rc;
 }
