@@ -220,6 +220,9 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
        files (mc_validated.h): validation.json and every file of the run. */
     json_t *files = NULL;
     if (!opt->no_audit && (rc = mc_validated_files(&files, o->run_dir))) {
+        char why[sizeof mc_error_last()->message];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(rc, "the audit trail could not be written: %s", why);
         json_decref(extra);
         *out = o; /* the run directory is written; only its event is missing */
         o = NULL;
