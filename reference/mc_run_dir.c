@@ -211,6 +211,11 @@ int mc_run_dir_choose(char **out, const char *requested, const mc_spec *spec)
 
 int mc_run_file_read_json(json_t **out, const char *path)
 {
+    return mc_run_file_read_json_bytes(out, NULL, NULL, path);
+}
+
+int mc_run_file_read_json_bytes(json_t **out, char **bytes, size_t *blen, const char *path)
+{
     char *text = NULL;
     size_t len = 0, max = mc_file_input_limit();
     json_t *j = NULL, *again = NULL;
@@ -238,6 +243,11 @@ int mc_run_file_read_json(json_t **out, const char *path)
         goto cleanup;
     *out = j;
     j = NULL;
+    if (bytes) {
+        *bytes = text;
+        *blen = len;
+        text = NULL;
+    }
 cleanup:
     json_decref(j);
     json_decref(again);

@@ -53,6 +53,9 @@ int mc_run_write(const struct mc_run *run, const char *dir, const mc_run_extra *
  * JSON object" when it is other JSON, or as mc_file_read_text for a file that is not
  * regular, holds a NUL byte or is over the limit; MC_ENOMEM. Caller owns *out. */
 int mc_run_file_read_json(json_t **out, const char *path);
+/* mc_run_file_read_json, and the very bytes it was parsed from (*bytes, *blen; caller
+ * frees; bytes NULL: not wanted), so that what is checked (a signature) is what is read. */
+int mc_run_file_read_json_bytes(json_t **out, char **bytes, size_t *blen, const char *path);
 /* mc_run_file_read_json of run_dir/name (name: one of the MC_RUN_FILE_ names). */
 int mc_run_dir_read_json(json_t **out, const char *run_dir, const char *name);
 /* The text of run_dir/name (a NUL byte is refused), at most max bytes (0: the input

@@ -2,7 +2,8 @@
  * model_signing computes it (its ignore list: the git files, the bundle when it lies inside
  * the model, the paths asked for, and on verification the paths the signed manifest
  * recorded), signed with a loaded key into an OMS bundle or a bare DSSE envelope and written
- * atomically, or checked against a bundle read under its size limit. */
+ * atomically, or checked against a bundle read under its size limit (and the files a caller
+ * read and acts on, against the very bytes that were signed). */
 #include "mc_model_sign.h"
 
 #include <errno.h>
@@ -224,8 +225,54 @@ cleanup:
     return rc;
 }
 
+/* A file the caller read, against the signed manifest sm: listed, and its bytes the signed
+ * ones: the whole file's sha256 (files), or each shard's, the shards covering it end to end
+ * (shards; the items are sorted by path, then start). */
+static int check_read(const mc_manifest *sm, const mc_model_bytes *rd)
+{
+    const unsigned char *b = rd->bytes;
+    char hex[MC_SHA256_HEX_LEN + 1];
+    unsigned long long next = 0;
+    int found = 0, rc = MC_OK;
+    for (size_t i = 0; i < sm->n && rc == MC_OK; i++) {
+        const mc_manifest_item *it = &sm->items[i];
+        if (strcmp(it->path, rd->name) != 0)
+            continue;
+        found = 1;
+        const unsigned long long start = sm->shards ? (unsigned long long)it->start : 0;
+        const unsigned long long end = sm->shards ? (unsigned long long)it->end : rd->len;
+        if (start != next || end < start || end > rd->len) {
+            next = ~0ull; /* a shard that does not continue the file: not these bytes */
+            break;
+        }
+        if ((rc = mc_sha256_hex(hex, b + start, (size_t)(end - start))))
+            break;
+        if (strcmp(hex, it->digest) != 0) {
+            next = ~0ull;
+            break;
+        }
+        next = end;
+    }
+    if (rc)
+        return rc;
+    if (!found)
+        return mc_error_set(MC_EINPUT, "%s is unsigned: the signature leaves it out (its "
+                            "ignore paths)", rd->name);
+    if (next != rd->len)
+        return mc_error_set(MC_EINPUT, "%s is not the file that was signed (the bytes read "
+                            "differ from the signed ones)", rd->name);
+    return MC_OK;
+}
+
 int mc_model_verify(mc_model_check *res, const mc_model_files *f, const char *signature,
                     const mc_key *key, const char *ca_path, int ignore_unsigned)
+{
+    return mc_model_verify_read(res, f, signature, key, ca_path, ignore_unsigned, NULL, 0);
+}
+
+int mc_model_verify_read(mc_model_check *res, const mc_model_files *f, const char *signature,
+                         const mc_key *key, const char *ca_path, int ignore_unsigned,
+                         const mc_model_bytes *read, size_t n_read)
 {
     char *text = NULL;
     size_t len = 0;
@@ -252,6 +299,9 @@ int mc_model_verify(mc_model_check *res, const mc_model_files *f, const char *si
         rc = mc_error_set(MC_EINPUT, "%s", why);
         goto cleanup;
     }
+    for (size_t i = 0; i < n_read; i++)
+        if ((rc = check_read(sm, &read[i])))
+            goto cleanup;
     res->resources = sm->n;
 cleanup:
     free(text);

@@ -71,4 +71,20 @@ typedef struct mc_model_check {
 int mc_model_verify(mc_model_check *res, const mc_model_files *f, const char *signature,
                     const mc_key *key, const char *ca_path, int ignore_unsigned);
 
+/* A file of the model that the caller has read and will act on (validate's signed baseline:
+ * its metrics.json), with the bytes it read. */
+typedef struct mc_model_bytes {
+    const char *name;                 /* its path relative to the model root */
+    const void *bytes;
+    size_t len;
+} mc_model_bytes;
+
+/* mc_model_verify, and then each of the n_read files read must be signed, byte for byte:
+ * listed in the signed manifest (not left out by its ignore paths) with the sha256 of these
+ * bytes (each shard's, for the shards serialization). A rejection is MC_EINPUT: "NAME is
+ * unsigned: the signature leaves it out" or "NAME is not the file that was signed". */
+int mc_model_verify_read(mc_model_check *res, const mc_model_files *f, const char *signature,
+                         const mc_key *key, const char *ca_path, int ignore_unsigned,
+                         const mc_model_bytes *read, size_t n_read);
+
 #endif

@@ -1,25 +1,22 @@
 /* OMS v1.0: the in-toto statement of a manifest, the Sigstore bundle v0.3
- * around its DSSE envelope, and their verification. */
+ * around its DSSE envelope, and their verification: with a public key, or with a
+ * certificate chain to trusted roots (mc_x509.c: the chain and the certificate policy). */
 #include "mc_oms.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
-#include <openssl/x509v3.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "mc_dsse.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_json.h"
-
-#define CHAIN_MAX 10
+#include "mc_x509.h"
 
 int mc_oms_statement(char **out, size_t *len, const mc_manifest *m)
 {
@@ -69,45 +66,10 @@ int mc_oms_statement(char **out, size_t *len, const mc_manifest *m)
 
 /* ---- certificates ------------------------------------------------------------------- */
 
-static int read_certs(STACK_OF(X509) **out, const char *path)
-{
-    char *text = NULL;
-    size_t len = 0;
-    BIO *bio = NULL;
-    STACK_OF(X509) *sk = sk_X509_new_null();
-    int rc = sk ? mc_file_read_text(&text, &len, path, MC_KEY_FILE_MAX * 4) : mc_error_nomem();
-    if (rc)
-        goto cleanup;
-    if (!(bio = BIO_new_mem_buf(text, (int)len))) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    X509 *c;
-    while ((c = PEM_read_bio_X509(bio, NULL, NULL, NULL))) {
-        if (sk_X509_num(sk) >= 100 || !sk_X509_push(sk, c)) {
-            X509_free(c);
-            rc = mc_error_set(MC_EINPUT, "%s: too many certificates", path);
-            goto cleanup;
-        }
-    }
-    ERR_clear_error();
-    if (sk_X509_num(sk) == 0) {
-        rc = mc_error_set(MC_EINPUT, "%s holds no PEM certificate", path);
-        goto cleanup;
-    }
-    *out = sk;
-    sk = NULL;
-cleanup:
-    free(text);
-    BIO_free(bio);
-    sk_X509_pop_free(sk, X509_free);
-    return rc;
-}
-
 int mc_oms_check_ca(const char *ca_path)
 {
     STACK_OF(X509) *sk = NULL;
-    int rc = read_certs(&sk, ca_path);
+    int rc = mc_x509_read_pem(&sk, ca_path);
     sk_X509_pop_free(sk, X509_free);
     return rc;
 }
@@ -133,9 +95,9 @@ static int cert_material(json_t **out, const mc_key *key, const char *cert_path,
 {
     STACK_OF(X509) *leaf = NULL, *chain = NULL;
     json_t *certs = json_array();
-    int rc = certs ? read_certs(&leaf, cert_path) : mc_error_nomem();
+    int rc = certs ? mc_x509_read_pem(&leaf, cert_path) : mc_error_nomem();
     if (!rc && chain_path)
-        rc = read_certs(&chain, chain_path);
+        rc = mc_x509_read_pem(&chain, chain_path);
     if (rc)
         goto cleanup;
     EVP_PKEY *lk = X509_get0_pubkey(sk_X509_value(leaf, 0));
@@ -210,122 +172,6 @@ int mc_oms_sign_dsse(char **out, size_t *len, const mc_manifest *m, const mc_key
 }
 
 /* ---- verification ------------------------------------------------------------------- */
-
-static int decode_cert(X509 **out, json_t *c, size_t i)
-{
-    json_t *raw = json_object_get(c, "rawBytes");
-    unsigned char *der = NULL;
-    size_t n = 0;
-    if (!json_is_string(raw))
-        return mc_error_set(MC_EINPUT, "bundle: certificate %zu has no rawBytes string", i + 1);
-    int rc = mc_base64_decode(&der, &n, json_string_value(raw), 64 * 1024);
-    if (rc)
-        return mc_error_set(MC_EINPUT, "bundle: certificate %zu: bad base64", i + 1);
-    const unsigned char *p = der;
-    X509 *x = d2i_X509(NULL, &p, (long)n);
-    int whole = x && p == der + n;
-    free(der);
-    ERR_clear_error();
-    if (!whole) {
-        X509_free(x);
-        return mc_error_set(MC_EINPUT, "bundle: certificate %zu is not a DER certificate", i + 1);
-    }
-    *out = x;
-    return MC_OK;
-}
-
-static int verify_chain(EVP_PKEY **pkey, char *signer, size_t signer_size, json_t *vm,
-                        const char *ca_path)
-{
-    json_t *chain = json_object_get(json_object_get(vm, "x509CertificateChain"), "certificates");
-    json_t *single = json_object_get(vm, "certificate");
-    STACK_OF(X509) *roots = NULL, *untrusted = sk_X509_new_null();
-    X509 *leaf = NULL;
-    X509_STORE *store = NULL;
-    X509_STORE_CTX *ctx = NULL;
-    int rc = untrusted ? MC_OK : mc_error_nomem();
-    if (rc)
-        goto cleanup;
-    if (json_is_object(single)) {
-        rc = decode_cert(&leaf, single, 0);
-    } else if (json_is_array(chain) && json_array_size(chain) >= 1 &&
-               json_array_size(chain) <= CHAIN_MAX) {
-        rc = decode_cert(&leaf, json_array_get(chain, 0), 0);
-        for (size_t i = 1; i < json_array_size(chain) && !rc; i++) {
-            X509 *x = NULL;
-            rc = decode_cert(&x, json_array_get(chain, i), i);
-            if (!rc && !sk_X509_push(untrusted, x)) {
-                X509_free(x);
-                rc = mc_error_nomem();
-            }
-        }
-    } else {
-        rc = mc_error_set(MC_EINPUT, "bundle: certificate mode needs "
-                          "verificationMaterial.x509CertificateChain.certificates (1 to %d) or "
-                          "verificationMaterial.certificate", CHAIN_MAX);
-    }
-    if (rc)
-        goto cleanup;
-    if (!X509_NAME_oneline(X509_get_subject_name(leaf), signer, (int)signer_size)) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    if ((rc = read_certs(&roots, ca_path)))
-        goto cleanup;
-    if (!(store = X509_STORE_new()) || !(ctx = X509_STORE_CTX_new())) {
-        rc = mc_error_nomem();
-        goto cleanup;
-    }
-    for (int i = 0; i < sk_X509_num(roots); i++) /* in OpenSSL 3 a duplicate is no error */
-        if (!X509_STORE_add_cert(store, sk_X509_value(roots, i))) {
-            rc = mc_error_set(MC_EINTERNAL, "cannot add a root certificate of %s", ca_path);
-            goto cleanup;
-        }
-    if (!X509_STORE_CTX_init(ctx, store, leaf, untrusted)) {
-        rc = mc_error_set(MC_EINTERNAL, "cannot set up certificate verification");
-        goto cleanup;
-    }
-    /* As model_signing: the chain is judged at the leaf's notBefore (the signing time
-       the bundle implies), and the leaf must not have expired since. */
-    time_t when = 0;
-    struct tm tm;
-    if (ASN1_TIME_to_tm(X509_get0_notBefore(leaf), &tm))
-        when = timegm(&tm);
-    X509_STORE_CTX_set_time(ctx, 0, when);
-    if (X509_verify_cert(ctx) != 1) {
-        int e = X509_STORE_CTX_get_error(ctx);
-        rc = mc_error_set(MC_EINPUT, "the certificate chain does not lead to the trusted root "
-                          "(%s)", X509_verify_cert_error_string(e));
-        goto cleanup;
-    }
-    if (X509_cmp_current_time(X509_get0_notAfter(leaf)) <= 0) {
-        rc = mc_error_set(MC_EINPUT, "the signing certificate (%s) has expired", signer);
-        goto cleanup;
-    }
-    uint32_t flags = X509_get_extension_flags(leaf);
-    int ku = (flags & EXFLAG_KUSAGE) && (X509_get_key_usage(leaf) & KU_DIGITAL_SIGNATURE);
-    int eku = (flags & EXFLAG_XKUSAGE) && (X509_get_extended_key_usage(leaf) & XKU_CODE_SIGN);
-    if (!ku && !eku) {
-        rc = mc_error_set(MC_EINPUT, "the signing certificate (%s) may not sign: neither "
-                          "digitalSignature key usage nor the codeSigning extended key usage",
-                          signer);
-        goto cleanup;
-    }
-    EVP_PKEY *k = X509_get_pubkey(leaf);
-    if (!k) {
-        rc = mc_error_set(MC_EINPUT, "the signing certificate has no usable public key");
-        goto cleanup;
-    }
-    *pkey = k;
-cleanup:
-    ERR_clear_error();
-    X509_STORE_CTX_free(ctx);
-    X509_STORE_free(store);
-    X509_free(leaf);
-    sk_X509_pop_free(untrusted, X509_free);
-    sk_X509_pop_free(roots, X509_free);
-    return rc;
-}
 
 static int parse_shard_name(mc_manifest_item *it, const char *name, long long shard_size)
 {
@@ -599,7 +445,7 @@ int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const cha
         snprintf(signer, signer_size, "key %s", mc_key_hint(t->key));
         pkey = mc_key_pkey(t->key);
     } else {
-        if ((rc = verify_chain(&cert_key, signer, signer_size, vm, t->ca_path)))
+        if ((rc = mc_x509_verify_chain(&cert_key, signer, signer_size, vm, t->ca_path)))
             goto cleanup;
         mc_key *ck = NULL;
         if ((rc = mc_key_from_pkey(&ck, cert_key)))

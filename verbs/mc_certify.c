@@ -1,5 +1,7 @@
-/* certify (mc_certify.h): a validated run released. The run's facts checked (mc_release.c),
- * its key loaded once, the run directory signed with it (signing/mc_model_sign.c), the
+/* certify (mc_certify.h): a validated run released. The run's facts checked (mc_release.c):
+ * the data hashed (never none), any data pin agreeing, and the run's validate event found in
+ * the audit trail, its verdict pass and every file it recorded unchanged (mc_validated.c);
+ * then its key loaded once, the run directory signed with it (signing/mc_model_sign.c), the
  * release certificate written (SLSA Provenance v1 and in-toto test-result v0.1 statements,
  * each in a DSSE envelope signed by the same key), and a "certify" audit event appended. */
 #include "mc_certify.h"
@@ -7,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "mc_dsse.h"
 #include "mc_error.h"
@@ -18,6 +21,7 @@
 #include "mc_oms.h"
 #include "mc_release.h"
 #include "mc_run_dir.h"
+#include "mc_validated.h"
 #include "mc_verb_audit.h"
 
 void mc_certify_result_free(mc_certify_result *r)
@@ -163,6 +167,21 @@ static int key_ref(char **out, const mc_certify_options *o)
     return rc;
 }
 
+/* The data is pinned where a spec says so: the run's own spec.json, and the spec certify was
+ * given. Either pin must be the data the run read (f->data_digest, which certify has just
+ * hashed). */
+static int check_pins(const mc_release_facts *f, const mc_spec *spec, const char *dir)
+{
+    const char *pins[2] = {mc_release_str(json_object_get(f->spec, "data"), "sha256", NULL),
+                           spec ? mc_spec_doc_get(spec)->data.sha256 : NULL};
+    for (int i = 0; i < 2; i++)
+        if (pins[i] && strcasecmp(pins[i], f->data_digest) != 0)
+            return mc_error_set(MC_EINPUT, "%s%s pins the data to sha256 %.12s..., not the run's "
+                                "%.12s...", i ? "the spec " : dir, i ? mc_spec_path(spec)
+                                : "/" MC_RUN_FILE_SPEC, pins[i], f->data_digest);
+    return MC_OK;
+}
+
 int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
 {
     mc_certify_result *r = calloc(1, sizeof *r);
@@ -189,19 +208,33 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     }
     if (o->spec && (rc = mc_spec_check_paths(o->spec, o->confine)))
         goto cleanup;
+    if (o->no_audit) { /* the trail is the evidence: certify cannot do without it */
+        rc = mc_error_set(MC_EINPUT, "certify needs the audit trail: it certifies only a "
+                          "validation that the trail recorded");
+        goto cleanup;
+    }
     if ((rc = mc_verb_audit_open(&trail, o->audit_path, o->no_audit)))
         goto cleanup;
-    /* The data: where the flag says, else where run.json recorded it. */
+    /* The data: where the flag says, else where run.json recorded it; never none. */
     if ((rc = mc_release_read_json(&f.run, o->run_dir, MC_RUN_FILE_RECORD)))
         goto cleanup;
     const char *recorded = mc_release_str(f.run, "data", "absolute_path");
-    if (!(data = strdup(o->data_path ? o->data_path : recorded ? recorded : ""))) {
+    if (!o->data_path && !recorded) {
+        rc = mc_error_set(MC_EINPUT, "%s/%s records no data.absolute_path: give --data PATH, "
+                          "the data the run read (certify signs only a data digest it has "
+                          "checked)", o->run_dir, MC_RUN_FILE_RECORD);
+        goto cleanup;
+    }
+    if (!(data = strdup(o->data_path ? o->data_path : recorded))) {
         rc = mc_error_nomem();
         goto cleanup;
     }
     json_decref(f.run);
     f.run = NULL;
-    if ((rc = mc_release_facts_read(&f, o->run_dir, *data ? data : NULL, 1)) ||
+    long long validated = 0; /* the validate event that vouches for the run */
+    if ((rc = mc_release_facts_read(&f, o->run_dir, data, 1)) ||
+        (rc = check_pins(&f, o->spec, o->run_dir)) ||
+        (rc = mc_validated_check(&validated, mc_verb_audit_path(trail), o->run_dir, &f)) ||
         (rc = key_ref(&keyref, o)) ||
         (rc = mc_key_load_private_with(&key, keyref, o->passphrase_file)) ||
         (rc = mc_file_check_output(r->certificate)))
@@ -245,10 +278,11 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     mc_verb_event ev = {.command = o->command_line, .kind = "certify", .model_digest = r->model,
                         .spec_digest = f.spec_digest, .data_digest = f.data_digest,
                         .verdict = "certified"};
-    json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s?}", "run_dir", o->run_dir,
+    json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:I}", "run_dir", o->run_dir,
                           "signature", r->signature, "certificate", r->certificate,
                           "subject", r->subject, "format", r->format, "identity", identity,
-                          "onnx", r->has_onnx ? r->onnx : NULL);
+                          "onnx", r->has_onnx ? r->onnx : NULL, "validate_event",
+                          (json_int_t)validated);
     if ((rc = mc_verb_audit_record(trail, &ev, d, &r->audit_event, &r->audit_path)))
         goto cleanup;
     *out = r;

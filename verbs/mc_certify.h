@@ -1,8 +1,9 @@
 /* certify: the release of a validated run (docs/signing.md). It refuses
- * unless the run holds a passing validation whose recorded digests match the
- * files; then it signs the run directory (an OMS bundle, or with the spec's
- * `format: dsse_intoto` a DSSE envelope over the same statement) and writes a
- * release certificate (mc_release.h), both with one key, loaded once. */
+ * unless the audit trail's validate event of the run passed and vouches for
+ * the files as they are (docs/security.md, "What certify trusts"); then it
+ * signs the run directory (an OMS bundle, or with the spec's `format:
+ * dsse_intoto` a DSSE envelope over the same statement) and writes a release
+ * certificate (mc_release.h), both with one key, loaded once. */
 #ifndef MC_CERTIFY_H
 #define MC_CERTIFY_H
 
@@ -21,7 +22,7 @@ typedef struct mc_certify_options {
     const mc_confinement *confine;    /* what that spec may name (mc_spec_check_paths) */
     int threads;
     const char *audit_path;
-    int no_audit;
+    int no_audit;                     /* refused: certify reads and records to the trail */
     const char *command_line;
 } mc_certify_options;
 
@@ -41,7 +42,11 @@ typedef struct mc_certify_result {
 } mc_certify_result;
 
 /* Certifies a run. MC_EINPUT naming why when the run has no validation, did
- * not pass, or a recorded digest does not match its file (model, spec, data),
+ * not pass (or its results contradict its verdict), a recorded digest does not
+ * match its file (model, spec, data), the data cannot be hashed (no --data and
+ * no recorded location) or a data pin disagrees, the audit trail holds no
+ * single passing validate event of the run whose recorded files are all
+ * unchanged (mc_validated.h; no_audit is refused: the trail is the evidence),
  * or RUN_DIR/model.onnx is not what exporting its model.mcm gives;
  * key and file errors as mc_sign_model. Appends a "certify" event. */
 int mc_certify_run(mc_certify_result **out, const mc_certify_options *o);

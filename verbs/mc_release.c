@@ -1,7 +1,9 @@
 /* The facts of a release (mc_release.h): what certify states about a validated run and
  * verify checks again. A run directory's validation.json, run.json and spec.json read, and
  * every digest they record checked against the file it names (model.mcm, the normalised
- * spec, validation.json, the data when it is at hand, model.onnx when the run holds one). */
+ * spec, validation.json, the data when it is at hand, model.onnx when the run holds one),
+ * and a passing verdict that its results do not contradict. What the audit trail recorded
+ * of the validation is checked by certify (mc_validated.h). */
 #include "mc_release.h"
 
 #include <stdio.h>
@@ -112,6 +114,29 @@ cleanup:
     return rc;
 }
 
+/* A passing validation's results: each with an id and a status, none failed or in error
+ * (mc_validation_verdict's rule). A validation.json whose verdict was edited to pass while
+ * its results still fail contradicts itself. */
+static int check_results(const json_t *validation, const char *dir)
+{
+    const json_t *res = json_object_get(validation, "results");
+    if (!json_is_array(res))
+        return mc_error_set(MC_EINPUT, "%s/%s holds no results list", dir,
+                            MC_RUN_FILE_VALIDATION);
+    for (size_t i = 0; i < json_array_size(res); i++) {
+        const json_t *r = json_array_get(res, i);
+        const char *id = mc_release_str(r, "id", NULL), *st = mc_release_str(r, "status", NULL);
+        if (!id || !st)
+            return mc_error_set(MC_EINPUT, "%s/%s: result %zu has no id or status", dir,
+                                MC_RUN_FILE_VALIDATION, i + 1);
+        if (strcmp(st, "pass") != 0 && strcmp(st, "warn") != 0 && strcmp(st, "skipped") != 0)
+            return mc_error_set(MC_EINPUT, "%s/%s: its verdict is pass, but result %.100s is "
+                                "%.20s: the results contradict the verdict", dir,
+                                MC_RUN_FILE_VALIDATION, id, st);
+    }
+    return MC_OK;
+}
+
 /* Reads the run and checks every recorded digest against its file; certify:
  * the checks before a release (onnx_read). */
 int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data_path, int certify)
@@ -126,6 +151,8 @@ int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data
     if ((!verdict || strcmp(verdict, "pass") != 0))
         return mc_error_set(MC_EINPUT, "%s: the validation did not pass (verdict %s): only a "
                             "passing validation is certified", dir, verdict ? verdict : "missing");
+    if ((rc = check_results(f->validation, dir)))
+        return rc;
     const json_t *vrun = json_object_get(f->validation, "run");
     if ((rc = same(mc_release_str(vrun, "run_id", NULL), mc_release_str(f->run, "run_id", NULL),
                    "run.json's run_id", dir)))

@@ -2,7 +2,8 @@
  * reference names, hands it to the primitives of signing/mc_model_sign.h, and
  * (sign, verify) appends its audit event. verify also checks a release
  * certificate when asked (mc_release.h); mc_sign_check_run is the check of a
- * signed run that validate --baseline-key and reproduce --key make. */
+ * signed run that validate --baseline-key and reproduce --key make (validate's also asks
+ * that the baseline's metrics.json it read be signed, byte for byte). */
 #include "mc_sign.h"
 
 #include <errno.h>
@@ -100,7 +101,8 @@ cleanup:
 static int verify_steps(mc_verify_result *r, const mc_verify_options *o, const mc_key *key)
 {
     mc_model_check chk = {.subject = ""};
-    int rc = mc_model_verify(&chk, &o->c.files, r->signature, key, o->ca, o->ignore_unsigned);
+    int rc = mc_model_verify_read(&chk, &o->c.files, r->signature, key, o->ca,
+                                  o->ignore_unsigned, o->read, o->n_read);
     snprintf(r->signer, sizeof r->signer, "%s", chk.signer);
     memcpy(r->subject, chk.subject, sizeof r->subject);
     if (rc)
@@ -175,11 +177,20 @@ int mc_sign_check_run(char subject[MC_SHA256_HEX_LEN + 1], char *signer, size_t 
                       const char *what, const char *run_dir, const char *key, const char *ca,
                       int threads)
 {
+    return mc_sign_check_run_read(subject, signer, signer_size, what, run_dir, key, ca, threads,
+                                  NULL, 0);
+}
+
+int mc_sign_check_run_read(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
+                           size_t signer_size, const char *what, const char *run_dir,
+                           const char *key, const char *ca, int threads,
+                           const mc_model_bytes *read, size_t n_read)
+{
     if (!is_dir(run_dir))
         return mc_error_set(MC_EINPUT, "a signed %s must be a run directory with its "
                             "model.sig (%s is not a directory)", what, run_dir);
     mc_verify_options vo = {.c = {.files = {.path = run_dir, .threads = threads}, .no_audit = 1},
-                            .key = key, .ca = ca};
+                            .key = key, .ca = ca, .read = read, .n_read = n_read};
     mc_verify_result *r = NULL;
     int rc = mc_verify_model(&r, &vo);
     if (rc == MC_OK && !r->verified)

@@ -48,6 +48,9 @@ typedef struct mc_verify_options {
     int ignore_unsigned;              /* files on disk that the bundle does not list are fine */
     const char *certificate;          /* a release certificate of the run to check too (key
                                          mode; mc_release.h), or NULL */
+    const mc_model_bytes *read;       /* files the caller read and acts on: each must be signed,
+                                         byte for byte (mc_model_verify_read); NULL: none */
+    size_t n_read;
 } mc_verify_options;
 
 typedef struct mc_verify_result {
@@ -78,6 +81,15 @@ void mc_verify_result_free(mc_verify_result *r);
 int mc_sign_check_run(char subject[MC_SHA256_HEX_LEN + 1], char *signer, size_t signer_size,
                       const char *what, const char *run_dir, const char *key, const char *ca,
                       int threads);
+
+/* mc_sign_check_run, and each of the n_read files of the run that the caller read (the
+ * gate's baseline metrics.json) must be signed with these very bytes: a file the bundle
+ * leaves out is refused, "the <what>'s signature does not verify: NAME is unsigned: ..."
+ * (MC_EINPUT; mc_model_verify_read). */
+int mc_sign_check_run_read(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
+                           size_t signer_size, const char *what, const char *run_dir,
+                           const char *key, const char *ca, int threads,
+                           const mc_model_bytes *read, size_t n_read);
 
 /* The subject digest of the model as `sign` would sign it (the default
  * signature name and the --ignore paths left out), without signing

@@ -1,8 +1,10 @@
 /* validate as a library call (mc_validate.h): the spec confined, the audit trail opened
  * and verified once (mc_verb_audit.h), the run made, every check of checks/ on it,
  * validation.json written with the run directory, and the verb's one audit event appended
- * (mc_outcome.h). The baseline is read through the run directory's bounded reader
- * (mc_run_dir.h). reproduce is in mc_reproduce.c. */
+ * (mc_outcome.h); the event records the sha256 of every file it wrote (mc_validated.h), the
+ * evidence certify believes. The baseline is read through the run directory's bounded
+ * reader (mc_run_dir.h); a signed baseline must be signed over the very bytes the gate
+ * reads. reproduce is in mc_reproduce.c. */
 #include "mc_validate.h"
 
 #include <stdlib.h>
@@ -18,11 +20,13 @@
 #include "mc_run_dir.h"
 #include "mc_sign.h"
 #include "mc_thresholds.h"
+#include "mc_validated.h"
 #include "mc_verb_audit.h"
 
 /* The baseline's metrics.json: `path` is a run directory, a metrics.json, or
- * a model.mcm with metrics.json beside it. */
-static int load_baseline(json_t **out, const char *path)
+ * a model.mcm with metrics.json beside it. bytes (NULL: not wanted): the bytes it was read
+ * from, which a signed baseline's signature must cover. */
+static int load_baseline(json_t **out, char **bytes, size_t *blen, const char *path)
 {
     size_t n = strlen(path);
     char *file = NULL;
@@ -39,7 +43,10 @@ static int load_baseline(json_t **out, const char *path)
     if (!file)
         return mc_error_nomem();
     json_t *j = NULL;
-    int rc = mc_run_file_read_json(&j, file); /* bounded, a regular file (mc_run_dir.h) */
+    char *text = NULL;
+    size_t len = 0;
+    /* bounded, a regular file (mc_run_dir.h) */
+    int rc = mc_run_file_read_json_bytes(&j, bytes ? &text : NULL, &len, file);
     if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
         char why[sizeof mc_error_last()->message];
         mc_error_format(mc_error_last(), why, sizeof why);
@@ -50,8 +57,14 @@ static int load_baseline(json_t **out, const char *path)
     if (rc == MC_OK) {
         *out = j;
         j = NULL;
+        if (bytes) {
+            *bytes = text;
+            *blen = len;
+            text = NULL;
+        }
     }
     json_decref(j);
+    free(text);
     free(file);
     return rc;
 }
@@ -84,8 +97,8 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                         const char *trail_absolute)
 {
     json_t *baseline = NULL;
-    char *text = NULL;
-    size_t len = 0;
+    char *text = NULL, *btext = NULL;
+    size_t len = 0, blen = 0;
     mc_privacy_view *pv = NULL;
     mc_run_options ro = {.threads = opt->threads, .numerics = -1, .audit_path = trail_absolute,
                          .training_view = mc_privacy_view_hook};
@@ -94,10 +107,14 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
     int rc = mc_privacy_view_create(&pv, opt->spec); /* the run measures privacy into it */
     ro.training_view_ctx = pv;
     if (rc == MC_OK && opt->baseline)
-        rc = load_baseline(&baseline, opt->baseline);
-    if (!rc && sig) /* before any training: a baseline is judged only when its signature holds */
-        rc = mc_sign_check_run(signed_subject, signer, sizeof signer, "baseline",
-                               opt->baseline, opt->baseline_key, opt->baseline_ca, opt->threads);
+        rc = load_baseline(&baseline, sig ? &btext : NULL, &blen, opt->baseline);
+    /* Before any training: a baseline is judged only when its signature holds, over the very
+       bytes of metrics.json that the gate read (a bundle that leaves it out is refused). */
+    mc_model_bytes read = {MC_RUN_FILE_METRICS, btext, blen};
+    if (!rc && sig)
+        rc = mc_sign_check_run_read(signed_subject, signer, sizeof signer, "baseline",
+                                    opt->baseline, opt->baseline_key, opt->baseline_ca,
+                                    opt->threads, &read, 1);
     if (rc || (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
         (rc = mc_validation_create(&o->validation)) ||
         (sig && (rc = mc_validation_add(o->validation, "signing", "signing.baseline",
@@ -127,6 +144,7 @@ cleanup:
     mc_privacy_view_free(pv);
     json_decref(baseline);
     free(text);
+    free(btext);
     return rc;
 }
 
@@ -164,6 +182,24 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
         json_object_set(extra, "predictions", json_object_get(run->record, "predictions")) != 0) {
         json_decref(extra);
         extra = NULL;
+    }
+    /* The bytes this validation vouches for, so that certify believes the event, not the
+       files (mc_validated.h): validation.json and every file of the run. */
+    json_t *files = NULL;
+    if (!opt->no_audit && (rc = mc_validated_files(&files, o->run_dir))) {
+        char why[sizeof mc_error_last()->message];
+        mc_error_format(mc_error_last(), why, sizeof why);
+        rc = mc_error_set(rc, "the audit trail could not be written: %s", why);
+        json_decref(extra);
+        *out = o; /* the run directory is written; only its event is missing */
+        o = NULL;
+        goto cleanup;
+    }
+    if (extra && files && json_object_set_new(extra, MC_VALIDATED_FILES, files) != 0) {
+        json_decref(extra);
+        extra = NULL;
+    } else if (!extra) {
+        json_decref(files);
     }
     rc = mc_outcome_record(o, trail, &ev, extra);
     *out = o; /* also when only the audit append failed */
