@@ -1,7 +1,6 @@
 /* The audit trail as the verbs use it (mc_audit.h), one call each, on either store: the
  * command line an event records (a URI without its password), whether an event may be
- * appended now (the chain must verify), recording one event after the head verified
- * (checked again under the store's write lock), verifying a trail and
+ * appended now (the chain must verify), recording one event, verifying a trail and
  * listing its events. Where the trail is: mc_audit_location.c; `audit init` and `audit
  * migrate`: mc_audit_migrate.c. */
 #include "mc_audit.h"

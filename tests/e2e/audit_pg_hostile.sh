@@ -98,6 +98,13 @@ check grep -q "permission denied for schema modelcert" "$TMP/out" -- "R11: nor m
 expect_exit 1 "R11: the read role cannot append" -- "$LOAD" "$AUDITOR" 1 1
 expect_grep err "may not take the writers' lock: appending needs the role modelcert_append" "R11: it says why"
 
+# A trail made before the lock table existed: appends say what to do; audit init adds it.
+psql_on "$S1" 5433 audit2 -c "SET ROLE modelcert_owner; DROP TABLE modelcert.append_lock"
+expect_exit 1 "R11: a trail without the writers' lock is not appended to" -- "$LOAD" "$CI2" 1 1
+expect_grep err "has no writers' lock (it was made by an older modelcert): run \`modelcert audit init\` on it" "R11: it says to run audit init"
+expect_exit 0 "R11: audit init adds the lock to the existing trail" -- "$MC" audit init "$ADMIN2"
+check [ "$(psql_on "$S1" 5433 audit2 -c "SELECT count(*) FROM modelcert.append_lock")" = 1 ] -- "R11: the lock row is there"
+
 # ---- R15: a connection dropped mid-append reports its cause
 session_open holder ci
 session_send holder "BEGIN; $TAKE_LOCK"
