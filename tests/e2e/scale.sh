@@ -35,4 +35,31 @@ echo 1 >>"$TMP/dup.csv"
 expect_exit 2 "R14: a repeated column name among 6,001" -- "$MC" privacy scan "$TMP/dup.csv"
 expect_grep err "dup.csv:1:5: duplicate column name 'a' (also column 1)" "R14: the first repeat, where it is, and the column it repeats"
 
+# ---- R13: the Markdown report of 150,000 results (100,000 took 70 s and more: each result's
+# metric compared with every earlier result's for the baseline table; now linear), and a
+# validation.json of 1,000,000 results refused before it is read (it took gigabytes)
+validation() { # validation FILE N: N results in 100 categories, every other one with a baseline
+    python3 - "$1" "$2" <<'PY'
+import sys
+n = int(sys.argv[2])
+with open(sys.argv[1], "w") as f:
+    f.write('{"format": "modelcert-validation", "format_version": 1, "run": null, "results": [')
+    for k in range(n):
+        m = '{"current": 0.9, "baseline": 0.8}' if k % 2 else '0.9'
+        f.write(('' if k == 0 else ',') + '{"category": "c%d", "expected": null, "id": "m%d", '
+                '"measured": %s, "message": "", "name": "m%d", "status": "pass"}'
+                % (k % 100, k, m, k))
+    f.write(']}')
+PY
+}
+mkdir "$TMP/many" "$TMP/huge"
+validation "$TMP/many/validation.json" 150000
+expect_exit 0 "R13: the Markdown report of 150,000 results in 1.5 GB and 90 s" -- bounded 1500 90 "$MC" report "$TMP/many/validation.json" -f markdown
+check [ "$(grep -c '^| ✅ PASS | c' "$TMP/out")" = 150000 ] -- "R13: a row per result"
+check [ "$(grep -c '^| m[0-9]* | 0.8 | 0.9 | ↑' "$TMP/out")" = 75000 ] -- "R13: a baseline row per compared metric"
+check [ "$(sed -n '7p;1507p' "$TMP/out" | cut -d'|' -f3,4 | tr -d ' ' | tr '\n' ' ')" = "c0|m0 c1|m1 " ] -- "R13: grouped by category, in first-seen order"
+validation "$TMP/huge/validation.json" 1000000
+expect_exit 2 "R13: a validation.json of 1,000,000 results is refused, in 300 MB" -- bounded 300 60 "$MC" report "$TMP/huge/validation.json" -f html
+expect_grep err "huge/validation.json is larger than the limit of 33554432 bytes for this kind of file" "R13: it says which limit"
+
 finish
