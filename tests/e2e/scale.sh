@@ -8,6 +8,8 @@ set -u
 MC=$1
 SRC=$2
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/onnx_ort_setup.sh"
+PY=/usr/bin/python3 # Debian's, which has python3-onnx
 
 # bounded MEGABYTES SECONDS COMMAND...: the command under an address-space cap and a timeout.
 bounded() {
@@ -61,5 +63,89 @@ check [ "$(sed -n '7p;1507p' "$TMP/out" | cut -d'|' -f3,4 | tr -d ' ' | tr '\n' 
 validation "$TMP/huge/validation.json" 1000000
 expect_exit 2 "R13: a validation.json of 1,000,000 results is refused, in 300 MB" -- bounded 300 60 "$MC" report "$TMP/huge/validation.json" -f html
 expect_grep err "huge/validation.json is larger than the limit of 33554432 bytes for this kind of file" "R13: it says which limit"
+
+# ---- R7: the ONNX export of a one_hot column is linear in its categories (a dense
+# (k + m) x k matrix made 10,000 categories a 401 MB file, 0.8 GB at peak; now 0.9 MB), and a
+# model file claiming more categories than max_categories allows (10,000) is refused.
+mkdir "$TMP/oh"
+python3 - "$TMP/oh/data.csv" <<'PY'
+import random, sys
+random.seed(1)
+rows = []
+for i in range(4000):
+    x = random.random()
+    rows.append("k%05d,%.4f,%d" % (i % 1000, x, int(x > 0.5)))
+open(sys.argv[1], "w").write("cat,x,label\n" + "\n".join(rows) + "\n")
+PY
+cat >"$TMP/oh/modelcert.yaml" <<'YAML'
+apiVersion: modelcert/v1
+kind: Pipeline
+metadata: {name: many-categories, version: "1"}
+data:
+  source: data.csv
+  target: label
+  columns: {cat: categorical}
+  split: {test_fraction: 0.1, shuffle: false}
+preprocessing:
+  - {type: one_hot, columns: [cat], max_categories: 1000, handle_unknown: error}
+architecture:
+  input: auto
+  layers:
+    - {type: dense, units: 1, activation: sigmoid}
+training:
+  optimizer: {type: sgd, learning_rate: 0.1}
+  loss: binary_crossentropy
+  epochs: 1
+  batch_size: 256
+  seed: 1
+metrics:
+  compute: [accuracy]
+  positive_label: "1"
+YAML
+expect_exit 0 "R7: a model with 1,000 categories" -- "$MC" run "$TMP/oh/modelcert.yaml" -o "$TMP/oh/run" -q
+expect_exit 0 "R7: its ONNX export" -- "$MC" export "$TMP/oh/run" --format onnx
+"$MC" predict "$TMP/oh/run/model.mcm" "$TMP/oh/data.csv" -o "$TMP/oh/pred.csv" 2>/dev/null
+expect_exit 0 "R7: python3-onnx's checker (full check) accepts it" -- "$PY" "$SRC/tests/e2e/onnx_check.py" "$TMP/oh/run/model.onnx" "$TMP/oh/sig.json"
+if ort_setup; then
+    expect_exit 0 "R7: ONNX Runtime's outputs equal predict's within 1e-6 on every row" -- \
+        env NODE_PATH="$ORT_NODE_PATH" node "$SRC/tests/e2e/onnx_ort.js" "$TMP/oh/run/model.onnx" \
+        "$TMP/oh/sig.json" "$TMP/oh/data.csv" "$TMP/oh/pred.csv" 1e-6
+    cat "$TMP/out"
+else
+    check false -- "R7: ONNX Runtime for Node is needed"
+fi
+# The same model with K categories, made by hand (the header's categories, features, input
+# width and parameters; the checksum recomputed): what a trained model of K categories is.
+widen() { # widen K OUT.mcm
+    python3 - "$TMP/oh/run/model.mcm" "$1" "$2" <<'PY'
+import hashlib, json, struct, sys
+b = open(sys.argv[1], "rb").read()
+k = int(sys.argv[2])
+h = json.loads(b[24:24 + struct.unpack("<Q", b[16:24])[0]])
+cats = ["k%05d" % i for i in range(k)]
+h["preprocessing"]["steps"][0]["columns"][0]["categories"] = cats
+h["preprocessing"]["features"] = ["cat=" + c for c in cats] + ["x"]
+h["architecture"]["input"] = k + 1
+h["parameters"] = k + 2
+h["tensors"] = [{"name": "layers.0.kernel", "offset": 0, "shape": [k + 1, 1]},
+                {"name": "layers.0.bias", "offset": k + 1, "shape": [1]}]
+head = json.dumps(h, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+body = b"MCMODEL\0" + struct.pack("<II", 1, 0) + struct.pack("<Q", len(head)) + head
+body += b"\0" * ((64 - len(body) % 64) % 64)
+body += b"".join(struct.pack("<f", ((i % 7) - 3) / 10) for i in range(k + 2))
+open(sys.argv[3], "wb").write(body + hashlib.sha256(body).digest())
+PY
+}
+mkdir "$TMP/oh10k" "$TMP/oh20k"
+widen 10000 "$TMP/oh10k/model.mcm"
+expect_exit 0 "R7: the export of 10,000 categories (the most max_categories allows) in 600 MB" -- bounded 600 120 "$MC" export "$TMP/oh10k" --format onnx -o "$TMP/oh10k/model.onnx"
+size=$(stat -c %s "$TMP/oh10k/model.onnx" 2>/dev/null || echo 0)
+echo "  10,000 categories: $size bytes"
+check [ "$size" -gt 0 ] -- "R7: it was written"
+check [ "$size" -le 2000000 ] -- "R7: linear size: $size bytes <= 2,000,000 (200 bytes a category)"
+expect_exit 0 "R7: python3-onnx's checker accepts it" -- "$PY" "$SRC/tests/e2e/onnx_check.py" "$TMP/oh10k/model.onnx" "$TMP/oh10k/sig.json"
+widen 20000 "$TMP/oh20k/model.mcm"
+expect_exit 2 "R7: a model file with 20,000 categories is refused" -- bounded 600 120 "$MC" export "$TMP/oh20k" --format onnx -o "$TMP/oh20k/model.onnx"
+expect_grep err "one_hot column 'cat' has 20000 categories, more than max_categories allows (at most 10000)" "R7: it says why"
 
 finish
