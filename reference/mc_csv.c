@@ -278,11 +278,9 @@ static int is_missing(const parse *ps, const char *s, size_t n)
     return 0;
 }
 
-/* The first header name that repeats an earlier one (fields[c] is where column c's name
- * is), through the table's hashed name index: linear in the number of columns, where a
- * comparison with every earlier name made 100,000 columns take a minute. mc_table_find
- * gives a name's first column, so the first column it does not give back is the first
- * repeat, and it names the column repeated, as the earlier check did. */
+/* The first header name repeating an earlier one (fields[c]: where column c's name is),
+ * through the hashed name index (mc_table_find gives a name's first column): linear, where
+ * comparing with every earlier name made 100,000 columns take a minute. */
 static int check_duplicate_names(parse *ps, const field *fields)
 {
     mc_table *t = ps->t;
@@ -296,8 +294,7 @@ static int check_duplicate_names(parse *ps, const field *fields)
     return MC_OK;
 }
 
-/* Reads the header row's names. A repeated name is reported before any error later in the
- * row (an empty name, a malformed field), as when each name was checked as it was read. */
+/* The header row's names; a repeated name is reported before an error later in the row. */
 static int read_header(parse *ps)
 {
     reader *r = &ps->r;
