@@ -142,7 +142,9 @@ int mc_audit_record_after(long long *id, const char *path, mc_audit_head *head,
                           const mc_audit_event *ev, const json_t *details);
 
 /* Appends one event to the database at `path` (created, with its directory,
- * when needed): open, append, close. From `ev`: command, kind, the three
+ * when needed): open, verify the chain, append after the head verified (as
+ * mc_audit_record_after: a head moved meanwhile is verified again, so a
+ * broken row committed in between is refused, never linked to), close. From `ev`: command, kind, the three
  * digests, verdict, and actor, host and tool_version (NULL: the defaults of
  * mc_audit_append); ev->details is ignored: `details` (a JSON object; NULL:
  * {}) is what the event records. On MC_OK *id is the new event's id. On

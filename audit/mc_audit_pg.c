@@ -1,9 +1,12 @@
 /* The audit trail's PostgreSQL store (mc_audit_store.h), through libpq: the
- * schema `modelcert` that `audit init` makes (docs/audit.md), appends
- * serialised by a transaction-level advisory lock, reads from one
- * REPEATABLE READ snapshot in single-row mode (a million events never sit in
- * memory at once). Every value is bound, never spliced into SQL; every column
- * read back is type- and length-checked; no message shows a password. */
+ * schema `modelcert` that `audit init` makes (docs/audit.md), with its roles
+ * checked to have no more rights than the design gives; appends serialised by
+ * the writers' lock, a row lock on modelcert.append_lock that only the append
+ * role may take (so a role that may only read, or only connect, cannot stall
+ * the writers); reads from one REPEATABLE READ snapshot in single-row mode (a
+ * million events never sit in memory at once). Every value is bound, never
+ * spliced into SQL; every column read back is type- and length-checked; no
+ * message shows a password, and a lost connection is reported by its cause. */
 #include <errno.h>
 #include <libpq-fe.h>
 #include <stdio.h>
@@ -14,8 +17,13 @@
 #include "mc_buf.h"
 #include "mc_error.h"
 
-/* "mc_audit" as a big-endian 64-bit number: the advisory lock every writer takes. */
-#define LOCK_SQL "SELECT pg_catalog.pg_advisory_xact_lock(7882248645014481268)"
+/* "mc_audit" as a big-endian 64-bit number: the advisory lock `audit init` takes (any role
+ * could take it: writers take the row lock below, which only the append role may). */
+#define INIT_LOCK_SQL "SELECT pg_catalog.pg_advisory_xact_lock(7882248645014481268)"
+/* The writers' lock: the one row of modelcert.append_lock, locked FOR UPDATE until the
+ * append's transaction ends. Locking a row needs the UPDATE right on its table, which
+ * only modelcert_append has (and a trigger refuses every actual UPDATE). */
+#define LOCK_SQL "SELECT 1 FROM modelcert.append_lock FOR UPDATE"
 #define INT8_OID 20
 #define TEXT_OID 25
 #define N_COLUMNS 14
@@ -28,6 +36,19 @@ struct mc_audit_store {
 
 static const char columns[] = "id, time, actor, host, tool_version, command, kind, spec_digest,"
                               " data_digest, model_digest, verdict, details, prev_hash, hash";
+
+/* The writers' lock table (see LOCK_SQL): made by `audit init`, also on a trail made
+ * before it existed. */
+static const char lock_table_sql[] =
+    "CREATE TABLE modelcert.append_lock(id int PRIMARY KEY CHECK (id = 1));"
+    "INSERT INTO modelcert.append_lock(id) VALUES (1);"
+    "CREATE TRIGGER append_lock_no_change BEFORE UPDATE OR DELETE ON modelcert.append_lock"
+    "  FOR EACH ROW EXECUTE FUNCTION modelcert.refuse_change();"
+    "CREATE TRIGGER append_lock_no_truncate BEFORE TRUNCATE ON modelcert.append_lock"
+    "  FOR EACH STATEMENT EXECUTE FUNCTION modelcert.refuse_change();"
+    "ALTER TABLE modelcert.append_lock OWNER TO modelcert_owner;"
+    "REVOKE ALL ON modelcert.append_lock FROM PUBLIC;"
+    "GRANT SELECT, UPDATE ON modelcert.append_lock TO modelcert_append;";
 
 static const char init_sql[] =
     "DO $$ BEGIN"
@@ -88,7 +109,11 @@ static int pg_error(mc_audit_store *s, const PGresult *r, const char *what)
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     const char *msg = r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r) : PQerrorMessage(s->conn);
     char line[400];
-    snprintf(line, sizeof line, "%s", msg ? msg : "");
+    /* A lost connection is said so, with libpq's account of it: the cause, not whatever
+     * fails after it. */
+    int lost = PQstatus(s->conn) == CONNECTION_BAD && strcmp(what, "cannot connect") != 0;
+    snprintf(line, sizeof line, "%s%s", lost ? "the connection to the server was lost: " : "",
+             msg ? msg : "");
     for (char *p = line; *p; p++)
         if (*p == '\n' || *p == '\r' || *p == '\t')
             *p = *(p + 1) ? ' ' : '\0';
@@ -207,29 +232,101 @@ static int store_open(mc_audit_store **out, const char *uri, const char *shown, 
     return rc;
 }
 
+/* The rights the design gives the three roles (docs/audit.md), and nothing more: none of
+ * the role attributes, no membership in another role (it would inherit that role's
+ * rights), no CREATE on the schema, and only the table rights granted by init_sql and
+ * lock_table_sql. Each row of the query is one right too many: (role, right, rank), the
+ * attributes and memberships (the causes) first. */
+static const char roles_sql[] =
+    "WITH r(role) AS (VALUES ('modelcert_owner'), ('modelcert_append'), ('modelcert_read')),"
+    " design(role, tab, priv) AS (VALUES ('modelcert_append', 'modelcert.events', 'SELECT'),"
+    "  ('modelcert_append', 'modelcert.events', 'INSERT'),"
+    "  ('modelcert_append', 'modelcert.meta', 'SELECT'),"
+    "  ('modelcert_append', 'modelcert.append_lock', 'SELECT'),"
+    "  ('modelcert_append', 'modelcert.append_lock', 'UPDATE'),"
+    "  ('modelcert_read', 'modelcert.events', 'SELECT'),"
+    "  ('modelcert_read', 'modelcert.meta', 'SELECT'))"
+    " SELECT g.rolname::text, a.what, 1 FROM pg_catalog.pg_roles g, LATERAL (VALUES"
+    "  (g.rolsuper, 'SUPERUSER'), (g.rolcreaterole, 'CREATEROLE'), (g.rolcreatedb, 'CREATEDB'),"
+    "  (g.rolcanlogin, 'LOGIN'), (g.rolreplication, 'REPLICATION'),"
+    "  (g.rolbypassrls, 'BYPASSRLS')) a(has, what)"
+    "  WHERE g.rolname IN (SELECT role FROM r) AND a.has"
+    " UNION ALL SELECT m.rolname::text, 'membership in role ' || o.rolname, 2"
+    "  FROM pg_catalog.pg_auth_members x JOIN pg_catalog.pg_roles o ON o.oid = x.roleid"
+    "  JOIN pg_catalog.pg_roles m ON m.oid = x.member WHERE m.rolname IN (SELECT role FROM r)"
+    " UNION ALL SELECT r.role, 'CREATE on schema modelcert', 3 FROM r"
+    "  WHERE r.role <> 'modelcert_owner'"
+    "  AND pg_catalog.has_schema_privilege(r.role, 'modelcert', 'CREATE')"
+    " UNION ALL SELECT r.role, v.priv || ' on ' || t.tab, 4 FROM r"
+    "  CROSS JOIN (VALUES ('modelcert.events'), ('modelcert.meta'),"
+    "   ('modelcert.append_lock')) t(tab)"
+    "  CROSS JOIN (VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE'), ('TRUNCATE'),"
+    "   ('REFERENCES'), ('TRIGGER')) v(priv)"
+    "  WHERE r.role <> 'modelcert_owner'"
+    "  AND pg_catalog.has_table_privilege(r.role, t.tab, v.priv)"
+    "  AND (r.role, t.tab, v.priv) NOT IN (SELECT role, tab, priv FROM design)"
+    " ORDER BY 3, 1, 2";
+
+/* MC_EINPUT naming the first role with a right the design does not give it: `audit init`
+ * reuses roles that exist already, and must not hand a trail to one that can do more. */
+static int check_roles(mc_audit_store *s)
+{
+    PGresult *r = PQexec(s->conn, roles_sql);
+    int rc = r && PQresultStatus(r) == PGRES_TUPLES_OK
+                 ? MC_OK
+                 : pg_error(s, r, "cannot read its roles' rights");
+    if (rc == MC_OK && PQntuples(r) > 0)
+        rc = mc_error_set(MC_EINPUT, "audit database %s: role %.64s has %.200s, a right the "
+                          "design does not give it (docs/audit.md): revoke it or drop the role, "
+                          "then run audit init again (%d such right%s)", s->shown,
+                          PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQntuples(r),
+                          PQntuples(r) == 1 ? "" : "s");
+    PQclear(r);
+    return rc;
+}
+
+/* *yes: whether `query` (one boolean) returned true. */
+static int ask(mc_audit_store *s, const char *query, const char *what, int *yes)
+{
+    PGresult *r = PQexec(s->conn, query);
+    int rc = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && PQnfields(r) == 1
+                 ? MC_OK
+                 : pg_error(s, r, what);
+    if (rc == MC_OK)
+        *yes = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+    PQclear(r);
+    return rc;
+}
+
+/* Makes the trail, or leaves an existing version-1 trail as it is (adding the writers'
+ * lock table if it predates it); either way its roles must have the design's rights. */
 static int store_init(const char *uri, const char *shown)
 {
     mc_audit_store *s = NULL;
-    PGresult *r = NULL;
+    int exists = 0, locked = 0;
     int rc = connect_db(&s, uri, shown, 0);
-    if (rc || (rc = exec(s, "BEGIN", "cannot start a transaction")) ||
-        (rc = exec(s, LOCK_SQL, "cannot lock the trail")))
-        goto cleanup;
-    r = PQexec(s->conn, "SELECT pg_catalog.to_regnamespace('modelcert') IS NOT NULL");
-    if (!r || PQresultStatus(r) != PGRES_TUPLES_OK || PQntuples(r) != 1) {
-        rc = pg_error(s, r, "cannot look for the schema");
+    if (rc)
+        return rc;
+    if ((rc = exec(s, "BEGIN", "cannot start a transaction")) ||
+        (rc = exec(s, INIT_LOCK_SQL, "cannot lock the trail")) ||
+        (rc = ask(s, "SELECT pg_catalog.to_regnamespace('modelcert') IS NOT NULL",
+                  "cannot look for the schema", &exists)))
         goto rollback;
-    }
-    if (strcmp(PQgetvalue(r, 0, 0), "t") == 0)
-        rc = check_schema_version(s); /* there already: left as it is */
+    if (exists)
+        rc = check_schema_version(s);
     else
         rc = exec(s, init_sql, "cannot create the trail (init needs a superuser)");
-    if (rc == MC_OK && (rc = exec(s, "COMMIT", "cannot commit the new trail")) == MC_OK)
+    if (rc || (rc = ask(s, "SELECT pg_catalog.to_regclass('modelcert.append_lock') IS NOT NULL",
+                        "cannot look for the writers' lock", &locked)) ||
+        (!locked && (rc = exec(s, lock_table_sql, "cannot create the writers' lock (init needs "
+                                                  "a superuser)"))) ||
+        (rc = check_roles(s)))
+        goto rollback;
+    if ((rc = exec(s, "COMMIT", "cannot commit the new trail")) == MC_OK)
         goto cleanup;
 rollback:
     rollback(s);
 cleanup:
-    PQclear(r);
     store_close(s);
     return rc;
 }
@@ -370,17 +467,41 @@ static int insert_chunk(mc_audit_store *s, const mc_audit_event *evs, size_t n)
     return rc;
 }
 
+/* Takes the writers' lock (LOCK_SQL) inside the caller's transaction: MC_EINPUT when the
+ * trail predates it, this role may not take it, or its row is gone (no lock at all). */
+static int lock_writers(mc_audit_store *s)
+{
+    PGresult *r = PQexec(s->conn, LOCK_SQL);
+    const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
+    int rc = MC_OK;
+    if (state && strcmp(state, "42P01") == 0)
+        rc = mc_error_set(MC_EINPUT, "audit database %s has no writers' lock (it was made by an "
+                          "older modelcert): run `modelcert audit init` on it, as a superuser, "
+                          "to add it", s->shown);
+    else if (state && strcmp(state, "42501") == 0)
+        rc = mc_error_set(MC_EINPUT, "audit database %s: this role may not take the writers' "
+                          "lock: appending needs the role modelcert_append", s->shown);
+    else if (!r || PQresultStatus(r) != PGRES_TUPLES_OK)
+        rc = pg_error(s, r, "cannot lock the chain head");
+    else if (PQntuples(r) != 1)
+        rc = mc_error_set(MC_EINPUT, "audit database %s: the writers' lock row of "
+                          "modelcert.append_lock is missing: appends cannot be serialised",
+                          s->shown);
+    PQclear(r);
+    return rc;
+}
+
 static int store_append(mc_audit_store *s, mc_audit_event *evs, size_t n, mc_audit_link_fn link,
                         void *ctx)
 {
     mc_audit_head head;
-    /* One transaction; the advisory lock, held until it ends, serialises every
+    /* One transaction; the writers' lock, held until it ends, serialises every
      * writer of this database, so the head cannot move between reading it and
      * appending after it. A writer killed before COMMIT leaves nothing. */
     int rc = exec(s, "BEGIN", "cannot start a transaction");
     if (rc)
         return rc;
-    if ((rc = exec(s, LOCK_SQL, "cannot lock the chain head")) || (rc = read_head(s, &head)) ||
+    if ((rc = lock_writers(s)) || (rc = read_head(s, &head)) ||
         (rc = link(ctx, &head, evs, n)))
         goto rollback;
     for (size_t i = 0; i < n; i += INSERT_CHUNK)

@@ -47,11 +47,6 @@ static int check_intact_at(mc_audit *a, mc_audit_head *head, const mc_audit_head
     return MC_OK;
 }
 
-static int check_intact(mc_audit *a)
-{
-    return check_intact_at(a, NULL, NULL);
-}
-
 int mc_audit_check_appendable_at(const char *path, mc_audit_head *head)
 {
     mc_audit *a = NULL;
@@ -75,21 +70,51 @@ int mc_audit_check_appendable(const char *path)
     return mc_audit_check_appendable_at(path, NULL);
 }
 
-int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
-                    const json_t *details)
+/* How often an append waits for other writers before giving up: each retry follows
+ * another writer's commit, so only a trail appended to without pause exhausts it. */
+#define APPEND_TRIES 1000
+
+/* Appends e after the head *at (verified): under the writers' lock the head must still be
+ * *at; when another writer moved it, the chain is verified again (*at must still be in it)
+ * and the append tried again after the new head. A row that does not link or hash,
+ * committed while this writer waited for the lock, is refused, never linked to. */
+static int append_after(mc_audit *a, mc_audit_event *e, mc_audit_head *at)
+{
+    mc_audit_head since;
+    int rc = MC_OK, moved = 1;
+    for (int tries = 0; rc == MC_OK && moved; tries++) {
+        if (tries == APPEND_TRIES) {
+            rc = mc_error_set(MC_EIO, "%s: other writers kept appending (%d tries)",
+                              mc_audit_location(a), tries);
+        } else if (tries > 0) { /* another writer appended: verify again, from where it was */
+            since = *at;
+            rc = check_intact_at(a, at, &since);
+        }
+        if (rc == MC_OK)
+            rc = mc_audit_append_at(a, e, at, &moved);
+    }
+    return rc;
+}
+
+/* Records ev after `head` (NULL: the head verified now), as the two calls below. */
+static int record(long long *id, const char *path, mc_audit_head *head, const mc_audit_event *ev,
+                  const json_t *details)
 {
     mc_audit *a = NULL;
     char *text = NULL;
     mc_audit_event e = *ev;
+    mc_audit_head at = {0};
     int rc = details ? mc_json_canonical(&text, NULL, details) : MC_OK;
     if (rc == MC_OK) {
         e.details = text;
         rc = mc_audit_open(&a, path);
     }
+    if (rc == MC_OK && head)
+        at = *head;
+    else if (rc == MC_OK)
+        rc = check_intact_at(a, &at, NULL);
     if (rc == MC_OK)
-        rc = check_intact(a);
-    if (rc == MC_OK)
-        rc = mc_audit_append(a, &e);
+        rc = append_after(a, &e, &at);
     if (rc) {
         char why[1200];
         mc_error_format(mc_error_last(), why, sizeof why);
@@ -97,53 +122,27 @@ int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
         goto cleanup;
     }
     *id = e.id;
+    if (head) {
+        *head = (mc_audit_head){.id = e.id};
+        memcpy(head->hash, e.hash, sizeof head->hash);
+        memcpy(head->time, e.time, sizeof head->time);
+    }
 cleanup:
     mc_audit_close(a);
     free(text);
     return rc;
 }
 
-/* How often an append waits for other writers before giving up: each retry follows
- * another writer's commit, so only a trail appended to without pause exhausts it. */
-#define APPEND_TRIES 1000
+int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
+                    const json_t *details)
+{
+    return record(id, path, NULL, ev, details);
+}
 
 int mc_audit_record_after(long long *id, const char *path, mc_audit_head *head,
                           const mc_audit_event *ev, const json_t *details)
 {
-    mc_audit *a = NULL;
-    char *text = NULL;
-    mc_audit_event e = *ev;
-    mc_audit_head at = *head, since;
-    int rc = details ? mc_json_canonical(&text, NULL, details) : MC_OK, moved = 1;
-    if (rc == MC_OK) {
-        e.details = text;
-        rc = mc_audit_open(&a, path);
-    }
-    for (int tries = 0; rc == MC_OK && moved; tries++) {
-        if (tries == APPEND_TRIES) {
-            rc = mc_error_set(MC_EIO, "%s: other writers kept appending (%d tries)",
-                              mc_audit_location(a), tries);
-        } else if (tries > 0) { /* another writer appended: verify again, from where it was */
-            since = at;
-            rc = check_intact_at(a, &at, &since);
-        }
-        if (rc == MC_OK)
-            rc = mc_audit_append_at(a, &e, &at, &moved);
-    }
-    if (rc) {
-        char why[1200];
-        mc_error_format(mc_error_last(), why, sizeof why);
-        rc = mc_error_set(rc, "the audit trail could not be written: %s", why);
-        goto cleanup;
-    }
-    *id = e.id;
-    *head = (mc_audit_head){.id = e.id};
-    memcpy(head->hash, e.hash, sizeof head->hash);
-    memcpy(head->time, e.time, sizeof head->time);
-cleanup:
-    mc_audit_close(a);
-    free(text);
-    return rc;
+    return record(id, path, head, ev, details);
 }
 
 /* Opens the database at path (NULL: the default one) read-only. */

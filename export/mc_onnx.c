@@ -141,55 +141,56 @@ static int onehot_numeric(xstate *st, const mc_fitted_step *f, const mc_fitted_c
     return mc_onnx_graph_status(st->g);
 }
 
-/* ai.onnx.ml OneHotEncoder over the categories and the missing-value markers,
- * then a 0/1 matrix that sends each marker to the fill value's column (when
- * fill_missing gave one that is a category) or to none: exact in float. */
+/* The cell's category as an index (ai.onnx.ml LabelEncoder: category j -> j, a
+ * missing-value marker -> the fill value's index when fill_missing gave one that is a
+ * category, anything else -> k, "none"), then OneHot of depth k + 1 split into its columns,
+ * the last ("none") left out: exact in float, and linear in the categories (a dense
+ * (k + m) x k matrix took 1.6 GB for 20,000 categories). */
 static int onehot_string(xstate *st, const mc_fitted_step *f, const mc_fitted_col *fc,
                          const char *fill, const char *val, const char **vals)
 {
     const mc_model *m = st->m;
     size_t k = fc->n_cats, l = k + m->n_missing_values;
-    const char **cats = malloc(l * sizeof *cats);
-    float *map = calloc(l * k, sizeof *map);
-    int rc = cats && map ? MC_OK : mc_error_nomem();
+    const char **keys = malloc(l * sizeof *keys), **parts = malloc((k + 1) * sizeof *parts);
+    int64_t *index = malloc(l * sizeof *index);
+    int rc = keys && parts && index ? MC_OK : mc_error_nomem();
     if (rc)
         goto cleanup;
-    long fill_at = -1;
+    int64_t fill_at = (int64_t)k;
     for (size_t j = 0; j < k; j++) {
-        cats[j] = fc->cats[j];
-        map[j * k + j] = 1.0f;
+        keys[j] = fc->cats[j];
+        index[j] = (int64_t)j;
         if (fill && strcmp(fill, fc->cats[j]) == 0)
-            fill_at = (long)j;
+            fill_at = (int64_t)j;
     }
     for (size_t i = 0; i < m->n_missing_values; i++) {
-        cats[k + i] = m->missing_values[i];
-        if (fill_at >= 0)
-            map[(k + i) * k + (size_t)fill_at] = 1.0f;
+        keys[k + i] = m->missing_values[i];
+        index[k + i] = fill_at;
     }
-    mc_onnx_attr *a[2] = {mc_onnx_attr_strings(st->g, "cats_strings", cats, l),
-                          mc_onnx_attr_int(st->g, "zeros", 1)};
-    const char *oh = mc_onnx_node(st->g, "OneHotEncoder", "ai.onnx.ml", &val, 1, a, 2, 1, NULL, NULL);
-    int64_t oh_dims[3] = {-1, 1, (int64_t)l}; /* onnx 1.12 infers no type for it */
-    mc_onnx_annotate(st->g, oh, MC_ONNX_FLOAT, oh_dims, 3);
-    int64_t shape[2] = {0, (int64_t)l}, dims[2] = {(int64_t)l, (int64_t)k};
-    const char *flat = mc_onnx_op2(st->g, "Reshape", oh, mc_onnx_const_int64s(st->g, shape, 2));
-    const char *hot = mc_onnx_op2(st->g, "MatMul", flat, mc_onnx_const_floats(st->g, map, dims, 2));
+    mc_onnx_attr *a[3] = {mc_onnx_attr_strings(st->g, "keys_strings", keys, l),
+                          mc_onnx_attr_ints(st->g, "values_int64s", index, l),
+                          mc_onnx_attr_int(st->g, "default_int64", (int64_t)k)};
+    const char *code = mc_onnx_node(st->g, "LabelEncoder", "ai.onnx.ml", &val, 1, a, 3, 1, NULL,
+                                    NULL);
+    int64_t depth = (int64_t)k + 1, shape[2] = {0, (int64_t)k + 1}, two = 2;
+    float off_on[2] = {0.0f, 1.0f};
+    const char *in[3] = {code, mc_onnx_const_int64s(st->g, &depth, 1),
+                         mc_onnx_const_floats(st->g, off_on, &two, 1)};
+    const char *hot = mc_onnx_node(st->g, "OneHot", NULL, in, 3, NULL, 0, 1, NULL, NULL);
+    const char *flat = mc_onnx_op2(st->g, "Reshape", hot, mc_onnx_const_int64s(st->g, shape, 2));
     mc_onnx_attr *axis = mc_onnx_attr_int(st->g, "axis", 1);
-    const char **parts = vals; /* the split's outputs, cast in place below */
-    mc_onnx_node(st->g, "Split", NULL, &hot, 1, &axis, 1, k, parts, NULL);
+    mc_onnx_node(st->g, "Split", NULL, &flat, 1, &axis, 1, k + 1, parts, NULL);
     for (size_t j = 0; j < k; j++)
         vals[j] = mc_onnx_cast(st->g, parts[j], MC_ONNX_DOUBLE);
-    if (f->handle_unknown == MC_UNKNOWN_ERROR) {
-        int64_t one = 1; /* opset 13: ReduceSum's axes are an input */
-        const char *in[2] = {hot, mc_onnx_const_int64s(st->g, &one, 1)};
-        mc_onnx_attr *keep = mc_onnx_attr_int(st->g, "keepdims", 1);
-        const char *sum = mc_onnx_node(st->g, "ReduceSum", NULL, in, 2, &keep, 1, 1, NULL, NULL);
-        mark_invalid(st, mc_onnx_op2(st->g, "Less", sum, mc_onnx_const_float(st->g, 0.5f)));
+    if (f->handle_unknown == MC_UNKNOWN_ERROR) { /* no category: unknown, or missing unfilled */
+        int64_t none = (int64_t)k;
+        mark_invalid(st, mc_onnx_op2(st->g, "Equal", code, mc_onnx_const_int64s(st->g, &none, 1)));
     }
     rc = mc_onnx_graph_status(st->g);
 cleanup:
-    free(cats);
-    free(map);
+    free(keys);
+    free(parts);
+    free(index);
     return rc;
 }
 

@@ -132,6 +132,12 @@ int mc_pipeline_to_json(json_t **out, const mc_pipeline *p)
     return rc;
 }
 
+/* The most categories one one_hot column may have: the largest max_categories a spec may
+ * give (spec/mc_spec_schema.c, docs/spec.md), which fitting never exceeds. A model file
+ * claiming more was not made by modelcert, and would cost its consumers (the ONNX export,
+ * apply) time and memory in proportion. */
+#define ONE_HOT_MAX_CATEGORIES 10000
+
 static int bad_header(const char *what)
 {
     return mc_error_set(MC_EINPUT, "preprocessing: %s", what);
@@ -270,6 +276,10 @@ static int step_from_json(mc_fitted_step *f, const json_t *js)
         } else if (f->type == MC_STEP_ONE_HOT) {
             const json_t *cats = json_object_get(jc, "categories");
             ok = json_is_array(cats) && json_array_size(cats) > 0;
+            if (ok && json_array_size(cats) > ONE_HOT_MAX_CATEGORIES)
+                return mc_error_set(MC_EINPUT, "preprocessing: one_hot column '%.200s' has %zu "
+                                    "categories, more than max_categories allows (at most %d)",
+                                    c->name, json_array_size(cats), ONE_HOT_MAX_CATEGORIES);
             c->cats = ok ? calloc(json_array_size(cats), sizeof *c->cats) : NULL;
             if (ok && !c->cats)
                 return mc_error_nomem();

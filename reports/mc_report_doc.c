@@ -78,6 +78,23 @@ static int bad(const char *path, size_t i, const char *what)
     return mc_error_set(MC_EINPUT, "%s: results[%zu]: %s", path, i, what);
 }
 
+/* The largest validation.json a report renders (docs/reports.md): 32 MiB, well over 100,000
+ * checks. Reading and rendering take about twenty times the file's size in memory, so the
+ * run directory's own limit (256 MiB) would let a report take gigabytes. */
+#define VALIDATION_MAX ((size_t)32 << 20)
+
+/* Refuses a validation.json over VALIDATION_MAX before it is parsed (the bounded reader
+ * looks at its size first: "PATH is larger than the limit of N bytes for this kind of
+ * file"). A missing one is left to load_json to report. */
+static int check_validation_size(const mc_report_doc *d, const char *name)
+{
+    char *text = NULL;
+    size_t len = 0;
+    int rc = mc_run_dir_read_text(&text, &len, d->run_dir, name, VALIDATION_MAX);
+    free(text);
+    return rc == MC_ENOTFOUND ? MC_OK : rc;
+}
+
 /* validation.json into d->v, every field checked. */
 static int load_results(mc_report_doc *d)
 {
@@ -99,6 +116,12 @@ static int load_results(mc_report_doc *d)
         return mc_error_set(MC_EINPUT, "%s: run: not an object", path);
     if (json_is_null(d->run))
         d->run = NULL;
+    /* The distinct categories, found through a hash table (a jansson object): linear in the
+       results, however many categories they have. */
+    json_t *seen = json_object();
+    size_t cap = 0;
+    if (!seen)
+        return mc_error_nomem();
     for (size_t i = 0; rc == MC_OK && i < json_array_size(results); i++) {
         const json_t *r = json_array_get(results, i);
         const char *id = mc_report_str(r, "id"), *cat = mc_report_str(r, "category");
@@ -110,29 +133,38 @@ static int load_results(mc_report_doc *d)
             if (strcmp(status, mc_names_status[k]) == 0)
                 s = k;
         if (!json_is_object(r))
-            return bad(path, i, "not an object");
-        if (!id || !*id || !cat || !*cat || !name || !msg)
-            return bad(path, i, "id, category, name and message must be strings (id and category "
-                                "not empty)");
-        if (s < 0)
-            return bad(path, i, "status is not one of pass, fail, warn, error, skipped");
-        if (!measured || !expected)
-            return bad(path, i, "measured and expected are required (null for none)");
+            rc = bad(path, i, "not an object");
+        else if (!id || !*id || !cat || !*cat || !name || !msg)
+            rc = bad(path, i, "id, category, name and message must be strings (id and category "
+                              "not empty)");
+        else if (s < 0)
+            rc = bad(path, i, "status is not one of pass, fail, warn, error, skipped");
+        else if (!measured || !expected)
+            rc = bad(path, i, "measured and expected are required (null for none)");
+        if (rc)
+            break;
         rc = mc_validation_add(d->v, cat, id, name, (mc_status)s, json_incref(measured),
                                json_incref(expected), "%s", msg);
-        int seen = 0;
-        for (size_t c = 0; c < d->n_categories; c++)
-            seen |= strcmp(d->categories[c], cat) == 0;
-        if (rc == MC_OK && !seen) {
-            char **cats = realloc(d->categories, (d->n_categories + 1) * sizeof *cats);
-            if (!cats)
-                return mc_error_nomem();
+        if (rc || json_object_get(seen, cat))
+            continue;
+        if (d->n_categories == cap) {
+            char **cats = realloc(d->categories, (cap ? cap * 2 : 8) * sizeof *cats);
+            if (!cats) {
+                rc = mc_error_nomem();
+                break;
+            }
             d->categories = cats;
-            if (!(cats[d->n_categories] = strdup(cat)))
-                return mc_error_nomem();
-            d->n_categories++;
+            cap = cap ? cap * 2 : 8;
         }
+        if (!(d->categories[d->n_categories] = strdup(cat)) ||
+            json_object_set_new(seen, cat, json_true()) != 0) {
+            free(d->categories[d->n_categories]);
+            rc = mc_error_nomem();
+            break;
+        }
+        d->n_categories++;
     }
+    json_decref(seen);
     if (rc == MC_OK)
         rc = mc_validation_set_run(d->v, (json_t *)d->run, mc_report_str(doc, "run_dir"));
     return rc;
@@ -290,7 +322,8 @@ int mc_report_doc_load(mc_report_doc **out, const char *validation_path, const c
     {
         char *base = strrchr(d->validation_path, '/');
         base = base ? base + 1 : d->validation_path;
-        rc = load_json(&d->validation, d, base, 1);
+        if ((rc = check_validation_size(d, base)) == MC_OK)
+            rc = load_json(&d->validation, d, base, 1);
     }
     if (rc || (rc = load_results(d)) || (rc = load_json(&d->metrics, d, MC_RUN_FILE_METRICS, 0)) ||
         (rc = load_json(&d->spec, d, MC_RUN_FILE_SPEC, 0)) || (rc = load_history(d)) ||

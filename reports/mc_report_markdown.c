@@ -1,11 +1,14 @@
 /* Markdown for CI job pages and pull-request comments: the verdict first,
- * then every check (any category) with measured against expected, the
+ * then every check (grouped by category) with measured against expected, the
  * changes against the baseline, and the digests that identify what was
- * judged. Every string from the run is escaped (mc_esc_md). */
+ * judged. Every string from the run is escaped (mc_esc_md). Linear in the
+ * results: categories and metric names are looked up in hash tables (jansson
+ * objects), never by a pass over the results per result or per category. */
 #include "mc_report_doc.h"
 #include "mc_report_esc.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 static const char *icon(mc_status s)
@@ -47,17 +50,23 @@ static int baseline_pair(const mc_result *r, double *cur, double *base)
 static void baseline_table(mc_buf *b, const mc_report_doc *d)
 {
     size_t shown = 0;
+    json_t *seen = json_object(); /* metric names already shown */
+    if (!seen) {
+        b->failed = 1;
+        return;
+    }
     for (size_t i = 0; i < mc_validation_count(d->v); i++) {
         const mc_result *r = mc_validation_get(d->v, i);
         double cur, base;
-        int dup = 0;
-        for (size_t j = 0; j < i; j++) { /* absolute and relative checks of one metric: one row */
-            const mc_result *q = mc_validation_get(d->v, j);
-            double c2, b2;
-            dup |= strcmp(q->name, r->name) == 0 && baseline_pair(q, &c2, &b2);
-        }
-        if (dup || !baseline_pair(r, &cur, &base))
+        if (!baseline_pair(r, &cur, &base))
             continue;
+        /* absolute and relative checks of one metric: one row, the first's */
+        if (json_object_get(seen, r->name))
+            continue;
+        if (json_object_set_new(seen, r->name, json_true()) != 0) {
+            b->failed = 1;
+            break;
+        }
         if (!shown++)
             mc_buf_puts(b, "\n### Changes against the baseline\n\n"
                            "| metric | baseline | current | change | |\n|---|---:|---:|---:|---|\n");
@@ -76,6 +85,45 @@ static void baseline_table(mc_buf *b, const mc_report_doc *d)
         mc_report_num(b, delta);
         mc_buf_printf(b, " | %s %s |\n", word, icon(r->status));
     }
+    json_decref(seen);
+}
+
+/* *out: the results' indices, category by category (d->categories' order), each
+ * category's in their own order: a counting sort on each result's category index. */
+static int by_category(size_t **out, const mc_report_doc *d)
+{
+    size_t n = mc_validation_count(d->v), nc = d->n_categories;
+    size_t *order = malloc((n ? n : 1) * sizeof *order), *cat = malloc((n ? n : 1) * sizeof *cat);
+    size_t *next = calloc(nc + 1, sizeof *next);
+    json_t *index = json_object();
+    int rc = order && cat && next && index ? MC_OK : MC_ENOMEM;
+    for (size_t c = 0; rc == MC_OK && c < nc; c++) {
+        json_t *v = json_integer((json_int_t)c);
+        if (!v || json_object_set_new(index, d->categories[c], v) != 0)
+            rc = MC_ENOMEM;
+    }
+    for (size_t i = 0; rc == MC_OK && i < n; i++) {
+        json_t *c = json_object_get(index, mc_validation_get(d->v, i)->category);
+        if (!c) { /* every result's category is in d->categories */
+            rc = MC_EINTERNAL;
+            break;
+        }
+        cat[i] = (size_t)json_integer_value(c);
+        next[cat[i] + 1]++;
+    }
+    for (size_t c = 0; rc == MC_OK && c < nc; c++)
+        next[c + 1] += next[c];
+    for (size_t i = 0; rc == MC_OK && i < n; i++)
+        order[next[cat[i]]++] = i;
+    json_decref(index);
+    free(cat);
+    free(next);
+    if (rc) {
+        free(order);
+        return rc;
+    }
+    *out = order;
+    return MC_OK;
 }
 
 static void digests(mc_buf *b, const mc_report_doc *d)
@@ -139,23 +187,26 @@ void mc_report_markdown(mc_buf *b, const mc_report_doc *d)
                   n[MC_STATUS_SKIPPED]);
     mc_buf_puts(b, "| status | category | check | measured | expected | message |\n"
                    "|---|---|---|---|---|---|\n");
-    for (size_t c = 0; c < d->n_categories; c++)
-        for (size_t i = 0; i < mc_validation_count(d->v); i++) {
-            const mc_result *r = mc_validation_get(d->v, i);
-            if (strcmp(r->category, d->categories[c]) != 0)
-                continue;
-            mc_buf_printf(b, "| %s %s | ", icon(r->status), mc_report_status_word(r->status));
-            mc_esc_md(b, r->category);
-            mc_buf_puts(b, " | ");
-            mc_esc_md(b, r->id);
-            mc_buf_puts(b, " | ");
-            value_cell(b, r->measured);
-            mc_buf_puts(b, " | ");
-            value_cell(b, r->expected);
-            mc_buf_puts(b, " | ");
-            mc_esc_md(b, r->message);
-            mc_buf_puts(b, " |\n");
-        }
+    size_t *order = NULL;
+    if (by_category(&order, d) != MC_OK) {
+        b->failed = 1; /* the caller reports the buffer's failure */
+        return;
+    }
+    for (size_t k = 0; k < mc_validation_count(d->v); k++) {
+        const mc_result *r = mc_validation_get(d->v, order[k]);
+        mc_buf_printf(b, "| %s %s | ", icon(r->status), mc_report_status_word(r->status));
+        mc_esc_md(b, r->category);
+        mc_buf_puts(b, " | ");
+        mc_esc_md(b, r->id);
+        mc_buf_puts(b, " | ");
+        value_cell(b, r->measured);
+        mc_buf_puts(b, " | ");
+        value_cell(b, r->expected);
+        mc_buf_puts(b, " | ");
+        mc_esc_md(b, r->message);
+        mc_buf_puts(b, " |\n");
+    }
+    free(order);
     baseline_table(b, d);
     digests(b, d);
 }

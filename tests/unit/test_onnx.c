@@ -102,7 +102,9 @@ static void test_encode_reads_back(void **state)
     assert_int_equal(has_op(g, "Gemm"), 2); /* dropout is no node */
     assert_int_equal(has_op(g, "Relu"), 1);
     assert_int_equal(has_op(g, "Softmax"), 1);
-    assert_int_equal(has_op(g, "OneHotEncoder"), 1);
+    assert_int_equal(has_op(g, "OneHot"), 1); /* linear in the categories: */
+    assert_int_equal(has_op(g, "OneHotEncoder"), 0);
+    assert_int_equal(has_op(g, "MatMul"), 0); /* no dense category matrix */
     assert_int_equal(has_op(g, "Where"), 1); /* the invalid rows' NaN */
     int digest = 0;
     for (size_t i = 0; i < p->n_metadata_props; i++)
