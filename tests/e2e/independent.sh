@@ -20,7 +20,8 @@ fi
 
 cp -r "$SRC/examples/seed" "$TMP/seed"
 rm -rf "$TMP/seed/.modelcert" "$TMP/seed/runs"
-expect_exit 0 "validate the seed example" -- "$MC" validate -q "$TMP/seed/modelcert.yaml" -o "$TMP/run"
+expect_exit 0 "validate the seed example" -- \
+    "$MC" validate -q "$TMP/seed/modelcert.yaml" -o "$TMP/run"
 expect_exit 0 "scikit-learn recomputes its metrics, slices and threshold figures" -- \
     "$PY" "$CHECK" metrics "$TMP/run"
 sed 's/^/  /' "$TMP/out"
@@ -47,7 +48,12 @@ cp "$TMP/out" "$TMP/e2.json"
 expect_exit 0 "epsilon and its order, recomputed from the RDP's definition" -- \
     "$PY" "$CHECK" epsilon "$TMP/dprun" "$TMP/e1.json" "$TMP/e2.json"
 sed 's/^/  /' "$TMP/out"
-"$PY" -c 'import json,sys; d=json.load(open(sys.argv[1])); d["epsilon"] *= 1 + 1e-6; json.dump(d, open(sys.argv[1], "w"))' "$TMP/e1.json"
-expect_exit 1 "an epsilon off by one part in a million is caught" -- "$PY" "$CHECK" epsilon "$TMP/e1.json"
+"$PY" - "$TMP/e1.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["epsilon"] *= 1 + 1e-6
+json.dump(d, open(sys.argv[1], "w"))
+PY
+expect_exit 1 "an epsilon off by one part in a million is caught" -- \
+    "$PY" "$CHECK" epsilon "$TMP/e1.json"
 
 finish

@@ -10,9 +10,10 @@ message) recomputed with scikit-learn from the run's test_predictions.csv and th
 file run.json names (the slice column's cells, by row number).
 
 epsilon: the epsilon of run.json's differential_privacy, or of `privacy epsilon --json`'s
-output (noise multiplier, sample rate, steps, delta), and the order giving it, recomputed from the definition of the Renyi divergence of the sampled
-Gaussian mechanism (Mironov, Talwar, Zhang 2019, "Renyi differential privacy of the sampled
-Gaussian mechanism", section 3: A_alpha = E_{z ~ N(0, s^2)} [(mu(z) / mu0(z))^alpha], with
+output (noise multiplier, sample rate, steps, delta), and the order giving it, recomputed
+from the definition of the Renyi divergence of the sampled Gaussian mechanism (Mironov,
+Talwar, Zhang 2019, "Renyi differential privacy of the sampled Gaussian mechanism",
+section 3: A_alpha = E_{z ~ N(0, s^2)} [(mu(z) / mu0(z))^alpha], with
 mu = (1 - q) N(0, s^2) + q N(1, s^2)) by numerical integration at every order, checked
 against the exact binomial sum at the integer orders, converted to (epsilon, delta) by
 Balle et al. 2020 (arXiv:1905.09982, theorem 21) over Opacus's default orders; modelcert
@@ -72,7 +73,8 @@ def metrics(run):
     for r, s in zip(preds, score):
         want = pos if s > thr else other[0]
         if r["prediction"] != want:
-            fail(f"row {r['row']}: p {s} with threshold {thr} predicts {want}, the file says {r['prediction']}")
+            fail(f"row {r['row']}: p {s} with threshold {thr} predicts {want}, "
+                 f"the file says {r['prediction']}")
     ok("each prediction is the positive class exactly when its probability exceeds the threshold")
 
     def figures(t, p, s):
@@ -115,7 +117,8 @@ def metrics(run):
         for g in got:
             idx = rows[g["value"]]
             if g["count"] != len(idx) or g["skipped"] != (len(idx) < min_size):
-                fail(f"slice {col}={g['value']}: count {g['count']} skipped {g['skipped']}, data {len(idx)}")
+                fail(f"slice {col}={g['value']}: count {g['count']} skipped {g['skipped']}, "
+                     f"data {len(idx)}")
             if g["skipped"]:
                 continue
             w = figures([y_true[i] for i in idx], [y_pred[i] for i in idx], [score[i] for i in idx])

@@ -67,7 +67,8 @@ static void expect(const mc_validation *v, const char *id, mc_status status, con
 }
 
 /* A slice group's min and max results share one id: the one whose message holds text. */
-static void expect_one_of(const mc_validation *v, const char *id, mc_status status, const char *text)
+static void expect_one_of(const mc_validation *v, const char *id, mc_status status,
+                          const char *text)
 {
     for (size_t i = 0; i < mc_validation_count(v); i++) {
         const mc_result *r = mc_validation_get(v, i);
@@ -186,8 +187,10 @@ static void test_every_bound_holds_at_equality(void **state)
      * gap 0.4375. */
     const char *metrics =
         "{\"metrics\": {\"accuracy\": 0.75, \"log_loss\": 0.5}, \"slices\": {\"g\": {\"groups\": ["
-        "{\"value\": \"a\", \"count\": 16, \"skipped\": false, \"metrics\": {\"accuracy\": 0.9375}},"
-        "{\"value\": \"b\", \"count\": 8, \"skipped\": false, \"metrics\": {\"accuracy\": 0.5}}]}}}";
+        "{\"value\": \"a\", \"count\": 16, \"skipped\": false,"
+        " \"metrics\": {\"accuracy\": 0.9375}},"
+        "{\"value\": \"b\", \"count\": 8, \"skipped\": false,"
+        " \"metrics\": {\"accuracy\": 0.5}}]}}}";
     const char *baseline = "{\"metrics\": {\"accuracy\": 1, \"log_loss\": 0.25}}";
     mc_validation *v = check(th, metrics, baseline);
     expect(v, "thresholds.metrics.accuracy.min", MC_STATUS_PASS, "accuracy 0.7500 >= min 0.75");
