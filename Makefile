@@ -11,12 +11,13 @@ DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3
         libp11-dev libpq-dev openssl python3
 # What `make test` needs on top: cmocka; cram for the transcripts; independent checkers
 # (python3-cryptography and -securesystemslib for DSSE, python3-jsonschema, -junitparser,
-# -yaml and xmllint for the reports, headless Chromium for the HTML report); Debian's PyTorch
+# -yaml and xmllint for the reports, headless Chromium for the HTML report; scikit-learn to
+# recompute a run's metrics, tests/e2e/independent.sh); Debian's PyTorch
 # for a model trained elsewhere (about 30 s to install; tests/e2e/predictions_torch.sh skips
 # without it); SoftHSM2 and OpenSC's pkcs11-tool (a PKCS #11 token made in a temporary
 # directory); the PostgreSQL 15 server the audit tests start; valgrind (tests/memcheck.sh).
 TEST_DEBS := libcmocka-dev python3-cram python3-cryptography python3-securesystemslib \
-        python3-jsonschema python3-junitparser python3-yaml libxml2-utils chromium \
+        python3-jsonschema python3-junitparser python3-yaml python3-sklearn libxml2-utils chromium \
         python3-torch softhsm2 opensc postgresql-15 valgrind strace
 # npm's @sigstore/verify and onnxruntime-node (cached outside the tree) run under Node:
 # Debian's nodejs and npm, only when node or npm is missing (a newer node from elsewhere is kept).

@@ -38,11 +38,9 @@ static const char help[] =
     "           checked; prints the copy's head\n"
     "  checkpoint  sign the verified head (see audit checkpoint --help)\n"
     "\n"
-    "options (all):\n"
-    "  --audit DB   the database (default: $MODELCERT_AUDIT, else the nearest\n"
-    "               .modelcert/audit.db from here upward): an SQLite file, or\n"
-    "               a postgresql:// URI (password from PGPASSFILE or PGPASSWORD)\n"
-    "  -h, --help   this help\n"
+    "options: --audit DB (all but migrate) the database: an SQLite file or a postgresql:// URI\n"
+    "  (password from PGPASSFILE or PGPASSWORD); default $MODELCERT_AUDIT, else the nearest\n"
+    "  .modelcert/audit.db upward. -h, --help: this help. Other options are refused.\n"
     "\n"
     "exit status: 0 done (verify: the chain is intact), 1 verify found a broken\n"
     "chain, 2 no such database, event or usage, 3 internal or environment error.\n";
@@ -51,11 +49,37 @@ typedef struct opts {
     const char *head, *format, *from, *to, *checkpoint, *key;
     mc_audit_filter filter;
     int json;
+    unsigned char given[128]; /* by option code: given on the command line */
 } opts;
+
+/* The options each subcommand takes, by code ('o' is -o/--output, 'a' --audit). Refuses an
+ * unknown subcommand, and any option given that it does not take (never silently ignored). */
+static const char *const takes[][2] = {{"verify", "HCKja"}, {"log", "msSkja"}, {"show", "ja"},
+                                       {"export", "foa"},   {"init", "a"},     {"migrate", "FTj"}};
+
+static int check_options(const char *sub, const opts *o, const struct option *own)
+{
+    size_t k = 0;
+    while (k < sizeof takes / sizeof takes[0] && strcmp(sub, takes[k][0]) != 0)
+        k++;
+    if (k == sizeof takes / sizeof takes[0])
+        return mc_cli_usage_error("audit", "unknown subcommand '%s' (verify, log, show, export, "
+                                  "init, migrate, checkpoint)", sub);
+    for (const char *c = "HmsSkfFTCKjoa"; *c; c++) {
+        const char *name = *c == 'o' ? "-o/--output" : "--audit";
+        for (const struct option *p = own; p->name; p++)
+            name = p->val == *c ? p->name : name;
+        if (o->given[(unsigned char)*c] && !strchr(takes[k][1], *c))
+            return mc_cli_usage_error("audit", "audit %s does not take %s%s", sub,
+                                      strchr("oa", *c) ? "" : "--", name);
+    }
+    return MC_EXIT_OK;
+}
 
 static int on_option(void *ctx, int code, const char *value)
 {
     opts *o = ctx;
+    o->given[code & 127] = 1;
     switch (code) {
     case 'H': o->head = value; break;
     case 'm': o->filter.model_digest = value; break;
@@ -77,6 +101,8 @@ static int cmd_verify(const char *db, const opts *o)
     mc_audit_verify_result r;
     if (o->checkpoint && o->head)
         return mc_cli_usage_error("audit", "give --head or --checkpoint, not both");
+    if (o->key && !o->checkpoint)
+        return mc_cli_usage_error("audit", "audit verify takes --key only with --checkpoint");
     if (o->checkpoint)
         return mc_cli_audit_verify_checkpoint(db, o->checkpoint, o->key, o->json);
     if (mc_trail_verify(&r, db, o->head) != MC_OK)
@@ -86,16 +112,6 @@ static int cmd_verify(const char *db, const opts *o)
     else if (mc_report_audit_verify_json(stdout, &r) != MC_OK)
         return mc_cli_fail();
     return r.broken ? MC_EXIT_FAILED : MC_EXIT_OK;
-}
-
-static int cmd_init(const char *db)
-{
-    char *shown = NULL;
-    if (mc_trail_init(&shown, db) != MC_OK)
-        return mc_cli_fail();
-    mc_report_audit_initialized(stdout, shown);
-    free(shown);
-    return MC_EXIT_OK;
 }
 
 static int cmd_migrate(const opts *o)
@@ -153,6 +169,9 @@ int mc_cmd_audit(int argc, char **argv)
     if (status != MC_CLI_GO)
         return status;
     const char *sub = argv[1];
+    o.given['o'] = common.output != NULL, o.given['a'] = common.audit != NULL;
+    if ((status = check_options(sub, &o, own)) != MC_EXIT_OK)
+        return status;
     if (strcmp(sub, "show") == 0) {
         char *end;
         if (argc - first != 1 || (o.filter.id = strtoll(argv[first], &end, 10)) < 1 || *end)
@@ -162,20 +181,19 @@ int mc_cmd_audit(int argc, char **argv)
     } else if (argc - first != 0) {
         return mc_cli_usage_error("audit", "unexpected argument '%s'", argv[first]);
     }
-    if (strcmp(sub, "verify") && strcmp(sub, "log") && strcmp(sub, "show") && strcmp(sub, "export") &&
-        strcmp(sub, "init") && strcmp(sub, "migrate"))
-        return mc_cli_usage_error("audit", "unknown subcommand '%s' (verify, log, show, export, "
-                                  "init, migrate, checkpoint)", sub);
-    int export = strcmp(sub, "export") == 0;
-    if (export && (!o.format || (strcmp(o.format, "jsonl") != 0 && strcmp(o.format, "csv") != 0)))
+    if (!strcmp(sub, "export") &&
+        (!o.format || (strcmp(o.format, "jsonl") && strcmp(o.format, "csv"))))
         return mc_cli_usage_error("audit", "export needs --format jsonl or --format csv");
-    if (!export)
-        o.format = NULL; /* --format means nothing to the other subcommands */
-
     if (strcmp(sub, "verify") == 0)
         return cmd_verify(common.audit, &o);
-    if (strcmp(sub, "init") == 0)
-        return cmd_init(common.audit);
+    if (strcmp(sub, "init") == 0) {
+        char *shown = NULL;
+        if (mc_trail_init(&shown, common.audit) != MC_OK)
+            return mc_cli_fail();
+        mc_report_audit_initialized(stdout, shown);
+        free(shown);
+        return MC_EXIT_OK;
+    }
     if (strcmp(sub, "migrate") == 0)
         return cmd_migrate(&o);
     return cmd_events(common.audit, &o, common.output);

@@ -51,11 +51,15 @@ check [ "$(wc -l <"$TMP/out")" = 8000 ] -- "audit log lists the 8000 events"
 check [ "$(sql "SELECT count(DISTINCT actor) || ' ' || min(n) || ' ' || max(n) FROM (SELECT actor, count(*) n FROM modelcert.events GROUP BY actor) c")" = "16 500 500" ] -- "each of the 16 writers has its 500 events"
 
 # ---- the append role cannot change history; the owner is refused by the triggers
-check fails "$PGBIN/psql" -X -q -h "$S1" -p 5433 -U ci -d audit -c "UPDATE modelcert.events SET verdict = 'x' WHERE id = 1" 2>/dev/null -- "the append role cannot UPDATE"
-check fails "$PGBIN/psql" -X -q -h "$S1" -p 5433 -U ci -d audit -c "DELETE FROM modelcert.events WHERE id = 1" 2>/dev/null -- "the append role cannot DELETE"
-check fails sql "SET ROLE modelcert_owner; UPDATE modelcert.events SET verdict = 'x' WHERE id = 1" 2>/dev/null -- "the trigger refuses the owner's UPDATE"
-check fails sql "SET ROLE modelcert_owner; DELETE FROM modelcert.events WHERE id = 1" 2>/dev/null -- "the trigger refuses the owner's DELETE"
-check fails sql "SET ROLE modelcert_owner; TRUNCATE modelcert.events" 2>/dev/null -- "the trigger refuses the owner's TRUNCATE"
+# Each refusal for its reason (psql exits 1 on any error: a typo would pass as well).
+expect_exit 1 "the append role cannot UPDATE" -- "$PGBIN/psql" -X -q -h "$S1" -p 5433 -U ci -d audit -c "UPDATE modelcert.events SET verdict = 'x' WHERE id = 1"
+expect_grep err "permission denied for table events" "... for want of the privilege"
+expect_exit 1 "the append role cannot DELETE" -- "$PGBIN/psql" -X -q -h "$S1" -p 5433 -U ci -d audit -c "DELETE FROM modelcert.events WHERE id = 1"
+expect_grep err "permission denied for table events" "... for want of the privilege"
+for op in "UPDATE modelcert.events SET verdict = 'x' WHERE id = 1" "DELETE FROM modelcert.events WHERE id = 1" "TRUNCATE modelcert.events"; do
+    expect_exit 1 "the trigger refuses the owner's ${op%% *}" -- sql "SET ROLE modelcert_owner; $op"
+    expect_grep err "audit events are append-only: ${op%% *} refused" "... with the trigger's reason"
+done
 
 # ---- a writer SIGKILLed mid-append loses nothing committed
 for i in 1 2 3; do
@@ -113,6 +117,7 @@ done
 expect_exit 0 "audit verify on the standby" -- "$MC" audit verify --audit "$STANDBY"
 check [ "$(cat "$TMP/out")" = "$(cat "$TMP/primary")" ] -- "the standby reports the primary's head: $(cat "$TMP/primary")"
 expect_exit 1 "the standby refuses appends" -- "$LOAD" "postgresql://ci@/audit?host=$S2&port=5434" 1 1
+expect_grep err "read-only transaction" "... because it is read-only"
 expect_grep err "read-only" "because it is read-only"
 HEAD=$(sed -n 's/.*head \([0-9a-f]*\)$/\1/p' "$TMP/primary")
 
@@ -128,6 +133,7 @@ check [ "$(cat "$TMP/out")" = "$(cat "$TMP/sqlite_head")" ] -- "SQLite copy of t
 expect_exit 0 "verify the SQLite copy" -- "$MC" audit verify --audit "$TMP/b.db"
 check [ "$(cat "$TMP/out")" = "$(cat "$TMP/sqlite_head")" ] -- "it verifies to the original head"
 expect_exit 2 "migrate into a trail that is not empty" -- "$MC" audit migrate --from "$TMP/a.db" --to "$TMP/b.db"
+expect_grep err "already holds events" "... for that reason"
 expect_exit 0 "migrate the 8,000-event PostgreSQL trail -> SQLite" -- "$MC" audit migrate --from "$CI" --to "$TMP/c.db"
 check grep -q "head $HEAD" "$TMP/out" -- "the SQLite copy ends at the PostgreSQL head"
 

@@ -107,6 +107,30 @@ expect_exit 2 "--checkpoint with --head" -- "$MC" audit verify --checkpoint cp.j
 expect_exit 2 "a missing checkpoint file" -- "$MC" audit verify --checkpoint none.json --key k.pub
 expect_grep err "no checkpoint file none.json" "named"
 
+# ---- an option a subcommand does not take is refused (exit 2, the option and the
+# subcommand named), never silently ignored with exit 0.
+expect_exit 2 "audit log -o FILE (log writes no file)" -- "$MC" audit log -o log.txt
+expect_grep err "audit log does not take -o/--output" "the option and the subcommand are named"
+check [ ! -e log.txt ] -- "no file written"
+expect_exit 2 "audit verify --model" -- "$MC" audit verify --key k.pub --model zzz
+expect_grep err "audit verify does not take --model" "--model is named"
+expect_exit 2 "audit verify --key without --checkpoint" -- "$MC" audit verify --key k.pub
+expect_grep err "audit verify takes --key only with --checkpoint" "--key alone is refused"
+expect_exit 2 "audit migrate --head" -- "$MC" audit migrate --from "$DB" --to m.db --head abc
+expect_grep err "audit migrate does not take --head" "--head is named"
+check [ ! -e m.db ] -- "nothing migrated"
+expect_exit 2 "audit migrate --audit" -- "$MC" audit migrate --from "$DB" --to m.db --audit "$DB"
+expect_grep err "audit migrate does not take --audit" "--audit is named (migrate reads --from)"
+expect_exit 2 "audit show --format" -- "$MC" audit show 1 --format csv
+expect_grep err "audit show does not take --format" "--format is named"
+expect_exit 2 "audit export --json" -- "$MC" audit export --format csv --json
+expect_grep err "audit export does not take --json" "--json is named"
+expect_exit 2 "audit init --since" -- "$MC" audit init "$DB" --since 2026-01-01
+expect_grep err "audit init does not take --since" "--since is named"
+expect_exit 0 "audit log --kind and --json, which log takes" -- "$MC" audit log --kind validate --json
+expect_exit 0 "audit export -o FILE, which export takes" -- "$MC" audit export --format csv -o e.csv
+check [ -s e.csv ] -- "export wrote its file"
+
 # ---- the checkpoint file: each problem exit 1, its own message
 expect_exit 1 "a wrong key" -- "$MC" audit verify --checkpoint cp.json --key k2.pub
 expect_grep out "FAILED: wrong key: checkpoint cp.json was signed by key" "says wrong key"

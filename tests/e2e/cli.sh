@@ -52,10 +52,19 @@ else
     echo "FAIL: --json output"; failures=$((failures + 1))
 fi
 
-# Every example passes check.
-for spec in "$SRC"/examples/*/modelcert.yaml; do
-    [ -e "$spec" ] || continue
-    expect_exit 0 "example $(basename "$(dirname "$spec")") passes check" -- "$MC" check "$spec"
+# Every example passes check: every directory of examples/ has its spec (a glob that
+# matches nothing, or an example without a spec, fails instead of passing silently).
+dirs=0 specs=0
+shopt -s nullglob
+for dir in "$SRC"/examples/*/; do
+    dirs=$((dirs + 1))
+    spec="$dir/modelcert.yaml"
+    check [ -f "$spec" ] -- "example $(basename "$dir") has a modelcert.yaml"
+    [ -f "$spec" ] || continue
+    specs=$((specs + 1))
+    expect_exit 0 "example $(basename "$dir") passes check" -- "$MC" check "$spec"
 done
+shopt -u nullglob
+check [ "$specs" -ge 5 ] -- "the examples were found ($specs specs in $dirs directories, 5 or more)"
 
 finish

@@ -94,7 +94,8 @@ if [ "$lone_marker" = 0 ]; then
     sed "s|^  source: data.csv .*|  source: ../data.csv|" "$S/modelcert.yaml" > "$TMP/lone/spec/up.yaml"
     expect_exit 2 "without a marker, the parent of the spec's directory is outside" -- "$MC" check "$TMP/lone/spec/up.yaml"
 else
-    echo "ok: (skipped: a .git or .modelcert/ lies above $TMP)"
+    skip "without a marker, the parent of the spec's directory is outside" \
+        "a .git or .modelcert/ lies above $TMP"
 fi
 
 # signing.key: file:PATH and PATH are paths; env:VAR is a variable.

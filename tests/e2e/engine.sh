@@ -190,6 +190,10 @@ pid=$!
 sleep 1
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
+status=$?
+# 137 = 128 + SIGKILL: the run was still alive when killed (a run that had already
+# finished, or failed at once, exits 0 or 2 and proves nothing about an interrupted one).
+check [ "$status" -eq 137 ] -- "the run was alive when killed (exit $status, want 137: killed by SIGKILL)"
 check [ ! -e "$TMP/killed" ] -- "a killed run leaves no run directory"
 check [ -z "$(ls "$TMP" | grep '^killed.tmp-' | xargs -I{} ls "$TMP/{}/run.json" 2>/dev/null)" ] -- "a killed run leaves no run record"
 

@@ -46,7 +46,19 @@ check() {
     fi
 }
 
+# skip DESCRIPTION REASON: a check that could not run here, shown as SKIP (never "ok")
+# and counted in finish's summary.
+skipped=0
+skip() {
+    echo "SKIP: $1 ($2)"
+    skipped=$((skipped + 1))
+}
+
 finish() {
-    echo "$failures failure(s)"
+    if [ "$skipped" -gt 0 ]; then
+        echo "$failures failure(s), $skipped skipped"
+    else
+        echo "$failures failure(s)"
+    fi
     [ "$failures" -eq 0 ]
 }

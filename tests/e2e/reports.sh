@@ -46,48 +46,67 @@ check grep -q '"signing"' "$TMP/signed/validation.json" -- "the validation holds
 check $PY "$CHECK" schema "$SRC/reports/schema" "$TMP/privacy-raw" "$TMP/privacy" "$TMP/preds" \
     "$TMP/dp" "$TMP/signed" -- \
     "privacy, DP and signing results and a predictions-mode run match the schemas"
-mutate_preds() { # NAME FILE PYTHON-STATEMENT-ON-d
+# refused NAME DIR FILE REASON: the schemas refuse DIR's FILE for REASON (the JSON path and
+# jsonschema's message, as reports_check.py prints them, on one line naming FILE), not for
+# another file, a mutation that did not apply or a Python error (each also exits non-zero).
+refused() {
+    if $PY "$CHECK" schema "$SRC/reports/schema" "$2" > "$2.out" 2>&1; then
+        echo "FAIL: the schemas accept $1"
+        failures=$((failures + 1))
+    elif grep -F -- "FAIL: $2/$3: " "$2.out" | grep -qF -- "$4"; then
+        echo "ok: the schemas refuse $1 ($4)"
+    else
+        echo "FAIL: the schemas refuse $1, but not for '$3: $4':"
+        sed 's/^/  /' "$2.out" | tail -5
+        failures=$((failures + 1))
+    fi
+}
+mutate_preds() { # NAME FILE PYTHON-STATEMENT-ON-d REASON
     mkdir -p "$TMP/badp-$1"
     cp "$TMP/preds/validation.json" "$TMP/preds/metrics.json" "$TMP/preds/run.json" "$TMP/badp-$1/"
     $PY -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); $3; json.dump(d, open(p, 'w'))" \
         "$TMP/badp-$1/$2"
-    if $PY "$CHECK" schema "$SRC/reports/schema" "$TMP/badp-$1" > "$TMP/badp-$1.out"; then
-        echo "FAIL: the schemas accept $1"
-        failures=$((failures + 1))
-    else
-        echo "ok: the schemas refuse $1"
-    fi
+    refused "$1" "$TMP/badp-$1" "$2" "$4"
 }
-mutate_preds "a predictions run without its predictions" run.json "del d['predictions']"
+mutate_preds "a predictions run without its predictions" run.json "del d['predictions']" \
+    ": 'predictions' is a required property"
 mutate_preds "a predictions run with a model" run.json \
-    "d['model'] = {'file': 'model.mcm', 'digest': '0' * 64, 'parameters': 1}"
-mutate_preds "predictions metrics with a model digest" metrics.json "d['model_digest'] = '0' * 64"
+    "d['model'] = {'file': 'model.mcm', 'digest': '0' * 64, 'parameters': 1}" \
+    "'parameters': 1} is not of type 'null'"
+mutate_preds "predictions metrics with a model digest" metrics.json "d['model_digest'] = '0' * 64" \
+    "should not be valid under {'anyOf': [{'required': ['training']}, {'required': ['model_digest']}]}"
 
 # The schemas catch mistakes: each mutation must be refused.
-mutate() { # NAME FILE PYTHON-STATEMENT-ON-d
+mutate() { # NAME FILE PYTHON-STATEMENT-ON-d REASON
     mkdir -p "$TMP/bad-$1"
     cp "$TMP/seed/validation.json" "$TMP/seed/metrics.json" "$TMP/seed/run.json" "$TMP/bad-$1/"
     $PY -c "import json,sys; p=sys.argv[1]; d=json.load(open(p)); $3; json.dump(d, open(p, 'w'))" \
         "$TMP/bad-$1/$2"
-    if $PY "$CHECK" schema "$SRC/reports/schema" "$TMP/bad-$1" > "$TMP/bad-$1.out"; then
-        echo "FAIL: the schemas accept $1"
-        failures=$((failures + 1))
-    else
-        echo "ok: the schemas refuse $1"
-    fi
+    refused "$1" "$TMP/bad-$1" "$2" "$4"
 }
-mutate "a result without a status" validation.json "del d['results'][0]['status']"
-mutate "an unknown status" validation.json "d['results'][0]['status'] = 'passed'"
-mutate "a count as text" validation.json "d['counts']['pass'] = '9'"
-mutate "an unknown verdict" validation.json "d['verdict'] = 'ok'"
-mutate "an unknown key in a result" validation.json "d['results'][0]['severity'] = 'high'"
-mutate "a run record without its model digest" validation.json "del d['run']['model']['digest']"
-mutate "a short data digest" run.json "d['data']['digest'] = 'f5200cb1'"
-mutate "unknown numerics" run.json "d['numerics'] = 'fastest'"
-mutate "a metric as text" metrics.json "d['metrics']['accuracy'] = '0.9'"
+mutate "a result without a status" validation.json "del d['results'][0]['status']" \
+    "results/0: 'status' is a required property"
+mutate "an unknown status" validation.json "d['results'][0]['status'] = 'passed'" \
+    "results/0/status: 'passed' is not one of"
+mutate "a count as text" validation.json "d['counts']['pass'] = '9'" \
+    "counts/pass: '9' is not of type 'integer'"
+mutate "an unknown verdict" validation.json "d['verdict'] = 'ok'" \
+    "verdict: 'ok' is not one of"
+mutate "an unknown key in a result" validation.json "d['results'][0]['severity'] = 'high'" \
+    "results/0: Additional properties are not allowed ('severity' was unexpected)"
+mutate "a run record without its model digest" validation.json "del d['run']['model']['digest']" \
+    "run/model: 'digest' is a required property"
+mutate "a short data digest" run.json "d['data']['digest'] = 'f5200cb1'" \
+    "data/digest: 'f5200cb1' does not match"
+mutate "unknown numerics" run.json "d['numerics'] = 'fastest'" \
+    "numerics: 'fastest' is not one of"
+mutate "a metric as text" metrics.json "d['metrics']['accuracy'] = '0.9'" \
+    "metrics/accuracy: '0.9' is not of type 'number', 'null'"
 mutate "a slice group without metrics" metrics.json \
-    "g = d['slices']['segment']['groups'][0]; del g['metrics']"
-mutate "a negative confusion count" metrics.json "d['confusion_matrix']['counts'][0][0] = -1"
+    "g = d['slices']['segment']['groups'][0]; del g['metrics']" \
+    "slices/segment/groups/0: 'metrics' is a required property"
+mutate "a negative confusion count" metrics.json "d['confusion_matrix']['counts'][0][0] = -1" \
+    "confusion_matrix/counts/0/0: -1 is less than the minimum of 0"
 
 # Results are generic: the privacy and signing categories (and any new one) are accepted.
 mkdir -p "$TMP/newcat"

@@ -36,6 +36,13 @@ def schema(schema_dir, run_dirs):
             if errors:
                 for e in errors[:5]:
                     print(f"FAIL: {d}/{name}.json: {'/'.join(map(str, e.path))}: {e.message}")
+                    # oneOf/anyOf: why each alternative refused it (nested too), full paths
+                    stack = list(e.context)
+                    while stack:
+                        c = stack.pop(0)
+                        stack += c.context
+                        path = '/'.join(map(str, c.absolute_path))
+                        print(f"FAIL: {d}/{name}.json: {path}: {c.message}")
                 return 1
             print(f"ok: {d}/{name}.json matches {name}.schema.json")
     return 0

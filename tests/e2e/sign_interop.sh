@@ -39,9 +39,11 @@ SUBJ=$(cat "$TMP/out")
 expect_exit 0 "modelcert digest" -- "$MC" digest "$M"
 check grep -q "^sha256:$SUBJ " "$TMP/out" -- "@sigstore/verify's payload names our subject digest"
 expect_exit 1 "@sigstore/verify refuses another key" -- node "$VERIFY_JS" "$CACHE/node_modules" "$M/model.sig" k2.pub
+expect_grep err "@sigstore/verify: SIGNATURE_ERROR signature verification failed" "... because the signature fails (not a crash: node exits 1 on any exception)"
 expect_exit 0 "securesystemslib verifies the DSSE envelope" -- "$PY" "$SRC/tests/interop/dsse_verify.py" "$M/model.sig" k.pub
 expect_grep out "application/vnd.in-toto+json" "the payload type"
 expect_exit 1 "securesystemslib refuses another key" -- "$PY" "$SRC/tests/interop/dsse_verify.py" "$M/model.sig" k2.pub
+expect_grep err "securesystemslib: Failed to verify signature" "... because the signature fails (not a Python error)"
 
 # The statement's digests, recomputed with sha256sum: each resource, and the subject over them.
 "$PY" - "$M/model.sig" > stmt.txt <<'PY'
@@ -68,8 +70,11 @@ b["dsseEnvelope"]["signatures"][0]["sig"] = base64.b64encode(bytes(s)).decode()
 json.dump(b, open(sys.argv[2], "w"))
 PY
 expect_exit 1 "@sigstore/verify refuses a flipped signature byte" -- node "$VERIFY_JS" "$CACHE/node_modules" bad.sig k.pub
+expect_grep err "@sigstore/verify: SIGNATURE_ERROR signature verification failed" "... because the signature fails"
 expect_exit 1 "securesystemslib refuses it" -- "$PY" "$SRC/tests/interop/dsse_verify.py" bad.sig k.pub
+expect_grep err "securesystemslib: Failed to verify signature" "... because the signature fails"
 expect_exit 1 "and so do we" -- "$MC" verify "$M" --key k.pub --signature bad.sig
+expect_grep err "bundle: the DSSE signature does not verify with this key" "... because the signature fails"
 
 echo "$failures failure(s)"
 [ "$failures" -eq 0 ]

@@ -47,13 +47,16 @@ secret, then the DP gate and the same pipeline without DP.
   modelcert: examples/dp/modelcert.yaml:38:5: training.differential_privacy: the environment variable MODELCERT_DP_SECRET is not set; DP training needs a secret of at least 16 bytes there. It keys the noise and the batch sampling: derived from the public spec seed alone, anyone who reads the spec could regenerate the noise and subtract it. Set it (for example to the output of 'openssl rand -hex 32'), keep it secret, and keep it: reproducing the run needs the same secret
   [2]
   $ export MODELCERT_DP_SECRET=not-a-real-secret-use-openssl-rand
-  $ modelcert validate examples/dp/modelcert.yaml -o dp-gate 2>/dev/null | head -5
+  $ modelcert validate examples/dp/modelcert.yaml -o dp-gate > dp-gate.txt 2>/dev/null
+  $ head -5 dp-gate.txt
   validate examples/dp/modelcert.yaml
     PASS  data.pinned                                  data.csv matches its pinned sha256
     PASS  privacy.differential_privacy.epsilon         epsilon 5.3272 at delta 1e-05 <= max 6 (noise multiplier 1.5, sample rate 0.05, 800 steps; RDP, best order 4.7)
     PASS  privacy.membership_inference.auc             loss-threshold attack AUC 0.5139 <= max 0.6 (advantage 0.0720; 250 training rows against 250 held-out rows)
   verdict: PASS (3 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
-  $ modelcert validate examples/dp/nondp.yaml -o nondp-gate 2>/dev/null | head -4
+  $ modelcert validate examples/dp/nondp.yaml -o nondp-gate > nondp-gate.txt 2>/dev/null
+  [1]
+  $ head -4 nondp-gate.txt
   validate examples/dp/nondp.yaml
     PASS  data.pinned                                  data.csv matches its pinned sha256
     FAIL  privacy.membership_inference.auc             loss-threshold attack AUC 0.6742 is above max 0.6 (advantage 0.4480; 250 training rows against 250 held-out rows)

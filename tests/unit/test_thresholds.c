@@ -1,7 +1,11 @@
 /* Threshold semantics (docs/thresholds.md) on synthetic metrics: inclusive
  * bounds, change against a baseline in both directions, a zero baseline, no
  * baseline with and without allow_first_release, metric not found, an
- * undefined metric, slices with skipped groups and the gap. */
+ * undefined metric, slices with skipped groups and the gap. Every inclusive
+ * bound is also tested at equality (a value exactly on min or max, a gap exactly
+ * max_gap, a regression exactly the allowed amount), with values exact in binary
+ * so that equality is equality: a mutant turning <= into < (or >= into >) in
+ * checks/mc_thresholds.c fails test_every_bound_holds_at_equality. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -60,6 +64,22 @@ static void expect(const mc_validation *v, const char *id, mc_status status, con
     if (r->status != status || (text && !strstr(r->message, text)))
         fail_msg("%s: %s '%s', expected %s '%s'", id, mc_status_name(r->status), r->message,
                  mc_status_name(status), text ? text : "");
+}
+
+/* A slice group's min and max results share one id: the one whose message holds text. */
+static void expect_one_of(const mc_validation *v, const char *id, mc_status status,
+                          const char *text)
+{
+    for (size_t i = 0; i < mc_validation_count(v); i++) {
+        const mc_result *r = mc_validation_get(v, i);
+        if (strcmp(r->id, id) == 0 && strstr(r->message, text)) {
+            if (r->status != status)
+                fail_msg("%s: %s '%s', expected %s", id, mc_status_name(r->status), r->message,
+                         mc_status_name(status));
+            return;
+        }
+    }
+    fail_msg("no result %s saying '%s'", id, text);
 }
 
 static void test_value_bounds_are_inclusive(void **state)
@@ -151,6 +171,61 @@ static void test_slices_and_gap(void **state)
     mc_validation_free(v);
 }
 
+/* Every inclusive bound at equality passes, and just past it fails. The values
+ * (0.25, 0.5, 0.75, 0.9375) are exact in binary: a gap or a regression computed
+ * from them is exactly the bound it is compared with. */
+static void test_every_bound_holds_at_equality(void **state)
+{
+    (void)state;
+    const char *th =
+        "thresholds: {metrics: {accuracy: {min: 0.75, max: 0.75, change: {max_absolute_regression: "
+        "0.25, max_relative_regression: 0.25}}, log_loss: {max: 0.5, change: "
+        "{max_absolute_regression: 0.25, max_relative_regression: 1}}}, "
+        "slices: [{slice: g, metric: accuracy, min: 0.5, max: 0.9375, max_gap: 0.4375}]}";
+    /* accuracy 1 -> 0.75: regression 0.25 (absolute), 25% (relative); log_loss
+     * 0.25 -> 0.5 (lower is better): regression 0.25, 100%; groups 0.9375 and 0.5:
+     * gap 0.4375. */
+    const char *metrics =
+        "{\"metrics\": {\"accuracy\": 0.75, \"log_loss\": 0.5}, \"slices\": {\"g\": {\"groups\": ["
+        "{\"value\": \"a\", \"count\": 16, \"skipped\": false,"
+        " \"metrics\": {\"accuracy\": 0.9375}},"
+        "{\"value\": \"b\", \"count\": 8, \"skipped\": false,"
+        " \"metrics\": {\"accuracy\": 0.5}}]}}}";
+    const char *baseline = "{\"metrics\": {\"accuracy\": 1, \"log_loss\": 0.25}}";
+    mc_validation *v = check(th, metrics, baseline);
+    expect(v, "thresholds.metrics.accuracy.min", MC_STATUS_PASS, "accuracy 0.7500 >= min 0.75");
+    expect(v, "thresholds.metrics.accuracy.max", MC_STATUS_PASS, "accuracy 0.7500 <= max 0.75");
+    expect(v, "thresholds.metrics.log_loss.max", MC_STATUS_PASS, "log_loss 0.5000 <= max 0.5");
+    expect(v, "thresholds.metrics.accuracy.change.absolute", MC_STATUS_PASS,
+           "regression 0.25 within the allowed 0.25");
+    expect(v, "thresholds.metrics.accuracy.change.relative", MC_STATUS_PASS,
+           "relative regression 25.00% within the allowed 25.00%");
+    expect(v, "thresholds.metrics.log_loss.change.absolute", MC_STATUS_PASS,
+           "regression 0.25 within the allowed 0.25");
+    expect(v, "thresholds.metrics.log_loss.change.relative", MC_STATUS_PASS,
+           "relative regression 100.00% within the allowed 100.00%");
+    expect_one_of(v, "thresholds.slices.g=a.accuracy", MC_STATUS_PASS, "(16 rows) <= max 0.9375");
+    expect_one_of(v, "thresholds.slices.g=b.accuracy", MC_STATUS_PASS, "(8 rows) >= min 0.5");
+    expect(v, "thresholds.slices.g.accuracy.max_gap", MC_STATUS_PASS,
+           "gap 0.4375 between g=a (0.9375) and g=b (0.5000) is within max_gap 0.4375");
+    assert_int_equal(mc_validation_verdict(v), MC_VERDICT_PASS);
+    mc_validation_free(v);
+
+    /* One step (2^-4) past every bound: each check fails. */
+    th = "thresholds: {metrics: {accuracy: {min: 0.8125, change: {max_absolute_regression: "
+         "0.1875, max_relative_regression: 0.1875}}, log_loss: {max: 0.4375}}, "
+         "slices: [{slice: g, metric: accuracy, min: 0.5625, max: 0.875, max_gap: 0.375}]}";
+    v = check(th, metrics, baseline);
+    expect(v, "thresholds.metrics.accuracy.min", MC_STATUS_FAIL, "is below min 0.8125");
+    expect(v, "thresholds.metrics.log_loss.max", MC_STATUS_FAIL, "is above max 0.4375");
+    expect(v, "thresholds.metrics.accuracy.change.absolute", MC_STATUS_FAIL, "exceeds");
+    expect(v, "thresholds.metrics.accuracy.change.relative", MC_STATUS_FAIL, "exceeds");
+    expect_one_of(v, "thresholds.slices.g=a.accuracy", MC_STATUS_FAIL, "is above max 0.875");
+    expect_one_of(v, "thresholds.slices.g=b.accuracy", MC_STATUS_FAIL, "is below min 0.5625");
+    expect(v, "thresholds.slices.g.accuracy.max_gap", MC_STATUS_FAIL, "exceeds max_gap 0.375");
+    mc_validation_free(v);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -160,6 +235,7 @@ int main(void)
         cmocka_unit_test(test_zero_baseline),
         cmocka_unit_test(test_no_baseline),
         cmocka_unit_test(test_slices_and_gap),
+        cmocka_unit_test(test_every_bound_holds_at_equality),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
