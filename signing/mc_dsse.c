@@ -206,11 +206,11 @@ int mc_dsse_sign(json_t **envelope, EVP_PKEY *key, const char *keyid, const char
     }
     rc = mc_json_set(one, "keyid", json_string(keyid ? keyid : ""));
     rc = rc ? rc : mc_json_set(one, "sig", json_string(b64s));
-    rc = rc ? rc : mc_json_append(sigs, one);
+    rc = rc ? (json_decref(one), rc) : mc_json_append(sigs, one);
     one = NULL;
     rc = rc ? rc : mc_json_set(env, "payload", json_string(b64p));
     rc = rc ? rc : mc_json_set(env, "payloadType", json_string(type));
-    rc = rc ? rc : mc_json_set(env, "signatures", sigs);
+    rc = rc ? (json_decref(sigs), rc) : mc_json_set(env, "signatures", sigs);
     sigs = NULL;
     if (rc)
         goto cleanup;

@@ -42,18 +42,18 @@ int mc_oms_statement(char **out, size_t *len, const mc_manifest *m)
             rc = mc_json_append(ig, json_string(m->ignore[i]));
         rc = rc ? (json_decref(ig), rc) : mc_json_set(ser, "ignore_paths", ig);
     }
-    rc = rc ? rc : mc_json_set(pred, "serialization", ser);
+    rc = rc ? (json_decref(ser), rc) : mc_json_set(pred, "serialization", ser);
     ser = NULL;
-    rc = rc ? rc : mc_json_set(pred, "resources", res);
+    rc = rc ? (json_decref(res), rc) : mc_json_set(pred, "resources", res);
     res = NULL;
     if (!rc)
         subj = json_pack("[{s:s,s:{s:s}}]", "name", m->model_name, "digest", "sha256",
                          m->subject);
     rc = rc ? rc : mc_json_set(st, "_type", json_string(MC_OMS_STATEMENT_TYPE));
-    rc = rc ? rc : mc_json_set(st, "subject", subj);
+    rc = rc ? (json_decref(subj), rc) : mc_json_set(st, "subject", subj);
     subj = NULL;
     rc = rc ? rc : mc_json_set(st, "predicateType", json_string(MC_OMS_PREDICATE_TYPE));
-    rc = rc ? rc : mc_json_set(st, "predicate", pred);
+    rc = rc ? (json_decref(pred), rc) : mc_json_set(st, "predicate", pred);
     pred = NULL;
     rc = rc ? rc : mc_json_canonical(out, len, st);
     json_decref(st);
@@ -144,10 +144,14 @@ int mc_oms_sign(char **out, size_t *len, const mc_manifest *m, const mc_key *key
     bundle = json_object();
     rc = bundle ? MC_OK : mc_error_nomem();
     rc = rc ? rc : mc_json_set(bundle, "mediaType", json_string(MC_OMS_BUNDLE_MEDIA_TYPE));
-    rc = rc ? rc : mc_json_set(bundle, "verificationMaterial", vm);
-    vm = NULL;
-    rc = rc ? rc : mc_json_set(bundle, "dsseEnvelope", env);
-    env = NULL;
+    if (rc == MC_OK) { /* mc_json_set takes vm over, but only when it is called */
+        rc = mc_json_set(bundle, "verificationMaterial", vm);
+        vm = NULL;
+    }
+    if (rc == MC_OK) {
+        rc = mc_json_set(bundle, "dsseEnvelope", env);
+        env = NULL;
+    }
     rc = rc ? rc : mc_json_pretty(out, len, bundle, 2);
 cleanup:
     free(stmt);
