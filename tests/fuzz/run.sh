@@ -25,6 +25,8 @@ work=$build/fuzz-work
 nice=${FUZZ_NICE-nice -n 10}
 flags=${FUZZ_FLAGS-}
 export OPENBLAS_NUM_THREADS=1
+# Undefined behaviour stops the run (and leaves its input) instead of scrolling by in the log.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS-halt_on_error=1:print_stacktrace=1}
 status=0
 summary=
 
