@@ -171,7 +171,8 @@ static void value(mc_buf *b, const json_t *v, int depth)
         const char *key;
         json_t *item;
         json_object_foreach((json_t *)v, key, item) keys[k++] = key;
-        qsort(keys, n, sizeof *keys, mc_str_cmp_ptr);
+        if (n) /* keys is NULL for {}: qsort of a null array is undefined */
+            qsort(keys, n, sizeof *keys, mc_str_cmp_ptr);
         if (depth)
             mc_buf_puts(b, "{");
         for (size_t i = 0; i < n; i++) {

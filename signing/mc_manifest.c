@@ -613,7 +613,8 @@ int mc_manifest_compute(mc_manifest **out, const char *path, const mc_manifest_o
         else
             m->ignore[m->n_ignore++] = r;
     }
-    qsort(m->ignore, m->n_ignore, sizeof *m->ignore, name_cmp);
+    if (m->n_ignore) /* qsort of a null array is undefined, even of none */
+        qsort(m->ignore, m->n_ignore, sizeof *m->ignore, name_cmp);
     int single = S_ISREG(st.st_mode);
     if (single)
         rc = add_file(&w, ".", (long long)st.st_size);

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs fuzz targets on copies of the committed corpus (tests/fuzz/README.md).
 #
-#   tests/fuzz/run.sh BUILD_DIR RUNS TARGET...     (TARGET: spec csv artifact audit)
+#   tests/fuzz/run.sh BUILD_DIR RUNS TARGET...     (TARGET: spec csv artifact audit bundle
+#                                                   certify report keyref chain)
 #
 # For each target: replays tests/fuzz/regressions/TARGET/* once, then fuzzes
 # for RUNS executions (-runs=RUNS) in one process, on a scratch copy of
@@ -24,6 +25,8 @@ work=$build/fuzz-work
 nice=${FUZZ_NICE-nice -n 10}
 flags=${FUZZ_FLAGS-}
 export OPENBLAS_NUM_THREADS=1
+# Undefined behaviour stops the run (and leaves its input) instead of scrolling by in the log.
+export UBSAN_OPTIONS=${UBSAN_OPTIONS-halt_on_error=1:print_stacktrace=1}
 status=0
 summary=
 
