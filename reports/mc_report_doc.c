@@ -284,10 +284,12 @@ static int load_audit(mc_report_doc *d, const char *flag)
         mc_buf_puts(&d->notes, "audit: run.json names no audit trail\n");
         return MC_OK;
     }
-    if (!(d->audit_path = strdup(trail)))
-        return mc_error_nomem();
+    /* Shown in the HTML report and the model card: never a password. */
+    int rc = mc_trail_location_shown(&d->audit_path, trail);
+    if (rc)
+        return rc;
     json_t *ev = NULL;
-    int rc = mc_trail_run_event(&ev, trail, model, run_id);
+    rc = mc_trail_run_event(&ev, trail, model, run_id);
     if (rc && rc != MC_ENOMEM) {
         char why[512];
         mc_error_format(mc_error_last(), why, sizeof why);

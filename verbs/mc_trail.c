@@ -67,6 +67,11 @@ int mc_trail_run_event(json_t **event, const char *trail, const char *model_dige
     return MC_OK;
 }
 
+int mc_trail_location_shown(char **out, const char *location)
+{
+    return mc_audit_location_redact(out, location);
+}
+
 int mc_trail_checkpoint(mc_checkpoint_result *r, const mc_trail_checkpoint_options *o)
 {
     mc_key *key = NULL;

@@ -45,6 +45,11 @@ void mc_trail_events_free(json_t *events);
 int mc_trail_run_event(json_t **event, const char *trail, const char *model_digest,
                        const char *run_id);
 
+/* A trail's location as a report or model card may show it: a PostgreSQL URI
+ * without its password (the user:password@ part and any password= parameter
+ * removed), a path as it is. Caller frees *out. MC_ENOMEM. */
+int mc_trail_location_shown(char **out, const char *location);
+
 typedef struct mc_trail_checkpoint_options {
     const char *audit_path;      /* the trail (NULL: mc_audit_path's rule) */
     const char *key;             /* the private key reference (mc_key.h) */

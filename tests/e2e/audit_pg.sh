@@ -98,6 +98,13 @@ check grep -q "postgresql://ci@/audit" "$TMP/proj/runs/v1/run.json" -- "run.json
 check [ $? -eq 0 ] -- "reproduce finds the run's event in the PostgreSQL trail"
 expect_grep out "PASS  the audit trail postgresql://ci@/audit" "reproduce names the trail without the password"
 check fails grep -q "ci-secret-1" "$TMP/out" "$TMP/err" -- "reproduce shows no password"
+for fmt in html model-card; do
+    (cd "$TMP/proj" && env -u PGPASSFILE "$MC" report runs/v1/validation.json --format $fmt \
+        --audit "$PWURI" -o "$TMP/pw.$fmt" 2>"$TMP/err")
+    check grep -q "postgresql://ci@/audit" "$TMP/pw.$fmt" -- \
+        "report --format $fmt found the run's event and names the trail without the password"
+    check fails grep -q "ci-secret-1" "$TMP/pw.$fmt" -- "report --format $fmt shows no password"
+done
 expect_exit 3 "a server that is not there: exit 3" -- "$MC" audit verify --audit "postgresql://ci:ci-secret-1@/audit?host=$PGD/none&port=5433"
 check fails grep -q "ci-secret-1" "$TMP/err" -- "the connection error does not show the password"
 

@@ -150,6 +150,19 @@ check cmp -s "$TMP/rel-again.html" "$TMP/rel/rep/report.html" -- \
     "a relative audit trail and another spelling of the path give the same HTML"
 check grep -q "<tr><th>audit event</th><td>1</td></tr>" "$TMP/rel-again.html" -- \
     "the run's audit event is found through the trail run.json names"
+# A trail given as a PostgreSQL URI with a password (nothing listens on port 1): the HTML report
+# and the model card name the trail without the password, as user@host, in either URI form.
+# (The model card names a trail only where it found the run's event: audit_pg.sh.)
+for fmt in html; do
+    "$MC" report "$TMP/seed/validation.json" --format $fmt \
+        --audit 'postgresql://alice:s3cret-pw@127.0.0.1:1/db?sslmode=disable&password=other-pw' \
+        -o "$TMP/pw.$fmt" 2>/dev/null
+    check test -s "$TMP/pw.$fmt" -- "$fmt report with a trail URI holding passwords written"
+    check grep -q "postgresql://alice@127.0.0.1:1/db" "$TMP/pw.$fmt" -- \
+        "$fmt report names the trail as alice@127.0.0.1:1/db"
+    check sh -c "! grep -q -e s3cret-pw -e other-pw '$TMP/pw.$fmt'" -- \
+        "$fmt report shows neither password of the trail URI"
+done
 "$MC" report "$TMP/seed/validation.json" --format html > "$TMP/stdout.html"
 check cmp -s "$TMP/stdout.html" "$TMP/reports-seed/report.html" -- "report writes to standard output"
 expect_grep_file() { # FILE PATTERN DESCRIPTION
