@@ -1,7 +1,8 @@
 /* reproduce as a library call (mc_reproduce.h): the audit trail opened and verified once
- * (mc_verb_audit.h), the run's signature checked when asked, the recorded run re-run
- * (spec.json confined, read with run.json, metrics.json and the model through the run
- * directory's bounded reader, mc_run_dir.h; the data's digest checked) and judged by
+ * (mc_verb_audit.h), the recorded run re-run (spec.json confined, read with run.json,
+ * metrics.json and the model through the run directory's bounded reader, mc_run_dir.h;
+ * with --key those very bytes checked against the run's signature; the data's digest
+ * checked) and judged by
  * checks/ (mc_repro_compare, mc_repro_outputs), the trail asked whether it records the
  * run, and the verb's one audit event appended. */
 #include "mc_reproduce.h"
@@ -25,10 +26,31 @@ static const char *recorded_digest(const json_t *record, const char *what)
     return json_string_value(json_object_get(json_object_get(record, what), "digest"));
 }
 
-/* A JSON file of the run directory through its one bounded reader (mc_run_dir.h). */
-static int load_json(json_t **out, const char *dir, const char *name)
+/* With --key: the run's signature verifies and covers, byte for byte, the files reproduce
+ * read (run.json, metrics.json, spec.json, model.mcm), so that a file the signature leaves
+ * out (sign --ignore) or one swapped after the check cannot steer the re-run. Adds the
+ * signing result; MC_EINPUT "the run's signature does not verify: ..." otherwise. */
+static int check_signed(mc_validation *v, const mc_reproduce_options *opt,
+                        const mc_model_bytes *read, size_t n_read)
 {
-    int rc = mc_run_dir_read_json(out, dir, name);
+    char subject[MC_SHA256_HEX_LEN + 1], signer[512];
+    int rc = mc_sign_check_run_read(subject, signer, sizeof signer, "run", opt->run_dir,
+                                    opt->key, NULL, opt->threads, read, n_read);
+    if (rc == MC_OK)
+        rc = mc_validation_add(v, "signing", "signing.run", "run signature", MC_STATUS_PASS,
+                               json_string(subject), json_string(signer),
+                               "%s is signed by %s (run.json, metrics.json, spec.json and "
+                               "the model as read)", opt->run_dir, signer);
+    return rc;
+}
+
+/* A JSON file of the run directory, parsed, and the bytes it was parsed from. */
+static int load_json_bytes(json_t **out, char **bytes, size_t *len, const char *dir,
+                           const char *name)
+{
+    char *path = mc_path_join(dir, name);
+    int rc = path ? mc_run_file_read_json_bytes(out, bytes, len, path) : mc_error_nomem();
+    free(path);
     if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
         char why[sizeof mc_error_last()->message];
         mc_error_format(mc_error_last(), why, sizeof why);
@@ -37,21 +59,25 @@ static int load_json(json_t **out, const char *dir, const char *name)
     return rc;
 }
 
-/* The recorded run re-run and judged, its results added to v: the model file and spec
- * against run.json's digests, the data's digest, then the re-run's model and outputs
- * compared. On MC_OK *run_record is the recorded run.json (caller owns it). Errors as
- * mc_reproduce's. */
-static int rerun(mc_validation *v, json_t **run_record, const char *run_dir,
-                 const char *data_path, int threads, const mc_confinement *confine)
+/* The recorded run re-run and judged, its results added to v: with --key the files read
+ * checked against the run's signature first, the model file and spec against run.json's
+ * digests, the data's digest, then the re-run's model and outputs compared. On MC_OK
+ * *run_record is the recorded run.json (caller owns it). Errors as mc_reproduce's. */
+static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_options *o)
 {
+    const char *run_dir = o->run_dir, *data_path = o->data_path;
+    const mc_confinement *confine = o->confine;
+    int threads = o->threads;
     json_t *record = NULL, *metrics = NULL;
     char *spec_text = NULL, *model = NULL, *spec_path = NULL, *model_path = NULL;
-    size_t spec_len = 0, model_len = 0;
+    char *record_bytes = NULL, *metrics_bytes = NULL;
+    size_t spec_len = 0, model_len = 0, record_len = 0, metrics_len = 0;
     mc_spec *spec = NULL;
     mc_diags *diags = NULL;
     mc_run *again = NULL;
-    int rc = load_json(&record, run_dir, MC_RUN_FILE_RECORD);
-    if (rc || (rc = load_json(&metrics, run_dir, MC_RUN_FILE_METRICS)))
+    int rc = load_json_bytes(&record, &record_bytes, &record_len, run_dir, MC_RUN_FILE_RECORD);
+    if (rc || (rc = load_json_bytes(&metrics, &metrics_bytes, &metrics_len, run_dir,
+                                    MC_RUN_FILE_METRICS)))
         goto cleanup;
     const char *mode = json_string_value(json_object_get(record, "mode"));
     if (mode && strcmp(mode, "predictions") == 0) {
@@ -68,6 +94,12 @@ static int rerun(mc_validation *v, json_t **run_record, const char *run_dir,
     if ((rc = mc_run_dir_read_bytes(&spec_text, &spec_len, run_dir, MC_RUN_FILE_SPEC, 1 << 20)) ||
         (rc = mc_run_dir_read_bytes(&model, &model_len, run_dir, MC_RUN_FILE_MODEL,
                                     (size_t)1 << 34)))
+        goto cleanup;
+    const mc_model_bytes read[] = {{MC_RUN_FILE_RECORD, record_bytes, record_len},
+                                   {MC_RUN_FILE_METRICS, metrics_bytes, metrics_len},
+                                   {MC_RUN_FILE_SPEC, spec_text, spec_len},
+                                   {MC_RUN_FILE_MODEL, model, model_len}};
+    if (o->key && (rc = check_signed(v, o, read, sizeof read / sizeof *read)))
         goto cleanup;
     const json_t *jdata = json_object_get(record, "data");
     const char *rec_spec = recorded_digest(record, "spec");
@@ -162,6 +194,8 @@ cleanup:
     }
     json_decref(record);
     json_decref(metrics);
+    free(record_bytes);
+    free(metrics_bytes);
     free(spec_text);
     free(model);
     free(spec_path);
@@ -224,19 +258,11 @@ int mc_reproduce(mc_outcome **out, const mc_reproduce_options *opt)
     mc_outcome *o = calloc(1, sizeof *o);
     json_t *rec = NULL;
     mc_verb_audit *trail = NULL;
-    char signed_subject[MC_SHA256_HEX_LEN + 1], signer[512];
     int rc = o && (o->run_dir = strdup(opt->run_dir)) ? MC_OK : mc_error_nomem();
     *out = NULL;
     if (rc || (rc = mc_validation_create(&o->validation)) ||
         (rc = mc_verb_audit_open(&trail, opt->audit_path, opt->no_audit)) ||
-        (opt->key && ((rc = mc_sign_check_run(signed_subject, signer, sizeof signer, "run",
-                                              opt->run_dir, opt->key, NULL, opt->threads)) ||
-                      (rc = mc_validation_add(o->validation, "signing", "signing.run",
-                                              "run signature", MC_STATUS_PASS,
-                                              json_string(signed_subject), json_string(signer),
-                                              "%s is signed by %s", opt->run_dir, signer)))) ||
-        (rc = rerun(o->validation, &rec, opt->run_dir, opt->data_path, opt->threads,
-                    opt->confine)) ||
+        (rc = rerun(o->validation, &rec, opt)) ||
         (rc = mc_validation_set_run(o->validation, rec, opt->run_dir)) ||
         (!opt->no_audit &&
          (rc = check_recorded(o->validation, mc_verb_audit_path(trail), rec))))

@@ -1,9 +1,9 @@
 /* sign, verify and digest as library calls (mc_sign.h): each loads the key its
  * reference names, hands it to the primitives of signing/mc_model_sign.h, and
  * (sign, verify) appends its audit event. verify also checks a release
- * certificate when asked (mc_release.h); mc_sign_check_run is the check of a
- * signed run that validate --baseline-key and reproduce --key make (validate's also asks
- * that the baseline's metrics.json it read be signed, byte for byte). */
+ * certificate when asked (mc_release.h); mc_sign_check_run_read is the check of a
+ * signed run that validate --baseline-key and reproduce --key make, asking that the files
+ * they read be signed byte for byte. */
 #include "mc_sign.h"
 
 #include <errno.h>
@@ -171,14 +171,6 @@ cleanup:
     mc_key_free(key);
     mc_verify_result_free(r);
     return rc;
-}
-
-int mc_sign_check_run(char subject[MC_SHA256_HEX_LEN + 1], char *signer, size_t signer_size,
-                      const char *what, const char *run_dir, const char *key, const char *ca,
-                      int threads)
-{
-    return mc_sign_check_run_read(subject, signer, signer_size, what, run_dir, key, ca, threads,
-                                  NULL, 0);
 }
 
 int mc_sign_check_run_read(char subject[MC_SHA256_HEX_LEN + 1], char *signer,

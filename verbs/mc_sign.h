@@ -74,18 +74,13 @@ int mc_verify_model(mc_verify_result **out, const mc_verify_options *o);
 void mc_verify_result_free(mc_verify_result *r);
 
 /* The check of a signed run (validate --baseline RUN --baseline-key PUB |
- * --baseline-ca ROOT; reproduce --key): RUN must be a run directory whose
- * default bundle verifies (no audit event of its own). On MC_OK *subject and
- * signer are set; MC_EINPUT "the <what>'s signature does not verify: <why>"
- * otherwise. */
-int mc_sign_check_run(char subject[MC_SHA256_HEX_LEN + 1], char *signer, size_t signer_size,
-                      const char *what, const char *run_dir, const char *key, const char *ca,
-                      int threads);
-
-/* mc_sign_check_run, and each of the n_read files of the run that the caller read (the
- * gate's baseline metrics.json) must be signed with these very bytes: a file the bundle
- * leaves out is refused, "the <what>'s signature does not verify: NAME is unsigned: ..."
- * (MC_EINPUT; mc_model_verify_read). */
+ * --baseline-ca ROOT; reproduce --key): RUN must be a run directory whose default bundle
+ * verifies (no audit event of its own), and each of the n_read files of the run that the
+ * caller read (the baseline's metrics.json; reproduce's run.json, metrics.json, spec.json
+ * and model) must be signed with these very bytes: a file the bundle leaves out is refused,
+ * "the <what>'s signature does not verify: NAME is unsigned: ..." (mc_model_verify_read).
+ * On MC_OK *subject and signer are set; MC_EINPUT "the <what>'s signature does not verify:
+ * <why>" otherwise. */
 int mc_sign_check_run_read(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
                            size_t signer_size, const char *what, const char *run_dir,
                            const char *key, const char *ca, int threads,

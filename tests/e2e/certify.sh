@@ -74,6 +74,17 @@ expect_exit 0 "reproduce a signed run with --key" -- "$MC" reproduce r4 --key k.
 expect_grep out "PASS  r4 is signed by key" "the run's signature is checked first"
 expect_exit 2 "reproduce refuses a run signed by another key" -- "$MC" reproduce r4 --key other.pub
 expect_grep err "the run's signature does not verify" "and says why"
+# The signature must cover what reproduce reads: a bundle that leaves spec.json out (the spec
+# steers the re-run) is refused before anything runs, and so is each other file it reads.
+for f in spec.json run.json metrics.json; do
+    rm -rf r4-ign && cp -r r4 r4-ign && rm -f r4-ign/model.sig
+    expect_exit 0 "sign a copy of r4 leaving $f out" -- "$MC" sign r4-ign --key seed/k.pem --ignore "$f"
+    expect_exit 2 "reproduce --key refuses a signature that leaves $f out" -- \
+        "$MC" reproduce r4-ign --key k.pub
+    expect_grep err "the run's signature does not verify: $f is unsigned: the signature leaves it out" \
+        "the unsigned $f is named"
+    check sh -c "! grep -q reproduce.run out" -- "nothing was re-run ($f)"
+done
 # certify loads its key once: the passphrase file is read once (it was read twice, and a
 # PKCS #11 key logged in twice, when the run's signature loaded the key a second time).
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -aes-128-cbc -pass pass:e2e-pass \
