@@ -1,6 +1,6 @@
 /* `reproduce` compares every recorded output it can recompute, not only the
- * model: metrics.json, test_predictions.csv, history.csv (without its seconds)
- * and run.json's deterministic fields. A forged accuracy in metrics.json beside
+ * model: metrics.json, test_predictions.csv, history.csv (without its seconds),
+ * membership_losses.csv when the run has one, and run.json's deterministic fields. A forged accuracy in metrics.json beside
  * an untouched model is a failed reproduction. What cannot be recomputed
  * (run.json's created, timings_s, threads, paths, engine; history.csv's
  * seconds) is listed in docs/audit.md as not checked. */
@@ -133,7 +133,7 @@ static int read_text(char **out, const char *dir, const char *name)
 int mc_repro_outputs(mc_validation *v, const char *run_dir, const json_t *record,
                      const json_t *metrics, const mc_run *again)
 {
-    char *preds = NULL, *history = NULL, *history_again = NULL;
+    char *preds = NULL, *history = NULL, *history_again = NULL, *membership = NULL;
     json_t *core = record_core(record), *core_again = record_core(again->record);
     int rc = core && core_again ? MC_OK : mc_error_nomem();
     if (rc == MC_OK)
@@ -152,7 +152,16 @@ int mc_repro_outputs(mc_validation *v, const char *run_dir, const json_t *record
         rc = add_text_result(v, "reproduce.history", MC_RUN_FILE_HISTORY " (without seconds)",
                              history, history_again);
     }
+    /* The membership-inference sample (runs with privacy.membership_inference): a recorded
+     * one must be what the re-run samples; none recorded (a run of an earlier version, or a
+     * spec without the check) is judged by metrics.json, where the attack's inputs end. */
+    if (rc == MC_OK && again->membership_csv &&
+        (rc = read_text(&membership, run_dir, MC_RUN_FILE_MEMBERSHIP)) == MC_OK)
+        rc = add_text_result(v, "reproduce.membership", MC_RUN_FILE_MEMBERSHIP, membership,
+                             again->membership_csv);
+    else if (rc == MC_ENOTFOUND)
+        rc = MC_OK;
     json_decref(core), json_decref(core_again);
-    free(preds), free(history), free(history_again);
+    free(preds), free(history), free(history_again), free(membership);
     return rc;
 }

@@ -3,10 +3,13 @@
  * training rows (members), half from the held-out validation and test rows
  * (non-members), each half drawn without replacement from stream MEMBERSHIP
  * of training.seed. The predictions are the run's fixed-order ones, so the
- * losses are the same on every machine. */
+ * losses are the same on every machine. The sample is also written out
+ * (membership_losses.csv: data row, member or not, loss) so that the attack's
+ * AUC can be recomputed by anyone, and fed back with `validate --losses`. */
 #include <math.h>
 #include <stdlib.h>
 
+#include "mc_buf.h"
 #include "mc_error.h"
 #include "mc_math.h"
 #include "mc_rng.h"
@@ -22,10 +25,16 @@ static double row_loss(const mc_run_ctx *c, const float *p, float y)
     return -mc_log(q);
 }
 
+/* Row r of partition p: its 0-based index in the data file. */
+static size_t data_row(const mc_run_ctx *c, int p, size_t r)
+{
+    return p == MC_PART_TEST ? c->parts[p].tbl->row_index[r] : c->parts[p].rows[r];
+}
+
 /* k of the n rows of parts[first..last], without replacement (a partial
- * Fisher-Yates shuffle over their indices), losses into out[k]. */
-static int sample_losses(double *out, size_t k, const mc_run_ctx *c, int first, int last,
-                         mc_rng *rng)
+ * Fisher-Yates shuffle over their indices), losses into out[k], data rows into rows[k]. */
+static int sample_losses(double *out, size_t *rows, size_t k, const mc_run_ctx *c, int first,
+                         int last, mc_rng *rng)
 {
     size_t n = 0;
     for (int p = first; p <= last; p++)
@@ -46,9 +55,25 @@ static int sample_losses(double *out, size_t k, const mc_run_ctx *c, int first, 
         while (r >= c->parts[p].n) /* the partition the row belongs to */
             r -= c->parts[p++].n;
         out[i] = row_loss(c, c->parts[p].pred + r * (size_t)width, c->parts[p].y[r]);
+        rows[i] = data_row(c, p, r);
     }
     free(idx);
     return MC_OK;
+}
+
+/* membership_losses.csv: one line per sampled row, members first, in sample order; the
+ * row as test_predictions.csv and LOSSES.csv number it (1-based data row), the loss with
+ * 17 significant digits (the double itself). */
+static int losses_csv(char **out, const double *member, const size_t *mrow, size_t km,
+                      const double *nonmember, const size_t *nrow, size_t kn)
+{
+    mc_buf b = {0};
+    mc_buf_puts(&b, "row,member,loss\n");
+    for (size_t i = 0; i < km; i++)
+        mc_buf_printf(&b, "%zu,1,%.17g\n", mrow[i] + 1, member[i]);
+    for (size_t i = 0; i < kn; i++)
+        mc_buf_printf(&b, "%zu,0,%.17g\n", nrow[i] + 1, nonmember[i]);
+    return mc_buf_take(&b, out, NULL);
 }
 
 int mc_run_membership(const mc_run_ctx *c, mc_run *run)
@@ -59,19 +84,29 @@ int mc_run_membership(const mc_run_ctx *c, mc_run *run)
     size_t km = want / 2 < n_train ? want / 2 : n_train;
     size_t kn = want - want / 2 < n_held ? want - want / 2 : n_held;
     mc_membership_losses *m = &run->membership;
+    size_t *mrow = malloc((km ? km : 1) * sizeof *mrow);
+    size_t *nrow = malloc((kn ? kn : 1) * sizeof *nrow);
+    int rc = MC_OK;
     m->member = malloc((km ? km : 1) * sizeof *m->member);
     m->nonmember = malloc((kn ? kn : 1) * sizeof *m->nonmember);
-    if (!m->member || !m->nonmember)
-        return mc_error_nomem();
+    if (!m->member || !m->nonmember || !mrow || !nrow) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
     mc_rng rng;
     mc_rng_init(&rng, (uint64_t)c->d->training.seed, MC_STREAM_MEMBERSHIP, 0);
-    int rc = sample_losses(m->member, km, c, MC_PART_TRAIN, MC_PART_TRAIN, &rng);
+    rc = sample_losses(m->member, mrow, km, c, MC_PART_TRAIN, MC_PART_TRAIN, &rng);
     mc_rng_init(&rng, (uint64_t)c->d->training.seed, MC_STREAM_MEMBERSHIP, 1);
     if (rc == MC_OK)
-        rc = sample_losses(m->nonmember, kn, c, MC_PART_VALIDATION, MC_PART_TEST, &rng);
-    if (rc)
-        return rc;
-    m->n_member = km;
-    m->n_nonmember = kn;
-    return MC_OK;
+        rc = sample_losses(m->nonmember, nrow, kn, c, MC_PART_VALIDATION, MC_PART_TEST, &rng);
+    if (rc == MC_OK)
+        rc = losses_csv(&run->membership_csv, m->member, mrow, km, m->nonmember, nrow, kn);
+    if (rc == MC_OK) {
+        m->n_member = km;
+        m->n_nonmember = kn;
+    }
+cleanup:
+    free(mrow);
+    free(nrow);
+    return rc;
 }

@@ -222,6 +222,10 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
             rc = mc_run_part_targets(p, &c->lab, c->table, names[i]);
         if (rc == MC_OK)
             rc = mc_pipeline_matrix(&p->x, c->pipe, p->tbl, names[i]);
+        if (rc == MC_OK && !(p->rows = malloc((p->n ? p->n : 1) * sizeof *p->rows)))
+            rc = mc_error_nomem();
+        if (rc == MC_OK)
+            memcpy(p->rows, p->tbl->row_index, p->n * sizeof *p->rows);
         mc_table_free(p->tbl); /* only the test rows' table is needed later */
         p->tbl = NULL;
     }
@@ -330,6 +334,7 @@ void mc_run_ctx_clear(mc_run_ctx *c)
         free(p->x);
         free(p->y);
         free(p->pred);
+        free(p->rows);
     }
     mc_nn_free(c->nn);
     mc_train_result_clear(&c->tr);
@@ -349,6 +354,7 @@ void mc_run_free(mc_run *run)
     free(run->model);
     free(run->membership.member);
     free(run->membership.nonmember);
+    free(run->membership_csv);
     free(run);
 }
 

@@ -52,6 +52,7 @@ typedef struct mc_run {
     char data_digest[MC_SHA256_HEX_LEN + 1];
     char spec_digest[MC_SHA256_HEX_LEN + 1];
     mc_membership_losses membership; /* with privacy.membership_inference, else empty */
+    char *membership_csv;   /* membership_losses.csv: the sampled rows and their losses */
 } mc_run;
 
 /* Runs spec end to end (docs/engine.md) and returns its outputs in *out

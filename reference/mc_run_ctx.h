@@ -23,6 +23,8 @@ typedef struct mc_run_part {
     mc_table *tbl;   /* after preprocessing; kept for the test rows only */
     float *x, *y;    /* x[n][d] features, y[n] targets */
     float *pred;     /* [n][width] */
+    size_t *rows;    /* [n] each row's 0-based index in the data file (training and
+                        validation; the test rows' is tbl->row_index) */
     size_t n;
 } mc_run_part;
 

@@ -21,7 +21,8 @@
 
 static const char *const run_files[] = {MC_RUN_FILE_MODEL,       MC_RUN_FILE_METRICS,
                                         MC_RUN_FILE_SPEC,        MC_RUN_FILE_HISTORY,
-                                        MC_RUN_FILE_PREDICTIONS, MC_RUN_FILE_RECORD};
+                                        MC_RUN_FILE_PREDICTIONS, MC_RUN_FILE_MEMBERSHIP,
+                                        MC_RUN_FILE_RECORD};
 
 /* 1 when anything is at path, a dangling symlink included. */
 static int path_taken(const char *path)
@@ -113,6 +114,9 @@ int mc_run_write(const mc_run *run, const char *dir, const mc_run_extra *extra, 
     if (rc == MC_OK && run->predictions_csv)
         rc = write_file(tmp, MC_RUN_FILE_PREDICTIONS, run->predictions_csv,
                         strlen(run->predictions_csv));
+    if (rc == MC_OK && run->membership_csv)
+        rc = write_file(tmp, MC_RUN_FILE_MEMBERSHIP, run->membership_csv,
+                        strlen(run->membership_csv));
     for (size_t i = 0; rc == MC_OK && i < n_extra; i++)
         rc = write_file(tmp, extra[i].name, extra[i].text, extra[i].len);
     if (rc == MC_OK)

@@ -14,6 +14,7 @@
 #define MC_RUN_FILE_RECORD "run.json"          /* written last: its presence marks a complete run */
 #define MC_RUN_FILE_VALIDATION "validation.json" /* added by `validate` */
 #define MC_RUN_FILE_ONNX "model.onnx"           /* added by `export --format onnx` */
+#define MC_RUN_FILE_MEMBERSHIP "membership_losses.csv" /* privacy.membership_inference's sample */
 
 struct mc_run;
 struct mc_spec;

@@ -245,7 +245,8 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
         static const struct { int what; const char *file; } cover[] = {
             {MC_SIGN_WHAT_MODEL, MC_RUN_FILE_MODEL}, {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_METRICS},
             {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_HISTORY},
-            {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_PREDICTIONS}, {MC_SIGN_WHAT_SPEC, MC_RUN_FILE_SPEC},
+            {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_PREDICTIONS},
+            {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_MEMBERSHIP}, {MC_SIGN_WHAT_SPEC, MC_RUN_FILE_SPEC},
             {MC_SIGN_WHAT_VALIDATION, MC_RUN_FILE_VALIDATION}};
         for (size_t i = 0; i < sizeof cover / sizeof cover[0]; i++)
             if (!has_what(o->spec, cover[i].what))

@@ -71,6 +71,13 @@ expect_exit 0 "privacy epsilon for the run" -- "$MC" privacy epsilon --noise-mul
 check python3 -c 'import json,sys; a=json.load(open(sys.argv[1]))["epsilon"]; b=json.load(open(sys.argv[2]))["differential_privacy"]["epsilon"]; sys.exit(a != b)' "$TMP/out" dp1/run.json -- "the run's epsilon is privacy epsilon's"
 expect_exit 0 "reproduce with the same secret" -- "$MC" reproduce dp1
 expect_grep out "verdict: REPRODUCED" "reproduced"
+expect_grep out "PASS  membership_losses.csv is what the re-run computes" \
+    "the membership-inference sample is reproduced too"
+# One sampled loss altered in its last digit: reproduce names the file and the line.
+cp -r dp1 dp1-mi && python3 -c 'import sys; p=sys.argv[1]; l=open(p).read().split("\n"); l[1]=l[1][:-1]+str((int(l[1][-1])+1)%10); open(p,"w").write("\n".join(l))' dp1-mi/membership_losses.csv
+check sh -c '! cmp -s dp1/membership_losses.csv dp1-mi/membership_losses.csv' -- "a loss was altered"
+expect_exit 1 "reproduce a run whose membership sample was altered" -- "$MC" reproduce dp1-mi
+expect_grep out "FAIL  membership_losses.csv differs from the re-run at line 2" "the altered line is named"
 MODELCERT_DP_SECRET=e2e-another-secret-9876543210 expect_exit 1 "reproduce with another secret" \
     -- "$MC" reproduce dp1
 expect_grep out "model.*differ\|differs" "reproduce names the difference"

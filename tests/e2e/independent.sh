@@ -5,7 +5,8 @@
 # measured values and gap message, with scikit-learn (Debian's python3-sklearn) from
 # test_predictions.csv and the raw data; the DP example's epsilon and best order, and two
 # more from `privacy epsilon` (best orders 63 and 1.2), from the definition of the sampled
-# Gaussian mechanism's Renyi divergence, integrated numerically.
+# Gaussian mechanism's Renyi divergence, integrated numerically; the DP example's
+# membership-inference AUC and advantage with scikit-learn from the sample the run wrote.
 # usage: independent.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -39,6 +40,23 @@ mkdir -p "$TMP/dp"
 cp "$SRC/examples/dp/modelcert.yaml" "$SRC/examples/dp/data.csv" "$TMP/dp/"
 MODELCERT_DP_SECRET=e2e-secret-0123456789abcdef expect_exit 0 "validate the DP example" -- \
     "$MC" validate -q "$TMP/dp/modelcert.yaml" -o "$TMP/dprun"
+# The membership-inference attack: its AUC and advantage with scikit-learn from the sample the
+# run wrote, every sampled loss from a prediction of its row (`predict` on the whole data).
+expect_exit 0 "predict every row of the DP example's data" -- \
+    "$MC" predict "$TMP/dprun/model.mcm" "$TMP/dp/data.csv" -o "$TMP/dp-every.csv"
+expect_exit 0 "scikit-learn recomputes the membership attack's AUC and advantage" -- \
+    "$PY" "$CHECK" membership "$TMP/dprun" "$TMP/dp-every.csv"
+sed 's/^/  /' "$TMP/out"
+cp -r "$TMP/dprun" "$TMP/dpoff"
+"$PY" - "$TMP/dpoff/membership_losses.csv" <<'PY'
+import sys
+p = sys.argv[1]; lines = open(p).read().splitlines()
+row, member, loss = lines[1].split(","); lines[1] = f"{row},{member},{float(loss) * 1.001!r}"
+open(p, "w").write("\n".join(lines) + "\n")
+PY
+expect_exit 1 "a sampled loss off by 0.1% is caught" -- \
+    "$PY" "$CHECK" membership "$TMP/dpoff" "$TMP/dp-every.csv"
+expect_grep out "loss .*, from predict" "... and named"
 expect_exit 0 "privacy epsilon, a small budget" -- "$MC" privacy epsilon --noise-multiplier 6 \
     --sample-rate 0.01 --steps 50 --delta 1e-10 --json
 cp "$TMP/out" "$TMP/e1.json"

@@ -3,6 +3,7 @@
 
 usage: independent_check.py metrics RUN_DIR
        independent_check.py epsilon RUN_DIR|EPSILON.json...
+       independent_check.py membership RUN_DIR PREDICTIONS.csv
 
 metrics: every test metric in metrics.json, the confusion matrix, each slice group's count
 and metrics, and validation.json's measured values (thresholds and the slice gap, with its
@@ -18,6 +19,14 @@ mu = (1 - q) N(0, s^2) + q N(1, s^2)) by numerical integration at every order, c
 against the exact binomial sum at the integer orders, converted to (epsilon, delta) by
 Balle et al. 2020 (arXiv:1905.09982, theorem 21) over Opacus's default orders; modelcert
 sums a series instead (reference/mc_rdp.c), so the two share no code and no algorithm.
+
+membership: the membership-inference attack's AUC and advantage in validation.json
+recomputed with scikit-learn (roc_auc_score and roc_curve of -loss against the member flag)
+from the sample the run wrote (membership_losses.csv), and every sampled loss recomputed
+from a prediction of its row (the binary log loss, clipped at 1e-7): non-members that are
+test rows from test_predictions.csv, every row from PREDICTIONS.csv (`modelcert predict` of
+the run's model on the whole data file); members are rows outside the test rows, each row
+sampled once.
 
 Each prints one line per check and exits 1 on the first failure. Expected values come from
 the computation here, never from numbers pasted from modelcert's output."""
@@ -223,5 +232,72 @@ def epsilon(*paths):
     return 0
 
 
+def membership(run, predictions):
+    from sklearn import metrics as skm
+
+    spec = load(f"{run}/spec.json")
+    pos = spec["metrics"]["positive_label"]
+    with open(f"{run}/membership_losses.csv", newline="", encoding="utf-8") as f:
+        sample = [(int(r["row"]), int(r["member"]), float(r["loss"])) for r in csv.DictReader(f)]
+
+    def read_preds(path):
+        with open(path, newline="", encoding="utf-8") as f:
+            return {int(r["row"]): r for r in csv.DictReader(f)}
+
+    test = read_preds(f"{run}/test_predictions.csv")
+    every = read_preds(predictions)
+    rows = [r for r, _, _ in sample]
+    if len(set(rows)) != len(rows):
+        fail("a row is sampled twice")
+    members = [r for r, m, _ in sample if m == 1]
+    if any(r in test for r in members):
+        fail("a sampled member is a test row")
+    ok(f"{len(members)} members (none a test row) and {len(sample) - len(members)} non-members, "
+       f"each row once")
+
+    def loss_of(pred, label):
+        # The probability as the run held it (a float32, written with 9 digits), clipped.
+        p1 = float(np.float32(pred["p_1"]))
+        q = p1 if label == pos else 1.0 - p1
+        return -math.log(min(max(q, 1e-7), 1 - 1e-7))
+
+    labels = {}
+    with open(load(f"{run}/run.json")["data"]["absolute_path"], newline="",
+              encoding="utf-8") as f:
+        target = spec["data"]["target"]
+        for i, r in enumerate(csv.DictReader(f), start=1):
+            labels[i] = r[target]
+    checked_test = 0
+    for row, m, loss in sample:
+        if m == 0 and row in test:
+            want = loss_of(test[row], test[row]["actual"])
+            if not close(loss, want, 1e-9):
+                fail(f"row {row}: loss {loss}, from test_predictions.csv {want}")
+            checked_test += 1
+        want = loss_of(every[row], labels[row])
+        if not close(loss, want, 1e-5):
+            fail(f"row {row} (member {m}): loss {loss}, from predict {want}")
+    ok(f"every sampled loss agrees with its row's prediction ({checked_test} non-members "
+       f"against test_predictions.csv to 1e-9, all {len(sample)} against predict to 1e-5)")
+
+    flag = np.array([m for _, m, _ in sample])
+    score = -np.array([l for _, _, l in sample])
+    auc = skm.roc_auc_score(flag, score)
+    fpr, tpr, _ = skm.roc_curve(flag, score, drop_intermediate=False)
+    adv = float(np.max(np.abs(tpr - fpr)))
+    r = [r for r in load(f"{run}/validation.json")["results"]
+         if r["id"] == "privacy.membership_inference.auc"]
+    if len(r) != 1:
+        fail(f"validation.json has {len(r)} membership-inference results")
+    if not close(r[0]["measured"], auc, 5e-6):
+        fail(f"validation.json's attack AUC {r[0]['measured']}, scikit-learn {auc}")
+    shown = f"AUC {auc:.4f}"
+    if shown not in r[0]["message"] or f"advantage {adv:.4f}" not in r[0]["message"]:
+        fail(f"the message does not say '{shown}' and 'advantage {adv:.4f}': {r[0]['message']}")
+    ok(f"attack AUC {r[0]['measured']} and advantage: scikit-learn {auc:.6f}, {adv:.4f}")
+    return 0
+
+
 if __name__ == "__main__":
-    sys.exit({"metrics": metrics, "epsilon": epsilon}[sys.argv[1]](*sys.argv[2:]))
+    sys.exit({"metrics": metrics, "epsilon": epsilon,
+              "membership": membership}[sys.argv[1]](*sys.argv[2:]))
