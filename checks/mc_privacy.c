@@ -152,7 +152,9 @@ static int detect(int *det, const mc_table *raw, const char *col, const mc_pii_s
  * personal data (docs/privacy.md): a declared column is refused by the spec's own checks, an
  * undeclared one that the detectors find here, before anything is written, at its place in
  * the spec. The detectors are the spec's pii_scan ones (else the default list), by value only:
- * a column's name alone does not refuse it. */
+ * a column's name alone does not refuse it; over every row, and a single value found refuses
+ * the column (pii_scan's sample_rows and min_share are for reporting columns, not for
+ * deciding which raw values may be written). */
 static int quoted_columns_check(const mc_spec *spec, const mc_table *raw)
 {
     static const int defaults[] = {MC_DETECT_EMAIL, MC_DETECT_PHONE, MC_DETECT_SSN,
@@ -175,6 +177,11 @@ static int quoted_columns_check(const mc_spec *spec, const mc_table *raw)
     c.n_detectors = nd;
     c.declared = NULL;
     c.n_declared = 0;
+    /* Every raw value of these columns would be written, so every row is scanned and one
+     * value found is enough (a share, as `privacy scan` asks for a column, would let a
+     * few phone numbers in a slice column through). */
+    c.sample_rows = (long long)raw->n_rows;
+    c.min_share = 0;
     for (size_t i = 0; rc == MC_OK && i < d->metrics.slices.count; i++) {
         const mc_slice *sl = &d->metrics.slices.items[i];
         if (is_declared(d, sl->column) || (rc = detect(&det, raw, sl->column, &c)) || det < 0)

@@ -2,7 +2,7 @@
 # Regression tests for the data defects of issue 21 (hostile testing), each of which the
 # starting code failed:
 #   R3  personal data written through slices, one_hot categories and the target: refused at
-#       the spec's place; no raw phone number in any byte written (every file, every report
+#       the spec's place (even a column where only 2 of 400 values are phone numbers); no raw phone number in any byte written (every file, every report
 #       format, standard output and error, the audit trail dumped);
 #   R8  one byte that is not UTF-8 in the data: refused at file:line:column, exit 2, by run,
 #       validate, predict and privacy scan alike (never "out of memory", never accepted);
@@ -81,6 +81,32 @@ L=$(line_of "columns: \[postcode, phone\]" "$P/onehot-phone.yaml")
 expect_exit 2 "validate refuses one_hot on an undeclared column holding phone numbers" -- mc validate -q "$P/onehot-phone.yaml" -o "$OUT/val-onehot"; keep
 expect_grep err "onehot-phone.yaml:$L:[0-9]*: preprocessing\[4\]: one_hot column 'phone' holds personal data (phone, found by the detectors)" "the one_hot column is refused at its place"
 check test ! -e "$OUT/val-onehot" -- "no run directory for the one_hot spec"
+
+# A slice column where only 2 of 400 values are phone numbers (far below pii_scan's min_share):
+# each of its raw values would name a group, so one value found is enough to refuse it.
+python3 - "$P" <<'PY'
+import csv, io, sys
+p = sys.argv[1]
+rows = list(csv.reader(open(f"{p}/data.csv", newline="")))
+h = rows[0]
+for r in (rows[5], rows[200]):
+    r[h.index("diagnosis")] = r[h.index("phone")]
+out = io.StringIO(); csv.writer(out, lineterminator="\n").writerows(rows)
+open(f"{p}/data-few.csv", "w").write(out.getvalue())
+spec = open(f"{p}/modelcert.yaml").read()
+assert "data.csv" in spec and "  compute: [accuracy, roc_auc]\n" in spec
+import hashlib
+pin = hashlib.sha256(open(f"{p}/data.csv", "rb").read()).hexdigest()
+few = hashlib.sha256(open(f"{p}/data-few.csv", "rb").read()).hexdigest()
+assert pin in spec
+spec = spec.replace(pin, few).replace("data.csv", "data-few.csv").replace(
+    "  compute: [accuracy, roc_auc]\n", "  compute: [accuracy, roc_auc]\n  slices: [{column: diagnosis}]\n")
+open(f"{p}/slice-few.yaml", "w").write(spec)
+PY
+L=$(line_of "slices: \[{column: diagnosis}\]" "$P/slice-few.yaml")
+expect_exit 2 "validate refuses a slice on a column with 2 phone numbers in 400 values" -- mc validate -q "$P/slice-few.yaml" -o "$OUT/val-few"; keep
+expect_grep err "slice-few.yaml:$L:[0-9]*: metrics.slices\[0\]: column 'diagnosis' holds personal data (phone, found by the detectors)" "the slice is refused at its place, naming the detector"
+check test ! -e "$OUT/val-few" -- "no run directory for the slice with a few phone numbers"
 
 # The passing spec, through everything that writes: validate with every report, report in
 # every format, predict, audit log and verify.
