@@ -52,7 +52,10 @@ int mc_json_writer_finish(mc_json_writer *w, char **out, size_t *len);
 /* Building documents without losing a value: v is taken over (NULL means an
  * allocation already failed), and a failed insertion is MC_ENOMEM, recorded,
  * never a document with a key or item missing. Chain them with `rc = rc ? rc :
- * mc_json_set(...)`, or check each. */
+ * mc_json_set(obj, key, json_string(s))` when the value is made in the call (after an
+ * error it is never made), or check each. A value built beforehand must not be chained
+ * that way: after an earlier error the call is skipped and the value leaks; give it to
+ * mc_json_set unconditionally (it is freed on failure), or free it on the error path. */
 int mc_json_set(json_t *obj, const char *key, json_t *v);
 int mc_json_append(json_t *arr, json_t *v);
 
