@@ -90,9 +90,9 @@ static void test_iban(void **state)
 }
 
 /* The twelve countries of the SWIFT IBAN registry (release 100: 89 countries) that the
- * detector's first table of 77 missed: each registry example is detected, and the same number one character longer or shorter,
- * its check digits recomputed (python3, ISO 7064 MOD 97-10) so that only the length is wrong,
- * is not. */
+ * detector's first table of 77 missed: each registry example is detected, and the same
+ * number one character longer or shorter, its check digits recomputed (python3, ISO 7064
+ * MOD 97-10) so that only the length is wrong, is not. */
 static void test_iban_registry_additions(void **state)
 {
     (void)state;
