@@ -80,14 +80,30 @@ static int open_db(mc_audit_store **out, const char *path, const char *shown, in
     return MC_OK;
 }
 
+/* A file SQLite cannot read as a database (another format, or damaged): said as what it
+ * means for the trail, with SQLite's own words. */
+static int not_a_database(mc_audit_store *s)
+{
+    return mc_error_set(MC_EINPUT, "audit database %s is not a modelcert audit trail: the file "
+                        "is not an SQLite database, or it is corrupt (%s)", s->shown,
+                        sqlite3_errmsg(s->db));
+}
+
+static int unreadable(mc_audit_store *s, const char *what)
+{
+    int code = sqlite3_errcode(s->db);
+    return code == SQLITE_NOTADB || code == SQLITE_CORRUPT ? not_a_database(s) : db_error(s, what);
+}
+
 /* The number of tables in the database (0: new and empty). */
 static int count_tables(mc_audit_store *s, int *n)
 {
     sqlite3_stmt *st = NULL;
     if (sqlite3_prepare_v2(s->db, "SELECT count(*) FROM sqlite_master WHERE type = 'table'", -1,
                            &st, NULL) != SQLITE_OK || sqlite3_step(st) != SQLITE_ROW) {
+        int rc = unreadable(s, "cannot read it");
         sqlite3_finalize(st);
-        return db_error(s, "cannot read it (is this an SQLite database?)");
+        return rc;
     }
     *n = sqlite3_column_int(st, 0);
     sqlite3_finalize(st);
@@ -95,15 +111,22 @@ static int count_tables(mc_audit_store *s, int *n)
 }
 
 /* A database we did not create, or of another version, is refused: appending
- * to it or verifying it by our rules would mean nothing. */
+ * to it or verifying it by our rules would mean nothing. One with no table at
+ * all (an empty file) holds no trail yet: MC_ENOTFOUND, as a missing file. */
 static int check_schema_version(mc_audit_store *s)
 {
     sqlite3_stmt *st = NULL;
-    int rc = MC_OK;
+    int rc = MC_OK, tables = 0;
     if (sqlite3_prepare_v2(s->db, "SELECT value FROM meta WHERE key = 'schema_version'", -1, &st,
-                           NULL) != SQLITE_OK)
-        return mc_error_set(MC_EINPUT, "audit database %s is not a modelcert audit trail (it has "
-                            "no meta table)", s->shown);
+                           NULL) != SQLITE_OK) {
+        if ((rc = count_tables(s, &tables)))
+            return rc;
+        if (tables == 0)
+            return mc_error_set(MC_ENOTFOUND, "audit database %s is empty: no event has been "
+                                "recorded in it yet", s->shown);
+        return mc_error_set(MC_EINPUT, "audit database %s is not a modelcert audit trail: it is "
+                            "an SQLite database without the trail's meta table", s->shown);
+    }
     int step = sqlite3_step(st);
     const char *v = step == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
     if (!v)

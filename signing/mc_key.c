@@ -194,8 +194,8 @@ static int open_pkcs11(mc_key **out, const char *uri, const mc_pkcs11_uri *parse
 #else
     (void)out;
     (void)parsed;
-    return mc_error_set(MC_EINPUT, "PKCS #11 support is not built in this branch (key %.200s)",
-                        uri);
+    return mc_error_set(MC_EINPUT, "this modelcert was built without PKCS #11 support "
+                        "(key %.200s)", uri);
 #endif
 }
 

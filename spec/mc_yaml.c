@@ -1,8 +1,11 @@
 /* The hardened YAML reader (mc_yaml.h) on libyaml's event parser: bytes,
  * nodes, nesting, anchors and aliases bounded; standard tags only; unique
- * keys; one document. Problems are diagnostics (the parser records them and
- * stops building), allocation failures MC_ENOMEM; the tree lives in the
- * caller's arena. Binding the tree to a spec is mc_schema.c's. */
+ * keys; one document; a comment glued to a quoted value or a flow collection
+ * ("v"#c, [1]#c), which libyaml accepts and YAML forbids, and an anchor name
+ * that libyaml would cut short (&v:1 x), refused. Problems
+ * are diagnostics (the parser records them and stops building), allocation
+ * failures MC_ENOMEM; the tree lives in the caller's arena. Binding the tree
+ * to a spec is mc_schema.c's. */
 #include "mc_yaml.h"
 
 #include <stdarg.h>
@@ -27,6 +30,9 @@ typedef struct parser {
     size_t n_anchors;
     size_t n_aliases;
     size_t total_weight;
+    const unsigned char *src; /* the text libyaml reads (valid UTF-8) */
+    size_t src_len;
+    size_t cur_chars, cur_bytes; /* a position in it: characters, as libyaml counts, and bytes */
     int failed; /* an error was reported; stop building */
     int nomem;
 } parser;
@@ -71,6 +77,61 @@ static int next_event(parser *p, yaml_event_t *ev)
                           ctx[0] ? " " : "", ctx) != MC_OK)
         p->nomem = 1;
     p->failed = 1;
+    return 0;
+}
+
+/* The byte at character index `index` of the text (libyaml counts characters, a CR LF as
+ * two), or -1 past its end. Marks come in document order, so the cursor only moves forward:
+ * linear in the text. */
+static int byte_at(parser *p, size_t index)
+{
+    if (index < p->cur_chars)
+        p->cur_chars = p->cur_bytes = 0;
+    while (p->cur_chars < index && p->cur_bytes < p->src_len) {
+        unsigned char c = p->src[p->cur_bytes];
+        size_t w = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2;
+        p->cur_bytes += w < p->src_len - p->cur_bytes ? w : p->src_len - p->cur_bytes;
+        p->cur_chars++;
+    }
+    return p->cur_chars == index && p->cur_bytes < p->src_len ? p->src[p->cur_bytes] : -1;
+}
+
+static int hash_at(parser *p, yaml_mark_t m)
+{
+    return byte_at(p, m.index) == '#';
+}
+
+/* libyaml ends an anchor name at the first character that is not a letter, digit, '-' or
+ * '_', and reads what follows as the value: `&v:1 text` anchors the text ":1 text" (YAML 1.2
+ * reads the anchor v:1 on "text"). A node whose mark m is at its '&' must have white space,
+ * a flow indicator or the end after the name; otherwise it is refused, not misread. */
+static int check_anchor_end(parser *p, yaml_mark_t m, const yaml_char_t *name)
+{
+    if (!name || byte_at(p, m.index) != '&')
+        return 1;
+    yaml_mark_t after = m;
+    size_t len = strlen((const char *)name); /* ASCII: libyaml's anchor characters */
+    after.index += 1 + len;
+    after.column += 1 + len;
+    int c = byte_at(p, after.index);
+    if (c < 0 || c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ',' || c == ']' ||
+        c == '}')
+        return 1;
+    fail_at(p, after, "anchor '&%s' is followed by '%c': an anchor name ends at the first "
+            "character that is not a letter, digit, '-' or '_', and the rest would be read as "
+            "the value (use such a name, then a space)", (const char *)name, c);
+    return 0;
+}
+
+/* YAML (1.2, 6.6) separates a comment from what comes before it by white space; libyaml
+ * 0.2.5 also reads "value"# text as a value and a comment. The author may have meant the
+ * '#' as part of the value: refuse it rather than guess. `what` names what ends at m. */
+static int check_glued_comment(parser *p, yaml_mark_t m, const char *what)
+{
+    if (!hash_at(p, m))
+        return 1;
+    fail_at(p, m, "'#' right after %s: a YAML comment must be preceded by a space "
+            "(write ' #' to start a comment)", what);
     return 0;
 }
 
@@ -182,20 +243,25 @@ static mc_ynode *open_collection(parser *p, mc_ynode_kind kind, const yaml_event
                                  const yaml_char_t *anchor_name, const yaml_char_t *tag)
 {
     mc_ynode *n = new_node(p, kind, start->start_mark);
-    if (!n || !check_tag(p, tag, start->start_mark))
+    if (!n || !check_tag(p, tag, start->start_mark) ||
+        !check_anchor_end(p, start->start_mark, anchor_name))
         return NULL;
     remember_anchor(p, anchor_name, NULL, start->start_mark);
     return n;
 }
 
 /* The next event inside a collection: 1 with *ev to handle (and delete);
- * 0 at the collection's end event or on an error (p->failed says which). */
-static int next_in_collection(parser *p, yaml_event_t *ev, yaml_event_type_t end)
+ * 0 at the collection's end event or on an error (p->failed says which).
+ * A flow collection's end (']' or '}') must not have a comment glued to it. */
+static int next_in_collection(parser *p, yaml_event_t *ev, yaml_event_type_t end, int flow)
 {
     if (!next_event(p, ev))
         return 0;
     if (ev->type != end)
         return 1;
+    if (flow)
+        check_glued_comment(p, ev->end_mark,
+                            end == YAML_SEQUENCE_END_EVENT ? "a list's ']'" : "a mapping's '}'");
     yaml_event_delete(ev);
     return 0;
 }
@@ -206,7 +272,8 @@ static mc_ynode *parse_sequence(parser *p, yaml_event_t *start, int depth)
     mc_ynode *n = open_collection(p, MC_YSEQ, start, anchor_name, start->data.sequence_start.tag);
     size_t cap = 0;
     yaml_event_t ev;
-    while (n && next_in_collection(p, &ev, YAML_SEQUENCE_END_EVENT)) {
+    int flow = start->data.sequence_start.style == YAML_FLOW_SEQUENCE_STYLE;
+    while (n && next_in_collection(p, &ev, YAML_SEQUENCE_END_EVENT, flow)) {
         mc_ynode *item = parse_node(p, &ev, depth + 1);
         yaml_event_delete(&ev);
         if (!item || !(n->items = arena_grow(p, n->items, n->n_items, &cap, sizeof *n->items)))
@@ -226,7 +293,8 @@ static mc_ynode *parse_mapping(parser *p, yaml_event_t *start, int depth)
     mc_ynode *n = open_collection(p, MC_YMAP, start, anchor_name, start->data.mapping_start.tag);
     size_t cap = 0;
     yaml_event_t ev;
-    while (n && next_in_collection(p, &ev, YAML_MAPPING_END_EVENT)) {
+    int flow = start->data.mapping_start.style == YAML_FLOW_MAPPING_STYLE;
+    while (n && next_in_collection(p, &ev, YAML_MAPPING_END_EVENT, flow)) {
         yaml_mark_t km = ev.start_mark;
         mc_ynode *key = parse_node(p, &ev, depth + 1);
         yaml_event_delete(&ev);
@@ -269,6 +337,12 @@ static mc_ynode *parse_node(parser *p, yaml_event_t *ev, int depth)
     switch (ev->type) {
     case YAML_SCALAR_EVENT: {
         if (!check_tag(p, ev->data.scalar.tag, ev->start_mark))
+            return NULL;
+        yaml_scalar_style_t style = ev->data.scalar.style;
+        int quoted = style == YAML_SINGLE_QUOTED_SCALAR_STYLE ||
+                     style == YAML_DOUBLE_QUOTED_SCALAR_STYLE;
+        if (!check_anchor_end(p, ev->start_mark, ev->data.scalar.anchor) ||
+            (quoted && !check_glued_comment(p, ev->end_mark, "a quoted value")))
             return NULL;
         mc_ynode *n = new_node(p, MC_YSCALAR, ev->start_mark);
         if (!n)
@@ -407,6 +481,8 @@ int mc_yaml_parse(mc_ynode **root, mc_arena *arena, mc_diags *diags, const char 
     /* libyaml would count a byte-order mark as a column; it carries no content. */
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0)
         text += 3, len -= 3;
+    p->src = (const unsigned char *)text;
+    p->src_len = len;
     yaml_parser_set_input_string(&p->yp, (const unsigned char *)text, len);
     yaml_parser_set_encoding(&p->yp, YAML_UTF8_ENCODING);
     mc_ynode *r = parse_stream(p);

@@ -28,9 +28,12 @@ args=()
 for p in "${patterns[@]}"; do
     args+=(-e "$p")
 done
-# git grep searches the working tree's copies of the tracked files; -I skips
-# binary files.
-hits=$(git -C "$src" grep -n -I -F "${args[@]}" -- . 2>&1)
+# git grep searches the working tree's copies of the tracked files, binary
+# ones too (-a): an SQLite database, a model file or a fuzz input records
+# command lines and paths as plain bytes (the fuzz corpus's audit trails once
+# held a developer's directories). -o prints only the path found, so a binary
+# file's hit is a short line: FILE:LINE:PATH.
+hits=$(git -C "$src" grep -n -a -o -F "${args[@]}" -- . 2>&1)
 rc=$?
 if [ "$rc" = 1 ]; then
     echo "ok: no tracked file names a path outside the repository (${patterns[*]})"

@@ -16,8 +16,11 @@
 #include "mc_hash.h"
 
 #define MC_RELEASE_DEFAULT_NAME "release.intoto.jsonl"
-#define MC_RELEASE_BUILD_TYPE "https://modelcert/run/v1"
-#define MC_RELEASE_BUILDER_ID "https://modelcert/builder/v1"
+/* The SLSA build type and builder: sections of docs/slsa-build-type.md, under the URL where
+ * this version's docs/ directory is published (MC_DOCS_URL, CMake's MODELCERT_DOCS_URL; only
+ * verbs/ is compiled with it). */
+#define MC_RELEASE_BUILD_TYPE MC_DOCS_URL "/slsa-build-type.md#run-v1"
+#define MC_RELEASE_BUILDER_ID MC_DOCS_URL "/slsa-build-type.md#builder-v1"
 #define MC_RELEASE_MAX (16u << 20)
 #define MC_RELEASE_PT_PROVENANCE "https://slsa.dev/provenance/v1"
 #define MC_RELEASE_PT_TEST_RESULT "https://in-toto.io/attestation/test-result/v0.1"

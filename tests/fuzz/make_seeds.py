@@ -1,12 +1,17 @@
 #!/usr/bin/env python3
 """Writes the seed inputs of the four fuzz targets (tests/fuzz/README.md).
 
-    tests/fuzz/make_seeds.py MODELCERT OUT
+    tests/fuzz/make_seeds.py MODELCERT OUT [KIND...]
 
 MODELCERT is a built modelcert binary (build/cli/modelcert); OUT gets
-spec/, csv/, artifact/ and audit/. The committed corpus (tests/fuzz/corpus)
-is these seeds merged with what fuzzing found (-merge=1); this script is how
-the seeds were made, kept so they can be made again when a format changes.
+spec/, csv/, artifact/ and audit/ (or only the KINDs named: spec, csv,
+artifact, audit). The committed corpus (tests/fuzz/corpus) is these seeds
+merged with what fuzzing found (-merge=1); this script is how the seeds were
+made, kept so they can be made again when a format changes.
+The runs happen in a temporary directory holding copies of the examples,
+with relative paths, the program named `modelcert` and the actor `alice`, so
+that no seed records a path or user of the machine that made it (an audit
+event records the command line, run directories and the actor).
 Needs only the Python 3 standard library.
 """
 import os
@@ -71,20 +76,24 @@ def csv_seeds(out):
 
 
 def run(modelcert, args, check=True):
-    env = dict(os.environ, MODELCERT_AUDIT="/nonexistent/unused.db")
-    r = subprocess.run([modelcert] + args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    """Runs modelcert in the current directory (the work directory, main())
+    as `modelcert ARGS`, with a neutral actor."""
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GITHUB_ACTOR", "GITLAB_USER_LOGIN", "MODELCERT_AUDIT")}
+    env.update(BUILD_USER="alice", MODELCERT_AUDIT="/nonexistent/unused.db")
+    r = subprocess.run(["modelcert"] + args, executable=modelcert, env=env,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if check and r.returncode not in (0, 1):
         sys.exit("%s %s: exit %d: %s" % (modelcert, " ".join(args), r.returncode, r.stderr.decode()))
 
 
-def small_seed_spec(tmp):
+def small_seed_spec():
     """The seed example with Dense 8-4-1: its pipeline (dropna, L2 norm over
     rows, z-score) with a network small enough for the harness to run."""
     with open(os.path.join(ROOT, "examples", "seed", "modelcert.yaml")) as f:
         text = f.read()
     text = text.replace("units: 128", "units: 8").replace("units: 64", "units: 4")
-    text = text.replace("source: data.csv", "source: %s" % os.path.join(ROOT, "examples", "seed", "data.csv"))
-    path = os.path.join(tmp, "seed-small.yaml")
+    path = os.path.join("examples", "seed", "seed-small.yaml")
     with open(path, "w") as f:
         f.write(text)
     return path
@@ -94,12 +103,14 @@ def artifact_input(model, csv):
     return struct.pack("<H", len(csv)) + csv + model[:-32]
 
 
-def artifact_seeds(out, modelcert, tmp, audit_db):
-    specs = {e: os.path.join(ROOT, "examples", e, "modelcert.yaml") for e in EXAMPLES}
-    specs["seed-small"] = small_seed_spec(tmp)
+def artifact_seeds(out, modelcert, audit_db):
+    specs = {e: specs_path(e) for e in EXAMPLES}
+    specs["seed-small"] = small_seed_spec()
     for name, spec in specs.items():
-        rundir = os.path.join(tmp, "run-" + name)
+        rundir = "run-" + name
         run(modelcert, ["run", spec, "-o", rundir, "-q", "--threads", "1", "--audit", audit_db])
+        if out is None:
+            continue
         with open(os.path.join(rundir, "model.mcm"), "rb") as f:
             model = f.read()
         data = os.path.join(ROOT, "examples", "seed" if name == "seed-small" else name, "data.csv")
@@ -139,12 +150,12 @@ def tampered(src, dst, sql):
     compact(dst, dst)
 
 
-def audit_seeds(out, modelcert, tmp, run_db):
-    gate_db = os.path.join(tmp, "gate.db")
+def audit_seeds(out, modelcert, run_db):
+    gate_db = "gate.db"
     for e in ("multiclass", "regression"):
-        run(modelcert, ["validate", specs_path(e), "-o", os.path.join(tmp, "gate-" + e), "-q",
+        run(modelcert, ["validate", specs_path(e), "-o", "gate-" + e, "-q",
                         "--threads", "1", "--audit", gate_db])
-    run(modelcert, ["reproduce", os.path.join(tmp, "gate-regression"), "--audit", gate_db])
+    run(modelcert, ["reproduce", "gate-regression", "--audit", gate_db])
     # As the tool leaves them (WAL mode, 4 KB pages), once each.
     shutil.copy(run_db, os.path.join(out, "runs-wal.db"))
     shutil.copy(gate_db, os.path.join(out, "gates-wal.db"))
@@ -163,7 +174,7 @@ def audit_seeds(out, modelcert, tmp, run_db):
              " UPDATE events SET actor=NULL, details='not json', hash=NULL WHERE id=2;"
              " UPDATE events SET prev_hash=NULL, time=x'00ff' WHERE id=3;")
     tampered(gate_db, os.path.join(out, "empty-chain.db"), "DELETE FROM events;")
-    empty = os.path.join(tmp, "empty.db")
+    empty = "empty.db"
     db = sqlite3.connect(empty)
     db.executescript("CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);")
     db.close()
@@ -171,21 +182,33 @@ def audit_seeds(out, modelcert, tmp, run_db):
 
 
 def specs_path(e):
-    return os.path.join(ROOT, "examples", e, "modelcert.yaml")
+    """An example's spec in the work directory's copy of examples/ (relative)."""
+    return os.path.join("examples", e, "modelcert.yaml")
 
 
 def main():
-    if len(sys.argv) != 3:
+    kinds = ("spec", "csv", "artifact", "audit")
+    if len(sys.argv) < 3 or any(k not in kinds for k in sys.argv[3:]):
         sys.exit(__doc__)
-    modelcert, out = os.path.abspath(sys.argv[1]), sys.argv[2]
-    for t in ("spec", "csv", "artifact", "audit"):
+    modelcert, out = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
+    wanted = sys.argv[3:] or kinds
+    for t in wanted:
         os.makedirs(os.path.join(out, t), exist_ok=True)
-    spec_seeds(os.path.join(out, "spec"))
-    csv_seeds(os.path.join(out, "csv"))
+    if "spec" in wanted:
+        spec_seeds(os.path.join(out, "spec"))
+    if "csv" in wanted:
+        csv_seeds(os.path.join(out, "csv"))
+    if "artifact" not in wanted and "audit" not in wanted:
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        run_db = os.path.join(tmp, "runs.db")
-        artifact_seeds(os.path.join(out, "artifact"), modelcert, tmp, run_db)
-        audit_seeds(os.path.join(out, "audit"), modelcert, tmp, run_db)
+        for e in EXAMPLES:
+            shutil.copytree(os.path.join(ROOT, "examples", e), os.path.join(tmp, "examples", e))
+        os.chdir(tmp)
+        run_db = "runs.db"
+        artifact_seeds(os.path.join(out, "artifact") if "artifact" in wanted else None, modelcert, run_db)
+        if "audit" in wanted:
+            audit_seeds(os.path.join(out, "audit"), modelcert, run_db)
+        os.chdir(ROOT)
 
 
 if __name__ == "__main__":
