@@ -309,11 +309,14 @@ static void check_metrics(checker *c)
         if (task == MC_TASK_REGRESSION && !reg)
             error_at(c, &m->compute.items[i], &m->compute,
                      "metrics.compute: %s is a classification metric, but the loss %s makes "
-                     "this a regression",
+                     "this a regression; the metrics of a regression: mse, rmse, mae, r2, "
+                     "permutation_importance",
                      mc_names_metric[metric], mc_names_loss[d->training.loss]);
         if (task != MC_TASK_REGRESSION && reg)
             error_at(c, &m->compute.items[i], &m->compute,
-                     "metrics.compute: %s is a regression metric, but the loss %s makes this %s",
+                     "metrics.compute: %s is a regression metric, but the loss %s makes this %s; "
+                     "the metrics of a classification: accuracy, precision, recall, f1, "
+                     "roc_auc, pr_auc, log_loss, confusion_matrix, permutation_importance",
                      mc_names_metric[metric], mc_names_loss[d->training.loss], task_name(task));
     }
     if (task == MC_TASK_REGRESSION && m->average != MC_AVG_AUTO)
