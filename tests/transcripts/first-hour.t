@@ -71,3 +71,59 @@ The 214 values are scikit-learn's too (an independent count):
 
   $ /usr/bin/python3 -c 'from sklearn.datasets import load_diabetes; import numpy; print(len(numpy.unique(load_diabetes().target)))'
   214
+
+A second try: a regression now, but the output layer is still the sigmoid of a classifier, so
+the model could never predict a progression of 25 to 346. `check` says so from its sample of
+the data, before any training; `validate` says the same from every row, and trains nothing:
+
+  $ sed -e 's/columns: {Sex: categorical}/columns: {sex: categorical}/' \
+  >     -e 's/    columns: \[s4\]/    columns: [sex]/' -e 's/, s4, s5/, s5/' \
+  >     -e 's/binary_crossentropy/mse/' -e 's/\[accuracy, r2\]/[mse, r2]/' try1.yaml > try2.yaml
+  $ modelcert check try2.yaml
+  try2.yaml:17:31: error: architecture: the output layer's sigmoid lies between 0 and 1, but the target 'progression' ranges from 25 to 346 in diabetes.csv: the model can never predict it; use activation: linear (or scale the target into that range)
+  try2.yaml: 1 error
+  [2]
+  $ export MODELCERT_AUDIT=audit.db
+  $ modelcert validate -q try2.yaml -o gate2
+  modelcert: try2.yaml:17:31: architecture: the output layer's sigmoid lies between 0 and 1, but the target 'progression' ranges from 25 to 346 in diabetes.csv: the model can never predict it; use activation: linear (or scale the target into that range)
+  [2]
+  $ test -e gate2 || echo "no run directory"
+  no run directory
+
+The range is the data's (independently):
+
+  $ /usr/bin/python3 -c 'from sklearn.datasets import load_diabetes; t = load_diabetes().target; print("%g %g" % (t.min(), t.max()))'
+  25 346
+
+Keys that would mean nothing in a regression are errors, not silently ignored:
+
+  $ sed 's/  compute: \[mse, r2\]/  compute: [mse, r2]\n  decision_threshold: 0.3/' try2.yaml > try2b.yaml
+  $ modelcert check --no-data try2b.yaml
+  try2b.yaml:23:3: error: metrics.decision_threshold: applies only to binary classification; the loss mse makes this a regression: remove it
+  try2b.yaml: 1 error
+  [2]
+
+A third try: linear output, a threshold per sex. But the test split holds fewer than 50 rows
+of each sex, so the slice rule judges no group at all: that is an error, not a pass.
+
+  $ sed -e 's/activation: sigmoid/activation: linear/' -e 's/min_size: 30/min_size: 50/' try2.yaml > try3.yaml
+  $ cat >> try3.yaml <<'YAML'
+  > thresholds:
+  >   slices:
+  >     - {slice: sex, metric: r2, min: 0.1}
+  > YAML
+  $ modelcert check try3.yaml
+  try3.yaml: ok (spec digest sha256:*) (glob)
+  $ modelcert validate try3.yaml -o gate3 2>/dev/null
+  validate try3.yaml
+    WARN  data.pinned                                  diabetes.csv is not pinned: add data.sha256: * so the gate runs on exactly these bytes (glob)
+    ERROR thresholds.slices.sex.r2.min_size            the rule judged nothing: all 2 groups of sex have fewer test rows than min_size 50: 1 \(\d\d\), 2 \(\d\d\) \(lower metrics.slices min_size, or give the test split more rows\) (re)
+  verdict: ERROR (0 passed, 0 failed, 1 errors, 1 warnings, 0 skipped)
+  run: gate3
+  validation: gate3/validation.json
+  [1]
+
+The run's metrics.json agrees: two groups, both under 50 rows and not judged:
+
+  $ /usr/bin/python3 -c 'import json; g = json.load(open("gate3/metrics.json"))["slices"]["sex"]["groups"]; print(len(g), all(x["count"] < 50 and x["skipped"] for x in g))'
+  2 True
