@@ -6,7 +6,8 @@
  * activation against the target's range (at the bounds themselves: a target
  * exactly 0 and 1 under sigmoid is fine), and the sample bound: the row
  * MC_CHECK_SAMPLE_ROWS is read, the one after it is not, and a verdict drawn
- * from a sample says so. */
+ * from a sample says so; the head of a file read at its bound
+ * (mc_file_read_text_head). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -14,10 +15,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
 #include "mc_check.h"
+#include "mc_file.h"
 #include "mc_spec.h"
 
 typedef struct outcome {
@@ -296,6 +300,41 @@ static void test_slice_reaching_the_model(void **state)
     mc_diags_free(o.diags);
 }
 
+/* The head of a file: all of it at exactly max_bytes, a sample one byte below. */
+static void test_file_head_bound(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/mc_head_XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, "0123456789", 10), 10);
+    close(fd);
+    char *text = NULL;
+    size_t len = 0;
+    int whole = -1;
+    assert_int_equal(mc_file_read_text_head(&text, &len, &whole, path, 10), MC_OK);
+    assert_int_equal(len, 10);
+    assert_int_equal(whole, 1);
+    assert_string_equal(text, "0123456789");
+    free(text);
+    assert_int_equal(mc_file_read_text_head(&text, &len, &whole, path, 9), MC_OK);
+    assert_int_equal(len, 9);
+    assert_int_equal(whole, 0);
+    assert_string_equal(text, "012345678");
+    free(text);
+    fd = open(path, O_WRONLY | O_TRUNC);
+    assert_int_equal(write(fd, "ab\0cd", 5), 5);
+    close(fd);
+    text = NULL;
+    assert_int_equal(mc_file_read_text_head(&text, &len, &whole, path, 100), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "NUL byte"));
+    assert_null(text);
+    unlink(path);
+    assert_int_equal(mc_file_read_text_head(&text, &len, &whole, "/tmp", 100), MC_EINPUT);
+    assert_int_equal(mc_file_read_text_head(&text, &len, &whole, "-", 100), MC_EINPUT);
+    assert_int_equal(mc_file_read_text_head(&text, &len, &whole, path, 100), MC_ENOTFOUND);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -307,6 +346,7 @@ int main(void)
         cmocka_unit_test(test_bounded_output),
         cmocka_unit_test(test_sample_bound),
         cmocka_unit_test(test_slice_reaching_the_model),
+        cmocka_unit_test(test_file_head_bound),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
