@@ -152,7 +152,8 @@ static int skipped_result(mc_validation *v, const mc_slice_threshold *st, const 
     snprintf(id, sizeof id, "thresholds.slices.%s.%s.min_size", st->slice, metric);
     snprintf(name, sizeof name, "%s on %s: groups judged", metric, st->slice);
     if (skipped == groups)
-        return mc_validation_add(v, CAT, id, name, MC_STATUS_ERROR, json_integer((json_int_t)skipped),
+        return mc_validation_add(v, CAT, id, name, MC_STATUS_ERROR,
+                                 json_integer((json_int_t)skipped),
                                  json_pack("{s:I}", "min_size", (json_int_t)ms),
                                  "the rule judged nothing: all %zu groups of %s have fewer test "
                                  "rows than min_size %lld: %s%s (lower metrics.slices min_size, "
@@ -243,9 +244,10 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
     char name[200];
     snprintf(name, sizeof name, "%s gap across %s", metric, st->slice);
     if (evaluated < 2) /* a gap rule that compared nothing is not a pass */
-        return mc_validation_add(v, CAT, id, name, MC_STATUS_ERROR, json_integer((json_int_t)evaluated),
-                                 json_null(), "the gap rule judged nothing: %zu group%s of %s %s "
-                                 "large enough to judge, a gap needs two (lower metrics.slices "
+        return mc_validation_add(v, CAT, id, name, MC_STATUS_ERROR,
+                                 json_integer((json_int_t)evaluated), json_null(),
+                                 "the gap rule judged nothing: %zu group%s of %s %s large "
+                                 "enough to judge, a gap needs two (lower metrics.slices "
                                  "min_size, or give the test split more rows)", evaluated,
                                  evaluated == 1 ? "" : "s", st->slice,
                                  evaluated == 1 ? "is" : "are");

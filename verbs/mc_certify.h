@@ -23,7 +23,7 @@ typedef struct mc_certify_options {
     int threads;
     const char *audit_path;
     int no_audit;                     /* refused: certify reads and records to the trail */
-    int accept_warnings;              /* release a validation that has warnings (--accept-warnings) */
+    int accept_warnings;              /* release a validation with warnings (--accept-warnings) */
     const char *command_line;
 } mc_certify_options;
 

@@ -365,8 +365,8 @@ void mc_colset_features(mc_colset *cs)
         if (c->numeric)
             continue;
         const mc_column_type *ct = declared(d, c->name);
-        mc_colset_diag(cs, MC_SEV_ERROR, ct ? (const void *)&ct->kind : (const void *)&d->data.source,
-                       ct ? (const void *)ct : (const void *)&d->data,
+        const void *at = ct ? (const void *)&ct->kind : (const void *)&d->data.source;
+        mc_colset_diag(cs, MC_SEV_ERROR, at, ct ? (const void *)ct : (const void *)&d->data,
                        "column '%s' is text and would reach the model as it is: add a one_hot "
                        "step for it, or drop it with drop_columns", c->name);
     }
