@@ -138,6 +138,34 @@ static int change_checks(mc_validation *v, const mc_thresholds *th, const mc_met
     return rc;
 }
 
+/* The groups a slice rule left out (fewer test rows than min_size): an error when that is
+ * every group (the rule judged nothing, which must not look like a pass), else a warning that
+ * says how many. `names`: the first of them with their row counts. */
+static int skipped_result(mc_validation *v, const mc_slice_threshold *st, const json_t *metrics,
+                          size_t groups, size_t skipped, const char *names)
+{
+    const char *metric = mc_metric_name(st->metric);
+    const json_t *min_size = json_object_get(
+        json_object_get(json_object_get(metrics, "slices"), st->slice), "min_size");
+    long long ms = json_is_integer(min_size) ? (long long)json_integer_value(min_size) : -1;
+    char id[300], name[300];
+    snprintf(id, sizeof id, "thresholds.slices.%s.%s.min_size", st->slice, metric);
+    snprintf(name, sizeof name, "%s on %s: groups judged", metric, st->slice);
+    if (skipped == groups)
+        return mc_validation_add(v, CAT, id, name, MC_STATUS_ERROR,
+                                 json_integer((json_int_t)skipped),
+                                 json_pack("{s:I}", "min_size", (json_int_t)ms),
+                                 "the rule judged nothing: all %zu groups of %s have fewer test "
+                                 "rows than min_size %lld: %s%s (lower metrics.slices min_size, "
+                                 "or give the test split more rows)", groups, st->slice, ms, names,
+                                 skipped > 8 ? ", ..." : "");
+    return mc_validation_add(v, CAT, id, name, MC_STATUS_WARN, json_integer((json_int_t)skipped),
+                             json_pack("{s:I}", "min_size", (json_int_t)ms),
+                             "%zu of %zu groups of %s not judged: fewer test rows than min_size "
+                             "%lld: %s%s", skipped, groups, st->slice, ms, names,
+                             skipped > 8 ? ", ..." : "");
+}
+
 /* One slice threshold: every group's bounds, then the gap between groups. */
 static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t index,
                         const json_t *metrics)
@@ -151,10 +179,17 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
         return mc_validation_add(v, CAT, id, st->slice, MC_STATUS_ERROR, json_null(), json_null(),
                                  "slice '%s' has no groups in the run's metrics", st->slice);
     }
+    if (json_array_size(groups) == 0) {
+        snprintf(id, sizeof id, "thresholds.slices[%zu]", index);
+        return mc_validation_add(v, CAT, id, st->slice, MC_STATUS_ERROR, json_null(), json_null(),
+                                 "the rule judged nothing: slice '%s' has no groups in the test "
+                                 "rows", st->slice);
+    }
     int rc = MC_OK;
     const char *best_name = NULL, *worst_name = NULL;
     double best = -INFINITY, worst = INFINITY;
-    size_t evaluated = 0;
+    size_t evaluated = 0, skipped = 0;
+    char skipped_names[700] = "";
     for (size_t g = 0; rc == MC_OK && g < json_array_size(groups); g++) {
         const json_t *jg = json_array_get(groups, g);
         const char *val = json_string_value(json_object_get(jg, "value"));
@@ -166,10 +201,11 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
         snprintf(id, sizeof id, "thresholds.slices.%s=%s.%s", st->slice, shown, metric);
         char name[400];
         snprintf(name, sizeof name, "%s on %s=%s", metric, st->slice, shown);
-        if (json_is_true(json_object_get(jg, "skipped"))) {
-            rc = mc_validation_add(v, CAT, id, name, MC_STATUS_SKIPPED, json_integer(count), json_null(),
-                                   "%s=%s has %lld test rows, fewer than min_size", st->slice, shown,
-                                   (long long)count);
+        if (json_is_true(json_object_get(jg, "skipped"))) { /* summed up below */
+            if (skipped++ < 8)
+                snprintf(skipped_names + strlen(skipped_names),
+                         sizeof skipped_names - strlen(skipped_names), "%s%s (%lld)",
+                         skipped > 1 ? ", " : "", shown, (long long)count);
             continue;
         }
         const json_t *jv = json_object_get(json_object_get(jg, "metrics"), metric);
@@ -200,14 +236,21 @@ static int slice_checks(mc_validation *v, const mc_slice_threshold *st, size_t i
                                    st->max);
         }
     }
-    if (rc || !st->has_max_gap)
+    if (rc == MC_OK && skipped)
+        rc = skipped_result(v, st, metrics, json_array_size(groups), skipped, skipped_names);
+    if (rc || !st->has_max_gap || (skipped && skipped == json_array_size(groups)))
         return rc;
     snprintf(id, sizeof id, "thresholds.slices.%s.%s.max_gap", st->slice, metric);
     char name[200];
     snprintf(name, sizeof name, "%s gap across %s", metric, st->slice);
-    if (evaluated < 2)
-        return mc_validation_add(v, CAT, id, name, MC_STATUS_SKIPPED, json_null(), json_null(),
-                                 "fewer than two groups of %s are large enough to compare", st->slice);
+    if (evaluated < 2) /* a gap rule that compared nothing is not a pass */
+        return mc_validation_add(v, CAT, id, name, MC_STATUS_ERROR,
+                                 json_integer((json_int_t)evaluated), json_null(),
+                                 "the gap rule judged nothing: %zu group%s of %s %s large "
+                                 "enough to judge, a gap needs two (lower metrics.slices "
+                                 "min_size, or give the test split more rows)", evaluated,
+                                 evaluated == 1 ? "" : "s", st->slice,
+                                 evaluated == 1 ? "is" : "are");
     double gap = best - worst;
     int ok = gap <= st->max_gap;
     char best_shown[MC_STR_PRINTABLE_CAP(MC_STR_QUOTE_MAX)], worst_shown[MC_STR_PRINTABLE_CAP(MC_STR_QUOTE_MAX)];

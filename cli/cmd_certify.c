@@ -1,4 +1,8 @@
-/* modelcert certify RUN_DIR [--key KEY] [--spec SPEC] [-o FILE] [--data PATH] */
+/* The `certify` verb (verbs/mc_certify.c): a validated run released, signed, with its
+ * release certificate; a validation with warnings only with --accept-warnings.
+ *
+ *   modelcert certify RUN_DIR [--key KEY] [--spec SPEC] [-o FILE] [--data PATH]
+ *                     [--accept-warnings] */
 #include "cli_sign.h"
 #include "mc_certify.h"
 #include "mc_report_sign.h"
@@ -14,6 +18,9 @@ static const char help[] =
     "A RUN_DIR/model.onnx (modelcert export RUN_DIR --format onnx) is certified\n"
     "with it, named in the certificate by its sha256; it must be the export of\n"
     "this run's model.mcm.\n"
+    "A validation that passed with warnings (data not pinned, slice groups too\n"
+    "small to judge, ...) is refused unless --accept-warnings; its warnings are\n"
+    "read from the validation.json that the trail's validate event vouches for.\n"
     "\n"
     "options:\n"
     "  --key KEY            private key (as for sign); default: the spec's signing.key\n"
@@ -22,6 +29,9 @@ static const char help[] =
     "                       spec's `signing` section\n"
     "  -o, --output FILE    the certificate (default: RUN_DIR/release.intoto.jsonl)\n"
     "  --data PATH          where the run's data is now (default: as run.json says)\n"
+    "  --accept-warnings    release a validation that passed with warnings (the\n"
+    "                       certificate lists them as warnedTests, the certify\n"
+    "                       event records how many)\n"
     "  --threads N          hashing threads (default: every core)\n"
     "  --audit DB           audit database (default: $MODELCERT_AUDIT, else the\n"
     "                       nearest .modelcert/audit.db from here upward)\n"
@@ -30,13 +40,14 @@ static const char help[] =
     "  -h, --help           this help\n"
     "\n"
     "Check it with: modelcert verify RUN_DIR --key PUB --certificate FILE\n"
-    "exit status: 0 certified, 2 not certifiable (no passing validation, a digest\n"
-    "that does not match, a model.onnx that is not this model's export) or bad\n"
-    "usage, 3 internal or environment error.\n";
+    "exit status: 0 certified, 2 not certifiable (no passing validation, warnings\n"
+    "without --accept-warnings, a digest that does not match, a model.onnx that is\n"
+    "not this model's export) or bad usage, 3 internal or environment error.\n";
 
 typedef struct opts {
     mc_cli_sign_opts s;
     const char *spec, *data;
+    int accept_warnings;
 } opts;
 
 static int on_option(void *ctx, int code, const char *value)
@@ -46,6 +57,8 @@ static int on_option(void *ctx, int code, const char *value)
         o->spec = value;
     else if (code == 'd')
         o->data = value;
+    else if (code == 'w')
+        o->accept_warnings = 1;
     else
         return mc_cli_sign_option(&o->s, code, value);
     return MC_EXIT_OK;
@@ -58,6 +71,7 @@ int mc_cmd_certify(int argc, char **argv)
         {"passphrase-file", required_argument, NULL, MC_CLI_OPT_PASSFILE},
         {"spec", required_argument, NULL, 's'},
         {"data", required_argument, NULL, 'd'},
+        {"accept-warnings", no_argument, NULL, 'w'},
         {NULL, 0, NULL, 0}};
     opts o = {.s = {.verb = "certify"}};
     mc_cli_verb verb = {"certify", help,
@@ -81,7 +95,8 @@ int mc_cmd_certify(int argc, char **argv)
     mc_certify_options co = {.run_dir = argv[first], .key = o.s.key,
                              .passphrase_file = o.s.passphrase_file, .output = common.output,
                              .data_path = o.data, .spec = spec, .confine = &confine, .threads = common.threads,
-                             .audit_path = common.audit, .command_line = mc_cli_command_line()};
+                             .audit_path = common.audit, .command_line = mc_cli_command_line(),
+                             .accept_warnings = o.accept_warnings};
     mc_certify_result *r = NULL;
     int rc = mc_certify_run(&r, &co);
     mc_spec_free(spec);

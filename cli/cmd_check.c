@@ -1,11 +1,13 @@
-/* The `check` verb: load and check specs without running anything; the
+/* The `check` verb: load and check specs without running anything, each
+ * against the head of its data file unless --no-data (verbs/mc_check.c); the
  * diagnostics on stderr, an ok line, the digest or the normalised spec on
  * stdout, or all of it as JSON.
  *
- *   modelcert check SPEC... [--json] [--digest] [--print-normalized] [-q] */
+ *   modelcert check SPEC... [--json] [--digest] [--print-normalized] [--no-data] [-q] */
 #include <stdio.h>
 
 #include "cli.h"
+#include "mc_check.h"
 #include "mc_report_check.h"
 #include "mc_spec.h"
 
@@ -15,11 +17,20 @@ static const char help[] =
     "Check pipeline specs (use - for stdin). Every problem is reported as\n"
     "file:line:col, all of them, not just the first.\n"
     "\n"
+    "When the spec's data file can be read, check also reads its header and the\n"
+    "column types of its first 1000 rows, and reports what validate would refuse:\n"
+    "columns the spec names that are not in the header (with the closest name),\n"
+    "steps naming a column an earlier step dropped or replaced (which one), text\n"
+    "columns reaching the model, a target whose classes do not fit the task, a\n"
+    "bounded output activation (sigmoid, tanh) on a target outside its range, and\n"
+    "warns of a slice column that is also a model feature (docs/spec.md).\n"
+    "\n"
     "options:\n"
     "  --json               one JSON document on stdout: diagnostics and digests\n"
     "  --digest             print '<sha256>  <spec>' for each valid spec\n"
     "  --print-normalized   print the spec with every default filled in, as JSON\n"
     "                       (exactly what the digest covers; one spec only)\n"
+    "  --no-data            check the spec alone; do not read its data\n"
     "  -q, --quiet          no output for valid specs\n"
     "  --allow-path DIR     also allow the spec to name files under DIR\n"
     "                       (repeatable; or MODELCERT_ALLOW_PATHS, colon-separated);\n"
@@ -32,7 +43,7 @@ static const char help[] =
     "3 internal or environment error.\n";
 
 typedef struct opts {
-    int json, digest, normalized;
+    int json, digest, normalized, no_data;
 } opts;
 
 static int on_option(void *ctx, int code, const char *value)
@@ -43,6 +54,8 @@ static int on_option(void *ctx, int code, const char *value)
         o->json = 1;
     else if (code == 'd')
         o->digest = 1;
+    else if (code == 'D')
+        o->no_data = 1;
     else /* 'n' */
         o->normalized = 1;
     return MC_EXIT_OK;
@@ -72,6 +85,7 @@ int mc_cmd_check(int argc, char **argv)
     static const struct option own[] = {{"json", no_argument, NULL, 'j'},
                                         {"digest", no_argument, NULL, 'd'},
                                         {"print-normalized", no_argument, NULL, 'n'},
+                                        {"no-data", no_argument, NULL, 'D'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
     mc_cli_verb verb = {"check", help, MC_CLI_QUIET | MC_CLI_CONFINE, own, NULL, on_option, &o, 1};
@@ -86,14 +100,11 @@ int mc_cmd_check(int argc, char **argv)
         return mc_cli_usage_error("check", "--print-normalized takes exactly one spec and no "
                                   "--json or --digest");
     mc_check_result *results = NULL;
-    if (mc_spec_check_files(&results, (const char *const *)argv + first, n) != MC_OK)
-        return mc_cli_fail();
     mc_confinement confine;
     mc_cli_confinement(&confine, &common);
-    if (mc_check_results_confine(results, n, &confine) != MC_OK) {
-        mc_check_results_free(results, n);
+    mc_check_options co = {&confine, o.no_data};
+    if (mc_check_specs(&results, (const char *const *)argv + first, n, &co) != MC_OK)
         return mc_cli_fail();
-    }
     status = report(&o, &common, results, n);
     mc_check_results_free(results, n);
     return status;

@@ -157,6 +157,40 @@ int mc_file_read_text(char **out, size_t *len, const char *path, size_t max_byte
     return read_path(out, len, path, max_bytes, 1);
 }
 
+int mc_file_read_text_head(char **out, size_t *len, int *whole, const char *path,
+                           size_t max_bytes)
+{
+    int fd = -1;
+    size_t size = 0, used = 0;
+    char *buf = NULL;
+    if (strcmp(path, "-") == 0)
+        return mc_error_set(MC_EINPUT, "standard input cannot be sampled and read again");
+    int rc = open_regular(&fd, &size, path);
+    if (rc)
+        return rc;
+    size_t want = size < max_bytes ? size : max_bytes;
+    if (!(buf = malloc(want + 1)))
+        rc = mc_error_nomem();
+    while (rc == MC_OK && used < want) {
+        size_t n = 0;
+        if ((rc = read_some(&n, fd, buf + used, want - used, path)) || n == 0)
+            break;
+        if (memchr(buf + used, '\0', n))
+            rc = mc_error_set(MC_EINPUT, "%s: a NUL byte: not a text file", path);
+        used += n;
+    }
+    close(fd);
+    if (rc) {
+        free(buf);
+        return rc;
+    }
+    buf[used] = '\0';
+    *out = buf;
+    *len = used;
+    *whole = used == size && size <= max_bytes;
+    return MC_OK;
+}
+
 int mc_file_read_secret_line(char **out, const char *path, size_t max_bytes)
 {
     char *text = NULL;

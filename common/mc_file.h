@@ -14,6 +14,12 @@ int mc_file_read_all(char **out, size_t *len, const char *path, size_t max_bytes
  * MC_EINPUT before anything is read; a file over max_bytes is MC_EINPUT
  * without reading it. */
 int mc_file_read_text(char **out, size_t *len, const char *path, size_t max_bytes);
+/* The first bytes of a regular text file (not "-"): at most max_bytes of it,
+ * NUL-terminated, *whole 1 when that is all of the file. A sample, never a
+ * refusal for size (`check` reads the head of a data file). Errors as
+ * mc_file_read_text's, "-" MC_EINPUT. */
+int mc_file_read_text_head(char **out, size_t *len, int *whole, const char *path,
+                           size_t max_bytes);
 
 /* A secret kept in a file (a passphrase, a PIN): its first line, without the
  * line break; the bytes after it are wiped before *out is returned. Errors as

@@ -262,6 +262,34 @@ static int preprocess(mc_run_ctx *c)
     return rc;
 }
 
+/* A regression's output with a bounded activation (sigmoid 0 to 1, tanh -1 to 1) must be
+ * able to reach every target value: else the model cannot fit and its metrics mean nothing.
+ * Checked on every row's target (`check` does the same on a sample). */
+static int check_output_range(const mc_run_ctx *c, const mc_layer *last)
+{
+    int act = last->activation;
+    double lo = act == MC_ACT_TANH ? -1 : 0, hi = 1, min = INFINITY, max = -INFINITY;
+    long tc = mc_table_find(c->table, c->d->data.target);
+    if (c->task != MC_TASK_REGRESSION || (act != MC_ACT_SIGMOID && act != MC_ACT_TANH) || tc < 0 ||
+        c->table->cols[tc].kind != MC_COLKIND_NUMERIC)
+        return MC_OK; /* the labels refused a target that is not numeric */
+    for (size_t r = 0; r < c->table->n_rows; r++) {
+        double y = c->table->cols[tc].num[r];
+        if (isnan(y))
+            continue;
+        min = y < min ? y : min;
+        max = y > max ? y : max;
+    }
+    if (min >= lo && max <= hi)
+        return MC_OK;
+    return mc_spec_error(c->spec, &last->activation,
+                         "architecture: the output layer's %s lies between %g and %g, but the "
+                         "target '%s' ranges from %g to %g in %s: the model can never predict "
+                         "it; use activation: linear (or scale the target into that range)",
+                         mc_activation_name(act), lo, hi, c->d->data.target, min, max,
+                         c->data_path);
+}
+
 /* The output layer must fit the task and the input the features. */
 static int check_network_shape(const mc_run_ctx *c, int d)
 {
@@ -282,7 +310,7 @@ static int check_network_shape(const mc_run_ctx *c, int d)
                              "architecture: a regression on one target column needs one output "
                              "unit, not %lld",
                              last->units);
-    return MC_OK;
+    return check_output_range(c, last);
 }
 
 static int build_network(mc_run_ctx *c)

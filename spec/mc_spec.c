@@ -36,10 +36,12 @@ void mc_spec_free(mc_spec *spec)
     free(spec);
 }
 
-int mc_spec_load_buffer(mc_spec **out, mc_diags *diags, const char *name, const char *text,
-                        size_t len)
+/* Loads a spec from text. keep_bound: when only the cross-field rules failed, *out gets the
+ * bound spec all the same (with MC_EINPUT), for check's data pass. */
+static int load_buffer(mc_spec **out, mc_diags *diags, const char *name, const char *text,
+                       size_t len, int keep_bound)
 {
-    int rc;
+    int rc, bound = 0;
     mc_ynode *root = NULL;
     mc_spec *spec = calloc(1, sizeof *spec);
     *out = NULL;
@@ -74,18 +76,25 @@ int mc_spec_load_buffer(mc_spec **out, mc_diags *diags, const char *name, const 
         rc = crc;
         goto cleanup;
     }
+    bound = rc == MC_OK && crc == MC_EINPUT;
     if (rc == MC_OK)
         rc = crc;
 cleanup:
     mc_diags_sort(diags);
-    if (rc == MC_OK)
+    if (rc == MC_OK || (keep_bound && bound))
         *out = spec;
     else
         mc_spec_free(spec);
     return rc;
 }
 
-int mc_spec_load(mc_spec **out, mc_diags *diags, const char *path)
+int mc_spec_load_buffer(mc_spec **out, mc_diags *diags, const char *name, const char *text,
+                        size_t len)
+{
+    return load_buffer(out, diags, name, text, len, 0);
+}
+
+static int load_file(mc_spec **out, mc_diags *diags, const char *path, int keep_bound)
 {
     char *text = NULL;
     size_t len = 0;
@@ -98,9 +107,14 @@ int mc_spec_load(mc_spec **out, mc_diags *diags, const char *path)
     }
     if (rc)
         return rc;
-    rc = mc_spec_load_buffer(out, diags, path, text, len);
+    rc = load_buffer(out, diags, path, text, len, keep_bound);
     free(text);
     return rc;
+}
+
+int mc_spec_load(mc_spec **out, mc_diags *diags, const char *path)
+{
+    return load_file(out, diags, path, 0);
 }
 
 const mc_spec_doc *mc_spec_doc_get(const mc_spec *spec)
@@ -128,6 +142,20 @@ int mc_spec_error(const mc_spec *spec, const void *addr, const char *fmt, ...)
     va_end(ap);
     mc_locmap_find(spec->locs, addr, &line, &col);
     return mc_error_set_at(MC_EINPUT, spec->path, line, col, "%s", msg);
+}
+
+int mc_spec_diag(const mc_spec *spec, mc_diags *diags, mc_severity sev, const void *addr,
+                 const void *container, const char *fmt, ...)
+{
+    char msg[1536];
+    int line = 0, col = 0;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    if ((!addr || !mc_locmap_find(spec->locs, addr, &line, &col)) && container)
+        mc_locmap_find_container(spec->locs, container, &line, &col);
+    return mc_diags_add(diags, sev, spec->path, line, col, "%s", msg);
 }
 
 mc_task mc_spec_task(const mc_spec *spec)
@@ -163,7 +191,12 @@ int mc_spec_check_files(mc_check_result **out, const char *const *paths, size_t 
         r[i].path = paths[i];
         if ((rc = mc_diags_create(&r[i].diags)))
             break;
-        rc = mc_spec_load(&r[i].spec, r[i].diags, paths[i]);
+        mc_spec *spec = NULL;
+        rc = load_file(&spec, r[i].diags, paths[i], 1);
+        if (rc == MC_EINPUT)
+            r[i].bound = spec; /* only cross-field rules failed: the data pass may read it */
+        else if (rc == MC_OK)
+            r[i].spec = spec;
         if (rc == MC_OK && (rc = mc_spec_digest(r[i].digest_hex, r[i].spec)) == MC_OK)
             r[i].digest = r[i].digest_hex;
         if (rc == MC_EINPUT) /* an invalid spec: its diagnostics say why */
@@ -182,6 +215,7 @@ void mc_check_results_free(mc_check_result *r, size_t n)
     for (size_t i = 0; r && i < n; i++) {
         mc_diags_free(r[i].diags);
         mc_spec_free(r[i].spec);
+        mc_spec_free(r[i].bound);
     }
     free(r);
 }

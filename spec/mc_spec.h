@@ -256,6 +256,8 @@ typedef struct mc_check_result {
     const char *digest;   /* NULL when the spec is invalid; else points at digest_hex */
     char digest_hex[MC_SHA256_HEX_LEN + 1];
     mc_spec *spec;        /* the loaded spec when valid, else NULL */
+    mc_spec *bound;       /* when only the cross-field rules failed: the spec as bound, which
+                             check's data pass still reads (every error in one pass); else NULL */
 } mc_check_result;
 
 /* Loads and checks paths[0..n); an invalid spec is a result, not an error.
@@ -277,6 +279,12 @@ mc_task mc_spec_task(const mc_spec *spec);
 /* Sets the last error (MC_EINPUT) at the place `addr` was written in the
  * spec, for problems found later, against the data; returns MC_EINPUT. */
 int mc_spec_error(const mc_spec *spec, const void *addr, const char *fmt, ...) MC_PRINTF(3, 4);
+
+/* Adds a diagnostic to diags at the place `addr` was written in the spec (else
+ * where the object `container` was, else the top of the file), for problems
+ * found against the data (`check`'s data pass). MC_ENOMEM. */
+int mc_spec_diag(const mc_spec *spec, mc_diags *diags, mc_severity sev, const void *addr,
+                 const void *container, const char *fmt, ...) MC_PRINTF(6, 7);
 
 /* Normalised spec: a new reference the caller decrefs. */
 int mc_spec_normalized(json_t **out, const mc_spec *spec);

@@ -256,6 +256,11 @@ static void check_architecture(checker *c)
                      "architecture: a softmax output does not fit the regression loss %s; "
                      "use linear",
                      loss);
+        else if (last->units != 1)
+            error_at(c, &last->units, last,
+                     "architecture: the regression loss %s predicts one target column, so the "
+                     "output layer needs one unit, not %lld",
+                     loss, last->units);
         break;
     }
 }
@@ -309,15 +314,29 @@ static void check_metrics(checker *c)
         if (task == MC_TASK_REGRESSION && !reg)
             error_at(c, &m->compute.items[i], &m->compute,
                      "metrics.compute: %s is a classification metric, but the loss %s makes "
-                     "this a regression",
+                     "this a regression; the metrics of a regression: mse, rmse, mae, r2, "
+                     "permutation_importance",
                      mc_names_metric[metric], mc_names_loss[d->training.loss]);
         if (task != MC_TASK_REGRESSION && reg)
             error_at(c, &m->compute.items[i], &m->compute,
-                     "metrics.compute: %s is a regression metric, but the loss %s makes this %s",
+                     "metrics.compute: %s is a regression metric, but the loss %s makes this %s; "
+                     "the metrics of a classification: accuracy, precision, recall, f1, "
+                     "roc_auc, pr_auc, log_loss, confusion_matrix, permutation_importance",
                      mc_names_metric[metric], mc_names_loss[d->training.loss], task_name(task));
     }
     if (task == MC_TASK_REGRESSION && m->average != MC_AVG_AUTO)
         error_at(c, &m->average, m, "metrics.average: applies only to classification");
+    /* Keys that mean nothing for a regression would look like they were applied. */
+    if (task == MC_TASK_REGRESSION && written(c, &m->positive_label))
+        error_at(c, &m->positive_label, m,
+                 "metrics.positive_label: applies only to binary classification; the loss %s "
+                 "makes this a regression: remove it",
+                 mc_names_loss[d->training.loss]);
+    if (task == MC_TASK_REGRESSION && written(c, &m->decision_threshold))
+        error_at(c, &m->decision_threshold, m,
+                 "metrics.decision_threshold: applies only to binary classification; the loss "
+                 "%s makes this a regression: remove it",
+                 mc_names_loss[d->training.loss]);
     if (m->average == MC_AVG_BINARY && task == MC_TASK_MULTICLASS && written(c, &m->average))
         error_at(c, &m->average, m,
                  "metrics.average: 'binary' needs two classes; use macro or micro for "

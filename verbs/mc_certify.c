@@ -167,6 +167,37 @@ static int key_ref(char **out, const mc_certify_options *o)
     return rc;
 }
 
+/* A validation with warnings (unpinned data, groups too small to judge, ...) passed, but says
+ * something is not as it should be: certify releases it only when told to. f->validation is
+ * the validation.json that the trail's validate event vouches for (mc_validated_check ran
+ * first), so a warning cannot be edited away. *n: how many. */
+static int check_warnings(size_t *n, const mc_release_facts *f, int accept, const char *dir)
+{
+    const json_t *res = json_object_get(f->validation, "results");
+    char first[700] = "";
+    size_t len = 0;
+    *n = 0;
+    for (size_t i = 0; i < json_array_size(res); i++) {
+        const json_t *r = json_array_get(res, i);
+        const char *st = mc_release_str(r, "status", NULL), *id = mc_release_str(r, "id", NULL);
+        if (!st || strcmp(st, "warn") != 0)
+            continue;
+        if ((*n)++ < 3 && len < sizeof first) {
+            const char *msg = mc_release_str(r, "message", NULL);
+            int w = snprintf(first + len, sizeof first - len, "%s%.80s (%.200s)",
+                             len ? "; " : "", id ? id : "?", msg ? msg : "");
+            len += w > 0 ? (size_t)w : 0;
+        }
+    }
+    if (*n == 0 || accept)
+        return MC_OK;
+    return mc_error_set(MC_EINPUT, "%s: the validation passed with %zu warning%s: %s%s; certify "
+                        "releases a validation with warnings only with --accept-warnings (the "
+                        "certificate then lists them as warnedTests), else fix them and "
+                        "validate again", dir, *n, *n == 1 ? "" : "s", first,
+                        *n > 3 ? "; ..." : "");
+}
+
 /* The data is pinned where a spec says so: the run's own spec.json, and the spec certify was
  * given. Either pin must be the data the run read (f->data_digest, which certify has just
  * hashed). */
@@ -232,9 +263,11 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     json_decref(f.run);
     f.run = NULL;
     long long validated = 0; /* the validate event that vouches for the run */
+    size_t warnings = 0;
     if ((rc = mc_release_facts_read(&f, o->run_dir, data, 1)) ||
         (rc = check_pins(&f, o->spec, o->run_dir)) ||
         (rc = mc_validated_check(&validated, mc_verb_audit_path(trail), o->run_dir, &f)) ||
+        (rc = check_warnings(&warnings, &f, o->accept_warnings, o->run_dir)) ||
         (rc = key_ref(&keyref, o)) ||
         (rc = mc_key_load_private_with(&key, keyref, o->passphrase_file)) ||
         (rc = mc_file_check_output(r->certificate)))
@@ -284,6 +317,11 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
                           "subject", r->subject, "format", r->format, "identity", identity,
                           "onnx", r->has_onnx ? r->onnx : NULL, "validate_event",
                           (json_int_t)validated);
+    if (d && warnings && /* released despite them: the trail says so */
+        json_object_set_new(d, "accepted_warnings", json_integer((json_int_t)warnings))) {
+        json_decref(d);
+        d = NULL;
+    }
     if ((rc = mc_verb_audit_record(trail, &ev, d, &r->audit_event, &r->audit_path)))
         goto cleanup;
     *out = r;

@@ -23,6 +23,7 @@ typedef struct mc_certify_options {
     int threads;
     const char *audit_path;
     int no_audit;                     /* refused: certify reads and records to the trail */
+    int accept_warnings;              /* release a validation with warnings (--accept-warnings) */
     const char *command_line;
 } mc_certify_options;
 
@@ -42,7 +43,9 @@ typedef struct mc_certify_result {
 } mc_certify_result;
 
 /* Certifies a run. MC_EINPUT naming why when the run has no validation, did
- * not pass (or its results contradict its verdict), a recorded digest does not
+ * not pass (or its results contradict its verdict), has warnings (unless
+ * accept_warnings; counted in validation.json as the trail's validate event
+ * vouches for it), a recorded digest does not
  * match its file (model, spec, data), the data cannot be hashed (no --data and
  * no recorded location) or a data pin disagrees, the audit trail holds no
  * single passing validate event of the run whose recorded files are all

@@ -157,7 +157,7 @@ static void test_slices_and_gap(void **state)
 {
     (void)state;
     const char *metrics =
-        "{\"metrics\": {\"accuracy\": 0.9}, \"slices\": {\"g\": {\"groups\": ["
+        "{\"metrics\": {\"accuracy\": 0.9}, \"slices\": {\"g\": {\"min_size\": 30, \"groups\": ["
         "{\"value\": \"a\", \"count\": 100, \"skipped\": false, \"metrics\": {\"accuracy\": 0.93}},"
         "{\"value\": \"b\", \"count\": 80, \"skipped\": false, \"metrics\": {\"accuracy\": 0.86}},"
         "{\"value\": \"c\", \"count\": 5, \"skipped\": true}]}}}";
@@ -165,9 +165,45 @@ static void test_slices_and_gap(void **state)
                              metrics, NULL);
     expect(v, "thresholds.slices.g=a.accuracy", MC_STATUS_PASS, NULL);
     expect(v, "thresholds.slices.g=b.accuracy", MC_STATUS_PASS, NULL);
-    expect(v, "thresholds.slices.g=c.accuracy", MC_STATUS_SKIPPED, "fewer than min_size");
+    expect(v, "thresholds.slices.g.accuracy.min_size", MC_STATUS_WARN,
+           "1 of 3 groups of g not judged: fewer test rows than min_size 30: c (5)");
     expect(v, "thresholds.slices.g.accuracy.max_gap", MC_STATUS_FAIL,
            "gap 0.0700 between g=a (0.9300) and g=b (0.8600) exceeds max_gap 0.05");
+    mc_validation_free(v);
+}
+
+/* A slice rule that judged no group is an error, never a pass (issue 24): every group under
+ * min_size, no group at all, or a gap with one group to compare. */
+static void test_slice_rule_that_judged_nothing(void **state)
+{
+    (void)state;
+    const char *all_small =
+        "{\"metrics\": {\"accuracy\": 0.9}, \"slices\": {\"g\": {\"min_size\": 30, \"groups\": ["
+        "{\"value\": \"a\", \"count\": 29, \"skipped\": true},"
+        "{\"value\": \"b\", \"count\": 3, \"skipped\": true}]}}}";
+    mc_validation *v = check("thresholds: {slices: [{slice: g, metric: accuracy, min: 0.5, "
+                             "max_gap: 0.1}]}", all_small, NULL);
+    expect(v, "thresholds.slices.g.accuracy.min_size", MC_STATUS_ERROR,
+           "the rule judged nothing: all 2 groups of g have fewer test rows than min_size 30: "
+           "a (29), b (3)");
+    assert_int_equal(mc_validation_count(v), 1);
+    assert_int_equal(mc_validation_verdict(v), MC_VERDICT_ERROR);
+    mc_validation_free(v);
+    v = check("thresholds: {slices: [{slice: g, metric: accuracy, min: 0.5}]}",
+              "{\"metrics\": {\"accuracy\": 0.9}, \"slices\": {\"g\": {\"groups\": []}}}",
+              NULL);
+    expect(v, "thresholds.slices[0]", MC_STATUS_ERROR, "has no groups");
+    assert_int_equal(mc_validation_verdict(v), MC_VERDICT_ERROR);
+    mc_validation_free(v);
+    const char *one =
+        "{\"metrics\": {\"accuracy\": 0.9}, \"slices\": {\"g\": {\"min_size\": 30, \"groups\": ["
+        "{\"value\": \"a\", \"count\": 30, \"skipped\": false, \"metrics\": {\"accuracy\": 0.9}},"
+        "{\"value\": \"b\", \"count\": 29, \"skipped\": true}]}}}";
+    v = check("thresholds: {slices: [{slice: g, metric: accuracy, max_gap: 0.1}]}", one, NULL);
+    expect(v, "thresholds.slices.g.accuracy.min_size", MC_STATUS_WARN, "1 of 2 groups");
+    expect(v, "thresholds.slices.g.accuracy.max_gap", MC_STATUS_ERROR,
+           "the gap rule judged nothing: 1 group of g is large enough to judge");
+    assert_int_equal(mc_validation_verdict(v), MC_VERDICT_ERROR);
     mc_validation_free(v);
 }
 
@@ -235,6 +271,7 @@ int main(void)
         cmocka_unit_test(test_zero_baseline),
         cmocka_unit_test(test_no_baseline),
         cmocka_unit_test(test_slices_and_gap),
+        cmocka_unit_test(test_slice_rule_that_judged_nothing),
         cmocka_unit_test(test_every_bound_holds_at_equality),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
