@@ -219,6 +219,23 @@ void mc_file_sync_parent(const char *path)
     free(dir);
 }
 
+int mc_dir_check_writable(const char *dir, const char *target)
+{
+    /* access() says yes to root everywhere, /proc and /sys included, and knows nothing of
+       read-only mounts: only making something there says whether we can. */
+    char *probe = mc_path_join(dir, ".modelcert-probe-XXXXXX");
+    if (!probe)
+        return mc_error_nomem();
+    int rc = MC_OK;
+    if (!mkdtemp(probe))
+        rc = mc_error_set(MC_EINPUT, "cannot write %s: cannot create anything in %s (%s)", target,
+                          dir, strerror(errno));
+    else
+        rmdir(probe); /* best effort: it is empty */
+    free(probe);
+    return rc;
+}
+
 int mc_file_check_output(const char *path)
 {
     struct stat st;
@@ -237,6 +254,8 @@ int mc_file_check_output(const char *path)
         rc = mc_error_set(MC_EINPUT, "cannot write %s: %s is not a directory", path, dir);
     else if (access(dir, W_OK | X_OK) != 0)
         rc = mc_error_set(MC_EINPUT, "cannot write %s: %s is not writable", path, dir);
+    else
+        rc = mc_dir_check_writable(dir, path);
     free(dir);
     return rc;
 }

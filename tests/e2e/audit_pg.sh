@@ -85,7 +85,7 @@ mkdir -p "$TMP/proj"
 cp -r "$SRC/examples/seed" "$TMP/proj/seed"
 rm -rf "$TMP/proj/seed/runs" "$TMP/proj/seed/.modelcert"
 PWURI="postgresql://ci:ci-secret-1@/audit?host=$S1&port=5433"
-(cd "$TMP/proj" && env -u PGPASSFILE "$MC" validate seed/modelcert.yaml -o runs/v1 --audit "$PWURI" >"$TMP/out" 2>"$TMP/err")
+(cd "$TMP/proj" && env -u PGPASSFILE "$MC" validate -v seed/modelcert.yaml -o runs/v1 --audit "$PWURI" >"$TMP/out" 2>"$TMP/err")
 rc=$?
 check [ "$rc" -eq 0 ] -- "validate appends to PostgreSQL with the password in the URI (exit $rc)"
 expect_grep err "audit: event [0-9]* in postgresql://ci@/audit" "it names the trail without the password"
