@@ -68,6 +68,8 @@ static const char binary_spec[] =
     "  positive_label: \"1\"\n"
     "  slices:\n"
     "    - {column: region, min_size: 20}\n"
+    "    - {column: age, bins: [30, 45, 60], min_size: 20, feature: true}\n"
+    "      # age bands <30, [30,45), [45,60), >=60; feature: true keeps age a model input\n"
     "\n"
     "thresholds:                      # to see the gate fail: accuracy {min: 0.95}\n"
     "  metrics:\n"
@@ -75,6 +77,7 @@ static const char binary_spec[] =
     "    roc_auc: {min: 0.75}\n"
     "  slices:\n"
     "    - {slice: region, metric: accuracy, max_gap: 0.30}   # or 0.10 to see it fail\n"
+    "    - {slice: age, metric: accuracy, min: 0.70}\n"
     "\n"
     "reproducibility:\n"
     "  runs: 1                        # re-run once and compare\n"
@@ -258,7 +261,7 @@ static const char privacy_spec[] =
     "  forbidden_features: [name, email]\n";
 
 static const mc_starter_template templates[] = {
-    {"binary", "two classes (churn), slices by region", "churn.csv",
+    {"binary", "two classes (churn), slices by region and by age band", "churn.csv",
      MC_STARTER_BINARY, binary_spec},
     {"multiclass", "three classes (a plan), softmax, macro F1", "plans.csv",
      MC_STARTER_MULTICLASS, multiclass_spec},

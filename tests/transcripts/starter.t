@@ -6,7 +6,7 @@ comments say how to see the gate fail.
   $ export MODELCERT_AUDIT=audit.db
   $ export MODELCERT_DP_SECRET=0123456789abcdef0123456789abcdef
   $ modelcert init --list
-  binary      two classes (churn), slices by region
+  binary      two classes (churn), slices by region and by age band
   multiclass  three classes (a plan), softmax, macro F1
   regression  a number (monthly spend), r2
   dp          DP-SGD training, its epsilon and a membership-inference attack checked (needs MODELCERT_DP_SECRET)
@@ -20,7 +20,7 @@ Each template, written, checked and gated:
   >   modelcert validate -q "$t/modelcert.yaml" -o "$t/gate" | sed "s/^/$t: /" ||
   >   echo "$t: exit $?"
   > done
-  binary: verdict: PASS (5 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
+  binary: verdict: PASS (9 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
   multiclass: verdict: PASS (4 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
   regression: verdict: PASS (3 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
   dp: verdict: PASS (4 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
@@ -54,7 +54,7 @@ Its comments say how to see a failure; doing what they say fails the gate (exit 
   exit 1
   $ grep FAIL red.txt | cut -d' ' -f1-6 | tr -s ' '
    FAIL thresholds.metrics.accuracy.min 
-  verdict: FAIL (4 passed, 1 failed,
+  verdict: FAIL (8 passed, 1 failed,
 
 Without the DP secret, the dp starter is refused before any work, naming the variable:
 
