@@ -28,8 +28,8 @@ int mc_cmd_reproduce(int argc, char **argv);
 int mc_cmd_audit(int argc, char **argv);
 /* audit checkpoint (cmd_audit_checkpoint.c), and audit verify --checkpoint there too. */
 int mc_cmd_audit_checkpoint(int argc, char **argv);
-int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const char *key, int json,
-                                   int quiet);
+int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const char *key,
+                                   int json, int quiet);
 struct mc_audit_verify_result;
 /* A chain verified (audit verify, migrate): text or JSON on stdout (quiet: nothing when
  * intact); returns 0 intact, 1 broken, or mc_cli_fail's status. */

@@ -160,8 +160,8 @@ int mc_cmd_audit(int argc, char **argv)
     if (strcmp(argv[1], "checkpoint") == 0)
         return mc_cmd_audit_checkpoint(argc, argv);
     opts o = {0};
-    mc_cli_verb verb = {"audit", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET, own, NULL, on_option,
-                        &o, 2};
+    mc_cli_verb verb = {"audit", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET, own, NULL,
+                        on_option, &o, 2};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)

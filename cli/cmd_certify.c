@@ -64,8 +64,8 @@ int mc_cmd_certify(int argc, char **argv)
         {NULL, 0, NULL, 0}};
     opts o = {.s = {.verb = "certify"}};
     mc_cli_verb verb = {"certify", help,
-                        MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET | MC_CLI_VERBOSE |
-                            MC_CLI_CONFINE,
+                        MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET |
+                            MC_CLI_VERBOSE | MC_CLI_CONFINE,
                         own, NULL, on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);

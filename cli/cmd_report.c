@@ -54,7 +54,8 @@ int mc_cmd_report(int argc, char **argv)
                                         {"github-summary", no_argument, NULL, 'g'},
                                         {NULL, 0, NULL, 0}};
     opts o = {.format = "markdown"};
-    mc_cli_verb verb = {"report", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET, own, "f:", on_option, &o, 1};
+    mc_cli_verb verb = {"report", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET, own, "f:",
+                        on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)

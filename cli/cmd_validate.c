@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "mc_file.h"
 #include "mc_report.h"
 #include "mc_report_audit.h"
 #include "mc_report_run.h"
@@ -147,6 +148,8 @@ int mc_cmd_validate(int argc, char **argv)
 
     mc_spec *spec = NULL;
     mc_outcome *res = NULL;
+    if (o.report_dir && mc_dir_check_creatable(o.report_dir) != MC_OK)
+        return mc_cli_fail(); /* before any work, as every -o */
     if ((status = mc_cli_load_spec(&spec, argv[first])))
         return status;
     mc_confinement confine;

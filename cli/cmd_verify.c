@@ -47,7 +47,8 @@ int mc_cmd_verify(int argc, char **argv)
         {"certificate", required_argument, NULL, MC_CLI_OPT_CERTIFICATE},
         {NULL, 0, NULL, 0}};
     mc_cli_sign_opts o = {.verb = "verify"};
-    mc_cli_verb verb = {"verify", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET | MC_CLI_VERBOSE, own, NULL,
+    mc_cli_verb verb = {"verify", help,
+                        MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET | MC_CLI_VERBOSE, own, NULL,
                         mc_cli_sign_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);

@@ -236,6 +236,32 @@ int mc_dir_check_writable(const char *dir, const char *target)
     return rc;
 }
 
+int mc_dir_check_creatable(const char *dir)
+{
+    char *p = strdup(dir);
+    int rc = p ? MC_OK : mc_error_nomem();
+    while (rc == MC_OK) {
+        struct stat st;
+        if (stat(p, &st) == 0) {
+            rc = S_ISDIR(st.st_mode)
+                     ? mc_dir_check_writable(p, dir)
+                     : mc_error_set(MC_EINPUT, "cannot create %s: %s is not a directory", dir, p);
+            break;
+        }
+        char *up = mc_path_dirname(p);
+        if (up && strcmp(up, p) == 0) { /* "." or "/" that stat refused: nothing to climb */
+            free(up);
+            break;
+        }
+        free(p);
+        p = up;
+        if (!p)
+            rc = mc_error_nomem();
+    }
+    free(p);
+    return rc;
+}
+
 int mc_file_check_output(const char *path)
 {
     struct stat st;

@@ -16,6 +16,9 @@ trained (no epoch line), no event is appended. The same check for every verb wit
   $ modelcert validate seed/modelcert.yaml -o /proc/x/run
   modelcert: cannot write /proc/x/run: cannot create anything in /proc (No such file or directory)
   [2]
+  $ modelcert validate seed/modelcert.yaml -o gate --report-dir /proc/x/reports
+  modelcert: cannot write /proc/x/reports: cannot create anything in /proc (No such file or directory)
+  [2]
   $ modelcert predict seed/data.csv seed/data.csv -o /proc/out.csv
   modelcert: cannot write /proc/out.csv: cannot create anything in /proc (No such file or directory)
   [2]
