@@ -217,14 +217,12 @@ int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
         return MC_OK;
     const mc_reproducibility *cfg = d->has_reproducibility ? &d->reproducibility : NULL;
     long long n = runs > 0 ? runs : cfg->runs;
-    mc_run_options quiet = *opt;
-    quiet.progress = NULL;
     for (long long i = 1; i <= n; i++) {
         mc_run *again = NULL;
         char id[64], name[32];
         snprintf(id, sizeof id, "reproducibility.run%lld", i);
         snprintf(name, sizeof name, "re-run %lld", i);
-        int rc = mc_run_execute(&again, spec, &quiet);
+        int rc = mc_run_execute(&again, spec, opt); /* its progress too */
         if (rc && rc != MC_EINPUT && rc != MC_ENOTFOUND)
             return rc; /* out of memory, disk, a bug: an error, not a result */
         if (rc) {

@@ -32,7 +32,8 @@ int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
 /* The spec's reproducibility section: `runs` re-runs (0: as the spec says),
  * each compared with `first`, one result each (a re-run that fails on its
  * input, MC_EINPUT or MC_ENOTFOUND, is an error result). Nothing when the spec
- * has no such section and runs is 0. Errors: MC_ENOMEM, and a re-run's
+ * has no such section and runs is 0. Each re-run reports its progress through
+ * opt->progress, as the first run did. Errors: MC_ENOMEM, and a re-run's
  * MC_EIO or MC_EINTERNAL. */
 int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
                    const mc_run_options *opt, long long runs);

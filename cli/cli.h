@@ -28,7 +28,12 @@ int mc_cmd_reproduce(int argc, char **argv);
 int mc_cmd_audit(int argc, char **argv);
 /* audit checkpoint (cmd_audit_checkpoint.c), and audit verify --checkpoint there too. */
 int mc_cmd_audit_checkpoint(int argc, char **argv);
-int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const char *key, int json);
+int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const char *key,
+                                   int json, int quiet);
+struct mc_audit_verify_result;
+/* A chain verified (audit verify, migrate): text or JSON on stdout (quiet: nothing when
+ * intact); returns 0 intact, 1 broken, or mc_cli_fail's status. */
+int mc_cli_audit_verified(const struct mc_audit_verify_result *r, int json, int quiet);
 /* privacy: a subcommand table (cmd_privacy.c); each subcommand gets the whole
  * argv ("privacy", its name, ...) and parses with mc_cli_verb.first = 2. */
 int mc_cmd_privacy(int argc, char **argv);
@@ -62,14 +67,15 @@ int mc_cmd_privacy_epsilon(int argc, char **argv);
  *     ... argv[first] is the first operand ...
  *
  * A verb's own options must not use the codes of the shared ones: 'o', 'q',
- * 'h' and MC_CLI_OPT_THREADS, MC_CLI_OPT_AUDIT. */
+ * 'h', 'v' and MC_CLI_OPT_THREADS, MC_CLI_OPT_AUDIT. */
 enum {
     MC_CLI_OUTPUT = 1 << 0,  /* -o, --output VALUE: the verb's output (a directory or file) */
     MC_CLI_THREADS = 1 << 1, /* --threads N: BLAS threads, 1 to 1024 */
     MC_CLI_AUDIT = 1 << 2,   /* --audit DB: the audit database */
     MC_CLI_QUIET = 1 << 3,   /* -q, --quiet */
-    MC_CLI_CONFINE = 1 << 4  /* --allow-path DIR, --allow-env NAME (repeatable): widen what an
+    MC_CLI_CONFINE = 1 << 4, /* --allow-path DIR, --allow-env NAME (repeatable): widen what an
                                 untrusted spec may name (mc_confinement) */
+    MC_CLI_VERBOSE = 1 << 5  /* -v, --verbose: also where the audit event went */
 };
 enum { MC_CLI_OPT_THREADS = 0x1001, MC_CLI_OPT_AUDIT = 0x1002, MC_CLI_OPT_ALLOW_PATH = 0x1003,
        MC_CLI_OPT_ALLOW_ENV = 0x1004 };
@@ -82,6 +88,7 @@ typedef struct mc_cli_common {
     const char *audit;  /* NULL when not given */
     int threads;        /* 0 when not given */
     int quiet;
+    int verbose;        /* -v: the "audit: event N in DB" line on standard error */
     /* MC_CLI_CONFINE: the values given, pointing into argv; confine points at them */
     const char *allow_paths[MC_CLI_MAX_ALLOW], *allow_envs[MC_CLI_MAX_ALLOW];
     size_t n_allow_paths, n_allow_envs;
@@ -123,8 +130,8 @@ const char *mc_cli_command_line(void);
 struct mc_outcome;
 /* The exit status of a validate or reproduce call that returned rc with
  * outcome o: on error, prints it (mc_cli_fail); else prints where the
- * audit event went (unless quiet) and maps the verdict: pass 0, else 1. */
-int mc_cli_outcome_status(int rc, const struct mc_outcome *o, int quiet);
+ * audit event went (only when verbose) and maps the verdict: pass 0, else 1. */
+int mc_cli_outcome_status(int rc, const struct mc_outcome *o, int verbose);
 
 struct mc_spec;
 /* Loads a spec, printing its diagnostics; returns an exit status. */

@@ -58,6 +58,7 @@ static const struct {
     {MC_CLI_THREADS, {"threads", required_argument, NULL, MC_CLI_OPT_THREADS}, ""},
     {MC_CLI_AUDIT, {"audit", required_argument, NULL, MC_CLI_OPT_AUDIT}, ""},
     {MC_CLI_QUIET, {"quiet", no_argument, NULL, 'q'}, "q"},
+    {MC_CLI_VERBOSE, {"verbose", no_argument, NULL, 'v'}, "v"},
     {MC_CLI_CONFINE, {"allow-path", required_argument, NULL, MC_CLI_OPT_ALLOW_PATH}, ""},
     {MC_CLI_CONFINE, {"allow-env", required_argument, NULL, MC_CLI_OPT_ALLOW_ENV}, ""},
     {0, {"help", no_argument, NULL, 'h'}, "h"}, /* 0: every verb */
@@ -70,6 +71,7 @@ static int shared_option(const mc_cli_verb *v, mc_cli_common *common, int code, 
     switch (code) {
     case 'o': common->output = value; return MC_EXIT_OK;
     case 'q': common->quiet = 1; return MC_EXIT_OK;
+    case 'v': common->verbose = 1; return MC_EXIT_OK;
     case MC_CLI_OPT_AUDIT: common->audit = value; return MC_EXIT_OK;
     case MC_CLI_OPT_ALLOW_PATH:
         if (!*value)
@@ -136,7 +138,7 @@ int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *com
                                       args[optind - 1]);
         if (c == 'h') /* inside a group of short options, as in -qh */
             return fputs(v->help, stdout) < 0 ? MC_EXIT_INTERNAL : MC_EXIT_OK;
-        if (c == 'o' || c == 'q' || c == MC_CLI_OPT_THREADS || c == MC_CLI_OPT_AUDIT ||
+        if (c == 'o' || c == 'q' || c == 'v' || c == MC_CLI_OPT_THREADS || c == MC_CLI_OPT_AUDIT ||
             c == MC_CLI_OPT_ALLOW_PATH || c == MC_CLI_OPT_ALLOW_ENV)
             status = shared_option(v, common, c, optarg);
         else
@@ -172,15 +174,14 @@ const char *mc_cli_command_line(void)
     return command_line;
 }
 
-int mc_cli_outcome_status(int rc, const mc_outcome *o, int quiet)
+int mc_cli_outcome_status(int rc, const mc_outcome *o, int verbose)
 {
     if (rc)
         return mc_cli_fail();
-    if (!quiet)
+    if (verbose)
         mc_report_audit_recorded(stderr, o->audit_path, o->audit_event);
     return o->verdict == MC_VERDICT_PASS ? MC_EXIT_OK : MC_EXIT_FAILED;
 }
-
 
 int mc_cli_load_spec(mc_spec **out, const char *path)
 {

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "mc_error.h"
+#include "mc_file.h"
 #include "mc_report_audit.h"
 #include "mc_trail.h"
 
@@ -40,7 +41,8 @@ static const char help[] =
     "\n"
     "options: --audit DB (all but migrate) the database: an SQLite file or a postgresql:// URI\n"
     "  (password from PGPASSFILE or PGPASSWORD); default $MODELCERT_AUDIT, else the nearest\n"
-    "  .modelcert/audit.db upward. -h, --help: this help. Other options are refused.\n"
+    "  .modelcert/audit.db upward. -q, --quiet: verify, init, migrate silent on success.\n"
+    "  -h, --help: this help. Other options are refused.\n"
     "\n"
     "exit status: 0 done (verify: the chain is intact), 1 verify found a broken\n"
     "chain, 2 no such database, event or usage, 3 internal or environment error.\n";
@@ -96,7 +98,7 @@ static int on_option(void *ctx, int code, const char *value)
     return MC_EXIT_OK;
 }
 
-static int cmd_verify(const char *db, const opts *o)
+static int cmd_verify(const char *db, const opts *o, int quiet)
 {
     mc_audit_verify_result r;
     if (o->checkpoint && o->head)
@@ -104,35 +106,30 @@ static int cmd_verify(const char *db, const opts *o)
     if (o->key && !o->checkpoint)
         return mc_cli_usage_error("audit", "audit verify takes --key only with --checkpoint");
     if (o->checkpoint)
-        return mc_cli_audit_verify_checkpoint(db, o->checkpoint, o->key, o->json);
+        return mc_cli_audit_verify_checkpoint(db, o->checkpoint, o->key, o->json, quiet);
     if (mc_trail_verify(&r, db, o->head) != MC_OK)
         return mc_cli_fail();
-    if (!o->json)
-        mc_report_audit_verify_text(stdout, &r);
-    else if (mc_report_audit_verify_json(stdout, &r) != MC_OK)
-        return mc_cli_fail();
-    return r.broken ? MC_EXIT_FAILED : MC_EXIT_OK;
+    return mc_cli_audit_verified(&r, o->json, quiet);
 }
 
-static int cmd_migrate(const opts *o)
+static int cmd_migrate(const opts *o, int quiet)
 {
     mc_audit_verify_result r;
     if (!o->from || !o->to)
         return mc_cli_usage_error("audit", "migrate needs --from DB and --to DB");
     if (mc_trail_migrate(&r, o->from, o->to) != MC_OK)
         return mc_cli_fail();
-    if (!o->json)
-        mc_report_audit_verify_text(stdout, &r);
-    else if (mc_report_audit_verify_json(stdout, &r) != MC_OK)
-        return mc_cli_fail();
-    return r.broken ? MC_EXIT_FAILED : MC_EXIT_OK;
+    return mc_cli_audit_verified(&r, o->json, quiet);
 }
 
 /* log, show (filter.id set) and export (format set). */
 static int cmd_events(const char *db, const opts *o, const char *dest)
 {
     json_t *events = NULL;
-    int rc = mc_trail_log(&events, db, &o->filter);
+    /* -o before any work: the trail is read and verified only when the file can be written */
+    int rc = dest ? mc_file_check_output(dest) : MC_OK;
+    if (rc == MC_OK)
+        rc = mc_trail_log(&events, db, &o->filter);
     if (rc == MC_OK && o->format)
         rc = mc_report_audit_export(events, strcmp(o->format, "csv") == 0 ? MC_AUDIT_EXPORT_CSV
                                                                            : MC_AUDIT_EXPORT_JSONL,
@@ -163,7 +160,8 @@ int mc_cmd_audit(int argc, char **argv)
     if (strcmp(argv[1], "checkpoint") == 0)
         return mc_cmd_audit_checkpoint(argc, argv);
     opts o = {0};
-    mc_cli_verb verb = {"audit", help, MC_CLI_OUTPUT | MC_CLI_AUDIT, own, NULL, on_option, &o, 2};
+    mc_cli_verb verb = {"audit", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET, own, NULL,
+                        on_option, &o, 2};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -185,16 +183,17 @@ int mc_cmd_audit(int argc, char **argv)
         (!o.format || (strcmp(o.format, "jsonl") && strcmp(o.format, "csv"))))
         return mc_cli_usage_error("audit", "export needs --format jsonl or --format csv");
     if (strcmp(sub, "verify") == 0)
-        return cmd_verify(common.audit, &o);
+        return cmd_verify(common.audit, &o, common.quiet);
     if (strcmp(sub, "init") == 0) {
         char *shown = NULL;
         if (mc_trail_init(&shown, common.audit) != MC_OK)
             return mc_cli_fail();
-        mc_report_audit_initialized(stdout, shown);
+        if (!common.quiet)
+            mc_report_audit_initialized(stdout, shown);
         free(shown);
         return MC_EXIT_OK;
     }
     if (strcmp(sub, "migrate") == 0)
-        return cmd_migrate(&o);
+        return cmd_migrate(&o, common.quiet);
     return cmd_events(common.audit, &o, common.output);
 }

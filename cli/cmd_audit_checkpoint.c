@@ -1,5 +1,6 @@
 /* modelcert audit checkpoint --key KEY [-o FILE], and what audit verify
- * --checkpoint FILE --key PUB runs (docs/audit.md, "Signed checkpoints"). */
+ * --checkpoint FILE --key PUB runs (docs/audit.md, "Signed checkpoints"), and how audit
+ * verify and migrate print a verified chain. */
 #include <string.h>
 
 #include "cli.h"
@@ -80,16 +81,26 @@ int mc_cmd_audit_checkpoint(int argc, char **argv)
 }
 
 int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const char *key,
-                                   int json)
+                                   int json, int quiet)
 {
     mc_checkpoint_verify_result r;
     if (!key)
         return mc_cli_usage_error("audit", "verify --checkpoint needs the public key: --key PUB");
     if (mc_trail_checkpoint_verify(&r, db, checkpoint, key) != MC_OK)
         return mc_cli_fail();
-    if (!json)
+    if (!json && (!quiet || !r.verified))
         mc_report_audit_checkpoint_verify_text(stdout, &r);
-    else if (mc_report_audit_checkpoint_verify_json(stdout, &r) != MC_OK)
+    else if (json && mc_report_audit_checkpoint_verify_json(stdout, &r) != MC_OK)
         return mc_cli_fail();
     return r.verified ? MC_EXIT_OK : MC_EXIT_FAILED;
+}
+
+/* A chain verified (verify, migrate): its text or JSON (-q: nothing when intact). */
+int mc_cli_audit_verified(const mc_audit_verify_result *r, int json, int quiet)
+{
+    if (!json && (!quiet || r->broken))
+        mc_report_audit_verify_text(stdout, r);
+    else if (json && mc_report_audit_verify_json(stdout, r) != MC_OK)
+        return mc_cli_fail();
+    return r->broken ? MC_EXIT_FAILED : MC_EXIT_OK;
 }

@@ -5,6 +5,7 @@
  *                     [--accept-warnings] */
 #include "cli_sign.h"
 #include "mc_certify.h"
+#include "mc_report_audit.h"
 #include "mc_report_sign.h"
 
 static const char help[] =
@@ -36,6 +37,7 @@ static const char help[] =
     "  --audit DB           audit database (default: $MODELCERT_AUDIT, else the\n"
     "                       nearest .modelcert/audit.db from here upward)\n"
     "  --allow-path DIR, --allow-env NAME  widen what the spec may name\n"
+    "  -v, --verbose        also say which audit event was appended\n"
     "  -q, --quiet          print nothing on success\n"
     "  -h, --help           this help\n"
     "\n"
@@ -76,7 +78,7 @@ int mc_cmd_certify(int argc, char **argv)
     opts o = {.s = {.verb = "certify"}};
     mc_cli_verb verb = {"certify", help,
                         MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET |
-                            MC_CLI_CONFINE,
+                            MC_CLI_VERBOSE | MC_CLI_CONFINE,
                         own, NULL, on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
@@ -103,6 +105,8 @@ int mc_cmd_certify(int argc, char **argv)
     if (rc)
         return mc_cli_fail();
     mc_report_certify_text(common.quiet ? NULL : stdout, stderr, argv[first], r);
+    if (common.verbose)
+        mc_report_audit_recorded(stderr, r->audit_path, r->audit_event);
     mc_certify_result_free(r);
     return MC_EXIT_OK;
 }

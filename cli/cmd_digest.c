@@ -1,4 +1,5 @@
-/* modelcert digest PATH [--ignore P]... */
+/* modelcert digest PATH [--ignore P]... [-q]: the subject digest sign would sign, without
+ * signing. */
 #include "cli_sign.h"
 #include "mc_report_sign.h"
 
@@ -15,6 +16,7 @@ static const char help[] =
     "  --allow-symlinks  hash what symbolic links point to instead of refusing\n"
     "  --shard-size N    the digest of the `shards` serialization (as sign --shard-size)\n"
     "  --threads N       hashing threads (default: every core)\n"
+    "  -q, --quiet       the digest alone (64 hex digits), for scripts\n"
     "  -h, --help        this help\n"
     "\n"
     "exit status: 0 printed, 2 bad path or usage, 3 internal or environment error.\n";
@@ -27,7 +29,8 @@ int mc_cmd_digest(int argc, char **argv)
         {"shard-size", required_argument, NULL, MC_CLI_OPT_SHARD},
         {NULL, 0, NULL, 0}};
     mc_cli_sign_opts o = {.verb = "digest"};
-    mc_cli_verb verb = {"digest", help, MC_CLI_THREADS, own, NULL, mc_cli_sign_option, &o, 1};
+    mc_cli_verb verb = {"digest", help, MC_CLI_THREADS | MC_CLI_QUIET, own, NULL,
+                        mc_cli_sign_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -39,6 +42,9 @@ int mc_cmd_digest(int argc, char **argv)
     char hex[MC_SHA256_HEX_LEN + 1];
     if (mc_digest_model(hex, NULL, &c))
         return mc_cli_fail();
-    mc_report_digest_text(stdout, argv[first], hex);
+    if (common.quiet)
+        printf("%s\n", hex);
+    else
+        mc_report_digest_text(stdout, argv[first], hex);
     return MC_EXIT_OK;
 }

@@ -1,7 +1,7 @@
 /* The `export` verb: a run directory's model as ONNX (export/mc_onnx.h),
  * written beside the run or where -o says.
  *
- *   modelcert export RUN_DIR --format onnx [-o model.onnx] */
+ *   modelcert export RUN_DIR --format onnx [-o model.onnx] [-q] */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +24,7 @@ static const char help[] =
     "options:\n"
     "  --format FORMAT     onnx (the only format)\n"
     "  -o, --output FILE   write here (default: RUN_DIR/model.onnx), atomically\n"
+    "  -q, --quiet         print nothing on success\n"
     "  -h, --help          this help\n"
     "\n"
     "exit status: 0 written, 2 bad run directory, model, inexpressible step or\n"
@@ -43,7 +44,8 @@ int mc_cmd_export(int argc, char **argv)
     static const struct option own[] = {{"format", required_argument, NULL, 'f'},
                                         {NULL, 0, NULL, 0}};
     const char *format = NULL;
-    mc_cli_verb verb = {"export", help, MC_CLI_OUTPUT, own, NULL, on_option, &format, 1};
+    mc_cli_verb verb = {"export", help, MC_CLI_OUTPUT | MC_CLI_QUIET, own, NULL, on_option, &format,
+                        1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -55,7 +57,8 @@ int mc_cmd_export(int argc, char **argv)
     char *path = NULL, digest[MC_SHA256_HEX_LEN + 1];
     if (mc_onnx_export_run(&path, digest, argv[first], common.output) != MC_OK)
         return mc_cli_fail();
-    printf("wrote %s sha256:%s\n", path, digest);
+    if (!common.quiet)
+        printf("wrote %s sha256:%s\n", path, digest);
     free(path);
     return MC_EXIT_OK;
 }

@@ -1,7 +1,7 @@
 /* The `predict` verb: a model artifact applied to raw rows of a CSV, the
  * predictions written as CSV.
  *
- *   modelcert predict MODEL DATA.csv [-o OUT.csv] */
+ *   modelcert predict MODEL DATA.csv [-o OUT.csv] [-q] */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -24,6 +24,7 @@ static const char help[] =
     "\n"
     "options:\n"
     "  -o, --output FILE   write here (atomically) instead of stdout\n"
+    "  -q, --quiet         no note of the rows dropped\n"
     "  -h, --help          this help\n"
     "\n"
     "exit status: 0 predictions written, 2 bad model, data or usage, 3 internal or\n"
@@ -31,7 +32,7 @@ static const char help[] =
 
 int mc_cmd_predict(int argc, char **argv)
 {
-    mc_cli_verb verb = {"predict", help, MC_CLI_OUTPUT, NULL, NULL, NULL, NULL, 1};
+    mc_cli_verb verb = {"predict", help, MC_CLI_OUTPUT | MC_CLI_QUIET, NULL, NULL, NULL, NULL, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -48,7 +49,7 @@ int mc_cmd_predict(int argc, char **argv)
         mc_report_terminal_text(stdout, pred.csv, strlen(pred.csv));
     else if (mc_file_write_atomic(out, pred.csv, strlen(pred.csv)) != MC_OK)
         status = mc_cli_fail();
-    if (status == MC_EXIT_OK && pred.dropped)
+    if (status == MC_EXIT_OK && pred.dropped && !common.quiet)
         fprintf(stderr, "modelcert: %zu row%s dropped by the model's dropna step (no prediction)\n",
                 pred.dropped, pred.dropped == 1 ? "" : "s");
     mc_prediction_clear(&pred);

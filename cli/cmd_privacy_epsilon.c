@@ -34,6 +34,7 @@ static const char help[] =
     "  --delta D              the delta of the guarantee, in (0, 1)\n"
     "  --tolerance T          --target-epsilon's search tolerance (default 0.01)\n"
     "  --json                 one JSON object on stdout\n"
+    "  -q, --quiet            only the first line (the answer)\n"
     "  -h, --help             this help\n"
     "\n"
     "exit status: 0 done, 2 bad input or usage (or a budget no noise up to 1e6\n"
@@ -93,7 +94,7 @@ int mc_cmd_privacy_epsilon(int argc, char **argv)
                                         {"json", no_argument, NULL, 'j'},
                                         {NULL, 0, NULL, 0}};
     opts o = {.plan = {.tolerance = 0.01}};
-    mc_cli_verb verb = {"privacy epsilon", help, 0, own, NULL, on_option, &o, 2};
+    mc_cli_verb verb = {"privacy epsilon", help, MC_CLI_QUIET, own, NULL, on_option, &o, 2};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -114,6 +115,6 @@ int mc_cmd_privacy_epsilon(int argc, char **argv)
     if (o.json)
         return mc_report_dp_epsilon_json(stdout, &o.plan, &r) == MC_OK ? MC_EXIT_OK
                                                                         : mc_cli_fail();
-    mc_report_dp_epsilon_text(stdout, &o.plan, &r);
+    mc_report_dp_epsilon_text(stdout, &o.plan, &r, common.quiet);
     return MC_EXIT_OK;
 }

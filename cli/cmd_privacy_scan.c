@@ -27,6 +27,7 @@ static const char help[] =
     "                action from SPEC's privacy.pii_scan, its delimiter and\n"
     "                missing values, and pass the columns its pii_columns declare\n"
     "  --json        print the results as validation.json does\n"
+    "  -q, --quiet   only the verdict line\n"
     "  -h, --help    this help\n"
     "\n"
     "exit status: 0 no undeclared personal data (or only warnings), 1 undeclared\n"
@@ -53,7 +54,7 @@ int mc_cmd_privacy_scan(int argc, char **argv)
                                         {"json", no_argument, NULL, 'j'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
-    mc_cli_verb verb = {"privacy scan", help, 0, own, NULL, on_option, &o, 2};
+    mc_cli_verb verb = {"privacy scan", help, MC_CLI_QUIET, own, NULL, on_option, &o, 2};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -72,7 +73,7 @@ int mc_cmd_privacy_scan(int argc, char **argv)
         if (!o.json) {
             mc_report_style style = {
                 "privacy scan", argv[first], 1, 1,
-                {"NO UNDECLARED PERSONAL DATA", "PERSONAL DATA FOUND", NULL}, 0};
+                {"NO UNDECLARED PERSONAL DATA", "PERSONAL DATA FOUND", NULL}, common.quiet};
             mc_report_results_text(stdout, v, &style);
         }
         status = mc_validation_verdict(v) == MC_VERDICT_PASS ? MC_EXIT_OK : MC_EXIT_FAILED;

@@ -28,6 +28,7 @@ static const char help[] =
     "                      run.json names)\n"
     "  --github-summary    also append the Markdown report to $GITHUB_STEP_SUMMARY\n"
     "                      when it is set (GitHub Actions)\n"
+    "  -q, --quiet         taken by every verb; report prints only the report anyway\n"
     "  -h, --help          this help\n"
     "\n"
     "exit status: 0 written, 2 bad input or usage, 3 internal or environment error.\n";
@@ -53,7 +54,8 @@ int mc_cmd_report(int argc, char **argv)
                                         {"github-summary", no_argument, NULL, 'g'},
                                         {NULL, 0, NULL, 0}};
     opts o = {.format = "markdown"};
-    mc_cli_verb verb = {"report", help, MC_CLI_OUTPUT | MC_CLI_AUDIT, own, "f:", on_option, &o, 1};
+    mc_cli_verb verb = {"report", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET, own, "f:",
+                        on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)

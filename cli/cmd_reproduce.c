@@ -1,4 +1,5 @@
-/* modelcert reproduce RUN_DIR [--data PATH] [--audit DB] [--json] */
+/* modelcert reproduce RUN_DIR [--data PATH] [--audit DB] [--json] [-q] [-v]: an auditor's
+ * re-run of a recorded run, compared with it. */
 #include "cli.h"
 #include "mc_report_validation.h"
 #include "mc_spec.h"
@@ -18,6 +19,8 @@ static const char help[] =
     "  --audit DB        audit database (default: $MODELCERT_AUDIT, else the\n"
     "                    nearest .modelcert/audit.db from here upward)\n"
     "  --json            print the results as JSON (validation.json's format)\n"
+    "  -q, --quiet       only the verdict line\n"
+    "  -v, --verbose     also say which audit event the outcome is\n"
     "  --key PUB         first verify the run's signature (RUN_DIR/model.sig) with\n"
     "                    this public key; nothing is re-run when it does not verify\n"
     "  --allow-path DIR  also allow the spec to name files under DIR\n"
@@ -54,7 +57,8 @@ int mc_cmd_reproduce(int argc, char **argv)
                                         {"key", required_argument, NULL, 'k'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
-    mc_cli_verb verb = {"reproduce", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_CONFINE, own, NULL, on_option, &o, 1};
+    mc_cli_verb verb = {"reproduce", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_CONFINE |
+                        MC_CLI_QUIET | MC_CLI_VERBOSE, own, NULL, on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -73,9 +77,9 @@ int mc_cmd_reproduce(int argc, char **argv)
         int printed = mc_report_validation_json(stdout, res->validation);
         rc = rc ? rc : printed;
     } else if (res) {
-        mc_report_reproduce_text(stdout, res);
+        mc_report_reproduce_text(stdout, res, common.quiet);
     }
-    status = mc_cli_outcome_status(rc, res, o.json);
+    status = mc_cli_outcome_status(rc, res, common.verbose);
     mc_outcome_free(res);
     return status;
 }

@@ -1,4 +1,5 @@
-/* modelcert run SPEC [-o DIR] [--threads N] [--numerics fast|reference] [-q] */
+/* modelcert run SPEC [-o DIR] [--threads N] [--numerics fast|reference] [-q] [-v]: one run of
+ * the pipeline into a new run directory. */
 #include <string.h>
 #include <unistd.h>
 
@@ -30,6 +31,7 @@ static const char help[] =
     "  --audit DB              audit database (default: $MODELCERT_AUDIT, else the\n"
     "                          nearest .modelcert/audit.db from here upward)\n"
     "  -q, --quiet             no progress; print only the run directory\n"
+    "  -v, --verbose           also say which audit event the run is\n"
     "  --allow-path DIR        also allow the spec to name files under DIR\n"
     "                          (repeatable; or MODELCERT_ALLOW_PATHS, colon-separated);\n"
     "                          by default only its project root\n"
@@ -59,7 +61,7 @@ int mc_cmd_run(int argc, char **argv)
                                         {NULL, 0, NULL, 0}};
     mc_run_audited_options opt = {.run = {.numerics = -1, .progress = mc_report_progress}};
     mc_cli_verb verb = {"run", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET |
-                        MC_CLI_CONFINE,
+                        MC_CLI_CONFINE | MC_CLI_VERBOSE,
                         own, NULL, on_option, &opt.run, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
@@ -67,7 +69,7 @@ int mc_cmd_run(int argc, char **argv)
         return status;
     if (argc - first != 1)
         return mc_cli_usage_error("run", "expected one spec");
-    mc_progress_view progress = {stderr, isatty(STDERR_FILENO), common.quiet, 0};
+    mc_progress_view progress = {stderr, isatty(STDERR_FILENO), common.quiet, 0, 0, 0, 0};
     mc_spec *spec = NULL;
     mc_run_outcome *res = NULL;
     if ((status = mc_cli_load_spec(&spec, argv[first])))
@@ -87,7 +89,7 @@ int mc_cmd_run(int argc, char **argv)
     else if (res)
         printf("%s\n", res->run_dir); /* where the run went, for scripts */
     status = rc ? mc_cli_fail() : MC_EXIT_OK;
-    if (rc == MC_OK && !common.quiet)
+    if (rc == MC_OK && common.verbose)
         mc_report_audit_recorded(stderr, res->audit_path, res->audit_event);
     mc_run_outcome_free(res);
     mc_spec_free(spec);

@@ -1,5 +1,7 @@
-/* modelcert sign PATH --key KEY [--signature FILE] [--ignore P]... [--cert LEAF --chain CHAIN] */
+/* modelcert sign PATH --key KEY [--signature FILE] [--ignore P]... [--cert LEAF --chain CHAIN]
+ * The verb signs a model as model_signing does and appends a "sign" event. */
 #include "cli_sign.h"
+#include "mc_report_audit.h"
 #include "mc_report_sign.h"
 
 static const char help[] =
@@ -27,6 +29,7 @@ static const char help[] =
     "  --threads N            hashing threads (default: every core)\n"
     "  --audit DB             audit database (default: $MODELCERT_AUDIT, else the\n"
     "                         nearest .modelcert/audit.db from here upward)\n"
+    "  -v, --verbose          also say which audit event was appended\n"
     "  -q, --quiet            print nothing on success\n"
     "  -h, --help             this help\n"
     "\n"
@@ -45,7 +48,8 @@ int mc_cmd_sign(int argc, char **argv)
         {"shard-size", required_argument, NULL, MC_CLI_OPT_SHARD},
         {NULL, 0, NULL, 0}};
     mc_cli_sign_opts o = {.verb = "sign"};
-    mc_cli_verb verb = {"sign", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET, own, NULL,
+    mc_cli_verb verb = {"sign", help,
+                        MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET | MC_CLI_VERBOSE, own, NULL,
                         mc_cli_sign_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
@@ -69,6 +73,8 @@ int mc_cmd_sign(int argc, char **argv)
         mc_report_sign_text(stdout, stderr, argv[first], r);
     else if (r->warning)
         mc_report_sign_text(NULL, stderr, argv[first], r);
+    if (common.verbose)
+        mc_report_audit_recorded(stderr, r->audit_path, r->audit_event);
     mc_sign_result_free(r);
     return MC_EXIT_OK;
 }

@@ -1,6 +1,8 @@
 /* modelcert verify PATH (--key PUB | --ca ROOT) [--signature FILE] [--ignore P]...
- *                  [--ignore-unsigned-files] */
+ *                  [--ignore-unsigned-files]
+ * The verb checks a model's signature (a key or a CA) and appends a "verify" event. */
 #include "cli_sign.h"
+#include "mc_report_audit.h"
 #include "mc_report_sign.h"
 
 static const char help[] =
@@ -26,6 +28,7 @@ static const char help[] =
     "  --threads N            hashing threads (default: every core)\n"
     "  --audit DB             audit database (default: $MODELCERT_AUDIT, else the\n"
     "                         nearest .modelcert/audit.db from here upward)\n"
+    "  -v, --verbose          also say which audit event was appended\n"
     "  -q, --quiet            print nothing on success\n"
     "  -h, --help             this help\n"
     "\n"
@@ -44,7 +47,8 @@ int mc_cmd_verify(int argc, char **argv)
         {"certificate", required_argument, NULL, MC_CLI_OPT_CERTIFICATE},
         {NULL, 0, NULL, 0}};
     mc_cli_sign_opts o = {.verb = "verify"};
-    mc_cli_verb verb = {"verify", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET, own, NULL,
+    mc_cli_verb verb = {"verify", help,
+                        MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET | MC_CLI_VERBOSE, own, NULL,
                         mc_cli_sign_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
@@ -63,6 +67,8 @@ int mc_cmd_verify(int argc, char **argv)
         return mc_cli_fail();
     if (!common.quiet || !r->verified)
         mc_report_verify_text(r->verified ? stdout : stderr, argv[first], r);
+    if (common.verbose)
+        mc_report_audit_recorded(stderr, r->audit_path, r->audit_event);
     status = r->verified ? MC_EXIT_OK : MC_EXIT_FAILED;
     mc_verify_result_free(r);
     return status;

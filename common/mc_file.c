@@ -253,6 +253,49 @@ void mc_file_sync_parent(const char *path)
     free(dir);
 }
 
+int mc_dir_check_writable(const char *dir, const char *target)
+{
+    /* access() says yes to root everywhere, /proc and /sys included, and knows nothing of
+       read-only mounts: only making something there says whether we can. */
+    char *probe = mc_path_join(dir, ".modelcert-probe-XXXXXX");
+    if (!probe)
+        return mc_error_nomem();
+    int rc = MC_OK;
+    if (!mkdtemp(probe))
+        rc = mc_error_set(MC_EINPUT, "cannot write %s: cannot create anything in %s (%s)", target,
+                          dir, strerror(errno));
+    else
+        rmdir(probe); /* best effort: it is empty */
+    free(probe);
+    return rc;
+}
+
+int mc_dir_check_creatable(const char *dir)
+{
+    char *p = strdup(dir);
+    int rc = p ? MC_OK : mc_error_nomem();
+    while (rc == MC_OK) {
+        struct stat st;
+        if (stat(p, &st) == 0) {
+            rc = S_ISDIR(st.st_mode)
+                     ? mc_dir_check_writable(p, dir)
+                     : mc_error_set(MC_EINPUT, "cannot create %s: %s is not a directory", dir, p);
+            break;
+        }
+        char *up = mc_path_dirname(p);
+        if (up && strcmp(up, p) == 0) { /* "." or "/" that stat refused: nothing to climb */
+            free(up);
+            break;
+        }
+        free(p);
+        p = up;
+        if (!p)
+            rc = mc_error_nomem();
+    }
+    free(p);
+    return rc;
+}
+
 int mc_file_check_output(const char *path)
 {
     struct stat st;
@@ -271,6 +314,8 @@ int mc_file_check_output(const char *path)
         rc = mc_error_set(MC_EINPUT, "cannot write %s: %s is not a directory", path, dir);
     else if (access(dir, W_OK | X_OK) != 0)
         rc = mc_error_set(MC_EINPUT, "cannot write %s: %s is not writable", path, dir);
+    else
+        rc = mc_dir_check_writable(dir, path);
     free(dir);
     return rc;
 }

@@ -34,6 +34,16 @@ size_t mc_file_input_limit(void);
  * not empty, not something other than a regular file (a directory, a
  * symlink), in an existing directory we can write. MC_EINPUT naming why. */
 int mc_file_check_output(const char *path);
+/* Whether something can be created in the existing directory `dir` (for `target`, named in
+ * the message): a probe directory is made there and removed, since access() says yes to
+ * root everywhere (/proc, /sys) and knows nothing of read-only mounts. MC_EINPUT "cannot
+ * write TARGET: cannot create anything in DIR (why)"; MC_ENOMEM. */
+int mc_dir_check_writable(const char *dir, const char *target);
+/* Whether directory `dir` exists or could be made (mc_dir_create_all), checked before any
+ * work: an existing dir must be a directory we can create in; else its nearest existing
+ * ancestor must be. MC_EINPUT naming why ("cannot create DIR: P is not a directory", or as
+ * mc_dir_check_writable); MC_ENOMEM. */
+int mc_dir_check_creatable(const char *dir);
 /* Atomically replaces `path` with `len` bytes ("-" writes to stdout). */
 int mc_file_write_atomic(const char *path, const void *data, size_t len);
 /* Flushes the directory holding `path` to disk, so that a rename into it

@@ -114,12 +114,39 @@ static int confusion_json(json_t **out, const mc_run_ctx *c, const mc_metric_inp
     return rc;
 }
 
-/* The test rows grouped by the raw text of a slice column, groups in order of
- * first appearance: group[r] for each row, names[0..*n_groups). */
-static int group_rows(size_t *group, char **names, size_t *n_groups, const mc_run_ctx *c,
-                      const mc_slice *sl, const mc_column *col)
+/* A binned slice's groups: every bin in order (an empty one too), then "(missing)" when a
+ * test row has no value. */
+static int group_binned(size_t *group, char **names, size_t *n_groups, const mc_run_ctx *c,
+                        const mc_column *col, const double *edges, size_t n_edges)
 {
     const mc_run_part *test = &c->parts[MC_PART_TEST];
+    char label[80];
+    for (*n_groups = 0; *n_groups <= n_edges; (*n_groups)++) {
+        mc_slice_bin_label(label, sizeof label, edges, n_edges, *n_groups);
+        if (!(names[*n_groups] = strdup(label)))
+            return mc_error_nomem();
+    }
+    for (size_t r = 0; r < test->n; r++) {
+        double x = col->num[test->tbl->row_index[r]];
+        group[r] = isnan(x) ? n_edges + 1 : mc_slice_bin(edges, n_edges, x);
+        if (isnan(x) && *n_groups == n_edges + 1) {
+            if (!(names[*n_groups] = strdup("(missing)")))
+                return mc_error_nomem();
+            (*n_groups)++;
+        }
+    }
+    return MC_OK;
+}
+
+/* The test rows grouped by the raw text of a slice column, groups in order of
+ * first appearance: group[r] for each row, names[0..*n_groups); or by bins. */
+static int group_rows(size_t *group, char **names, size_t *n_groups, const mc_run_ctx *c,
+                      const mc_slice *sl, const mc_column *col, const double *edges,
+                      size_t n_edges)
+{
+    const mc_run_part *test = &c->parts[MC_PART_TEST];
+    if (edges)
+        return group_binned(group, names, n_groups, c, col, edges, n_edges);
     *n_groups = 0;
     for (size_t r = 0; r < test->n; r++) {
         size_t orig = test->tbl->row_index[r];
@@ -164,8 +191,22 @@ static int group_json(json_t **out, const mc_run_ctx *c, const mc_slice *sl, con
     return MC_OK;
 }
 
+/* A binned slice's edges in metrics.json ("edges"; "quantiles" when they were fitted), so
+ * that reports and re-runs show the groups this run judged. */
+static int slice_edges_json(json_t *js, const mc_slice *sl, const double *edges, size_t n_edges)
+{
+    json_t *je = json_array();
+    int rc = je ? MC_OK : mc_error_nomem();
+    for (size_t i = 0; rc == MC_OK && i < n_edges; i++)
+        rc = mc_json_append(je, json_real(edges[i]));
+    rc = rc ? (json_decref(je), rc) : mc_json_set(js, "edges", je);
+    if (rc == MC_OK && sl->has_quantiles)
+        rc = mc_json_set(js, "quantiles", json_integer(sl->quantiles));
+    return rc;
+}
+
 static int slice_json(json_t **out, const mc_run_ctx *c, const mc_slice *sl, const size_t *group,
-                      char **names, size_t n_groups)
+                      char **names, size_t n_groups, const double *edges, size_t n_edges)
 {
     const mc_run_part *test = &c->parts[MC_PART_TEST];
     size_t n = test->n, width = c->nn ? (size_t)c->nn->out /* no network: predictions from elsewhere */
@@ -191,6 +232,8 @@ static int slice_json(json_t **out, const mc_run_ctx *c, const mc_slice *sl, con
                                         "groups", groups)))
         rc = mc_error_nomem();
     json_decref(groups);
+    if (rc == MC_OK && edges && (rc = slice_edges_json(js, sl, edges, n_edges)))
+        json_decref(js);
     if (rc == MC_OK)
         *out = js;
     return rc;
@@ -208,17 +251,21 @@ static int slice_metrics(json_t *out, const mc_run_ctx *c)
         if (col < 0)
             return mc_spec_error(c->spec, &sl->column,
                                  "metrics.slices: column '%s' is not in the data", sl->column);
-        size_t n_groups = 0, *group = malloc((n + 1) * sizeof *group);
-        char **names = calloc(n > 1000 ? 1001 : n + 1, sizeof *names);
+        double *edges = NULL;
+        size_t n_edges = 0, n_groups = 0, *group = malloc((n + 1) * sizeof *group);
+        rc = mc_slice_edges(&edges, &n_edges, c, sl, &c->table->cols[col]);
+        size_t cap = edges ? n_edges + 2 : n > 1000 ? 1001 : n + 1; /* bins, "(missing)" */
+        char **names = calloc(cap, sizeof *names);
         json_t *js = NULL;
-        rc = group && names ? MC_OK : mc_error_nomem();
+        rc = rc ? rc : group && names ? MC_OK : mc_error_nomem();
         if (rc == MC_OK)
-            rc = group_rows(group, names, &n_groups, c, sl, &c->table->cols[col]);
-        if (rc == MC_OK && (rc = slice_json(&js, c, sl, group, names, n_groups)) == MC_OK)
+            rc = group_rows(group, names, &n_groups, c, sl, &c->table->cols[col], edges, n_edges);
+        if (rc == MC_OK &&
+            (rc = slice_json(&js, c, sl, group, names, n_groups, edges, n_edges)) == MC_OK)
             rc = mc_json_set(out, sl->column, js);
-        for (size_t k = 0; names && k < (n > 1000 ? 1001 : n + 1); k++)
+        for (size_t k = 0; names && k < cap; k++)
             free(names[k]);
-        free(names), free(group);
+        free(names), free(group), free(edges);
     }
     return rc;
 }

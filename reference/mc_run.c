@@ -212,6 +212,8 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
         rc = mc_pipeline_fit_step(c->pipe, c->spec, &d->preprocessing.items[i], i, train->tbl);
     if (rc == MC_OK)
         rc = mc_pipeline_finish(c->pipe, train->tbl, c->table);
+    if (rc == MC_OK) /* a slice is not a feature unless the spec says so */
+        rc = mc_slice_features_check(c);
     if (rc == MC_OK && c->opt->training_view)
         rc = c->opt->training_view(c->opt->training_view_ctx, train->tbl, c->table);
     for (int i = MC_PART_TRAIN; i < MC_PART_TEST && rc == MC_OK; i++) {

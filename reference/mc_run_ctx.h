@@ -55,6 +55,20 @@ typedef struct mc_run_ctx {
  * original row index); a row without a target is MC_EINPUT. */
 int mc_run_part_targets(mc_run_part *p, const mc_labels *lab, const mc_table *t, const char *what);
 
+/* mc_slices.c: a binned slice's edges (*edges NULL and *n_edges 0 when it is not binned):
+ * its bins, or its quantiles fitted on the training rows of col (numpy's "linear"), equal
+ * edges merged; MC_EINPUT at the slice for a categorical column. Caller frees *edges. */
+int mc_slice_edges(double **edges, size_t *n_edges, const mc_run_ctx *c, const mc_slice *sl,
+                   const mc_column *col);
+/* mc_slices.c: the bin of x (x not NaN): 0 for x < edges[0], i for edges[i-1] <= x <
+ * edges[i], n_edges for x >= the last edge. */
+size_t mc_slice_bin(const double *edges, size_t n_edges, double x);
+/* mc_slices.c: bin b's label: "<e1", "[e1,e2)", ">=en" (numbers as short as they read back). */
+void mc_slice_bin_label(char *buf, size_t cap, const double *edges, size_t n_edges, size_t b);
+/* mc_slices.c: after the pipeline is fitted: a slice column that reaches the model must be
+ * one the spec makes a feature (a step names it, or feature: true); MC_EINPUT at the slice. */
+int mc_slice_features_check(const mc_run_ctx *c);
+
 /* mc_evaluate.c: the metric input for n rows' targets and predictions. */
 mc_metric_input mc_run_metric_input(const mc_run_ctx *c, const float *y, const float *pred, size_t n);
 

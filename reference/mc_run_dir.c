@@ -169,6 +169,8 @@ static int check_parent(const char *dir)
                 rc = mc_error_set(MC_EINPUT, "cannot create %s: %s is not a directory", dir, p);
             else if (access(p, W_OK | X_OK) != 0)
                 rc = mc_error_set(MC_EINPUT, "cannot create %s: %s is not writable", dir, p);
+            else
+                rc = mc_dir_check_writable(p, dir);
             break;
         }
         if (strcmp(p, ".") == 0 || strcmp(p, "/") == 0)

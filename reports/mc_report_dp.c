@@ -10,7 +10,8 @@
 #include "mc_error.h"
 #include "mc_json.h"
 
-void mc_report_dp_epsilon_text(FILE *f, const mc_dp_plan *in, const mc_dp_plan_result *r)
+void mc_report_dp_epsilon_text(FILE *f, const mc_dp_plan *in, const mc_dp_plan_result *r,
+                               int quiet)
 {
     if (in->has_target)
         fprintf(f, "noise multiplier %.6g meets epsilon %g at delta %g (spends epsilon %.6f; "
@@ -21,6 +22,8 @@ void mc_report_dp_epsilon_text(FILE *f, const mc_dp_plan *in, const mc_dp_plan_r
     else
         fprintf(f, "epsilon %.6f at delta %g (best RDP order %g)\n", r->epsilon, in->delta,
                 r->order);
+    if (quiet)
+        return;
     fprintf(f, "mechanism: Poisson-sampled Gaussian, noise multiplier %.6g, sample rate %g, "
                "%lld steps\n",
             r->noise_multiplier, in->sample_rate, in->steps);

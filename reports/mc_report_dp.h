@@ -8,8 +8,9 @@
 #include "mc_rdp.h"
 
 /* For people: epsilon at delta and the best order (or the noise multiplier
- * found for a target), and the mechanism. */
-void mc_report_dp_epsilon_text(FILE *f, const mc_dp_plan *in, const mc_dp_plan_result *r);
+ * found for a target), and the mechanism. quiet: only the first line. */
+void mc_report_dp_epsilon_text(FILE *f, const mc_dp_plan *in, const mc_dp_plan_result *r,
+                               int quiet);
 /* One JSON object (indented, keys sorted): accountant, delta, epsilon, order,
  * noise_multiplier, sample_rate, steps, and target_epsilon and tolerance
  * with a target. MC_ENOMEM, MC_EIO. */

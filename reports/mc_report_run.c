@@ -8,11 +8,19 @@
 #include "mc_clock.h"
 #include "mc_run_dir.h"
 
+/* "run i/n  " when several trainings report in turn (mc_progress_view.runs). */
+static void run_label(const mc_progress_view *v)
+{
+    if (v->runs > 0)
+        fprintf(v->f, "run %d/%d  ", v->run, v->runs);
+}
+
 static void epoch_line(const mc_progress_view *v, const mc_train_progress *p)
 {
     const mc_epoch_stats *s = p->done;
     if (v->tty)
         fprintf(v->f, "\r\033[K");
+    run_label(v);
     fprintf(v->f, "epoch %d/%d  loss %.4f", p->epoch, p->epochs, s->loss);
     if (!isnan(s->accuracy))
         fprintf(v->f, "  accuracy %.4f", s->accuracy);
@@ -36,7 +44,9 @@ static void progress_bar(mc_progress_view *v, const mc_train_progress *p)
     for (int i = 0; i < 30; i++)
         bar[i] = i < filled ? '#' : '.';
     bar[30] = '\0';
-    fprintf(v->f, "\r\033[Kepoch %d/%d [%s] batch %zu/%zu loss %.4f ETA %.0fs", p->epoch, p->epochs,
+    fprintf(v->f, "\r\033[K");
+    run_label(v);
+    fprintf(v->f, "epoch %d/%d [%s] batch %zu/%zu loss %.4f ETA %.0fs", p->epoch, p->epochs,
             bar, p->batch, p->batches, p->loss, eta);
 }
 
@@ -45,8 +55,14 @@ void mc_report_progress(void *ctx, const mc_train_progress *p)
     mc_progress_view *v = ctx;
     if (v->quiet)
         return;
-    if (p->done)
+    if (v->run == 0 || p->epoch <= v->finished) { /* a training begins */
+        v->run++;
+        v->finished = 0;
+    }
+    if (p->done) {
+        v->finished = p->epoch;
         epoch_line(v, p);
+    }
     else if (v->tty)
         progress_bar(v, p);
 }

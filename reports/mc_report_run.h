@@ -9,11 +9,16 @@
 #include "mc_run.h"
 
 /* State of the progress display. `tty`: f is a terminal, so a bar is redrawn
- * in place; otherwise one line per epoch. `quiet`: nothing at all. */
+ * in place; otherwise one line per epoch. `quiet`: nothing at all. `runs` > 0:
+ * several trainings report in turn (validate's run and re-runs), each line is
+ * labelled "run i/runs"; a training starts when an epoch comes that is not after
+ * the last one finished. */
 typedef struct mc_progress_view {
     FILE *f;
     int tty, quiet;
     double last; /* when the bar was last drawn (mc_clock_seconds) */
+    int runs;    /* 0: one training, no label */
+    int run, finished; /* the training shown (1-based), its last finished epoch */
 } mc_progress_view;
 
 /* An mc_train_progress_fn: `ctx` is an mc_progress_view. Per epoch: loss,

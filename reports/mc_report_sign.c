@@ -1,9 +1,9 @@
-/* Text reports of the signing verbs. */
+/* Text reports of the signing verbs: sign, verify, digest and certify (where the audit
+ * event went is the CLI's, with -v: mc_report_audit_recorded). */
 #include "mc_report_sign.h"
 
 #include <string.h>
 
-#include "mc_report_audit.h"
 #include "mc_str.h"
 
 void mc_report_sign_text(FILE *f, FILE *err, const char *path, const mc_sign_result *r)
@@ -14,7 +14,6 @@ void mc_report_sign_text(FILE *f, FILE *err, const char *path, const mc_sign_res
         return;
     fprintf(f, "signed %zu resource%s of %s: sha256:%s\n  signature: %s\n", r->resources,
             r->resources == 1 ? "" : "s", path, r->subject, r->signature);
-    mc_report_audit_recorded(err, r->audit_path, r->audit_event);
 }
 
 void mc_report_verify_text(FILE *f, const char *path, const mc_verify_result *r)
@@ -27,7 +26,6 @@ void mc_report_verify_text(FILE *f, const char *path, const mc_verify_result *r)
         fprintf(f, "FAILED: %s: %s\n", path,
                 mc_str_printable(shown, sizeof shown, r->reason, strlen(r->reason)));
     }
-    mc_report_audit_recorded(stderr, r->audit_path, r->audit_event);
 }
 
 void mc_report_digest_text(FILE *f, const char *path, const char *hex)
@@ -47,5 +45,6 @@ void mc_report_certify_text(FILE *f, FILE *err, const char *run_dir, const mc_ce
                 r->certificate);
     if (f && r->has_onnx)
         fprintf(f, "  onnx export: model.onnx sha256:%s\n", r->onnx);
-    mc_report_audit_recorded(err, r->audit_path, r->audit_event);
+    else if (f) /* a note, not an error: not every deployment uses ONNX */
+        fprintf(f, "  note: no model.onnx: export first if you deploy ONNX\n");
 }

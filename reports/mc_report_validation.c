@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_report_audit.h"
 #include "mc_str.h"
 
 static const char *const status_label[] = {[MC_STATUS_PASS] = "PASS", [MC_STATUS_FAIL] = "FAIL",
@@ -66,13 +67,15 @@ void mc_report_validate_text(FILE *f, const mc_outcome *o, const char *spec_path
     mc_report_style style = {.verb = "validate", .subject = spec_path, .ids = 1, .counts = 1,
                              .quiet = quiet};
     mc_report_results_text(f, o->validation, &style);
-    if (!quiet)
+    if (!quiet) {
         fprintf(f, "run: %s\nvalidation: %s\n", o->run_dir, o->validation_path);
+        mc_report_audit_recorded(f, o->audit_path, o->audit_event);
+    }
 }
 
-void mc_report_reproduce_text(FILE *f, const mc_outcome *o)
+void mc_report_reproduce_text(FILE *f, const mc_outcome *o, int quiet)
 {
-    mc_report_style style = {.verb = "reproduce", .subject = o->run_dir,
+    mc_report_style style = {.verb = "reproduce", .subject = o->run_dir, .quiet = quiet,
                              .verdicts = {[MC_VERDICT_PASS] = "REPRODUCED",
                                           [MC_VERDICT_FAIL] = "NOT REPRODUCED",
                                           [MC_VERDICT_ERROR] = "NOT REPRODUCED"}};

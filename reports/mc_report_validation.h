@@ -37,12 +37,13 @@ int mc_report_validation_json(FILE *f, const mc_validation *v);
 /* The summary of the validate verb (modelcert validate SPEC): its results in
  * validate's style (mc_report_results_text: heading "validate <spec_path>",
  * each check with its id, the verdict with counts), then "run: <dir>" and
- * "validation: <path>". quiet: only the verdict line. */
+ * "validation: <path>", and "audit: event N in <trail>" when an event was
+ * appended. quiet: only the verdict line. */
 void mc_report_validate_text(FILE *f, const mc_outcome *o, const char *spec_path, int quiet);
 
 /* The summary of the reproduce verb (modelcert reproduce), for an auditor:
  * heading "reproduce <run_dir>", each check, then "verdict: REPRODUCED" or
- * "verdict: NOT REPRODUCED". */
-void mc_report_reproduce_text(FILE *f, const mc_outcome *o);
+ * "verdict: NOT REPRODUCED". quiet: only the verdict line. */
+void mc_report_reproduce_text(FILE *f, const mc_outcome *o, int quiet);
 
 #endif

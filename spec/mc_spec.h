@@ -18,6 +18,7 @@
 
 #define MC_SPEC_API_VERSION "modelcert/v1"
 #define MC_SPEC_LIST(T) struct { T *items; size_t count; }
+#define MC_SLICE_MAX_EDGES 99 /* metrics.slices bins: at most 99 edges (100 groups) */
 
 typedef MC_SPEC_LIST(char *) mc_strlist;
 
@@ -116,7 +117,21 @@ typedef struct mc_training {
     bool has_differential_privacy;
 } mc_training;
 
-typedef struct mc_slice { char *column; long long min_size; } mc_slice;
+/* A slice: the test rows grouped by a column's raw values, or for a numeric column by bins:
+ * given edges (bins) or `quantiles` groups whose edges are fitted on the training rows.
+ * Edges e1 < ... < en make the groups x < e1, [e1,e2), ..., x >= en. feature: the column
+ * may also reach the model (else a run refuses it there: a slice is not a feature unless
+ * the spec says so, by this key or by naming the column in a preprocessing step). */
+typedef struct mc_slice {
+    char *column;
+    long long min_size;
+    MC_SPEC_LIST(double) bins;
+    bool has_bins;
+    long long quantiles;
+    bool has_quantiles;
+    bool feature;
+    bool has_feature;
+} mc_slice;
 /* scoring: 0 is auto (accuracy for classification, r2 for regression), else mc_metric + 1 */
 typedef struct mc_importance { long long repeats, seed; int scoring; } mc_importance;
 

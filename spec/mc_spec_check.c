@@ -353,11 +353,23 @@ static void check_metrics(checker *c)
         error_at(c, &m->importance.scoring, &m->importance,
                  "metrics.importance.scoring: %s does not apply to %s", mc_names_metric[scoring],
                  task_name(task));
-    for (size_t i = 0; i < m->slices.count; i++)
+    for (size_t i = 0; i < m->slices.count; i++) {
+        const mc_slice *sl = &m->slices.items[i];
         for (size_t j = 0; j < i; j++)
-            if (strcmp(m->slices.items[i].column, m->slices.items[j].column) == 0)
-                error_at(c, &m->slices.items[i].column, &m->slices,
-                         "metrics.slices: column '%s' is listed twice", m->slices.items[i].column);
+            if (strcmp(sl->column, m->slices.items[j].column) == 0)
+                error_at(c, &sl->column, &m->slices, "metrics.slices: column '%s' is listed twice",
+                         sl->column);
+        if (sl->has_bins && sl->has_quantiles)
+            error_at(c, &sl->quantiles, sl, "metrics.slices[%zu]: give bins (edges) or quantiles, "
+                     "not both", i);
+        for (size_t k = 1; sl->has_bins && k < sl->bins.count; k++)
+            if (!(sl->bins.items[k] > sl->bins.items[k - 1])) {
+                error_at(c, &sl->bins.items[k], sl, "metrics.slices[%zu].bins: the edges must be "
+                         "strictly increasing, but %.15g follows %.15g", i, sl->bins.items[k],
+                         sl->bins.items[k - 1]);
+                break;
+            }
+    }
 }
 
 static int slice_declared(const mc_spec_doc *d, const char *col)

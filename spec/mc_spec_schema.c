@@ -226,9 +226,17 @@ static const mc_schema training_schema = {"training", sizeof(mc_training), ARR(t
 
 /* ---- metrics -------------------------------------------------------------- */
 
+static const mc_field elem_number = {.type = MC_FT_NUMBER, .present_off = NOP};
 static const mc_field slice_fields[] = {
     F_STR(mc_slice, column, "column", REQ | MC_FF_NONEMPTY, NULL),
     F_INT(mc_slice, min_size, "min_size", LO, "30", 1, 0),
+    /* optional, so a spec without them keeps its normalised form (and digest) */
+    {.key = "bins", .type = MC_FT_LIST, .off = offsetof(mc_slice, bins), .flags = LO | HI,
+     .min = 1, .max = MC_SLICE_MAX_EDGES, .elem = &elem_number, .elem_size = sizeof(double),
+     .present_off = PRES(mc_slice, has_bins)},
+    F_INT_OPT(mc_slice, quantiles, has_quantiles, "quantiles", LO | HI, 2, MC_SLICE_MAX_EDGES + 1),
+    {.key = "feature", .type = MC_FT_BOOL, .off = offsetof(mc_slice, feature),
+     .present_off = PRES(mc_slice, has_feature)},
 };
 static const mc_schema slice_schema = {"metrics.slices", sizeof(mc_slice), ARR(slice_fields), NULL, 0, NULL, 0};
 static const mc_field elem_slice = {.type = MC_FT_OBJECT, .sub = &slice_schema, .present_off = NOP};

@@ -1,5 +1,7 @@
-/* `modelcert init` (mc_starter.h): the commented starter spec and its
- * seeded example data set, both checked before either is written. */
+/* `modelcert init` (mc_starter.h): a template's spec (mc_starter_templates.c) with its data
+ * pinned, and the seeded data set it runs on, both checked before either is written. The
+ * data is the same on every machine: splitmix64 and the binary's own libm only for the
+ * generation (the bytes are pinned in the spec as they are written). */
 #include "mc_starter.h"
 
 #include <math.h>
@@ -8,79 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_buf.h"
 #include "mc_error.h"
 #include "mc_file.h"
-
-static const char starter_spec[] =
-    "# modelcert pipeline spec (reference: docs/spec.md).\n"
-    "# Check it:     modelcert check modelcert.yaml\n"
-    "apiVersion: modelcert/v1\n"
-    "kind: Pipeline\n"
-    "\n"
-    "metadata:\n"
-    "  name: churn-starter            # required; names the model in reports and the audit trail\n"
-    "  version: \"0.1.0\"\n"
-    "  owner: ml-team@example.com\n"
-    "  description: Starter pipeline written by `modelcert init`.\n"
-    "  labels: {team: growth}\n"
-    "\n"
-    "data:\n"
-    "  source: " MC_STARTER_DATA_NAME "          # CSV, relative to this file\n"
-    "  target: churned                # the column to predict\n"
-    "  # sha256: <64 hex digits>      # pin the exact bytes; a mismatch stops the run\n"
-    "  columns: {region: categorical}  # types are inferred; override here\n"
-    "  split:\n"
-    "    test_fraction: 0.2           # without shuffle: the last 20% of rows are the test set\n"
-    "    validation_fraction: 0.1\n"
-    "    shuffle: true\n"
-    "    stratify: true\n"
-    "    seed: 7\n"
-    "\n"
-    "preprocessing:                   # applied in order; statistics come from training rows only\n"
-    "  - dropna                       # drop rows with a missing cell\n"
-    "  - type: one_hot\n"
-    "    columns: [region]\n"
-    "    handle_unknown: ignore       # an unseen region at predict time becomes all zeros\n"
-    "  - type: standardize            # z-score every numeric column\n"
-    "\n"
-    "architecture:\n"
-    "  input: auto                    # the width preprocessing produces\n"
-    "  layers:\n"
-    "    - {type: dense, units: 16, activation: relu}\n"
-    "    - {type: dropout, rate: 0.1}\n"
-    "    - {type: dense, units: 1, activation: sigmoid}\n"
-    "\n"
-    "training:\n"
-    "  optimizer: {type: adam, learning_rate: 0.001}   # Keras defaults otherwise\n"
-    "  loss: binary_crossentropy\n"
-    "  epochs: 30\n"
-    "  batch_size: 32\n"
-    "  seed: 42\n"
-    "  early_stopping: {monitor: val_loss, patience: 5}\n"
-    "  numerics: fast                 # or reference: bit-identical across compilers and machines\n"
-    "\n"
-    "metrics:\n"
-    "  compute: [accuracy, precision, recall, f1, roc_auc, confusion_matrix]\n"
-    "  positive_label: \"1\"\n"
-    "  slices:\n"
-    "    - {column: region, min_size: 20}\n"
-    "\n"
-    "thresholds:\n"
-    "  metrics:\n"
-    "    accuracy: {min: 0.70}\n"
-    "    roc_auc: {min: 0.75}\n"
-    "  slices:\n"
-    "    - {slice: region, metric: accuracy, max_gap: 0.15}\n"
-    "\n"
-    "reproducibility:\n"
-    "  runs: 1                        # re-run once and compare\n"
-    "  mode: bitwise\n";
-
-/* The starter spec text (static storage; do not free). */
-static const char *mc_starter_spec(void)
-{
-    return starter_spec;
-}
+#include "mc_hash.h"
 
 /* splitmix64: a tiny seeded generator, so the data set is the same everywhere. */
 static uint64_t next_u64(uint64_t *s)
@@ -102,17 +35,35 @@ static double normal(uint64_t *s)
     return sqrt(-2.0 * log(u + 1e-300)) * cos(6.283185307179586 * v);
 }
 
-/* The example CSV (MC_STARTER_ROWS rows, seeded, identical on every run). Caller frees. */
-static int mc_starter_data(char **out, size_t *len)
+/* One data row's target, of the template's kind, from the row's features and its noise. */
+static void put_target(mc_buf *b, mc_starter_data_kind kind, double age, double tenure,
+                       double charges, int calls, int region, double noise)
+{
+    double z = -0.2 + 0.9 * calls / 1.5 - 0.045 * tenure + 0.022 * (charges - 70) -
+               0.012 * (age - 45) + (region == 1 ? 0.6 : 0) + 0.5 * noise;
+    double plan = (charges - 70) / 29 + 0.8 * (tenure - 36) / 21 + 0.35 * noise;
+    double spend = 15 + 0.8 * charges + 0.25 * tenure + 4 * calls + 3 * noise;
+    if (kind == MC_STARTER_MULTICLASS)
+        mc_buf_puts(b, plan < -0.45 ? "basic" : plan > 0.45 ? "premium" : "standard");
+    else if (kind == MC_STARTER_REGRESSION)
+        mc_buf_printf(b, "%.2f", spend);
+    else
+        mc_buf_puts(b, z > 0 ? "1" : "0");
+}
+
+/* The example CSV of a template's kind (MC_STARTER_ROWS rows, seeded, identical on every
+ * run). Caller frees. */
+static int mc_starter_data(char **out, size_t *len, mc_starter_data_kind kind)
 {
     static const char *const regions[] = {"north", "south", "east", "west"};
-    size_t cap = 96 + (size_t)MC_STARTER_ROWS * 64, used = 0;
-    char *buf = malloc(cap);
-    if (!buf)
-        return mc_error_nomem();
+    static const char *const areas[] = {"941", "100", "606", "733"}; /* postcode prefixes */
+    static const char *const targets[] = {"churned", "plan", "monthly_spend", "churned"};
+    mc_buf b = {0};
     uint64_t s = 20261128;
-    used += (size_t)snprintf(buf, cap,
-                             "age,income,tenure_months,monthly_charges,support_calls,region,churned\n");
+    if (kind == MC_STARTER_PERSONAL)
+        mc_buf_puts(&b, "name,email,postcode,");
+    mc_buf_printf(&b, "age,income,tenure_months,monthly_charges,support_calls,region,%s\n",
+                  targets[kind]);
     for (int i = 0; i < MC_STARTER_ROWS; i++) {
         double age = 18 + floor(uniform(&s) * 60);
         double income = round(exp(10.4 + 0.45 * normal(&s)));
@@ -120,25 +71,40 @@ static int mc_starter_data(char **out, size_t *len)
         double charges = round((20 + uniform(&s) * 100) * 100) / 100;
         int calls = (int)floor(-log(uniform(&s) + 1e-12) * 1.5);
         int region = (int)(next_u64(&s) % 4);
-        double z = -0.2 + 0.9 * calls / 1.5 - 0.045 * tenure + 0.022 * (charges - 70) -
-                   0.012 * (age - 45) + (region == 1 ? 0.6 : 0) + 0.5 * normal(&s);
-        int churned = z > 0;
-        char agebuf[16], incbuf[24];
+        double noise = normal(&s);
+        if (kind == MC_STARTER_PERSONAL) /* made up: no real person's data */
+            mc_buf_printf(&b, "Customer %04d,customer%04d@example.com,%s%02d,", i + 1, i + 1,
+                          areas[next_u64(&s) % 4], (int)(next_u64(&s) % 100));
         /* A few missing cells, for the dropna step. */
         if (uniform(&s) < 0.02)
-            agebuf[0] = '\0';
+            mc_buf_puts(&b, "");
         else
-            snprintf(agebuf, sizeof agebuf, "%.0f", age);
+            mc_buf_printf(&b, "%.0f", age);
         if (uniform(&s) < 0.02)
-            snprintf(incbuf, sizeof incbuf, "NA");
+            mc_buf_puts(&b, ",NA");
         else
-            snprintf(incbuf, sizeof incbuf, "%.0f", income);
-        used += (size_t)snprintf(buf + used, cap - used, "%s,%s,%.0f,%.2f,%d,%s,%d\n", agebuf,
-                                 incbuf, tenure, charges, calls, regions[region], churned);
+            mc_buf_printf(&b, ",%.0f", income);
+        mc_buf_printf(&b, ",%.0f,%.2f,%d,%s,", tenure, charges, calls, regions[region]);
+        put_target(&b, kind, age, tenure, charges, calls, region, noise);
+        mc_buf_puts(&b, "\n");
     }
-    *out = buf;
-    *len = used;
-    return MC_OK;
+    return mc_buf_take(&b, out, len);
+}
+
+/* The template's spec with "@SHA256@" replaced by the data's digest. Caller frees. */
+static int spec_text(char **out, const char *spec, const char *csv, size_t csv_len)
+{
+    char hex[MC_SHA256_HEX_LEN + 1];
+    int rc = mc_sha256_hex(hex, csv, csv_len);
+    const char *at = strstr(spec, "@SHA256@");
+    if (rc == MC_OK && !at)
+        rc = mc_error_set(MC_EINTERNAL, "a starter spec without its data pin");
+    if (rc)
+        return rc;
+    mc_buf b = {0};
+    mc_buf_printf(&b, "%.*s%s%s", (int)(at - spec), spec, hex, at + strlen("@SHA256@"));
+    size_t len;
+    return mc_buf_take(&b, out, &len);
 }
 
 /* A target init may write: a regular file or nothing, and nothing unless forced. */
@@ -150,23 +116,45 @@ static int check_target(const char *path, int force)
     return rc;
 }
 
-int mc_starter_write(char *paths[2], const char *dir, int force)
+/* The template named `name`, or MC_EINPUT naming the known ones. */
+static int find_template(const mc_starter_template **out, const char *name)
 {
-    char *csv = NULL;
+    char known[256] = "";
+    for (size_t i = 0; i < mc_starter_template_count(); i++) {
+        const mc_starter_template *t = mc_starter_template_at(i);
+        if (strcmp(t->name, name) == 0) {
+            *out = t;
+            return MC_OK;
+        }
+        snprintf(known + strlen(known), sizeof known - strlen(known), "%s%s", i ? ", " : "",
+                 t->name);
+    }
+    return mc_error_set(MC_EINPUT, "no starter template '%s' (known: %s)", name, known);
+}
+
+int mc_starter_write(char *paths[2], const char *dir, const char *template_name, int force)
+{
+    char *csv = NULL, *spec = NULL;
     size_t csv_len = 0;
-    const char *spec = mc_starter_spec();
-    paths[0] = mc_path_join(dir, MC_STARTER_DATA_NAME);
+    const mc_starter_template *t = NULL;
+    int rc = find_template(&t, template_name ? template_name : MC_STARTER_DEFAULT);
+    if (rc)
+        return rc;
+    paths[0] = mc_path_join(dir, t->data_name);
     paths[1] = mc_path_join(dir, MC_STARTER_SPEC_NAME);
-    int rc = paths[0] && paths[1] ? mc_dir_create_all(dir) : mc_error_nomem();
+    rc = paths[0] && paths[1] ? mc_dir_create_all(dir) : mc_error_nomem();
     for (int i = 0; i < 2 && rc == MC_OK; i++)
         rc = check_target(paths[i], force);
     if (rc == MC_OK)
-        rc = mc_starter_data(&csv, &csv_len);
+        rc = mc_starter_data(&csv, &csv_len, t->data);
+    if (rc == MC_OK)
+        rc = spec_text(&spec, t->spec, csv, csv_len);
     if (rc == MC_OK)
         rc = mc_file_write_atomic(paths[0], csv, csv_len);
     if (rc == MC_OK)
         rc = mc_file_write_atomic(paths[1], spec, strlen(spec));
     free(csv);
+    free(spec);
     if (rc) {
         free(paths[0]), free(paths[1]);
         paths[0] = paths[1] = NULL;

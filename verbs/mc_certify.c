@@ -237,6 +237,8 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
         rc = mc_error_nomem();
         goto cleanup;
     }
+    if (o->output && (rc = mc_file_check_output(r->certificate))) /* -o: before any work */
+        goto cleanup;
     if (o->spec && (rc = mc_spec_check_paths(o->spec, o->confine)))
         goto cleanup;
     if (o->no_audit) { /* the trail is the evidence: certify cannot do without it */

@@ -100,8 +100,10 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
     char *text = NULL, *btext = NULL;
     size_t len = 0, blen = 0;
     mc_privacy_view *pv = NULL;
-    mc_run_options ro = {.threads = opt->threads, .numerics = -1, .audit_path = trail_absolute,
-                         .training_view = mc_privacy_view_hook};
+    mc_run_options ro = {.threads = opt->threads,
+                         .numerics = opt->numerics_set ? (int)opt->numerics : -1,
+                         .audit_path = trail_absolute, .training_view = mc_privacy_view_hook,
+                         .progress = opt->progress, .progress_ctx = opt->progress_ctx};
     char signed_subject[MC_SHA256_HEX_LEN + 1], signer[512];
     const int sig = opt->baseline && (opt->baseline_key || opt->baseline_ca);
     int rc = mc_privacy_view_create(&pv, opt->spec); /* the run measures privacy into it */

@@ -10,6 +10,7 @@
 
 #include "mc_outcome.h"
 #include "mc_spec.h"
+#include "mc_train.h"
 #include "mc_validation.h"
 
 typedef struct mc_validate_options {
@@ -19,6 +20,11 @@ typedef struct mc_validate_options {
     const char *output_dir;       /* the run directory to create; NULL: mc_run_dir_choose's default */
     long long runs;               /* re-runs for the reproducibility check; 0: as the spec says */
     int threads;                  /* BLAS threads; 0: the default */
+    int numerics_set;             /* 1: train with `numerics`, not the spec's training.numerics
+                                     (the run and every re-run, as `run --numerics`) */
+    mc_numerics numerics;
+    mc_train_progress_fn progress; /* each epoch of the run and of every re-run; NULL: none */
+    void *progress_ctx;
     const char *audit_path;       /* the --audit value, or NULL (mc_audit_path decides) */
     int no_audit;                 /* 1: append no audit event */
     const char *command_line;     /* the event's command (mc_verb_command_line); NULL:

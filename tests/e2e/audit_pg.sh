@@ -88,7 +88,7 @@ PWURI="postgresql://ci:ci-secret-1@/audit?host=$S1&port=5433"
 (cd "$TMP/proj" && env -u PGPASSFILE "$MC" validate seed/modelcert.yaml -o runs/v1 --audit "$PWURI" >"$TMP/out" 2>"$TMP/err")
 rc=$?
 check [ "$rc" -eq 0 ] -- "validate appends to PostgreSQL with the password in the URI (exit $rc)"
-expect_grep err "audit: event [0-9]* in postgresql://ci@/audit" "it names the trail without the password"
+expect_grep out "audit: event [0-9]* in postgresql://ci@/audit" "its summary names the trail without the password"
 check fails grep -rq "ci-secret-1" "$TMP/out" "$TMP/err" "$TMP/proj/runs" -- "the password is in no output and no run file"
 sql "SELECT command FROM modelcert.events ORDER BY id DESC LIMIT 1" >"$TMP/command"
 check grep -q "validate seed/modelcert.yaml" "$TMP/command" -- "the event records the command line: $(cat "$TMP/command")"

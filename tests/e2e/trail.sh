@@ -38,12 +38,12 @@ trails() { (cd "$R" && find . -name '*.db' | sort | tr '\n' ' '); }
 
 # The README's sequence, from the repository root.
 cd "$R" || exit 1
-expect_exit 0 "run from the repository root" -- "$MC" run examples/seed/modelcert.yaml -o runs/r1
+expect_exit 0 "run from the repository root" -- "$MC" run -v examples/seed/modelcert.yaml -o runs/r1
 expect_grep err "audit: event 1 in .modelcert/audit.db" "run made the trail in the current directory"
 check [ -f "$R/.modelcert/audit.db" ] -- "the trail is REPO/.modelcert/audit.db"
 check [ ! -e "$R/examples/seed/.modelcert" ] -- "nothing beside the spec"
 check [ "$(audit_path runs/r1)" = "$TRAIL" ] -- "run.json's audit.path names the trail, absolute"
-expect_exit 0 "validate from the repository root" -- "$MC" validate examples/seed/modelcert.yaml -o runs/v1
+expect_exit 0 "validate from the repository root" -- "$MC" validate -v examples/seed/modelcert.yaml -o runs/v1
 expect_grep err "audit: event 2 in .modelcert/audit.db" "validate appended to the same trail"
 check [ "$(audit_path runs/v1)" = "$TRAIL" ] -- "validate's run.json names the same trail"
 expect_exit 0 "reproduce from the repository root" -- "$MC" reproduce runs/r1
@@ -58,7 +58,7 @@ check [ "$(trails)" = "./.modelcert/audit.db " ] -- "one trail in the project: $
 # From subdirectories: the nearest .modelcert/ upward.
 mkdir -p "$R/docs/deep/er"
 cd "$R/examples/seed" || exit 1
-expect_exit 0 "reproduce from a subdirectory" -- "$MC" reproduce ../../runs/v1
+expect_exit 0 "reproduce from a subdirectory" -- "$MC" reproduce -v ../../runs/v1
 expect_grep out "PASS  the audit trail $TRAIL records this run" "reproduce found the trail upward"
 expect_grep err "audit: event 4 in $TRAIL" "and appended to it"
 expect_exit 0 "run from a subdirectory" -- "$MC" run modelcert.yaml -o ../../runs/r2

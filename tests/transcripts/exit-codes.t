@@ -64,8 +64,8 @@ The messages and exit statuses that docs/exit-codes.md quotes, as a transcript (
   modelcert: seed/pinned-other.yaml:49:3: data.sha256: seed/data.csv has sha256 f5200cb1f5ff0aa50f5bc59134c4cf1042829e4a0ded6fdf17b9428d2ed7aac3, but the spec pins 05200cb1f5ff0aa50f5bc59134c4cf1042829e4a0ded6fdf17b9428d2ed7aac3; refusing to run on other data
   [2]
   $ modelcert run -q --numerics reference seed/modelcert.yaml -o /proc/x/run
-  modelcert: cannot create directory /proc/x: No such file or directory
-  [3]
+  modelcert: cannot write /proc/x/run: cannot create anything in /proc (No such file or directory)
+  [2]
 
 `predict`:
 

@@ -30,7 +30,7 @@ A run and a prediction. Progress goes to standard error; the seconds vary.
   $ export MODELCERT_AUDIT=audit.db
   $ modelcert run --numerics reference -q examples/seed/modelcert.yaml -o seed-run
   seed-run
-  $ modelcert run --numerics reference examples/seed/modelcert.yaml -o seed-run-2 2>progress.txt
+  $ modelcert run -v --numerics reference examples/seed/modelcert.yaml -o seed-run-2 2>progress.txt
   run: seed-run-2
     model    seed-run-2/model.mcm  sha256:f9a261812678e4fda7ab1ff6bd1da74b21f65e42a3b1556d94f624c94d73c9b6
     metrics  seed-run-2/metrics.json

@@ -70,7 +70,15 @@ static void test_validation_text(void **state)
     CAPTURE(text, mc_report_validate_text(f, &o, "spec.yaml", 1));
     assert_string_equal(text, "verdict: FAIL (1 passed, 1 failed, 0 errors, 1 warnings, 1 skipped)\n");
     free(text);
-    CAPTURE(text, mc_report_reproduce_text(f, &o));
+    o.audit_path = "a.db", o.audit_event = 7; /* the summary names the event; -q does not */
+    CAPTURE(text, mc_report_validate_text(f, &o, "spec.yaml", 0));
+    assert_non_null(strstr(text, "validation: r1/validation.json\naudit: event 7 in a.db\n"));
+    free(text);
+    CAPTURE(text, mc_report_validate_text(f, &o, "spec.yaml", 1));
+    assert_null(strstr(text, "audit:"));
+    free(text);
+    o.audit_path = NULL, o.audit_event = 0;
+    CAPTURE(text, mc_report_reproduce_text(f, &o, 0));
     assert_string_equal(text, "reproduce r1\n"
                               "  PASS  epsilon 1.5 <= 3\n"
                               "  WARN  no key pinned\n"
