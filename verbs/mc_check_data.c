@@ -201,14 +201,20 @@ static void check_raw_names(mc_colset *cs)
     const mc_spec_doc *d = cs->d;
     for (size_t i = 0; i < d->metrics.slices.count; i++) {
         const mc_slice *sl = &d->metrics.slices.items[i];
-        /* A step naming the column (one_hot, standardize) makes it a feature on purpose. */
-        if (mc_colset_need_raw(cs, &sl->column, sl, "metrics.slices", sl->column) &&
-            mc_colset_reaches_model(cs, sl->column) && !named_by_step(d, sl->column))
-            mc_colset_diag(cs, MC_SEV_WARNING, &sl->column, sl,
-                           "metrics.slices[%zu]: column '%s' reaches the model as a feature: the "
-                           "model learns from the groups it is judged on; if it should not, "
-                           "drop it with a drop_columns step (a slice reads the raw column, so "
-                           "it stays)", i, sl->column);
+        /* The run's rule (reference/mc_slices.c): a slice column is a model feature only
+         * when a step names it in its columns or the slice says feature: true. */
+        int reaches = mc_colset_need_raw(cs, &sl->column, sl, "metrics.slices", sl->column) &&
+                      mc_colset_reaches_model(cs, sl->column);
+        if (reaches && sl->has_feature && !sl->feature)
+            mc_colset_diag(cs, MC_SEV_ERROR, &sl->feature, sl,
+                           "metrics.slices[%zu]: column '%s' says feature: false, but a "
+                           "preprocessing step makes it a model feature", i, sl->column);
+        else if (reaches && !sl->feature && !named_by_step(d, sl->column))
+            mc_colset_diag(cs, MC_SEV_ERROR, &sl->column, sl,
+                           "metrics.slices[%zu]: column '%s' would reach the model as a "
+                           "feature, and the spec does not say so: drop it before the model (a "
+                           "drop_columns step), or say feature: true on the slice", i,
+                           sl->column);
     }
     if (!d->has_privacy)
         return;

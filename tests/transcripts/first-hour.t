@@ -56,8 +56,8 @@ them in one pass, each at its place in the spec, each with its fix:
   try1.yaml:13:41: error: preprocessing[1] (standardize): column 's4' is not in the data at this step: preprocessing[0] (drop_columns) drops it; move this step before it, or name the column as it is then
   try1.yaml:19:3: error: training.loss: binary_crossentropy needs exactly two classes, but the target 'progression' has 214 distinct values in diabetes.csv; for more classes use sparse_categorical_crossentropy with a softmax output of one unit per class, for a number to predict mse and a linear output
   try1.yaml:22:23: error: metrics.compute: r2 is a regression metric, but the loss binary_crossentropy makes this binary classification; the metrics of a classification: accuracy, precision, recall, f1, roc_auc, pr_auc, log_loss, confusion_matrix, permutation_importance
-  try1.yaml:24:8: warning: metrics.slices[0]: column 'sex' reaches the model as a feature: the model learns from the groups it is judged on; if it should not, drop it with a drop_columns step (a slice reads the raw column, so it stays)
-  try1.yaml: 4 errors
+  try1.yaml:24:8: error: metrics.slices[0]: column 'sex' would reach the model as a feature, and the spec does not say so: drop it before the model (a drop_columns step), or say feature: true on the slice
+  try1.yaml: 5 errors
   [2]
 
 `--no-data` checks the spec alone, as before: only the metric is wrong there.
@@ -121,6 +121,7 @@ of each sex, so the slice rule judges no group at all: that is an error, not a p
   verdict: ERROR (0 passed, 0 failed, 1 errors, 1 warnings, 0 skipped)
   run: gate3
   validation: gate3/validation.json
+  audit: event 1 in audit.db
   [1]
 
 The run's metrics.json agrees: two groups, both under 50 rows and not judged:
@@ -145,6 +146,7 @@ warning: the data is not pinned. `certify` does not release a validation with wa
   certified gate4: WARNED (0 passed, 1 warned), model sha256:* (glob)
     signature (model_signing): gate4/model.sig
     release certificate: gate4/release.intoto.jsonl
+    note: no model.onnx: export first if you deploy ONNX
 
 The certify event records that warnings were accepted, and the certificate names them:
 
@@ -177,3 +179,4 @@ Pinned, the data warns no more, and the gate is certified without --accept-warni
   certified gate5: PASSED (1 passed, 0 warned), model sha256:* (glob)
     signature (model_signing): gate5/model.sig
     release certificate: gate5/release.intoto.jsonl
+    note: no model.onnx: export first if you deploy ONNX

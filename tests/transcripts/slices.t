@@ -52,12 +52,12 @@ fits the same quartiles: its metrics.json is the same.
   $ modelcert validate slices.yaml -o gate > gate.txt; echo "exit $?"
   exit 0
   $ grep -e 'thresholds.slices' -e verdict gate.txt | cut -c1-50 | sed 's/ *$//'
-    SKIP  thresholds.slices.age=<30.accuracy
     PASS  thresholds.slices.age=[30,45).accuracy
     PASS  thresholds.slices.age=[45,60).accuracy
     PASS  thresholds.slices.age=>=60.accuracy
+    WARN  thresholds.slices.age.accuracy.min_size
     PASS  thresholds.slices.income.accuracy.max_gap
-  verdict: PASS (5 passed, 0 failed, 0 errors, 1 war
+  verdict: PASS (5 passed, 0 failed, 0 errors, 2 war
   $ $PY -c "import json; s = json.load(open('gate/metrics.json'))['slices']
   > print(s['age']['edges'], [g['value'] for g in s['age']['groups']])
   > print(s['income']['quantiles'], len(s['income']['edges']), s['income']['groups'][0]['value'][0])"

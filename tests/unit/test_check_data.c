@@ -286,14 +286,19 @@ static void test_slice_reaching_the_model(void **state)
     static const char csv[] = "sex,bmi,y\n1,20,0\n2,21,1\n";
     outcome o = run("", "[]", BIN, BCE, "metrics: {compute: [accuracy], slices: [{column: sex}]}",
                     csv, 1);
-    assert_int_equal(o.errors, 0);
-    assert_int_equal(count_with(&o, MC_SEV_WARNING, "metrics.slices[0]: column 'sex' reaches the "
-                                "model", "drop_columns", NULL),
+    /* the run's rule (reference/mc_slices.c): refused unless a step names it or the slice
+     * says feature: true */
+    assert_int_equal(count_with(&o, MC_SEV_ERROR, "metrics.slices[0]: column 'sex' would reach "
+                                "the model as a feature", "drop_columns", "feature: true", NULL),
                      1);
+    mc_diags_free(o.diags);
+    o = run("", "[]", BIN, BCE,
+            "metrics: {compute: [accuracy], slices: [{column: sex, feature: true}]}", csv, 1);
+    assert_int_equal(count_with(&o, MC_SEV_ERROR, "would reach the model", NULL), 0);
     mc_diags_free(o.diags);
     o = run("", "[{type: drop_columns, columns: [sex]}]", BIN, BCE,
             "metrics: {compute: [accuracy], slices: [{column: sex}, {column: Bmi}]}", csv, 1);
-    assert_int_equal(count_with(&o, MC_SEV_WARNING, "reaches the model", NULL), 0);
+    assert_int_equal(count_with(&o, MC_SEV_ERROR, "would reach the model", NULL), 0);
     assert_int_equal(count_with(&o, MC_SEV_ERROR, "metrics.slices: column 'Bmi' is not in the "
                                 "header", "(did you mean 'bmi'?)", NULL),
                      1);
