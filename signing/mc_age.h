@@ -85,6 +85,11 @@ int mc_age_identity_to_recipient(char *out, size_t cap, const char *identity);
 int mc_age_encrypt_stream(FILE *in, const mc_age_recipients *r, int armor, mc_age_sink sink,
                           void *ctx);
 
+/* The same from n bytes in memory, sealed in place (the clear bytes are never copied
+ * elsewhere: for a model that must not touch the disk in clear). */
+int mc_age_encrypt_memory(const void *data, size_t n, const mc_age_recipients *r, int armor,
+                          mc_age_sink sink, void *ctx);
+
 /* How decryption treats armor: detect it (a file starting with whitespace or '-' is
  * armored), require it, or refuse it. */
 typedef enum mc_age_armor_mode { MC_AGE_ARMOR_AUTO, MC_AGE_ARMOR_YES, MC_AGE_ARMOR_NO }
@@ -97,8 +102,15 @@ typedef enum mc_age_armor_mode { MC_AGE_ARMOR_AUTO, MC_AGE_ARMOR_YES, MC_AGE_ARM
 int mc_age_decrypt_stream(mc_age_info *info, FILE *in, mc_age_armor_mode armor,
                           const mc_age_identities *ids, mc_age_sink sink, void *ctx);
 
+/* The same for an age file of n bytes in memory (read in place when binary). */
+int mc_age_decrypt_buffer(mc_age_info *info, const void *data, size_t n,
+                          mc_age_armor_mode armor, const mc_age_identities *ids,
+                          mc_age_sink sink, void *ctx);
+
 /* File to file: in ("-": standard input) encrypted to out ("-": standard output), written
- * atomically (a temporary file beside out, flushed, renamed: never a partial out). */
+ * atomically (a temporary file beside out, flushed, renamed: never a partial out). A regular
+ * input file is mapped (mmap) and its chunks sealed or opened in place; it must not be
+ * truncated while this runs (SIGBUS). */
 int mc_age_encrypt_file(const char *in, const char *out, const mc_age_recipients *r,
                         int armor);
 /* File to file, atomically (the clear output is mode 0600 and is removed on any failure;
@@ -106,8 +118,9 @@ int mc_age_encrypt_file(const char *in, const char *out, const mc_age_recipients
 int mc_age_decrypt_file(mc_age_info *info, const char *in, const char *out,
                         const mc_age_identities *ids);
 /* An age file in memory decrypted to memory, at most max bytes of plaintext (MC_EINPUT
- * beyond). *out (caller wipes and frees, OPENSSL_clear_free) is set only on success; a
- * partial plaintext is wiped. */
+ * beyond), read in place when binary, into one buffer allocated once (never moved, so no
+ * stray copy of the plaintext is left in freed memory). *out (caller wipes and frees,
+ * OPENSSL_clear_free) is set only on success; a partial plaintext is wiped. */
 int mc_age_decrypt_memory(unsigned char **out, size_t *len, mc_age_info *info,
                           const void *data, size_t n, const mc_age_identities *ids,
                           size_t max);

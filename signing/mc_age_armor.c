@@ -198,8 +198,59 @@ static int refill(mc_age_src *s)
     return MC_OK;
 }
 
+int mc_age_src_open_mem(mc_age_src *s, const unsigned char *data, size_t n,
+                        mc_age_armor_mode mode)
+{
+    static const unsigned char nothing[1];
+    memset(s, 0, sizeof *s);
+    int c = n ? data[0] : EOF;
+    if (mode == MC_AGE_ARMOR_YES || (mode == MC_AGE_ARMOR_AUTO && c != EOF &&
+                                     (is_space(c) || c == '-'))) {
+        /* fmemopen may refuse a size of 0: one byte opened and read past */
+        FILE *f = fmemopen((void *)(n ? data : nothing), n ? n : 1, "rb");
+        if (!f)
+            return mc_error_set(MC_EIO, "age: cannot read memory as a stream");
+        if (!n && getc(f) == EOF && ferror(f)) {
+            fclose(f);
+            return mc_error_set(MC_EIO, "age: cannot read memory as a stream");
+        }
+        int rc = mc_age_src_open(s, f, MC_AGE_ARMOR_YES);
+        s->own = f;
+        return rc;
+    }
+    s->mem = data;
+    s->mem_len = n;
+    return MC_OK;
+}
+
+void mc_age_src_close(mc_age_src *s)
+{
+    if (s->own)
+        fclose(s->own);
+    s->own = NULL;
+}
+
+int mc_age_src_next(mc_age_src *s, unsigned char *buf, size_t n, const unsigned char **p,
+                    size_t *got)
+{
+    if (!s->mem) {
+        *p = buf;
+        return mc_age_src_read(s, buf, n, got);
+    }
+    *got = s->mem_len - s->mem_pos < n ? s->mem_len - s->mem_pos : n;
+    *p = s->mem + s->mem_pos;
+    s->mem_pos += *got;
+    return MC_OK;
+}
+
 int mc_age_src_read(mc_age_src *s, unsigned char *buf, size_t n, size_t *got)
 {
+    if (s->mem) {
+        const unsigned char *p;
+        mc_age_src_next(s, buf, n, &p, got);
+        memcpy(buf, p, *got);
+        return MC_OK;
+    }
     if (!s->armored) {
         size_t r = fread(buf, 1, n, s->f);
         if (r < n && ferror(s->f))

@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <openssl/crypto.h>
@@ -75,8 +76,9 @@ cleanup:
     return rc;
 }
 
-int mc_age_encrypt_stream(FILE *in, const mc_age_recipients *r, int armor, mc_age_sink sink,
-                          void *ctx)
+/* Encrypts in, or n bytes at mem when in is NULL. */
+static int encrypt_any(FILE *in, const unsigned char *mem, size_t n, const mc_age_recipients *r,
+                       int armor, mc_age_sink sink, void *ctx)
 {
     unsigned char fk[MC_AGE_FILE_KEY];
     mc_age_header h;
@@ -100,7 +102,8 @@ int mc_age_encrypt_stream(FILE *in, const mc_age_recipients *r, int armor, mc_ag
     mc_age_sink out = armor ? mc_age_armor_sink : sink;
     void *out_ctx = armor ? (void *)&a : ctx;
     if ((rc = out(out_ctx, (const unsigned char *)text, len)) ||
-        (rc = mc_age_stream_encrypt(fk, in, out, out_ctx)))
+        (rc = in ? mc_age_stream_encrypt(fk, in, out, out_ctx)
+                 : mc_age_stream_encrypt_mem(fk, mem, n, out, out_ctx)))
         goto cleanup;
     if (armor)
         rc = mc_age_armor_end(&a);
@@ -109,6 +112,18 @@ cleanup:
     mc_age_header_clear(&h);
     free(text);
     return rc;
+}
+
+int mc_age_encrypt_stream(FILE *in, const mc_age_recipients *r, int armor, mc_age_sink sink,
+                          void *ctx)
+{
+    return encrypt_any(in, NULL, 0, r, armor, sink, ctx);
+}
+
+int mc_age_encrypt_memory(const void *data, size_t n, const mc_age_recipients *r, int armor,
+                          mc_age_sink sink, void *ctx)
+{
+    return encrypt_any(NULL, data, n, r, armor, sink, ctx);
 }
 
 /* ---- decryption ----------------------------------------------------------------------- */
@@ -218,8 +233,10 @@ static int unwrap(mc_age_info *info, const mc_age_header *h, const mc_age_identi
                                  "none given)" : "");
 }
 
-int mc_age_decrypt_stream(mc_age_info *info, FILE *in, mc_age_armor_mode armor,
-                          const mc_age_identities *ids, mc_age_sink sink, void *ctx)
+/* Decrypts in, or n bytes at mem when in is NULL. */
+static int decrypt_any(mc_age_info *info, FILE *in, const unsigned char *mem, size_t n,
+                       mc_age_armor_mode armor, const mc_age_identities *ids, mc_age_sink sink,
+                       void *ctx)
 {
     unsigned char fk[MC_AGE_FILE_KEY], mac[32];
     mc_age_header h;
@@ -227,7 +244,7 @@ int mc_age_decrypt_stream(mc_age_info *info, FILE *in, mc_age_armor_mode armor,
     memset(&h, 0, sizeof h);
     memset(info, 0, sizeof *info);
     info->result = MC_AGE_ERROR;
-    int rc = mc_age_src_open(&src, in, armor);
+    int rc = in ? mc_age_src_open(&src, in, armor) : mc_age_src_open_mem(&src, mem, n, armor);
     if (rc == MC_OK && (rc = mc_age_header_read(&h, &src)) == MC_EINPUT)
         info->result = MC_AGE_HEADER_FAILURE;
     if (rc || (rc = unwrap(info, &h, ids, fk)))
@@ -251,7 +268,21 @@ cleanup:
         info->result = MC_AGE_OK;
     OPENSSL_cleanse(fk, sizeof fk);
     mc_age_header_clear(&h);
+    mc_age_src_close(&src);
     return rc;
+}
+
+int mc_age_decrypt_stream(mc_age_info *info, FILE *in, mc_age_armor_mode armor,
+                          const mc_age_identities *ids, mc_age_sink sink, void *ctx)
+{
+    return decrypt_any(info, in, NULL, 0, armor, ids, sink, ctx);
+}
+
+int mc_age_decrypt_buffer(mc_age_info *info, const void *data, size_t n,
+                          mc_age_armor_mode armor, const mc_age_identities *ids,
+                          mc_age_sink sink, void *ctx)
+{
+    return decrypt_any(info, NULL, data, n, armor, ids, sink, ctx);
 }
 
 /* ---- files and memory ----------------------------------------------------------------- */
@@ -288,6 +319,30 @@ static void close_input(FILE *f)
         fclose(f);
 }
 
+/* A regular, non-empty input mapped read-only, so that chunks are sealed or opened in place
+ * (no copy through the kernel): *p NULL when it cannot be (standard input, a pipe, an empty
+ * file; read as a stream then). */
+static void map_input(const unsigned char **p, size_t *n, FILE *f)
+{
+    struct stat st;
+    *p = NULL;
+    *n = 0;
+    if (f == stdin || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
+        return;
+    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(f), 0);
+    if (m == MAP_FAILED)
+        return;
+    madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
+    *p = m;
+    *n = (size_t)st.st_size;
+}
+
+static void unmap_input(const unsigned char *p, size_t n)
+{
+    if (p)
+        munmap((void *)p, n);
+}
+
 int mc_age_encrypt_file(const char *in, const char *out, const mc_age_recipients *r,
                         int armor)
 {
@@ -298,10 +353,14 @@ int mc_age_encrypt_file(const char *in, const char *out, const mc_age_recipients
         close_input(f);
         return rc;
     }
-    if ((rc = mc_age_encrypt_stream(f, r, armor, file_sink, o.f)) == MC_OK)
+    const unsigned char *m;
+    size_t n;
+    map_input(&m, &n, f);
+    if ((rc = encrypt_any(m ? NULL : f, m, n, r, armor, file_sink, o.f)) == MC_OK)
         rc = mc_file_stream_commit(&o);
     else
         mc_file_stream_abort(&o);
+    unmap_input(m, n);
     close_input(f);
     return rc;
 }
@@ -318,10 +377,15 @@ int mc_age_decrypt_file(mc_age_info *info, const char *in, const char *out,
         close_input(f);
         return rc;
     }
-    if ((rc = mc_age_decrypt_stream(info, f, MC_AGE_ARMOR_AUTO, ids, file_sink, o.f)) == MC_OK)
+    const unsigned char *m;
+    size_t n;
+    map_input(&m, &n, f);
+    if ((rc = decrypt_any(info, m ? NULL : f, m, n, MC_AGE_ARMOR_AUTO, ids, file_sink, o.f)) ==
+        MC_OK)
         rc = mc_file_stream_commit(&o);
     else
         mc_file_stream_abort(&o);
+    unmap_input(m, n);
     close_input(f);
     return rc;
 }
@@ -359,23 +423,16 @@ static int mem_sink(void *ctx, const unsigned char *data, size_t len)
 int mc_age_decrypt_memory(unsigned char **out, size_t *len, mc_age_info *info,
                           const void *data, size_t n, const mc_age_identities *ids, size_t max)
 {
-    static const char nothing[1];
     membuf m = {NULL, 0, 0, max};
-    memset(info, 0, sizeof *info);
-    info->result = MC_AGE_ERROR;
-    FILE *f = n ? fmemopen((void *)data, n, "rb") : fmemopen((void *)nothing, 1, "rb");
-    if (!f)
-        return mc_error_set(MC_EIO, "age: cannot read memory as a stream: %s", strerror(errno));
-    if (n == 0)
-        (void)getc(f); /* fmemopen may refuse a size of 0: one byte opened and read past */
-    int rc = mc_age_decrypt_stream(info, f, MC_AGE_ARMOR_AUTO, ids, mem_sink, &m);
-    fclose(f);
+    /* The plaintext is shorter than the file: one allocation, never a copy to grow. */
+    m.cap = n < max ? n : max;
+    if (m.cap && !(m.p = OPENSSL_malloc(m.cap)))
+        return mc_error_nomem();
+    int rc = decrypt_any(info, NULL, data, n, MC_AGE_ARMOR_AUTO, ids, mem_sink, &m);
+    if (rc == MC_OK && !m.p && !(m.p = OPENSSL_malloc(1)))
+        rc = mc_error_nomem();
     if (rc) {
         OPENSSL_clear_free(m.p, m.cap);
-        return rc;
-    }
-    if (!m.p && !(m.p = OPENSSL_malloc(1))) {
-        rc = mc_error_nomem();
         return rc;
     }
     *out = m.p;

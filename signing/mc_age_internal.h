@@ -59,6 +59,9 @@ int mc_age_b64_decode(unsigned char *out, size_t cap, size_t *out_len, const cha
 
 typedef struct mc_age_src {
     FILE *f;
+    const unsigned char *mem; /* a binary age file in memory, read in place (f is NULL) */
+    size_t mem_len, mem_pos;
+    FILE *own;                /* an armored file in memory, read through fmemopen */
     int armored;
     int ended;              /* armored: the END line was read */
     int short_line;         /* armored: a short line was read, END must come next */
@@ -71,9 +74,17 @@ typedef struct mc_age_src {
 /* Starts reading an age file from f, armored or not; an armored file's BEGIN line is read
  * here (MC_EINPUT, fail set, when wrong). */
 int mc_age_src_open(mc_age_src *s, FILE *f, mc_age_armor_mode mode);
+/* The same for an age file in memory (data must outlive s); close with mc_age_src_close. */
+int mc_age_src_open_mem(mc_age_src *s, const unsigned char *data, size_t n,
+                        mc_age_armor_mode mode);
+void mc_age_src_close(mc_age_src *s);
 /* Reads up to n bytes of the (de-armored) age file; *got < n only at its end. An armor
  * error is MC_EINPUT with s->fail set; MC_EIO. */
 int mc_age_src_read(mc_age_src *s, unsigned char *buf, size_t n, size_t *got);
+/* The same, but *p points at the bytes: into the file itself when it is binary and in
+ * memory (no copy), else into buf. */
+int mc_age_src_next(mc_age_src *s, unsigned char *buf, size_t n, const unsigned char **p,
+                    size_t *got);
 
 /* ---- the armor writer (mc_age_armor.c) --------------------------------------------- */
 
@@ -135,6 +146,10 @@ int mc_age_aead_open(unsigned char *out, const unsigned char key[32], const unsi
  * derived from file_key. */
 int mc_age_stream_encrypt(const unsigned char file_key[MC_AGE_FILE_KEY], FILE *in,
                           mc_age_sink sink, void *ctx);
+/* The same from n bytes in memory, sealed in place (no copy). */
+int mc_age_stream_encrypt_mem(const unsigned char file_key[MC_AGE_FILE_KEY],
+                              const unsigned char *data, size_t n, mc_age_sink sink,
+                              void *ctx);
 /* Reads the nonce (a short one is a header failure) and the chunks, to the end; failures
  * set info->result. */
 int mc_age_stream_decrypt(mc_age_info *info, const unsigned char file_key[MC_AGE_FILE_KEY],

@@ -94,6 +94,34 @@ static int read_full(FILE *in, unsigned char *buf, size_t n, size_t *got)
     return MC_OK;
 }
 
+int mc_age_stream_encrypt_mem(const unsigned char file_key[MC_AGE_FILE_KEY],
+                              const unsigned char *data, size_t n, mc_age_sink sink,
+                              void *ctx)
+{
+    unsigned char nonce[MC_AGE_NONCE], *out = malloc(SEALED);
+    stream s;
+    int rc = out ? MC_OK : mc_error_nomem();
+    memset(&s, 0, sizeof s);
+    if (rc == MC_OK && RAND_bytes(nonce, sizeof nonce) != 1)
+        rc = mc_error_set(MC_EINTERNAL, "age: no random bytes from OpenSSL");
+    if (rc || (rc = stream_init(&s, file_key, nonce)) || (rc = sink(ctx, nonce, sizeof nonce)))
+        goto cleanup;
+    for (size_t at = 0;;) {
+        size_t k = n - at < MC_AGE_CHUNK ? n - at : MC_AGE_CHUNK;
+        int last = at + k == n;
+        if ((rc = seal(&s, out, data + at, k, last)) || (rc = sink(ctx, out, k + MC_AGE_TAG)))
+            goto cleanup;
+        if (last)
+            break;
+        at += k;
+        counter_next(&s);
+    }
+cleanup:
+    stream_clear(&s);
+    free(out);
+    return rc;
+}
+
 int mc_age_stream_encrypt(const unsigned char file_key[MC_AGE_FILE_KEY], FILE *in,
                           mc_age_sink sink, void *ctx)
 {
@@ -145,6 +173,7 @@ int mc_age_stream_decrypt(mc_age_info *info, const unsigned char file_key[MC_AGE
 {
     unsigned char nonce[MC_AGE_NONCE];
     unsigned char *a = malloc(SEALED), *b = malloc(SEALED), *out = malloc(MC_AGE_CHUNK);
+    const unsigned char *pa = NULL, *pb = NULL;
     unsigned long long chunk = 0;
     stream s;
     size_t na = 0, nb = 0, got = 0;
@@ -158,7 +187,8 @@ int mc_age_stream_decrypt(mc_age_info *info, const unsigned char file_key[MC_AGE
                                      "bytes)", got);
         goto cleanup;
     }
-    if ((rc = stream_init(&s, file_key, nonce)) || (rc = mc_age_src_read(src, a, SEALED, &na)))
+    if ((rc = stream_init(&s, file_key, nonce)) ||
+        (rc = mc_age_src_next(src, a, SEALED, &pa, &na)))
         goto cleanup;
     if (na == 0) {
         rc = pfail(info, 0, "no chunk at all (the payload is truncated)");
@@ -168,13 +198,13 @@ int mc_age_stream_decrypt(mc_age_info *info, const unsigned char file_key[MC_AGE
         int ok, last = 0;
         if (na == SEALED) {
             /* A full chunk: not final, or final (then nothing may follow), as age reads. */
-            if ((ok = open_chunk(&s, out, a, na, 0)) == 0)
-                last = ok = open_chunk(&s, out, a, na, 1);
-            if (ok < 0 || (rc = mc_age_src_read(src, b, SEALED, &nb))) {
+            if ((ok = open_chunk(&s, out, pa, na, 0)) == 0)
+                last = ok = open_chunk(&s, out, pa, na, 1);
+            if (ok < 0 || (rc = mc_age_src_next(src, b, SEALED, &pb, &nb))) {
                 rc = ok < 0 ? ok : rc;
                 goto cleanup;
             }
-        } else if ((ok = open_chunk(&s, out, a, na, last = 1)) < 0) {
+        } else if ((ok = open_chunk(&s, out, pa, na, last = 1)) < 0) {
             rc = ok;
             goto cleanup;
         }
@@ -205,9 +235,10 @@ int mc_age_stream_decrypt(mc_age_info *info, const unsigned char file_key[MC_AGE
         }
         counter_next(&s);
         chunk++;
-        unsigned char *t = a;
+        unsigned char *t = a; /* pb points into b or the file: the next read goes to a */
         a = b;
         b = t;
+        pa = pb;
         na = nb;
     }
 cleanup:
