@@ -305,9 +305,10 @@ static int open_input(FILE **out, const char *path)
     if (!f)
         return mc_error_set(errno == ENOENT ? MC_ENOTFOUND : MC_EINPUT, "cannot open %s: %s",
                             path, strerror(errno));
-    if (fstat(fileno(f), &st) != 0 || S_ISDIR(st.st_mode)) {
+    if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
         fclose(f);
-        return mc_error_set(MC_EINPUT, "%s is a directory, not a file", path);
+        return mc_error_set(MC_EINPUT, "%s is not a regular file (a directory, device or "
+                                       "FIFO); use '-' for standard input", path);
     }
     *out = f;
     return MC_OK;

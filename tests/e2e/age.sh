@@ -168,4 +168,6 @@ expect_grep err "never taken from the command line" "argv passphrase refused"
 check sh -c "! grep -q secret '$TMP/err'" -- "the refused passphrase is not echoed"
 expect_exit 2 "decrypt without -o" -- "$MC" decrypt "$D/x25519.age" -i "$D/x25519.key"
 expect_exit 2 "decrypt of a missing file" -- "$MC" decrypt "$D/nothing.age" -i "$D/x25519.key" -o "$D/x"
+expect_exit 2 "decrypt of a device" -- "$MC" decrypt /dev/zero -i "$D/x25519.key" -o "$D/x"
+expect_grep err "/dev/zero is not a regular file" "a device is refused before it is read"
 finish
