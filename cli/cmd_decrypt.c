@@ -1,7 +1,8 @@
 /* The `decrypt` verb: an age file decrypted with identities or a passphrase
  * (verbs/mc_encrypt.h, docs/encryption.md). A file that does not open for these keys or is
  * not authentic (no match, a wrong header MAC, a payload that does not authenticate to its
- * end) exits 1; malformed input or usage exits 2.
+ * end) exits 1; malformed input or usage exits 2. Every decryption, and every file refused,
+ * is an audit event.
  *
  *   modelcert decrypt FILE -i IDENTITY... [--passphrase-env VAR | --passphrase-file F]
  *                     [--max-work-factor N] -o OUT */
@@ -11,6 +12,7 @@
 #include "cli.h"
 #include "mc_encrypt.h"
 #include "mc_error.h"
+#include "mc_report_audit.h"
 
 static const char help[] =
     "usage: modelcert decrypt FILE -i IDENTITY_FILE... -o OUT\n"
@@ -29,13 +31,18 @@ static const char help[] =
     "      --passphrase-file F  the passphrase is F's first line\n"
     "      --max-work-factor N  refuse scrypt work factors over 2^N, 1 to 22 (default 22)\n"
     "  -o, --output OUT         the plaintext to write (required; '-': standard output)\n"
+    "      --audit DB           the audit trail (default: MODELCERT_AUDIT, or the nearest\n"
+    "                           .modelcert/audit.db); every decryption, and every file\n"
+    "                           refused, is an event there\n"
+    "  -q, --quiet              do not print where the event went\n"
     "  -h, --help               this help\n"
     "\n"
     "exit status: 0 decrypted; 1 no identity or passphrase opens the file, the header MAC\n"
     "is wrong, or the payload does not authenticate to its end (tampered, truncated,\n"
     "reordered chunks, trailing data); 2 bad usage, malformed armor or header (a\n"
     "low-order X25519 share, a work factor over the cap, a huge stanza), a bad identity\n"
-    "file, a missing input; 3 cannot read or write, internal error.\n";
+    "file, a missing input, an audit trail that cannot be appended to; 3 cannot read or\n"
+    "write, internal error.\n";
 
 enum { OPT_PASS_ENV = 0x2001, OPT_PASS_FILE, OPT_PASS, OPT_WORK };
 #define MAX_KEYS 64
@@ -81,7 +88,8 @@ int mc_cmd_decrypt(int argc, char **argv)
         {"max-work-factor", required_argument, NULL, OPT_WORK},
         {NULL, 0, NULL, 0}};
     static opts o;
-    mc_cli_verb verb = {"decrypt", help, MC_CLI_OUTPUT, own, "i:", on_option, &o, 1};
+    mc_cli_verb verb = {"decrypt", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET, own, "i:",
+                        on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -93,12 +101,19 @@ int mc_cmd_decrypt(int argc, char **argv)
     o.d.input = argv[first];
     o.d.output = common.output;
     o.d.identity_files = o.files;
-    mc_age_info info;
-    if (mc_decrypt(&info, &o.d) == MC_OK)
-        return MC_EXIT_OK;
-    status = mc_cli_fail();
-    if (info.result == MC_AGE_NO_MATCH || info.result == MC_AGE_HMAC_FAILURE ||
-        info.result == MC_AGE_PAYLOAD_FAILURE)
-        status = MC_EXIT_FAILED;
+    o.d.audit_path = common.audit;
+    o.d.command_line = mc_cli_command_line();
+    mc_decrypt_result r;
+    if (mc_decrypt(&r, &o.d) == MC_OK) {
+        status = MC_EXIT_OK;
+    } else {
+        status = mc_cli_fail();
+        if (r.info.result == MC_AGE_NO_MATCH || r.info.result == MC_AGE_HMAC_FAILURE ||
+            r.info.result == MC_AGE_PAYLOAD_FAILURE)
+            status = MC_EXIT_FAILED;
+    }
+    if (r.audit_event && !common.quiet)
+        mc_report_audit_recorded(stderr, r.audit_path, r.audit_event);
+    free(r.audit_path);
     return status;
 }

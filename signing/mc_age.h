@@ -114,9 +114,10 @@ int mc_age_decrypt_buffer(mc_age_info *info, const void *data, size_t n,
 int mc_age_encrypt_file(const char *in, const char *out, const mc_age_recipients *r,
                         int armor);
 /* File to file, atomically (the clear output is mode 0600 and is removed on any failure;
- * to standard output, chunks go out as they authenticate). */
+ * to standard output, chunks go out as they authenticate). sha256, when not NULL, gets the
+ * SHA-256 of the plaintext on success. */
 int mc_age_decrypt_file(mc_age_info *info, const char *in, const char *out,
-                        const mc_age_identities *ids);
+                        const mc_age_identities *ids, unsigned char sha256[32]);
 /* An age file in memory decrypted to memory, at most max bytes of plaintext (MC_EINPUT
  * beyond), read in place when binary, into one buffer allocated once (never moved, so no
  * stray copy of the plaintext is left in freed memory). *out (caller wipes and frees,

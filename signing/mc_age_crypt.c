@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <openssl/rand.h>
 
 #include "mc_age_internal.h"
@@ -366,9 +367,23 @@ int mc_age_encrypt_file(const char *in, const char *out, const mc_age_recipients
     return rc;
 }
 
-int mc_age_decrypt_file(mc_age_info *info, const char *in, const char *out,
-                        const mc_age_identities *ids)
+typedef struct hashing {
+    EVP_MD_CTX *md;
+    FILE *f;
+} hashing;
+
+static int hashing_sink(void *ctx, const unsigned char *data, size_t len)
 {
+    hashing *h = ctx;
+    if (EVP_DigestUpdate(h->md, data, len) != 1)
+        return mc_error_set(MC_EINTERNAL, "age: SHA-256 failed in OpenSSL");
+    return file_sink(h->f, data, len);
+}
+
+int mc_age_decrypt_file(mc_age_info *info, const char *in, const char *out,
+                        const mc_age_identities *ids, unsigned char sha256[32])
+{
+    hashing h = {NULL, NULL};
     FILE *f = NULL;
     mc_file_stream o;
     memset(info, 0, sizeof *info);
@@ -381,11 +396,19 @@ int mc_age_decrypt_file(mc_age_info *info, const char *in, const char *out,
     const unsigned char *m;
     size_t n;
     map_input(&m, &n, f);
-    if ((rc = decrypt_any(info, m ? NULL : f, m, n, MC_AGE_ARMOR_AUTO, ids, file_sink, o.f)) ==
-        MC_OK)
+    h.f = o.f;
+    if (sha256 && (!(h.md = EVP_MD_CTX_new()) || EVP_DigestInit_ex(h.md, EVP_sha256(), NULL) != 1))
+        rc = mc_error_set(MC_EINTERNAL, "age: SHA-256 failed in OpenSSL");
+    if (rc == MC_OK)
+        rc = decrypt_any(info, m ? NULL : f, m, n, MC_AGE_ARMOR_AUTO, ids,
+                         sha256 ? hashing_sink : file_sink, sha256 ? (void *)&h : o.f);
+    if (rc == MC_OK && sha256 && EVP_DigestFinal_ex(h.md, sha256, NULL) != 1)
+        rc = mc_error_set(MC_EINTERNAL, "age: SHA-256 failed in OpenSSL");
+    if (rc == MC_OK)
         rc = mc_file_stream_commit(&o);
     else
         mc_file_stream_abort(&o);
+    EVP_MD_CTX_free(h.md);
     unmap_input(m, n);
     close_input(f);
     return rc;

@@ -1,16 +1,20 @@
 /* `encrypt` and `decrypt` (mc_encrypt.h): the keys a command names loaded into signing/'s
  * age recipients and identities, the passphrase read from the variable or file it names
- * (and wiped after use), then one file-to-file call of signing/mc_age.h. */
+ * (and wiped after use), then one file-to-file call of signing/mc_age.h; a decryption, or a
+ * file refused, appended to the audit trail. */
 #include "mc_encrypt.h"
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/crypto.h>
 
 #include "mc_env.h"
 #include "mc_error.h"
 #include "mc_file.h"
+#include "mc_json.h"
+#include "mc_verb_audit.h"
 
 /* The passphrase a command names: *out is NULL when it names none (caller wipes and
  * frees). */
@@ -64,13 +68,42 @@ int mc_encrypt(const mc_encrypt_options *o)
     return rc;
 }
 
-int mc_decrypt(mc_age_info *info, const mc_decrypt_options *o)
+/* The decrypt event: what opened (or why the file was refused). Details taken over. */
+static int record(mc_verb_audit *trail, mc_decrypt_result *r, const mc_decrypt_options *o,
+                  int refused, const char *why)
+{
+    const mc_age_info *i = &r->info;
+    json_t *d = json_pack("{s:s,s:s,s:s,s:I}", "input", o->input, "output", o->output,
+                          "result", mc_age_result_name(i->result), "plaintext_bytes",
+                          (json_int_t)i->plaintext);
+    if (d && !refused &&
+        (mc_json_set(d, "stanza", json_integer((json_int_t)i->stanza + 1)) ||
+         mc_json_set(d, "stanza_type", json_string(i->type)) ||
+         mc_json_set(d, "recipient", json_string(i->recipient)))) {
+        json_decref(d);
+        return mc_error_nomem();
+    }
+    if (d && refused && mc_json_set(d, "reason", json_string(why))) {
+        json_decref(d);
+        return mc_error_nomem();
+    }
+    mc_verb_event ev = {.command = o->command_line, .kind = "decrypt",
+                        .verdict = refused ? "refused" : "decrypted",
+                        .model_digest = refused ? NULL : r->sha256};
+    return mc_verb_audit_record(trail, &ev, d, &r->audit_event, &r->audit_path);
+}
+
+int mc_decrypt(mc_decrypt_result *r, const mc_decrypt_options *o)
 {
     mc_age_identities *ids = NULL;
+    mc_verb_audit *trail = NULL;
+    unsigned char digest[32] = {0};
     char *pass = NULL;
-    memset(info, 0, sizeof *info);
-    info->result = MC_AGE_ERROR;
-    int rc = mc_age_identities_new(&ids);
+    memset(r, 0, sizeof *r);
+    r->info.result = MC_AGE_ERROR;
+    int rc = mc_verb_audit_open(&trail, o->audit_path, 0);
+    if (rc == MC_OK)
+        rc = mc_age_identities_new(&ids);
     for (size_t i = 0; rc == MC_OK && i < o->n_identity_files; i++)
         rc = mc_age_identities_add_file(ids, o->identity_files[i]);
     if (rc == MC_OK && (rc = load_passphrase(&pass, o->passphrase_env, o->passphrase_file)) ==
@@ -80,8 +113,25 @@ int mc_decrypt(mc_age_info *info, const mc_decrypt_options *o)
         rc = mc_error_set(MC_EINPUT, "no identity: give -i FILE, or a passphrase "
                                      "(--passphrase-env VAR or --passphrase-file F)");
     if (rc == MC_OK && (rc = mc_file_check_output(o->output)) == MC_OK)
-        rc = mc_age_decrypt_file(info, o->input, o->output, ids);
+        rc = mc_age_decrypt_file(&r->info, o->input, o->output, ids, digest);
+    if (rc == MC_OK) {
+        for (size_t i = 0; i < sizeof digest; i++)
+            snprintf(r->sha256 + 2 * i, 3, "%02x", digest[i]);
+        if ((rc = record(trail, r, o, 0, NULL)) && strcmp(o->output, "-") != 0)
+            unlink(o->output); /* no clear output without its event */
+    } else if (rc == MC_EINPUT && r->info.result != MC_AGE_ERROR) {
+        /* The file was refused: recorded too, then the refusal's own message again. */
+        mc_error e = *mc_error_last();
+        int rec = record(trail, r, o, 1, e.message);
+        if (rec)
+            rc = rec;
+        else if (e.file[0])
+            mc_error_set_at(e.code, e.file, e.line, e.col, "%s", e.message);
+        else
+            mc_error_set(e.code, "%s", e.message);
+    }
     wipe(pass);
     mc_age_identities_free(ids);
+    mc_verb_audit_free(trail);
     return rc;
 }

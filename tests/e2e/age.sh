@@ -7,7 +7,8 @@
 # refused with its exit status and its reason, and never a partial output: no match, a
 # changed MAC, truncated, swapped and extended chunks, a huge stanza body, malformed armor, a
 # low-order share and a work factor over the cap (the age testkit's vectors), a bad recipient,
-# a passphrase on the command line.
+# a passphrase on the command line. Every decryption, and every file refused, is an audit
+# event with the plaintext's digest and the stanza that opened.
 # usage: age.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -69,6 +70,30 @@ if [ "$have_age" = 1 ]; then
         done
     done
     check [ "$(stat -c %a "$D/out")" = 600 ] -- "the decrypted file is mode 0600"
+    # Every decryption is an audit event: who, the plaintext's digest, which stanza opened.
+    expect_exit 0 "decrypt, recorded" -- "$MC" decrypt "$D/a.age" -i "$D/k2" -o "$D/aud.out"
+    expect_grep err "^audit: event [0-9]* in $MODELCERT_AUDIT" "decrypt says where its event went"
+    id=$(sed -n 's/^audit: event \([0-9]*\) in.*/\1/p' "$TMP/err")
+    "$MC" audit show "$id" >"$D/ev.json"
+    check python3 -c "
+import json, hashlib, sys
+e = json.load(open(sys.argv[1]))
+d = e['details']
+assert e['kind'] == 'decrypt' and e['verdict'] == 'decrypted', e
+assert e['model_digest'] == hashlib.sha256(open(sys.argv[2], 'rb').read()).hexdigest(), e
+assert d['recipient'] == sys.argv[3] and d['stanza'] == 2 and d['stanza_type'] == 'X25519', d
+assert d['plaintext_bytes'] == 200000 and d['result'] == 'success', d
+" "$D/ev.json" "$D/p200000" "$R2" -- "the event has the plaintext's sha256 and the second recipient's stanza"
+    expect_exit 1 "decrypt with a stranger's key, recorded" -- "$MC" decrypt "$D/a.age" -i "$D/k3" -o "$D/aud2.out"
+    id=$(sed -n 's/^audit: event \([0-9]*\) in.*/\1/p' "$TMP/err")
+    "$MC" audit show "$id" >"$D/ev2.json"
+    check python3 -c "
+import json, sys
+e = json.load(open(sys.argv[1]))
+assert e['verdict'] == 'refused' and e['details']['result'] == 'no match', e
+assert 'no identity matched' in e['details']['reason'] and e['model_digest'] is None, e
+" "$D/ev2.json" -- "a refused file is an event too, with its reason"
+    expect_exit 0 "the trail still verifies" -- "$MC" audit verify
     expect_exit 0 "decrypt to standard output" -- sh -c "'$MC' decrypt '$D/a.age' -i '$D/k1' -o - >'$D/out2'"
     check cmp -s "$D/out2" "$D/p200000" -- "standard output gets the plaintext"
     expect_exit 0 "encrypt standard input" -- sh -c "'$MC' encrypt - -r '$R1' -o '$D/stdin.age' <'$D/p65537'"

@@ -8,8 +8,13 @@ age-keygen and age.
   $ age -d -i alice.key model.mcm.age | cmp - model.mcm && echo same
   same
   $ modelcert decrypt model.mcm.age -i alice.key -o model.out && cmp model.out model.mcm && echo same
+  audit: event 1 in .modelcert/audit.db
   same
   $ age-keygen -o bob.key 2>/dev/null
   $ modelcert decrypt model.mcm.age -i bob.key -o model.out
   modelcert: age: no identity matched any of the file's 1 recipient stanza(s)
+  audit: event 2 in .modelcert/audit.db
   [1]
+  $ modelcert audit log | awk '{ print $1, $4, $5 }'
+  1 decrypt decrypted
+  2 decrypt refused
