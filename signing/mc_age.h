@@ -126,6 +126,11 @@ int mc_age_decrypt_memory(unsigned char **out, size_t *len, mc_age_info *info,
                           const void *data, size_t n, const mc_age_identities *ids,
                           size_t max);
 
+/* The same for the age file at path ("-": standard input), mapped rather than read when it
+ * is a regular file: the ciphertext is never copied into memory, only the plaintext is. */
+int mc_age_decrypt_path_memory(unsigned char **out, size_t *len, mc_age_info *info,
+                               const char *path, const mc_age_identities *ids, size_t max);
+
 /* A name for a result class ("success", "no match", "HMAC failure", ...). */
 const char *mc_age_result_name(mc_age_result r);
 

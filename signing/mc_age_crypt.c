@@ -444,22 +444,49 @@ static int mem_sink(void *ctx, const unsigned char *data, size_t len)
     return MC_OK;
 }
 
-int mc_age_decrypt_memory(unsigned char **out, size_t *len, mc_age_info *info,
-                          const void *data, size_t n, const mc_age_identities *ids, size_t max)
+/* Decrypts in (or n bytes at mem) into one buffer of at most max bytes. */
+static int decrypt_to_memory(unsigned char **out, size_t *len, mc_age_info *info, FILE *in,
+                             const unsigned char *mem, size_t n, const mc_age_identities *ids,
+                             size_t max)
 {
     membuf m = {NULL, 0, 0, max};
-    /* The plaintext is shorter than the file: one allocation, never a copy to grow. */
-    m.cap = n < max ? n : max;
+    /* From memory the plaintext is shorter than the file: one allocation, never a copy to
+     * grow (a stream grows by copies, each old buffer wiped). */
+    m.cap = in ? 0 : n < max ? n : max;
     if (m.cap && !(m.p = OPENSSL_malloc(m.cap)))
         return mc_error_nomem();
-    int rc = decrypt_any(info, NULL, data, n, MC_AGE_ARMOR_AUTO, ids, mem_sink, &m);
+    int rc = decrypt_any(info, in, mem, n, MC_AGE_ARMOR_AUTO, ids, mem_sink, &m);
     if (rc == MC_OK && !m.p && !(m.p = OPENSSL_malloc(1)))
         rc = mc_error_nomem();
     if (rc) {
-        OPENSSL_clear_free(m.p, m.cap);
+        OPENSSL_clear_free(m.p, m.cap ? m.cap : 1);
         return rc;
     }
     *out = m.p;
     *len = m.len;
     return MC_OK;
+}
+
+int mc_age_decrypt_memory(unsigned char **out, size_t *len, mc_age_info *info,
+                          const void *data, size_t n, const mc_age_identities *ids, size_t max)
+{
+    return decrypt_to_memory(out, len, info, NULL, data, n, ids, max);
+}
+
+int mc_age_decrypt_path_memory(unsigned char **out, size_t *len, mc_age_info *info,
+                               const char *path, const mc_age_identities *ids, size_t max)
+{
+    FILE *f = NULL;
+    const unsigned char *m = NULL;
+    size_t n = 0;
+    memset(info, 0, sizeof *info);
+    info->result = MC_AGE_ERROR;
+    int rc = open_input(&f, path);
+    if (rc)
+        return rc;
+    map_input(&m, &n, f);
+    rc = decrypt_to_memory(out, len, info, m ? NULL : f, m, n, ids, max);
+    unmap_input(m, n);
+    close_input(f);
+    return rc;
 }

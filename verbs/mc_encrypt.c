@@ -13,7 +13,9 @@
 #include "mc_env.h"
 #include "mc_error.h"
 #include "mc_file.h"
+#include "mc_hash.h"
 #include "mc_json.h"
+#include "mc_predict.h"
 #include "mc_verb_audit.h"
 
 /* The passphrase a command names: *out is NULL when it names none (caller wipes and
@@ -93,17 +95,12 @@ static int record(mc_verb_audit *trail, mc_decrypt_result *r, const mc_decrypt_o
     return mc_verb_audit_record(trail, &ev, d, &r->audit_event, &r->audit_path);
 }
 
-int mc_decrypt(mc_decrypt_result *r, const mc_decrypt_options *o)
+/* The identities and passphrase a decrypting command names. */
+static int load_identities(mc_age_identities **out, const mc_decrypt_options *o)
 {
     mc_age_identities *ids = NULL;
-    mc_verb_audit *trail = NULL;
-    unsigned char digest[32] = {0};
     char *pass = NULL;
-    memset(r, 0, sizeof *r);
-    r->info.result = MC_AGE_ERROR;
-    int rc = mc_verb_audit_open(&trail, o->audit_path, 0);
-    if (rc == MC_OK)
-        rc = mc_age_identities_new(&ids);
+    int rc = mc_age_identities_new(&ids);
     for (size_t i = 0; rc == MC_OK && i < o->n_identity_files; i++)
         rc = mc_age_identities_add_file(ids, o->identity_files[i]);
     if (rc == MC_OK && (rc = load_passphrase(&pass, o->passphrase_env, o->passphrase_file)) ==
@@ -112,6 +109,41 @@ int mc_decrypt(mc_decrypt_result *r, const mc_decrypt_options *o)
     if (rc == MC_OK && mc_age_identities_count(ids) == 0)
         rc = mc_error_set(MC_EINPUT, "no identity: give -i FILE, or a passphrase "
                                      "(--passphrase-env VAR or --passphrase-file F)");
+    wipe(pass);
+    if (rc == MC_OK) {
+        *out = ids;
+        ids = NULL;
+    }
+    mc_age_identities_free(ids);
+    return rc;
+}
+
+/* After a failed decryption (rc): a file refused is recorded, then its own message is the
+ * error again; other errors pass through. */
+static int record_refusal(mc_verb_audit *trail, mc_decrypt_result *r,
+                          const mc_decrypt_options *o, int rc)
+{
+    if (rc != MC_EINPUT || r->info.result == MC_AGE_ERROR)
+        return rc;
+    mc_error e = *mc_error_last();
+    int rec = record(trail, r, o, 1, e.message);
+    if (rec)
+        return rec;
+    if (e.file[0])
+        return mc_error_set_at(e.code, e.file, e.line, e.col, "%s", e.message);
+    return mc_error_set(e.code, "%s", e.message);
+}
+
+int mc_decrypt(mc_decrypt_result *r, const mc_decrypt_options *o)
+{
+    mc_age_identities *ids = NULL;
+    mc_verb_audit *trail = NULL;
+    unsigned char digest[32] = {0};
+    memset(r, 0, sizeof *r);
+    r->info.result = MC_AGE_ERROR;
+    int rc = mc_verb_audit_open(&trail, o->audit_path, 0);
+    if (rc == MC_OK)
+        rc = load_identities(&ids, o);
     if (rc == MC_OK && (rc = mc_file_check_output(o->output)) == MC_OK)
         rc = mc_age_decrypt_file(&r->info, o->input, o->output, ids, digest);
     if (rc == MC_OK) {
@@ -119,18 +151,40 @@ int mc_decrypt(mc_decrypt_result *r, const mc_decrypt_options *o)
             snprintf(r->sha256 + 2 * i, 3, "%02x", digest[i]);
         if ((rc = record(trail, r, o, 0, NULL)) && strcmp(o->output, "-") != 0)
             unlink(o->output); /* no clear output without its event */
-    } else if (rc == MC_EINPUT && r->info.result != MC_AGE_ERROR) {
-        /* The file was refused: recorded too, then the refusal's own message again. */
-        mc_error e = *mc_error_last();
-        int rec = record(trail, r, o, 1, e.message);
-        if (rec)
-            rc = rec;
-        else if (e.file[0])
-            mc_error_set_at(e.code, e.file, e.line, e.col, "%s", e.message);
-        else
-            mc_error_set(e.code, "%s", e.message);
+    } else {
+        rc = record_refusal(trail, r, o, rc);
     }
-    wipe(pass);
+    mc_age_identities_free(ids);
+    mc_verb_audit_free(trail);
+    return rc;
+}
+
+int mc_predict_decrypted(mc_prediction *pred, mc_decrypt_result *r,
+                         const mc_decrypt_options *o, const char *data_path)
+{
+    mc_age_identities *ids = NULL;
+    mc_verb_audit *trail = NULL;
+    unsigned char *model = NULL;
+    size_t len = 0;
+    mc_decrypt_options ev = *o;
+    ev.output = "memory (predict)";
+    memset(r, 0, sizeof *r);
+    memset(pred, 0, sizeof *pred);
+    r->info.result = MC_AGE_ERROR;
+    int rc = mc_verb_audit_open(&trail, o->audit_path, 0);
+    if (rc == MC_OK && (rc = load_identities(&ids, o)) == MC_OK)
+        rc = mc_age_decrypt_path_memory(&model, &len, &r->info, o->input, ids,
+                                        mc_file_input_limit());
+    if (rc) {
+        rc = record_refusal(trail, r, &ev, rc);
+        goto cleanup;
+    }
+    if ((rc = mc_sha256_hex(r->sha256, model, len)) || (rc = record(trail, r, &ev, 0, NULL)))
+        goto cleanup;
+    rc = mc_predict_bytes(pred, model, len, o->input, data_path);
+cleanup:
+    if (model)
+        OPENSSL_clear_free(model, len ? len : 1);
     mc_age_identities_free(ids);
     mc_verb_audit_free(trail);
     return rc;

@@ -61,4 +61,13 @@ typedef struct mc_decrypt_result {
  * chunks go out as they authenticate. Free r->audit_path. */
 int mc_decrypt(mc_decrypt_result *r, const mc_decrypt_options *o);
 
+struct mc_prediction;
+/* `predict --identity`: the age file o->input (a model.mcm encrypted) read, decrypted in
+ * memory only (never a clear byte on disk; the plaintext wiped after use), the "decrypt"
+ * event appended as mc_decrypt does (output "memory (predict)"), then data_path predicted
+ * as mc_predict does (reference/mc_predict.h). Errors as mc_decrypt and mc_predict. Free
+ * pred with mc_prediction_clear, r->audit_path with free. */
+int mc_predict_decrypted(struct mc_prediction *pred, mc_decrypt_result *r,
+                         const mc_decrypt_options *o, const char *data_path);
+
 #endif

@@ -8,7 +8,8 @@
 # changed MAC, truncated, swapped and extended chunks, a huge stanza body, malformed armor, a
 # low-order share and a work factor over the cap (the age testkit's vectors), a bad recipient,
 # a passphrase on the command line. Every decryption, and every file refused, is an audit
-# event with the plaintext's digest and the stanza that opened.
+# event with the plaintext's digest and the stanza that opened. predict --identity decrypts a
+# model in memory only (strace shows no other file written) and predicts as the clear model.
 # usage: age.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -172,6 +173,36 @@ PY
     printf '# ok\n%s\nssh-ed25519 AAAA\n' "$R1" >"$D/badrecipients"
     expect_exit 2 "an SSH key in a recipients file" -- "$MC" encrypt "$D/p0" -R "$D/badrecipients" -o "$D/x"
     expect_grep err "badrecipients:3:1: SSH recipients are not supported" "the line is named"
+fi
+
+# predict --identity: an encrypted model decrypted in memory only, the same predictions as
+# the clear model, no clear byte written (strace: no file opened for writing but the
+# predictions' and the audit trail's), the decryption an event.
+if [ "$have_age" = 1 ]; then
+    expect_exit 0 "a run for a model" -- "$MC" run "$SRC/examples/seed/modelcert.yaml" -o "$D/run" -q
+    "$MC" predict "$D/run/model.mcm" "$SRC/examples/seed/data.csv" -o "$D/clear.csv" 2>/dev/null
+    expect_exit 0 "encrypt the model" -- "$MC" encrypt "$D/run/model.mcm" -r "$R1" -o "$D/model.mcm.age"
+    if command -v strace >/dev/null; then
+        expect_exit 0 "predict with --identity (under strace)" -- strace -f -qq -e trace=openat -o "$D/trace" "$MC" predict "$D/model.mcm.age" "$SRC/examples/seed/data.csv" -i "$D/k1" -o "$D/sealed.csv"
+        grep -E 'O_WRONLY|O_RDWR|O_CREAT' "$D/trace" | grep -v -e "$MODELCERT_AUDIT" -e "$D/sealed.csv.tmp" -e '"/dev/' >"$D/writes" || true
+        check [ ! -s "$D/writes" ] -- "predict --identity opens no file for writing but its output and the trail"
+        [ -s "$D/writes" ] && sed 's/^/  /' "$D/writes"
+    else
+        skip "predict --identity under strace" "strace is not installed"
+        expect_exit 0 "predict with --identity" -- "$MC" predict "$D/model.mcm.age" "$SRC/examples/seed/data.csv" -i "$D/k1" -o "$D/sealed.csv"
+    fi
+    check cmp -s "$D/clear.csv" "$D/sealed.csv" -- "the encrypted model predicts as the clear one"
+    id=$(sed -n 's/^audit: event \([0-9]*\) in.*/\1/p' "$TMP/err")
+    "$MC" audit show "$id" >"$D/ev3.json"
+    check python3 -c "
+import json, hashlib, sys
+e = json.load(open(sys.argv[1]))
+assert e['kind'] == 'decrypt' and e['details']['output'] == 'memory (predict)', e
+assert e['model_digest'] == hashlib.sha256(open(sys.argv[2], 'rb').read()).hexdigest(), e
+" "$D/ev3.json" "$D/run/model.mcm" -- "the event names the model's digest and that it stayed in memory"
+    expect_exit 1 "predict with a stranger's key" -- "$MC" predict "$D/model.mcm.age" "$SRC/examples/seed/data.csv" -i "$D/k3" -o "$D/x.csv"
+    expect_grep err "no identity matched" "the refusal is named"
+    check [ ! -e "$D/x.csv" ] -- "no predictions from a model that did not open"
 fi
 
 # Vectors of the age testkit, through the command (the library runs them all: test_age_testkit).
