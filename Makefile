@@ -15,10 +15,12 @@ DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3
 # recompute a run's metrics, tests/e2e/independent.sh); Debian's PyTorch
 # for a model trained elsewhere (about 30 s to install; tests/e2e/predictions_torch.sh skips
 # without it); SoftHSM2 and OpenSC's pkcs11-tool (a PKCS #11 token made in a temporary
-# directory); the PostgreSQL 15 server the audit tests start; valgrind (tests/memcheck.sh).
+# directory); the PostgreSQL 15 server the audit tests start; valgrind (tests/memcheck.sh);
+# Debian's age and age-keygen (interop, tests/e2e/age.sh) and zlib (the compressed age test
+# vectors).
 TEST_DEBS := libcmocka-dev python3-cram python3-cryptography python3-securesystemslib \
         python3-jsonschema python3-junitparser python3-yaml python3-sklearn libxml2-utils chromium \
-        python3-torch softhsm2 opensc postgresql-15 valgrind strace
+        python3-torch softhsm2 opensc postgresql-15 valgrind strace age zlib1g-dev
 # npm's @sigstore/verify and onnxruntime-node (cached outside the tree) run under Node:
 # Debian's nodejs and npm, only when node or npm is missing (a newer node from elsewhere is kept).
 NODE_DEBS := $(shell command -v node >/dev/null 2>&1 || echo nodejs) \
@@ -74,7 +76,7 @@ kill-campaign: build
 # runtime (libclang-rt-14-dev, which `apt-get --no-install-recommends clang` omits).
 FUZZ_BUILD ?= $(BUILD)-fuzz
 FUZZ_RUNS ?= 10000000
-FUZZ_TARGETS ?= spec csv artifact audit bundle certify report keyref chain
+FUZZ_TARGETS ?= spec csv artifact audit bundle certify report keyref chain age
 FUZZ_DEBS := libclang-rt-14-dev
 
 fuzz: deps

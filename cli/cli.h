@@ -45,6 +45,8 @@ int mc_cmd_sign(int argc, char **argv);
 int mc_cmd_verify(int argc, char **argv);
 int mc_cmd_digest(int argc, char **argv);
 int mc_cmd_certify(int argc, char **argv);
+int mc_cmd_encrypt(int argc, char **argv);
+int mc_cmd_decrypt(int argc, char **argv);
 int mc_cmd_privacy_epsilon(int argc, char **argv);
 
 /* ---- options every verb shares ---------------------------------------------------

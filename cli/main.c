@@ -30,6 +30,8 @@ static const verb verbs[] = {
     {"sign", mc_cmd_sign, "sign a model directory or file (OpenSSF Model Signing bundle)"},
     {"verify", mc_cmd_verify, "verify a model against its signature bundle"},
     {"digest", mc_cmd_digest, "print a model's signing digest without signing"},
+    {"encrypt", mc_cmd_encrypt, "encrypt a file in the age format to recipients or a passphrase"},
+    {"decrypt", mc_cmd_decrypt, "decrypt an age file with identities or a passphrase"},
     {"certify", mc_cmd_certify, "sign a validated run and write its release certificate"},
 };
 

@@ -359,6 +359,86 @@ cleanup:
     return rc;
 }
 
+int mc_file_stream_open(mc_file_stream *s, const char *path, unsigned mode)
+{
+    memset(s, 0, sizeof *s);
+    s->mode = mode;
+    if (strcmp(path, "-") == 0) {
+        s->f = stdout;
+        return MC_OK;
+    }
+    struct stat st;
+    if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode))
+        return mc_error_set(MC_EINPUT, "%s exists and is not a regular file; refusing to replace it",
+                            path);
+    size_t n = strlen(path) + 16;
+    int fd = -1, rc = MC_OK;
+    if (!(s->path = strdup(path)) || !(s->tmp = malloc(n))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    snprintf(s->tmp, n, "%s.tmp.XXXXXX", path);
+    if ((fd = mkstemp(s->tmp)) < 0) {
+        rc = mc_error_set(MC_EIO, "cannot create a temporary file beside %s: %s", path,
+                          strerror(errno));
+        free(s->tmp);
+        s->tmp = NULL;
+        goto cleanup;
+    }
+    if (!(s->f = fdopen(fd, "wb"))) {
+        rc = mc_error_set(MC_EIO, "cannot write %s: %s", s->tmp, strerror(errno));
+        close(fd);
+        goto cleanup;
+    }
+cleanup:
+    if (rc)
+        mc_file_stream_abort(s);
+    return rc;
+}
+
+int mc_file_stream_commit(mc_file_stream *s)
+{
+    int rc = MC_OK;
+    if (!s->tmp) {
+        if (fflush(s->f) != 0)
+            rc = mc_error_set(MC_EIO, "cannot write to standard output: %s", strerror(errno));
+        s->f = NULL;
+        return rc;
+    }
+    if (fflush(s->f) != 0 || fchmod(fileno(s->f), (mode_t)s->mode) != 0 ||
+        fsync(fileno(s->f)) != 0) {
+        rc = mc_error_set(MC_EIO, "cannot write %s: %s", s->tmp, strerror(errno));
+    } else {
+        int closed = fclose(s->f);
+        s->f = NULL;
+        if (closed != 0 || rename(s->tmp, s->path) != 0)
+            rc = mc_error_set(MC_EIO, "cannot write %s: %s", s->path, strerror(errno));
+    }
+    if (rc) {
+        mc_file_stream_abort(s);
+        return rc;
+    }
+    mc_file_sync_parent(s->path);
+    free(s->tmp);
+    free(s->path);
+    memset(s, 0, sizeof *s);
+    return MC_OK;
+}
+
+void mc_file_stream_abort(mc_file_stream *s)
+{
+    if (s->tmp) {
+        if (s->f)
+            fclose(s->f);
+        unlink(s->tmp);
+    } else if (s->f) {
+        fflush(s->f);
+    }
+    free(s->tmp);
+    free(s->path);
+    memset(s, 0, sizeof *s);
+}
+
 int mc_file_exists(const char *path)
 {
     struct stat st;

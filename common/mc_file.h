@@ -5,6 +5,7 @@
 #define MC_FILE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Reads a whole file ("-" is stdin) into a NUL-terminated buffer. Fails with
  * MC_EINPUT when it is larger than max_bytes, MC_ENOTFOUND when missing. */
@@ -46,6 +47,19 @@ int mc_dir_check_writable(const char *dir, const char *target);
 int mc_dir_check_creatable(const char *dir);
 /* Atomically replaces `path` with `len` bytes ("-" writes to stdout). */
 int mc_file_write_atomic(const char *path, const void *data, size_t len);
+/* A file written as a stream, all or nothing: mc_file_stream_open creates a temporary file
+ * beside path (mode 0600, or `mode` once committed), mc_file_stream_commit flushes it,
+ * fsyncs it and renames it over path; mc_file_stream_abort removes it. "-" writes to
+ * standard output directly (nothing to undo). MC_EINPUT for a path that is not a regular
+ * file, MC_EIO, MC_ENOMEM. */
+typedef struct mc_file_stream {
+    FILE *f;
+    char *path, *tmp;
+    unsigned mode;
+} mc_file_stream;
+int mc_file_stream_open(mc_file_stream *s, const char *path, unsigned mode);
+int mc_file_stream_commit(mc_file_stream *s);
+void mc_file_stream_abort(mc_file_stream *s);
 /* Flushes the directory holding `path` to disk, so that a rename into it
  * survives a power loss (best effort: errors are ignored). */
 void mc_file_sync_parent(const char *path);

@@ -115,13 +115,11 @@ static int read_rows(mc_table **t, const mc_model *m, const char *data_path)
     return rc;
 }
 
-int mc_predict(mc_prediction *out, const char *model_path, const char *data_path)
+/* predict with a model loaded (or not: rc) by the caller, which keeps it. */
+static int predict_with(mc_prediction *out, int rc, const mc_model *m, const char *data_path)
 {
-    mc_model *m = NULL;
     mc_table *t = NULL;
     float *pred = NULL;
-    memset(out, 0, sizeof *out);
-    int rc = mc_model_load(&m, model_path);
     if (rc == MC_OK)
         rc = read_rows(&t, m, data_path);
     if (rc)
@@ -134,9 +132,29 @@ int mc_predict(mc_prediction *out, const char *model_path, const char *data_path
 cleanup:
     free(pred);
     mc_table_free(t);
-    mc_model_free(m);
     if (rc)
         mc_prediction_clear(out);
+    return rc;
+}
+
+int mc_predict(mc_prediction *out, const char *model_path, const char *data_path)
+{
+    mc_model *m = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = mc_model_load(&m, model_path);
+    rc = predict_with(out, rc, m, data_path);
+    mc_model_free(m);
+    return rc;
+}
+
+int mc_predict_bytes(mc_prediction *out, const unsigned char *model, size_t len,
+                     const char *name, const char *data_path)
+{
+    mc_model *m = NULL;
+    memset(out, 0, sizeof *out);
+    int rc = mc_artifact_decode(&m, model, len, name);
+    rc = predict_with(out, rc, m, data_path);
+    mc_model_free(m);
     return rc;
 }
 

@@ -34,6 +34,10 @@ typedef struct mc_prediction {
  * Extra columns are ignored; a missing input column is MC_EINPUT. Free
  * out->csv with mc_prediction_clear. */
 int mc_predict(mc_prediction *out, const char *model_path, const char *data_path);
+/* The same with the model's bytes in memory (a model decrypted in memory, never written in
+ * clear); name appears in messages. */
+int mc_predict_bytes(mc_prediction *out, const unsigned char *model, size_t len,
+                     const char *name, const char *data_path);
 /* Frees out->csv and zeroes *out; safe on a zeroed struct. */
 void mc_prediction_clear(mc_prediction *out);
 

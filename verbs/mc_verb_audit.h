@@ -3,7 +3,7 @@
  * then one event appended after the work, linked to the head that verification
  * saw (mc_audit_record_after: the chain is not verified a second time unless
  * another writer appended meanwhile). Every verb that records an event (run,
- * validate, reproduce, sign, verify, certify) goes through this one helper. */
+ * validate, reproduce, sign, verify, certify, decrypt) goes through this one helper. */
 #ifndef MC_VERB_AUDIT_H
 #define MC_VERB_AUDIT_H
 
@@ -37,7 +37,8 @@ int mc_verb_audit_absolute(char **out, const mc_verb_audit *t);
  * time, id and hashes. */
 typedef struct mc_verb_event {
     const char *command;          /* the command line (mc_verb_command_line); NULL: "modelcert" */
-    const char *kind;             /* "run", "validate", "reproduce", "sign", "verify", "certify" */
+    const char *kind;             /* "run", "validate", "reproduce", "sign", "verify", "certify",
+                                     "decrypt" */
     const char *verdict;
     const char *spec_digest, *data_digest, *model_digest; /* NULL or "": not applicable */
 } mc_verb_event;
