@@ -171,6 +171,40 @@ static int ref_text(char **text, size_t *len, const char **path_out, const char 
     return mc_file_read_text(text, len, ref->value, MC_KEY_FILE_MAX);
 }
 
+/* What a key reference names, for both loaders: the parsed reference, and either a PKCS #11
+ * URI (uri, parsed) or the PEM text (text, len) read from a file (path) or a variable. */
+typedef struct key_source {
+    mc_keyref *kr, *inner;
+    char *text;
+    size_t len;
+    const char *path, *uri, *what;
+    const mc_pkcs11_uri *parsed;
+} key_source;
+
+/* Parses ref and reads what it names into *src (key_source_close frees it, also on error). */
+static int key_source_open(key_source *src, const char *ref)
+{
+    memset(src, 0, sizeof *src);
+    int rc = mc_keyref_parse(&src->kr, ref);
+    if (rc == MC_OK)
+        rc = ref_text(&src->text, &src->len, &src->path, &src->uri, &src->parsed, &src->inner,
+                      src->kr);
+    src->what = src->path ? src->path : ref;
+    return rc;
+}
+
+/* Frees a key_source; the PEM text is wiped first (it may hold a private key). */
+static void key_source_close(key_source *src)
+{
+    if (src->text) {
+        OPENSSL_cleanse(src->text, src->len);
+        free(src->text);
+    }
+    mc_keyref_free(src->kr);
+    mc_keyref_free(src->inner);
+    memset(src, 0, sizeof *src);
+}
+
 static int open_pkcs11(mc_key **out, const char *uri, const mc_pkcs11_uri *parsed)
 {
 #ifdef MC_HAVE_PKCS11
@@ -241,22 +275,20 @@ static int warn_mode(mc_key *k, const char *path)
 
 int mc_key_load_private_with(mc_key **out, const char *ref, const char *passphrase_file)
 {
-    char *text = NULL, *pass = NULL;
-    size_t len = 0;
-    const char *path = NULL, *uri = NULL;
-    const mc_pkcs11_uri *parsed = NULL;
-    mc_keyref *kr = NULL, *inner = NULL;
+    char *pass = NULL;
+    key_source src;
     BIO *bio = NULL;
     EVP_PKEY *pkey = NULL;
     mc_key *k = NULL;
-    int rc = mc_keyref_parse(&kr, ref);
-    if (rc || (rc = ref_text(&text, &len, &path, &uri, &parsed, &inner, kr)))
+    int rc = key_source_open(&src, ref);
+    if (rc)
         goto cleanup;
-    if (uri) {
-        rc = open_pkcs11(out, uri, parsed);
+    if (src.uri) {
+        rc = open_pkcs11(out, src.uri, src.parsed);
         goto cleanup;
     }
-    const char *what = path ? path : ref;
+    const char *what = src.what, *text = src.text;
+    size_t len = src.len;
     int encrypted = strstr(text, "ENCRYPTED") != NULL;
     if ((rc = read_passphrase(&pass, passphrase_file)))
         goto cleanup;
@@ -288,7 +320,7 @@ int mc_key_load_private_with(mc_key **out, const char *ref, const char *passphra
     if ((rc = key_finish(&k, pkey, what)))
         goto cleanup;
     pkey = NULL;
-    if ((rc = warn_mode(k, path)))
+    if ((rc = warn_mode(k, src.path)))
         goto cleanup;
     *out = k;
     k = NULL;
@@ -297,15 +329,10 @@ cleanup:
         OPENSSL_cleanse(pass, strlen(pass));
         free(pass);
     }
-    if (text) {
-        OPENSSL_cleanse(text, len);
-        free(text);
-    }
     BIO_free(bio);
     EVP_PKEY_free(pkey);
     mc_key_free(k);
-    mc_keyref_free(kr);
-    mc_keyref_free(inner);
+    key_source_close(&src);
     return rc;
 }
 
@@ -316,23 +343,19 @@ int mc_key_load_private(mc_key **out, const char *ref)
 
 int mc_key_load_public(mc_key **out, const char *ref)
 {
-    char *text = NULL;
-    size_t len = 0;
-    const char *path = NULL, *uri = NULL;
-    const mc_pkcs11_uri *parsed = NULL;
-    mc_keyref *kr = NULL, *inner = NULL;
+    key_source src;
     BIO *bio = NULL;
     EVP_PKEY *pkey = NULL;
     X509 *cert = NULL;
-    int rc = mc_keyref_parse(&kr, ref);
-    if (rc || (rc = ref_text(&text, &len, &path, &uri, &parsed, &inner, kr)))
+    int rc = key_source_open(&src, ref);
+    if (rc)
         goto cleanup;
-    if (uri) {
-        rc = open_pkcs11(out, uri, parsed);
+    if (src.uri) {
+        rc = open_pkcs11(out, src.uri, src.parsed);
         goto cleanup;
     }
-    const char *what = path ? path : ref;
-    if (!(bio = BIO_new_mem_buf(text, (int)len))) {
+    const char *what = src.what, *text = src.text;
+    if (!(bio = BIO_new_mem_buf(text, (int)src.len))) {
         rc = mc_error_nomem();
         goto cleanup;
     }
@@ -357,12 +380,10 @@ int mc_key_load_public(mc_key **out, const char *ref)
         goto cleanup;
     pkey = NULL;
 cleanup:
-    free(text);
     BIO_free(bio);
     X509_free(cert);
     EVP_PKEY_free(pkey);
-    mc_keyref_free(kr);
-    mc_keyref_free(inner);
+    key_source_close(&src);
     return rc;
 }
 
