@@ -84,6 +84,16 @@ typedef struct mc_audit_anchor {
 int mc_audit_verify_anchored(mc_audit *a, mc_audit_verify_result *res, const char *expect_head,
                              mc_audit_head *head, mc_audit_anchor *anchor);
 
+/* The check a verb makes before it appends (docs/audit.md, "What a verb checks"), in one
+ * snapshot and without reading the trail's past: as mc_audit_verify_anchored, over the
+ * events from since->id on (since: a head verified earlier, which anchor may name to check
+ * it is still there unchanged), or, since NULL, over the stored head and the event before
+ * it: each one's hash recomputed, the head's link to the event before it, the ids
+ * consecutive. The first event read is taken to link where it says (the events before it
+ * are `audit verify`'s to check). A trail of at most two events is verified whole. A broken
+ * check is a result (res->broken), as mc_audit_verify's. */
+int mc_audit_verify_recent(mc_audit *a, mc_audit_verify_result *res, const mc_audit_head *since,
+                           mc_audit_head *head, mc_audit_anchor *anchor);
 
 /* Events matching the filter, oldest first, as JSON objects (details parsed).
  * Caller owns *events. */
