@@ -130,7 +130,9 @@ int mc_audit_path_absolute(char **out, const char *path);
 
 /* Whether an event could be appended at `path` now: a missing database is
  * fine (it will be created); an existing one must be a version-1 modelcert
- * trail whose chain verifies (unless MODELCERT_AUDIT_ALLOW_BROKEN=1).
+ * trail whose head verifies (mc_audit_verify_recent: the head and the event
+ * before it, at a cost independent of the trail's length; the whole chain is
+ * mc_audit_verify's) unless MODELCERT_AUDIT_ALLOW_BROKEN=1.
  * Verbs call it before any work, so a broken trail stops them early.
  * MC_EINPUT naming the first broken event, or the database's errors. */
 int mc_audit_check_appendable(const char *path);
@@ -141,18 +143,18 @@ int mc_audit_check_appendable(const char *path);
  * head as stored): what mc_audit_record_after links the verb's event to. */
 int mc_audit_check_appendable_at(const char *path, mc_audit_head *head);
 
-/* As mc_audit_record, with the chain verified once per verb, not twice: the
+/* As mc_audit_record, with the trail checked once per verb, not twice: the
  * event is linked after *head (from mc_audit_check_appendable_at) without
- * verifying the chain again while the head, read under the write lock, is
- * still *head. When other writers appended since, the chain is verified again
- * (it must still hold *head: events removed or rewritten meanwhile are
- * refused) and the event goes after the new head. On MC_OK *head is the new
+ * checking again while the head, read under the write lock, is still *head.
+ * When other writers appended since, the events from *head on are verified
+ * (*head must still be there unchanged: events removed or rewritten meanwhile
+ * are refused) and the event goes after the new head. On MC_OK *head is the new
  * event. Errors as mc_audit_record. */
 int mc_audit_record_after(long long *id, const char *path, mc_audit_head *head,
                           const mc_audit_event *ev, const json_t *details);
 
 /* Appends one event to the database at `path` (created, with its directory,
- * when needed): open, verify the chain, append after the head verified (as
+ * when needed): open, check the head (mc_audit_verify_recent), append after it (as
  * mc_audit_record_after: a head moved meanwhile is verified again, so a
  * broken row committed in between is refused, never linked to), close. From `ev`: command, kind, the three
  * digests, verdict, and actor, host and tool_version (NULL: the defaults of
