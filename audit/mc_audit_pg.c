@@ -557,16 +557,18 @@ static int scan_rows(mc_audit_store *s, const mc_audit_filter *f, long long from
                              f ? f->since : NULL, f ? f->kind : NULL, id};
     const char *from_param[1] = {id};
     /* One snapshot: a concurrent append is wholly seen or not at all. */
-    int rc = exec(s, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", "cannot start a read transaction");
-    if (rc)
-        return rc;
     /* Without statistics (a trail never analysed) the planner guesses a third of the table
      * for id >= $1 and would read all of it, or start workers to: a verb walks the primary
-     * key's index from $1, in order, and reads only the rows it finds there. */
-    if (has_from && (rc = exec(s, "SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan "
-                               "= off; SET LOCAL max_parallel_workers_per_gather = 0",
-                               "cannot set up the read"))) {
-        rollback(s);
+     * key's index from $1, in order, and reads only the rows it finds there (set in the same
+     * round trip as BEGIN). */
+    int rc = exec(s, has_from ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+                                " SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off;"
+                                " SET LOCAL max_parallel_workers_per_gather = 0"
+                              : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                  "cannot start a read transaction");
+    if (rc) {
+        if (has_from)
+            rollback(s);
         return rc;
     }
     if (!PQsendQueryParams(s->conn, sql, f ? 5 : has_from, NULL,
