@@ -84,6 +84,16 @@ typedef struct mc_audit_anchor {
 int mc_audit_verify_anchored(mc_audit *a, mc_audit_verify_result *res, const char *expect_head,
                              mc_audit_head *head, mc_audit_anchor *anchor);
 
+/* The check a verb makes before it appends (docs/audit.md, "What a verb checks"), in one
+ * snapshot and without reading the trail's past: as mc_audit_verify_anchored, over the
+ * events from since->id on (since: a head verified earlier, which anchor may name to check
+ * it is still there unchanged), or, since NULL, over the stored head and the event before
+ * it: each one's hash recomputed, the head's link to the event before it, the ids
+ * consecutive. The first event read is taken to link where it says (the events before it
+ * are `audit verify`'s to check). A trail of at most two events is verified whole. A broken
+ * check is a result (res->broken), as mc_audit_verify's. */
+int mc_audit_verify_recent(mc_audit *a, mc_audit_verify_result *res, const mc_audit_head *since,
+                           mc_audit_head *head, mc_audit_anchor *anchor);
 
 /* Events matching the filter, oldest first, as JSON objects (details parsed).
  * Caller owns *events. */
@@ -120,7 +130,9 @@ int mc_audit_path_absolute(char **out, const char *path);
 
 /* Whether an event could be appended at `path` now: a missing database is
  * fine (it will be created); an existing one must be a version-1 modelcert
- * trail whose chain verifies (unless MODELCERT_AUDIT_ALLOW_BROKEN=1).
+ * trail whose head verifies (mc_audit_verify_recent: the head and the event
+ * before it, at a cost independent of the trail's length; the whole chain is
+ * mc_audit_verify's) unless MODELCERT_AUDIT_ALLOW_BROKEN=1.
  * Verbs call it before any work, so a broken trail stops them early.
  * MC_EINPUT naming the first broken event, or the database's errors. */
 int mc_audit_check_appendable(const char *path);
@@ -131,18 +143,18 @@ int mc_audit_check_appendable(const char *path);
  * head as stored): what mc_audit_record_after links the verb's event to. */
 int mc_audit_check_appendable_at(const char *path, mc_audit_head *head);
 
-/* As mc_audit_record, with the chain verified once per verb, not twice: the
+/* As mc_audit_record, with the trail checked once per verb, not twice: the
  * event is linked after *head (from mc_audit_check_appendable_at) without
- * verifying the chain again while the head, read under the write lock, is
- * still *head. When other writers appended since, the chain is verified again
- * (it must still hold *head: events removed or rewritten meanwhile are
- * refused) and the event goes after the new head. On MC_OK *head is the new
+ * checking again while the head, read under the write lock, is still *head.
+ * When other writers appended since, the events from *head on are verified
+ * (*head must still be there unchanged: events removed or rewritten meanwhile
+ * are refused) and the event goes after the new head. On MC_OK *head is the new
  * event. Errors as mc_audit_record. */
 int mc_audit_record_after(long long *id, const char *path, mc_audit_head *head,
                           const mc_audit_event *ev, const json_t *details);
 
 /* Appends one event to the database at `path` (created, with its directory,
- * when needed): open, verify the chain, append after the head verified (as
+ * when needed): open, check the head (mc_audit_verify_recent), append after it (as
  * mc_audit_record_after: a head moved meanwhile is verified again, so a
  * broken row committed in between is refused, never linked to), close. From `ev`: command, kind, the three
  * digests, verdict, and actor, host and tool_version (NULL: the defaults of

@@ -1,5 +1,6 @@
 /* The audit trail's SQLite store (mc_audit_store.h): one file, WAL
  * journaling, synchronous=FULL, appends serialised by BEGIN IMMEDIATE. */
+#include <limits.h>
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -305,13 +306,18 @@ cleanup:
     return rc;
 }
 
-static int store_scan(mc_audit_store *s, const mc_audit_filter *f, mc_audit_row_fn fn, void *ctx)
+/* The rows matching f, or (f NULL, from > LLONG_MIN) those from id `from` on (the
+ * primary key's b-tree: a search, not a scan), or every row. */
+static int scan_rows(mc_audit_store *s, const mc_audit_filter *f, long long from,
+                     mc_audit_row_fn fn, void *ctx)
 {
     sqlite3_stmt *st = NULL;
     char sql[1024];
     /* Every value is bound, never spliced into the SQL text. The whole chain
      * is read in storage order, so a row moved to another id shows. */
-    if (f)
+    if (!f && from > LLONG_MIN)
+        snprintf(sql, sizeof sql, "SELECT %s FROM events WHERE id >= ?1 ORDER BY id", columns);
+    else if (f)
         snprintf(sql, sizeof sql,
                  "SELECT %s FROM events"
                  " WHERE (?1 IS NULL OR model_digest = ?1) AND (?2 IS NULL OR spec_digest = ?2)"
@@ -330,6 +336,8 @@ static int store_scan(mc_audit_store *s, const mc_audit_filter *f, mc_audit_row_
     if (f && ((rc = bind_text(s, st, 1, f->model_digest)) ||
               (rc = bind_text(s, st, 2, f->spec_digest)) || (rc = bind_text(s, st, 3, f->since)) ||
               (rc = bind_text(s, st, 4, f->kind)) || (rc = bind_int64(s, st, 5, f->id))))
+        goto cleanup;
+    if (!f && from > LLONG_MIN && (rc = bind_int64(s, st, 1, from)))
         goto cleanup;
     while ((step = sqlite3_step(st)) == SQLITE_ROW) {
         mc_audit_event ev = {0};
@@ -361,7 +369,17 @@ cleanup:
     return rc;
 }
 
+static int store_scan(mc_audit_store *s, const mc_audit_filter *f, mc_audit_row_fn fn, void *ctx)
+{
+    return scan_rows(s, f, LLONG_MIN, fn, ctx);
+}
+
+static int store_scan_from(mc_audit_store *s, long long from, mc_audit_row_fn fn, void *ctx)
+{
+    return scan_rows(s, NULL, from, fn, ctx);
+}
+
 const mc_audit_store_ops mc_audit_store_sqlite = {
     .name = "sqlite", .open = store_open, .init = store_init, .append = store_append,
-    .scan = store_scan, .head = store_head, .close = store_close,
+    .scan = store_scan, .scan_from = store_scan_from, .head = store_head, .close = store_close,
 };

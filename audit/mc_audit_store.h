@@ -54,6 +54,10 @@ typedef struct mc_audit_store_ops {
     /* Reads the rows matching f (NULL: every row), ordered by id, from one
      * consistent snapshot (a concurrent append is wholly seen or not at all). */
     int (*scan)(mc_audit_store *s, const mc_audit_filter *f, mc_audit_row_fn fn, void *ctx);
+    /* As scan, the rows whose id is `from` or more, ordered by id: a search of the primary
+     * key, never a scan of the table (what a verb reads: the head and what follows a head it
+     * verified). */
+    int (*scan_from)(mc_audit_store *s, long long from, mc_audit_row_fn fn, void *ctx);
     /* The last row's id, hash and time as stored (unverified: a checkpoint
      * signs it only after mc_audit_verify; id 0 and 64 zeros when empty). */
     int (*head)(mc_audit_store *s, mc_audit_head *out);

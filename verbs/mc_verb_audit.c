@@ -1,6 +1,8 @@
-/* One audited-verb helper (mc_verb_audit.h): where the trail is, its chain
- * verified once before the verb's work, and the verb's one event appended after
- * the head that verification saw; and the command line that event records. The
+/* One audited-verb helper (mc_verb_audit.h): where the trail is, its head
+ * checked once before the verb's work (the head and the event before it, at a
+ * cost independent of the trail's length: docs/audit.md, "What a verb checks"),
+ * and the verb's one event appended after the head that check saw; and the
+ * command line that event records. The
  * only place in verbs/ that appends to the audit trail. */
 #include "mc_verb_audit.h"
 
@@ -13,7 +15,7 @@
 
 struct mc_verb_audit {
     char *path;                   /* NULL when off */
-    mc_audit_head head;           /* the head verified at open, then the last event appended */
+    mc_audit_head head;           /* the head checked at open, then the last event appended */
 };
 
 void mc_verb_audit_free(mc_verb_audit *t)

@@ -1,9 +1,11 @@
-/* The audit trail as a verb uses it (docs/audit.md): found and verified once,
- * before the verb's work, so that a broken or foreign trail stops it early;
- * then one event appended after the work, linked to the head that verification
- * saw (mc_audit_record_after: the chain is not verified a second time unless
- * another writer appended meanwhile). Every verb that records an event (run,
- * validate, reproduce, sign, verify, certify, decrypt) goes through this one helper. */
+/* The audit trail as a verb uses it (docs/audit.md): found and its head
+ * checked once, before the verb's work (the head and the event before it, not
+ * the whole chain: that is `audit verify`'s), so that a forged head or a
+ * foreign trail stops it early; then one event appended after the work, linked
+ * to the head that check saw (mc_audit_record_after: nothing is read again
+ * unless another writer appended meanwhile, and then only what it appended).
+ * Every verb that records an event (run, validate, reproduce, sign, verify,
+ * certify, decrypt) goes through this one helper. */
 #ifndef MC_VERB_AUDIT_H
 #define MC_VERB_AUDIT_H
 
@@ -12,7 +14,7 @@
 typedef struct mc_verb_audit mc_verb_audit;
 
 /* Finds the trail (`flag`, the --audit value, or mc_audit_path's rule) and
- * verifies its chain now (mc_audit_check_appendable_at). off: the verb records
+ * checks its head now (mc_audit_check_appendable_at). off: the verb records
  * no event (--no-audit, or a call made inside another verb): nothing is looked
  * for and mc_verb_audit_record records nothing. Errors: those of mc_audit_path
  * and mc_audit_check_appendable ("the audit trail cannot be appended to: ...").

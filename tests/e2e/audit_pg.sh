@@ -177,7 +177,16 @@ expect_grep out "events were removed from the end" "verify says the tail went"
 sql "SET ROLE modelcert_owner; DELETE FROM modelcert.events WHERE id = 200"
 expect_exit 1 "a deleted row" -- "$MC" audit verify --audit "$AUDITOR"
 expect_grep out "BROKEN at event 201: event 201 comes where event 200 should" "verify names the gap"
-expect_exit 2 "a broken trail is not appended to" -- "$MC" validate "$TMP/proj/seed/modelcert.yaml" -o "$TMP/proj/runs/v2" --audit "$CI"
+# A verb checks the head, not the whole chain (docs/audit.md, "What a verb checks"): the row
+# deleted in the middle is audit verify's to find, before and after the verb's append...
+expect_exit 0 "a row deleted in the middle: the next verb appends after the intact head" -- "$MC" validate "$TMP/proj/seed/modelcert.yaml" -o "$TMP/proj/runs/v2" --audit "$CI"
+expect_exit 1 "audit verify still names the gap" -- "$MC" audit verify --audit "$AUDITOR"
+expect_grep out "BROKEN at event 201: event 201 comes where event 200 should" "verify names the gap after the append"
+# ...while a forged head is refused by the next verb, before its work.
+sql "SET ROLE modelcert_owner; UPDATE modelcert.events SET verdict = 'forged' WHERE id = (SELECT max(id) FROM modelcert.events)"
+expect_exit 2 "a forged head is not appended to" -- "$MC" validate "$TMP/proj/seed/modelcert.yaml" -o "$TMP/proj/runs/v3" --audit "$CI"
+expect_grep err "is broken at event 8001 (event 8001 was altered" "the next verb names the forged head"
+check test ! -e "$TMP/proj/runs/v3" -- "nothing was run (checked before any work)"
 # A column retyped by the owner is refused as input, not misread.
 psql_on "$S1" 5433 audit2 -c "SET ROLE modelcert_owner; ALTER TABLE modelcert.events ALTER COLUMN id TYPE numeric"
 expect_exit 2 "a retyped id column" -- "$MC" audit verify --audit "postgresql:///audit2?host=$S1&port=5433&user=mcadmin"

@@ -4,8 +4,9 @@
  * appending 500 events each give 4000 events and an intact chain; a writer
  * killed with SIGKILL mid-append loses at most its uncommitted event; a verb's
  * append after the head it verified (mc_audit_record_after) verifies the chain
- * once, and again only when another writer moved the head, refusing a head
- * that was removed or rewritten meanwhile. */
+ * once, and again only when another writer moved the head (the events after it),
+ * refusing a head that was removed or rewritten meanwhile; what a verb checks
+ * (the head and its link) and what only verify finds (an old event edited). */
 #include <setjmp.h>
 #include <signal.h>
 #include <sqlite3.h>
@@ -358,17 +359,28 @@ static void test_record_after(void **state)
     assert_int_equal(record_after(path, &head, &rc), 5);
     assert_int_equal(rc, MC_OK);
     assert_int_equal(verify(path, NULL).first_bad, 2);
-    /* ...while a head that moved has the chain verified again: refused. */
-    fresh(path, sizeof path, "after-broken.db", 4);
+    /* ...and so is one behind a head that moved: the events appended after the head
+       verified are verified, not the chain behind it (docs/audit.md, "What a verb checks"). */
+    fresh(path, sizeof path, "after-moved-behind.db", 4);
     assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_OK);
     assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
                                   "UPDATE events SET verdict = 'pass!' WHERE id = 2"),
                      SQLITE_OK);
     append_n(path, 1, "bob");
+    assert_int_equal(record_after(path, &head, &rc), 6);
+    assert_int_equal(rc, MC_OK);
+    assert_int_equal(verify(path, NULL).first_bad, 2);
+    /* A head that moved onto an event that does not hash: refused. */
+    fresh(path, sizeof path, "after-broken.db", 4);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_OK);
+    append_n(path, 2, "bob");
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET verdict = 'pass!' WHERE id = 5"),
+                     SQLITE_OK);
     assert_int_equal(record_after(path, &head, &rc), 0);
     assert_int_equal(rc, MC_EINPUT);
     assert_non_null(strstr(mc_error_last()->message, "the audit trail could not be written"));
-    assert_non_null(strstr(mc_error_last()->message, "is broken at event 2"));
+    assert_non_null(strstr(mc_error_last()->message, "is broken at event 5"));
     assert_int_equal(head.id, 4);
 
     /* The verified head removed and replaced by another event 4 whose chain verifies: the
@@ -385,6 +397,57 @@ static void test_record_after(void **state)
     assert_int_equal(rc, MC_EINPUT);
     assert_non_null(strstr(mc_error_last()->message, "changed while the command ran: event 4"));
     assert_memory_equal(&head, &before, sizeof head);
+}
+
+/* What a verb checks before it appends, and what it leaves to `audit verify`: the head's
+ * hash and its link are checked without reading the rest of the chain (an edit of an old
+ * event, hash not recomputed, goes through a verb and is caught by verify), so the verb's
+ * cost does not grow with the trail. */
+static void test_verb_check_is_incremental(void **state)
+{
+    (void)state;
+    char path[300];
+    mc_audit_head head;
+    /* The head edited: refused, naming it. */
+    fresh(path, sizeof path, "verb-head.db", 10);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET verdict = 'fail' WHERE id = 10"),
+                     SQLITE_OK);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "is broken at event 10 (event 10 was altered"));
+    /* The head's link broken (its prev_hash not the hash of event 9): refused. */
+    fresh(path, sizeof path, "verb-link.db", 10);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET prev_hash = (SELECT hash FROM events WHERE "
+                                  "id = 8) WHERE id = 10"),
+                     SQLITE_OK);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "event 10 does not link to the event before"));
+    /* The event the head links to edited: refused (its hash is recomputed too). */
+    fresh(path, sizeof path, "verb-prev.db", 10);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET actor = 'mallory' WHERE id = 9"),
+                     SQLITE_OK);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "is broken at event 9"));
+    /* A gap below the head (event 9 deleted): refused. */
+    fresh(path, sizeof path, "verb-gap.db", 10);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_delete;"
+                                  "DELETE FROM events WHERE id = 9"),
+                     SQLITE_OK);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "event 10 comes where event 9 should"));
+    /* The boundary: an old event edited without its hash recomputed is not read by the
+       verb, which appends after the intact head; `audit verify` names it. */
+    fresh(path, sizeof path, "verb-old.db", 10);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET verdict = 'forged' WHERE id BETWEEN 1 AND 8"),
+                     SQLITE_OK);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_OK);
+    assert_int_equal(head.id, 10);
+    mc_audit_verify_result r = verify(path, NULL);
+    assert_int_equal(r.first_bad, 1);
+    assert_non_null(strstr(r.reason, "event 1 was altered"));
 }
 
 int main(void)
@@ -404,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_concurrent_writers),
         cmocka_unit_test(test_sigkill_mid_append),
         cmocka_unit_test(test_record_after),
+        cmocka_unit_test(test_verb_check_is_incremental),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];

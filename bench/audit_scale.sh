@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# The audit trail's cost to one verb against the trail's length (bench/README.md, "Audit
+# trail at scale"; issue 23 item 7): for each backend, a trail filled with valid events
+# (bench_audit_scale fill: the library links and hashes them, 10,000 per transaction) to
+# each size in turn, and at each size the median of REPS verbs' trail work (the check
+# before the verb's work and its one append: bench_audit_scale verb). With
+# MODELCERT_BENCH_BEFORE=PATH (a bench_audit_scale built from another tree, e.g. main) the
+# same is measured with that code on the same trail, side by side (1 repetition from
+# 1,000,001 events on: it verifies the whole chain per verb).
+# PostgreSQL: a throwaway 15 cluster started here (Unix socket only, default fsync and
+# synchronous_commit, as `nobody` under root, as tests/e2e/pg_lib.sh does), `audit init`.
+# Trails go to MODELCERT_BENCH_DIR (default /dev/shm, else /tmp) and are deleted at exit.
+# usage: bench/audit_scale.sh BUILD_DIR [sqlite|postgresql|both] [SIZES] [REPS]
+#        SIZES: ascending event counts, default "0 1000000 10000000"; REPS default 7
+set -eu
+BUILD=$(cd "$1" && pwd -P)
+BACKENDS=${2:-both}
+SIZES=${3:-0 1000000 10000000}
+REPS=${4:-7}
+BENCH="$BUILD/bench/bench_audit_scale"
+BEFORE=${MODELCERT_BENCH_BEFORE:-}
+PGBIN=${MODELCERT_PG_BIN:-/usr/lib/postgresql/15/bin}
+ROOT=${MODELCERT_BENCH_DIR:-$([ -d /dev/shm ] && echo /dev/shm || echo /tmp)}
+D=$(mktemp -d "$ROOT/mc-audit-scale.XXXXXX")
+chmod 755 "$D"
+AS=()
+if [ "$(id -u)" = 0 ]; then
+    chown nobody "$D"
+    AS=(runuser -u nobody --)
+fi
+as_pg() { (cd "$D" && "${AS[@]}" "$@"); }
+cleanup() {
+    [ -f "$D/pg/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$D/pg" -m fast -w stop >/dev/null 2>&1
+    rm -rf "$D"
+}
+trap cleanup EXIT
+
+measure() { # measure BACKEND TRAIL
+    local backend=$1 trail=$2 n reps
+    for n in $SIZES; do
+        "$BENCH" fill "$trail" "$n" >&2
+        printf '%-10s events=%-9s after:  %s\n' "$backend" "$n" "$("$BENCH" verb "$trail" "$REPS")"
+        if [ -n "$BEFORE" ]; then
+            reps=$REPS
+            [ "$n" -gt 1000000 ] && reps=1
+            printf '%-10s events=%-9s before: %s\n' "$backend" "$n" "$("$BEFORE" verb "$trail" "$reps")"
+        fi
+    done
+}
+
+case $BACKENDS in sqlite | both)
+    measure sqlite "$D/trail.db"
+    rm -f "$D"/trail.db*
+    ;;
+esac
+case $BACKENDS in postgresql | both)
+    as_pg "$PGBIN/initdb" -D "$D/pg" -U mcadmin -A trust -E UTF8 --locale=C >/dev/null
+    as_pg sh -c "printf '%s\n' \"listen_addresses = ''\" \"unix_socket_directories = '$D'\" 'port = 5434' 'shared_buffers = 256MB' 'max_wal_size = 4GB' >> '$D/pg/postgresql.conf'"
+    as_pg "$PGBIN/pg_ctl" -D "$D/pg" -l "$D/pg.log" -w start >/dev/null
+    "$PGBIN/psql" -X -q -h "$D" -p 5434 -U mcadmin -d postgres -c "CREATE DATABASE trail"
+    URI="postgresql:///trail?host=$D&port=5434&user=mcadmin"
+    "$BUILD/cli/modelcert" audit init "$URI" >/dev/null
+    measure postgresql "$URI"
+    ;;
+esac
