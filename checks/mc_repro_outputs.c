@@ -155,12 +155,14 @@ int mc_repro_outputs(mc_validation *v, const char *run_dir, const json_t *record
     /* The membership-inference sample (runs with privacy.membership_inference): a recorded
      * one must be what the re-run samples; none recorded (a run of an earlier version, or a
      * spec without the check) is judged by metrics.json, where the attack's inputs end. */
-    if (rc == MC_OK && again->membership_csv &&
-        (rc = read_text(&membership, run_dir, MC_RUN_FILE_MEMBERSHIP)) == MC_OK)
-        rc = add_text_result(v, "reproduce.membership", MC_RUN_FILE_MEMBERSHIP, membership,
-                             again->membership_csv);
-    else if (rc == MC_ENOTFOUND)
-        rc = MC_OK;
+    if (rc == MC_OK && again->membership_csv) {
+        rc = read_text(&membership, run_dir, MC_RUN_FILE_MEMBERSHIP);
+        if (rc == MC_OK)
+            rc = add_text_result(v, "reproduce.membership", MC_RUN_FILE_MEMBERSHIP, membership,
+                                 again->membership_csv);
+        else if (rc == MC_ENOTFOUND) /* only this file may be absent: the others are errors */
+            rc = MC_OK;
+    }
     json_decref(core), json_decref(core_again);
     free(preds), free(history), free(history_again), free(membership);
     return rc;

@@ -72,9 +72,14 @@ static int mc_starter_data(char **out, size_t *len, mc_starter_data_kind kind)
         int calls = (int)floor(-log(uniform(&s) + 1e-12) * 1.5);
         int region = (int)(next_u64(&s) % 4);
         double noise = normal(&s);
-        if (kind == MC_STARTER_PERSONAL) /* made up: no real person's data */
+        if (kind == MC_STARTER_PERSONAL) { /* made up: no real person's data */
+            /* Drawn one by one: C leaves the order of a call's arguments unspecified, so two
+             * draws in one argument list gave other data with another compiler. */
+            int number = (int)(next_u64(&s) % 100);
+            const char *area = areas[next_u64(&s) % 4];
             mc_buf_printf(&b, "Customer %04d,customer%04d@example.com,%s%02d,", i + 1, i + 1,
-                          areas[next_u64(&s) % 4], (int)(next_u64(&s) % 100));
+                          area, number);
+        }
         /* A few missing cells, for the dropna step. */
         if (uniform(&s) < 0.02)
             mc_buf_puts(&b, "");

@@ -78,6 +78,13 @@ cp -r dp1 dp1-mi && python3 -c 'import sys; p=sys.argv[1]; l=open(p).read().spli
 check sh -c '! cmp -s dp1/membership_losses.csv dp1-mi/membership_losses.csv' -- "a loss was altered"
 expect_exit 1 "reproduce a run whose membership sample was altered" -- "$MC" reproduce dp1-mi
 expect_grep out "FAIL  membership_losses.csv differs from the re-run at line 2" "the altered line is named"
+# A recorded output deleted is never skipped: reproduce refuses the run directory.
+for f in test_predictions.csv history.csv; do
+    rm -rf dp1-del && cp -r dp1 dp1-del && rm dp1-del/$f
+    expect_exit 2 "reproduce a run whose $f was deleted" -- "$MC" reproduce dp1-del
+    expect_grep err "$f" "the missing $f is named"
+    check sh -c '! grep -q REPRODUCED "$1"' sh "$TMP/out" -- "no REPRODUCED verdict without $f"
+done
 MODELCERT_DP_SECRET=e2e-another-secret-9876543210 expect_exit 1 "reproduce with another secret" \
     -- "$MC" reproduce dp1
 expect_grep out "model.*differ\|differs" "reproduce names the difference"
