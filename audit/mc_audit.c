@@ -5,6 +5,7 @@
  * and querying events as JSON. */
 #include "mc_audit.h"
 
+#include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,11 +235,25 @@ static int prepare_details(char **text, const char *details)
 
 /* ---- appending: the chain logic, the same on every store ------------------------ */
 
+/* The ids after a head read from the store (which anyone who can write the file may have
+ * set): n more must fit below LLONG_MAX, else MC_EINPUT, never an overflow. */
+static int check_room(const mc_audit_head *head, size_t n)
+{
+    if (head->id < 0 || (unsigned long long)(LLONG_MAX - head->id) < n)
+        return mc_error_set(MC_EINPUT, "the audit trail's head has id %lld: no event can "
+                            "follow it (modelcert numbers events from 1; the trail was altered)",
+                            head->id);
+    return MC_OK;
+}
+
 /* Links evs after the head, under the store's write lock: ids, prev_hash,
  * time and hash. */
 static int link_new(void *ctx, const mc_audit_head *head, mc_audit_event *evs, size_t n)
 {
     (void)ctx;
+    int room = check_room(head, n);
+    if (room)
+        return room;
     long long id = head->id;
     const char *prev = head->hash;
     for (size_t i = 0; i < n; i++) {
@@ -341,6 +356,9 @@ static int link_verbatim(void *ctx, const mc_audit_head *head, mc_audit_event *e
 {
     const char *shown = ctx;
     char hex[MC_SHA256_HEX_LEN + 1];
+    int room = check_room(head, n);
+    if (room)
+        return room;
     long long id = head->id;
     const char *prev = head->hash;
     for (size_t i = 0; i < n; i++) {
@@ -499,7 +517,9 @@ int mc_audit_verify_recent(mc_audit *a, mc_audit_verify_result *res, const mc_au
         int rc = a->ops->head(a->store, &stored);
         if (rc)
             return rc;
-        from = stored.id - 1; /* the head and the event it links to */
+        /* the head and the event it links to; a head id below 2 (forged, read from the
+           file) is verified whole, without arithmetic on it */
+        from = stored.id >= 2 ? stored.id - 1 : 0;
     }
     /* A trail of one or two events (or a forged id below 1 at the top) is verified whole:
      * there is no earlier event to start after. */

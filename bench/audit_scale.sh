@@ -19,21 +19,8 @@ SIZES=${3:-0 1000000 10000000}
 REPS=${4:-7}
 BENCH="$BUILD/bench/bench_audit_scale"
 BEFORE=${MODELCERT_BENCH_BEFORE:-}
-PGBIN=${MODELCERT_PG_BIN:-/usr/lib/postgresql/15/bin}
-ROOT=${MODELCERT_BENCH_DIR:-$([ -d /dev/shm ] && echo /dev/shm || echo /tmp)}
-D=$(mktemp -d "$ROOT/mc-audit-scale.XXXXXX")
-chmod 755 "$D"
-AS=()
-if [ "$(id -u)" = 0 ]; then
-    chown nobody "$D"
-    AS=(runuser -u nobody --)
-fi
-as_pg() { (cd "$D" && "${AS[@]}" "$@"); }
-cleanup() {
-    [ -f "$D/pg/postmaster.pid" ] && as_pg "$PGBIN/pg_ctl" -D "$D/pg" -m fast -w stop >/dev/null 2>&1
-    rm -rf "$D"
-}
-trap cleanup EXIT
+PG_ROOT=${MODELCERT_BENCH_DIR:-$([ -d /dev/shm ] && echo /dev/shm || echo /tmp)}
+. "$(dirname "$0")/pg_lib.sh"
 
 measure() { # measure BACKEND TRAIL
     local backend=$1 trail=$2 n reps
@@ -54,10 +41,7 @@ case $BACKENDS in sqlite | both)
     ;;
 esac
 case $BACKENDS in postgresql | both)
-    as_pg "$PGBIN/initdb" -D "$D/pg" -U mcadmin -A trust -E UTF8 --locale=C >/dev/null
-    as_pg sh -c "printf '%s\n' \"listen_addresses = ''\" \"unix_socket_directories = '$D'\" 'port = 5434' 'shared_buffers = 256MB' 'max_wal_size = 4GB' >> '$D/pg/postgresql.conf'"
-    as_pg "$PGBIN/pg_ctl" -D "$D/pg" -l "$D/pg.log" -w start >/dev/null
-    "$PGBIN/psql" -X -q -h "$D" -p 5434 -U mcadmin -d postgres -c "CREATE DATABASE trail"
+    pg_start 5434 trail -- 'max_wal_size = 4GB'
     URI="postgresql:///trail?host=$D&port=5434&user=mcadmin"
     "$BUILD/cli/modelcert" audit init "$URI" >/dev/null
     measure postgresql "$URI"

@@ -9,26 +9,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench_audit_event.h"
 #include "mc_audit.h"
 #include "mc_clock.h"
 #include "mc_error.h"
-
-static mc_audit_event sample(void)
-{
-    static const char digest[] = "4fdf43cc519e4dae211d5c79b8ad1eadac14f541112fa7ed8b9757e14c70de4c";
-    mc_audit_event ev = {.actor = "ci-bot", .host = "runner-7", .tool_version = "0.1.0",
-                         .command = "modelcert validate examples/seed/modelcert.yaml -o runs/x",
-                         .kind = "validate", .spec_digest = digest, .data_digest = digest,
-                         .model_digest = digest, .verdict = "pass",
-                         .details = "{\"counts\":{\"fail\":0,\"pass\":9},\"run_dir\":\"runs/x\"}"};
-    return ev;
-}
-
-static int fail(void)
-{
-    fprintf(stderr, "%s\n", mc_error_last()->message);
-    return 1;
-}
 
 int main(int argc, char **argv)
 {
@@ -51,37 +35,37 @@ int main(int argc, char **argv)
     }
     mc_audit *a = NULL;
     if (mc_audit_open(&a, a_path) != MC_OK)
-        return fail();
+        return bench_audit_fail("bench_audit");
     double t0 = mc_clock_seconds();
     for (long i = 0; i < appends; i++) {
-        mc_audit_event ev = sample();
+        mc_audit_event ev = bench_audit_sample();
         if (mc_audit_append(a, &ev) != MC_OK)
-            return fail();
+            return bench_audit_fail("bench_audit");
     }
     double t_append = mc_clock_seconds() - t0;
     mc_audit_close(a);
 
     if (mc_audit_open(&a, c_path) != MC_OK)
-        return fail();
+        return bench_audit_fail("bench_audit");
     enum { BATCH = 10000 };
     mc_audit_event *evs = malloc(BATCH * sizeof *evs);
     t0 = mc_clock_seconds();
     for (long done = 0; done < chain; done += BATCH) {
         long n = chain - done < BATCH ? chain - done : BATCH;
         for (long i = 0; i < n; i++)
-            evs[i] = sample();
+            evs[i] = bench_audit_sample();
         if (mc_audit_append_batch(a, evs, (size_t)n) != MC_OK)
-            return fail();
+            return bench_audit_fail("bench_audit");
     }
     double t_build = mc_clock_seconds() - t0;
     mc_audit_close(a);
     free(evs);
     if (mc_audit_open_readonly(&a, c_path) != MC_OK)
-        return fail();
+        return bench_audit_fail("bench_audit");
     mc_audit_verify_result r;
     t0 = mc_clock_seconds();
     if (mc_audit_verify(a, &r, NULL) != MC_OK)
-        return fail();
+        return bench_audit_fail("bench_audit");
     double t_verify = mc_clock_seconds() - t0;
     mc_audit_close(a);
     printf("backend=%s\n", uri ? "postgresql" : "sqlite");

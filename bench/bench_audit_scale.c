@@ -14,27 +14,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "bench_audit_event.h"
 #include "mc_audit.h"
 #include "mc_clock.h"
 #include "mc_error.h"
-
-static const char digest[] = "4fdf43cc519e4dae211d5c79b8ad1eadac14f541112fa7ed8b9757e14c70de4c";
-
-static mc_audit_event sample(void)
-{
-    mc_audit_event ev = {.actor = "ci-bot", .host = "runner-7", .tool_version = "0.1.0",
-                         .command = "modelcert validate examples/seed/modelcert.yaml -o runs/x",
-                         .kind = "validate", .spec_digest = digest, .data_digest = digest,
-                         .model_digest = digest, .verdict = "pass",
-                         .details = "{\"counts\":{\"fail\":0,\"pass\":9},\"run_dir\":\"runs/x\"}"};
-    return ev;
-}
-
-static int fail(void)
-{
-    fprintf(stderr, "bench_audit_scale: %s\n", mc_error_last()->message);
-    return 1;
-}
 
 static int fill(const char *trail, long long want)
 {
@@ -43,14 +26,14 @@ static int fill(const char *trail, long long want)
     mc_audit_head head;
     mc_audit_event *evs = malloc(BATCH * sizeof *evs);
     if (!evs || mc_audit_open(&a, trail) != MC_OK || mc_audit_head_read(a, &head) != MC_OK)
-        return fail();
+        return bench_audit_fail("bench_audit_scale");
     double t0 = mc_clock_seconds();
     for (long long have = head.id; have < want; have += BATCH) {
         long long n = want - have < BATCH ? want - have : BATCH;
         for (long long i = 0; i < n; i++)
-            evs[i] = sample();
+            evs[i] = bench_audit_sample();
         if (mc_audit_append_batch(a, evs, (size_t)n) != MC_OK)
-            return fail();
+            return bench_audit_fail("bench_audit_scale");
     }
     printf("filled %s to %lld events in %.1f s\n", mc_audit_location(a), want,
            mc_clock_seconds() - t0);
@@ -73,12 +56,12 @@ static int verb(const char *trail, int reps)
     for (int i = 0; i < reps; i++) {
         mc_audit_head head;
         long long id = 0;
-        mc_audit_event ev = sample();
+        mc_audit_event ev = bench_audit_sample();
         json_t *details = json_pack("{s:s}", "run_dir", "runs/x");
         double t0 = mc_clock_seconds();
         if (!details || mc_audit_check_appendable_at(trail, &head) != MC_OK ||
             mc_audit_record_after(&id, trail, &head, &ev, details) != MC_OK)
-            return fail();
+            return bench_audit_fail("bench_audit_scale");
         ms[i] = 1000 * (mc_clock_seconds() - t0);
         json_decref(details);
     }

@@ -38,12 +38,21 @@ int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
 int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
                    const mc_run_options *opt, long long runs);
 
+/* The recorded outputs a re-run recomputes, as the caller read them from the run directory
+ * (reproduce --key checks these very bytes against the run's signature before it re-runs):
+ * NUL-terminated texts; membership NULL when the run recorded no membership_losses.csv. */
+typedef struct mc_repro_recorded {
+    const char *predictions; /* test_predictions.csv */
+    const char *history;     /* history.csv */
+    const char *membership;  /* membership_losses.csv, or NULL */
+} mc_repro_recorded;
+
 /* After a re-run that reproduced the model: compares the recorded outputs
  * that a re-run recomputes (metrics.json, run.json's deterministic fields,
- * test_predictions.csv, history.csv without its seconds), one result each,
- * naming the first difference. A missing or unreadable file is an error
- * (MC_EINPUT/MC_ENOTFOUND), not a pass. */
-int mc_repro_outputs(mc_validation *v, const char *run_dir, const json_t *record,
+ * test_predictions.csv, history.csv without its seconds, the membership sample when the
+ * re-run draws one and one was recorded), one result each, naming the first difference.
+ * Errors: MC_ENOMEM. */
+int mc_repro_outputs(mc_validation *v, const mc_repro_recorded *rec, const json_t *record,
                      const json_t *metrics, const mc_run *again);
 
 #endif

@@ -1,6 +1,8 @@
 /* `reproduce` compares every recorded output it can recompute, not only the
  * model: metrics.json, test_predictions.csv, history.csv (without its seconds),
- * membership_losses.csv when the run has one, and run.json's deterministic fields. A forged accuracy in metrics.json beside
+ * membership_losses.csv when the run has one, and run.json's deterministic fields, as the
+ * verb read them (and, with --key, checked them against the run's signature: this file
+ * reads nothing itself, so nothing is read twice). A forged accuracy in metrics.json beside
  * an untouched model is a failed reproduction. What cannot be recomputed
  * (run.json's created, timings_s, threads, paths, engine; history.csv's
  * seconds) is listed in docs/audit.md as not checked. */
@@ -124,27 +126,21 @@ static int add_text_result(mc_validation *v, const char *id, const char *file, c
                              "or the run is not reproducible", file, line);
 }
 
-static int read_text(char **out, const char *dir, const char *name)
-{
-    size_t len;
-    return mc_run_dir_read_text(out, &len, dir, name, 0);
-}
-
-int mc_repro_outputs(mc_validation *v, const char *run_dir, const json_t *record,
+int mc_repro_outputs(mc_validation *v, const mc_repro_recorded *rec, const json_t *record,
                      const json_t *metrics, const mc_run *again)
 {
-    char *preds = NULL, *history = NULL, *history_again = NULL, *membership = NULL;
+    char *history = NULL, *history_again = NULL;
     json_t *core = record_core(record), *core_again = record_core(again->record);
     int rc = core && core_again ? MC_OK : mc_error_nomem();
     if (rc == MC_OK)
         rc = add_json_result(v, "reproduce.metrics", MC_RUN_FILE_METRICS, metrics, again->metrics);
     if (rc == MC_OK)
         rc = add_json_result(v, "reproduce.record", MC_RUN_FILE_RECORD, core, core_again);
-    if (rc == MC_OK && (rc = read_text(&preds, run_dir, MC_RUN_FILE_PREDICTIONS)) == MC_OK)
-        rc = add_text_result(v, "reproduce.predictions", MC_RUN_FILE_PREDICTIONS, preds,
-                             again->predictions_csv);
-    if (rc == MC_OK && (rc = read_text(&history, run_dir, MC_RUN_FILE_HISTORY)) == MC_OK &&
-        !(history_again = strdup(again->history_csv)))
+    if (rc == MC_OK)
+        rc = add_text_result(v, "reproduce.predictions", MC_RUN_FILE_PREDICTIONS,
+                             rec->predictions, again->predictions_csv);
+    if (rc == MC_OK &&
+        (!(history = strdup(rec->history)) || !(history_again = strdup(again->history_csv))))
         rc = mc_error_nomem();
     if (rc == MC_OK) {
         strip_last_fields(history);
@@ -155,15 +151,10 @@ int mc_repro_outputs(mc_validation *v, const char *run_dir, const json_t *record
     /* The membership-inference sample (runs with privacy.membership_inference): a recorded
      * one must be what the re-run samples; none recorded (a run of an earlier version, or a
      * spec without the check) is judged by metrics.json, where the attack's inputs end. */
-    if (rc == MC_OK && again->membership_csv) {
-        rc = read_text(&membership, run_dir, MC_RUN_FILE_MEMBERSHIP);
-        if (rc == MC_OK)
-            rc = add_text_result(v, "reproduce.membership", MC_RUN_FILE_MEMBERSHIP, membership,
-                                 again->membership_csv);
-        else if (rc == MC_ENOTFOUND) /* only this file may be absent: the others are errors */
-            rc = MC_OK;
-    }
+    if (rc == MC_OK && again->membership_csv && rec->membership)
+        rc = add_text_result(v, "reproduce.membership", MC_RUN_FILE_MEMBERSHIP, rec->membership,
+                             again->membership_csv);
     json_decref(core), json_decref(core_again);
-    free(preds), free(history), free(history_again), free(membership);
+    free(history), free(history_again);
     return rc;
 }

@@ -49,6 +49,14 @@ static int fit_quantiles(double *edges, size_t *n_edges, const mc_run_ctx *c,
         double h = (double)(n - 1) * ((double)k / (double)sl->quantiles);
         size_t lo = (size_t)floor(h);
         double e = lo + 1 < n ? lerp(v[lo], v[lo + 1], h - (double)lo) : v[n - 1];
+        if (!isfinite(e)) { /* numpy's form overflows between values of opposite sign > 8e307 */
+            double lo_v = v[0], hi_v = v[n - 1];
+            free(v);
+            return mc_spec_error(c->spec, &sl->quantiles, "metrics.slices: the %lld-quantile "
+                                 "edges of column '%s' overflow (its training values reach "
+                                 "%g and %g): give bins instead", sl->quantiles, sl->column,
+                                 lo_v, hi_v);
+        }
         if (*n_edges == 0 || e > edges[*n_edges - 1])
             edges[(*n_edges)++] = e;
     }

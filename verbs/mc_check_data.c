@@ -21,17 +21,20 @@
 /* The length of the header and the first max_rows records of csv (a record
  * ends at a line break outside quotes), or of the last whole record when the
  * head ends inside one. *cut: rows were left out. */
-static size_t sample_length(const char *csv, size_t len, size_t max_rows, int *cut)
+static size_t sample_length(const char *csv, size_t len, size_t max_rows, int *cut,
+                            size_t *records_out)
 {
     size_t records = 0, last_end = 0;
     int quoted = 0;
     *cut = 0;
+    *records_out = 0;
     for (size_t i = 0; i < len; i++) {
         if (csv[i] == '"')
             quoted = !quoted;
         else if (csv[i] == '\n' && !quoted) {
             last_end = i + 1;
-            if (++records == max_rows + 1) {
+            *records_out = ++records;
+            if (records == max_rows + 1) {
                 *cut = last_end < len;
                 return last_end;
             }
@@ -272,9 +275,20 @@ int mc_check_data(size_t *errors, mc_diags *diags, const mc_spec *spec, const ch
     mc_colset cs;
     size_t bad = 0;
     int cut = 0;
-    size_t n = sample_length(csv, len, MC_CHECK_SAMPLE_ROWS, &cut);
+    size_t records = 0;
+    size_t n = sample_length(csv, len, MC_CHECK_SAMPLE_ROWS, &cut, &records);
     if (!cut && whole)
         n = len; /* all of it: the last record may lack its line break */
+    if (!whole && records < 2) {
+        /* The head ends inside the header or the first row: the sample holds no row, which
+           says nothing of the file (it is not empty). */
+        *errors = 1;
+        return mc_spec_diag(spec, diags, MC_SEV_ERROR, &d->data.source, &d->data,
+                            "data.source: the %s of %s is longer than the %zu MiB that check "
+                            "reads (records that long are not read as data: split them, or "
+                            "check with --no-data)", records ? "first data row" : "header line",
+                            name, MC_CHECK_SAMPLE_BYTES >> 20);
+    }
     int rc = parse_sample(&t, &bad, diags, spec, name, csv, n);
     if (rc || !t) {
         *errors = bad;

@@ -26,10 +26,12 @@ static const char *recorded_digest(const json_t *record, const char *what)
     return json_string_value(json_object_get(json_object_get(record, what), "digest"));
 }
 
-/* With --key: the run's signature verifies and covers, byte for byte, the files reproduce
- * read (run.json, metrics.json, spec.json, model.mcm), so that a file the signature leaves
- * out (sign --ignore) or one swapped after the check cannot steer the re-run. Adds the
- * signing result; MC_EINPUT "the run's signature does not verify: ..." otherwise. */
+/* With --key: the run's signature verifies and covers, byte for byte, every file reproduce
+ * reads (run.json, metrics.json, spec.json, model.mcm, and the outputs it compares:
+ * test_predictions.csv, history.csv, membership_losses.csv when recorded), so that a file
+ * the signature leaves out (sign --ignore) or one swapped after the check cannot steer the
+ * re-run or its comparison. Adds the signing result; MC_EINPUT "the run's signature does
+ * not verify: ..." otherwise. */
 static int check_signed(mc_validation *v, const mc_reproduce_options *opt,
                         const mc_model_bytes *read, size_t n_read)
 {
@@ -39,8 +41,9 @@ static int check_signed(mc_validation *v, const mc_reproduce_options *opt,
     if (rc == MC_OK)
         rc = mc_validation_add(v, "signing", "signing.run", "run signature", MC_STATUS_PASS,
                                json_string(subject), json_string(signer),
-                               "%s is signed by %s (run.json, metrics.json, spec.json and "
-                               "the model as read)", opt->run_dir, signer);
+                               "%s is signed by %s (every file reproduce read, as read: "
+                               "run.json, metrics.json, spec.json, the model and the outputs "
+                               "compared)", opt->run_dir, signer);
     return rc;
 }
 
@@ -70,8 +73,10 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
     int threads = o->threads;
     json_t *record = NULL, *metrics = NULL;
     char *spec_text = NULL, *model = NULL, *spec_path = NULL, *model_path = NULL;
-    char *record_bytes = NULL, *metrics_bytes = NULL;
-    size_t spec_len = 0, model_len = 0, record_len = 0, metrics_len = 0;
+    char *record_bytes = NULL, *metrics_bytes = NULL, *preds = NULL, *history = NULL,
+         *membership = NULL;
+    size_t spec_len = 0, model_len = 0, record_len = 0, metrics_len = 0, preds_len = 0,
+           history_len = 0, membership_len = 0;
     mc_spec *spec = NULL;
     mc_diags *diags = NULL;
     mc_run *again = NULL;
@@ -93,13 +98,28 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
     }
     if ((rc = mc_run_dir_read_bytes(&spec_text, &spec_len, run_dir, MC_RUN_FILE_SPEC, 1 << 20)) ||
         (rc = mc_run_dir_read_bytes(&model, &model_len, run_dir, MC_RUN_FILE_MODEL,
-                                    (size_t)1 << 34)))
+                                    (size_t)1 << 34)) ||
+        (rc = mc_run_dir_read_text(&preds, &preds_len, run_dir, MC_RUN_FILE_PREDICTIONS, 0)) ||
+        (rc = mc_run_dir_read_text(&history, &history_len, run_dir, MC_RUN_FILE_HISTORY, 0)))
+        goto cleanup;
+    /* Only the membership sample may be absent (a run without the check, or of an earlier
+       version): metrics.json then carries what the attack judged. */
+    rc = mc_run_dir_read_text(&membership, &membership_len, run_dir, MC_RUN_FILE_MEMBERSHIP, 0);
+    if (rc == MC_ENOTFOUND) {
+        mc_error_clear();
+        rc = MC_OK;
+    }
+    if (rc)
         goto cleanup;
     const mc_model_bytes read[] = {{MC_RUN_FILE_RECORD, record_bytes, record_len},
                                    {MC_RUN_FILE_METRICS, metrics_bytes, metrics_len},
                                    {MC_RUN_FILE_SPEC, spec_text, spec_len},
-                                   {MC_RUN_FILE_MODEL, model, model_len}};
-    if (o->key && (rc = check_signed(v, o, read, sizeof read / sizeof *read)))
+                                   {MC_RUN_FILE_MODEL, model, model_len},
+                                   {MC_RUN_FILE_PREDICTIONS, preds, preds_len},
+                                   {MC_RUN_FILE_HISTORY, history, history_len},
+                                   {MC_RUN_FILE_MEMBERSHIP, membership, membership_len}};
+    size_t n_read = sizeof read / sizeof *read - (membership ? 0 : 1); /* the sample is last */
+    if (o->key && (rc = check_signed(v, o, read, n_read)))
         goto cleanup;
     const json_t *jdata = json_object_get(record, "data");
     const char *rec_spec = recorded_digest(record, "spec");
@@ -186,7 +206,8 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
     mc_repro_side b = {again->model, again->model_len, again->metrics, "the re-run"};
     rc = mc_repro_compare(v, "reproduce.model", &a, &b, NULL);
     if (rc == MC_OK)
-        rc = mc_repro_outputs(v, run_dir, record, metrics, again);
+        rc = mc_repro_outputs(v, &(mc_repro_recorded){preds, history, membership}, record,
+                              metrics, again);
 cleanup:
     if (rc == MC_OK) { /* also when a result ended the comparison early */
         *run_record = record;
@@ -196,6 +217,9 @@ cleanup:
     json_decref(metrics);
     free(record_bytes);
     free(metrics_bytes);
+    free(preds);
+    free(history);
+    free(membership);
     free(spec_text);
     free(model);
     free(spec_path);

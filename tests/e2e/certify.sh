@@ -9,11 +9,7 @@ MC=$1
 SRC=$2
 . "$(dirname "$0")/lib.sh"
 cd "$TMP" || exit 2
-cp -r "$SRC/examples/seed" seed
-rm -rf seed/.modelcert seed/runs
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-384 -out seed/k.pem 2>/dev/null
-chmod 600 seed/k.pem
-openssl pkey -in seed/k.pem -pubout -out k.pub 2>/dev/null
+seed_with_key P-384
 
 expect_exit 0 "run (no validation)" -- "$MC" run -q seed/modelcert.yaml -o plain
 expect_exit 2 "certify refuses a run without validation" -- "$MC" certify plain --key seed/k.pem
@@ -75,8 +71,9 @@ expect_grep out "PASS  r4 is signed by key" "the run's signature is checked firs
 expect_exit 2 "reproduce refuses a run signed by another key" -- "$MC" reproduce r4 --key other.pub
 expect_grep err "the run's signature does not verify" "and says why"
 # The signature must cover what reproduce reads: a bundle that leaves spec.json out (the spec
-# steers the re-run) is refused before anything runs, and so is each other file it reads.
-for f in spec.json run.json metrics.json; do
+# steers the re-run) is refused before anything runs, and so is each other file it reads,
+# the outputs it compares with the re-run included.
+for f in spec.json run.json metrics.json test_predictions.csv history.csv; do
     rm -rf r4-ign && cp -r r4 r4-ign && rm -f r4-ign/model.sig
     expect_exit 0 "sign a copy of r4 leaving $f out" -- "$MC" sign r4-ign --key seed/k.pem --ignore "$f"
     expect_exit 2 "reproduce --key refuses a signature that leaves $f out" -- \

@@ -18,11 +18,7 @@ MC=$1
 SRC=$2
 . "$(dirname "$0")/lib.sh"
 cd "$TMP" || exit 2
-cp -r "$SRC/examples/seed" seed
-rm -rf seed/.modelcert seed/runs
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out seed/k.pem 2>/dev/null
-chmod 600 seed/k.pem
-openssl pkey -in seed/k.pem -pubout -out k.pub 2>/dev/null
+seed_with_key P-256
 
 # A JSON file edited in place: edit FILE PYTHON-STATEMENTS (the object is `v`).
 edit() {
@@ -155,31 +151,7 @@ basicConstraints=CA:FALSE
 keyUsage=critical,keyEncipherment
 extendedKeyUsage=codeSigning
 CNF
-mkdir -p caroot/newcerts; : > caroot/index.txt; echo 01 > caroot/serial
-cat > ca.cnf <<CNF
-[ca]
-default_ca=d
-[d]
-dir=$TMP/caroot
-database=\$dir/index.txt
-new_certs_dir=\$dir/newcerts
-serial=\$dir/serial
-default_md=sha256
-policy=p
-copy_extensions=none
-unique_subject=no
-default_days=365
-[p]
-commonName=supplied
-[req]
-distinguished_name=dn
-[dn]
-CNF
-cat ext.cnf >> ca.cnf
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key 2>/dev/null
-openssl req -new -key ca.key -subj /CN=Test-Root -out ca.csr -config ca.cnf 2>/dev/null
-openssl ca -batch -selfsign -config ca.cnf -keyfile ca.key -in ca.csr -out ca.pem -notext \
-    -startdate 20190101000000Z -enddate 20400101000000Z -extensions rootext 2>/dev/null
+make_test_root
 # leaf NAME EXTENSION START END: a leaf for the signing key, issued by the root.
 leaf() {
     openssl req -new -key seed/k.pem -subj "/CN=$1" -out "$1.csr" 2>/dev/null

@@ -173,31 +173,7 @@ keyUsage=critical,keyEncipherment
 extendedKeyUsage=serverAuth
 CNF
 # The root starts in 2019 (openssl ca sets the dates), so that a leaf from 2020 is judged by it.
-mkdir -p caroot/newcerts; : > caroot/index.txt; echo 01 > caroot/serial
-cat > ca.cnf <<CNF
-[ca]
-default_ca=d
-[d]
-dir=$TMP/caroot
-database=\$dir/index.txt
-new_certs_dir=\$dir/newcerts
-serial=\$dir/serial
-default_md=sha256
-policy=p
-copy_extensions=none
-unique_subject=no
-default_days=365
-[p]
-commonName=supplied
-[req]
-distinguished_name=dn
-[dn]
-CNF
-cat ext.cnf >> ca.cnf
-openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out ca.key 2>/dev/null
-openssl req -new -key ca.key -subj /CN=Test-Root -out ca.csr -config ca.cnf 2>/dev/null
-openssl ca -batch -selfsign -config ca.cnf -keyfile ca.key -in ca.csr -out ca.pem -notext \
-    -startdate 20190101000000Z -enddate 20400101000000Z -extensions rootext 2>/dev/null
+make_test_root
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out other.key 2>/dev/null
 openssl req -x509 -new -key other.key -subj /CN=Other-Root -days 30 -out other.pem 2>/dev/null
 leaf() { # NAME EXTENSION DAYS

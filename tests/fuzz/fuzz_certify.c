@@ -65,7 +65,9 @@ static char *expand(const uint8_t *p, size_t n, const char *const *names,
         abort();
     for (size_t i = 0; i < n;) {
         int hit = 0;
-        for (int k = 0; k < count && !hit; k++) {
+        /* every placeholder starts with '@': the rest is copied without comparisons (a
+           quarter of the harness's time went to them, traced by the fuzzer) */
+        for (int k = 0; k < count && !hit && p[i] == '@'; k++) {
             size_t l = strlen(names[k]);
             if (values[k] && n - i >= l && memcmp(p + i, names[k], l) == 0) {
                 memcpy(out + o, values[k], MC_SHA256_HEX_LEN);

@@ -72,10 +72,10 @@ SUBJECT = [{"name": "model.mcm", "digest": {"sha256": "@MODEL@"}}]
 PROVENANCE = {"_type": "https://in-toto.io/Statement/v1", "subject": SUBJECT,
               "predicateType": "https://slsa.dev/provenance/v1",
               "predicate": {"buildDefinition": {
-                  "buildType": "https://modelcert/run/v1",
+                  "buildType": "https://modelcert.invalid/docs/slsa-build-type.md#run-v1",
                   "externalParameters": {"spec_digest": {"sha256": "@SPEC@"}},
                   "resolvedDependencies": [{"name": "data.csv", "digest": {"sha256": "@DATA@"}}]},
-                  "runDetails": {"builder": {"id": "https://modelcert/builder/v1"}}}}
+                  "runDetails": {"builder": {"id": "https://modelcert.invalid/docs/slsa-build-type.md#builder-v1"}}}}
 TEST_RESULT = {"_type": "https://in-toto.io/Statement/v1", "subject": SUBJECT,
                "predicateType": "https://in-toto.io/attestation/test-result/v0.1",
                "predicate": {"result": "PASSED", "passedTests": ["thresholds.metrics.accuracy.min"],

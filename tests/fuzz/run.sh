@@ -12,7 +12,13 @@
 # timed out or ran out of memory; the input is in BUILD_DIR/fuzz-work/artifacts/.
 #
 # Environment: FUZZ_NICE (default "nice -n 10"), FUZZ_FLAGS (extra libFuzzer
-# flags, e.g. -max_total_time=600).
+# flags, e.g. -max_total_time=600), FUZZ_RESUME=1 (a campaign longer than one sitting: keep
+# the scratch corpus of an earlier run and add the committed one to it, instead of starting
+# again from the committed corpus).
+#
+# Every run appends one line to BUILD_DIR/fuzz-work/TARGET.ledger (UTC time, executions,
+# seconds, exit status, corpus size) and prints the target's total over the ledger, so a
+# campaign that spans sittings on one resumed corpus is counted, run by run.
 set -u
 if [ $# -lt 3 ]; then
     echo "usage: $0 BUILD_DIR RUNS TARGET..." >&2
@@ -39,7 +45,12 @@ for t in "$@"; do
     corpus=$work/corpus/$t
     artifacts=$work/artifacts/$t
     log=$work/$t.log
-    rm -rf "$corpus" "$artifacts"
+    ledger=$work/$t.ledger
+    if [ "${FUZZ_RESUME-}" = 1 ] && [ -d "$corpus" ]; then
+        echo "fuzz_$t: resuming on $(ls "$corpus" | wc -l) inputs of the earlier runs"
+    else
+        rm -rf "$corpus" "$artifacts" "$ledger"
+    fi
     mkdir -p "$corpus" "$artifacts"
     cp "$root/tests/fuzz/corpus/$t"/* "$corpus"/
 
@@ -66,6 +77,9 @@ fuzz_$t: REGRESSION"
     secs=$(($(date +%s) - start))
     execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log")
     rate=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$log")
+    echo "$(date -u +%Y-%m-%dT%H:%M:%SZ) ${execs:-0} $secs $rc $(ls "$corpus" | wc -l)" >>"$ledger"
+    total=$(awk '{n += $2} END {print n + 0}' "$ledger")
+    runs_so_far=$(wc -l <"$ledger")
     if [ $rc -ne 0 ]; then
         echo "fuzz_$t: FAILED (exit $rc) after ${execs:-?} executions; input in $artifacts/" >&2
         grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$log" | head -n 5 >&2
@@ -74,7 +88,7 @@ fuzz_$t: REGRESSION"
         summary="$summary
 fuzz_$t: FAILED after ${execs:-?} executions, ${secs} s"
     else
-        line="fuzz_$t: ${execs:-?} executions in ${secs} s (${rate:-?}/s), no crash; corpus $(ls "$corpus" | wc -l) inputs"
+        line="fuzz_$t: ${execs:-?} executions in ${secs} s (${rate:-?}/s), no crash; corpus $(ls "$corpus" | wc -l) inputs; $total executions over $runs_so_far run(s) in $ledger"
         echo "$line"
         summary="$summary
 $line"

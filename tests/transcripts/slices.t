@@ -103,6 +103,39 @@ at the place they are written; against the data, bins need a numeric column.
   modelcert: cat.yaml:31:24: metrics.slices: quantiles need a numeric column, but 'region' is categorical (slice it without bins)
   [2]
 
+Quantile edges are numpy's "linear" interpolation, which overflows between finite values of
+opposite sign beyond 8.9e307: such edges are refused at the rule, never used. Here the first
+30 rows train (no shuffle), 15 at -1.7e308 and 15 at 1.7e308, so the median falls between
+the two:
+
+  $ $PY -c "print('x,income,churned')
+  > for i in range(40): print(i, ('-1.7e308', '1.7e308', '0')[min(i // 15, 2)], i % 2, sep=',')" > huge.csv
+  $ cat > huge.yaml <<'YAML'
+  > apiVersion: modelcert/v1
+  > kind: Pipeline
+  > metadata: {name: huge}
+  > data:
+  >   source: huge.csv
+  >   target: churned
+  >   split: {test_fraction: 0.25, shuffle: false}
+  > preprocessing:
+  >   - {type: drop_columns, columns: [income]}
+  > architecture:
+  >   layers: [{type: dense, units: 1, activation: sigmoid}]
+  > training: {loss: binary_crossentropy, epochs: 1, seed: 1}
+  > metrics:
+  >   compute: [accuracy]
+  >   positive_label: "1"
+  >   slices: [{column: income, quantiles: 4}]
+  > YAML
+  $ modelcert run -q huge.yaml -o huge
+  modelcert: huge.yaml:16:29: metrics.slices: the 4-quantile edges of column 'income' overflow (its training values reach -1.7e+308 and 1.7e+308): give bins instead
+  [2]
+  $ sed 's/quantiles: 4/bins: [0]/' huge.yaml > huge-bins.yaml
+  $ modelcert run -q huge-bins.yaml -o huge-bins; echo "exit $?"
+  huge-bins
+  exit 0
+
 A slice column is not a model feature unless the spec says so: age without feature: true
 (standardize would make it one) is refused; income, dropped before the model, is not a
 feature and needs nothing.

@@ -450,6 +450,52 @@ static void test_verb_check_is_incremental(void **state)
     assert_non_null(strstr(r.reason, "event 1 was altered"));
 }
 
+/* Ids a hostile editor of the file may write at the head: the verb's check works on them
+ * without arithmetic overflow (the sanitizer build stops at one), refuses them as a broken
+ * chain, and an append after LLONG_MAX is refused, never numbered by an overflow. At the
+ * edge: a head at LLONG_MAX - 1 takes exactly one more event. */
+static void test_head_id_extremes(void **state)
+{
+    (void)state;
+    char path[300];
+    mc_audit_head head;
+    fresh(path, sizeof path, "id-min.db", 1);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET id = -9223372036854775808 WHERE id = 1"),
+                     SQLITE_OK);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message,
+                           "event -9223372036854775808 comes where event 1 should"));
+    mc_audit *a = NULL;
+    mc_audit_event ev = {.actor = "t", .host = "t", .tool_version = "t", .command = "t",
+                         .kind = "run", .verdict = "pass", .details = "{}"};
+    assert_int_equal(mc_audit_open(&a, path), MC_OK);
+    assert_int_equal(mc_audit_append(a, &ev), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "head has id -9223372036854775808: no event"));
+    mc_audit_close(a);
+
+    fresh(path, sizeof path, "id-max.db", 3);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET id = 9223372036854775807 WHERE id = 3"),
+                     SQLITE_OK);
+    assert_int_equal(mc_audit_check_appendable_at(path, &head), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "event 9223372036854775807 comes where"));
+    assert_int_equal(mc_audit_open(&a, path), MC_OK);
+    assert_int_equal(mc_audit_append(a, &ev), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "head has id 9223372036854775807: no event"));
+    mc_audit_close(a);
+
+    fresh(path, sizeof path, "id-max1.db", 3);
+    assert_int_equal(tamper(path, "DROP TRIGGER events_append_only_update;"
+                                  "UPDATE events SET id = 9223372036854775806 WHERE id = 3"),
+                     SQLITE_OK);
+    assert_int_equal(mc_audit_open(&a, path), MC_OK);
+    assert_int_equal(mc_audit_append(a, &ev), MC_OK);
+    assert_int_equal(ev.id, 9223372036854775807LL);
+    assert_int_equal(mc_audit_append(a, &ev), MC_EINPUT);
+    mc_audit_close(a);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/mc-test-audit-XXXXXX");
@@ -468,6 +514,7 @@ int main(void)
         cmocka_unit_test(test_sigkill_mid_append),
         cmocka_unit_test(test_record_after),
         cmocka_unit_test(test_verb_check_is_incremental),
+        cmocka_unit_test(test_head_id_extremes),
     };
     int failed = cmocka_run_group_tests(tests, NULL, NULL);
     char cmd[300];

@@ -280,6 +280,30 @@ static void test_sample_bound(void **state)
     mc_diags_free(o.diags);
 }
 
+/* A head cut inside the header or the first row (a record longer than the sample) holds no
+ * row: an error that names the record, never "empty". At the edge: a head of the header and
+ * one whole row is a sample to judge. */
+static void test_sample_without_a_row(void **state)
+{
+    (void)state;
+    outcome o = run("", "[]", BIN, BCE, METRICS_BIN, "x,y\n1,0", 0);
+    assert_int_equal(count_with(&o, MC_SEV_ERROR, "first data row of d.csv is longer than the "
+                                "8 MiB that check reads", "--no-data", NULL),
+                     1);
+    assert_int_equal(o.errors, 1);
+    mc_diags_free(o.diags);
+    o = run("", "[]", BIN, BCE, METRICS_BIN, "x,y\n1,", 0);
+    assert_int_equal(count_with(&o, MC_SEV_ERROR, "first data row of d.csv", NULL), 1);
+    mc_diags_free(o.diags);
+    o = run("", "[]", BIN, BCE, METRICS_BIN, "x,y,zzzzzzzz", 0);
+    assert_int_equal(count_with(&o, MC_SEV_ERROR, "header line of d.csv is longer than", NULL), 1);
+    assert_int_equal(count_with(&o, MC_SEV_ERROR, "empty", NULL), 0);
+    mc_diags_free(o.diags);
+    o = run("", "[]", BIN, BCE, METRICS_BIN, "x,y\n1,0\n", 0);
+    assert_int_equal(count_with(&o, MC_SEV_ERROR, "longer than", NULL), 0);
+    mc_diags_free(o.diags);
+}
+
 static void test_slice_reaching_the_model(void **state)
 {
     (void)state;
@@ -350,6 +374,7 @@ int main(void)
         cmocka_unit_test(test_target_classes),
         cmocka_unit_test(test_bounded_output),
         cmocka_unit_test(test_sample_bound),
+        cmocka_unit_test(test_sample_without_a_row),
         cmocka_unit_test(test_slice_reaching_the_model),
         cmocka_unit_test(test_file_head_bound),
     };
