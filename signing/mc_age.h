@@ -108,9 +108,9 @@ int mc_age_decrypt_buffer(mc_age_info *info, const void *data, size_t n,
                           mc_age_sink sink, void *ctx);
 
 /* File to file: in ("-": standard input) encrypted to out ("-": standard output), written
- * atomically (a temporary file beside out, flushed, renamed: never a partial out). A regular
- * input file is mapped (mmap) and its chunks sealed or opened in place; it must not be
- * truncated while this runs (SIGBUS). */
+ * atomically (a temporary file beside out, flushed, renamed: never a partial out). The input
+ * is read with bounded reads, never mapped: a file truncated while it is read ends early
+ * (on decryption a payload failure), it never stops the process. */
 int mc_age_encrypt_file(const char *in, const char *out, const mc_age_recipients *r,
                         int armor);
 /* File to file, atomically (the clear output is mode 0600 and is removed on any failure;
@@ -126,8 +126,9 @@ int mc_age_decrypt_memory(unsigned char **out, size_t *len, mc_age_info *info,
                           const void *data, size_t n, const mc_age_identities *ids,
                           size_t max);
 
-/* The same for the age file at path ("-": standard input), mapped rather than read when it
- * is a regular file: the ciphertext is never copied into memory, only the plaintext is. */
+/* The same for the age file at path ("-": standard input), read chunk by chunk (never
+ * mapped): the ciphertext is never all in memory, only the plaintext is, in one buffer
+ * sized from the file's size. */
 int mc_age_decrypt_path_memory(unsigned char **out, size_t *len, mc_age_info *info,
                                const char *path, const mc_age_identities *ids, size_t max);
 
