@@ -62,6 +62,8 @@ int mc_age_recipients_add(mc_age_recipients *r, const char *text);
 int mc_age_recipients_add_file(mc_age_recipients *r, const char *path);
 /* Encrypts to a passphrase with scrypt work factor 2^log2n (10 to 22; 0: 18). */
 int mc_age_recipients_set_passphrase(mc_age_recipients *r, const char *pass, int log2n);
+/* The stanzas a file encrypted to r will have (X25519 recipients, or 1 for a passphrase). */
+size_t mc_age_recipients_count(const mc_age_recipients *r);
 void mc_age_recipients_free(mc_age_recipients *r);
 
 /* Identities: X25519 secret keys and passphrases to try, in order. */
