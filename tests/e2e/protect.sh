@@ -8,7 +8,10 @@
 # gate's protection.encryption check passes, and fails (exit 1, naming the file) when a run
 # directory the gate reads holds a clear model; spec errors exit 2 with file:line:col. Then
 # predict --identity on the run's model, a stranger's key, and a truncated or chunk-swapped
-# model.mcm.age in the run directory, each refused naming what failed.
+# model.mcm.age in the run directory, each refused naming what failed; certify of the
+# encrypted gate (the age file signed as it is, the clear digest in the certificate) and
+# verify --certificate with and without --identity (a decrypt event; a stranger's key and
+# swapped chunks refused).
 # usage: protect.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -138,6 +141,51 @@ check grep -q "clear-run/model.mcm is a clear model (protection.require_encrypti
 sed 's/require_encryption: true/require_encryption: false/' "$D/sealed/modelcert.yaml" >"$D/sealed/lax.yaml"
 expect_exit 0 "the same without require_encryption" -- "$MC" validate -q "$D/sealed/lax.yaml" -o "$D/gate3" --baseline "$D/clear-run"
 expect_grep out "1 warnings" "a clear model is then a warning"
+
+# A certified encrypted run: certify signs model.mcm.age as it is and records the clear
+# model's digest in the certificate's subject; verify --certificate checks the age file,
+# and with --identity decrypts it in memory (a decrypt event) and checks the clear digest.
+openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$D/rel.key" 2>/dev/null
+chmod 600 "$D/rel.key" && openssl pkey -in "$D/rel.key" -pubout -out "$D/rel.pub"
+expect_exit 0 "certify the protected gate" -- "$MC" certify "$D/gate" --key "$D/rel.key"
+expect_grep out "encrypted model: model.mcm.age sha256:$(sha256sum <"$D/gate/model.mcm.age" | cut -d' ' -f1)" "certify names the age file it signed"
+check python3 -c "
+import json, base64, hashlib, sys, subprocess
+for line in open(sys.argv[1]):
+    st = json.loads(base64.b64decode(json.loads(line)['payload']))
+    s = st['subject']
+    assert len(s) == 1 and s[0]['name'] == 'model.mcm.age', s
+    assert s[0]['digest']['sha256'] == hashlib.sha256(open(sys.argv[2], 'rb').read()).hexdigest(), s
+    clear = subprocess.run(['age', '-d', '-i', sys.argv[3], sys.argv[2]], capture_output=True, check=True).stdout
+    assert s[0]['annotations']['decrypted']['sha256'] == hashlib.sha256(clear).hexdigest(), s
+" "$D/gate/release.intoto.jsonl" "$D/gate/model.mcm.age" "$D/k1" -- "the certificate's subject is the age file, annotated with the clear model's digest (age -d)"
+cert="$D/gate/release.intoto.jsonl"
+expect_exit 0 "verify the certificate (no key to decrypt)" -- "$MC" verify "$D/gate" --key "$D/rel.pub" --certificate "$cert"
+age -d -i "$D/k1" -o "$D/gate-clear.mcm" "$D/gate/model.mcm.age"
+expect_exit 0 "verify the certificate with an identity" -- "$MC" verify "$D/gate" --key "$D/rel.pub" --certificate "$cert" -i "$D/k2"
+"$MC" audit log >"$TMP/out"
+id=$(awk '$4 == "decrypt" { n = $1 } END { print n }' "$TMP/out")
+"$MC" audit show "$id" >"$D/ev-verify.json"
+check python3 -c "
+import json, hashlib, sys
+e = json.load(open(sys.argv[1]))
+assert e['verdict'] == 'decrypted' and e['details']['output'] == 'memory (verify)', e
+assert e['model_digest'] == hashlib.sha256(open(sys.argv[2], 'rb').read()).hexdigest(), e
+" "$D/ev-verify.json" "$D/gate-clear.mcm" -- "verify --identity's decryption is an event with the clear model's digest"
+expect_exit 1 "verify with a stranger's identity" -- "$MC" verify "$D/gate" --key "$D/rel.pub" --certificate "$cert" -i "$D/k3"
+expect_grep err "no identity matched any of the file's 2 recipient stanza" "the wrong identity is named"
+expect_exit 2 "--identity without --certificate" -- "$MC" verify "$D/gate" --key "$D/rel.pub" -i "$D/k1"
+cp -r "$D/gate" "$D/gate-swapped"
+python3 - "$D/gate-swapped/model.mcm.age" <<'PY'
+import sys
+p = sys.argv[1]
+data = open(p, 'rb').read()
+at = data.index(b'\n--- ') + 5 + 43 + 1 + 16
+chunk = 65536 + 16
+open(p, 'wb').write(data[:at] + data[at + chunk:] + data[at:at + chunk])
+PY
+expect_exit 1 "verify a certified run whose model.mcm.age had its chunks swapped" -- "$MC" verify "$D/gate-swapped" --key "$D/rel.pub" --certificate "$D/gate-swapped/release.intoto.jsonl" -i "$D/k1"
+expect_grep err "model.mcm.age" "the changed age file is named"
 
 # Spec errors: exit 2, where and why, before any work.
 base="$D/sealed/base.yaml"
