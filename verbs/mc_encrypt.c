@@ -159,10 +159,12 @@ int mc_decrypt(mc_decrypt_result *r, const mc_decrypt_options *o)
     return rc;
 }
 
-/* o->input decrypted into memory (*model, *len: the caller wipes and frees), its event
- * appended with output "memory (<purpose>)" (or the refusal's). */
+/* o->input (or the n bytes at data, read from it by the caller) decrypted into memory
+ * (*model, *len: the caller wipes and frees), its event appended with output
+ * "memory (<purpose>)" (or the refusal's). */
 static int decrypt_audited(unsigned char **model, size_t *len, mc_decrypt_result *r,
-                           const mc_decrypt_options *o, const char *purpose)
+                           const mc_decrypt_options *o, const char *purpose, const void *data,
+                           size_t n_data)
 {
     mc_age_identities *ids = NULL;
     mc_verb_audit *trail = NULL;
@@ -176,7 +178,10 @@ static int decrypt_audited(unsigned char **model, size_t *len, mc_decrypt_result
     r->info.result = MC_AGE_ERROR;
     int rc = mc_verb_audit_open(&trail, o->audit_path, 0);
     if (rc == MC_OK && (rc = load_identities(&ids, o)) == MC_OK)
-        rc = mc_age_decrypt_path_memory(&m, &n, &r->info, o->input, ids, mc_file_input_limit());
+        rc = data ? mc_age_decrypt_memory(&m, &n, &r->info, data, n_data, ids,
+                                          mc_file_input_limit())
+                  : mc_age_decrypt_path_memory(&m, &n, &r->info, o->input, ids,
+                                               mc_file_input_limit());
     if (rc) {
         rc = record_refusal(trail, r, &ev, rc);
         goto cleanup;
@@ -200,7 +205,7 @@ int mc_predict_decrypted(mc_prediction *pred, mc_decrypt_result *r,
     unsigned char *model = NULL;
     size_t len = 0;
     memset(pred, 0, sizeof *pred);
-    int rc = decrypt_audited(&model, &len, r, o, "predict");
+    int rc = decrypt_audited(&model, &len, r, o, "predict", NULL, 0);
     if (rc == MC_OK)
         rc = mc_predict_bytes(pred, model, len, o->input, data_path);
     if (model)
@@ -212,8 +217,15 @@ int mc_decrypt_digest(mc_decrypt_result *r, const mc_decrypt_options *o, const c
 {
     unsigned char *model = NULL;
     size_t len = 0;
-    int rc = decrypt_audited(&model, &len, r, o, purpose);
+    int rc = decrypt_audited(&model, &len, r, o, purpose, NULL, 0);
     if (model)
         OPENSSL_clear_free(model, len ? len : 1);
     return rc;
+}
+
+int mc_decrypt_bytes(unsigned char **out, size_t *len, mc_decrypt_result *r,
+                     const mc_decrypt_options *o, const char *purpose, const void *data,
+                     size_t n)
+{
+    return decrypt_audited(out, len, r, o, purpose, data, n);
 }

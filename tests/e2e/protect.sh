@@ -126,6 +126,20 @@ expect_grep err "age payload: chunk 2: the payload ends without its final chunk 
 "$MC" audit log >"$TMP/out"
 check [ "$(awk '$4 == "decrypt" && $5 == "refused"' "$TMP/out" | wc -l)" -ge 3 ] -- "each refusal is a decrypt event"
 
+# reproduce: an encrypted run needs the keys; its model decrypted in memory (an event) is
+# compared bit for bit with the re-run's; a stranger's key or swapped chunks: exit 1, named.
+expect_exit 2 "reproduce an encrypted run without a key" -- "$MC" reproduce "$D/run"
+expect_grep err "model is encrypted (model.mcm.age): give --identity KEY" "the missing key is named"
+expect_exit 0 "reproduce it with an identity" -- "$MC" reproduce "$D/run" -i "$D/k2"
+expect_grep out "^verdict: REPRODUCED" "the encrypted run reproduces"
+"$MC" audit log >"$TMP/out"
+id=$(awk '$4 == "decrypt" { n = $1 } END { print n }' "$TMP/out")
+check sh -c "'$MC' audit show $id | grep -q '\"output\": \"memory (reproduce)\"'" -- "its decryption is an event (memory (reproduce))"
+expect_exit 1 "reproduce with a stranger's identity" -- "$MC" reproduce "$D/run" -i "$D/k3"
+expect_grep out "FAIL  .*run/model.mcm.age does not open: age: no identity matched" "the wrong identity is named"
+expect_exit 1 "reproduce a run whose model.mcm.age had its chunks swapped" -- "$MC" reproduce "$D/run-swapped" -i "$D/k1"
+expect_grep out "does not open: age payload: chunk 1: does not authenticate" "the swapped chunk is named"
+
 # The gate: protection.encryption passes; a clear model in a run directory the gate reads
 # (its baseline) fails it, naming the file; without require_encryption it is a warning.
 expect_exit 0 "validate a protected spec" -- "$MC" validate -q "$D/sealed/modelcert.yaml" -o "$D/gate"
