@@ -8,7 +8,8 @@
  *   - decrypt, stdio: mc_age_decrypt_stream reading the age file, the header unwrapped with the
  *     identity, every chunk opened and authenticated, the plaintext handed to a sink that
  *     checks its length and drops it.
- *   - the same two on the files mapped (mmap, as the commands read a regular file): chunks
+ *   - the same two on the files mapped (mmap: the library's in-memory paths; the commands
+ *     read their input with stdio since a truncated mapped file raised SIGBUS): chunks
  *     sealed and opened in place, the output dropped;
  *   - decrypt to memory: the mapped age file into one plaintext buffer (the model loader's
  *     path, mc_age_decrypt_memory), which pays for first touching that much fresh memory.
@@ -135,9 +136,9 @@ int main(int argc, char **argv)
         return 1;
     }
     clocks dec = since(t0);
-    /* The same two on the files mapped (mmap), as `modelcert encrypt|decrypt` read a regular
-     * file, chunks sealed and opened in place; then decryption into one buffer (the model
-     * loader's path, mc_age_decrypt_memory). */
+    /* The same two on the files mapped (mmap: the library's in-memory paths, as `run`
+     * encrypts a model it holds), chunks sealed and opened in place; then decryption into
+     * one buffer (mc_age_decrypt_memory). */
     size_t age_len = 0, plain_len = 0;
     const unsigned char *pm = map(plain, &plain_len), *am = map(age, &age_len);
     out = 0;

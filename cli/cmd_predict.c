@@ -10,8 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cli.h"
-#include "mc_encrypt.h"
+#include "cli_age.h"
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_predict.h"
@@ -34,59 +33,34 @@ static const char help[] =
     "audit event (docs/encryption.md).\n"
     "\n"
     "options:\n"
-    "  -o, --output FILE   write here (atomically) instead of stdout\n"
-    "  -q, --quiet         no note of the rows dropped\n"
-    "  -v, --verbose       also say which audit event a decryption appended\n"
-    "  -i, --identity F    decrypt MODEL with this age identity file (repeatable)\n"
-    "      --passphrase-env VAR, --passphrase-file F\n"
-    "                      decrypt MODEL with this passphrase\n"
-    "      --audit DB      the audit trail for the decryption's event\n"
-    "  -h, --help          this help\n"
+    "  -o, --output FILE        write here (atomically) instead of stdout\n"
+    "  -q, --quiet              no note of the rows dropped\n"
+    "  -v, --verbose            also say which audit event a decryption appended\n"
+    MC_CLI_AGE_HELP
+    "      --audit DB           the audit trail for the decryption's event\n"
+    "  -h, --help               this help\n"
     "\n"
     "exit status: 0 predictions written, 1 an encrypted model that does not open for\n"
     "these keys or is not authentic, 2 bad model, data or usage, 3 internal or\n"
     "environment error.\n";
 
-enum { OPT_PASS_ENV = 0x2001, OPT_PASS_FILE };
-#define MAX_KEYS 64
-
-typedef struct opts {
-    mc_decrypt_options d;
-    const char *files[MAX_KEYS];
-} opts;
-
 static int on_option(void *ctx, int code, const char *value)
 {
-    opts *o = ctx;
-    if (code == OPT_PASS_ENV)
-        o->d.passphrase_env = value;
-    else if (code == OPT_PASS_FILE)
-        o->d.passphrase_file = value;
-    else if (o->d.n_identity_files == MAX_KEYS)
-        return mc_cli_usage_error("predict", "at most %d -i", MAX_KEYS);
-    else
-        o->files[o->d.n_identity_files++] = value;
-    return MC_EXIT_OK;
+    int status = mc_cli_age_option(ctx, code, value);
+    return status == MC_CLI_GO ? mc_cli_usage_error("predict", "unexpected option") : status;
 }
 
 /* The model's predictions: from the file, or decrypted in memory when keys are given. */
-static int predict(mc_prediction *pred, opts *o, const mc_cli_common *common, const char *model,
-                   const char *data)
+static int predict(mc_prediction *pred, const mc_cli_age *a, const mc_cli_common *common,
+                   const char *model, const char *data)
 {
-    if (!o->d.n_identity_files && !o->d.passphrase_env && !o->d.passphrase_file)
+    if (!mc_cli_age_given(a))
         return mc_predict(pred, model, data) == MC_OK ? MC_EXIT_OK : mc_cli_fail();
+    mc_decrypt_options d = {.input = model};
     mc_decrypt_result r;
-    o->d.input = model;
-    o->d.identity_files = o->files;
-    o->d.audit_path = common->audit;
-    o->d.command_line = mc_cli_command_line();
-    int status = MC_EXIT_OK;
-    if (mc_predict_decrypted(pred, &r, &o->d, data) != MC_OK) {
-        status = mc_cli_fail();
-        if (r.info.result == MC_AGE_NO_MATCH || r.info.result == MC_AGE_HMAC_FAILURE ||
-            r.info.result == MC_AGE_PAYLOAD_FAILURE)
-            status = MC_EXIT_FAILED;
-    }
+    mc_cli_age_decrypt_options(&d, a, common);
+    int status = mc_predict_decrypted(pred, &r, &d, data) == MC_OK ? MC_EXIT_OK
+                                                                   : mc_cli_age_fail(&r.info);
     if (r.audit_event && common->verbose)
         mc_report_audit_recorded(stderr, r.audit_path, r.audit_event);
     free(r.audit_path);
@@ -95,14 +69,10 @@ static int predict(mc_prediction *pred, opts *o, const mc_cli_common *common, co
 
 int mc_cmd_predict(int argc, char **argv)
 {
-    static const struct option own[] = {
-        {"identity", required_argument, NULL, 'i'},
-        {"passphrase-env", required_argument, NULL, OPT_PASS_ENV},
-        {"passphrase-file", required_argument, NULL, OPT_PASS_FILE},
-        {NULL, 0, NULL, 0}};
-    static opts o;
+    static const struct option own[] = {MC_CLI_AGE_OPTIONS, {NULL, 0, NULL, 0}};
+    static mc_cli_age a = {.verb = "predict"};
     mc_cli_verb verb = {"predict", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET | MC_CLI_VERBOSE,
-                        own, "i:", on_option, &o, 1};
+                        own, "i:", on_option, &a, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -114,7 +84,7 @@ int mc_cmd_predict(int argc, char **argv)
     int to_terminal = strcmp(out, "-") == 0 && isatty(STDOUT_FILENO);
     status = mc_file_check_output(out) != MC_OK
                  ? mc_cli_fail()
-                 : predict(&pred, &o, &common, argv[first], argv[first + 1]);
+                 : predict(&pred, &a, &common, argv[first], argv[first + 1]);
     if (status == MC_EXIT_OK && to_terminal) /* class names come from the data: no escape */
         mc_report_terminal_text(stdout, pred.csv, strlen(pred.csv));
     else if (status == MC_EXIT_OK && mc_file_write_atomic(out, pred.csv, strlen(pred.csv)))

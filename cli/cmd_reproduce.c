@@ -1,6 +1,7 @@
-/* modelcert reproduce RUN_DIR [--data PATH] [--audit DB] [--json] [-q] [-v]: an auditor's
- * re-run of a recorded run, compared with it. */
-#include "cli.h"
+/* modelcert reproduce RUN_DIR [--data PATH] [--audit DB] [--json] [-q] [-v] [--identity KEY]:
+ * an auditor's re-run of a recorded run, compared with it; an encrypted run's model is
+ * decrypted in memory only with the identity (an audited decryption). */
+#include "cli_age.h"
 #include "mc_report_validation.h"
 #include "mc_spec.h"
 #include "mc_reproduce.h"
@@ -21,6 +22,9 @@ static const char help[] =
     "  --json            print the results as JSON (validation.json's format)\n"
     "  -q, --quiet       only the verdict line\n"
     "  -v, --verbose     also say which audit event the outcome is\n"
+    MC_CLI_AGE_HELP
+    "                           for an encrypted run (model.mcm.age): its model is\n"
+    "                           decrypted in memory only, an audited decryption\n"
     "  --key PUB         first verify the run's signature (RUN_DIR/model.sig) with\n"
     "                    this public key; nothing is re-run when it does not verify\n"
     "  --allow-path DIR  also allow the spec to name files under DIR\n"
@@ -36,11 +40,15 @@ static const char help[] =
 typedef struct opts {
     const char *data, *key;
     int json;
+    mc_cli_age age;
 } opts;
 
 static int on_option(void *ctx, int code, const char *value)
 {
     opts *o = ctx;
+    int status = mc_cli_age_option(&o->age, code, value);
+    if (status != MC_CLI_GO)
+        return status;
     if (code == 'd')
         o->data = value;
     else if (code == 'k')
@@ -55,10 +63,11 @@ int mc_cmd_reproduce(int argc, char **argv)
     static const struct option own[] = {{"data", required_argument, NULL, 'd'},
                                         {"json", no_argument, NULL, 'j'},
                                         {"key", required_argument, NULL, 'k'},
+                                        MC_CLI_AGE_OPTIONS,
                                         {NULL, 0, NULL, 0}};
-    opts o = {0};
+    static opts o = {.age = {.verb = "reproduce"}};
     mc_cli_verb verb = {"reproduce", help, MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_CONFINE |
-                        MC_CLI_QUIET | MC_CLI_VERBOSE, own, NULL, on_option, &o, 1};
+                        MC_CLI_QUIET | MC_CLI_VERBOSE, own, "i:", on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -72,6 +81,11 @@ int mc_cmd_reproduce(int argc, char **argv)
     mc_reproduce_options ro = {.confine = &confine, .run_dir = argv[first], .data_path = o.data,
                                .threads = common.threads, .audit_path = common.audit,
                                .command_line = mc_cli_command_line(), .key = o.key};
+    mc_decrypt_options d = {.output = NULL};
+    if (mc_cli_age_given(&o.age)) {
+        mc_cli_age_decrypt_options(&d, &o.age, &common);
+        ro.decrypt = &d;
+    }
     int rc = mc_reproduce(&res, &ro);
     if (res && o.json) {
         int printed = mc_report_validation_json(stdout, res->validation);

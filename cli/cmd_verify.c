@@ -1,6 +1,9 @@
 /* modelcert verify PATH (--key PUB | --ca ROOT) [--signature FILE] [--ignore P]...
- *                  [--ignore-unsigned-files]
- * The verb checks a model's signature (a key or a CA) and appends a "verify" event. */
+ *                  [--ignore-unsigned-files] [--certificate FILE [--identity KEY]]
+ * The verb checks a model's signature (a key or a CA) and appends a "verify" event; with
+ * --identity, an encrypted run's model is decrypted in memory (its own "decrypt" event) and
+ * checked against the certificate's clear model. */
+#include "cli_age.h"
 #include "cli_sign.h"
 #include "mc_report_audit.h"
 #include "mc_report_sign.h"
@@ -24,6 +27,10 @@ static const char help[] =
     "  --ignore-unsigned-files  files on disk that the bundle does not list are fine\n"
     "  --certificate FILE     also check a run's release certificate (`certify`):\n"
     "                         its signatures, every digest in it, a passing validation\n"
+    "  -i, --identity F, --passphrase-env VAR, --passphrase-file F, --max-work-factor N\n"
+    "                         with --certificate, for an encrypted run (model.mcm.age):\n"
+    "                         decrypt its model in memory only (an audited decryption)\n"
+    "                         and check it is the certified clear model\n"
     "  --allow-symlinks       hash what symbolic links point to instead of refusing\n"
     "  --threads N            hashing threads (default: every core)\n"
     "  --audit DB             audit database (default: $MODELCERT_AUDIT, else the\n"
@@ -35,6 +42,18 @@ static const char help[] =
     "exit status: 0 verified, 1 not verified (the reason is printed), 2 bad key,\n"
     "path or usage, 3 internal or environment error.\n";
 
+typedef struct opts {
+    mc_cli_sign_opts sign;
+    mc_cli_age age;
+} opts;
+
+static int on_option(void *ctx, int code, const char *value)
+{
+    opts *o = ctx;
+    int status = mc_cli_age_option(&o->age, code, value);
+    return status == MC_CLI_GO ? mc_cli_sign_option(&o->sign, code, value) : status;
+}
+
 int mc_cmd_verify(int argc, char **argv)
 {
     static const struct option own[] = {
@@ -45,23 +64,33 @@ int mc_cmd_verify(int argc, char **argv)
         {"ignore-unsigned-files", no_argument, NULL, MC_CLI_OPT_UNSIGNED},
         {"allow-symlinks", no_argument, NULL, MC_CLI_OPT_SYMLINKS},
         {"certificate", required_argument, NULL, MC_CLI_OPT_CERTIFICATE},
+        MC_CLI_AGE_OPTIONS,
         {NULL, 0, NULL, 0}};
-    mc_cli_sign_opts o = {.verb = "verify"};
+    static opts both = {.sign = {.verb = "verify"}, .age = {.verb = "verify"}};
+    mc_cli_sign_opts *o = &both.sign;
     mc_cli_verb verb = {"verify", help,
-                        MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET | MC_CLI_VERBOSE, own, NULL,
-                        mc_cli_sign_option, &o, 1};
+                        MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET | MC_CLI_VERBOSE, own, "i:",
+                        on_option, &both, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
         return status;
     if (argc - first != 1)
         return mc_cli_usage_error("verify", "expected one model path");
-    if (!o.key == !o.ca)
+    if (!o->key == !o->ca)
         return mc_cli_usage_error("verify", "give exactly one of --key or --ca");
 
-    mc_verify_options vo = {.key = o.key, .ca = o.ca, .ignore_unsigned = o.ignore_unsigned,
-                            .certificate = o.certificate};
-    mc_cli_sign_common(&vo.c, &o, &common, argv[first]);
+    mc_verify_options vo = {.key = o->key, .ca = o->ca, .ignore_unsigned = o->ignore_unsigned,
+                            .certificate = o->certificate};
+    mc_decrypt_options d = {.output = NULL};
+    if (mc_cli_age_given(&both.age) && !o->certificate)
+        return mc_cli_usage_error("verify", "--identity checks a release certificate's clear "
+                                  "model: give --certificate FILE");
+    if (mc_cli_age_given(&both.age)) {
+        mc_cli_age_decrypt_options(&d, &both.age, &common);
+        vo.decrypt = &d;
+    }
+    mc_cli_sign_common(&vo.c, o, &common, argv[first]);
     mc_verify_result *r = NULL;
     if (mc_verify_model(&r, &vo))
         return mc_cli_fail();

@@ -1,14 +1,16 @@
 /* JSON encodings (mc_json.h): the canonical form (RFC 8785: keys sorted by
  * UTF-16 code units, numbers in ECMAScript's shortest form) for digests and
  * signatures, the same indented for people, the streamed canonical writer,
- * and insertions that turn jansson's failures into MC_ENOMEM. Parsing is
- * jansson's, never ours. */
+ * insertions that turn jansson's failures into MC_ENOMEM, and wiping a document
+ * that held secrets. Parsing is jansson's, never ours. */
 #include "mc_json.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #include "mc_buf.h"
 #include "mc_error.h"
@@ -394,4 +396,34 @@ int mc_json_writer_finish(mc_json_writer *w, char **out, size_t *len)
     rc = mc_buf_take(&w->buf, out, len);
     memset(w, 0, sizeof *w);
     return rc;
+}
+
+void mc_json_wipe(json_t *v)
+{
+    const char *key;
+    json_t *item;
+    size_t i;
+    if (!v || v->refcount > 1)
+        return;
+    switch (json_typeof(v)) {
+    case JSON_OBJECT:
+        json_object_foreach(v, key, item)
+            mc_json_wipe(item);
+        break;
+    case JSON_ARRAY:
+        json_array_foreach(v, i, item)
+            mc_json_wipe(item);
+        break;
+    case JSON_STRING: /* jansson owns a mutable copy: wiped in place, length kept */
+        OPENSSL_cleanse((char *)json_string_value(v), json_string_length(v));
+        break;
+    case JSON_REAL:
+        json_real_set(v, 0.0);
+        break;
+    case JSON_INTEGER:
+        json_integer_set(v, 0);
+        break;
+    default:
+        break;
+    }
 }

@@ -59,4 +59,10 @@ int mc_json_writer_finish(mc_json_writer *w, char **out, size_t *len);
 int mc_json_set(json_t *obj, const char *key, json_t *v);
 int mc_json_append(json_t *arr, json_t *v);
 
+/* Overwrites the values of v in place before it is freed (numbers set to 0, strings'
+ * bytes wiped with OPENSSL_cleanse), for a document that held secret knowledge (a decrypted
+ * model's header: its fitted preprocessing). Values another reference also holds
+ * (refcount > 1) are left alone; object keys are not wiped. NULL is fine. */
+void mc_json_wipe(json_t *v);
+
 #endif

@@ -1,14 +1,17 @@
 /* The model artifact, written and read (mc_artifact.h, docs/formats.md): the
  * header built from a network and its fitted pipeline, the bytes with their
- * checksum, and decoding that checks every field of a file that may come from
- * anyone before it becomes a model. Not here: what goes in the header of a
- * run's model (mc_run_record.c), and ONNX export (export/). */
+ * checksum, decoding that checks every field of a file that may come from
+ * anyone before it becomes a model, and freeing a decrypted model wiped. Not
+ * here: what goes in the header of a run's model (mc_run_record.c), and ONNX
+ * export (export/). */
 #include "mc_artifact.h"
 
 #include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <openssl/crypto.h>
 
 #include "mc_error.h"
 #include "mc_file.h"
@@ -28,6 +31,33 @@ void mc_model_free(mc_model *m)
         free(m->missing_values[i]);
     free(m->missing_values);
     free(m);
+}
+
+static void wipe_text(char *s)
+{
+    if (s)
+        OPENSSL_cleanse(s, strlen(s));
+}
+
+void mc_model_free_wiped(mc_model *m)
+{
+    if (!m)
+        return;
+    if (m->nn && m->nn->params)
+        OPENSSL_cleanse(m->nn->params, m->nn->n_params * sizeof *m->nn->params);
+    for (size_t s = 0; m->pipeline && s < m->pipeline->n_steps; s++) {
+        mc_fitted_step *st = &m->pipeline->steps[s];
+        for (size_t i = 0; i < st->n_cols; i++) {
+            mc_fitted_col *c = &st->cols[i];
+            OPENSSL_cleanse(&c->a, sizeof c->a);
+            OPENSSL_cleanse(&c->b, sizeof c->b);
+            wipe_text(c->text);
+            for (size_t k = 0; k < c->n_cats; k++)
+                wipe_text(c->cats[k]);
+        }
+    }
+    mc_json_wipe(m->header);
+    mc_model_free(m);
 }
 
 static void put_u32(unsigned char *p, uint32_t v)
@@ -312,8 +342,10 @@ static int read_header(json_t **out, const char *text, size_t len, const char *n
         rc = mc_error_nomem();
     else if (!json_is_object(a))
         rc = bad(name, "header is not a JSON object");
+    mc_json_wipe(b); /* the second parse of a decrypted model's header leaves nothing */
     json_decref(b);
     if (rc) {
+        mc_json_wipe(a);
         json_decref(a);
         return rc;
     }

@@ -46,6 +46,10 @@ typedef struct mc_model {
 
 /* Frees a model from mc_artifact_decode or mc_model_load; NULL is safe. */
 void mc_model_free(mc_model *m);
+/* The same after overwriting what the model knows (OPENSSL_cleanse): the network's
+ * parameters, the fitted preprocessing (values, categories, fill texts) and the header's
+ * values; for a model decrypted in memory, whose knowledge must not stay in freed memory. */
+void mc_model_free_wiped(mc_model *m);
 
 /* Serialises `header` and nn's parameters; this adds "format_version",
  * "tensors" and "parameters" to the header. The caller frees *out. */

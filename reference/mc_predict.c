@@ -154,7 +154,7 @@ int mc_predict_bytes(mc_prediction *out, const unsigned char *model, size_t len,
     memset(out, 0, sizeof *out);
     int rc = mc_artifact_decode(&m, model, len, name);
     rc = predict_with(out, rc, m, data_path);
-    mc_model_free(m);
+    mc_model_free_wiped(m); /* bytes in memory are a decrypted model: no knowledge left */
     return rc;
 }
 

@@ -12,10 +12,13 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "mc_blas.h"
 #include "mc_clock.h"
 #include "mc_csv.h"
 #include "mc_error.h"
+#include "mc_run_dir.h"
 #include "mc_file.h"
 #include "mc_json.h"
 #include "mc_metrics.h"
@@ -381,6 +384,8 @@ void mc_run_free(mc_run *run)
     json_decref(run->normalized);
     free(run->history_csv);
     free(run->predictions_csv);
+    if (run->model && run->model_file && strcmp(run->model_file, MC_RUN_FILE_MODEL) != 0)
+        OPENSSL_cleanse(run->model, run->model_len); /* a protected model leaves nothing */
     free(run->model);
     free(run->membership.member);
     free(run->membership.nonmember);

@@ -45,8 +45,11 @@ typedef struct mc_run {
     json_t *normalized;     /* spec.json: the normalised spec */
     char *history_csv;      /* history.csv */
     char *predictions_csv;  /* test_predictions.csv */
-    unsigned char *model;   /* model.mcm */
+    unsigned char *model;   /* model.mcm's bytes (in memory: an encrypted run never writes them) */
     size_t model_len;
+    const char *model_file; /* the model's file in the run directory: MC_RUN_FILE_MODEL, or
+                               MC_RUN_FILE_MODEL_AGE when the spec has a protection section
+                               (then mc_run_write refuses to write it without a writer) */
     char run_id[33];        /* random, unique to this run: ties the run directory to its audit event */
     char model_digest[MC_SHA256_HEX_LEN + 1];
     char data_digest[MC_SHA256_HEX_LEN + 1];

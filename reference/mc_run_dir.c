@@ -1,5 +1,6 @@
 /* The run directory (mc_run_dir.h): where it goes (mc_run_dir_choose), its one writer
- * (mc_run_write: built aside, every file fsynced, run.json last, renamed into place) and its
+ * (mc_run_write: built aside, every file fsynced, run.json last, renamed into place; a
+ * protected run's model through the writer verbs/ gives, never in clear) and its
  * one reader (mc_run_dir_read_*: regular files only, bounded, JSON read twice so that an
  * allocation failure inside jansson is never a different value), which every part that
  * reads a run's files uses: validate, reproduce, certify, verify and the reports. */
@@ -19,10 +20,10 @@
 #include "mc_run.h"
 #include "mc_spec.h"
 
-static const char *const run_files[] = {MC_RUN_FILE_MODEL,       MC_RUN_FILE_METRICS,
-                                        MC_RUN_FILE_SPEC,        MC_RUN_FILE_HISTORY,
-                                        MC_RUN_FILE_PREDICTIONS, MC_RUN_FILE_MEMBERSHIP,
-                                        MC_RUN_FILE_RECORD};
+static const char *const run_files[] = {MC_RUN_FILE_MODEL,       MC_RUN_FILE_MODEL_AGE,
+                                        MC_RUN_FILE_METRICS,     MC_RUN_FILE_SPEC,
+                                        MC_RUN_FILE_HISTORY,     MC_RUN_FILE_PREDICTIONS,
+                                        MC_RUN_FILE_MEMBERSHIP,  MC_RUN_FILE_RECORD};
 
 /* 1 when anything is at path, a dangling symlink included. */
 static int path_taken(const char *path)
@@ -95,7 +96,41 @@ static int make_temp_sibling(char **out, const char *dir)
     return MC_OK;
 }
 
+static int stream_put(void *ctx, const unsigned char *data, size_t n)
+{
+    if (fwrite(data, 1, n, ctx) != n)
+        return mc_error_set(MC_EIO, "cannot write the model file: %s", strerror(errno));
+    return MC_OK;
+}
+
+/* The model's file: in clear, or what the writer makes of the bytes in memory. */
+static int write_model(const mc_run *run, const char *dir, const mc_run_model_writer *w)
+{
+    const char *name = run->model_file ? run->model_file : MC_RUN_FILE_MODEL;
+    if (!w)
+        return strcmp(name, MC_RUN_FILE_MODEL) == 0
+                   ? write_file(dir, name, run->model, run->model_len)
+                   : mc_error_set(MC_EINTERNAL, "the run's model is to be written as %s, and "
+                                  "no writer was given: refusing to write it in clear", name);
+    char *path = mc_path_join(dir, name);
+    mc_file_stream s;
+    int rc = path ? mc_file_stream_open(&s, path, 0644) : mc_error_nomem();
+    free(path);
+    if (rc)
+        return rc;
+    if ((rc = w->write(w->ctx, run->model, run->model_len, stream_put, s.f)) == MC_OK)
+        return mc_file_stream_commit(&s);
+    mc_file_stream_abort(&s);
+    return rc;
+}
+
 int mc_run_write(const mc_run *run, const char *dir, const mc_run_extra *extra, size_t n_extra)
+{
+    return mc_run_write_model(run, dir, extra, n_extra, NULL);
+}
+
+int mc_run_write_model(const mc_run *run, const char *dir, const mc_run_extra *extra,
+                       size_t n_extra, const mc_run_model_writer *writer)
 {
     char *tmp = NULL;
     if (path_taken(dir))
@@ -104,7 +139,7 @@ int mc_run_write(const mc_run *run, const char *dir, const mc_run_extra *extra, 
     if (rc)
         return rc;
     /* A gate on predictions made elsewhere has no model, history or predictions of its own. */
-    rc = run->model ? write_file(tmp, MC_RUN_FILE_MODEL, run->model, run->model_len) : MC_OK;
+    rc = run->model ? write_model(run, tmp, writer) : MC_OK;
     if (rc == MC_OK)
         rc = write_json(tmp, MC_RUN_FILE_METRICS, run->metrics);
     if (rc == MC_OK)

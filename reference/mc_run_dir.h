@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #define MC_RUN_FILE_MODEL "model.mcm"
+#define MC_RUN_FILE_MODEL_AGE "model.mcm.age"    /* the model encrypted (spec protection) */
 #define MC_RUN_FILE_METRICS "metrics.json"
 #define MC_RUN_FILE_HISTORY "history.csv"
 #define MC_RUN_FILE_PREDICTIONS "test_predictions.csv"
@@ -14,6 +15,7 @@
 #define MC_RUN_FILE_RECORD "run.json"          /* written last: its presence marks a complete run */
 #define MC_RUN_FILE_VALIDATION "validation.json" /* added by `validate` */
 #define MC_RUN_FILE_ONNX "model.onnx"           /* added by `export --format onnx` */
+#define MC_RUN_FILE_ONNX_AGE "model.onnx.age"   /* the same, encrypted (spec protection) */
 #define MC_RUN_FILE_MEMBERSHIP "membership_losses.csv" /* privacy.membership_inference's sample */
 
 struct mc_run;
@@ -42,6 +44,25 @@ typedef struct mc_run_extra {
  * complete, extras included. On error the temporary directory is removed. */
 int mc_run_write(const struct mc_run *run, const char *dir, const mc_run_extra *extra,
                  size_t n_extra);
+
+/* Hands n bytes of a file being written to its file; returns MC_OK or an mc_code. */
+typedef int (*mc_run_put)(void *put_ctx, const unsigned char *data, size_t n);
+
+/* How a protected run's model file is written (the engine knows no cryptography): write
+ * turns the model's bytes in memory into the file's bytes, handed to put as they are made
+ * (verbs/ encrypts them in the age format, chunk by chunk), so that the clear model is
+ * never on disk, not even in a temporary file. */
+typedef struct mc_run_model_writer {
+    int (*write)(void *ctx, const unsigned char *model, size_t len, mc_run_put put,
+                 void *put_ctx);
+    void *ctx;
+} mc_run_model_writer;
+
+/* mc_run_write with the model file (run->model_file) written through writer when it is
+ * not NULL. A run whose model_file is not MC_RUN_FILE_MODEL (a protected run) needs a
+ * writer: without one it is MC_EINTERNAL, nothing written (never a clear model). */
+int mc_run_write_model(const struct mc_run *run, const char *dir, const mc_run_extra *extra,
+                       size_t n_extra, const mc_run_model_writer *writer);
 
 /* The largest JSON file of a run directory that is read (validation.json, metrics.json,
  * spec.json, run.json), unless the input limit (mc_file_input_limit) is lower. */

@@ -121,6 +121,9 @@ int mc_run_record(const mc_run_ctx *c, mc_run *run, double total)
 {
     char when[32];
     mc_clock_utc(when, 0);
+    /* A protected model is written only encrypted; run.json's model.digest stays the clear
+     * model's SHA-256 (what a holder of the key can check after decrypting). */
+    run->model_file = c->d->has_protection ? MC_RUN_FILE_MODEL_AGE : MC_RUN_FILE_MODEL;
     json_t *r = json_pack(
         "{s:s, s:i, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:I, s:I}, s:{s:s, s:s, s:I},"
         " s:s, s:I, s:i, s:{s:I, s:I, s:I}, s:{s:i, s:i, s:b, s:I},"
@@ -130,7 +133,7 @@ int mc_run_record(const mc_run_ctx *c, mc_run *run, double total)
         "spec", "path", mc_spec_path(c->spec), "digest", run->spec_digest,
         "data", "path", c->data_path, "digest", run->data_digest, "rows", (json_int_t)c->table->n_rows,
         "columns", (json_int_t)c->table->n_cols,
-        "model", "file", MC_RUN_FILE_MODEL, "digest", run->model_digest, "parameters",
+        "model", "file", run->model_file, "digest", run->model_digest, "parameters",
         (json_int_t)c->nn->n_params,
         "numerics", mc_numerics_name(c->num),
         "seed", (json_int_t)c->d->training.seed, "threads", c->threads,

@@ -70,7 +70,8 @@ void mc_report_progress(void *ctx, const mc_train_progress *p)
 void mc_report_run_text(FILE *f, const mc_run *run, const char *dir)
 {
     fprintf(f, "run: %s\n", dir);
-    fprintf(f, "  model    %s/%s  sha256:%s\n", dir, MC_RUN_FILE_MODEL, run->model_digest);
+    fprintf(f, "  model    %s/%s  sha256:%s\n", dir,
+            run->model_file ? run->model_file : MC_RUN_FILE_MODEL, run->model_digest);
     fprintf(f, "  metrics  %s/%s\n", dir, MC_RUN_FILE_METRICS);
     fprintf(f, "  spec     sha256:%s\n  data     sha256:%s\n", run->spec_digest, run->data_digest);
     const char *key;

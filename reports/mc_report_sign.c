@@ -43,6 +43,9 @@ void mc_report_certify_text(FILE *f, FILE *err, const char *run_dir, const mc_ce
                 "  signature (%s): %s\n  release certificate: %s\n",
                 run_dir, r->result, r->passed, r->warned, r->model, r->format, r->signature,
                 r->certificate);
+    if (f && r->encrypted)
+        fprintf(f, "  encrypted model: model.mcm.age sha256:%s (the model above is its clear "
+                "content)\n", r->encrypted_sha256);
     if (f && r->has_onnx)
         fprintf(f, "  onnx export: model.onnx sha256:%s\n", r->onnx);
     else if (f) /* a note, not an error: not every deployment uses ONNX */

@@ -62,6 +62,8 @@ int mc_age_recipients_add(mc_age_recipients *r, const char *text);
 int mc_age_recipients_add_file(mc_age_recipients *r, const char *path);
 /* Encrypts to a passphrase with scrypt work factor 2^log2n (10 to 22; 0: 18). */
 int mc_age_recipients_set_passphrase(mc_age_recipients *r, const char *pass, int log2n);
+/* The stanzas a file encrypted to r will have (X25519 recipients, or 1 for a passphrase). */
+size_t mc_age_recipients_count(const mc_age_recipients *r);
 void mc_age_recipients_free(mc_age_recipients *r);
 
 /* Identities: X25519 secret keys and passphrases to try, in order. */
@@ -108,9 +110,9 @@ int mc_age_decrypt_buffer(mc_age_info *info, const void *data, size_t n,
                           mc_age_sink sink, void *ctx);
 
 /* File to file: in ("-": standard input) encrypted to out ("-": standard output), written
- * atomically (a temporary file beside out, flushed, renamed: never a partial out). A regular
- * input file is mapped (mmap) and its chunks sealed or opened in place; it must not be
- * truncated while this runs (SIGBUS). */
+ * atomically (a temporary file beside out, flushed, renamed: never a partial out). The input
+ * is read with bounded reads, never mapped: a file truncated while it is read ends early
+ * (on decryption a payload failure), it never stops the process. */
 int mc_age_encrypt_file(const char *in, const char *out, const mc_age_recipients *r,
                         int armor);
 /* File to file, atomically (the clear output is mode 0600 and is removed on any failure;
@@ -126,8 +128,9 @@ int mc_age_decrypt_memory(unsigned char **out, size_t *len, mc_age_info *info,
                           const void *data, size_t n, const mc_age_identities *ids,
                           size_t max);
 
-/* The same for the age file at path ("-": standard input), mapped rather than read when it
- * is a regular file: the ciphertext is never copied into memory, only the plaintext is. */
+/* The same for the age file at path ("-": standard input), read chunk by chunk (never
+ * mapped): the ciphertext is never all in memory, only the plaintext is, in one buffer
+ * sized from the file's size. */
 int mc_age_decrypt_path_memory(unsigned char **out, size_t *len, mc_age_info *info,
                                const char *path, const mc_age_identities *ids, size_t max);
 

@@ -11,7 +11,6 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include <openssl/crypto.h>
@@ -321,28 +320,15 @@ static void close_input(FILE *f)
         fclose(f);
 }
 
-/* A regular, non-empty input mapped read-only, so that chunks are sealed or opened in place
- * (no copy through the kernel): *p NULL when it cannot be (standard input, a pipe, an empty
- * file; read as a stream then). */
-static void map_input(const unsigned char **p, size_t *n, FILE *f)
+/* The size of a regular input file, a hint for the plaintext buffer (0: unknown). The file
+ * is read, never mapped: a file truncated or grown while it is read is a short or long
+ * read (a payload that does not authenticate), never SIGBUS. */
+static size_t input_size(FILE *f)
 {
     struct stat st;
-    *p = NULL;
-    *n = 0;
     if (f == stdin || fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode) || st.st_size <= 0)
-        return;
-    void *m = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fileno(f), 0);
-    if (m == MAP_FAILED)
-        return;
-    madvise(m, (size_t)st.st_size, MADV_SEQUENTIAL);
-    *p = m;
-    *n = (size_t)st.st_size;
-}
-
-static void unmap_input(const unsigned char *p, size_t n)
-{
-    if (p)
-        munmap((void *)p, n);
+        return 0;
+    return (size_t)st.st_size;
 }
 
 int mc_age_encrypt_file(const char *in, const char *out, const mc_age_recipients *r,
@@ -355,14 +341,10 @@ int mc_age_encrypt_file(const char *in, const char *out, const mc_age_recipients
         close_input(f);
         return rc;
     }
-    const unsigned char *m;
-    size_t n;
-    map_input(&m, &n, f);
-    if ((rc = encrypt_any(m ? NULL : f, m, n, r, armor, file_sink, o.f)) == MC_OK)
+    if ((rc = encrypt_any(f, NULL, 0, r, armor, file_sink, o.f)) == MC_OK)
         rc = mc_file_stream_commit(&o);
     else
         mc_file_stream_abort(&o);
-    unmap_input(m, n);
     close_input(f);
     return rc;
 }
@@ -393,14 +375,11 @@ int mc_age_decrypt_file(mc_age_info *info, const char *in, const char *out,
         close_input(f);
         return rc;
     }
-    const unsigned char *m;
-    size_t n;
-    map_input(&m, &n, f);
     h.f = o.f;
     if (sha256 && (!(h.md = EVP_MD_CTX_new()) || EVP_DigestInit_ex(h.md, EVP_sha256(), NULL) != 1))
         rc = mc_error_set(MC_EINTERNAL, "age: SHA-256 failed in OpenSSL");
     if (rc == MC_OK)
-        rc = decrypt_any(info, m ? NULL : f, m, n, MC_AGE_ARMOR_AUTO, ids,
+        rc = decrypt_any(info, f, NULL, 0, MC_AGE_ARMOR_AUTO, ids,
                          sha256 ? hashing_sink : file_sink, sha256 ? (void *)&h : o.f);
     if (rc == MC_OK && sha256 && EVP_DigestFinal_ex(h.md, sha256, NULL) != 1)
         rc = mc_error_set(MC_EINTERNAL, "age: SHA-256 failed in OpenSSL");
@@ -409,7 +388,6 @@ int mc_age_decrypt_file(mc_age_info *info, const char *in, const char *out,
     else
         mc_file_stream_abort(&o);
     EVP_MD_CTX_free(h.md);
-    unmap_input(m, n);
     close_input(f);
     return rc;
 }
@@ -444,15 +422,16 @@ static int mem_sink(void *ctx, const unsigned char *data, size_t len)
     return MC_OK;
 }
 
-/* Decrypts in (or n bytes at mem) into one buffer of at most max bytes. */
+/* Decrypts in (or n bytes at mem) into one buffer of at most max bytes; n is the file's
+ * size (0: unknown, a stream). */
 static int decrypt_to_memory(unsigned char **out, size_t *len, mc_age_info *info, FILE *in,
                              const unsigned char *mem, size_t n, const mc_age_identities *ids,
                              size_t max)
 {
     membuf m = {NULL, 0, 0, max};
-    /* From memory the plaintext is shorter than the file: one allocation, never a copy to
-     * grow (a stream grows by copies, each old buffer wiped). */
-    m.cap = in ? 0 : n < max ? n : max;
+    /* The plaintext is shorter than the file: one allocation, never a copy to grow (a
+     * stream of unknown size grows by copies, each old buffer wiped). */
+    m.cap = n < max ? n : max;
     if (m.cap && !(m.p = OPENSSL_malloc(m.cap)))
         return mc_error_nomem();
     int rc = decrypt_any(info, in, mem, n, MC_AGE_ARMOR_AUTO, ids, mem_sink, &m);
@@ -477,16 +456,12 @@ int mc_age_decrypt_path_memory(unsigned char **out, size_t *len, mc_age_info *in
                                const char *path, const mc_age_identities *ids, size_t max)
 {
     FILE *f = NULL;
-    const unsigned char *m = NULL;
-    size_t n = 0;
     memset(info, 0, sizeof *info);
     info->result = MC_AGE_ERROR;
     int rc = open_input(&f, path);
     if (rc)
         return rc;
-    map_input(&m, &n, f);
-    rc = decrypt_to_memory(out, len, info, m ? NULL : f, m, n, ids, max);
-    unmap_input(m, n);
+    rc = decrypt_to_memory(out, len, info, f, NULL, input_size(f), ids, max);
     close_input(f);
     return rc;
 }

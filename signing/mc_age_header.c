@@ -7,6 +7,7 @@
  * columns ending with a shorter (possibly empty) line; then "--- " and the MAC. Anything else
  * is a header failure naming the line. The MAC is HMAC-SHA256 under HKDF(file key, salt
  * empty, info "header") over the header up to and including "---". */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -219,6 +220,14 @@ static int next_line(reader *r, const char **line, size_t *len)
             return hfail(r->src, r->line, "the file ends inside the header (no MAC line)");
         if (c == '\n')
             break;
+        if (c == '\0') {
+            /* Text functions would stop at it: a stanza's arguments as read would differ
+             * from the bytes the MAC covers. */
+            char what[80];
+            snprintf(what, sizeof what, "a NUL byte at column %zu (a header line is text)",
+                     r->raw.len - start + 1);
+            return hfail(r->src, r->line, what);
+        }
         if (r->raw.len - start >= MC_AGE_MAX_LINE)
             return hfail(r->src, r->line, "a line longer than the limit of 4096 bytes");
         if (r->raw.len >= MC_AGE_MAX_HEADER)

@@ -109,6 +109,11 @@ int mc_age_recipients_new(mc_age_recipients **out)
     return MC_OK;
 }
 
+size_t mc_age_recipients_count(const mc_age_recipients *r)
+{
+    return r ? r->n + (r->pass ? 1 : 0) : 0;
+}
+
 void mc_age_recipients_free(mc_age_recipients *r)
 {
     if (!r)

@@ -232,6 +232,14 @@ typedef struct mc_signing {
     MC_SPEC_LIST(int) sign; /* mc_sign_what */
 } mc_signing;
 
+/* protection (docs/encryption.md, "Encrypted runs"): the model is written only encrypted,
+ * in the age format, to these recipients. */
+typedef struct mc_protection {
+    mc_strlist encrypt_to;   /* age1... recipients */
+    char *recipients_file;   /* a recipients file, relative to the spec; NULL: none */
+    bool require_encryption; /* validate fails a run that would leave a clear model */
+} mc_protection;
+
 typedef struct mc_spec_doc {
     int api_version, kind;
     mc_metadata metadata;
@@ -248,6 +256,8 @@ typedef struct mc_spec_doc {
     bool has_privacy;
     mc_signing signing;
     bool has_signing;
+    mc_protection protection;
+    bool has_protection;
 } mc_spec_doc;
 
 /* ---- the loaded spec ---------------------------------------------------- */
@@ -338,7 +348,8 @@ int mc_spec_project_root(char **out, const char *dir);
 int mc_confine_path(int *inside, char **resolved, const char *base, const char *path,
                     const char *root, const mc_confinement *allow);
 
-/* Checks every path key (data.source, signing.key's file:PATH or PATH) and
+/* Checks every path key (data.source, signing.key's file:PATH or PATH,
+ * protection.recipients_file) and
  * every environment variable name (preprocessing hash steps' salt_env,
  * signing.key's env:VAR) of spec against the confinement (NULL: the
  * defaults). Nothing is read. A refusal is MC_EINPUT located at the key

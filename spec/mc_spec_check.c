@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "mc_bech32.h"
 #include "mc_file.h"
 #include "mc_keyref.h"
 #include "mc_spec_schema.h"
@@ -578,6 +579,30 @@ static void check_signing(checker *c)
     mc_keyref_free(k);
 }
 
+/* protection: each recipient an age1 X25519 key (signing/mc_bech32.h, the one decoder), and
+ * some recipient to encrypt to; a recipients file is read when the run writes the model. */
+static void check_protection(checker *c)
+{
+    mc_protection *p = &c->d->protection;
+    unsigned char key[32];
+    char hrp[8];
+    size_t n = 0;
+    for (size_t i = 0; c->d->has_protection && i < p->encrypt_to.count; i++) {
+        const char *r = p->encrypt_to.items[i];
+        int rc = mc_bech32_decode(hrp, sizeof hrp, key, sizeof key, &n, r);
+        if (rc == MC_ENOMEM)
+            c->nomem = 1;
+        else if (rc || strcmp(hrp, "age") != 0 || n != 32)
+            error_at(c, &p->encrypt_to.items[i], p, "protection.encrypt_to: '%.80s' is not an "
+                     "age X25519 recipient (age1..., as age-keygen -y prints): %s", r,
+                     rc ? mc_error_last()->message : "not an age1 key of 32 bytes");
+    }
+    if (c->d->has_protection && p->encrypt_to.count == 0 && !p->recipients_file)
+        error_at(c, p, NULL, "protection: no recipient to encrypt the model to: give "
+                 "encrypt_to (age1... recipients) or recipients_file%s",
+                 p->require_encryption ? " (require_encryption cannot be met without one)" : "");
+}
+
 static void check_source(checker *c, const char *dir)
 {
     mc_data *data = &c->d->data;
@@ -607,6 +632,7 @@ int mc_spec_check(mc_spec_doc *doc, const mc_locmap *locs, mc_diags *diags, cons
     check_thresholds(&c);
     check_privacy(&c);
     check_signing(&c);
+    check_protection(&c);
     check_source(&c, dir);
     if (c.nomem)
         return mc_error_nomem();

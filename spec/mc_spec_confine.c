@@ -333,6 +333,10 @@ int mc_spec_check_paths(const mc_spec *spec, const mc_confinement *allow)
     if (d->has_signing && d->signing.key &&
         (rc = check_signing_key(spec, &d->signing.key, d->signing.key, root, allow)))
         goto cleanup;
+    if (d->has_protection && d->protection.recipients_file &&
+        (rc = check_path(spec, &d->protection.recipients_file, "protection.recipients_file",
+                         d->protection.recipients_file, root, allow)))
+        goto cleanup;
     rc = MC_OK;
 cleanup:
     free(root);

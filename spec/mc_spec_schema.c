@@ -398,6 +398,15 @@ static const mc_field signing_fields[] = {
 };
 static const mc_schema signing_schema = {"signing", sizeof(mc_signing), ARR(signing_fields), NULL, 0, NULL, 0};
 
+/* ---- protection ------------------------------------------------------------- */
+
+static const mc_field protection_fields[] = {
+    STRLIST(mc_protection, encrypt_to, "encrypt_to", 0, "[]", 0),
+    F_STR(mc_protection, recipients_file, "recipients_file", MC_FF_NONEMPTY, NULL),
+    F_BOOL(mc_protection, require_encryption, "require_encryption", "false"),
+};
+static const mc_schema protection_schema = {"protection", sizeof(mc_protection), ARR(protection_fields), NULL, 0, NULL, 0};
+
 /* ---- the document ------------------------------------------------------------- */
 
 static const mc_field doc_fields[] = {
@@ -413,5 +422,6 @@ static const mc_field doc_fields[] = {
     F_OBJ_OPT(mc_spec_doc, reproducibility, has_reproducibility, "reproducibility", repro_schema),
     F_OBJ_OPT(mc_spec_doc, privacy, has_privacy, "privacy", privacy_schema),
     F_OBJ_OPT(mc_spec_doc, signing, has_signing, "signing", signing_schema),
+    F_OBJ_OPT(mc_spec_doc, protection, has_protection, "protection", protection_schema),
 };
 const mc_schema mc_spec_doc_schema = {"spec", sizeof(mc_spec_doc), ARR(doc_fields), NULL, 0, NULL, 0};

@@ -37,12 +37,17 @@ void mc_certify_result_free(mc_certify_result *r)
 
 /* ---- the two statements -------------------------------------------------------------- */
 
-/* The certified artifacts: model.mcm, and model.onnx when present (annotated
- * with its format and the model it was exported from). */
+/* The certified artifacts: model.mcm (or model.mcm.age as it is, annotated with the clear
+ * model's digest), and model.onnx when present (annotated with its format and the model it
+ * was exported from). */
 static json_t *subject(const mc_release_facts *f)
 {
-    json_t *s = json_pack("[{s:s,s:{s:s}}]", "name", MC_RUN_FILE_MODEL, "digest", "sha256",
-                          f->model);
+    json_t *s = f->encrypted
+                    ? json_pack("[{s:s,s:{s:s},s:{s:s,s:{s:s}}}]", "name", f->model_file,
+                                "digest", "sha256", f->file_digest, "annotations", "encryption",
+                                "age", "decrypted", "sha256", f->model)
+                    : json_pack("[{s:s,s:{s:s}}]", "name", MC_RUN_FILE_MODEL, "digest",
+                                "sha256", f->model);
     if (s && f->has_onnx &&
         mc_json_append(s, json_pack("{s:s,s:{s:s},s:{s:s,s:{s:s}}}", "name", MC_RUN_FILE_ONNX,
                                     "digest", "sha256", f->onnx, "annotations", "format", "onnx",
@@ -278,7 +283,8 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     ignore[n_ignore++] = MC_RELEASE_DEFAULT_NAME;
     if (spec_sign) {
         static const struct { int what; const char *file; } cover[] = {
-            {MC_SIGN_WHAT_MODEL, MC_RUN_FILE_MODEL}, {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_METRICS},
+            {MC_SIGN_WHAT_MODEL, MC_RUN_FILE_MODEL}, {MC_SIGN_WHAT_MODEL, MC_RUN_FILE_MODEL_AGE},
+            {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_METRICS},
             {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_HISTORY},
             {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_PREDICTIONS},
             {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_MEMBERSHIP}, {MC_SIGN_WHAT_SPEC, MC_RUN_FILE_SPEC},
@@ -303,6 +309,8 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
         goto cleanup;
     memcpy(r->subject, sr->subject, sizeof r->subject);
     memcpy(r->model, f.model, sizeof r->model);
+    memcpy(r->encrypted_sha256, f.file_digest, sizeof r->encrypted_sha256);
+    r->encrypted = f.encrypted;
     memcpy(r->onnx, f.onnx, sizeof r->onnx);
     r->has_onnx = f.has_onnx;
     r->signature = sr->signature;

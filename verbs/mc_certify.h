@@ -33,7 +33,10 @@ typedef struct mc_certify_result {
     char *warning;                    /* about the key, or NULL */
     const char *format;               /* "model_signing" or "dsse_intoto" */
     char subject[MC_SHA256_HEX_LEN + 1];   /* the signed run's subject digest */
-    char model[MC_SHA256_HEX_LEN + 1];     /* the model artifact's sha256 */
+    char model[MC_SHA256_HEX_LEN + 1];     /* the model artifact's sha256 (the clear model's) */
+    int encrypted;                         /* the run's model is model.mcm.age, certified as it
+                                              is: encrypted_sha256 its digest */
+    char encrypted_sha256[MC_SHA256_HEX_LEN + 1];
     int has_onnx;                          /* RUN_DIR/model.onnx was certified too */
     char onnx[MC_SHA256_HEX_LEN + 1];      /* its sha256 */
     const char *result;               /* "PASSED" or "WARNED" */

@@ -159,33 +159,73 @@ int mc_decrypt(mc_decrypt_result *r, const mc_decrypt_options *o)
     return rc;
 }
 
-int mc_predict_decrypted(mc_prediction *pred, mc_decrypt_result *r,
-                         const mc_decrypt_options *o, const char *data_path)
+/* o->input (or the n bytes at data, read from it by the caller) decrypted into memory
+ * (*model, *len: the caller wipes and frees), its event appended with output
+ * "memory (<purpose>)" (or the refusal's). */
+static int decrypt_audited(unsigned char **model, size_t *len, mc_decrypt_result *r,
+                           const mc_decrypt_options *o, const char *purpose, const void *data,
+                           size_t n_data)
 {
     mc_age_identities *ids = NULL;
     mc_verb_audit *trail = NULL;
-    unsigned char *model = NULL;
-    size_t len = 0;
+    unsigned char *m = NULL;
+    size_t n = 0;
+    char where[64];
     mc_decrypt_options ev = *o;
-    ev.output = "memory (predict)";
+    snprintf(where, sizeof where, "memory (%s)", purpose);
+    ev.output = where;
     memset(r, 0, sizeof *r);
-    memset(pred, 0, sizeof *pred);
     r->info.result = MC_AGE_ERROR;
     int rc = mc_verb_audit_open(&trail, o->audit_path, 0);
     if (rc == MC_OK && (rc = load_identities(&ids, o)) == MC_OK)
-        rc = mc_age_decrypt_path_memory(&model, &len, &r->info, o->input, ids,
-                                        mc_file_input_limit());
+        rc = data ? mc_age_decrypt_memory(&m, &n, &r->info, data, n_data, ids,
+                                          mc_file_input_limit())
+                  : mc_age_decrypt_path_memory(&m, &n, &r->info, o->input, ids,
+                                               mc_file_input_limit());
     if (rc) {
         rc = record_refusal(trail, r, &ev, rc);
         goto cleanup;
     }
-    if ((rc = mc_sha256_hex(r->sha256, model, len)) || (rc = record(trail, r, &ev, 0, NULL)))
+    if ((rc = mc_sha256_hex(r->sha256, m, n)) || (rc = record(trail, r, &ev, 0, NULL)))
         goto cleanup;
-    rc = mc_predict_bytes(pred, model, len, o->input, data_path);
+    *model = m;
+    *len = n;
+    m = NULL;
 cleanup:
-    if (model)
-        OPENSSL_clear_free(model, len ? len : 1);
+    if (m)
+        OPENSSL_clear_free(m, n ? n : 1);
     mc_age_identities_free(ids);
     mc_verb_audit_free(trail);
     return rc;
+}
+
+int mc_predict_decrypted(mc_prediction *pred, mc_decrypt_result *r,
+                         const mc_decrypt_options *o, const char *data_path)
+{
+    unsigned char *model = NULL;
+    size_t len = 0;
+    memset(pred, 0, sizeof *pred);
+    int rc = decrypt_audited(&model, &len, r, o, "predict", NULL, 0);
+    if (rc == MC_OK)
+        rc = mc_predict_bytes(pred, model, len, o->input, data_path);
+    if (model)
+        OPENSSL_clear_free(model, len ? len : 1);
+    return rc;
+}
+
+int mc_decrypt_digest(mc_decrypt_result *r, const mc_decrypt_options *o, const char *purpose)
+{
+    unsigned char *model = NULL;
+    size_t len = 0;
+    int rc = decrypt_audited(&model, &len, r, o, purpose, NULL, 0);
+    if (model)
+        OPENSSL_clear_free(model, len ? len : 1);
+    return rc;
+}
+
+int mc_decrypt_bytes(unsigned char **out, size_t *len, mc_decrypt_result *r,
+                     const mc_decrypt_options *o, const char *purpose, const void *data,
+                     size_t n)
+{
+    return decrypt_audited(out, len, r, o, purpose, data, n);
 }

@@ -1,7 +1,8 @@
 /* The facts of a release (mc_release.h): what certify states about a validated run and
  * verify checks again. A run directory's validation.json, run.json and spec.json read, and
  * every digest they record checked against the file it names (model.mcm, the normalised
- * spec, validation.json, the data when it is at hand, model.onnx when the run holds one),
+ * spec, validation.json, the data when it is at hand, model.onnx when the run holds one;
+ * an encrypted run's model.mcm.age is hashed as it is: its clear digest is run.json's),
  * and a passing verdict that its results do not contradict. What the audit trail recorded
  * of the validation is checked by certify (mc_validated.h). */
 #include "mc_release.h"
@@ -87,6 +88,11 @@ static int onnx_read(mc_release_facts *f, const char *dir, int reencode)
     int rc = path && mpath ? MC_OK : mc_error_nomem();
     if (rc || !mc_file_exists(path))
         goto cleanup;
+    if (f->encrypted) { /* an export of an encrypted run is never left in clear */
+        rc = mc_error_set(MC_EINPUT, "%s: the run's model is encrypted (%s), but %s is a clear "
+                          "model: remove it", dir, MC_RUN_FILE_MODEL_AGE, MC_RUN_FILE_ONNX);
+        goto cleanup;
+    }
     if ((rc = mc_run_dir_read_bytes(&have, &hlen, dir, MC_RUN_FILE_ONNX, 0)) == MC_ENOTFOUND)
         rc = mc_error_set(MC_EINPUT, "%s: removed while it was read", path);
     rc = rc ? rc : mc_sha256_hex(f->onnx, have, hlen);
@@ -157,8 +163,22 @@ int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data
     if ((rc = same(mc_release_str(vrun, "run_id", NULL), mc_release_str(f->run, "run_id", NULL),
                    "run.json's run_id", dir)))
         return rc;
-    if ((rc = file_sha(f->model, dir, MC_RUN_FILE_MODEL)) ||
-        (rc = same(mc_release_str(vrun, "model", "digest"), f->model, "model", dir)) ||
+    f->model_file = mc_release_str(f->run, "model", "file");
+    if (!f->model_file || (strcmp(f->model_file, MC_RUN_FILE_MODEL) != 0 &&
+                           strcmp(f->model_file, MC_RUN_FILE_MODEL_AGE) != 0))
+        return mc_error_set(MC_EINPUT, "%s: run.json's model.file is not %s or %s", dir,
+                            MC_RUN_FILE_MODEL, MC_RUN_FILE_MODEL_AGE);
+    f->encrypted = strcmp(f->model_file, MC_RUN_FILE_MODEL_AGE) == 0;
+    if ((rc = file_sha(f->file_digest, dir, f->model_file)))
+        return rc;
+    /* A clear model is hashed; an encrypted one's clear digest is what run.json records
+       (checked against validation.json here; certify also against the audited validate
+       event, which vouches for the age file's bytes too; verify --identity decrypts). */
+    const char *recorded = mc_release_str(f->run, "model", "digest");
+    if (f->encrypted && (!recorded || !mc_sha256_hex_valid(recorded)))
+        return mc_error_set(MC_EINPUT, "%s: run.json records no model digest", dir);
+    snprintf(f->model, sizeof f->model, "%s", f->encrypted ? recorded : f->file_digest);
+    if ((rc = same(mc_release_str(vrun, "model", "digest"), f->model, "model", dir)) ||
         (rc = same(mc_release_str(f->run, "model", "digest"), f->model, "model", dir)) ||
         (rc = spec_digest(f->spec_digest, &f->spec, dir)) ||
         (rc = same(mc_release_str(f->run, "spec", "digest"), f->spec_digest, "normalised spec",

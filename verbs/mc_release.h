@@ -28,7 +28,13 @@
 /* What a release states about a run directory, every recorded digest checked. */
 typedef struct mc_release_facts {
     json_t *validation, *run, *spec;  /* validation.json, run.json, spec.json */
+    /* model: the clear model's digest (recorded; for a clear run, that of model.mcm on disk).
+     * model_file: the model's file, model.mcm or (a protected run) model.mcm.age, and
+     * file_digest its digest on disk: the certified subject. */
     char model[MC_SHA256_HEX_LEN + 1], spec_digest[MC_SHA256_HEX_LEN + 1];
+    const char *model_file;
+    int encrypted;                    /* model_file is model.mcm.age */
+    char file_digest[MC_SHA256_HEX_LEN + 1];
     char validation_digest[MC_SHA256_HEX_LEN + 1];
     const char *data_digest;          /* run.json's (into run) */
     int has_onnx;                     /* RUN_DIR/model.onnx is present (and derives from model) */
@@ -55,9 +61,13 @@ const char *mc_release_str(const json_t *o, const char *a, const char *b);
 /* Checks a release certificate against the run directory: every line's DSSE
  * signature with key, the statement and predicate types, the subject (the
  * model's sha256 on disk; model.onnx's exactly when the run holds one, and
- * that it still derives from the model), the spec and data digests against spec.json and
- * run.json, validation.json's digest, and that the validation passed.
+ * that it still derives from the model; for an encrypted run, model.mcm.age's sha256 and
+ * the clear model's, which run.json records, in its annotation), the spec and data digests
+ * against spec.json and run.json, validation.json's digest, and that the validation passed.
+ * clear (NULL: not checked): the SHA-256 of the model decrypted by the caller, which must be
+ * the certified clear model's (an encrypted run only; MC_EINPUT for a clear run).
  * MC_EINPUT with the first problem. */
-int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key);
+int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key,
+                      const char *clear);
 
 #endif

@@ -17,18 +17,28 @@
 
 #define LINES_MAX 8
 
-/* The subject: model.mcm as on disk, then model.onnx exactly when the run
- * holds one, with the digest of the file on disk. */
-static int check_subject(const mc_release_facts *f, const json_t *subj)
+/* The subject: model.mcm (or model.mcm.age with the clear model's digest) as on disk, then
+ * model.onnx exactly when the run holds one, with the digest of the file on disk. */
+static int check_subject(const mc_release_facts *f, const json_t *subj, const char *clear)
 {
     const json_t *s0 = json_array_get(subj, 0), *s1 = json_array_get(subj, 1);
-    const char *name1 = mc_release_str(s1, "name", NULL);
+    const char *name0 = mc_release_str(s0, "name", NULL), *name1 = mc_release_str(s1, "name", NULL);
     const char *d0 = mc_release_str(s0, "digest", "sha256");
     const char *d1 = mc_release_str(s1, "digest", "sha256");
+    const char *dec = mc_release_str(json_object_get(json_object_get(s0, "annotations"),
+                                                     "decrypted"), "sha256", NULL);
     if (json_array_size(subj) < 1 || json_array_size(subj) > 2 ||
-        !d0 || strcmp(d0, f->model))
+        !d0 || strcmp(d0, f->file_digest) || !name0 || strcmp(name0, f->model_file))
         return mc_error_set(MC_EINPUT, "release certificate: its subject is not the model on "
-                            "disk (sha256 %.12s...)", f->model);
+                            "disk (%s, sha256 %.12s...)", f->model_file, f->file_digest);
+    if (f->encrypted && (!dec || strcmp(dec, f->model) != 0))
+        return mc_error_set(MC_EINPUT, "release certificate: the clear model it certifies "
+                            "(sha256 %.12s...) is not the one run.json records (%.12s...)",
+                            dec ? dec : "(none)", f->model);
+    if (clear && strcmp(clear, f->model) != 0)
+        return mc_error_set(MC_EINPUT, "release certificate: %s decrypts to a model with sha256 "
+                            "%.12s..., not the certified clear model (%.12s...)", f->model_file,
+                            clear, f->model);
     if (s1 && (!name1 || strcmp(name1, MC_RUN_FILE_ONNX) != 0))
         return mc_error_set(MC_EINPUT, "release certificate: unexpected subject '%.100s'",
                             name1 ? name1 : "(no name)");
@@ -47,7 +57,7 @@ static int check_subject(const mc_release_facts *f, const json_t *subj)
     return MC_OK;
 }
 
-static int check_line(const mc_release_facts *f, const json_t *st, int *seen)
+static int check_line(const mc_release_facts *f, const json_t *st, int *seen, const char *clear)
 {
     const char *pt = mc_release_str(st, "predicateType", NULL);
     const json_t *pred = json_object_get(st, "predicate");
@@ -56,7 +66,7 @@ static int check_line(const mc_release_facts *f, const json_t *st, int *seen)
     if (!type || strcmp(type, MC_OMS_STATEMENT_TYPE) != 0)
         return mc_error_set(MC_EINPUT, "release certificate: _type is not %s",
                             MC_OMS_STATEMENT_TYPE);
-    if ((rc = check_subject(f, json_object_get(st, "subject"))))
+    if ((rc = check_subject(f, json_object_get(st, "subject"), clear)))
         return rc;
     if (pt && strcmp(pt, MC_RELEASE_PT_PROVENANCE) == 0) {
         const json_t *bd = json_object_get(pred, "buildDefinition");
@@ -89,7 +99,8 @@ static int check_line(const mc_release_facts *f, const json_t *st, int *seen)
     return MC_OK;
 }
 
-int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key)
+int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key,
+                      const char *clear)
 {
     mc_release_facts f = {0};
     char *text = NULL;
@@ -100,6 +111,11 @@ int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key)
         rc = mc_error_set(MC_EINPUT, "no release certificate at %s", cert_path);
     if (rc || (rc = mc_release_facts_read(&f, run_dir, NULL, 0)))
         goto cleanup;
+    if (clear && !f.encrypted) {
+        rc = mc_error_set(MC_EINPUT, "%s: its model is not encrypted: --identity has nothing "
+                          "to decrypt", run_dir);
+        goto cleanup;
+    }
     for (char *line = text, *next; line && *line && !rc; line = next) {
         next = strchr(line, '\n');
         if (next)
@@ -129,7 +145,7 @@ int mc_release_verify(const char *run_dir, const char *cert_path, EVP_PKEY *key)
                 rc = mc_error_set(MC_EINPUT, "release certificate line %d: not an in-toto "
                                   "statement", lines);
         } else {
-            rc = check_line(&f, st, seen);
+            rc = check_line(&f, st, seen, clear);
         }
         json_decref(env);
         json_decref(st);

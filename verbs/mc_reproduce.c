@@ -11,7 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "mc_audit.h"
+#include "mc_encrypt.h"
 #include "mc_file.h"
 #include "mc_hash.h"
 #include "mc_repro.h"
@@ -73,10 +76,13 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
     int threads = o->threads;
     json_t *record = NULL, *metrics = NULL;
     char *spec_text = NULL, *model = NULL, *spec_path = NULL, *model_path = NULL;
-    char *record_bytes = NULL, *metrics_bytes = NULL, *preds = NULL, *history = NULL,
-         *membership = NULL;
-    size_t spec_len = 0, model_len = 0, record_len = 0, metrics_len = 0, preds_len = 0,
-           history_len = 0, membership_len = 0;
+    char *record_bytes = NULL, *metrics_bytes = NULL, *sealed = NULL, *preds = NULL,
+         *history = NULL, *membership = NULL;
+    unsigned char *clear = NULL; /* an encrypted run's model, decrypted: wiped at the end */
+    size_t spec_len = 0, model_len = 0, record_len = 0, metrics_len = 0, sealed_len = 0,
+           preds_len = 0, history_len = 0, membership_len = 0;
+    const char *model_file = MC_RUN_FILE_MODEL;
+    int encrypted = 0;
     mc_spec *spec = NULL;
     mc_diags *diags = NULL;
     mc_run *again = NULL;
@@ -90,14 +96,25 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
                           "--predictions): there is no model to reproduce", run_dir);
         goto cleanup;
     }
+    const char *file = json_string_value(json_object_get(json_object_get(record, "model"), "file"));
+    if (file && strcmp(file, MC_RUN_FILE_MODEL_AGE) == 0) {
+        model_file = MC_RUN_FILE_MODEL_AGE;
+        encrypted = 1;
+    }
+    if (encrypted && !o->decrypt) {
+        rc = mc_error_set(MC_EINPUT, "%s's model is encrypted (%s): give --identity KEY (or "
+                          "--passphrase-env, --passphrase-file) to reproduce it", run_dir,
+                          MC_RUN_FILE_MODEL_AGE);
+        goto cleanup;
+    }
     spec_path = mc_path_join(run_dir, MC_RUN_FILE_SPEC);
-    model_path = mc_path_join(run_dir, MC_RUN_FILE_MODEL);
+    model_path = mc_path_join(run_dir, model_file);
     if (!spec_path || !model_path) {
         rc = mc_error_nomem();
         goto cleanup;
     }
     if ((rc = mc_run_dir_read_bytes(&spec_text, &spec_len, run_dir, MC_RUN_FILE_SPEC, 1 << 20)) ||
-        (rc = mc_run_dir_read_bytes(&model, &model_len, run_dir, MC_RUN_FILE_MODEL,
+        (rc = mc_run_dir_read_bytes(&sealed, &sealed_len, run_dir, model_file,
                                     (size_t)1 << 34)) ||
         (rc = mc_run_dir_read_text(&preds, &preds_len, run_dir, MC_RUN_FILE_PREDICTIONS, 0)) ||
         (rc = mc_run_dir_read_text(&history, &history_len, run_dir, MC_RUN_FILE_HISTORY, 0)))
@@ -114,13 +131,40 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
     const mc_model_bytes read[] = {{MC_RUN_FILE_RECORD, record_bytes, record_len},
                                    {MC_RUN_FILE_METRICS, metrics_bytes, metrics_len},
                                    {MC_RUN_FILE_SPEC, spec_text, spec_len},
-                                   {MC_RUN_FILE_MODEL, model, model_len},
+                                   {model_file, sealed, sealed_len},
                                    {MC_RUN_FILE_PREDICTIONS, preds, preds_len},
                                    {MC_RUN_FILE_HISTORY, history, history_len},
                                    {MC_RUN_FILE_MEMBERSHIP, membership, membership_len}};
     size_t n_read = sizeof read / sizeof *read - (membership ? 0 : 1); /* the sample is last */
     if (o->key && (rc = check_signed(v, o, read, n_read)))
         goto cleanup;
+    if (!encrypted) {
+        model = sealed;
+        model_len = sealed_len;
+        sealed = NULL;
+    } else { /* the bytes checked above, decrypted in memory only: an audited decryption */
+        mc_decrypt_options d = *o->decrypt;
+        mc_decrypt_result dr;
+        d.input = model_path;
+        rc = mc_decrypt_bytes(&clear, &model_len, &dr, &d, "reproduce", sealed, sealed_len);
+        free(dr.audit_path);
+        if (rc == MC_EINPUT && (dr.info.result == MC_AGE_NO_MATCH ||
+                                dr.info.result == MC_AGE_HMAC_FAILURE ||
+                                dr.info.result == MC_AGE_PAYLOAD_FAILURE)) {
+            /* not for these keys, or not authentic: a result (exit 1), as decrypt's */
+            char why[sizeof mc_error_last()->message];
+            snprintf(why, sizeof why, "%s", mc_error_last()->message);
+            rc = mc_validation_add(v, CAT, "reproduce.model_file", "recorded model",
+                                   MC_STATUS_FAIL, json_string(mc_age_result_name(
+                                                       dr.info.result)),
+                                   json_string("success"), "%s does not open: %s", model_path,
+                                   why);
+            goto cleanup;
+        }
+        if (rc)
+            goto cleanup;
+        model = (char *)clear;
+    }
     const json_t *jdata = json_object_get(record, "data");
     const char *rec_spec = recorded_digest(record, "spec");
     const char *rec_data = json_string_value(json_object_get(jdata, "digest"));
@@ -221,7 +265,11 @@ cleanup:
     free(history);
     free(membership);
     free(spec_text);
-    free(model);
+    if (clear)
+        OPENSSL_clear_free(clear, model_len ? model_len : 1);
+    else
+        free(model);
+    free(sealed);
     free(spec_path);
     free(model_path);
     mc_spec_free(spec);

@@ -19,6 +19,10 @@ typedef struct mc_reproduce_options {
                                       unless confine->root says otherwise; NULL: the defaults */
     const char *key;              /* verify the run's bundle (model.sig) with this public key
                                      before re-running it (mc_sign.h); NULL: do not */
+    /* An encrypted run (model.mcm.age): the keys that open it; its model is decrypted in
+       memory only (an audited decryption) and compared with the re-run's. NULL: an
+       encrypted run is refused. */
+    const struct mc_decrypt_options *decrypt;
 } mc_reproduce_options;
 
 /* Re-runs the normalised spec recorded in opt->run_dir on its data (whose

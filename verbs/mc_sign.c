@@ -13,10 +13,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "mc_encrypt.h"
 #include "mc_error.h"
+#include "mc_file.h"
 #include "mc_key.h"
 #include "mc_oms.h"
 #include "mc_release.h"
+#include "mc_run_dir.h"
 #include "mc_verb_audit.h"
 
 void mc_sign_result_free(mc_sign_result *r)
@@ -108,10 +111,31 @@ static int verify_steps(mc_verify_result *r, const mc_verify_options *o, const m
     if (rc)
         return rc;
     r->resources = chk.resources;
+    if (o->decrypt && !o->certificate)
+        return mc_error_set(MC_EINPUT, "--identity checks a release certificate's clear model: "
+                            "give --certificate FILE");
     if (o->certificate) {
         if (!key)
             return mc_error_set(MC_EINPUT, "a release certificate is checked with --key");
-        rc = mc_release_verify(o->c.files.path, o->certificate, mc_key_pkey(key));
+        if (!o->decrypt)
+            return mc_release_verify(o->c.files.path, o->certificate, mc_key_pkey(key), NULL);
+        /* The run's model.mcm.age opened in memory only, an audited decryption, its clear
+           digest checked against the certificate's. */
+        mc_decrypt_options d = *o->decrypt;
+        mc_decrypt_result dr;
+        char *age = mc_path_join(o->c.files.path, MC_RUN_FILE_MODEL_AGE);
+        if (!age)
+            return mc_error_nomem();
+        d.input = age;
+        rc = mc_decrypt_digest(&dr, &d, "verify");
+        if (rc == MC_ENOTFOUND)
+            rc = mc_error_set(MC_EINPUT, "%s has no %s: --identity is for an encrypted run",
+                              o->c.files.path, MC_RUN_FILE_MODEL_AGE);
+        if (rc == MC_OK)
+            rc = mc_release_verify(o->c.files.path, o->certificate, mc_key_pkey(key),
+                                   dr.sha256);
+        free(dr.audit_path);
+        free(age);
     }
     return rc;
 }

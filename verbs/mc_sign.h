@@ -51,6 +51,10 @@ typedef struct mc_verify_options {
     const mc_model_bytes *read;       /* files the caller read and acts on: each must be signed,
                                          byte for byte (mc_model_verify_read); NULL: none */
     size_t n_read;
+    /* With certificate, for an encrypted run: the keys that open its model.mcm.age, decrypted
+       in memory only (an audited decryption) and checked against the certified clear
+       model's digest; NULL: the age file's digest only. input is set by the verb. */
+    const struct mc_decrypt_options *decrypt;
 } mc_verify_options;
 
 typedef struct mc_verify_result {

@@ -11,9 +11,12 @@
 #include <string.h>
 
 #include "mc_file.h"
+#include "mc_json.h"
 #include "mc_privacy_dp.h"
 #include "mc_privacy.h"
 #include "mc_predictions_checks.h"
+#include "mc_protect.h"
+#include "mc_protection.h"
 #include "mc_preds.h"
 #include "mc_repro.h"
 #include "mc_run.h"
@@ -93,10 +96,21 @@ static int data_checks(mc_validation *v, const mc_spec *spec, const mc_run *run)
  * validation.json in it, in one atomic step: a validate that fails leaves no
  * run directory, and one that succeeds leaves it complete, its verdict
  * included. */
+/* The run directory a --baseline path names (a directory, its metrics.json or model.mcm). */
+static char *baseline_dir(const char *path)
+{
+    size_t n = strlen(path);
+    if ((n >= 5 && strcmp(path + n - 5, ".json") == 0) ||
+        (n >= 4 && strcmp(path + n - 4, ".mcm") == 0))
+        return mc_path_dirname(path);
+    return strdup(path);
+}
+
 static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *opt,
-                        const char *trail_absolute)
+                        const char *trail_absolute, const mc_protect *protect)
 {
     json_t *baseline = NULL;
+    char *bdir = NULL;
     char *text = NULL, *btext = NULL;
     size_t len = 0, blen = 0;
     mc_privacy_view *pv = NULL;
@@ -133,7 +147,15 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
         (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
                                   opt->baseline)) ||
         (rc = mc_privacy_dp_check(o->validation, opt->spec, *run)) ||
-        (rc = mc_privacy_check(o->validation, opt->spec, *run, pv)) ||
+        (rc = mc_privacy_check(o->validation, opt->spec, *run, pv)))
+        goto cleanup;
+    if (opt->baseline && !(bdir = baseline_dir(opt->baseline))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    const char *dirs[1] = {bdir};
+    if ((rc = mc_protection_check(o->validation, opt->spec, *run, protect != NULL, dirs,
+                                  bdir ? 1 : 0)) ||
         (rc = mc_validation_pretty(&text, &len, o->validation)))
         goto cleanup;
     if (!(o->validation_path = mc_path_join(o->run_dir, MC_RUN_FILE_VALIDATION))) {
@@ -141,10 +163,11 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
         goto cleanup;
     }
     mc_run_extra validation = {MC_RUN_FILE_VALIDATION, text, len};
-    rc = mc_run_write(*run, o->run_dir, &validation, 1);
+    rc = mc_run_write_model(*run, o->run_dir, &validation, 1, mc_protect_writer(protect));
 cleanup:
     mc_privacy_view_free(pv);
     json_decref(baseline);
+    free(bdir);
     free(text);
     free(btext);
     return rc;
@@ -155,16 +178,19 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
     mc_outcome *o = calloc(1, sizeof *o);
     mc_run *run = NULL;
     mc_verb_audit *trail = NULL;
+    mc_protect *protect = NULL;
     char *absolute = NULL;
     int rc = o ? MC_OK : mc_error_nomem();
     if (rc == MC_OK) /* before anything is read: what the spec names is confined */
         rc = mc_spec_check_paths(opt->spec, opt->confine);
+    if (rc == MC_OK && !opt->predictions) /* the recipients, before any work */
+        rc = mc_protect_open(&protect, opt->spec);
     if (rc == MC_OK) /* a broken or foreign trail stops validate before its work */
         rc = mc_verb_audit_open(&trail, opt->audit_path, opt->no_audit);
     if (rc == MC_OK && !opt->no_audit)
         rc = mc_verb_audit_absolute(&absolute, trail);
     if (rc == MC_OK)
-        rc = validate_run(o, &run, opt, absolute);
+        rc = validate_run(o, &run, opt, absolute, protect);
     *out = NULL;
     if (rc)
         goto cleanup;
@@ -177,6 +203,13 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
                               run->run_id);
     if (extra && opt->baseline &&
         json_object_set_new(extra, "baseline", json_string(opt->baseline)) != 0) {
+        json_decref(extra);
+        extra = NULL;
+    }
+    if (extra && protect && /* the age file as written; model_digest is the clear model's */
+        (mc_json_set(extra, "model_file", json_string(MC_RUN_FILE_MODEL_AGE)) ||
+         mc_json_set(extra, "model_file_digest",
+                     json_string(mc_protect_file_digest(protect))))) {
         json_decref(extra);
         extra = NULL;
     }
@@ -210,6 +243,7 @@ cleanup:
     mc_outcome_free(o);
     mc_run_free(run);
     mc_verb_audit_free(trail);
+    mc_protect_free(protect);
     free(absolute);
     return rc;
 }

@@ -7,7 +7,8 @@
 # refused with its exit status and its reason, and never a partial output: no match, a
 # changed MAC, truncated, swapped and extended chunks, a huge stanza body, malformed armor, a
 # low-order share and a work factor over the cap (the age testkit's vectors), a bad recipient,
-# a passphrase on the command line. Every decryption, and every file refused, is an audit
+# a passphrase on the command line, a file truncated while it is decrypted (exit 1 and an
+# event, never SIGBUS). Every decryption, and every file refused, is an audit
 # event with the plaintext's digest and the stanza that opened. predict --identity decrypts a
 # model in memory only (strace shows no other file written) and predicts as the clear model.
 # usage: age.sh MODELCERT SOURCE_DIR
@@ -167,6 +168,19 @@ PY
     expect_exit 1 "an identity that matches no stanza" -- "$MC" decrypt "$D/good.age" -i "$D/k3" -o "$D/x"
     expect_grep err "no identity matched any of the file's 1 recipient stanza" "no match is named"
     check sh -c "! ls '$D' | grep -q '\.tmp\.'" -- "no temporary file is left behind"
+    # A file truncated while it is decrypted: read, never mapped, so the read ends early and
+    # the file is refused (exit 1, the chunk named, a 'refused' event), never SIGBUS (a
+    # mapped file stopped the process: exit 135, no event). The reader of standard output
+    # truncates the file after the first bytes reach it, while modelcert is blocked in write.
+    head -c 8000000 /dev/urandom >"$D/p8m"
+    "$MC" encrypt "$D/p8m" -r "$R1" -o "$D/cut.age"
+    "$MC" decrypt "$D/cut.age" -i "$D/k1" -o - 2>"$TMP/err" |
+        (head -c 1 >/dev/null; truncate -s 100000 "$D/cut.age"; cat >/dev/null)
+    st=${PIPESTATUS[0]}
+    check [ "$st" = 1 ] -- "a file truncated during decryption exits 1 (not SIGBUS: got $st)"
+    expect_grep err "age payload: chunk [0-9]*: " "the truncation is named at its chunk"
+    "$MC" audit log >"$TMP/out"
+    check [ "$(awk 'END { print $4, $5 }' "$TMP/out")" = "decrypt refused" ] -- "the truncated file's refusal is an event"
     case $R1 in *q) TYPO="${R1%?}p" ;; *) TYPO="${R1%?}q" ;; esac
     expect_exit 2 "a recipient with a typo" -- "$MC" encrypt "$D/p0" -r "$TYPO" -o "$D/x"
     expect_grep err "checksum does not match" "the bad recipient is named"

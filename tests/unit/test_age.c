@@ -1,8 +1,9 @@
 /* age's building blocks (signing/mc_age*.c): bech32 against BIP 173's own vectors and
  * age-keygen's key pair, the header read and written back byte for byte with the age test
  * vectors' file keys (body wrapping at 64 columns, the MAC), the header's limits at
- * equality, and STREAM round trips at chunk boundaries with tampering (swapped chunks,
- * truncation, trailing data, a changed MAC), each refusal checked for its reason. */
+ * equality, a NUL byte in a header line refused with its line and column, and STREAM round
+ * trips at chunk boundaries with tampering (swapped chunks, truncation, trailing data, a
+ * changed MAC), each refusal checked for its reason. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -191,6 +192,46 @@ static void test_header_limits(void **state)
     free(t);
 }
 
+/* A NUL byte inside a stanza line (arguments or body) or the MAC line is refused, naming it:
+ * text functions would stop at it, so the arguments as read would not be the bytes the MAC
+ * covers. */
+static void test_header_nul(void **state)
+{
+    (void)state;
+    static const char mac[] = "--- AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA\n";
+    static const struct {
+        const char *before, *after, *column;
+        unsigned long line;
+    } cases[] = {
+        {"-> grease", "junk\n\n", "column 10", 2},  /* after the arguments */
+        {"-> gre", "ase\n\n", "column 7", 2},       /* inside an argument */
+        {"-> grease\nAAAA", "\n", "column 5", 3},   /* in a body line */
+        {"", "", "column 4", 2},                     /* the MAC line: "---\0 ..." below */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        mc_buf b = {0};
+        mc_age_header h;
+        char want[64];
+        mc_buf_puts(&b, "age-encryption.org/v1\n");
+        if (*cases[i].before) {
+            mc_buf_puts(&b, cases[i].before);
+            mc_buf_put(&b, "", 1);
+            mc_buf_puts(&b, cases[i].after);
+            mc_buf_puts(&b, mac);
+        } else {
+            mc_buf_puts(&b, "---");
+            mc_buf_put(&b, "", 1);
+            mc_buf_puts(&b, mac + 3);
+        }
+        assert_false(b.failed);
+        assert_int_equal(read_header(&h, b.data, b.len), MC_EINPUT);
+        snprintf(want, sizeof want, "line %lu: a NUL byte at %s", cases[i].line,
+                 cases[i].column);
+        assert_error_has(want);
+        mc_buf_free(&b);
+    }
+}
+
 static int buf_sink(void *ctx, const unsigned char *data, size_t len)
 {
     mc_buf_put(ctx, (const char *)data, len);
@@ -354,7 +395,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bech32),          cmocka_unit_test(test_header_round_trip),
-        cmocka_unit_test(test_header_limits),   cmocka_unit_test(test_stream),
+        cmocka_unit_test(test_header_limits),   cmocka_unit_test(test_header_nul),
+        cmocka_unit_test(test_stream),
         cmocka_unit_test(test_stream_tamper),   cmocka_unit_test(test_scrypt_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
