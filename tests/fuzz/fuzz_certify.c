@@ -177,13 +177,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
     char *cert = expand(part[3], len[3], names, values, 4, &l);
     fuzz_tmp_write("release.intoto.jsonl", cert, l);
-    mc_release_verify(dir, cert_path, key);
+    mc_release_verify(dir, cert_path, key, NULL);
     DEBUG_SAY("verify as given");
     mc_error_clear();
     size_t slen = 0;
     char *signed_cert = sign_lines(cert, &slen);
     fuzz_tmp_write("release.intoto.jsonl", signed_cert, slen);
-    mc_release_verify(dir, cert_path, key);
+    mc_release_verify(dir, cert_path, key, NULL);
     DEBUG_SAY("verify signed");
     mc_error_clear();
     free(signed_cert);
