@@ -8,7 +8,7 @@
 typedef struct mc_arena mc_arena;
 
 /* A new, empty arena (MC_ENOMEM); free it, and everything allocated from it,
- * with mc_arena_free (NULL is fine). */
+ * with mc_arena_free (NULL is fine), which wipes what was allocated first. */
 int mc_arena_create(mc_arena **out);
 void mc_arena_free(mc_arena *a);
 /* Zeroed, max-aligned memory, or NULL when out of memory. */

@@ -555,6 +555,13 @@ int mc_onnx_export_run(char **path, char digest[MC_SHA256_HEX_LEN + 1], const ch
     char *model_path = mc_path_join(run_dir, MC_RUN_FILE_MODEL);
     char *dest = output ? strdup(output) : mc_path_join(run_dir, MC_RUN_FILE_ONNX);
     int rc = model_path && dest ? MC_OK : mc_error_nomem();
+    char *sealed = rc == MC_OK ? mc_path_join(run_dir, MC_RUN_FILE_MODEL_AGE) : NULL;
+    if (rc == MC_OK && !sealed)
+        rc = mc_error_nomem();
+    if (rc == MC_OK && !mc_file_exists(model_path) && mc_file_exists(sealed))
+        rc = mc_error_set(MC_EINPUT, "%s: its model is encrypted (%s): export it with "
+                          "--identity KEY", run_dir, MC_RUN_FILE_MODEL_AGE);
+    free(sealed);
     if (rc == MC_OK && !mc_file_exists(model_path))
         rc = mc_error_set(MC_ENOTFOUND, "%s: not a run directory (no %s)", run_dir,
                           MC_RUN_FILE_MODEL);

@@ -77,7 +77,8 @@ int mc_predict_decrypted(struct mc_prediction *pred, mc_decrypt_result *r,
 int mc_decrypt_digest(mc_decrypt_result *r, const mc_decrypt_options *o, const char *purpose);
 
 /* The age file o->input, whose n bytes the caller read into data (so that what it checked,
- * a signature, is what is decrypted), decrypted in memory only into *out (*len bytes; the
+ * a signature, is what is decrypted; data NULL: read from o->input), decrypted in memory
+ * only into *out (*len bytes; the
  * caller wipes and frees it, OPENSSL_clear_free), its "decrypt" event appended as
  * mc_decrypt_digest does. Errors as mc_decrypt; free r->audit_path. */
 int mc_decrypt_bytes(unsigned char **out, size_t *len, mc_decrypt_result *r,

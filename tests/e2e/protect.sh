@@ -11,7 +11,9 @@
 # model.mcm.age in the run directory, each refused naming what failed; certify of the
 # encrypted gate (the age file signed as it is, the clear digest in the certificate) and
 # verify --certificate with and without --identity (a decrypt event; a stranger's key and
-# swapped chunks refused).
+# swapped chunks refused); export --identity of an encrypted run (model.onnx.age only, no
+# clear .onnx opened for writing, its decryption an event; without keys or with a stranger's
+# key refused).
 # usage: protect.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -139,6 +141,41 @@ expect_exit 1 "reproduce with a stranger's identity" -- "$MC" reproduce "$D/run"
 expect_grep out "FAIL  .*run/model.mcm.age does not open: age: no identity matched" "the wrong identity is named"
 expect_exit 1 "reproduce a run whose model.mcm.age had its chunks swapped" -- "$MC" reproduce "$D/run-swapped" -i "$D/k1"
 expect_grep out "does not open: age payload: chunk 1: does not authenticate" "the swapped chunk is named"
+
+# export: an encrypted run's ONNX export only with its keys, written only encrypted
+# (model.onnx.age), the same graph as the export of the clear model; strace: no .onnx file
+# opened for writing.
+expect_exit 2 "export an encrypted run without a key" -- "$MC" export "$D/run" --format onnx
+expect_grep err "its model is encrypted (model.mcm.age): export it with --identity KEY" "the missing key is named"
+expect_exit 2 "export to spec.json's recipients, which name a recipients file" -- "$MC" export "$D/run" --format onnx -i "$D/k1"
+expect_grep err "names a recipients_file (relative to the spec, not the run): give the export's recipients with -r or -R" "the export's recipients are asked for"
+if command -v strace >/dev/null; then
+    expect_exit 0 "export with an identity and recipients, traced" -- traced "$D/export.trace" "$MC" export "$D/run" --format onnx -i "$D/k1" -r "$R1" -R "$D/sealed/recipients.txt"
+    python3 - "$D/export.trace" >"$TMP/out" <<'PY'
+import re, sys
+t = open(sys.argv[1]).read()
+unhex = lambda s: bytes.fromhex(s.replace('\\x', ''))
+for m in re.finditer(r'openat\([^,]*, "((?:\\x[0-9a-f]{2})*)", [^)]*(?:O_WRONLY|O_RDWR|O_CREAT)', t):
+    print(unhex(m.group(1)).decode())
+PY
+    check sh -c "! grep -q '\.onnx\(\.tmp\|$\)' '$TMP/out' && grep -q 'model\.onnx\.age' '$TMP/out'" -- "export writes model.onnx.age and opens no clear .onnx file for writing"
+else
+    skip "export under strace" "strace is not installed"
+    expect_exit 0 "export with an identity and recipients" -- "$MC" export "$D/run" --format onnx -i "$D/k1" -r "$R1" -R "$D/sealed/recipients.txt"
+fi
+check [ ! -e "$D/run/model.onnx" ] -- "no clear model.onnx"
+"$MC" audit log >"$TMP/out"
+id=$(awk '$4 == "decrypt" { n = $1 } END { print n }' "$TMP/out")
+check sh -c "'$MC' audit show $id | grep -q '\"output\": \"memory (export)\"'" -- "the export's decryption is an event (memory (export))"
+mkdir "$D/plain" && cp "$D/clear-k1.mcm" "$D/plain/model.mcm"
+"$MC" export "$D/plain" --format onnx -o "$D/plain.onnx" -q
+for k in k1 k2; do
+    check sh -c "age -d -i '$D/$k' '$D/run/model.onnx.age' | cmp -s - '$D/plain.onnx'" -- "age -d -i $k opens model.onnx.age to the export of the clear model"
+done
+expect_exit 1 "export with a stranger's identity" -- "$MC" export "$D/run" --format onnx -i "$D/k3" -r "$R1" -o "$D/x.onnx.age"
+expect_grep err "no identity matched" "the wrong identity is named"
+check [ ! -e "$D/x.onnx.age" ] -- "nothing written"
+rm "$D/run/model.onnx.age"
 
 # The gate: protection.encryption passes; a clear model in a run directory the gate reads
 # (its baseline) fails it, naming the file; without require_encryption it is a warning.

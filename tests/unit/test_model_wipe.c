@@ -4,7 +4,10 @@
  * fitted preprocessing before it frees them. The test links with -Wl,--wrap=free (and gives
  * jansson the same free), and while mc_predict_bytes runs it looks in every block freed for
  * four distinctive consecutive weights and for the fitted mean as a double: neither may be
- * there. A control run with mc_model_free (no wiping) shows that the search finds them. */
+ * there. A control run with mc_model_free (no wiping) shows that the search finds them.
+ * The same for export/'s mc_onnx_encode, which `export --identity` runs on a decrypted model:
+ * the graph (its arena holds a copy of the weights) is wiped before it is freed; the ONNX
+ * bytes it returns hold the four weights in a row, so the graph's copy held them too. */
 #include <malloc.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -20,6 +23,7 @@
 #include "mc_artifact.h"
 #include "mc_error.h"
 #include "mc_json.h"
+#include "mc_onnx.h"
 #include "mc_predict.h"
 
 void __real_free(void *p);
@@ -158,10 +162,41 @@ static void test_predict_bytes_wipes(void **state)
     __real_free(buf);
 }
 
+/* export --identity's path: decoded, encoded to ONNX, the ONNX bytes and the model wiped. */
+static void test_onnx_encode_wipes(void **state)
+{
+    (void)state;
+    unsigned char *buf = NULL, *onnx = NULL;
+    size_t len = 0, onnx_len = 0;
+    mc_model *m = NULL;
+    model_bytes(&buf, &len);
+    weights_seen = mean_seen = 0;
+    armed = 1;
+    int rc = mc_artifact_decode(&m, buf, len, "mem.mcm");
+    if (rc == MC_OK)
+        rc = mc_onnx_encode(&onnx, &onnx_len, m);
+    armed = 0;
+    if (rc)
+        fail_msg("decode or encode: %s", mc_error_last()->message);
+    /* The control: the graph's copy of the weights was in a row (protobuf packs float_data
+     * as it is), so a search of its freed arena could find them. */
+    assert_true(holds(onnx, onnx_len, weights, sizeof weights));
+    memset(onnx, 0, onnx_len);
+    __real_free(onnx);
+    armed = 1;
+    mc_model_free_wiped(m);
+    armed = 0;
+    if (weights_seen || mean_seen)
+        fail_msg("freed memory held the model's weights (%zu blocks) or its fitted mean "
+                 "(%zu blocks) after the ONNX encoding", weights_seen, mean_seen);
+    __real_free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_predict_bytes_wipes),
+        cmocka_unit_test(test_onnx_encode_wipes),
         cmocka_unit_test(test_control_finds_them), /* last: it leaves unwiped blocks behind */
     };
     return cmocka_run_group_tests(tests, setup, teardown);
