@@ -84,6 +84,17 @@ typedef struct mc_audit_anchor {
 int mc_audit_verify_anchored(mc_audit *a, mc_audit_verify_result *res, const char *expect_head,
                              mc_audit_head *head, mc_audit_anchor *anchor);
 
+/* Called with each event mc_audit_verify_observed has verified (its id, link and hash hold),
+ * in id order; ev is valid during the call only. MC_OK goes on, MC_AUDIT_STOP ends the
+ * verification there (a result as far as it went), an mc_code is the verification's error. */
+typedef int (*mc_audit_verified_fn)(void *ctx, const mc_audit_event *ev);
+#define MC_AUDIT_STOP 2
+
+/* mc_audit_verify_anchored (with no expected head), and fn called with every event verified:
+ * what a checkpoint's Merkle tree is computed from, in the same pass over one snapshot. */
+int mc_audit_verify_observed(mc_audit *a, mc_audit_verify_result *res, mc_audit_head *head,
+                             mc_audit_anchor *anchor, mc_audit_verified_fn fn, void *ctx);
+
 /* The check a verb makes before it appends (docs/audit.md, "What a verb checks"), in one
  * snapshot and without reading the trail's past: as mc_audit_verify_anchored, over the
  * events from since->id on (since: a head verified earlier, which anchor may name to check
