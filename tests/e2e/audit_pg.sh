@@ -150,7 +150,13 @@ check grep -q "head $HEAD" "$TMP/out" -- "the SQLite copy ends at the PostgreSQL
 A2="postgresql:///audit2?host=$S1&port=5433&user=mcadmin"
 cp -r "$SRC/examples/seed" "$TMP/seed" && "$MC" keygen -o "$TMP/pk" >/dev/null &&
     "$MC" keygen -o "$TMP/ck0" >/dev/null || exit 2
+# A verb opens one connection: its check's, kept for its append (the server logs each one)
+sql "ALTER SYSTEM SET log_connections = on" && sql "SELECT pg_reload_conf()" >/dev/null
+conns() { grep -c "connection authorized: user=mcadmin database=audit2" "$PGD/primary.log"; }
+before=$(conns)
 expect_exit 0 "a run recorded on PostgreSQL" -- "$MC" run -q --numerics reference "$TMP/seed/modelcert.yaml" -o "$TMP/pgrun" --audit "$A2"
+check [ "$(($(conns) - before))" = 1 ] -- "the run opened one connection to the trail ($(($(conns) - before)))"
+sql "ALTER SYSTEM RESET log_connections" && sql "SELECT pg_reload_conf()" >/dev/null
 expect_exit 0 "10 events after it" -- "$LOAD" "$A2" 2 5
 RID=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['run_id'])" "$TMP/pgrun/run.json")
 expect_exit 0 "a v2 checkpoint of the PostgreSQL trail" -- "$MC" audit checkpoint --key "$TMP/pk.key" -o "$TMP/pcp.json" --audit "$A2"
