@@ -309,10 +309,12 @@ int mc_audit_prove(mc_proof_result *r, const mc_proof_options *o)
         (rc = mc_audit_verify_observed(a, &chain, NULL, &at, prove_row, &s)))
         goto cleanup;
     /* a tree left incomplete (the trail broke or ends before the checkpoint) has no root */
+    root[0] = '\0';
     if (at.found && (rc = mc_merkle_prover_finish(s.prover, raw_root, NULL)))
         goto cleanup;
-    mc_merkle_hash_to_hex(root, raw_root);
-    if ((rc = judge(r, &chain, &at, at.found ? root : "", mc_audit_location(a))) || !r->ok)
+    if (at.found)
+        mc_merkle_hash_to_hex(root, raw_root);
+    if ((rc = judge(r, &chain, &at, root, mc_audit_location(a))) || !r->ok)
         goto cleanup;
     if (r->n_events == 0) {
         rc = o->event > 0 ? mc_error_set(MC_ENOTFOUND, "event %lld is not an event of run %s%s%s",
