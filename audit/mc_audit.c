@@ -399,6 +399,8 @@ typedef struct verify_state {
     mc_audit_anchor *anchor;      /* NULL, or the event to record as it verified */
     int trust_link;               /* 1: take the first row's prev_hash as it is (a verb's check
                                      starts after events it does not read again) */
+    mc_audit_verified_fn observe; /* NULL, or called with each event verified */
+    void *observe_ctx;
 } verify_state;
 
 /* Checks one event: its id, its link, its hash. */
@@ -458,7 +460,7 @@ static int verify_row(void *ctx, const mc_audit_event *ev)
         v->anchor->event.id = ev->id;
     }
     v->expect_id++;
-    return MC_OK;
+    return v->observe ? v->observe(v->observe_ctx, ev) : MC_OK;
 }
 
 int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect_head)
@@ -469,10 +471,12 @@ int mc_audit_verify(mc_audit *a, mc_audit_verify_result *res, const char *expect
 /* Verifies the rows from id `from` on (from < 1: every row, from the first event) as
  * mc_audit_verify_anchored says. */
 static int verify_from(mc_audit *a, long long from, mc_audit_verify_result *res,
-                       const char *expect_head, mc_audit_head *head, mc_audit_anchor *anchor)
+                       const char *expect_head, mc_audit_head *head, mc_audit_anchor *anchor,
+                       mc_audit_verified_fn observe, void *observe_ctx)
 {
     verify_state v = {.res = res, .expect_id = from < 1 ? 1 : from, .prev = MC_AUDIT_GENESIS,
-                      .anchor = anchor, .trust_link = from > 1};
+                      .anchor = anchor, .trust_link = from > 1, .observe = observe,
+                      .observe_ctx = observe_ctx};
     memset(res, 0, sizeof *res);
     if (anchor) {
         anchor->found = 0;
@@ -481,7 +485,7 @@ static int verify_from(mc_audit *a, long long from, mc_audit_verify_result *res,
     snprintf(res->head, sizeof res->head, "%s", MC_AUDIT_GENESIS);
     int rc = from < 1 ? a->ops->scan(a->store, NULL, verify_row, &v)
                       : a->ops->scan_from(a->store, from, verify_row, &v);
-    if (rc == STOP_BROKEN)
+    if (rc == STOP_BROKEN || rc == MC_AUDIT_STOP)
         rc = MC_OK;
     if (rc)
         return rc;
@@ -505,7 +509,13 @@ static int verify_from(mc_audit *a, long long from, mc_audit_verify_result *res,
 int mc_audit_verify_anchored(mc_audit *a, mc_audit_verify_result *res, const char *expect_head,
                              mc_audit_head *head, mc_audit_anchor *anchor)
 {
-    return verify_from(a, 0, res, expect_head, head, anchor);
+    return verify_from(a, 0, res, expect_head, head, anchor, NULL, NULL);
+}
+
+int mc_audit_verify_observed(mc_audit *a, mc_audit_verify_result *res, mc_audit_head *head,
+                             mc_audit_anchor *anchor, mc_audit_verified_fn fn, void *ctx)
+{
+    return verify_from(a, 0, res, NULL, head, anchor, fn, ctx);
 }
 
 int mc_audit_verify_recent(mc_audit *a, mc_audit_verify_result *res, const mc_audit_head *since,
@@ -523,7 +533,7 @@ int mc_audit_verify_recent(mc_audit *a, mc_audit_verify_result *res, const mc_au
     }
     /* A trail of one or two events (or a forged id below 1 at the top) is verified whole:
      * there is no earlier event to start after. */
-    return verify_from(a, from < 2 ? 0 : from, res, NULL, head, anchor);
+    return verify_from(a, from < 2 ? 0 : from, res, NULL, head, anchor, NULL, NULL);
 }
 
 /* ---- queries ----------------------------------------------------------------------- */

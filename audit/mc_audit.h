@@ -84,6 +84,17 @@ typedef struct mc_audit_anchor {
 int mc_audit_verify_anchored(mc_audit *a, mc_audit_verify_result *res, const char *expect_head,
                              mc_audit_head *head, mc_audit_anchor *anchor);
 
+/* Called with each event mc_audit_verify_observed has verified (its id, link and hash hold),
+ * in id order; ev is valid during the call only. MC_OK goes on, MC_AUDIT_STOP ends the
+ * verification there (a result as far as it went), an mc_code is the verification's error. */
+typedef int (*mc_audit_verified_fn)(void *ctx, const mc_audit_event *ev);
+#define MC_AUDIT_STOP 2
+
+/* mc_audit_verify_anchored (with no expected head), and fn called with every event verified:
+ * what a checkpoint's Merkle tree is computed from, in the same pass over one snapshot. */
+int mc_audit_verify_observed(mc_audit *a, mc_audit_verify_result *res, mc_audit_head *head,
+                             mc_audit_anchor *anchor, mc_audit_verified_fn fn, void *ctx);
+
 /* The check a verb makes before it appends (docs/audit.md, "What a verb checks"), in one
  * snapshot and without reading the trail's past: as mc_audit_verify_anchored, over the
  * events from since->id on (since: a head verified earlier, which anchor may name to check
@@ -143,6 +154,14 @@ int mc_audit_check_appendable(const char *path);
  * head as stored): what mc_audit_record_after links the verb's event to. */
 int mc_audit_check_appendable_at(const char *path, mc_audit_head *head);
 
+/* As mc_audit_check_appendable_at, and, for a PostgreSQL trail, the connection the check
+ * used kept open for the append (*kept, opened for appending; close with mc_audit_close, or
+ * hand it to mc_audit_record_kept): a verb's trail then costs one connection and one durable
+ * commit. *kept is NULL for an SQLite trail (opening a file costs about nothing, and one that
+ * does not exist yet is made only by the append) and on error. kept NULL: as
+ * mc_audit_check_appendable_at. */
+int mc_audit_check_appendable_keep(const char *path, mc_audit_head *head, mc_audit **kept);
+
 /* As mc_audit_record, with the trail checked once per verb, not twice: the
  * event is linked after *head (from mc_audit_check_appendable_at) without
  * checking again while the head, read under the write lock, is still *head.
@@ -152,6 +171,11 @@ int mc_audit_check_appendable_at(const char *path, mc_audit_head *head);
  * event. Errors as mc_audit_record. */
 int mc_audit_record_after(long long *id, const char *path, mc_audit_head *head,
                           const mc_audit_event *ev, const json_t *details);
+
+/* As mc_audit_record_after, through `kept` (mc_audit_check_appendable_keep's connection,
+ * still owned by the caller) when it is not NULL, else the trail at `path` opened for it. */
+int mc_audit_record_kept(long long *id, mc_audit *kept, const char *path, mc_audit_head *head,
+                         const mc_audit_event *ev, const json_t *details);
 
 /* Appends one event to the database at `path` (created, with its directory,
  * when needed): open, check the head (mc_audit_verify_recent), append after it (as

@@ -21,7 +21,8 @@
 
 /* ---- the payload ------------------------------------------------------------------ */
 
-/* The canonical JSON (RFC 8785) that is signed; keys in this order. */
+/* The canonical JSON (RFC 8785) that is signed: v2's nine members, or v1's seven (no
+ * root_hash, no tree_size), in key order. */
 static int payload_write(char **out, size_t *len, const mc_checkpoint *cp)
 {
     json_t *j = json_object();
@@ -29,10 +30,15 @@ static int payload_write(char **out, size_t *len, const mc_checkpoint *cp)
     rc = rc ? rc : mc_json_set(j, "head_hash", json_string(cp->head.hash));
     rc = rc ? rc : mc_json_set(j, "head_id", json_integer(cp->head.id));
     rc = rc ? rc : mc_json_set(j, "head_time", json_string(cp->head.time));
+    if (cp->version == 2) {
+        rc = rc ? rc : mc_json_set(j, "root_hash", json_string(cp->root_hash));
+        rc = rc ? rc : mc_json_set(j, "tree_size", json_integer(cp->tree_size));
+    }
     rc = rc ? rc : mc_json_set(j, "schema_version", json_integer(cp->schema_version));
     rc = rc ? rc : mc_json_set(j, "signed_at", json_string(cp->signed_at));
     rc = rc ? rc : mc_json_set(j, "trail", json_string(cp->trail));
-    rc = rc ? rc : mc_json_set(j, "type", json_string(MC_CHECKPOINT_TYPE));
+    rc = rc ? rc : mc_json_set(j, "type", json_string(cp->version == 2 ? MC_CHECKPOINT_TYPE
+                                                                       : MC_CHECKPOINT_TYPE_V1));
     rc = rc ? rc : mc_json_canonical(out, len, j);
     json_decref(j);
     return rc;
@@ -76,17 +82,28 @@ static int payload_read(mc_checkpoint *cp, const unsigned char *payload, size_t 
         goto cleanup;
     const json_t *type = json_object_get(j, "type"), *id = json_object_get(j, "head_id");
     const json_t *sv = json_object_get(j, "schema_version");
-    if (!json_is_object(j) || !json_is_string(type) ||
-        strcmp(json_string_value(type), MC_CHECKPOINT_TYPE) != 0) {
-        rc = mc_error_set(MC_EINPUT, "its payload is not a %s object", MC_CHECKPOINT_TYPE);
-    } else if (json_object_size(j) != 7) {
-        rc = mc_error_set(MC_EINPUT, "its payload has %zu members, not the 7 of %s",
-                          json_object_size(j), MC_CHECKPOINT_TYPE);
+    const json_t *size = json_object_get(j, "tree_size");
+    const char *t = json_string_value(type);
+    cp->version = !t ? 0 : !strcmp(t, MC_CHECKPOINT_TYPE) ? 2 : !strcmp(t, MC_CHECKPOINT_TYPE_V1);
+    size_t members = cp->version == 2 ? 9 : 7;
+    if (!json_is_object(j) || !cp->version) {
+        rc = mc_error_set(MC_EINPUT, "its payload is not a %s or %s object", MC_CHECKPOINT_TYPE,
+                          MC_CHECKPOINT_TYPE_V1);
+    } else if (json_object_size(j) != members) {
+        rc = mc_error_set(MC_EINPUT, "its payload has %zu members, not the %zu of %s",
+                          json_object_size(j), members, t);
     } else if (!json_is_integer(id) || json_integer_value(id) < 1) {
         rc = mc_error_set(MC_EINPUT, "head_id is not an event id (an integer from 1)");
     } else if (!text_member(j, "head_hash", MC_SHA256_HEX_LEN, cp->head.hash) ||
                !is_hex64(cp->head.hash)) {
         rc = mc_error_set(MC_EINPUT, "head_hash is not 64 lowercase hex digits");
+    } else if (cp->version == 2 && (!json_is_integer(size) ||
+                                    json_integer_value(size) != json_integer_value(id))) {
+        rc = mc_error_set(MC_EINPUT, "tree_size is not head_id (the tree holds events 1 to "
+                          "head_id)");
+    } else if (cp->version == 2 && (!text_member(j, "root_hash", MC_SHA256_HEX_LEN,
+                                                 cp->root_hash) || !is_hex64(cp->root_hash))) {
+        rc = mc_error_set(MC_EINPUT, "root_hash is not 64 lowercase hex digits");
     } else if (!text_member(j, "head_time", sizeof cp->head.time - 1, cp->head.time) ||
                !text_member(j, "signed_at", sizeof cp->signed_at - 1, cp->signed_at)) {
         rc = mc_error_set(MC_EINPUT, "head_time or signed_at is not a time (a string of 1 to "
@@ -104,6 +121,7 @@ static int payload_read(mc_checkpoint *cp, const unsigned char *payload, size_t 
             rc = mc_error_set(MC_EINPUT, "schema_version is not an integer");
     } else {
         cp->head.id = json_integer_value(id);
+        cp->tree_size = cp->version == 2 ? cp->head.id : 0;
         cp->schema_version = json_integer_value(sv);
         rc = payload_write(&again, &alen, cp);
         if (rc == MC_OK && (alen != len || memcmp(again, payload, len) != 0))
@@ -150,12 +168,17 @@ int mc_audit_checkpoint(mc_checkpoint_result *r, const mc_checkpoint_options *o)
     mc_audit *a = NULL;
     json_t *env = NULL;
     const char *dest = o->output ? o->output : "-";
+    mc_audit_tree *tree = malloc(sizeof *tree);
     memset(r, 0, sizeof *r);
-    int rc = mc_audit_path(&path, o->audit_path);
+    int rc = tree ? mc_audit_path(&path, o->audit_path) : mc_error_nomem();
+    if (tree)
+        mc_audit_tree_init(tree, 0);
+    /* the Merkle tree over the events in the same pass that verifies them */
     if (rc || (strcmp(dest, "-") != 0 && (rc = mc_file_check_output(dest))) ||
         (rc = make_label(r->cp.trail, o->label, path)) ||
         (rc = mc_audit_open_readonly(&a, path)) ||
-        (rc = mc_audit_verify_anchored(a, &r->chain, NULL, &r->cp.head, NULL)))
+        (rc = mc_audit_verify_observed(a, &r->chain, &r->cp.head, NULL, mc_audit_tree_observe,
+                                       tree)))
         goto cleanup;
     if (mc_key_warning(key))
         snprintf(r->warning, sizeof r->warning, "%s", mc_key_warning(key));
@@ -167,6 +190,10 @@ int mc_audit_checkpoint(mc_checkpoint_result *r, const mc_checkpoint_options *o)
         goto cleanup;
     }
     r->cp.schema_version = atoll(MC_AUDIT_SCHEMA_VERSION);
+    r->cp.version = 2;
+    r->cp.tree_size = r->cp.head.id;
+    if ((rc = mc_audit_tree_root(tree, r->cp.root_hash)))
+        goto cleanup;
     mc_clock_utc(r->cp.signed_at, 1);
     snprintf(r->cp.keyid, sizeof r->cp.keyid, "%s", mc_key_hint(key));
     if ((rc = payload_write(&payload, &plen, &r->cp)) ||
@@ -185,6 +212,7 @@ int mc_audit_checkpoint(mc_checkpoint_result *r, const mc_checkpoint_options *o)
 cleanup:
     mc_audit_close(a);
     json_decref(env);
+    free(tree);
     free(path);
     free(payload);
     free(text);
@@ -228,9 +256,8 @@ static const char *other_keyid(const json_t *env, const char *hint)
     return first;
 }
 
-/* The signed checkpoint in `env`, into r->cp; a failure goes to r->reason. */
-static int check_envelope(mc_checkpoint_verify_result *r, const json_t *env, const mc_key *key,
-                          const char *file)
+int mc_audit_checkpoint_check(mc_checkpoint_verify_result *r, const json_t *env,
+                              const mc_key *key, const char *file)
 {
     unsigned char *payload = NULL;
     size_t plen = 0;
@@ -261,8 +288,10 @@ static int check_envelope(mc_checkpoint_verify_result *r, const json_t *env, con
     return rc;
 }
 
-/* Whether the trail holds the checkpoint's head unchanged, and verifies on. */
-static void judge(mc_checkpoint_verify_result *r, const mc_audit_anchor *at, const char *trail)
+/* Whether the trail holds the checkpoint's head unchanged (and, v2, the same Merkle root
+ * over the events up to it: `root`), and verifies on. */
+static void judge(mc_checkpoint_verify_result *r, const mc_audit_anchor *at, const char *trail,
+                  const char *root)
 {
     const mc_audit_verify_result *c = &r->chain;
     long long id = r->cp.head.id;
@@ -278,6 +307,10 @@ static void judge(mc_checkpoint_verify_result *r, const mc_audit_anchor *at, con
     } else if (strcmp(at->event.time, r->cp.head.time) != 0) {
         fail(r, "event %lld of %s has time %s, but the checkpoint signed %s", id, trail,
              at->event.time, r->cp.head.time);
+    } else if (r->cp.version == 2 && strcmp(root, r->cp.root_hash) != 0) {
+        fail(r, "%s was rewritten at or before event %lld: the Merkle root over events 1 to "
+             "%lld is %.16s..., but the checkpoint signed %.16s...", trail, id, id, root,
+             r->cp.root_hash);
     } else if (c->broken) {
         fail(r, "%s holds the checkpoint's event %lld unchanged, but is broken after it: BROKEN at "
              "event %lld: %s", trail, id, c->first_bad, c->reason);
@@ -290,6 +323,7 @@ int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit
                                const char *checkpoint_path, const mc_key *key)
 {
     mc_audit *a = NULL;
+    mc_audit_tree *tree = NULL;
     json_t *env = NULL;
     char *text = NULL, *path = NULL;
     size_t len = 0;
@@ -309,18 +343,75 @@ int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit
         rc = fail(r, "checkpoint %s is not JSON (%s)", checkpoint_path, mc_error_last()->message);
         goto cleanup;
     }
-    if (rc || (rc = check_envelope(r, env, key, checkpoint_path)) || !r->signature_ok)
+    if (rc || (rc = mc_audit_checkpoint_check(r, env, key, checkpoint_path)) ||
+        !r->signature_ok)
         goto cleanup;
     mc_audit_anchor at = {.id = r->cp.head.id};
+    char root[MC_SHA256_HEX_LEN + 1] = "";
+    if (!(tree = malloc(sizeof *tree))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    mc_audit_tree_init(tree, r->cp.head.id);
     if ((rc = mc_audit_open_readonly(&a, path)) ||
-        (rc = mc_audit_verify_anchored(a, &r->chain, NULL, NULL, &at)))
+        (rc = mc_audit_verify_observed(a, &r->chain, NULL, &at, mc_audit_tree_observe, tree)) ||
+        (rc = mc_audit_tree_root(tree, root)))
         goto cleanup;
     r->chain_checked = 1;
-    judge(r, &at, mc_audit_location(a));
+    judge(r, &at, mc_audit_location(a), root);
 cleanup:
+    free(tree);
     mc_audit_close(a);
     json_decref(env);
     free(text);
     free(path);
+    return rc;
+}
+
+/* ---- shared with proofs ------------------------------------------------------------------ */
+
+int mc_audit_checkpoint_read_unverified(mc_checkpoint *cp, const json_t *env)
+{
+    const char *type = json_string_value(json_object_get(env, "payloadType"));
+    const char *b64 = json_string_value(json_object_get(env, "payload"));
+    unsigned char *payload = NULL;
+    size_t len = 0;
+    memset(cp, 0, sizeof *cp);
+    if (!json_is_object(env) || !type || !b64)
+        return mc_error_set(MC_EINPUT, "it is not a DSSE envelope (payload and payloadType)");
+    if (strcmp(type, MC_CHECKPOINT_PAYLOAD_TYPE) != 0)
+        return mc_error_set(MC_EINPUT, "it is not an audit checkpoint: its payloadType is "
+                            "'%.100s', not %s", type, MC_CHECKPOINT_PAYLOAD_TYPE);
+    int rc = mc_base64_decode(&payload, &len, b64, MC_CHECKPOINT_FILE_MAX);
+    if (rc == MC_OK)
+        rc = payload_read(cp, payload, len);
+    free(payload);
+    return rc;
+}
+
+void mc_audit_tree_init(mc_audit_tree *t, long long size)
+{
+    t->size = size;
+    mc_merkle_acc_init(&t->acc);
+}
+
+int mc_audit_tree_observe(void *ctx, const mc_audit_event *ev)
+{
+    mc_audit_tree *t = ctx;
+    unsigned char raw[MC_MERKLE_HASH_LEN], leaf[MC_MERKLE_HASH_LEN];
+    if (t->size > 0 && ev->id > t->size) /* after the tree: verified on, not a leaf */
+        return MC_OK;
+    if (!mc_merkle_hash_from_hex(raw, ev->hash)) /* verified: it hashes to this */
+        return mc_error_set(MC_EINTERNAL, "event %lld's hash is not hex", ev->id);
+    int rc = mc_merkle_leaf_hash(leaf, raw, sizeof raw);
+    return rc ? rc : mc_merkle_acc_add(&t->acc, leaf);
+}
+
+int mc_audit_tree_root(const mc_audit_tree *t, char hex[MC_SHA256_HEX_LEN + 1])
+{
+    unsigned char root[MC_MERKLE_HASH_LEN];
+    int rc = mc_merkle_acc_root(&t->acc, root);
+    if (rc == MC_OK)
+        mc_merkle_hash_to_hex(hex, root);
     return rc;
 }

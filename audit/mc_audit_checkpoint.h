@@ -10,9 +10,12 @@
 
 #include "mc_audit.h"
 #include "mc_key.h"
+#include "mc_merkle.h"
 
 #define MC_CHECKPOINT_PAYLOAD_TYPE "application/vnd.modelcert.audit-checkpoint+json"
-#define MC_CHECKPOINT_TYPE "modelcert.audit.checkpoint/v1"
+/* What `audit checkpoint` signs now (v2: a Merkle root too); v1 is still verified. */
+#define MC_CHECKPOINT_TYPE "modelcert.audit.checkpoint/v2"
+#define MC_CHECKPOINT_TYPE_V1 "modelcert.audit.checkpoint/v1"
 /* The largest checkpoint file read (bytes). */
 #define MC_CHECKPOINT_FILE_MAX (64 * 1024)
 /* The longest trail label (bytes). */
@@ -25,6 +28,10 @@ typedef struct mc_checkpoint {
     char signed_at[32];                        /* UTC, 2026-11-30T06:00:00.123Z */
     char trail[MC_CHECKPOINT_LABEL_MAX + 1];   /* the label: never a password */
     char keyid[MC_SHA256_HEX_LEN + 1];         /* the signing key's hint (mc_key_hint) */
+    int version;                               /* 1 or 2 (its type) */
+    long long tree_size;                       /* v2: the Merkle tree's leaves, head.id */
+    char root_hash[MC_SHA256_HEX_LEN + 1];     /* v2: the RFC 6962 root over the hashes of
+                                                  events 1..tree_size; v1: "" */
 } mc_checkpoint;
 
 typedef struct mc_checkpoint_options {
@@ -69,5 +76,30 @@ typedef struct mc_checkpoint_verify_result {
  * not a modelcert trail; MC_EIO, MC_ENOMEM. */
 int mc_audit_checkpoint_verify(mc_checkpoint_verify_result *r, const char *audit_path,
                                const char *checkpoint_path, const mc_key *pubkey);
+
+/* ---- shared with proofs (mc_audit_proof.c) --------------------------------------------- */
+
+/* Checks a checkpoint envelope (parsed JSON) against `key`, as audit verify --checkpoint
+ * does: on MC_OK either r->signature_ok and r->cp, or r->reason (wrong key, altered, not a
+ * checkpoint, malformed payload; `file` names it there). MC_ENOMEM. */
+int mc_audit_checkpoint_check(mc_checkpoint_verify_result *r, const json_t *env,
+                              const mc_key *key, const char *file);
+
+/* The checkpoint an envelope carries, read without checking its signature (`audit prove`
+ * embeds it; the verifier of the proof checks the signature). MC_EINPUT saying what is
+ * wrong with it, MC_ENOMEM. */
+int mc_audit_checkpoint_read_unverified(mc_checkpoint *cp, const json_t *env);
+
+/* The Merkle tree over a trail's verified events as a verification goes by (the observer
+ * of mc_audit_verify_observed): leaf i is SHA-256(0x00 || the raw 32 bytes of the hash of
+ * event i + 1). Events after `size` (0: no limit) are left out. */
+typedef struct mc_audit_tree {
+    long long size;     /* the tree's leaves (0: every event) */
+    mc_merkle_acc acc;
+} mc_audit_tree;
+void mc_audit_tree_init(mc_audit_tree *t, long long size);
+int mc_audit_tree_observe(void *ctx, const mc_audit_event *ev);
+/* The root over the leaves added (64 hex digits). MC_EINTERNAL. */
+int mc_audit_tree_root(const mc_audit_tree *t, char hex[MC_SHA256_HEX_LEN + 1]);
 
 #endif

@@ -50,26 +50,40 @@ static int check_intact_at(mc_audit *a, mc_audit_head *head, const mc_audit_head
     return MC_OK;
 }
 
-int mc_audit_check_appendable_at(const char *path, mc_audit_head *head)
+int mc_audit_check_appendable_keep(const char *path, mc_audit_head *head, mc_audit **kept)
 {
     mc_audit *a = NULL;
     mc_audit_head h = {.id = 0, .hash = MC_AUDIT_GENESIS};
-    int rc = mc_audit_is_uri(path) || mc_file_exists(path) ? mc_audit_open_readonly(&a, path) : MC_OK;
+    /* A PostgreSQL trail kept is opened for appending now (that opens nothing more than a
+     * read-only session would: the schema is init's), so the append reuses the connection. */
+    int keep = kept && mc_audit_is_uri(path);
+    int rc = keep ? mc_audit_open(&a, path)
+             : mc_audit_is_uri(path) || mc_file_exists(path) ? mc_audit_open_readonly(&a, path)
+                                                             : MC_OK;
     /* An SQLite file with no table (an empty file, as mktemp or touch makes) is an empty
      * chain, as a missing file is: the append gives it the schema. */
     if (rc == MC_ENOTFOUND && !mc_audit_is_uri(path))
         rc = MC_OK;
     if (rc == MC_OK && a)
         rc = check_intact_at(a, &h, NULL);
-    mc_audit_close(a);
     if (rc) {
         char why[1200];
+        mc_audit_close(a);
         mc_error_format(mc_error_last(), why, sizeof why);
         return mc_error_set(rc, "the audit trail cannot be appended to: %s", why);
     }
     if (head)
         *head = h;
+    if (keep)
+        *kept = a;
+    else
+        mc_audit_close(a);
     return MC_OK;
+}
+
+int mc_audit_check_appendable_at(const char *path, mc_audit_head *head)
+{
+    return mc_audit_check_appendable_keep(path, head, NULL);
 }
 
 int mc_audit_check_appendable(const char *path)
@@ -103,9 +117,10 @@ static int append_after(mc_audit *a, mc_audit_event *e, mc_audit_head *at)
     return rc;
 }
 
-/* Records ev after `head` (NULL: the head verified now), as the two calls below. */
-static int record(long long *id, const char *path, mc_audit_head *head, const mc_audit_event *ev,
-                  const json_t *details)
+/* Records ev after `head` (NULL: the head verified now), as the calls below, through `kept`
+ * (NULL: the trail at path, opened here and closed after). */
+static int record(long long *id, const char *path, mc_audit *kept, mc_audit_head *head,
+                  const mc_audit_event *ev, const json_t *details)
 {
     mc_audit *a = NULL;
     char *text = NULL;
@@ -114,14 +129,15 @@ static int record(long long *id, const char *path, mc_audit_head *head, const mc
     int rc = details ? mc_json_canonical(&text, NULL, details) : MC_OK;
     if (rc == MC_OK) {
         e.details = text;
-        rc = mc_audit_open(&a, path);
+        rc = kept ? MC_OK : mc_audit_open(&a, path);
     }
+    mc_audit *on = kept ? kept : a;
     if (rc == MC_OK && head)
         at = *head;
     else if (rc == MC_OK)
-        rc = check_intact_at(a, &at, NULL);
+        rc = check_intact_at(on, &at, NULL);
     if (rc == MC_OK)
-        rc = append_after(a, &e, &at);
+        rc = append_after(on, &e, &at);
     if (rc) {
         char why[1200];
         mc_error_format(mc_error_last(), why, sizeof why);
@@ -143,13 +159,19 @@ cleanup:
 int mc_audit_record(long long *id, const char *path, const mc_audit_event *ev,
                     const json_t *details)
 {
-    return record(id, path, NULL, ev, details);
+    return record(id, path, NULL, NULL, ev, details);
 }
 
 int mc_audit_record_after(long long *id, const char *path, mc_audit_head *head,
                           const mc_audit_event *ev, const json_t *details)
 {
-    return record(id, path, head, ev, details);
+    return record(id, path, NULL, head, ev, details);
+}
+
+int mc_audit_record_kept(long long *id, mc_audit *kept, const char *path, mc_audit_head *head,
+                         const mc_audit_event *ev, const json_t *details)
+{
+    return record(id, path, kept, head, ev, details);
 }
 
 /* Opens the database at path (NULL: the default one) read-only. */

@@ -3,7 +3,8 @@
 # trail at scale"; issue 23 item 7): for each backend, a trail filled with valid events
 # (bench_audit_scale fill: the library links and hashes them, 10,000 per transaction) to
 # each size in turn, and at each size the median of REPS verbs' trail work (the check
-# before the verb's work and its one append: bench_audit_scale verb). With
+# before the verb's work and its one append, on PostgreSQL through one connection:
+# bench_audit_scale verb; and, for comparison, with a connection each, as before: verb2). With
 # MODELCERT_BENCH_BEFORE=PATH (a bench_audit_scale built from another tree, e.g. main) the
 # same is measured with that code on the same trail, side by side (1 repetition from
 # 1,000,001 events on: it verifies the whole chain per verb).
@@ -27,6 +28,7 @@ measure() { # measure BACKEND TRAIL
     for n in $SIZES; do
         "$BENCH" fill "$trail" "$n" >&2
         printf '%-10s events=%-9s after:  %s\n' "$backend" "$n" "$("$BENCH" verb "$trail" "$REPS")"
+        printf '%-10s events=%-9s 2 conn: %s\n' "$backend" "$n" "$("$BENCH" verb2 "$trail" "$REPS")"
         if [ -n "$BEFORE" ]; then
             reps=$REPS
             [ "$n" -gt 1000000 ] && reps=1

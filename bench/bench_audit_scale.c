@@ -5,11 +5,15 @@
  *                                       library, so every verb accepts the chain)
  *   bench_audit_scale verb TRAIL REPS   REPS times what every audited verb does with the
  *                                       trail (verbs/mc_verb_audit.c): the check before its
- *                                       work (mc_audit_check_appendable_at) and its one event
- *                                       appended after the head checked (mc_audit_record_after);
+ *                                       work (mc_audit_check_appendable_keep) and its one
+ *                                       event appended after the head checked, on PostgreSQL
+ *                                       through the check's connection (mc_audit_record_kept);
  *                                       prints the median and the extremes in milliseconds
- * TRAIL is an SQLite path or a postgresql:// URI (a trail `audit init` made). The verb mode
- * uses only calls that main had too, so the same source measures the code before and after. */
+ *   bench_audit_scale verb2 TRAIL REPS  the same with a connection each for the check and the
+ *                                       append (mc_audit_check_appendable_at,
+ *                                       mc_audit_record_after), as verbs did before: what
+ *                                       main's `verb` mode measures
+ * TRAIL is an SQLite path or a postgresql:// URI (a trail `audit init` made). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,7 +52,7 @@ static int cmp_double(const void *x, const void *y)
     return (a > b) - (a < b);
 }
 
-static int verb(const char *trail, int reps)
+static int verb(const char *trail, int reps, int one_connection)
 {
     double *ms = calloc((size_t)reps, sizeof *ms);
     if (!ms)
@@ -58,9 +62,16 @@ static int verb(const char *trail, int reps)
         long long id = 0;
         mc_audit_event ev = bench_audit_sample();
         json_t *details = json_pack("{s:s}", "run_dir", "runs/x");
+        mc_audit *kept = NULL;
         double t0 = mc_clock_seconds();
-        if (!details || mc_audit_check_appendable_at(trail, &head) != MC_OK ||
-            mc_audit_record_after(&id, trail, &head, &ev, details) != MC_OK)
+        int rc = !details ? mc_error_nomem()
+                 : one_connection ? mc_audit_check_appendable_keep(trail, &head, &kept)
+                                  : mc_audit_check_appendable_at(trail, &head);
+        if (rc == MC_OK)
+            rc = one_connection ? mc_audit_record_kept(&id, kept, trail, &head, &ev, details)
+                                : mc_audit_record_after(&id, trail, &head, &ev, details);
+        mc_audit_close(kept);
+        if (rc)
             return bench_audit_fail("bench_audit_scale");
         ms[i] = 1000 * (mc_clock_seconds() - t0);
         json_decref(details);
@@ -76,8 +87,9 @@ int main(int argc, char **argv)
 {
     if (argc == 4 && strcmp(argv[1], "fill") == 0)
         return fill(argv[2], atoll(argv[3]));
-    if (argc == 4 && strcmp(argv[1], "verb") == 0 && atoi(argv[3]) > 0)
-        return verb(argv[2], atoi(argv[3]));
-    fprintf(stderr, "usage: bench_audit_scale fill TRAIL N | bench_audit_scale verb TRAIL REPS\n");
+    if (argc == 4 && (!strcmp(argv[1], "verb") || !strcmp(argv[1], "verb2")) && atoi(argv[3]) > 0)
+        return verb(argv[2], atoi(argv[3]), strcmp(argv[1], "verb") == 0);
+    fprintf(stderr, "usage: bench_audit_scale fill TRAIL N | bench_audit_scale verb|verb2 TRAIL "
+            "REPS\n");
     return 2;
 }

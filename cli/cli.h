@@ -30,6 +30,9 @@ int mc_cmd_audit(int argc, char **argv);
 int mc_cmd_audit_checkpoint(int argc, char **argv);
 int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const char *key,
                                    int json, int quiet);
+/* audit checkpoint, prove and verify-proof: the subcommands that sign or check a signed
+ * checkpoint (cmd_audit_prove.c; checkpoint itself in cmd_audit_checkpoint.c). */
+int mc_cmd_audit_signed(int argc, char **argv);
 struct mc_audit_verify_result;
 /* A chain verified (audit verify, migrate): text or JSON on stdout (quiet: nothing when
  * intact); returns 0 intact, 1 broken, or mc_cli_fail's status. */

@@ -1,9 +1,7 @@
-/* The `audit` verb: verify the trail's chain (against an expected head, or a
- * signed checkpoint), list, show and export its events, make a trail (init)
- * and copy one to another store (migrate); `audit checkpoint` is in
- * cmd_audit_checkpoint.c.
- *
- *   modelcert audit verify|log|show|export|init|migrate */
+/* The `audit` verb: verify the trail's chain (against an expected head, or a signed
+ * checkpoint), list, show and export its events, make a trail (init) and copy one to another
+ * store (migrate); `audit checkpoint` is in cmd_audit_checkpoint.c, `audit prove` and
+ * `verify-proof` in cmd_audit_prove.c. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,9 +19,10 @@ static const char help[] =
     "       modelcert audit init [DB]\n"
     "       modelcert audit migrate --from DB --to DB [--json]\n"
     "       modelcert audit checkpoint --key KEY [-o FILE] [--label TEXT]\n"
+    "       modelcert audit prove RUN_ID --checkpoint CP [--event ID | --verb V] [-o FILE]\n"
+    "       modelcert audit verify-proof PROOF --key PUB [--json]\n"
     "\n"
-    "The audit trail (docs/audit.md): every run, validate and reproduce appends an\n"
-    "event, chained by SHA-256 hashes.\n"
+    "The audit trail (docs/audit.md): each verb's event, chained by SHA-256 hashes.\n"
     "  verify   recompute every hash and link; names the first broken link and\n"
     "           prints the head hash. --head HASH: the chain must end there (an\n"
     "           anchor kept elsewhere detects events removed from the end).\n"
@@ -37,7 +36,8 @@ static const char help[] =
     "           (run as a superuser); an existing trail is left as it is\n"
     "  migrate  copy every event to an empty trail, unchanged, every hash\n"
     "           checked; prints the copy's head\n"
-    "  checkpoint  sign the verified head (see audit checkpoint --help)\n"
+    "  checkpoint, prove, verify-proof  sign the verified head; prove a run's events\n"
+    "           against that checkpoint; check a proof without the trail (their --help)\n"
     "\n"
     "options: --audit DB (all but migrate) the database: an SQLite file or a postgresql:// URI\n"
     "  (password from PGPASSFILE or PGPASSWORD); default $MODELCERT_AUDIT, else the nearest\n"
@@ -66,7 +66,7 @@ static int check_options(const char *sub, const opts *o, const struct option *ow
         k++;
     if (k == sizeof takes / sizeof takes[0])
         return mc_cli_usage_error("audit", "unknown subcommand '%s' (verify, log, show, export, "
-                                  "init, migrate, checkpoint)", sub);
+                                  "init, migrate, checkpoint, prove, verify-proof)", sub);
     for (const char *c = "HmsSkfFTCKjoa"; *c; c++) {
         const char *name = *c == 'o' ? "-o/--output" : "--audit";
         for (const struct option *p = own; p->name; p++)
@@ -157,8 +157,9 @@ int mc_cmd_audit(int argc, char **argv)
         fputs(help, stderr);
         return MC_EXIT_USAGE;
     }
-    if (strcmp(argv[1], "checkpoint") == 0)
-        return mc_cmd_audit_checkpoint(argc, argv);
+    if (!strcmp(argv[1], "checkpoint") || !strcmp(argv[1], "prove") ||
+        !strcmp(argv[1], "verify-proof"))
+        return mc_cmd_audit_signed(argc, argv);
     opts o = {0};
     mc_cli_verb verb = {"audit", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET, own, NULL,
                         on_option, &o, 2};

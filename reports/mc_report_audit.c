@@ -1,5 +1,5 @@
 /* Reports of the audit trail (mc_report_audit.h): where a command's event
- * went, verify's finding (text and JSON), checkpoints, the event log, single
+ * went, verify's finding (text and JSON), checkpoints and proofs, the event log, single
  * events and exports (CSV, JSON lines). A trail's location comes already
  * without its password (the verbs make it) and is printed as it is. */
 #include "mc_report_audit.h"
@@ -91,6 +91,12 @@ int mc_report_audit_checkpoint_verify_json(FILE *f, const mc_checkpoint_verify_r
                        "head_hash", r->cp.head.hash, "head_time", r->cp.head.time,
                        "schema_version", (json_int_t)r->cp.schema_version, "signed_at",
                        r->cp.signed_at, "trail", r->cp.trail, "keyid", r->cp.keyid);
+        if (cp && r->cp.version == 2 &&
+            (json_object_set_new(cp, "tree_size", json_integer(r->cp.tree_size)) ||
+             json_object_set_new(cp, "root_hash", json_string(r->cp.root_hash)))) {
+            json_decref(cp);
+            cp = NULL; /* mc_json_set takes NULL as out of memory */
+        }
         rc = mc_json_set(j, "checkpoint", cp);
     }
     if (rc == MC_OK && r->chain_checked) {
@@ -100,6 +106,70 @@ int mc_report_audit_checkpoint_verify_json(FILE *f, const mc_checkpoint_verify_r
     }
     if (rc == MC_OK)
         rc = print_json(f, j);
+    json_decref(j);
+    return rc;
+}
+
+static void proof_events_text(FILE *f, const mc_proof_result *r)
+{
+    for (size_t i = 0; i < r->n_events; i++)
+        fprintf(f, "  event %lld (%s, %s, %s) is leaf %lld\n", r->events[i].id, r->events[i].kind,
+                r->events[i].verdict, r->events[i].time, r->events[i].id - 1);
+}
+
+void mc_report_audit_prove_text(FILE *f, const mc_proof_result *r, const char *dest)
+{
+    if (!r->ok) {
+        fprintf(f, "FAILED: %s\n", r->reason);
+        return;
+    }
+    fprintf(f, "proof of %zu event%s of run %s against the checkpoint of event %lld (tree of %lld "
+            "events, root %s), %zu path hashes: %s\n", r->n_events, r->n_events == 1 ? "" : "s",
+            r->run_id, r->cp.head.id, r->cp.tree_size, r->cp.root_hash, r->path_hashes,
+            !dest || strcmp(dest, "-") == 0 ? "standard output" : dest);
+    proof_events_text(f, r);
+}
+
+void mc_report_audit_proof_verify_text(FILE *f, const mc_proof_result *r)
+{
+    if (!r->ok) {
+        fprintf(f, "FAILED: %s\n", r->reason);
+        return;
+    }
+    fprintf(f, "proof verified: %zu event%s of run %s in the tree of %lld events (root %s) of "
+            "trail %s, signed at %s by key %.16s...\n", r->n_events, r->n_events == 1 ? "" : "s",
+            r->run_id, r->cp.tree_size, r->cp.root_hash, r->cp.trail, r->cp.signed_at,
+            r->cp.keyid);
+    proof_events_text(f, r);
+}
+
+int mc_report_audit_proof_verify_json(FILE *f, const mc_proof_result *r)
+{
+    json_t *j = json_pack("{s:b, s:s}", "verified", r->ok, "run_id", r->run_id);
+    json_t *events = json_array();
+    int rc = j && events ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK && !r->ok)
+        rc = mc_json_set(j, "reason", json_string(r->reason));
+    if (rc == MC_OK && r->signature_ok)
+        rc = mc_json_set(j, "checkpoint",
+                         json_pack("{s:I, s:s, s:I, s:s, s:s, s:s, s:s}", "head_id",
+                                   (json_int_t)r->cp.head.id, "head_hash", r->cp.head.hash,
+                                   "tree_size", (json_int_t)r->cp.tree_size, "root_hash",
+                                   r->cp.root_hash, "signed_at", r->cp.signed_at, "trail",
+                                   r->cp.trail, "keyid", r->cp.keyid));
+    for (size_t i = 0; rc == MC_OK && r->ok && i < r->n_events; i++)
+        rc = mc_json_append(events, json_pack("{s:I, s:s, s:s, s:s, s:I}", "id",
+                                              (json_int_t)r->events[i].id, "kind",
+                                              r->events[i].kind, "verdict", r->events[i].verdict,
+                                              "time", r->events[i].time, "leaf_index",
+                                              (json_int_t)(r->events[i].id - 1)));
+    if (rc == MC_OK) {
+        rc = mc_json_set(j, "events", events);
+        events = NULL;
+    }
+    if (rc == MC_OK)
+        rc = print_json(f, j);
+    json_decref(events);
     json_decref(j);
     return rc;
 }

@@ -13,6 +13,7 @@
 
 #include "mc_audit.h"
 #include "mc_audit_checkpoint.h"
+#include "mc_audit_proof.h"
 
 /* "audit: event N in SHOWN": where a command's event went (`shown`, the trail's location
  * as the verb gave it, without a password). Nothing when id is 0 (no event was recorded). */
@@ -44,6 +45,15 @@ void mc_report_audit_checkpoint_text(FILE *f, const mc_checkpoint_result *r, con
 void mc_report_audit_checkpoint_verify_text(FILE *f, const mc_checkpoint_verify_result *r);
 /* The same as JSON: {"verified", "reason"?, "checkpoint"?, "chain"?}, indented. MC_ENOMEM. */
 int mc_report_audit_checkpoint_verify_json(FILE *f, const mc_checkpoint_verify_result *r);
+
+/* After audit prove: "proof of N events of run R against the checkpoint of event H (tree
+ * of H events, root ROOT): DEST" and a line per event, or "FAILED: <reason>". */
+void mc_report_audit_prove_text(FILE *f, const mc_proof_result *r, const char *dest);
+/* audit verify-proof: "proof verified: ..." and a line per event, or "FAILED: <reason>". */
+void mc_report_audit_proof_verify_text(FILE *f, const mc_proof_result *r);
+/* The same as JSON: {"verified", "reason"?, "run_id", "checkpoint"?, "events"}, indented.
+ * MC_ENOMEM. */
+int mc_report_audit_proof_verify_json(FILE *f, const mc_proof_result *r);
 
 typedef enum mc_audit_export_format {
     MC_AUDIT_EXPORT_JSONL, /* one canonical JSON object per line */

@@ -1,5 +1,6 @@
 /* The audit trail's own verbs as library calls (mc_trail.h): `audit verify`, `init`,
- * `migrate`, `log`/`show`/`export`, `checkpoint` and `verify --checkpoint`, each one call
+ * `migrate`, `log`/`show`/`export`, `checkpoint`, `verify --checkpoint`, `prove` and
+ * `verify-proof`, each one call
  * into audit/ with what the CLI must not do itself (find the trail, show its location
  * without a password, load a checkpoint's key from its reference: audit/ signs and checks
  * with loaded keys only); and a run's validate event, looked up for the reports. */
@@ -94,6 +95,22 @@ int mc_trail_checkpoint_verify(mc_checkpoint_verify_result *r, const char *flag,
     int rc = mc_key_load_public(&key, pubkey);
     if (rc == MC_OK)
         rc = mc_audit_checkpoint_verify(r, flag, checkpoint_path, key);
+    mc_key_free(key);
+    return rc;
+}
+
+int mc_trail_prove(mc_proof_result *r, const mc_proof_options *o)
+{
+    return mc_audit_prove(r, o);
+}
+
+int mc_trail_verify_proof(mc_proof_result *r, const char *proof_path, const char *pubkey)
+{
+    mc_key *key = NULL;
+    memset(r, 0, sizeof *r);
+    int rc = mc_key_load_public(&key, pubkey);
+    if (rc == MC_OK)
+        rc = mc_audit_proof_verify(r, proof_path, key);
     mc_key_free(key);
     return rc;
 }

@@ -1,5 +1,6 @@
 /* The audit trail's own verbs as library calls (`modelcert audit ...`, docs/audit.md):
- * verify, init, migrate, log/show/export, checkpoint and verify --checkpoint; and the
+ * verify, init, migrate, log/show/export, checkpoint, verify --checkpoint, prove and
+ * verify-proof; and the
  * lookup of a run's validate event that the reports make. Each is one call for the CLI;
  * nothing is printed: reports/ renders what they give (results, a JSON array of events,
  * a location as it may be shown). */
@@ -10,6 +11,7 @@
 
 #include "mc_audit.h"
 #include "mc_audit_checkpoint.h"
+#include "mc_audit_proof.h"
 
 /* `audit verify`: the trail at `flag` (the --audit value; NULL: mc_audit_path's
  * rule), opened read-only, every hash and link recomputed; expect_head (or
@@ -74,5 +76,16 @@ int mc_trail_checkpoint(mc_checkpoint_result *r, const mc_trail_checkpoint_optio
  * MC_EINPUT: an unusable key, not a modelcert trail; MC_EIO, MC_ENOMEM. */
 int mc_trail_checkpoint_verify(mc_checkpoint_verify_result *r, const char *flag,
                                const char *checkpoint_path, const char *pubkey);
+
+/* `audit prove RUN_ID --checkpoint CP`: the inclusion proof of the run's events against the
+ * checkpoint (mc_audit_prove). A trail that does not hold the checkpoint's tree is a result
+ * (r->ok 0, reason). Errors as mc_audit_prove's. */
+int mc_trail_prove(mc_proof_result *r, const mc_proof_options *o);
+
+/* `audit verify-proof PROOF --key PUB`: loads the public key `pubkey` (a key reference), then
+ * checks the proof file without any trail (mc_audit_proof_verify). A proof that does not hold
+ * is a result. MC_ENOTFOUND: no key or proof file; MC_EINPUT: an unusable key, a file that is
+ * not a proof; MC_ENOMEM, MC_EINTERNAL. */
+int mc_trail_verify_proof(mc_proof_result *r, const char *proof_path, const char *pubkey);
 
 #endif

@@ -1,7 +1,8 @@
 /* One audited-verb helper (mc_verb_audit.h): where the trail is, its head
  * checked once before the verb's work (the head and the event before it, at a
  * cost independent of the trail's length: docs/audit.md, "What a verb checks"),
- * and the verb's one event appended after the head that check saw; and the
+ * and the verb's one event appended after the head that check saw, on PostgreSQL
+ * through the connection the check opened (one connection per verb); and the
  * command line that event records. The
  * only place in verbs/ that appends to the audit trail. */
 #include "mc_verb_audit.h"
@@ -16,12 +17,14 @@
 struct mc_verb_audit {
     char *path;                   /* NULL when off */
     mc_audit_head head;           /* the head checked at open, then the last event appended */
+    mc_audit *kept;               /* PostgreSQL: the check's connection, kept for the append */
 };
 
 void mc_verb_audit_free(mc_verb_audit *t)
 {
     if (!t)
         return;
+    mc_audit_close(t->kept);
     free(t->path);
     free(t);
 }
@@ -31,7 +34,7 @@ int mc_verb_audit_open(mc_verb_audit **out, const char *flag, int off)
     mc_verb_audit *t = calloc(1, sizeof *t);
     int rc = t ? MC_OK : mc_error_nomem();
     if (rc == MC_OK && !off && (rc = mc_audit_path(&t->path, flag)) == MC_OK)
-        rc = mc_audit_check_appendable_at(t->path, &t->head);
+        rc = mc_audit_check_appendable_keep(t->path, &t->head, &t->kept);
     if (rc) {
         mc_verb_audit_free(t);
         return rc;
@@ -131,7 +134,7 @@ int mc_verb_audit_record(mc_verb_audit *t, const mc_verb_event *ev, json_t *deta
                         .verdict = ev->verdict, .spec_digest = digest_or_null(ev->spec_digest),
                         .data_digest = digest_or_null(ev->data_digest),
                         .model_digest = digest_or_null(ev->model_digest)};
-    if ((rc = mc_audit_record_after(&event, t->path, &t->head, &e, details)))
+    if ((rc = mc_audit_record_kept(&event, t->kept, t->path, &t->head, &e, details)))
         goto cleanup;
     *id = event;
     *shown = copy;

@@ -2,7 +2,7 @@
  * checked once, before the verb's work (the head and the event before it, not
  * the whole chain: that is `audit verify`'s), so that a forged head or a
  * foreign trail stops it early; then one event appended after the work, linked
- * to the head that check saw (mc_audit_record_after: nothing is read again
+ * to the head that check saw (mc_audit_record_kept: nothing is read again
  * unless another writer appended meanwhile, and then only what it appended).
  * Every verb that records an event (run, validate, reproduce, sign, verify,
  * certify, decrypt) goes through this one helper. */
@@ -14,7 +14,8 @@
 typedef struct mc_verb_audit mc_verb_audit;
 
 /* Finds the trail (`flag`, the --audit value, or mc_audit_path's rule) and
- * checks its head now (mc_audit_check_appendable_at). off: the verb records
+ * checks its head now (mc_audit_check_appendable_keep: a PostgreSQL trail's
+ * connection stays open for the event, until mc_verb_audit_free). off: the verb records
  * no event (--no-audit, or a call made inside another verb): nothing is looked
  * for and mc_verb_audit_record records nothing. Errors: those of mc_audit_path
  * and mc_audit_check_appendable ("the audit trail cannot be appended to: ...").

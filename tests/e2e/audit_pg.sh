@@ -10,7 +10,8 @@
 # field, a deleted row, a truncated tail against --head and against a signed
 # checkpoint taken by the read role, verified on the standby too) exits 1; migration
 # SQLite -> PostgreSQL -> SQLite keeps the head hash; a password in the URI is
-# neither printed nor recorded (run.json, the event's command line).
+# neither printed nor recorded (run.json, the event's command line); a run's event proved
+# against a v2 checkpoint (audit prove), the proof checked by verify-proof and by Python.
 # usage: audit_pg.sh MODELCERT SOURCE_DIR AUDIT_LOAD
 set -u
 MC=$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1") # absolute: the test changes directory
@@ -143,6 +144,33 @@ expect_exit 2 "migrate into a trail that is not empty" -- "$MC" audit migrate --
 expect_grep err "already holds events" "... for that reason"
 expect_exit 0 "migrate the 8,000-event PostgreSQL trail -> SQLite" -- "$MC" audit migrate --from "$CI" --to "$TMP/c.db"
 check grep -q "head $HEAD" "$TMP/out" -- "the SQLite copy ends at the PostgreSQL head"
+
+# ---- proofs on PostgreSQL (docs/audit.md, "Proofs"): a run's event on the copy, proved
+# against a v2 checkpoint, checked without the trail and by Python (hashlib, json)
+A2="postgresql:///audit2?host=$S1&port=5433&user=mcadmin"
+cp -r "$SRC/examples/seed" "$TMP/seed" && "$MC" keygen -o "$TMP/pk" >/dev/null &&
+    "$MC" keygen -o "$TMP/ck0" >/dev/null || exit 2
+# A verb opens one connection: its check's, kept for its append (the server logs each one)
+sql "ALTER SYSTEM SET log_connections = on" && sql "SELECT pg_reload_conf()" >/dev/null
+conns() { grep -c "connection authorized: user=mcadmin database=audit2" "$PGD/primary.log"; }
+before=$(conns)
+expect_exit 0 "a run recorded on PostgreSQL" -- "$MC" run -q --numerics reference "$TMP/seed/modelcert.yaml" -o "$TMP/pgrun" --audit "$A2"
+check [ "$(($(conns) - before))" = 1 ] -- "the run opened one connection to the trail ($(($(conns) - before)))"
+sql "ALTER SYSTEM RESET log_connections" && sql "SELECT pg_reload_conf()" >/dev/null
+expect_exit 0 "10 events after it" -- "$LOAD" "$A2" 2 5
+RID=$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['run_id'])" "$TMP/pgrun/run.json")
+expect_exit 0 "a v2 checkpoint of the PostgreSQL trail" -- "$MC" audit checkpoint --key "$TMP/pk.key" -o "$TMP/pcp.json" --audit "$A2"
+python3 -c "import base64,json,sys; p=json.loads(base64.b64decode(json.load(open(sys.argv[1]))['payload'])); print(p['tree_size'], p['root_hash'])" "$TMP/pcp.json" >"$TMP/pcp.root"
+"$MC" audit log --json --audit "$A2" >"$TMP/pglog.json"
+read -r SIZE ROOT <"$TMP/pcp.root"
+check [ "$SIZE" = 131 ] -- "the tree holds the 131 events (120 copied, the run, 10)"
+check [ "$(python3 "$SRC/tests/e2e/proof_check.py" root-jsonl "$TMP/pglog.json" "$SIZE")" = "$ROOT" ] -- "the signed root is RFC 6962's over the hashes audit log --json prints"
+expect_exit 0 "audit prove on PostgreSQL" -- "$MC" audit prove "$RID" --checkpoint "$TMP/pcp.json" --audit "$A2" -o "$TMP/proof.json"
+expect_grep out "proof of 1 event of run $RID against the checkpoint of event 131" "the run's event, leaf 120"
+expect_exit 0 "verify-proof, no trail named" -- "$MC" audit verify-proof "$TMP/proof.json" --key "$TMP/pk.pub"
+expect_grep out "  event 121 (run, completed, .*) is leaf 120" "the event proved"
+expect_exit 0 "Python checks the proof independently" -- python3 "$SRC/tests/e2e/proof_check.py" verify "$TMP/proof.json"
+expect_exit 1 "another key refuses it" -- "$MC" audit verify-proof "$TMP/proof.json" --key "$TMP/ck0.pub"
 
 # ---- tampering as the owner role, triggers dropped
 sql "SET ROLE modelcert_owner; DROP TRIGGER events_append_only ON modelcert.events; DROP TRIGGER events_no_truncate ON modelcert.events"

@@ -8,7 +8,9 @@
 # or before the checkpoint edited, the chain rewritten with recomputed hashes,
 # a break after the checkpoint, a wrong key, a tampered, malformed,
 # mistyped, oversized or non-canonical checkpoint. A broken chain is never
-# signed. tests/e2e/audit_pg.sh shows the truncated tail on PostgreSQL.
+# signed. A v2 checkpoint also signs the RFC 6962 root (recomputed by tests/e2e/proof_check.py)
+# and a root that is not the trail's is refused. tests/e2e/audit_pg.sh shows the truncated tail
+# on PostgreSQL.
 # usage: checkpoint.sh MODELCERT SOURCE_DIR AUDIT_LOAD
 set -u
 MC=$(cd "$(dirname "$1")" && pwd -P)/$(basename "$1")
@@ -76,16 +78,19 @@ check grep -q "$(sed -n 's/.*head \([0-9a-f]*\), .*/\1/p' "$TMP/out")" "$TMP/v" 
 expect_exit 0 "securesystemslib verifies the checkpoint's DSSE signature" -- "$PY" "$SRC/tests/interop/dsse_verify.py" cp.json k.pub
 expect_grep out "application/vnd.modelcert.audit-checkpoint+json" "its payloadType"
 expect_exit 1 "securesystemslib refuses it with another key" -- "$PY" "$SRC/tests/interop/dsse_verify.py" cp.json k2.pub
-check "$PY" - cp.json "$DB" <<'PY' -- "the payload is canonical JSON naming event 30, its hash and time, schema 1, the trail"
+check "$PY" - cp.json "$DB" "$SRC/tests/e2e/proof_check.py" <<'PY' -- "the payload is canonical JSON naming event 30, its hash and time, the Merkle root over events 1-30 (recomputed by Python), schema 1, the trail"
 import base64, json, os, sqlite3, sys
 env = json.load(open(sys.argv[1]))
 body = base64.b64decode(env["payload"], validate=True)
 p = json.loads(body)
 assert body == json.dumps(p, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode(), body
 hid, h, t = sqlite3.connect(sys.argv[2]).execute("select id, hash, time from events order by id desc limit 1").fetchone()
-assert sorted(p) == ["head_hash", "head_id", "head_time", "schema_version", "signed_at", "trail", "type"], p
+assert sorted(p) == ["head_hash", "head_id", "head_time", "root_hash", "schema_version", "signed_at", "trail", "tree_size", "type"], p
 assert (p["head_id"], p["head_hash"], p["head_time"]) == (hid, h, t) == (30, h, t), p
-assert p["schema_version"] == 1 and p["type"] == "modelcert.audit.checkpoint/v1", p
+assert p["schema_version"] == 1 and p["type"] == "modelcert.audit.checkpoint/v2", p
+import subprocess
+root = subprocess.run([sys.executable, sys.argv[3], "root", sys.argv[2], "30"], capture_output=True, text=True, check=True).stdout.strip()
+assert p["tree_size"] == 30 and p["root_hash"] == root, (p, root)
 assert p["trail"] == os.path.realpath(sys.argv[2]), p
 assert len(env["signatures"]) == 1 and len(env["signatures"][0]["keyid"]) == 64, env
 assert open(sys.argv[1], "rb").read().endswith(b"}\n")
@@ -160,6 +165,14 @@ payload cp.json | sed 's/"schema_version":1/"schema_version":2/' |
     resign cp.json k.key application/vnd.modelcert.audit-checkpoint+json v2.json
 expect_exit 1 "a checkpoint of a schema-2 trail" -- "$MC" audit verify --checkpoint v2.json --key k.pub
 expect_grep out "it checkpoints a trail of schema version 2; this modelcert reads version 1" "says the version"
+payload cp.json | sed 's/"root_hash":"[0-9a-f]*"/"root_hash":"'"$(printf '0%.0s' $(seq 64))"'"/' |
+    resign cp.json k.key application/vnd.modelcert.audit-checkpoint+json root.json
+expect_exit 1 "a v2 checkpoint whose root is not the trail's, signed by the key" -- "$MC" audit verify --checkpoint root.json --key k.pub
+expect_grep out "was rewritten at or before event 30: the Merkle root over events 1 to 30 is .*, but the checkpoint signed 0000000000000000" "says the root differs"
+payload cp.json | sed 's/"tree_size":30/"tree_size":29/' |
+    resign cp.json k.key application/vnd.modelcert.audit-checkpoint+json size.json
+expect_exit 1 "a v2 checkpoint whose tree_size is not head_id" -- "$MC" audit verify --checkpoint size.json --key k.pub
+expect_grep out "malformed: tree_size is not head_id" "says tree_size"
 payload cp.json | sed 's/"head_id":30/"head_id":-3/' |
     resign cp.json k.key application/vnd.modelcert.audit-checkpoint+json neg.json
 expect_exit 1 "a negative head_id, signed by the key" -- "$MC" audit verify --checkpoint neg.json --key k.pub
