@@ -4,16 +4,19 @@
  * an audit event.
  *
  *   modelcert predict MODEL DATA.csv [-o OUT.csv] [-q]
+ *   modelcert predict MODEL.onnx DATA.csv [--columns A,B,C] [-o OUT.csv]
  *   modelcert predict MODEL.age DATA.csv (-i IDENTITY | --passphrase-env VAR |
  *                     --passphrase-file F) [--audit DB] [-o OUT.csv] [-q] */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "mc_encrypt.h"
 #include "mc_error.h"
 #include "mc_file.h"
+#include "mc_onnx_predict.h"
 #include "mc_predict.h"
 #include "mc_report_audit.h"
 #include "mc_report_run.h"
@@ -33,6 +36,11 @@ static const char help[] =
     "with -i or a passphrase: no clear byte is written, and the decryption is an\n"
     "audit event (docs/encryption.md).\n"
     "\n"
+    "A MODEL ending in .onnx is run by modelcert's ONNX interpreter (docs/onnx.md):\n"
+    "its inputs are the columns of the same names, or one [N, F] tensor made of the\n"
+    "--columns named (else of the file's numeric columns, in file order). Writes\n"
+    "CSV: row, then each output's values (name, or name_j when it has several).\n"
+    "\n"
     "options:\n"
     "  -o, --output FILE   write here (atomically) instead of stdout\n"
     "  -q, --quiet         no note of the rows dropped\n"
@@ -41,17 +49,19 @@ static const char help[] =
     "      --passphrase-env VAR, --passphrase-file F\n"
     "                      decrypt MODEL with this passphrase\n"
     "      --audit DB      the audit trail for the decryption's event\n"
+    "      --columns A,B   an ONNX model's [N, F] input: these columns, in this order\n"
     "  -h, --help          this help\n"
     "\n"
     "exit status: 0 predictions written, 1 an encrypted model that does not open for\n"
     "these keys or is not authentic, 2 bad model, data or usage, 3 internal or\n"
     "environment error.\n";
 
-enum { OPT_PASS_ENV = 0x2001, OPT_PASS_FILE };
+enum { OPT_PASS_ENV = 0x2001, OPT_PASS_FILE, OPT_COLUMNS };
 #define MAX_KEYS 64
 
 typedef struct opts {
     mc_decrypt_options d;
+    const char *columns;
     const char *files[MAX_KEYS];
 } opts;
 
@@ -62,6 +72,8 @@ static int on_option(void *ctx, int code, const char *value)
         o->d.passphrase_env = value;
     else if (code == OPT_PASS_FILE)
         o->d.passphrase_file = value;
+    else if (code == OPT_COLUMNS)
+        o->columns = value;
     else if (o->d.n_identity_files == MAX_KEYS)
         return mc_cli_usage_error("predict", "at most %d -i", MAX_KEYS);
     else
@@ -73,7 +85,17 @@ static int on_option(void *ctx, int code, const char *value)
 static int predict(mc_prediction *pred, opts *o, const mc_cli_common *common, const char *model,
                    const char *data)
 {
-    if (!o->d.n_identity_files && !o->d.passphrase_env && !o->d.passphrase_file)
+    size_t len = strlen(model);
+    int onnx = len >= 5 && strcasecmp(model + len - 5, ".onnx") == 0;
+    int keys = o->d.n_identity_files || o->d.passphrase_env || o->d.passphrase_file;
+    if (onnx && keys)
+        return mc_cli_usage_error("predict", "an ONNX model is not decrypted (-i, --passphrase-*)");
+    if (o->columns && !onnx)
+        return mc_cli_usage_error("predict", "--columns is for an ONNX model (MODEL.onnx)");
+    if (onnx)
+        return mc_onnx_predict(pred, model, data, o->columns) == MC_OK ? MC_EXIT_OK
+                                                                       : mc_cli_fail();
+    if (!keys)
         return mc_predict(pred, model, data) == MC_OK ? MC_EXIT_OK : mc_cli_fail();
     mc_decrypt_result r;
     o->d.input = model;
@@ -99,6 +121,7 @@ int mc_cmd_predict(int argc, char **argv)
         {"identity", required_argument, NULL, 'i'},
         {"passphrase-env", required_argument, NULL, OPT_PASS_ENV},
         {"passphrase-file", required_argument, NULL, OPT_PASS_FILE},
+        {"columns", required_argument, NULL, OPT_COLUMNS},
         {NULL, 0, NULL, 0}};
     static opts o;
     mc_cli_verb verb = {"predict", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET | MC_CLI_VERBOSE,

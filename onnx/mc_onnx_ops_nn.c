@@ -1,0 +1,260 @@
+/* The ONNX interpreter's network kernels (docs/onnx.md "Operators"): Gemm and MatMul on one
+ * naive kernel (double accumulation in a fixed order, one rounding to the output's type, so a
+ * row's result never depends on the rows around it or on threads), Softmax and LogSoftmax
+ * (the 2-D coercion of opsets before 13, one axis from 13), BatchNormalization at inference,
+ * ReduceMax. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "mc_math.h"
+#include "mc_onnx_ops.h"
+
+#define GEMM_LOOP(T, ACC, MAC)                                                                \
+    do {                                                                                      \
+        const T *A = a->data, *B = b->data;                                                   \
+        for (size_t i = i0; i < i0 + r; i++)                                                  \
+            for (size_t j = 0; j < n; j++) {                                                  \
+                ACC s = 0;                                                                    \
+                for (size_t q = 0; q < k; q++)                                                \
+                    s = MAC(A[ta ? q * m + i : i * k + q], B[tb ? j * k + q : q * n + j], s); \
+                c[(i - i0) * n + j] = alpha * (double)s;                                      \
+            }                                                                                 \
+    } while (0)
+
+void mc_onnx_gemm_ref(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k,
+                      const mc_onnx_tensor *a, int ta, const mc_onnx_tensor *b, int tb,
+                      double alpha)
+{
+    if (a->dtype == MC_OT_FLOAT)
+        GEMM_LOOP(float, float, fmaf);
+    else
+        GEMM_LOOP(double, double, fma);
+}
+
+static int real_pair(const mc_onnx_call *c, const mc_onnx_tensor *a, const mc_onnx_tensor *b)
+{
+    if (a->dtype != b->dtype || (a->dtype != MC_OT_FLOAT && a->dtype != MC_OT_DOUBLE))
+        return mc_onnx_fail(c, "its inputs must be float or double, of one type");
+    return MC_OK;
+}
+
+/* y = alpha * A B + beta * C, by blocks of rows (the accumulator stays small whatever m is). */
+static int product(mc_onnx_call *c, const mc_onnx_tensor *a, int ta, const mc_onnx_tensor *b,
+                   int tb, const mc_onnx_tensor *cc, double alpha, double beta, size_t m,
+                   size_t n, size_t k)
+{
+    size_t rows = m < 64 ? m : 64;
+    double *acc = malloc((rows * n + 1) * sizeof *acc);
+    if (!acc)
+        return mc_error_nomem();
+    mc_onnx_tensor *y = &c->out[0];
+    size_t cw = cc && cc->rank >= 1 ? (size_t)cc->dims[cc->rank - 1] : 1;
+    int crow = cc && cc->rank == 2 && cc->dims[0] != 1, ccol = cw != 1;
+    for (size_t i0 = 0; i0 < m; i0 += rows) {
+        size_t r = m - i0 < rows ? m - i0 : rows;
+        mc_onnx_gemm_ref(acc, i0, r, m, n, k, a, ta, b, tb, alpha);
+        for (size_t i = 0; i < r; i++)
+            for (size_t j = 0; j < n; j++) {
+                double v = acc[i * n + j];
+                if (cc)
+                    v += beta * mc_onnx_get(cc, (crow ? i0 + i : 0) * cw + (ccol ? j : 0));
+                mc_onnx_put(y, (i0 + i) * n + j, v);
+            }
+    }
+    free(acc);
+    return MC_OK;
+}
+
+int mc_onnx_op_gemm(mc_onnx_call *c)
+{
+    const mc_onnx_tensor *a = c->in[0], *b = c->in[1], *cc = c->n_in > 2 ? c->in[2] : NULL;
+    int64_t ta = 0, tb = 0;
+    float alpha = 1.0f, beta = 1.0f;
+    int rc = real_pair(c, a, b);
+    if (rc == MC_OK && cc && cc->dtype != a->dtype)
+        rc = mc_onnx_fail(c, "C must have A's type");
+    if (rc == MC_OK)
+        rc = mc_onnx_rt_attr_int(c, "transA", 0, &ta);
+    if (rc == MC_OK)
+        rc = mc_onnx_rt_attr_int(c, "transB", 0, &tb);
+    if (rc == MC_OK)
+        rc = mc_onnx_rt_attr_float(c, "alpha", 1.0f, &alpha);
+    if (rc == MC_OK)
+        rc = mc_onnx_rt_attr_float(c, "beta", 1.0f, &beta);
+    if (rc)
+        return rc;
+    if (a->rank != 2 || b->rank != 2)
+        return mc_onnx_fail(c, "A and B must be matrices (rank %d and %d given)", a->rank,
+                            b->rank);
+    int64_t m = ta ? a->dims[1] : a->dims[0], k = ta ? a->dims[0] : a->dims[1];
+    int64_t kb = tb ? b->dims[1] : b->dims[0], n = tb ? b->dims[0] : b->dims[1];
+    if (k != kb)
+        return mc_onnx_fail(c, "A is [%lld, %lld] and B [%lld, %lld] (after transposition): "
+                            "the inner dimensions differ", (long long)m, (long long)k,
+                            (long long)kb, (long long)n);
+    if (cc && (cc->rank > 2 ||
+               (cc->rank >= 1 && cc->dims[cc->rank - 1] != 1 && cc->dims[cc->rank - 1] != n) ||
+               (cc->rank == 2 && cc->dims[0] != 1 && cc->dims[0] != m)))
+        return mc_onnx_fail(c, "C does not broadcast to [%lld, %lld]", (long long)m,
+                            (long long)n);
+    int64_t dims[2] = {m, n};
+    rc = mc_onnx_out(c, 0, a->dtype, dims, 2);
+    if (rc || !c->exec)
+        return rc;
+    return product(c, a, (int)ta, b, (int)tb, cc, alpha, beta, (size_t)m, (size_t)n, (size_t)k);
+}
+
+int mc_onnx_op_matmul(mc_onnx_call *c)
+{
+    const mc_onnx_tensor *a = c->in[0], *b = c->in[1];
+    int rc = real_pair(c, a, b);
+    if (rc)
+        return rc;
+    if (a->rank < 2 || b->rank != 2)
+        return mc_onnx_fail(c, "supported: A of rank 2 or more times a matrix B (rank %d and %d "
+                            "given)", a->rank, b->rank);
+    int64_t k = a->dims[a->rank - 1], n = b->dims[1], dims[MC_ONNX_MAX_RANK];
+    if (k != b->dims[0])
+        return mc_onnx_fail(c, "the inner dimensions differ (%lld and %lld)", (long long)k,
+                            (long long)b->dims[0]);
+    size_t m = 1;
+    for (int i = 0; i < a->rank - 1; i++) {
+        dims[i] = a->dims[i];
+        m *= (size_t)a->dims[i];
+    }
+    dims[a->rank - 1] = n;
+    rc = mc_onnx_out(c, 0, a->dtype, dims, a->rank);
+    if (rc || !c->exec)
+        return rc;
+    return product(c, a, 0, b, 0, NULL, 1.0, 0.0, m, (size_t)n, (size_t)k);
+}
+
+int mc_onnx_op_softmax(mc_onnx_call *c)
+{
+    const mc_onnx_tensor *x = c->in[0];
+    int log_ = c->node->p->op_type[0] == 'L', old = c->node->opset < 13, axis;
+    int64_t ax = old ? 1 : -1;
+    int rc = mc_onnx_rt_attr_int(c, "axis", ax, &ax);
+    if (rc == MC_OK && x->dtype != MC_OT_FLOAT && x->dtype != MC_OT_DOUBLE)
+        rc = mc_onnx_fail(c, "its input must be float or double");
+    if (rc == MC_OK && x->rank == 0)
+        rc = mc_onnx_fail(c, "its input must have rank 1 or more");
+    if (rc == MC_OK)
+        rc = mc_onnx_axis(c, ax, x->rank, &axis);
+    if (rc == MC_OK)
+        rc = mc_onnx_out(c, 0, x->dtype, x->dims, x->rank);
+    if (rc || !c->exec)
+        return rc;
+    size_t outer = 1, len = 1, inner = 1;
+    for (int i = 0; i < x->rank; i++) {
+        size_t d = (size_t)x->dims[i];
+        if (i < axis)
+            outer *= d;
+        else if (i == axis || old)
+            len *= d;
+        else
+            inner *= d;
+    }
+    for (size_t o = 0; o < outer; o++)
+        for (size_t in = 0; in < inner; in++) {
+            size_t base = o * len * inner + in;
+            double mx = -INFINITY, sum = 0.0;
+            for (size_t j = 0; j < len; j++) {
+                double v = mc_onnx_get(x, base + j * inner);
+                mx = v > mx || isnan(v) ? v : mx;
+            }
+            for (size_t j = 0; j < len; j++)
+                sum += mc_exp(mc_onnx_get(x, base + j * inner) - mx);
+            for (size_t j = 0; j < len; j++) {
+                double d = mc_onnx_get(x, base + j * inner) - mx;
+                mc_onnx_put(&c->out[0], base + j * inner, log_ ? d - mc_log(sum)
+                                                               : mc_exp(d) / sum);
+            }
+        }
+    return MC_OK;
+}
+
+int mc_onnx_op_batchnorm(mc_onnx_call *c)
+{
+    const mc_onnx_tensor *x = c->in[0];
+    float eps = 1e-5f;
+    int64_t training = 0;
+    int rc = mc_onnx_rt_attr_float(c, "epsilon", 1e-5f, &eps);
+    if (rc == MC_OK)
+        rc = mc_onnx_rt_attr_int(c, "training_mode", 0, &training);
+    if (rc == MC_OK && training)
+        rc = mc_onnx_fail(c, "training_mode is not supported (inference only)");
+    if (rc == MC_OK && (x->dtype != MC_OT_FLOAT && x->dtype != MC_OT_DOUBLE))
+        rc = mc_onnx_fail(c, "X must be float or double");
+    if (rc == MC_OK && x->rank < 2)
+        rc = mc_onnx_fail(c, "X must be [N, C, ...] (rank %d given)", x->rank);
+    for (size_t k = 1; rc == MC_OK && k < 5; k++) {
+        const mc_onnx_tensor *p = c->in[k];
+        if (!p || p->rank != 1 || p->dims[0] != x->dims[1] ||
+            (p->dtype != MC_OT_FLOAT && p->dtype != MC_OT_DOUBLE))
+            rc = mc_onnx_fail(c, "input %zu must be a float or double vector of C = %lld values",
+                              k, (long long)x->dims[1]);
+    }
+    if (rc == MC_OK)
+        rc = mc_onnx_out(c, 0, x->dtype, x->dims, x->rank);
+    if (rc || !c->exec)
+        return rc;
+    size_t ch = (size_t)x->dims[1], inner = 1;
+    for (int i = 2; i < x->rank; i++)
+        inner *= (size_t)x->dims[i];
+    for (size_t i = 0; i < x->n; i++) {
+        size_t j = (i / inner) % ch;
+        double v = (mc_onnx_get(x, i) - mc_onnx_get(c->in[3], j)) /
+                   sqrt(mc_onnx_get(c->in[4], j) + (double)eps);
+        mc_onnx_put(&c->out[0], i, v * mc_onnx_get(c->in[1], j) + mc_onnx_get(c->in[2], j));
+    }
+    return MC_OK;
+}
+
+int mc_onnx_op_reducemax(mc_onnx_call *c)
+{
+    const mc_onnx_tensor *x = c->in[0];
+    const int64_t *axes = NULL;
+    size_t n_axes = 0;
+    int64_t keep = 1, dims[MC_ONNX_MAX_RANK];
+    unsigned char red[MC_ONNX_MAX_RANK] = {0};
+    int rc = mc_onnx_rt_attr_ints(c, "axes", &axes, &n_axes);
+    if (rc == MC_OK)
+        rc = mc_onnx_rt_attr_int(c, "keepdims", 1, &keep);
+    if (rc == MC_OK && x->dtype != MC_OT_FLOAT && x->dtype != MC_OT_DOUBLE)
+        rc = mc_onnx_fail(c, "its input must be float or double");
+    for (size_t i = 0; rc == MC_OK && i < n_axes; i++) {
+        int a;
+        if ((rc = mc_onnx_axis(c, axes[i], x->rank, &a)) == MC_OK)
+            red[a] = 1;
+    }
+    int r = 0;
+    for (int i = 0; rc == MC_OK && i < x->rank; i++) {
+        if (!n_axes)
+            red[i] = 1;
+        if (red[i] && x->dims[i] == 0)
+            rc = mc_onnx_fail(c, "axis %d to reduce is empty", i);
+        if (!red[i] || keep)
+            dims[r++] = red[i] ? 1 : x->dims[i];
+    }
+    if (rc == MC_OK)
+        rc = mc_onnx_out(c, 0, x->dtype, dims, r);
+    if (rc || !c->exec)
+        return rc;
+    mc_onnx_tensor *y = &c->out[0];
+    for (size_t o = 0; o < y->n; o++)
+        mc_onnx_put(y, o, -INFINITY);
+    size_t idx[MC_ONNX_MAX_RANK] = {0};
+    for (size_t i = 0; i < x->n; i++) {
+        size_t o = 0;
+        for (int d = 0; d < x->rank; d++)
+            o = o * (red[d] ? 1 : (size_t)x->dims[d]) + (red[d] ? 0 : idx[d]);
+        double v = mc_onnx_get(x, i), cur = mc_onnx_get(y, o);
+        if (isnan(v) || v > cur)
+            mc_onnx_put(y, o, v);
+        for (int d = x->rank - 1; d >= 0 && ++idx[d] == (size_t)x->dims[d]; d--)
+            idx[d] = 0;
+    }
+    return MC_OK;
+}
