@@ -104,11 +104,16 @@ int mc_onnx_op_constant(mc_onnx_call *c);
 int mc_onnx_op_label_encoder(mc_onnx_call *c);
 int mc_onnx_op_onehot_encoder(mc_onnx_call *c);
 
-/* The naive Gemm kernel (double accumulation in a fixed order): rows [i0, i0 + r) of
- * alpha * op(A) op(B), op(A) [m, k] (A^T when ta), op(B) [k, n], A and B float or double of
- * one type; c gets r * n doubles. */
+/* The naive Gemm kernel (a fused multiply-add chain in the inputs' type, k in order):
+ * rows [i0, i0 + r) of alpha * op(A) op(B), op(A) [m, k] (A^T when ta), op(B) [k, n], A and B
+ * float or double of one type; c gets r * n doubles. */
 void mc_onnx_gemm_ref(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k,
                       const mc_onnx_tensor *a, int ta, const mc_onnx_tensor *b, int tb,
                       double alpha);
+/* The same rows with the loop over n vectorizable (B copied to [k][n] once, into *scratch,
+ * which the caller frees after the last block): the bits of mc_onnx_gemm_ref. MC_ENOMEM. */
+int mc_onnx_gemm_fast(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k,
+                      const mc_onnx_tensor *a, int ta, const mc_onnx_tensor *b, int tb,
+                      double alpha, void **scratch);
 
 #endif

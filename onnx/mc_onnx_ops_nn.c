@@ -1,6 +1,8 @@
 /* The ONNX interpreter's network kernels (docs/onnx.md "Operators"): Gemm and MatMul on one
- * naive kernel (double accumulation in a fixed order, one rounding to the output's type, so a
- * row's result never depends on the rows around it or on threads), Softmax and LogSoftmax
+ * naive kernel (for each output a fused multiply-add chain in the inputs' type over k in
+ * order, as ONNX Runtime's MLAS kernels sum a dense layer; fmaf is correctly rounded, so the
+ * bits are the same on every machine, and a row's result never depends on the rows around it
+ * or on threads), Softmax and LogSoftmax
  * (the 2-D coercion of opsets before 13, one axis from 13), BatchNormalization at inference,
  * ReduceMax. */
 #include <math.h>
@@ -10,32 +12,111 @@
 #include "mc_math.h"
 #include "mc_onnx_ops.h"
 
-#define GEMM_LOOP(T, ACC, MAC)                                                                \
-    do {                                                                                      \
-        const T *A = a->data, *B = b->data;                                                   \
-        for (size_t i = i0; i < i0 + r; i++)                                                  \
-            for (size_t j = 0; j < n; j++) {                                                  \
-                ACC s = 0;                                                                    \
-                for (size_t q = 0; q < k; q++)                                                \
-                    s = MAC(A[ta ? q * m + i : i * k + q], B[tb ? j * k + q : q * n + j], s); \
-                c[(i - i0) * n + j] = alpha * (double)s;                                      \
-            }                                                                                 \
-    } while (0)
+/* Rows [i0, i0 + r) of alpha * op(A) B, B laid out [k][n]: for each row, acc[j] is a chain of
+ * fused multiply-adds over q in order, the loop over j vectorizable (x86-64: a clone for CPUs
+ * with FMA; fma is correctly rounded, so both clones give the same bits). */
+#if defined(__x86_64__) && defined(__GNUC__) && !defined(__clang__)
+#define MC_FMA_CLONES __attribute__((target_clones("arch=x86-64-v3", "default")))
+#else
+#define MC_FMA_CLONES
+#endif
+MC_FMA_CLONES
+static void rows_f(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k, const float *A,
+                   int ta, const float *B, double alpha, float *acc)
+{
+    for (size_t i = i0; i < i0 + r; i++) {
+        for (size_t j = 0; j < n; j++)
+            acc[j] = 0.0f;
+        for (size_t q = 0; q < k; q++) {
+            const float aq = A[ta ? q * m + i : i * k + q], *bq = B + q * n;
+            for (size_t j = 0; j < n; j++)
+                acc[j] = __builtin_fmaf(aq, bq[j], acc[j]);
+        }
+        for (size_t j = 0; j < n; j++)
+            c[(i - i0) * n + j] = alpha * (double)acc[j];
+    }
+}
+
+MC_FMA_CLONES
+static void rows_d(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k, const double *A,
+                   int ta, const double *B, double alpha, double *acc)
+{
+    for (size_t i = i0; i < i0 + r; i++) {
+        for (size_t j = 0; j < n; j++)
+            acc[j] = 0.0;
+        for (size_t q = 0; q < k; q++) {
+            const double aq = A[ta ? q * m + i : i * k + q], *bq = B + q * n;
+            for (size_t j = 0; j < n; j++)
+                acc[j] = __builtin_fma(aq, bq[j], acc[j]);
+        }
+        for (size_t j = 0; j < n; j++)
+            c[(i - i0) * n + j] = alpha * acc[j];
+    }
+}
 
 void mc_onnx_gemm_ref(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k,
                       const mc_onnx_tensor *a, int ta, const mc_onnx_tensor *b, int tb,
                       double alpha)
 {
+    for (size_t i = i0; i < i0 + r; i++)
+        for (size_t j = 0; j < n; j++) {
+            double s = 0.0;
+            if (a->dtype == MC_OT_FLOAT) {
+                const float *A = a->data, *B = b->data;
+                float f = 0.0f;
+                for (size_t q = 0; q < k; q++)
+                    f = __builtin_fmaf(A[ta ? q * m + i : i * k + q],
+                                       B[tb ? j * k + q : q * n + j], f);
+                s = f;
+            } else {
+                const double *A = a->data, *B = b->data;
+                for (size_t q = 0; q < k; q++)
+                    s = __builtin_fma(A[ta ? q * m + i : i * k + q],
+                                      B[tb ? j * k + q : q * n + j], s);
+            }
+            c[(i - i0) * n + j] = alpha * s;
+        }
+}
+
+/* The fast kernel: B copied to [k][n] when transposed, then rows_f or rows_d. Gives the bits
+ * of mc_onnx_gemm_ref (tests/unit/test_onnx_rt.c). */
+int mc_onnx_gemm_fast(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k,
+                      const mc_onnx_tensor *a, int ta, const mc_onnx_tensor *b, int tb,
+                      double alpha, void **scratch)
+{
+    size_t es = mc_onnx_dtype_size(a->dtype);
+    if (!*scratch) { /* [k][n] B, then n accumulators */
+        unsigned char *s = malloc((k * n + n + 1) * es);
+        if (!s)
+            return mc_error_nomem();
+        for (size_t q = 0; q < k; q++)
+            for (size_t j = 0; j < n; j++)
+                memcpy(s + (q * n + j) * es,
+                       (const unsigned char *)b->data + (tb ? j * k + q : q * n + j) * es, es);
+        *scratch = s;
+    }
+    unsigned char *bt = *scratch, *acc = bt + k * n * es;
     if (a->dtype == MC_OT_FLOAT)
-        GEMM_LOOP(float, float, fmaf);
+        rows_f(c, i0, r, m, n, k, a->data, ta, (const float *)bt, alpha, (float *)acc);
     else
-        GEMM_LOOP(double, double, fma);
+        rows_d(c, i0, r, m, n, k, a->data, ta, (const double *)bt, alpha, (double *)acc);
+    return MC_OK;
 }
 
 static int real_pair(const mc_onnx_call *c, const mc_onnx_tensor *a, const mc_onnx_tensor *b)
 {
     if (a->dtype != b->dtype || (a->dtype != MC_OT_FLOAT && a->dtype != MC_OT_DOUBLE))
         return mc_onnx_fail(c, "its inputs must be float or double, of one type");
+    return MC_OK;
+}
+
+/* The work of one product, bounded while planning. */
+static int macs_check(const mc_onnx_call *c, uint64_t m, uint64_t n, uint64_t k)
+{
+    if (n && k && m > MC_ONNX_MAX_MACS / n / k)
+        return mc_onnx_fail(c, "%llu x %llu x %llu multiply-adds are over the limit of %llu",
+                            (unsigned long long)m, (unsigned long long)n, (unsigned long long)k,
+                            (unsigned long long)MC_ONNX_MAX_MACS);
     return MC_OK;
 }
 
@@ -49,11 +130,14 @@ static int product(mc_onnx_call *c, const mc_onnx_tensor *a, int ta, const mc_on
     if (!acc)
         return mc_error_nomem();
     mc_onnx_tensor *y = &c->out[0];
+    void *scratch = NULL;
+    int rc = MC_OK;
     size_t cw = cc && cc->rank >= 1 ? (size_t)cc->dims[cc->rank - 1] : 1;
     int crow = cc && cc->rank == 2 && cc->dims[0] != 1, ccol = cw != 1;
     for (size_t i0 = 0; i0 < m; i0 += rows) {
         size_t r = m - i0 < rows ? m - i0 : rows;
-        mc_onnx_gemm_ref(acc, i0, r, m, n, k, a, ta, b, tb, alpha);
+        if ((rc = mc_onnx_gemm_fast(acc, i0, r, m, n, k, a, ta, b, tb, alpha, &scratch)))
+            break;
         for (size_t i = 0; i < r; i++)
             for (size_t j = 0; j < n; j++) {
                 double v = acc[i * n + j];
@@ -63,7 +147,8 @@ static int product(mc_onnx_call *c, const mc_onnx_tensor *a, int ta, const mc_on
             }
     }
     free(acc);
-    return MC_OK;
+    free(scratch);
+    return rc;
 }
 
 int mc_onnx_op_gemm(mc_onnx_call *c)
@@ -99,7 +184,9 @@ int mc_onnx_op_gemm(mc_onnx_call *c)
         return mc_onnx_fail(c, "C does not broadcast to [%lld, %lld]", (long long)m,
                             (long long)n);
     int64_t dims[2] = {m, n};
-    rc = mc_onnx_out(c, 0, a->dtype, dims, 2);
+    rc = macs_check(c, (uint64_t)m, (uint64_t)n, (uint64_t)k);
+    if (rc == MC_OK)
+        rc = mc_onnx_out(c, 0, a->dtype, dims, 2);
     if (rc || !c->exec)
         return rc;
     return product(c, a, (int)ta, b, (int)tb, cc, alpha, beta, (size_t)m, (size_t)n, (size_t)k);
@@ -124,7 +211,9 @@ int mc_onnx_op_matmul(mc_onnx_call *c)
         m *= (size_t)a->dims[i];
     }
     dims[a->rank - 1] = n;
-    rc = mc_onnx_out(c, 0, a->dtype, dims, a->rank);
+    rc = macs_check(c, m, (uint64_t)n, (uint64_t)k);
+    if (rc == MC_OK)
+        rc = mc_onnx_out(c, 0, a->dtype, dims, a->rank);
     if (rc || !c->exec)
         return rc;
     return product(c, a, 0, b, 0, NULL, 1.0, 0.0, m, (size_t)n, (size_t)k);

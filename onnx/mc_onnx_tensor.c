@@ -46,18 +46,26 @@ int mc_onnx_shape_set(mc_onnx_tensor *t, int dtype, const int64_t *dims, int ran
         return mc_error_set(MC_EINPUT, "%s: rank %d is over the limit of %d", what, rank,
                             MC_ONNX_MAX_RANK);
     size_t n = 1;
+    int over = 0;
     for (int i = 0; i < rank; i++) {
         if (dims[i] < 0 || dims[i] > MC_ONNX_MAX_DIM)
             return mc_error_set(MC_EINPUT, "%s: dimension %d is %lld, outside 0..%lld", what, i,
                                 (long long)dims[i], (long long)MC_ONNX_MAX_DIM);
         if (dims[i] && n > limit / size / (size_t)dims[i])
-            return mc_error_set(MC_EINPUT, "%s: shape of %d dimensions needs more than %zu bytes "
-                                "(the limit)", what, rank, limit);
-        n *= (size_t)dims[i];
+            over = 1;
+        else
+            n *= (size_t)dims[i];
     }
-    if (n > limit / size)
-        return mc_error_set(MC_EINPUT, "%s: %zu elements need more than %zu bytes (the limit)",
-                            what, n, limit);
+    if (over || n > limit / size) {
+        char shape[160];
+        size_t at = 0;
+        for (int i = 0; i < rank && at < sizeof shape - 24; i++)
+            at += (size_t)snprintf(shape + at, sizeof shape - at, "%s%lld", i ? ", " : "",
+                                   (long long)dims[i]);
+        shape[at] = '\0';
+        return mc_error_set(MC_EINPUT, "%s: the shape [%s] of %s needs more than %zu bytes "
+                            "(the limit)", what, shape, mc_onnx_dtype_name(dtype, tb), limit);
+    }
     t->dtype = dtype;
     t->rank = rank;
     memset(t->dims, 0, sizeof t->dims);

@@ -9,7 +9,15 @@
 
 #define MC_ONNX_MAX_RANK 8
 #define MC_ONNX_MAX_DIM ((int64_t)1 << 31)      /* a dimension's largest value */
-#define MC_ONNX_BUDGET ((size_t)1 << 30)         /* bytes of tensors alive at once in a run */
+/* Bytes of tensors alive at once in a run, and multiply-adds of one Gemm or MatMul. The fuzz
+ * build (MODELCERT_FUZZ) lowers both so that every input runs in milliseconds. */
+#ifdef MC_ONNX_FUZZ_LIMITS
+#define MC_ONNX_BUDGET ((size_t)1 << 24)
+#define MC_ONNX_MAX_MACS ((uint64_t)1 << 26)
+#else
+#define MC_ONNX_BUDGET ((size_t)1 << 30)
+#define MC_ONNX_MAX_MACS ((uint64_t)1 << 40)
+#endif
 
 /* The data types the interpreter computes with (ONNX TensorProto.DataType numbers). */
 enum {
