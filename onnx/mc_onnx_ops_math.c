@@ -173,6 +173,13 @@ int mc_onnx_op_unary(mc_onnx_call *c)
         }
         return MC_OK;
     }
+    if (x->dtype == MC_OT_FLOAT && op[0] == 'R') { /* the common case, in one tight loop */
+        const float *xf = x->data;
+        float *yf = y->data;
+        for (size_t i = 0; i < x->n; i++)
+            yf[i] = xf[i] < 0.0f ? 0.0f : xf[i];
+        return MC_OK;
+    }
     for (size_t i = 0; i < x->n; i++) {
         if (neg) {
             yb[i] = !xb[i];

@@ -20,20 +20,89 @@
 #else
 #define MC_FMA_CLONES
 #endif
-MC_FMA_CLONES
-static void rows_f(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k, const float *A,
-                   int ta, const float *B, double alpha, float *acc)
+/* One tile of TR rows by TC columns of a float product, each of its chains over k in order:
+ * with AVX2 and FMA the 8 accumulators stay in registers (vfmadd is correctly rounded, as
+ * fmaf is, so the bits are those of the plain loop below, which runs elsewhere). */
+enum { TR = 4, TC = 16 };
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define MC_HAVE_AVX2_TILE 1
+__attribute__((target("avx2,fma"))) static void tile_avx2(float t[TR][TC], size_t i, size_t j0,
+                                                          size_t m, size_t n, size_t k,
+                                                          const float *A, int ta,
+                                                          const float *B)
 {
-    for (size_t i = i0; i < i0 + r; i++) {
-        for (size_t j = 0; j < n; j++)
-            acc[j] = 0.0f;
-        for (size_t q = 0; q < k; q++) {
-            const float aq = A[ta ? q * m + i : i * k + q], *bq = B + q * n;
-            for (size_t j = 0; j < n; j++)
-                acc[j] = __builtin_fmaf(aq, bq[j], acc[j]);
+    __m256 c00 = _mm256_setzero_ps(), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00,
+           c30 = c00, c31 = c00;
+    for (size_t q = 0; q < k; q++) {
+        const float *bq = B + q * n + j0;
+        __m256 b0 = _mm256_loadu_ps(bq), b1 = _mm256_loadu_ps(bq + 8);
+        __m256 a0 = _mm256_set1_ps(A[ta ? q * m + i : i * k + q]);
+        __m256 a1 = _mm256_set1_ps(A[ta ? q * m + i + 1 : (i + 1) * k + q]);
+        __m256 a2 = _mm256_set1_ps(A[ta ? q * m + i + 2 : (i + 2) * k + q]);
+        __m256 a3 = _mm256_set1_ps(A[ta ? q * m + i + 3 : (i + 3) * k + q]);
+        c00 = _mm256_fmadd_ps(a0, b0, c00);
+        c01 = _mm256_fmadd_ps(a0, b1, c01);
+        c10 = _mm256_fmadd_ps(a1, b0, c10);
+        c11 = _mm256_fmadd_ps(a1, b1, c11);
+        c20 = _mm256_fmadd_ps(a2, b0, c20);
+        c21 = _mm256_fmadd_ps(a2, b1, c21);
+        c30 = _mm256_fmadd_ps(a3, b0, c30);
+        c31 = _mm256_fmadd_ps(a3, b1, c31);
+    }
+    _mm256_storeu_ps(t[0], c00);
+    _mm256_storeu_ps(t[0] + 8, c01);
+    _mm256_storeu_ps(t[1], c10);
+    _mm256_storeu_ps(t[1] + 8, c11);
+    _mm256_storeu_ps(t[2], c20);
+    _mm256_storeu_ps(t[2] + 8, c21);
+    _mm256_storeu_ps(t[3], c30);
+    _mm256_storeu_ps(t[3] + 8, c31);
+}
+#endif
+
+static void tile_plain(float t[TR][TC], size_t i, size_t j0, size_t m, size_t n, size_t k,
+                       const float *A, int ta, const float *B)
+{
+    for (int ii = 0; ii < TR; ii++)
+        for (int jj = 0; jj < TC; jj++) {
+            float s = 0.0f;
+            for (size_t q = 0; q < k; q++)
+                s = __builtin_fmaf(A[ta ? q * m + i + (size_t)ii : (i + (size_t)ii) * k + q],
+                                   B[q * n + j0 + (size_t)jj], s);
+            t[ii][jj] = s;
         }
-        for (size_t j = 0; j < n; j++)
-            c[(i - i0) * n + j] = alpha * (double)acc[j];
+}
+
+static void rows_f(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k, const float *A,
+                   int ta, const float *B, double alpha)
+{
+    size_t i = i0, end = i0 + r, nt = n - n % TC;
+    int avx2 = 0;
+#ifdef MC_HAVE_AVX2_TILE
+    avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+    for (; i < end; i += TR) {
+        size_t rows = end - i < TR ? end - i : TR;
+        for (size_t j0 = 0; rows == TR && j0 < nt; j0 += TC) {
+            float t[TR][TC];
+#ifdef MC_HAVE_AVX2_TILE
+            if (avx2)
+                tile_avx2(t, i, j0, m, n, k, A, ta, B);
+            else
+#endif
+                tile_plain(t, i, j0, m, n, k, A, ta, B);
+            for (int ii = 0; ii < TR; ii++)
+                for (int jj = 0; jj < TC; jj++)
+                    c[(i + (size_t)ii - i0) * n + j0 + (size_t)jj] = alpha * (double)t[ii][jj];
+        }
+        for (size_t ii = 0; ii < rows; ii++) /* the edges: one chain at a time */
+            for (size_t j = rows == TR ? nt : 0; j < n; j++) {
+                float s = 0.0f;
+                for (size_t q = 0; q < k; q++)
+                    s = __builtin_fmaf(A[ta ? q * m + i + ii : (i + ii) * k + q], B[q * n + j], s);
+                c[(i + ii - i0) * n + j] = alpha * (double)s;
+            }
     }
 }
 
@@ -97,7 +166,7 @@ int mc_onnx_gemm_fast(double *c, size_t i0, size_t r, size_t m, size_t n, size_t
     }
     unsigned char *bt = *scratch, *acc = bt + k * n * es;
     if (a->dtype == MC_OT_FLOAT)
-        rows_f(c, i0, r, m, n, k, a->data, ta, (const float *)bt, alpha, (float *)acc);
+        rows_f(c, i0, r, m, n, k, a->data, ta, (const float *)bt, alpha);
     else
         rows_d(c, i0, r, m, n, k, a->data, ta, (const double *)bt, alpha, (double *)acc);
     return MC_OK;
@@ -138,6 +207,14 @@ static int product(mc_onnx_call *c, const mc_onnx_tensor *a, int ta, const mc_on
         size_t r = m - i0 < rows ? m - i0 : rows;
         if ((rc = mc_onnx_gemm_fast(acc, i0, r, m, n, k, a, ta, b, tb, alpha, &scratch)))
             break;
+        if (y->dtype == MC_OT_FLOAT && (!cc || (!crow && ccol))) { /* a bias row */
+            float *yf = (float *)y->data + i0 * n;
+            for (size_t i = 0; i < r; i++)
+                for (size_t j = 0; j < n; j++)
+                    yf[i * n + j] = (float)(acc[i * n + j] +
+                                            (cc ? beta * mc_onnx_get(cc, j) : 0.0));
+            continue;
+        }
         for (size_t i = 0; i < r; i++)
             for (size_t j = 0; j < n; j++) {
                 double v = acc[i * n + j];

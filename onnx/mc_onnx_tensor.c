@@ -99,25 +99,3 @@ size_t mc_onnx_tensor_bytes(const mc_onnx_tensor *t)
 {
     return t->n * mc_onnx_dtype_size(t->dtype);
 }
-
-double mc_onnx_get(const mc_onnx_tensor *t, size_t i)
-{
-    switch (t->dtype) {
-    case MC_OT_FLOAT: return ((const float *)t->data)[i];
-    case MC_OT_DOUBLE: return ((const double *)t->data)[i];
-    case MC_OT_INT64: return (double)((const int64_t *)t->data)[i];
-    case MC_OT_BOOL: return ((const unsigned char *)t->data)[i] ? 1.0 : 0.0;
-    default: return 0.0;
-    }
-}
-
-void mc_onnx_put(mc_onnx_tensor *t, size_t i, double v)
-{
-    switch (t->dtype) {
-    case MC_OT_FLOAT: ((float *)t->data)[i] = (float)v; break;
-    case MC_OT_DOUBLE: ((double *)t->data)[i] = v; break;
-    case MC_OT_INT64: ((int64_t *)t->data)[i] = (int64_t)v; break;
-    case MC_OT_BOOL: ((unsigned char *)t->data)[i] = v != 0.0; break;
-    default: break;
-    }
-}

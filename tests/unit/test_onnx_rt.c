@@ -34,7 +34,8 @@ static void tensor(mc_onnx_tensor *t, int dtype, int64_t d0, int64_t d1)
 
 static void fast_equals_ref(int dtype)
 {
-    const size_t sizes[][3] = {{1, 1, 1}, {7, 13, 37}, {64, 9, 5}, {3, 128, 64}, {70, 1, 300}};
+    const size_t sizes[][3] = {{1, 1, 1},  {7, 13, 37},  {64, 9, 5},  {3, 128, 64},
+                               {70, 1, 300}, {9, 40, 33}, {8, 16, 5}, {13, 128, 32}};
     for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
         for (int ta = 0; ta < 2; ta++)
             for (int tb = 0; tb < 2; tb++) {
