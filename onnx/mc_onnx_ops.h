@@ -115,5 +115,8 @@ void mc_onnx_gemm_ref(double *c, size_t i0, size_t r, size_t m, size_t n, size_t
 int mc_onnx_gemm_fast(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k,
                       const mc_onnx_tensor *a, int ta, const mc_onnx_tensor *b, int tb,
                       double alpha, void **scratch);
+/* Whether mc_onnx_gemm_fast may use the AVX2 tile where the CPU has it (1, the default) or
+ * must take the plain path (0): for the unit test, which checks both give the same bits. */
+void mc_onnx_gemm_use_simd(int on);
 
 #endif

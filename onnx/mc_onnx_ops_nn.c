@@ -74,13 +74,20 @@ static void tile_plain(float t[TR][TC], size_t i, size_t j0, size_t m, size_t n,
         }
 }
 
+static int simd_allowed = 1;
+
+void mc_onnx_gemm_use_simd(int on)
+{
+    simd_allowed = on;
+}
+
 static void rows_f(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k, const float *A,
                    int ta, const float *B, double alpha)
 {
     size_t i = i0, end = i0 + r, nt = n - n % TC;
     int avx2 = 0;
 #ifdef MC_HAVE_AVX2_TILE
-    avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    avx2 = simd_allowed && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
 #endif
     for (; i < end; i += TR) {
         size_t rows = end - i < TR ? end - i : TR;

@@ -1,6 +1,6 @@
 /* onnx/: the interpreter's pieces a unit test reaches best (docs/onnx.md). The vectorizable
  * Gemm kernel gives the bits of the naive one (a fused multiply-add chain over k in order) for
- * float and double, every transposition and odd sizes; the naive one gives a textbook product;
+ * float and double, every transposition and odd sizes, with the AVX2 tile and without; the naive one gives a textbook product;
  * shapes are checked at their bounds (a dimension of 2^31 and one over it, rank 8 and 9, a
  * byte limit met exactly and missed by one), before anything is allocated. */
 #include <setjmp.h>
@@ -64,7 +64,10 @@ static void fast_equals_ref(int dtype)
 static void test_gemm_fast_equals_ref_float(void **state)
 {
     (void)state;
-    fast_equals_ref(MC_OT_FLOAT);
+    fast_equals_ref(MC_OT_FLOAT); /* the AVX2 tile where this CPU has it */
+    mc_onnx_gemm_use_simd(0);
+    fast_equals_ref(MC_OT_FLOAT); /* the plain tile */
+    mc_onnx_gemm_use_simd(1);
 }
 
 static void test_gemm_fast_equals_ref_double(void **state)
