@@ -395,6 +395,22 @@ cleanup:
     return rc;
 }
 
+/* protobuf-c's allocator, noting a failed allocation: unpack returns NULL for bytes that do not
+ * decode and for out of memory alike, and only the second is MC_ENOMEM. */
+static void *pb_alloc(void *data, size_t size)
+{
+    void *p = malloc(size);
+    if (!p)
+        *(int *)data = 1;
+    return p;
+}
+
+static void pb_free(void *data, void *p)
+{
+    (void)data;
+    free(p);
+}
+
 int mc_onnx_model_load(mc_onnx_model **out, const unsigned char *buf, size_t len,
                        const char *name)
 {
@@ -405,8 +421,12 @@ int mc_onnx_model_load(mc_onnx_model **out, const unsigned char *buf, size_t len
     if (!m)
         return mc_error_nomem();
     int rc = MC_OK;
-    m->proto = onnx__model_proto__unpack(NULL, len, buf);
-    if (!m->proto)
+    int nomem = 0;
+    ProtobufCAllocator pa = {pb_alloc, pb_free, &nomem};
+    m->proto = onnx__model_proto__unpack(&pa, len, buf);
+    if (!m->proto && nomem)
+        rc = mc_error_nomem();
+    else if (!m->proto)
         rc = mc_error_set(MC_EINPUT, "%s: not an ONNX model (the protobuf message does not "
                           "decode)", name);
     if (rc == MC_OK)
@@ -440,8 +460,11 @@ void mc_onnx_model_free(mc_onnx_model *m)
     free(m->input_ids);
     free(m->outputs);
     free(m->output_ids);
-    if (m->proto)
-        onnx__model_proto__free_unpacked(m->proto, NULL);
+    if (m->proto) { /* allocated by pb_alloc: malloc, as protobuf-c's default */
+        int unused = 0;
+        ProtobufCAllocator pa = {pb_alloc, pb_free, &unused};
+        onnx__model_proto__free_unpacked(m->proto, &pa);
+    }
     free(m);
 }
 

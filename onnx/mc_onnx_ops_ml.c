@@ -57,8 +57,9 @@ static int keys_make(key **out, const mc_onnx_call *c, int type, size_t n,
     qsort(k, n, sizeof *k, cmp_for(type));
     for (size_t i = 0; i + 1 < n; i++)
         if (key_cmp_t(&k[i], &k[i + 1], type) == 0) {
+            size_t at = k[i + 1].at;
             free(k);
-            return mc_onnx_fail(c, "key %zu is given twice", k[i + 1].at);
+            return mc_onnx_fail(c, "key %zu is given twice", at);
         }
     *out = k;
     return MC_OK;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Failing allocations: `run`, `predict` and `validate` must survive any one allocation
+# Failing allocations: `run`, `predict` (of model.mcm, and of its ONNX export by the ONNX
+# interpreter: predict_onnx) and `validate` must survive any one allocation
 # failing. Each trial makes allocation N fail (MC_FAIL_ALLOC_AFTER=N, in
 # modelcert_failalloc: tests/support/failalloc.c) and must end in one of two ways:
 #   - exit status 3 with "out of memory" on stderr, and no output at -o (a leftover
@@ -14,7 +15,7 @@
 # or other message, a crash (signal, sanitizer report), a partial output.
 #
 # usage: failalloc.sh MODELCERT_FAILALLOC SOURCE_DIR [VERB...]
-#   VERB: run, predict, validate (default: all three)
+#   VERB: run, predict, predict_onnx, validate (default: all four)
 # environment:
 #   MC_FAILALLOC_FIRST=200   every N from 1 to this
 #   MC_FAILALLOC_SPREAD=100  then this many N spread evenly up to the last allocation
@@ -27,7 +28,7 @@ set -u
 MC=$1
 SRC=$2
 shift 2
-VERBS=${*:-run predict validate}
+VERBS=${*:-run predict predict_onnx validate}
 . "$(dirname "$0")/lib.sh"
 
 FIX=$SRC/tests/fixtures/failalloc
@@ -45,6 +46,7 @@ command_of() {
     run) cmd=("$MC" run "$SPEC" -o "$W/out" --audit "$W/audit.db") ;;
     validate) cmd=("$MC" validate "$SPEC" -o "$W/out" --audit "$W/audit.db") ;;
     predict) cmd=("$MC" predict "$TMP/model.mcm" "$DATA" -o "$W/out") ;;
+    predict_onnx) cmd=("$MC" predict "$TMP/model.onnx" "$DATA" -o "$W/out") ;;
     esac
 }
 
@@ -198,6 +200,10 @@ for verb in $VERBS; do
     if [ "$verb" != run ] && [ ! -f "$TMP/model.mcm" ]; then
         trial run 0
         cp "$W/out/model.mcm" "$TMP/model.mcm"
+    fi
+    if [ "$verb" = predict_onnx ] && [ ! -f "$TMP/model.onnx" ]; then
+        mkdir -p "$TMP/onnx" && cp "$TMP/model.mcm" "$TMP/onnx/model.mcm"
+        MC_FAIL_ALLOC_AFTER=0 "$MC" export "$TMP/onnx" --format onnx -o "$TMP/model.onnx" -q
     fi
     # The unfailed run: the reference result and the number of allocations.
     trial "$verb" 0
