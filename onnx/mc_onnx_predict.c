@@ -39,20 +39,31 @@ static int is_marker(const binding *b, const char *s)
     return 0;
 }
 
-/* The missing-value markers: modelcert's export names them in its metadata, else pandas'. */
-static void markers(binding *b)
+/* The missing-value markers: modelcert's export names them in its metadata (a JSON array of
+ * at most MAX_MARKERS strings, else the model is refused), else pandas'. */
+static int markers(binding *b)
 {
     static const char *const dflt[] = {"", "NA", "NaN", "null"};
     const char *s = mc_onnx_model_meta(b->m, "modelcert.missing_values");
-    b->meta = s ? json_loads(s, JSON_REJECT_DUPLICATES, NULL) : NULL;
-    if (json_is_array(b->meta) && json_array_size(b->meta) <= MAX_MARKERS) {
-        for (size_t i = 0; i < json_array_size(b->meta); i++)
-            if (json_is_string(json_array_get(b->meta, i)))
-                b->markers[b->n_markers++] = json_string_value(json_array_get(b->meta, i));
-        return;
+    json_error_t err;
+    if (!s) {
+        for (size_t i = 0; i < 4; i++)
+            b->markers[b->n_markers++] = dflt[i];
+        return MC_OK;
     }
-    for (size_t i = 0; i < 4; i++)
-        b->markers[b->n_markers++] = dflt[i];
+    b->meta = json_loads(s, JSON_REJECT_DUPLICATES, &err);
+    if (!b->meta && json_error_code(&err) == json_error_out_of_memory)
+        return mc_error_nomem();
+    if (!json_is_array(b->meta) || json_array_size(b->meta) > MAX_MARKERS)
+        return mc_error_set(MC_EINPUT, "the model's metadata modelcert.missing_values is not a "
+                            "JSON array of at most %d strings", MAX_MARKERS);
+    for (size_t i = 0; i < json_array_size(b->meta); i++) {
+        if (!json_is_string(json_array_get(b->meta, i)))
+            return mc_error_set(MC_EINPUT, "the model's metadata modelcert.missing_values is "
+                                "not a JSON array of strings");
+        b->markers[b->n_markers++] = json_string_value(json_array_get(b->meta, i));
+    }
+    return MC_OK;
 }
 
 static const char *cell(const mc_table *t, long c, size_t r, char buf[32])
@@ -117,10 +128,15 @@ static int bind(binding *b, const char *columns)
     const mc_onnx_io *io = &b->in[0];
     if (b->n_in != 1 || io->rank != 2 || io->dims[1] < 1 ||
         (io->dtype != MC_OT_FLOAT && io->dtype != MC_OT_DOUBLE))
+    {
+        const char *miss = "(no inputs)";
+        for (size_t i = 0; i < b->n_in && !strcmp(miss, "(no inputs)"); i++)
+            if (mc_table_find(t, b->in[i].name) < 0)
+                miss = b->in[i].name;
         return mc_error_set(MC_EINPUT, "the model's %zu inputs are neither all columns of %s "
-                            "(missing: '%.128s') nor one [N, F] float tensor with F fixed",
-                            b->n_in, t->source, b->n_in ? b->in[named < b->n_in ? 0 : 0].name
-                                                        : "(no inputs)");
+                            "(no column '%.128s') nor one [N, F] float or double tensor with F "
+                            "fixed", b->n_in, t->source, miss);
+    }
     size_t f = (size_t)io->dims[1];
     if (columns) {
         const char *p = columns;
@@ -257,17 +273,57 @@ static int write_chunk(mc_buf *o, const binding *b, const mc_onnx_tensor *out, s
     return MC_OK;
 }
 
-static int predict_table(mc_prediction *out, const mc_onnx_model *m, const char *name,
-                         const mc_table *t, const char *columns)
+/* One output's values as doubles (a gate's scores), in place of the CSV. */
+typedef struct collect {
+    const char *output; /* NULL: the first */
+    size_t k, width;
+    double *v;
+} collect;
+
+static int collect_chunk(collect *cl, const mc_onnx_model *m, const mc_onnx_tensor *res,
+                         size_t n_rows, size_t r0, size_t n)
+{
+    const mc_onnx_io *io;
+    size_t n_out = mc_onnx_model_outputs(m, &io);
+    if (r0 == 0) {
+        for (cl->k = 0; cl->output && cl->k < n_out; cl->k++)
+            if (strcmp(io[cl->k].name, cl->output) == 0)
+                break;
+        if (cl->k == n_out || n_out == 0)
+            return mc_error_set(MC_EINPUT, "model.output: the graph has no output '%.128s'",
+                                cl->output ? cl->output : "(none)");
+        const mc_onnx_tensor *o = &res[cl->k];
+        if (o->rank < 1 || o->dims[0] != (int64_t)n || o->n % n != 0 ||
+            (o->dtype != MC_OT_FLOAT && o->dtype != MC_OT_DOUBLE))
+            return mc_error_set(MC_EINPUT, "graph output '%.128s' is not one row of float or "
+                                "double scores per input row", io[cl->k].name);
+        cl->width = o->n / n;
+        if (cl->width > ((size_t)1 << 20) || !(cl->v = calloc(n_rows * cl->width + 1,
+                                                             sizeof *cl->v)))
+            return mc_error_nomem();
+    }
+    const mc_onnx_tensor *o = &res[cl->k];
+    if (o->dims[0] != (int64_t)n || o->n != n * cl->width)
+        return mc_error_set(MC_EINPUT, "graph output '%.128s' changes its width between rows",
+                            io[cl->k].name);
+    for (size_t i = 0; i < o->n; i++)
+        cl->v[r0 * cl->width + i] = o->dtype == MC_OT_FLOAT ? (double)((float *)o->data)[i]
+                                                            : ((double *)o->data)[i];
+    return MC_OK;
+}
+
+static int predict_table(mc_prediction *out, collect *cl, const mc_onnx_model *m,
+                         const char *name, const mc_table *t, const char *columns)
 {
     binding b = {0};
     b.m = m;
     b.t = t;
-    markers(&b);
     mc_buf o = {0};
     const mc_onnx_io *oio;
     size_t n_out = mc_onnx_model_outputs(m, &oio);
-    int rc = bind(&b, columns);
+    int rc = markers(&b);
+    if (rc == MC_OK)
+        rc = bind(&b, columns);
     mc_onnx_tensor *in = calloc(b.n_in + 1, sizeof *in), *res = calloc(n_out + 1, sizeof *res);
     if (rc == MC_OK && (!in || !res))
         rc = mc_error_nomem();
@@ -283,14 +339,14 @@ static int predict_table(mc_prediction *out, const mc_onnx_model *m, const char 
             rc = mc_error_set(MC_EINPUT, "%s: %s", name, why);
         }
         if (rc == MC_OK)
-            rc = write_chunk(&o, &b, res, r0, n);
+            rc = cl ? collect_chunk(cl, m, res, t->n_rows, r0, n) : write_chunk(&o, &b, res, r0, n);
         for (size_t i = 0; i < b.n_in; i++)
             mc_onnx_tensor_release(&in[i]);
         for (size_t k = 0; rc == MC_OK && k < n_out; k++)
             mc_onnx_tensor_release(&res[k]);
     }
     size_t len;
-    if (rc == MC_OK && (rc = mc_buf_take(&o, &out->csv, &len)) == MC_OK)
+    if (rc == MC_OK && !cl && (rc = mc_buf_take(&o, &out->csv, &len)) == MC_OK)
         out->rows = t->n_rows;
     mc_buf_free(&o);
     free(in);
@@ -312,7 +368,7 @@ int mc_onnx_predict_bytes(mc_prediction *out, const unsigned char *model, size_t
     if (rc == MC_OK)
         rc = mc_csv_parse(&t, csv_name, csv, csv_len, &o);
     if (rc == MC_OK)
-        rc = predict_table(out, m, model_name, t, columns);
+        rc = predict_table(out, NULL, m, model_name, t, columns);
     mc_table_free(t);
     mc_onnx_model_free(m);
     return rc;
@@ -333,4 +389,18 @@ int mc_onnx_predict(mc_prediction *out, const char *model_path, const char *data
     free(model);
     free(csv);
     return rc;
+}
+
+int mc_onnx_score_table(double **out, size_t *width, const mc_onnx_model *m, const char *name,
+                        const mc_table *t, const char *columns, const char *output)
+{
+    collect cl = {.output = output};
+    int rc = predict_table(NULL, &cl, m, name, t, columns);
+    if (rc) {
+        free(cl.v);
+        return rc;
+    }
+    *out = cl.v;
+    *width = cl.width;
+    return MC_OK;
 }

@@ -24,4 +24,12 @@ int mc_onnx_predict_bytes(mc_prediction *out, const unsigned char *model, size_t
                           const char *model_name, const char *csv, size_t csv_len,
                           const char *csv_name, const char *columns);
 
+/* A loaded model (mc_onnx_rt.h) on the rows of a table (the spec's model:, docs/onnx.md
+ * "Gating an ONNX model"), its inputs bound as mc_onnx_predict binds a CSV's: *out gets the
+ * graph output `output` (NULL: the first) as [t->n_rows][*width] doubles (free it). The
+ * output must be float or double with one row per input row. Errors as mc_onnx_predict's. */
+typedef struct mc_onnx_model mc_onnx_model;
+int mc_onnx_score_table(double **out, size_t *width, const mc_onnx_model *m, const char *name,
+                        const mc_table *t, const char *columns, const char *output);
+
 #endif

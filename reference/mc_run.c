@@ -210,9 +210,12 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
         rc = mc_pipeline_apply_range(c->pipe, train->tbl, 0, first_fitted);
     for (size_t i = first_fitted; rc == MC_OK && i < d->preprocessing.count; i++)
         rc = mc_pipeline_fit_step(c->pipe, c->spec, &d->preprocessing.items[i], i, train->tbl);
-    if (rc == MC_OK)
+    /* An ONNX model trained elsewhere (model:) takes the inputs its graph declares: the
+       network's features, and whether a slice is one, are not the engine's to settle. */
+    const int external = d->has_model;
+    if (rc == MC_OK && !external)
         rc = mc_pipeline_finish(c->pipe, train->tbl, c->table);
-    if (rc == MC_OK) /* a slice is not a feature unless the spec says so */
+    if (rc == MC_OK && !external) /* a slice is not a feature unless the spec says so */
         rc = mc_slice_features_check(c);
     if (rc == MC_OK && c->opt->training_view)
         rc = c->opt->training_view(c->opt->training_view_ctx, train->tbl, c->table);
@@ -222,7 +225,7 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
             rc = mc_pipeline_apply_range(c->pipe, p->tbl, 0, c->pipe->n_steps);
         if (rc == MC_OK)
             rc = mc_run_part_targets(p, &c->lab, c->table, names[i]);
-        if (rc == MC_OK)
+        if (rc == MC_OK && !external)
             rc = mc_pipeline_matrix(&p->x, c->pipe, p->tbl, names[i]);
         if (rc == MC_OK && !(p->rows = malloc((p->n ? p->n : 1) * sizeof *p->rows)))
             rc = mc_error_nomem();
@@ -463,6 +466,11 @@ int mc_run_execute(mc_run **out, const mc_spec *spec, const mc_run_options *opt)
     if (rc)
         goto cleanup;
     mc_run_ctx_init(&c, spec, opt);
+    if (c.d->has_model) { /* nothing to train: validate gates it */
+        rc = mc_spec_error(spec, &c.d->model, "model: this spec gates an ONNX model trained "
+                           "elsewhere; there is nothing to train: use `modelcert validate`");
+        goto cleanup;
+    }
     /* DP training without its secret is refused before any work */
     if (c.d->training.has_differential_privacy && (rc = mc_run_dp_setup(&c)))
         goto cleanup;

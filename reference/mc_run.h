@@ -47,6 +47,8 @@ typedef struct mc_run {
     char *predictions_csv;  /* test_predictions.csv */
     unsigned char *model;   /* model.mcm */
     size_t model_len;
+    const char *model_file; /* the model's name in the run directory; NULL: model.mcm (an ONNX
+                               model gated by the spec's model: is model.onnx) */
     char run_id[33];        /* random, unique to this run: ties the run directory to its audit event */
     char model_digest[MC_SHA256_HEX_LEN + 1];
     char data_digest[MC_SHA256_HEX_LEN + 1];

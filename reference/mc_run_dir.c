@@ -104,7 +104,9 @@ int mc_run_write(const mc_run *run, const char *dir, const mc_run_extra *extra, 
     if (rc)
         return rc;
     /* A gate on predictions made elsewhere has no model, history or predictions of its own. */
-    rc = run->model ? write_file(tmp, MC_RUN_FILE_MODEL, run->model, run->model_len) : MC_OK;
+    rc = run->model ? write_file(tmp, run->model_file ? run->model_file : MC_RUN_FILE_MODEL,
+                                 run->model, run->model_len)
+                    : MC_OK;
     if (rc == MC_OK)
         rc = write_json(tmp, MC_RUN_FILE_METRICS, run->metrics);
     if (rc == MC_OK)

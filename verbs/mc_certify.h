@@ -35,6 +35,7 @@ typedef struct mc_certify_result {
     char subject[MC_SHA256_HEX_LEN + 1];   /* the signed run's subject digest */
     char model[MC_SHA256_HEX_LEN + 1];     /* the model artifact's sha256 */
     int has_onnx;                          /* RUN_DIR/model.onnx was certified too */
+    int onnx_model;                        /* the model is an ONNX model (the spec's model:) */
     char onnx[MC_SHA256_HEX_LEN + 1];      /* its sha256 */
     const char *result;               /* "PASSED" or "WARNED" */
     size_t passed, warned, ignored;   /* checks; files left out of the signature */

@@ -1,6 +1,7 @@
 /* The facts of a release (mc_release.h): what certify states about a validated run and
  * verify checks again. A run directory's validation.json, run.json and spec.json read, and
- * every digest they record checked against the file it names (model.mcm, the normalised
+ * every digest they record checked against the file it names (model.mcm, or model.onnx for an
+ * ONNX model the spec's model: gated; the normalised
  * spec, validation.json, the data when it is at hand, model.onnx when the run holds one),
  * and a passing verdict that its results do not contradict. What the audit trail recorded
  * of the validation is checked by certify (mc_validated.h). */
@@ -157,7 +158,10 @@ int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data
     if ((rc = same(mc_release_str(vrun, "run_id", NULL), mc_release_str(f->run, "run_id", NULL),
                    "run.json's run_id", dir)))
         return rc;
-    if ((rc = file_sha(f->model, dir, MC_RUN_FILE_MODEL)) ||
+    const char *mode = mc_release_str(f->run, "mode", NULL);
+    const int external = mode && strcmp(mode, "model") == 0; /* the model is model.onnx */
+    f->model_file = external ? MC_RUN_FILE_ONNX : MC_RUN_FILE_MODEL;
+    if ((rc = file_sha(f->model, dir, f->model_file)) ||
         (rc = same(mc_release_str(vrun, "model", "digest"), f->model, "model", dir)) ||
         (rc = same(mc_release_str(f->run, "model", "digest"), f->model, "model", dir)) ||
         (rc = spec_digest(f->spec_digest, &f->spec, dir)) ||
@@ -174,6 +178,6 @@ int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data
         if ((rc = same(f->data_digest, actual, "data", dir)))
             return rc;
     }
-    return onnx_read(f, dir, certify);
+    return external ? MC_OK : onnx_read(f, dir, certify);
 }
 

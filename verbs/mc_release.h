@@ -29,6 +29,8 @@
 typedef struct mc_release_facts {
     json_t *validation, *run, *spec;  /* validation.json, run.json, spec.json */
     char model[MC_SHA256_HEX_LEN + 1], spec_digest[MC_SHA256_HEX_LEN + 1];
+    const char *model_file;           /* model.mcm; model.onnx for an ONNX model gated by the
+                                         spec's model: (run.json "mode": "model") */
     char validation_digest[MC_SHA256_HEX_LEN + 1];
     const char *data_digest;          /* run.json's (into run) */
     int has_onnx;                     /* RUN_DIR/model.onnx is present (and derives from model) */

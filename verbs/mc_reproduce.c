@@ -85,6 +85,12 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
                           "--predictions): there is no model to reproduce", run_dir);
         goto cleanup;
     }
+    if (mode && strcmp(mode, "model") == 0) { /* docs/onnx.md "Gating an ONNX model" */
+        rc = mc_error_set(MC_EINPUT, "%s gated an ONNX model trained elsewhere (the spec's "
+                          "model:): there is no training to reproduce; its validation ran the "
+                          "inference twice (reproducibility.inference)", run_dir);
+        goto cleanup;
+    }
     spec_path = mc_path_join(run_dir, MC_RUN_FILE_SPEC);
     model_path = mc_path_join(run_dir, MC_RUN_FILE_MODEL);
     if (!spec_path || !model_path) {
