@@ -201,8 +201,16 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
     static const char *const names[] = {"training", "validation", "test"};
     const mc_spec_doc *d = c->d;
     int rc = MC_OK;
+    /* An ONNX model trained elsewhere (model:) takes the inputs its graph declares: the
+       network's features, and whether a slice is one, are not the engine's to settle. Its
+       membership-inference losses need its scores of the training and validation rows: their
+       raw rows are kept (raw) with the prepared ones (tbl). */
+    const int external = d->has_model;
+    const int keep = external && d->privacy.has_membership_inference;
     for (int i = 0; i < MC_PART_COUNT && rc == MC_OK; i++)
         rc = mc_table_take_rows(&c->parts[i].tbl, c->table, c->split.idx[i], c->split.n[i]);
+    for (int i = MC_PART_TRAIN; keep && i < MC_PART_TEST && rc == MC_OK; i++)
+        rc = mc_table_copy(&c->parts[i].raw, c->parts[i].tbl);
     if (rc == MC_OK && wants_importance(d)) /* permutation importance re-predicts raw test rows */
         rc = mc_table_copy(&c->parts[MC_PART_TEST].raw, c->parts[MC_PART_TEST].tbl);
     mc_run_part *train = &c->parts[MC_PART_TRAIN];
@@ -210,9 +218,6 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
         rc = mc_pipeline_apply_range(c->pipe, train->tbl, 0, first_fitted);
     for (size_t i = first_fitted; rc == MC_OK && i < d->preprocessing.count; i++)
         rc = mc_pipeline_fit_step(c->pipe, c->spec, &d->preprocessing.items[i], i, train->tbl);
-    /* An ONNX model trained elsewhere (model:) takes the inputs its graph declares: the
-       network's features, and whether a slice is one, are not the engine's to settle. */
-    const int external = d->has_model;
     if (rc == MC_OK && !external)
         rc = mc_pipeline_finish(c->pipe, train->tbl, c->table);
     if (rc == MC_OK && !external) /* a slice is not a feature unless the spec says so */
@@ -231,8 +236,10 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
             rc = mc_error_nomem();
         if (rc == MC_OK)
             memcpy(p->rows, p->tbl->row_index, p->n * sizeof *p->rows);
-        mc_table_free(p->tbl); /* only the test rows' table is needed later */
-        p->tbl = NULL;
+        if (!keep) { /* only the test rows' table is needed later */
+            mc_table_free(p->tbl);
+            p->tbl = NULL;
+        }
     }
     return rc;
 }

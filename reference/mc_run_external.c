@@ -182,7 +182,7 @@ static int model_record(const mc_run_ctx *c, mc_run *run, const mc_run_scorer *s
     return MC_OK;
 }
 
-/* The test rows before preprocessing, aligned with the prepared ones (a dropna after the
+/* Rows before preprocessing, aligned with the prepared ones (a dropna after the
  * split may have removed some): *out the raw rows whose data row the prepared table kept. */
 static int raw_test_rows(mc_table **out, const mc_table *raw, const mc_table *prepared)
 {
@@ -209,6 +209,27 @@ static int raw_test_rows(mc_table **out, const mc_table *raw, const mc_table *pr
     return MC_OK;
 }
 
+/* privacy.membership_inference of an external model: its scores of the training and
+ * validation rows (kept raw and prepared by mc_run_prepare), then the losses of a sample of
+ * them and of the test rows, as a native run's (mc_run_membership). */
+static int score_held(mc_run_ctx *c, const mc_run_scorer *s, size_t width)
+{
+    int rc = MC_OK;
+    for (int i = MC_PART_TRAIN; rc == MC_OK && i < MC_PART_TEST; i++) {
+        mc_run_part *p = &c->parts[i];
+        mc_table *raw = NULL;
+        if (!p->raw || !p->tbl)
+            return mc_error_set(MC_EINTERNAL, "the training rows were not kept for scoring");
+        rc = raw_test_rows(&raw, p->raw, p->tbl);
+        if (rc == MC_OK && !(p->pred = calloc((p->n + 1) * width, sizeof *p->pred)))
+            rc = mc_error_nomem();
+        if (rc == MC_OK && p->n)
+            rc = s->score(s->ctx, raw, p->tbl, p->pred, width);
+        mc_table_free(raw);
+    }
+    return rc;
+}
+
 int mc_run_execute_scored(mc_run **out, const mc_spec *spec, const mc_run_options *opt,
                           const mc_run_scorer *s)
 {
@@ -233,6 +254,8 @@ int mc_run_execute_scored(mc_run **out, const mc_spec *spec, const mc_run_option
         rc = mc_error_nomem();
     if (rc == MC_OK)
         rc = s->score(s->ctx, raw, test->tbl, test->pred, width);
+    if (rc == MC_OK && c.d->privacy.has_membership_inference) /* its own losses */
+        rc = score_held(&c, s, width);
     mc_model view = {.task = c.task, .classes = c.lab.classes,
                      .n_classes = c.task == MC_TASK_REGRESSION ? 0 : c.lab.n_classes,
                      .decision_threshold = c.d->metrics.decision_threshold};
@@ -241,6 +264,8 @@ int mc_run_execute_scored(mc_run **out, const mc_spec *spec, const mc_run_option
                                 test->n, test->y);
     if (rc == MC_OK)
         rc = mc_run_evaluate_test(&run->metrics, &c);
+    if (rc == MC_OK && c.d->privacy.has_membership_inference)
+        rc = mc_run_membership(&c, run);
     if (rc == MC_OK)
         rc = model_record(&c, run, s, mc_clock_seconds() - t0);
     if (rc == MC_OK) {

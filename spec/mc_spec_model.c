@@ -63,10 +63,6 @@ int mc_spec_check_model(const mc_spec_doc *d, const mc_locmap *locs, mc_diags *d
         rc = add(diags, locs, file, &m->scores, m, 0, 0,
                  "model.scores: applies only to classification; a regression's output is its "
                  "prediction: remove it");
-    if (rc != MC_ENOMEM && d->has_privacy && d->privacy.has_membership_inference)
-        rc = add(diags, locs, file, &d->privacy.membership_inference, &d->privacy, 0, 0,
-                 "privacy.membership_inference: not available yet for an ONNX model (model:): "
-                 "it needs the model's losses on the training rows; remove it");
     for (size_t i = 0; rc != MC_ENOMEM && i < m->inputs.count; i++)
         if (!m->inputs.items[i][0] || strchr(m->inputs.items[i], ',')) {
             snprintf(msg, sizeof msg, "model.inputs[%zu]: a column name, not '%.80s'", i,

@@ -4,7 +4,8 @@
  * model scoring the test rows (reference's mc_run_execute_scored): the graph's inputs are the
  * raw columns by name, or one [N, F] tensor of model.inputs after the spec's preprocessing;
  * its output read as model.scores says and checked to be probabilities. Inference runs twice
- * and the two must agree bit for bit (the reproducibility result). The run directory gets
+ * and the two must agree bit for bit (the reproducibility result); with
+ * privacy.membership_inference it scores the training and validation rows too (the losses). The run directory gets
  * the model's bytes as model.onnx, and the run its digest. */
 #include "mc_model_gate.h"
 
@@ -24,7 +25,7 @@ typedef struct gate {
     const mc_onnx_model *m;
     const char *path;
     char *columns;  /* model.inputs joined by commas; NULL: by name */
-    int same;       /* the two inferences agreed bit for bit */
+    int same;       /* every pair of inferences agreed bit for bit */
 } gate;
 
 /* Row r's scores (w of them) as the engine's prediction (width k). */
@@ -88,7 +89,7 @@ static int score(void *ctx, const mc_table *raw, const mc_table *prepared, float
     if (rc == MC_OK) /* inference again: the same bits or the gate says so */
         rc = mc_onnx_score_table(&again, &w2, g->m, g->path, t, g->columns, g->ref->output);
     if (rc == MC_OK)
-        g->same = w == w2 && memcmp(v, again, t->n_rows * w * sizeof *v) == 0;
+        g->same = g->same && w == w2 && memcmp(v, again, t->n_rows * w * sizeof *v) == 0;
     for (size_t r = 0; rc == MC_OK && r < t->n_rows; r++)
         rc = convert(pred + r * width, v + r * w, w, width, g, t, r);
     free(v);
@@ -119,7 +120,7 @@ int mc_model_gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run
     size_t len = 0;
     mc_onnx_model *m = NULL;
     mc_run *run = NULL;
-    gate g = {.ref = &d->model, .path = path};
+    gate g = {.ref = &d->model, .path = path, .same = 1};
     int rc = path ? mc_file_read_all(&bytes, &len, path, MC_ONNX_MAX_FILE) : mc_error_nomem();
     if (rc == MC_OK)
         rc = mc_sha256_hex(digest, bytes, len);

@@ -9,7 +9,8 @@
 # ONNX file's digest and verify checks it; and the refusals, each with its reason: a model
 # whose bytes are not the pinned sha256, a spec with both model: and architecture:, `run` of
 # such a spec, scores that are not probabilities, an output too wide for the task, a graph
-# input that is not a column, reproduce of such a run, membership inference (not yet).
+# input that is not a column, reproduce of such a run. And membership inference on the ONNX
+# model's own losses (each equal to the loss of PyTorch's output, the AUC scikit-learn's).
 # usage: onnx_gate.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -162,7 +163,31 @@ expect_exit 2 "a [N, F] graph input without model.inputs" -- "$MC" validate noin
 expect_grep err "the graph's input 'x' is not a column of .*name the columns of its \[N, F\] tensor in order with model.inputs" "  ... says to name them"
 expect_exit 2 "reproduce of a model: run" -- "$MC" reproduce run_binary
 expect_grep err "gated an ONNX model trained elsewhere (the spec's model:): there is no training to reproduce" "  ... says why"
-{ cat binary.yaml; printf 'privacy:\n  membership_inference: {max_auc: 0.6}\n'; } > mia.yaml
-expect_exit 2 "privacy.membership_inference with model:" -- "$MC" validate mia.yaml -o t7
-expect_grep err "privacy.membership_inference: not available yet for an ONNX model" "  ... says it is not available yet"
+
+# Membership inference: the ONNX model's own losses on a sample of training and held-out rows.
+{ cat binary.yaml; printf 'privacy:\n  membership_inference: {max_auc: 0.9}\n'; } > mia.yaml
+expect_exit 0 "privacy.membership_inference of the PyTorch model" -- "$MC" validate mia.yaml -o run_mia
+expect_grep out "PASS  privacy.membership_inference.auc" "  ... the attack's result"
+check "$PY" - run_mia torch_binary.csv data.csv -- "  ... each loss is PyTorch's within 1e-5, the AUC sklearn's on them" <<'PY'
+import csv, json, math, sys
+from sklearn.metrics import roc_auc_score
+run, ref_csv, data = sys.argv[1:]
+p = {int(r["row"]): float(r["p_1"]) for r in csv.DictReader(open(ref_csv))}
+y = [int(r["yb"]) for r in csv.DictReader(open(data))]
+rows = list(csv.DictReader(open(run + "/membership_losses.csv")))
+assert len(rows) >= 400, len(rows)
+worst = 0.0
+for r in rows:
+    i = int(r["row"])
+    q = p[i] if y[i - 1] == 1 else 1.0 - p[i]
+    q = min(max(q, 1e-7), 1 - 1e-7)
+    worst = max(worst, abs(-math.log(q) - float(r["loss"])))
+assert worst <= 1e-5, worst
+auc = roc_auc_score([1 - int(r["member"]) for r in rows], [float(r["loss"]) for r in rows])
+res = [x for x in json.load(open(run + "/validation.json"))["results"]
+       if x["id"] == "privacy.membership_inference.auc"][0]
+assert abs(res["measured"] - auc) <= 1e-9, (res["measured"], auc)
+print("%d rows, worst loss difference %.2g, AUC %.6f" % (len(rows), worst, auc))
+PY
+cat "$TMP/out"
 finish
