@@ -4,15 +4,18 @@
  * an audit event.
  *
  *   modelcert predict MODEL DATA.csv [-o OUT.csv] [-q]
+ *   modelcert predict MODEL.onnx DATA.csv [--columns A,B,C] [-o OUT.csv]
  *   modelcert predict MODEL.age DATA.csv (-i IDENTITY | --passphrase-env VAR |
  *                     --passphrase-file F) [--audit DB] [-o OUT.csv] [-q] */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "cli_age.h"
 #include "mc_error.h"
 #include "mc_file.h"
+#include "mc_onnx_predict.h"
 #include "mc_predict.h"
 #include "mc_report_audit.h"
 #include "mc_report_run.h"
@@ -32,28 +35,54 @@ static const char help[] =
     "with -i or a passphrase: no clear byte is written, and the decryption is an\n"
     "audit event (docs/encryption.md).\n"
     "\n"
+    "A MODEL ending in .onnx is run by modelcert's ONNX interpreter (docs/onnx.md):\n"
+    "its inputs are the columns of the same names, or one [N, F] tensor made of the\n"
+    "--columns named (else of the file's numeric columns, in file order). Writes\n"
+    "CSV: row, then each output's values (name, or name_j when it has several).\n"
+    "\n"
     "options:\n"
     "  -o, --output FILE        write here (atomically) instead of stdout\n"
     "  -q, --quiet              no note of the rows dropped\n"
     "  -v, --verbose            also say which audit event a decryption appended\n"
     MC_CLI_AGE_HELP
     "      --audit DB           the audit trail for the decryption's event\n"
+    "      --columns A,B        an ONNX model's [N, F] input: these columns, in this order\n"
     "  -h, --help               this help\n"
     "\n"
     "exit status: 0 predictions written, 1 an encrypted model that does not open for\n"
     "these keys or is not authentic, 2 bad model, data or usage, 3 internal or\n"
     "environment error.\n";
 
+enum { OPT_COLUMNS = 0x2001 };
+
+typedef struct opts {
+    mc_cli_age a;
+    const char *columns;
+} opts;
+
 static int on_option(void *ctx, int code, const char *value)
 {
-    int status = mc_cli_age_option(ctx, code, value);
+    opts *o = ctx;
+    if (code == OPT_COLUMNS) {
+        o->columns = value;
+        return MC_EXIT_OK;
+    }
+    int status = mc_cli_age_option(&o->a, code, value);
     return status == MC_CLI_GO ? mc_cli_usage_error("predict", "unexpected option") : status;
 }
 
 /* The model's predictions: from the file, or decrypted in memory when keys are given. */
-static int predict(mc_prediction *pred, const mc_cli_age *a, const mc_cli_common *common,
-                   const char *model, const char *data)
+static int predict(mc_prediction *pred, const mc_cli_age *a, const char *columns,
+                   const mc_cli_common *common, const char *model, const char *data)
 {
+    size_t len = strlen(model);
+    int onnx = len >= 5 && strcasecmp(model + len - 5, ".onnx") == 0;
+    if (onnx && mc_cli_age_given(a))
+        return mc_cli_usage_error("predict", "an ONNX model is not decrypted (-i, --passphrase-*)");
+    if (columns && !onnx)
+        return mc_cli_usage_error("predict", "--columns is for an ONNX model (MODEL.onnx)");
+    if (onnx)
+        return mc_onnx_predict(pred, model, data, columns) == MC_OK ? MC_EXIT_OK : mc_cli_fail();
     if (!mc_cli_age_given(a))
         return mc_predict(pred, model, data) == MC_OK ? MC_EXIT_OK : mc_cli_fail();
     mc_decrypt_options d = {.input = model};
@@ -69,10 +98,11 @@ static int predict(mc_prediction *pred, const mc_cli_age *a, const mc_cli_common
 
 int mc_cmd_predict(int argc, char **argv)
 {
-    static const struct option own[] = {MC_CLI_AGE_OPTIONS, {NULL, 0, NULL, 0}};
-    static mc_cli_age a = {.verb = "predict"};
+    static const struct option own[] = {
+        MC_CLI_AGE_OPTIONS, {"columns", required_argument, NULL, OPT_COLUMNS}, {NULL, 0, NULL, 0}};
+    static opts o = {.a = {.verb = "predict"}};
     mc_cli_verb verb = {"predict", help, MC_CLI_OUTPUT | MC_CLI_AUDIT | MC_CLI_QUIET | MC_CLI_VERBOSE,
-                        own, "i:", on_option, &a, 1};
+                        own, "i:", on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -84,7 +114,7 @@ int mc_cmd_predict(int argc, char **argv)
     int to_terminal = strcmp(out, "-") == 0 && isatty(STDOUT_FILENO);
     status = mc_file_check_output(out) != MC_OK
                  ? mc_cli_fail()
-                 : predict(&pred, &a, &common, argv[first], argv[first + 1]);
+                 : predict(&pred, &o.a, o.columns, &common, argv[first], argv[first + 1]);
     if (status == MC_EXIT_OK && to_terminal) /* class names come from the data: no escape */
         mc_report_terminal_text(stdout, pred.csv, strlen(pred.csv));
     else if (status == MC_EXIT_OK && mc_file_write_atomic(out, pred.csv, strlen(pred.csv)))

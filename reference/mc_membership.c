@@ -2,7 +2,8 @@
  * row's loss under the trained model. Half of sample_rows come from the
  * training rows (members), half from the held-out validation and test rows
  * (non-members), each half drawn without replacement from stream MEMBERSHIP
- * of training.seed. The predictions are the run's fixed-order ones, so the
+ * of training.seed (0 for an ONNX model the spec's model: gates: it has no training). The
+ * predictions are the run's fixed-order ones, so the
  * losses are the same on every machine. The sample is also written out
  * (membership_losses.csv: data row, member or not, loss) so that the attack's
  * AUC can be recomputed by anyone, and fed back with `validate --losses`. */
@@ -44,7 +45,8 @@ static int sample_losses(double *out, size_t *rows, size_t k, const mc_run_ctx *
         return mc_error_nomem();
     for (uint32_t i = 0; i < n; i++)
         idx[i] = i;
-    int width = c->nn->out;
+    /* no network: an ONNX model gated by the spec's model: (mc_run_execute_scored) */
+    int width = c->nn ? c->nn->out : c->task == MC_TASK_MULTICLASS ? c->lab.n_classes : 1;
     for (size_t i = 0; i < k; i++) {
         uint32_t j = (uint32_t)i + mc_rng_below(rng, (uint32_t)(n - i));
         uint32_t t = idx[i];

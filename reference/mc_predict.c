@@ -67,7 +67,8 @@ int mc_predictions_csv(char **out, const mc_model *m, const size_t *row_index, c
                        size_t n, const float *actual)
 {
     mc_buf b = {0};
-    int width = m->nn->out;
+    /* no network: a model run elsewhere (an ONNX model) gives a class's probabilities */
+    int width = m->nn ? m->nn->out : m->task == MC_TASK_MULTICLASS ? m->n_classes : 1;
     predictions_header(&b, m, actual != NULL);
     for (size_t r = 0; r < n; r++) {
         const float *p = pred + r * (size_t)width;

@@ -68,6 +68,27 @@ int mc_losses_csv_parse(mc_membership_losses *out, const char *name, const char 
  * mc_run_execute's and mc_preds_csv_parse's. losses_path (NULL: none; "-" is
  * refused, stdin holds the predictions at most): LOSSES.csv for
  * privacy.membership_inference, in run->membership. */
+/* A model the engine does not train (the spec's model:, an ONNX model: verbs/ runs it) scores
+ * the test rows: raw, the test rows before preprocessing (as the data file has them),
+ * prepared, the same rows after the spec's preprocessing (row r of each is the same data row);
+ * pred gets [n_rows][width] floats as the engine's predictions (width: the classes for
+ * multiclass, else 1; binary: the positive class's probability). Returns an mc_code. */
+typedef struct mc_run_scorer {
+    int (*score)(void *ctx, const mc_table *raw, const mc_table *prepared, float *pred,
+                 size_t width);
+    void *ctx;
+    const char *path;   /* the model file, recorded in run.json */
+    const char *digest; /* its sha256 (hex) */
+} mc_run_scorer;
+
+/* `validate` of a spec with model: the first steps of the spec's run (as
+ * mc_run_execute_predictions), the test rows scored by s, and the same evaluation: *out holds
+ * metrics.json, spec.json, test_predictions.csv and run.json ("mode": "model", "model":
+ * {"format": "onnx", "path", "digest"}); run->model is not set (the caller adds the model's
+ * bytes). */
+int mc_run_execute_scored(mc_run **out, const mc_spec *spec, const mc_run_options *opt,
+                          const mc_run_scorer *s);
+
 int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_options *opt,
                                const char *preds_path, const char *losses_path);
 

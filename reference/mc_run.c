@@ -204,8 +204,16 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
     static const char *const names[] = {"training", "validation", "test"};
     const mc_spec_doc *d = c->d;
     int rc = MC_OK;
+    /* An ONNX model trained elsewhere (model:) takes the inputs its graph declares: the
+       network's features, and whether a slice is one, are not the engine's to settle. Its
+       membership-inference losses need its scores of the training and validation rows: their
+       raw rows are kept (raw) with the prepared ones (tbl). */
+    const int external = d->has_model;
+    const int keep = external && d->privacy.has_membership_inference;
     for (int i = 0; i < MC_PART_COUNT && rc == MC_OK; i++)
         rc = mc_table_take_rows(&c->parts[i].tbl, c->table, c->split.idx[i], c->split.n[i]);
+    for (int i = MC_PART_TRAIN; keep && i < MC_PART_TEST && rc == MC_OK; i++)
+        rc = mc_table_copy(&c->parts[i].raw, c->parts[i].tbl);
     if (rc == MC_OK && wants_importance(d)) /* permutation importance re-predicts raw test rows */
         rc = mc_table_copy(&c->parts[MC_PART_TEST].raw, c->parts[MC_PART_TEST].tbl);
     mc_run_part *train = &c->parts[MC_PART_TRAIN];
@@ -213,9 +221,9 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
         rc = mc_pipeline_apply_range(c->pipe, train->tbl, 0, first_fitted);
     for (size_t i = first_fitted; rc == MC_OK && i < d->preprocessing.count; i++)
         rc = mc_pipeline_fit_step(c->pipe, c->spec, &d->preprocessing.items[i], i, train->tbl);
-    if (rc == MC_OK)
+    if (rc == MC_OK && !external)
         rc = mc_pipeline_finish(c->pipe, train->tbl, c->table);
-    if (rc == MC_OK) /* a slice is not a feature unless the spec says so */
+    if (rc == MC_OK && !external) /* a slice is not a feature unless the spec says so */
         rc = mc_slice_features_check(c);
     if (rc == MC_OK && c->opt->training_view)
         rc = c->opt->training_view(c->opt->training_view_ctx, train->tbl, c->table);
@@ -225,14 +233,16 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
             rc = mc_pipeline_apply_range(c->pipe, p->tbl, 0, c->pipe->n_steps);
         if (rc == MC_OK)
             rc = mc_run_part_targets(p, &c->lab, c->table, names[i]);
-        if (rc == MC_OK)
+        if (rc == MC_OK && !external)
             rc = mc_pipeline_matrix(&p->x, c->pipe, p->tbl, names[i]);
         if (rc == MC_OK && !(p->rows = malloc((p->n ? p->n : 1) * sizeof *p->rows)))
             rc = mc_error_nomem();
         if (rc == MC_OK)
             memcpy(p->rows, p->tbl->row_index, p->n * sizeof *p->rows);
-        mc_table_free(p->tbl); /* only the test rows' table is needed later */
-        p->tbl = NULL;
+        if (!keep) { /* only the test rows' table is needed later */
+            mc_table_free(p->tbl);
+            p->tbl = NULL;
+        }
     }
     return rc;
 }
@@ -468,6 +478,11 @@ int mc_run_execute(mc_run **out, const mc_spec *spec, const mc_run_options *opt)
     if (rc)
         goto cleanup;
     mc_run_ctx_init(&c, spec, opt);
+    if (c.d->has_model) { /* nothing to train: validate gates it */
+        rc = mc_spec_error(spec, &c.d->model, "model: this spec gates an ONNX model trained "
+                           "elsewhere; there is nothing to train: use `modelcert validate`");
+        goto cleanup;
+    }
     /* DP training without its secret is refused before any work */
     if (c.d->training.has_differential_privacy && (rc = mc_run_dp_setup(&c)))
         goto cleanup;

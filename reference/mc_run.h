@@ -47,9 +47,10 @@ typedef struct mc_run {
     char *predictions_csv;  /* test_predictions.csv */
     unsigned char *model;   /* model.mcm's bytes (in memory: an encrypted run never writes them) */
     size_t model_len;
-    const char *model_file; /* the model's file in the run directory: MC_RUN_FILE_MODEL, or
+    const char *model_file; /* the model's file in the run directory; NULL: model.mcm;
                                MC_RUN_FILE_MODEL_AGE when the spec has a protection section
-                               (then mc_run_write refuses to write it without a writer) */
+                               (then mc_run_write refuses to write it without a writer);
+                               model.onnx for an ONNX model gated by the spec's model: */
     char run_id[33];        /* random, unique to this run: ties the run directory to its audit event */
     char model_digest[MC_SHA256_HEX_LEN + 1];
     char data_digest[MC_SHA256_HEX_LEN + 1];

@@ -108,7 +108,7 @@ static int write_model(const mc_run *run, const char *dir, const mc_run_model_wr
 {
     const char *name = run->model_file ? run->model_file : MC_RUN_FILE_MODEL;
     if (!w)
-        return strcmp(name, MC_RUN_FILE_MODEL) == 0
+        return strcmp(name, MC_RUN_FILE_MODEL_AGE) != 0
                    ? write_file(dir, name, run->model, run->model_len)
                    : mc_error_set(MC_EINTERNAL, "the run's model is to be written as %s, and "
                                   "no writer was given: refusing to write it in clear", name);

@@ -1,8 +1,9 @@
 /* A gate on predictions made elsewhere (`validate --predictions`,
- * docs/predictions.md): the first steps of the spec's run (mc_run_prepare, the
- * same code a native run takes), so the test rows are the ones it tests on;
- * then another framework's predictions for them in place of the network's,
- * and the same evaluation. */
+ * docs/predictions.md) or on a model trained elsewhere (the spec's model:, docs/onnx.md): the
+ * first steps of the spec's run (mc_run_prepare, the same code a native run takes), so the
+ * test rows are the ones it tests on; then another framework's predictions for them, or the
+ * external model's scores of them (a callback: verbs/ runs the ONNX interpreter), in place
+ * of the network's, and the same evaluation. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,7 @@
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_json.h"
+#include "mc_predict.h"
 #include "mc_preds.h"
 #include "mc_run_ctx.h"
 
@@ -143,6 +145,135 @@ int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_o
     if (rc == MC_OK && losses_path)
         rc = read_losses(run, &c, losses_path);
     free(buf);
+    mc_run_ctx_clear(&c);
+    if (rc) {
+        mc_run_free(run);
+        return rc;
+    }
+    *out = run;
+    return MC_OK;
+}
+
+/* run.json of a run that scored the test rows with an external model. */
+static int model_record(const mc_run_ctx *c, mc_run *run, const mc_run_scorer *s, double total)
+{
+    char when[32];
+    mc_clock_utc(when, 0);
+    json_t *r = json_pack(
+        "{s:s, s:i, s:s, s:s, s:{s:s, s:s}, s:{s:s, s:s}, s:{s:s, s:s, s:I, s:I},"
+        " s:{s:s, s:s, s:s, s:s}, s:{s:I, s:I, s:I}, s:{s:f}}",
+        "format", "modelcert-run", "format_version", 1, "created", when, "mode", "model",
+        "engine", "name", "modelcert", "version", MC_VERSION,
+        "spec", "path", mc_spec_path(c->spec), "digest", run->spec_digest,
+        "data", "path", c->data_path, "digest", run->data_digest, "rows",
+        (json_int_t)c->table->n_rows, "columns", (json_int_t)c->table->n_cols,
+        "model", "file", MC_RUN_FILE_ONNX, "format", "onnx", "path", s->path, "digest", s->digest,
+        "split", "training", (json_int_t)c->split.n[MC_PART_TRAIN], "validation",
+        (json_int_t)c->split.n[MC_PART_VALIDATION], "test", (json_int_t)c->parts[MC_PART_TEST].n,
+        "timings_s", "total", total);
+    int rc = r ? mc_json_set(r, "run_id", json_string(run->run_id)) : mc_error_nomem();
+    if (rc == MC_OK)
+        rc = mc_run_record_paths(r, c);
+    if (rc) {
+        json_decref(r);
+        return rc;
+    }
+    run->record = r;
+    return MC_OK;
+}
+
+/* Rows before preprocessing, aligned with the prepared ones (a dropna after the
+ * split may have removed some): *out the raw rows whose data row the prepared table kept. */
+static int raw_test_rows(mc_table **out, const mc_table *raw, const mc_table *prepared)
+{
+    unsigned char *keep = calloc(raw->n_rows + 1, 1);
+    if (!keep)
+        return mc_error_nomem();
+    for (size_t r = 0, p = 0; r < raw->n_rows && p < prepared->n_rows; r++)
+        if (raw->row_index[r] == prepared->row_index[p]) {
+            keep[r] = 1;
+            p++;
+        }
+    mc_table *t = NULL;
+    int rc = mc_table_copy(&t, raw);
+    if (rc == MC_OK)
+        mc_table_keep_rows(t, keep);
+    if (rc == MC_OK && t->n_rows != prepared->n_rows)
+        rc = mc_error_set(MC_EINTERNAL, "the raw test rows do not align with the prepared ones");
+    free(keep);
+    if (rc) {
+        mc_table_free(t);
+        return rc;
+    }
+    *out = t;
+    return MC_OK;
+}
+
+/* privacy.membership_inference of an external model: its scores of the training and
+ * validation rows (kept raw and prepared by mc_run_prepare), then the losses of a sample of
+ * them and of the test rows, as a native run's (mc_run_membership). */
+static int score_held(mc_run_ctx *c, const mc_run_scorer *s, size_t width)
+{
+    int rc = MC_OK;
+    for (int i = MC_PART_TRAIN; rc == MC_OK && i < MC_PART_TEST; i++) {
+        mc_run_part *p = &c->parts[i];
+        mc_table *raw = NULL;
+        if (!p->raw || !p->tbl)
+            return mc_error_set(MC_EINTERNAL, "the training rows were not kept for scoring");
+        rc = raw_test_rows(&raw, p->raw, p->tbl);
+        if (rc == MC_OK && !(p->pred = calloc((p->n + 1) * width, sizeof *p->pred)))
+            rc = mc_error_nomem();
+        if (rc == MC_OK && p->n)
+            rc = s->score(s->ctx, raw, p->tbl, p->pred, width);
+        mc_table_free(raw);
+    }
+    return rc;
+}
+
+int mc_run_execute_scored(mc_run **out, const mc_spec *spec, const mc_run_options *opt,
+                          const mc_run_scorer *s)
+{
+    double t0 = mc_clock_seconds();
+    mc_run_ctx c = {0};
+    mc_table *raw = NULL, *before = NULL;
+    mc_run *run = calloc(1, sizeof *run);
+    int rc = run ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK) {
+        mc_run_ctx_init(&c, spec, opt);
+        rc = mc_run_prepare(&c, run);
+    }
+    mc_run_part *test = &c.parts[MC_PART_TEST];
+    if (rc == MC_OK)
+        rc = mc_table_copy(&before, test->tbl);
+    if (rc == MC_OK)
+        rc = test_rows(&c);
+    if (rc == MC_OK)
+        rc = raw_test_rows(&raw, before, test->tbl);
+    size_t width = c.task == MC_TASK_MULTICLASS ? (size_t)c.lab.n_classes : 1;
+    if (rc == MC_OK && !(test->pred = calloc((test->n + 1) * width, sizeof *test->pred)))
+        rc = mc_error_nomem();
+    if (rc == MC_OK)
+        rc = s->score(s->ctx, raw, test->tbl, test->pred, width);
+    if (rc == MC_OK && c.d->privacy.has_membership_inference) /* its own losses */
+        rc = score_held(&c, s, width);
+    mc_model view = {.task = c.task, .classes = c.lab.classes,
+                     .n_classes = c.task == MC_TASK_REGRESSION ? 0 : c.lab.n_classes,
+                     .decision_threshold = c.d->metrics.decision_threshold};
+    if (rc == MC_OK)
+        rc = mc_predictions_csv(&run->predictions_csv, &view, test->tbl->row_index, test->pred,
+                                test->n, test->y);
+    if (rc == MC_OK)
+        rc = mc_run_evaluate_test(&run->metrics, &c);
+    if (rc == MC_OK && c.d->privacy.has_membership_inference)
+        rc = mc_run_membership(&c, run);
+    if (rc == MC_OK)
+        rc = model_record(&c, run, s, mc_clock_seconds() - t0);
+    if (rc == MC_OK) {
+        memcpy(run->model_digest, s->digest, sizeof run->model_digest - 1);
+        run->model_digest[sizeof run->model_digest - 1] = '\0';
+    }
+    mc_table_free(raw);
+    mc_table_free(before);
     mc_run_ctx_clear(&c);
     if (rc) {
         mc_run_free(run);

@@ -289,18 +289,9 @@ static void section_results(mc_buf *b, const mc_report_doc *d, const char *title
         mc_buf_printf(b, "%s\n", none);
 }
 
-void mc_report_model_card(mc_buf *b, const mc_report_doc *d)
+/* The network and its training, for a model modelcert trained. */
+static void model_details(mc_buf *b, const json_t *spec, const json_t *run)
 {
-    const json_t *spec = d->spec, *run = d->run;
-    front_matter(b, d);
-    mc_buf_puts(b, "# Model card: ");
-    mc_esc_md(b, mc_report_model_name(d));
-    mc_buf_puts(b, "\n\n## Model details\n\n");
-    line(b, "Name", mc_report_str(spec, "metadata.name"));
-    line(b, "Version", mc_report_str(spec, "metadata.version"));
-    line(b, "Owner", mc_report_str(spec, "metadata.owner"));
-    line(b, "Model sha256", mc_report_str(run, "model.digest"));
-    line(b, "Spec sha256", mc_report_str(run, "spec.digest"));
     mc_buf_puts(b, "- **Architecture**: ");
     md_value(b, mc_report_get(spec, "architecture.layers"));
     mc_buf_puts(b, "; ");
@@ -313,6 +304,28 @@ void mc_report_model_card(mc_buf *b, const mc_report_doc *d)
     md_value(b, mc_report_get(run, "training"));
     mc_buf_puts(b, "\n");
     line(b, "Engine", mc_report_str(run, "engine.version"));
+}
+
+void mc_report_model_card(mc_buf *b, const mc_report_doc *d)
+{
+    const json_t *spec = d->spec, *run = d->run;
+    front_matter(b, d);
+    mc_buf_puts(b, "# Model card: ");
+    mc_esc_md(b, mc_report_model_name(d));
+    mc_buf_puts(b, "\n\n## Model details\n\n");
+    line(b, "Name", mc_report_str(spec, "metadata.name"));
+    line(b, "Version", mc_report_str(spec, "metadata.version"));
+    line(b, "Owner", mc_report_str(spec, "metadata.owner"));
+    line(b, "Model sha256", mc_report_str(run, "model.digest"));
+    line(b, "Spec sha256", mc_report_str(run, "spec.digest"));
+    if (mc_report_str(run, "model.format")) { /* an ONNX model trained elsewhere (model:) */
+        mc_buf_puts(b, "- **Model**: ONNX, trained elsewhere (");
+        mc_esc_md(b, mc_report_str(run, "model.path"));
+        mc_buf_puts(b, "), run by modelcert's interpreter\n");
+        line(b, "Engine", mc_report_str(run, "engine.version"));
+    } else {
+        model_details(b, spec, run);
+    }
     mc_buf_puts(b, "\n## Intended use\n\n");
     const char *use = mc_report_str(spec, "metadata.labels.intended_use");
     const char *desc = mc_report_str(spec, "metadata.description");

@@ -144,8 +144,10 @@ static void digests(mc_buf *b, const mc_report_doc *d)
     mc_esc_md(b, mc_report_str(d->run, "run_id"));
     mc_buf_puts(b, ", created ");
     mc_esc_md(b, mc_report_str(d->run, "created"));
-    mc_buf_puts(b, ", numerics ");
-    mc_esc_md(b, mc_report_str(d->run, "numerics"));
+    if (mc_report_str(d->run, "numerics")) { /* none for a model trained elsewhere */
+        mc_buf_puts(b, ", numerics ");
+        mc_esc_md(b, mc_report_str(d->run, "numerics"));
+    }
     const json_t *seed = json_object_get(d->run, "seed");
     if (json_is_integer(seed))
         mc_buf_printf(b, ", seed %lld", (long long)json_integer_value(seed));

@@ -39,15 +39,17 @@ void mc_report_certify_text(FILE *f, FILE *err, const char *run_dir, const mc_ce
         fprintf(err, "modelcert: warning: %s\n", r->warning);
     if (f)
         fprintf(f,
-                "certified %s: %s (%zu passed, %zu warned), model sha256:%s\n"
+                "certified %s: %s (%zu passed, %zu warned), %s sha256:%s\n"
                 "  signature (%s): %s\n  release certificate: %s\n",
-                run_dir, r->result, r->passed, r->warned, r->model, r->format, r->signature,
-                r->certificate);
+                run_dir, r->result, r->passed, r->warned, r->onnx_model ? "model.onnx" : "model",
+                r->model, r->format, r->signature, r->certificate);
     if (f && r->encrypted)
         fprintf(f, "  encrypted model: model.mcm.age sha256:%s (the model above is its clear "
                 "content)\n", r->encrypted_sha256);
-    if (f && r->has_onnx)
+    if (!f || r->onnx_model) /* the model itself is ONNX: nothing to export */
+        return;
+    if (r->has_onnx)
         fprintf(f, "  onnx export: model.onnx sha256:%s\n", r->onnx);
-    else if (f) /* a note, not an error: not every deployment uses ONNX */
+    else /* a note, not an error: not every deployment uses ONNX */
         fprintf(f, "  note: no model.onnx: export first if you deploy ONNX\n");
 }

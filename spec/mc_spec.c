@@ -69,6 +69,13 @@ static int load_buffer(mc_spec **out, mc_diags *diags, const char *name, const c
     rc = mc_schema_bind(&ctx, &mc_spec_doc_schema, &spec->doc, root);
     if (rc == MC_ENOMEM)
         goto cleanup;
+    /* architecture and training are required unless model: names an ONNX model */
+    int mrc = mc_spec_model_required(&spec->doc, spec->locs, diags, spec->path, root->line,
+                                     root->col);
+    if (mrc == MC_ENOMEM || (mrc && rc == MC_OK))
+        rc = mrc;
+    if (rc == MC_ENOMEM)
+        goto cleanup;
     /* Cross-field rules need well-typed values: after binding errors they are
      * skipped (as a compiler skips type checks after syntax errors). */
     int crc = mc_spec_check(&spec->doc, spec->locs, diags, spec->path, spec->dir, rc == MC_OK);

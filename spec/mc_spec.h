@@ -239,14 +239,29 @@ typedef struct mc_protection {
     char *recipients_file;   /* a recipients file, relative to the spec; NULL: none */
     bool require_encryption; /* validate fails a run that would leave a clear model */
 } mc_protection;
+/* model: an ONNX model trained elsewhere, gated in place of architecture and training
+ * (docs/onnx.md "Gating an ONNX model"). */
+typedef struct mc_model_ref {
+    char *source;      /* the .onnx file, relative to the spec's directory */
+    char *sha256;      /* its pinned digest: the gate runs on exactly these bytes */
+    int task;          /* mc_task */
+    int scores;        /* mc_scores: what the output holds */
+    char *output;      /* the graph output read; NULL: the first */
+    mc_strlist inputs; /* one [N, F] tensor of these columns after preprocessing, in order;
+                          empty: every graph input is the raw column of its name */
+} mc_model_ref;
 
 typedef struct mc_spec_doc {
     int api_version, kind;
     mc_metadata metadata;
     mc_data data;
     MC_SPEC_LIST(mc_step) preprocessing;
+    mc_model_ref model;
+    bool has_model;
     mc_architecture architecture;
+    bool has_architecture;
     mc_training training;
+    bool has_training;
     mc_metrics metrics;
     mc_thresholds thresholds;
     bool has_thresholds;

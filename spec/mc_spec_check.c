@@ -85,6 +85,8 @@ static void error_in(checker *c, const void *obj, const char *fmt, ...)
 
 mc_task mc_spec_doc_task(const mc_spec_doc *d)
 {
+    if (d->has_model)
+        return (mc_task)d->model.task;
     switch (d->training.loss) {
     case MC_LOSS_BINARY_CROSSENTROPY: return MC_TASK_BINARY;
     case MC_LOSS_CATEGORICAL_CROSSENTROPY:
@@ -626,8 +628,15 @@ int mc_spec_check(mc_spec_doc *doc, const mc_locmap *locs, mc_diags *diags, cons
         return MC_OK; /* cross-field rules on half-bound values would mislead */
     check_data(&c);
     check_steps(&c);
-    check_architecture(&c);
-    check_training(&c);
+    if (doc->has_architecture)
+        check_architecture(&c);
+    if (doc->has_training)
+        check_training(&c);
+    int mrc = mc_spec_check_model(doc, locs, diags, file);
+    if (mrc == MC_ENOMEM)
+        c.nomem = 1;
+    else if (mrc)
+        c.errors++;
     check_metrics(&c);
     check_thresholds(&c);
     check_privacy(&c);

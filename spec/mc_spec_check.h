@@ -13,5 +13,12 @@
 int mc_spec_check(mc_spec_doc *doc, const mc_locmap *locs, mc_diags *diags, const char *file,
                   const char *dir, int bound_ok);
 mc_task mc_spec_doc_task(const mc_spec_doc *doc);
+/* mc_spec_model.c: the spec has model: or both architecture and training, not both kinds
+ * (line, col: the document's place, where a missing key is reported). The model's own rules.
+ * Both return MC_OK, MC_EINPUT when an error was added, or MC_ENOMEM. */
+int mc_spec_model_required(const mc_spec_doc *d, const mc_locmap *locs, mc_diags *diags,
+                           const char *file, int line, int col);
+int mc_spec_check_model(const mc_spec_doc *d, const mc_locmap *locs, mc_diags *diags,
+                        const char *file);
 
 #endif

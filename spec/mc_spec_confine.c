@@ -318,6 +318,9 @@ int mc_spec_check_paths(const mc_spec *spec, const mc_confinement *allow)
     if (d->data.source && strcmp(d->data.source, "-") != 0 &&
         (rc = check_path(spec, &d->data.source, "data.source", d->data.source, root, allow)))
         goto cleanup;
+    if (d->has_model &&
+        (rc = check_path(spec, &d->model.source, "model.source", d->model.source, root, allow)))
+        goto cleanup;
     for (size_t i = 0; i < d->preprocessing.count; i++) {
         const mc_step *s = &d->preprocessing.items[i];
         char key[64];

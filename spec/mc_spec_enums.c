@@ -28,6 +28,7 @@ MC_ENUM_NAMES(MC_ACTION_LIST, mc_names_action);
 MC_ENUM_NAMES(MC_SIGN_FORMAT_LIST, mc_names_sign_format);
 MC_ENUM_NAMES(MC_SIGN_WHAT_LIST, mc_names_sign_what);
 MC_ENUM_NAMES(MC_TASK_LIST, mc_names_task);
+MC_ENUM_NAMES(MC_SCORES_LIST, mc_names_scores);
 
 int mc_enum_from_name(const char *const *names, const char *name)
 {

@@ -210,6 +210,13 @@ MC_ENUM(mc_sign_what, MC_SIGN_WHAT_LIST, MC_SIGN_WHAT_COUNT, mc_names_sign_what)
     X(MC_TASK_REGRESSION, "regression")
 MC_ENUM(mc_task, MC_TASK_LIST, MC_TASK_COUNT, mc_names_task);
 
+/* model.scores: what an external model's output holds (docs/onnx.md "Gating an ONNX model") */
+#define MC_SCORES_LIST(X)                         \
+    X(MC_SCORES_PROBABILITY, "probability")       \
+    X(MC_SCORES_LOGIT, "logit")                   \
+    X(MC_SCORES_LOG_PROBABILITY, "log_probability")
+MC_ENUM(mc_scores, MC_SCORES_LIST, MC_SCORES_COUNT, mc_names_scores);
+
 /* ---- names --------------------------------------------------------------- */
 
 /* The index of `name` in the NULL-terminated table `names` (one of the

@@ -406,6 +406,18 @@ static const mc_field protection_fields[] = {
     F_BOOL(mc_protection, require_encryption, "require_encryption", "false"),
 };
 static const mc_schema protection_schema = {"protection", sizeof(mc_protection), ARR(protection_fields), NULL, 0, NULL, 0};
+/* ---- model ------------------------------------------------------------------ */
+
+static const mc_field model_fields[] = {
+    F_STR(mc_model_ref, source, "source", REQ | MC_FF_NONEMPTY, NULL),
+    F_STR(mc_model_ref, sha256, "sha256", REQ | MC_FF_NONEMPTY, NULL),
+    F_ENUM(mc_model_ref, task, "task", REQ, NULL, mc_names_task),
+    F_ENUM(mc_model_ref, scores, "scores", 0, "probability", mc_names_scores),
+    F_STR(mc_model_ref, output, "output", MC_FF_NONEMPTY, NULL),
+    STRLIST(mc_model_ref, inputs, "inputs", 0, "[]", 0),
+};
+static const mc_schema model_schema = {"model", sizeof(mc_model_ref), ARR(model_fields), NULL, 0,
+                                       NULL, 0};
 
 /* ---- the document ------------------------------------------------------------- */
 
@@ -415,8 +427,9 @@ static const mc_field doc_fields[] = {
     F_OBJ(mc_spec_doc, metadata, "metadata", REQ, NULL, metadata_schema),
     F_OBJ(mc_spec_doc, data, "data", REQ, NULL, data_schema),
     F_LIST(mc_spec_doc, preprocessing, "preprocessing", HI, "[]", 0, 64, elem_step, mc_step),
-    F_OBJ(mc_spec_doc, architecture, "architecture", REQ, NULL, architecture_schema),
-    F_OBJ(mc_spec_doc, training, "training", REQ, NULL, training_schema),
+    F_OBJ_OPT(mc_spec_doc, model, has_model, "model", model_schema),
+    F_OBJ_OPT(mc_spec_doc, architecture, has_architecture, "architecture", architecture_schema),
+    F_OBJ_OPT(mc_spec_doc, training, has_training, "training", training_schema),
     F_OBJ(mc_spec_doc, metrics, "metrics", REQ, NULL, metrics_schema),
     F_OBJ_OPT(mc_spec_doc, thresholds, has_thresholds, "thresholds", thresholds_schema),
     F_OBJ_OPT(mc_spec_doc, reproducibility, has_reproducibility, "reproducibility", repro_schema),

@@ -18,20 +18,20 @@ for f in cli/*.c; do
     [ "$n" -le 200 ] || fail "$f has $n lines (a verb file stays under 200: its logic belongs in a part)"
 done
 # BLAS behind one door.
-hits=$(grep -lE 'cblas_|openblas_|<cblas\.h>' common/*.[ch] spec/*.[ch] reference/*.[ch] signing/*.[ch] audit/*.[ch] checks/*.[ch] export/*.[ch] verbs/*.[ch] reports/*.[ch] cli/*.[ch] | grep -v '^reference/mc_blas\.c$')
+hits=$(grep -lE 'cblas_|openblas_|<cblas\.h>' common/*.[ch] spec/*.[ch] reference/*.[ch] signing/*.[ch] audit/*.[ch] checks/*.[ch] export/*.[ch] onnx/*.[ch] verbs/*.[ch] reports/*.[ch] cli/*.[ch] | grep -v '^reference/mc_blas\.c$')
 [ -z "$hits" ] || fail "BLAS named outside reference/mc_blas.c: $hits"
 # Library code never prints or exits.
-hits=$(grep -nE '\b(printf|puts|exit|abort)\(|fprintf\((stdout|stderr)' common/*.c spec/*.c reference/*.c signing/*.c audit/*.c checks/*.c export/*.c verbs/*.c | grep -v '^\S*:\s*/\*\|snprintf\|vsnprintf')
+hits=$(grep -nE '\b(printf|puts|exit|abort)\(|fprintf\((stdout|stderr)' common/*.c spec/*.c reference/*.c signing/*.c audit/*.c checks/*.c export/*.c onnx/*.c verbs/*.c | grep -v '^\S*:\s*/\*\|snprintf\|vsnprintf')
 [ -z "$hits" ] || fail "library code prints or exits: $hits"
 # The run directory's file names come from one header.
 hits=$(grep -lE '"(model\.mcm|metrics\.json|run\.json|test_predictions\.csv|history\.csv|validation\.json)"' \
-    common/*.c spec/*.c reference/*.c signing/*.c audit/*.c checks/*.c export/*.c verbs/*.c reports/*.c cli/*.c | grep -v '^reference/mc_run_dir\.h$')
+    common/*.c spec/*.c reference/*.c signing/*.c audit/*.c checks/*.c export/*.c onnx/*.c verbs/*.c reports/*.c cli/*.c | grep -v '^reference/mc_run_dir\.h$')
 [ -z "$hits" ] || fail "run directory file names spelled out instead of mc_run_dir.h: $hits"
 # The library parts (everything but cli/), for the rules below.
-LIBS="common spec reference signing audit checks export verbs reports"
+LIBS="common spec reference signing audit checks export onnx verbs reports"
 lib_files() { for d in $LIBS; do ls "$d"/*."$1"; done; }
 # The include graph against the dependency rule; no circle between the modules of signing/,
-# audit/, checks/, export/ or verbs/ (tests/include_graph.py prints the figures).
+# audit/, checks/, export/, onnx/ or verbs/ (tests/include_graph.py prints the figures).
 python3 tests/include_graph.py . --quiet || fail "the include graph breaks the dependency rule (python3 tests/include_graph.py .)"
 # Every audit event is recorded by a verb: only audit/ and verbs/ call mc_audit_*.
 hits=$(grep -nE '\bmc_audit_[a-z_]+\(' $(lib_files c) $(lib_files h) cli/*.[ch] | grep -vE '^(audit|verbs)/')

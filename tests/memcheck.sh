@@ -21,4 +21,7 @@ for f in html junit model-card; do
         --format "$f" -o "$TMP/report.$f"
 done
 expect_exit 0 "memcheck: predict" -- $VG "$MC" predict "$TMP/run/model.mcm" "$TMP/data.csv" -o "$TMP/p.csv"
+expect_exit 0 "export --format onnx" -- "$MC" export "$TMP/run" --format onnx -q
+expect_exit 0 "memcheck: predict model.onnx (the ONNX interpreter)" -- $VG "$MC" predict \
+    "$TMP/run/model.onnx" "$TMP/data.csv" -o "$TMP/po.csv"
 finish

@@ -39,15 +39,19 @@ void mc_certify_result_free(mc_certify_result *r)
 
 /* The certified artifacts: model.mcm (or model.mcm.age as it is, annotated with the clear
  * model's digest), and model.onnx when present (annotated with its format and the model it
- * was exported from). */
+ * was exported from); or, for an ONNX model the spec's model: gated, model.onnx alone
+ * (annotated with its format). */
 static json_t *subject(const mc_release_facts *f)
 {
     json_t *s = f->encrypted
                     ? json_pack("[{s:s,s:{s:s},s:{s:s,s:{s:s}}}]", "name", f->model_file,
                                 "digest", "sha256", f->file_digest, "annotations", "encryption",
                                 "age", "decrypted", "sha256", f->model)
-                    : json_pack("[{s:s,s:{s:s}}]", "name", MC_RUN_FILE_MODEL, "digest",
-                                "sha256", f->model);
+                : strcmp(f->model_file, MC_RUN_FILE_ONNX) == 0 /* an ONNX model gated */
+                    ? json_pack("[{s:s,s:{s:s},s:{s:s}}]", "name", f->model_file, "digest",
+                                "sha256", f->model, "annotations", "format", "onnx")
+                    : json_pack("[{s:s,s:{s:s}}]", "name", f->model_file, "digest", "sha256",
+                                f->model);
     if (s && f->has_onnx &&
         mc_json_append(s, json_pack("{s:s,s:{s:s},s:{s:s,s:{s:s}}}", "name", MC_RUN_FILE_ONNX,
                                     "digest", "sha256", f->onnx, "annotations", "format", "onnx",
@@ -282,9 +286,9 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     /* What the run's signature leaves out: the certificate, and what signing.sign omits. */
     ignore[n_ignore++] = MC_RELEASE_DEFAULT_NAME;
     if (spec_sign) {
-        static const struct { int what; const char *file; } cover[] = {
-            {MC_SIGN_WHAT_MODEL, MC_RUN_FILE_MODEL}, {MC_SIGN_WHAT_MODEL, MC_RUN_FILE_MODEL_AGE},
-            {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_METRICS},
+        const struct { int what; const char *file; } cover[] = {
+            {MC_SIGN_WHAT_MODEL, f.model_file}, {MC_SIGN_WHAT_MODEL, MC_RUN_FILE_MODEL},
+            {MC_SIGN_WHAT_MODEL, MC_RUN_FILE_MODEL_AGE}, {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_METRICS},
             {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_HISTORY},
             {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_PREDICTIONS},
             {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_MEMBERSHIP}, {MC_SIGN_WHAT_SPEC, MC_RUN_FILE_SPEC},
@@ -313,6 +317,7 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     r->encrypted = f.encrypted;
     memcpy(r->onnx, f.onnx, sizeof r->onnx);
     r->has_onnx = f.has_onnx;
+    r->onnx_model = strcmp(f.model_file, MC_RUN_FILE_ONNX) == 0;
     r->signature = sr->signature;
     sr->signature = NULL;
     if (mc_key_warning(key) && !(r->warning = strdup(mc_key_warning(key)))) {

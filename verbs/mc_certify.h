@@ -38,6 +38,7 @@ typedef struct mc_certify_result {
                                               is: encrypted_sha256 its digest */
     char encrypted_sha256[MC_SHA256_HEX_LEN + 1];
     int has_onnx;                          /* RUN_DIR/model.onnx was certified too */
+    int onnx_model;                        /* the model is an ONNX model (the spec's model:) */
     char onnx[MC_SHA256_HEX_LEN + 1];      /* its sha256 */
     const char *result;               /* "PASSED" or "WARNED" */
     size_t passed, warned, ignored;   /* checks; files left out of the signature */

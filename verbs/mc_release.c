@@ -1,8 +1,9 @@
 /* The facts of a release (mc_release.h): what certify states about a validated run and
  * verify checks again. A run directory's validation.json, run.json and spec.json read, and
- * every digest they record checked against the file it names (model.mcm, the normalised
- * spec, validation.json, the data when it is at hand, model.onnx when the run holds one;
- * an encrypted run's model.mcm.age is hashed as it is: its clear digest is run.json's),
+ * every digest they record checked against the file it names (model.mcm, or model.onnx for an
+ * ONNX model the spec's model: gated; the normalised spec, validation.json, the data when it
+ * is at hand, model.onnx when the run holds one; an encrypted run's model.mcm.age is hashed
+ * as it is: its clear digest is run.json's),
  * and a passing verdict that its results do not contradict. What the audit trail recorded
  * of the validation is checked by certify (mc_validated.h). */
 #include "mc_release.h"
@@ -163,9 +164,11 @@ int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data
     if ((rc = same(mc_release_str(vrun, "run_id", NULL), mc_release_str(f->run, "run_id", NULL),
                    "run.json's run_id", dir)))
         return rc;
-    f->model_file = mc_release_str(f->run, "model", "file");
-    if (!f->model_file || (strcmp(f->model_file, MC_RUN_FILE_MODEL) != 0 &&
-                           strcmp(f->model_file, MC_RUN_FILE_MODEL_AGE) != 0))
+    const char *mode = mc_release_str(f->run, "mode", NULL);
+    const int external = mode && strcmp(mode, "model") == 0; /* the model is model.onnx */
+    f->model_file = external ? MC_RUN_FILE_ONNX : mc_release_str(f->run, "model", "file");
+    if (!external && (!f->model_file || (strcmp(f->model_file, MC_RUN_FILE_MODEL) != 0 &&
+                                         strcmp(f->model_file, MC_RUN_FILE_MODEL_AGE) != 0)))
         return mc_error_set(MC_EINPUT, "%s: run.json's model.file is not %s or %s", dir,
                             MC_RUN_FILE_MODEL, MC_RUN_FILE_MODEL_AGE);
     f->encrypted = strcmp(f->model_file, MC_RUN_FILE_MODEL_AGE) == 0;
@@ -194,6 +197,6 @@ int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data
         if ((rc = same(f->data_digest, actual, "data", dir)))
             return rc;
     }
-    return onnx_read(f, dir, certify);
+    return external ? MC_OK : onnx_read(f, dir, certify);
 }
 

@@ -32,7 +32,8 @@ typedef struct mc_release_facts {
      * model_file: the model's file, model.mcm or (a protected run) model.mcm.age, and
      * file_digest its digest on disk: the certified subject. */
     char model[MC_SHA256_HEX_LEN + 1], spec_digest[MC_SHA256_HEX_LEN + 1];
-    const char *model_file;
+    const char *model_file;           /* model.mcm; model.onnx for an ONNX model gated by the
+                                         spec's model: (run.json "mode": "model") */
     int encrypted;                    /* model_file is model.mcm.age */
     char file_digest[MC_SHA256_HEX_LEN + 1];
     char validation_digest[MC_SHA256_HEX_LEN + 1];

@@ -96,6 +96,12 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
                           "--predictions): there is no model to reproduce", run_dir);
         goto cleanup;
     }
+    if (mode && strcmp(mode, "model") == 0) { /* docs/onnx.md "Gating an ONNX model" */
+        rc = mc_error_set(MC_EINPUT, "%s gated an ONNX model trained elsewhere (the spec's "
+                          "model:): there is no training to reproduce; its validation ran the "
+                          "inference twice (reproducibility.inference)", run_dir);
+        goto cleanup;
+    }
     const char *file = json_string_value(json_object_get(json_object_get(record, "model"), "file"));
     if (file && strcmp(file, MC_RUN_FILE_MODEL_AGE) == 0) {
         model_file = MC_RUN_FILE_MODEL_AGE;

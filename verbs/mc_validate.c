@@ -12,6 +12,7 @@
 
 #include "mc_file.h"
 #include "mc_json.h"
+#include "mc_model_gate.h"
 #include "mc_privacy_dp.h"
 #include "mc_privacy.h"
 #include "mc_predictions_checks.h"
@@ -92,6 +93,24 @@ static int data_checks(mc_validation *v, const mc_spec *spec, const mc_run *run)
                              d->source, run->data_digest);
 }
 
+/* reproducibility.inference of an ONNX model (the spec's model:): its inference run twice on
+ * the test rows gave the same bits. */
+static int inference_check(mc_validation *v, const mc_run *run, int same)
+{
+    json_t *m = json_string(same ? "identical" : "different"), *e = json_string("identical");
+    if (!m || !e) {
+        json_decref(m);
+        json_decref(e);
+        return mc_error_nomem();
+    }
+    return mc_validation_add(v, "reproducibility", "reproducibility.inference",
+                             "inference repeated", same ? MC_STATUS_PASS : MC_STATUS_FAIL, m, e,
+                             "the model's inference on the %lld test rows, run twice, %s",
+                             (long long)json_integer_value(json_object_get(
+                                 json_object_get(run->record, "split"), "test")),
+                             same ? "gave the same bits" : "gave different bits");
+}
+
 /* Runs the pipeline and every check on it, then writes the run directory with
  * validation.json in it, in one atomic step: a validate that fails leaves no
  * run directory, and one that succeeds leaves it complete, its verdict
@@ -120,6 +139,8 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                          .progress = opt->progress, .progress_ctx = opt->progress_ctx};
     char signed_subject[MC_SHA256_HEX_LEN + 1], signer[512];
     const int sig = opt->baseline && (opt->baseline_key || opt->baseline_ca);
+    const int model = mc_spec_doc_get(opt->spec)->has_model; /* an ONNX model: mc_model_gate.h */
+    int same = 0;
     int rc = mc_privacy_view_create(&pv, opt->spec); /* the run measures privacy into it */
     ro.training_view_ctx = pv;
     if (rc == MC_OK && opt->baseline)
@@ -139,11 +160,13 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                                          "baseline %s is signed by %s", opt->baseline, signer))) ||
         (rc = opt->predictions ? mc_run_execute_predictions(run, opt->spec, &ro, opt->predictions,
                                                             opt->losses)
-                               : mc_run_execute(run, opt->spec, &ro)) ||
+              : model ? mc_model_gate_run(run, &same, opt->spec, &ro)
+                      : mc_run_execute(run, opt->spec, &ro)) ||
         (rc = mc_validation_set_run(o->validation, (*run)->record, o->run_dir)) ||
         (rc = data_checks(o->validation, opt->spec, *run)) ||
         (rc = opt->predictions ? mc_predictions_checks(o->validation, opt->spec, opt->predictions)
-                               : mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
+              : model ? inference_check(o->validation, *run, same)
+                      : mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
         (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
                                   opt->baseline)) ||
         (rc = mc_privacy_dp_check(o->validation, opt->spec, *run)) ||

@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
-# Failing allocations: `run`, `predict` and `validate` must survive any one allocation
+# Failing allocations: `run`, `predict` (of model.mcm, and of its ONNX export by the ONNX
+# interpreter: predict_onnx), `validate` and `validate` of a spec whose model: is that export
+# (validate_onnx) must survive any one allocation
 # failing. Each trial makes allocation N fail (MC_FAIL_ALLOC_AFTER=N, in
 # modelcert_failalloc: tests/support/failalloc.c) and must end in one of two ways:
 #   - exit status 3 with "out of memory" on stderr, and no output at -o (a leftover
@@ -14,7 +16,7 @@
 # or other message, a crash (signal, sanitizer report), a partial output.
 #
 # usage: failalloc.sh MODELCERT_FAILALLOC SOURCE_DIR [VERB...]
-#   VERB: run, predict, validate (default: all three)
+#   VERB: run, predict, predict_onnx, validate, validate_onnx (default: all five)
 # environment:
 #   MC_FAILALLOC_FIRST=200   every N from 1 to this
 #   MC_FAILALLOC_SPREAD=100  then this many N spread evenly up to the last allocation
@@ -27,7 +29,7 @@ set -u
 MC=$1
 SRC=$2
 shift 2
-VERBS=${*:-run predict validate}
+VERBS=${*:-run predict predict_onnx validate validate_onnx}
 . "$(dirname "$0")/lib.sh"
 
 FIX=$SRC/tests/fixtures/failalloc
@@ -45,6 +47,8 @@ command_of() {
     run) cmd=("$MC" run "$SPEC" -o "$W/out" --audit "$W/audit.db") ;;
     validate) cmd=("$MC" validate "$SPEC" -o "$W/out" --audit "$W/audit.db") ;;
     predict) cmd=("$MC" predict "$TMP/model.mcm" "$DATA" -o "$W/out") ;;
+    predict_onnx) cmd=("$MC" predict "$TMP/model.onnx" "$DATA" -o "$W/out") ;;
+    validate_onnx) cmd=("$MC" validate "$TMP/gate/modelcert.yaml" -o "$W/out" --audit "$W/audit.db") ;;
     esac
 }
 
@@ -198,6 +202,18 @@ for verb in $VERBS; do
     if [ "$verb" != run ] && [ ! -f "$TMP/model.mcm" ]; then
         trial run 0
         cp "$W/out/model.mcm" "$TMP/model.mcm"
+    fi
+    if [[ $verb == *_onnx ]] && [ ! -f "$TMP/model.onnx" ]; then
+        mkdir -p "$TMP/onnx" && cp "$TMP/model.mcm" "$TMP/onnx/model.mcm"
+        MC_FAIL_ALLOC_AFTER=0 "$MC" export "$TMP/onnx" --format onnx -o "$TMP/model.onnx" -q
+    fi
+    if [ "$verb" = validate_onnx ] && [ ! -f "$TMP/gate/modelcert.yaml" ]; then
+        # the fixture's spec with model: (the export, by column name) for architecture/training
+        mkdir -p "$TMP/gate" && cp "$DATA" "$TMP/model.onnx" "$TMP/gate/"
+        awk -v sha="$(sha256sum "$TMP/model.onnx" | cut -c1-64)" '
+            /^[a-z]/ { skip = /^(architecture|training|reproducibility):/ }
+            /^architecture:/ { print "model:\n  source: model.onnx\n  sha256: " sha "\n  task: binary" }
+            !skip' "$SPEC" >"$TMP/gate/modelcert.yaml"
     fi
     # The unfailed run: the reference result and the number of allocations.
     trial "$verb" 0

@@ -92,10 +92,10 @@ refused, never changed:
   $ modelcert validate -q seed/modelcert.yaml -o gate
   verdict: PASS (9 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
   $ modelcert sign seed --key rel.key 2>/dev/null
-  signed 5 resources of seed: sha256:[0-9a-f]{64} (re)
+  signed 6 resources of seed: sha256:[0-9a-f]{64} (re)
     signature: seed/model.sig
   $ modelcert verify seed --key rel.pub 2>/dev/null
-  verified: seed \(5 resources, sha256:[0-9a-f]{64}\), signed by key [0-9a-f]{64} (re)
+  verified: seed \(6 resources, sha256:[0-9a-f]{64}\), signed by key [0-9a-f]{64} (re)
   $ modelcert certify gate --key rel.key >/dev/null 2>&1; echo $?
   0
   $ modelcert audit log | awk '{ print $1, $4, $5 }'

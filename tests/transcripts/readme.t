@@ -118,3 +118,34 @@ A release, certified and verified:
   $ echo >> seed-gate/metrics.json
   $ modelcert verify seed-gate --key release.pub --certificate seed-gate/release.intoto.jsonl 2>&1 | head -1
   FAILED: seed-gate: file 'metrics.json' was modified \(sha256 [0-9a-f]{12}\.\.\. signed, [0-9a-f]{12}\.\.\. on disk\) (re)
+
+A model trained elsewhere (PyTorch, exported to ONNX) gated, certified and verified. Set-up, not
+shown in README.md: python3 is Debian's, which has python3-torch. PyTorch's figures vary with
+its version and the CPU.
+
+  $ python3() { /usr/bin/python3 "$@"; }
+  $ python3 examples/seed/torch_onnx.py examples/seed
+  $ grep -A4 '^model:' examples/seed/torch.yaml
+  model:                                # trained by PyTorch
+    source: torch_model.onnx
+    sha256: [0-9a-f]{64} (re)
+    task: binary
+    inputs: [f01, f02, f03, f04, f05, f06, f07, f08, f09, f10, f11, f12]
+  $ modelcert validate examples/seed/torch.yaml -o torch-gate 2>/dev/null | head -4
+  validate examples/seed/torch.yaml
+    PASS  data.pinned                                  data.csv matches its pinned sha256
+    PASS  reproducibility.inference                    the model's inference on the 579 test rows, run twice, gave the same bits
+    PASS  thresholds.metrics.accuracy.min              accuracy 0.8* >= min 0.85 (glob)
+  $ ls torch-gate
+  metrics.json
+  model.onnx
+  run.json
+  spec.json
+  test_predictions.csv
+  validation.json
+  $ modelcert certify torch-gate --key release.key 2>/dev/null
+  certified torch-gate: PASSED \(9 passed, 0 warned\), model.onnx sha256:[0-9a-f]{64} (re)
+    signature (model_signing): torch-gate/model.sig
+    release certificate: torch-gate/release.intoto.jsonl
+  $ modelcert verify torch-gate --key release.pub --certificate torch-gate/release.intoto.jsonl 2>/dev/null
+  verified: torch-gate \(6 resources, sha256:[0-9a-f]{64}\), signed by key [0-9a-f]{64} (re)

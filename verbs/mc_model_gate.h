@@ -1,0 +1,16 @@
+/* validate of a spec with model: (an ONNX model trained elsewhere, docs/onnx.md "Gating an
+ * ONNX model"). */
+#ifndef MC_MODEL_GATE_H
+#define MC_MODEL_GATE_H
+
+#include "mc_run.h"
+#include "mc_spec.h"
+
+/* Reads model.source (bounded), refuses it unless its sha256 is model.sha256, loads it with
+ * the ONNX interpreter and makes the spec's run with it scoring the test rows (twice: *same
+ * is 1 when the two agree bit for bit). *out: the run, its model the ONNX file's bytes
+ * (written as model.onnx), model_digest their sha256. MC_EINPUT naming the file, the spec's
+ * line, the node or the row at fault; MC_ENOTFOUND, MC_EIO, MC_ENOMEM. */
+int mc_model_gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro);
+
+#endif
