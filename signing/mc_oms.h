@@ -15,6 +15,8 @@
 #define MC_OMS_PAYLOAD_TYPE "application/vnd.in-toto+json"
 #define MC_OMS_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
 #define MC_OMS_PREDICATE_TYPE "https://model_signing/signature/v1.0"
+/* model_signing v0.2.0's predicate (read, never written). */
+#define MC_OMS_PREDICATE_TYPE_V02 "https://model_signing/Digests/v0.1"
 /* The largest bundle read (bytes). */
 #define MC_OMS_BUNDLE_MAX (64u << 20)
 
