@@ -1,0 +1,235 @@
+/* Sigstore verification's building blocks, offline: the trusted root (protobuf-specs
+ * TrustedRoot) as built in and as hostile input (each field mistyped, missing, over its
+ * bound and at it), and RFC 3339 times. Expected times and log ids come from python3's
+ * datetime and hashlib (computed when the test was written), not from modelcert. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <jansson.h>
+#include <openssl/sha.h>
+
+#include "mc_error.h"
+#include "mc_trusted_root.h"
+
+extern const unsigned char mc_sigstore_public_good_root[];
+extern const size_t mc_sigstore_public_good_root_len;
+
+static void test_rfc3339(void **state)
+{
+    (void)state;
+    int64_t t = -1;
+    assert_int_equal(mc_rfc3339_parse(&t, "1970-01-01T00:00:00Z"), MC_OK);
+    assert_int_equal(t, 0);
+    assert_int_equal(mc_rfc3339_parse(&t, "2021-03-07T03:20:29Z"), MC_OK);
+    assert_int_equal(t, 1615087229);
+    assert_int_equal(mc_rfc3339_parse(&t, "2022-12-31T23:59:59.999Z"), MC_OK);
+    assert_int_equal(t, 1672531199);
+    assert_int_equal(mc_rfc3339_parse(&t, "2000-02-29T12:00:00+01:30"), MC_OK);
+    assert_int_equal(t, 951820200);
+    assert_int_equal(mc_rfc3339_parse(&t, "2022-12-31T23:59:59.123456789Z"), MC_OK);
+    const char *bad[] = {"", "2021-03-07", "2021-03-07T03:20:29", "2021-02-29T00:00:00Z",
+                         "2021-13-01T00:00:00Z", "2021-03-07T24:00:00Z", "2021-03-07T03:20:29.Z",
+                         "2021-03-07T03:20:29.1234567890Z", "2021-03-07T03:20:29Zjunk",
+                         "2021-03-07 03:20:29Z", "+021-03-07T03:20:29Z", "2021-03-07T03:20:29+1"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        assert_int_equal(mc_rfc3339_parse(&t, bad[i]), MC_EINPUT);
+        assert_non_null(strstr(mc_error_last()->message, "RFC 3339") ? "" :
+                        strstr(mc_error_last()->message, "fraction") ? "" :
+                        strstr(mc_error_last()->message, "time zone"));
+    }
+}
+
+static void test_default_root(void **state)
+{
+    (void)state;
+    mc_trusted_root *tr = NULL;
+    assert_int_equal(mc_trusted_root_default(&tr), MC_OK);
+    assert_int_equal(tr->n_cas, 2);
+    assert_int_equal(tr->n_tlogs, 2);
+    assert_int_equal(tr->n_ctlogs, 2);
+    assert_int_equal(tr->n_tsas, 1);
+    assert_int_equal(tr->cas[0].valid.start, 1615087229);
+    assert_int_equal(tr->cas[0].valid.end, 1672531199);
+    assert_int_equal(tr->cas[1].valid.start, 1649880375);
+    assert_true(tr->cas[1].valid.end == INT64_MAX);
+    assert_int_equal(sk_X509_num(tr->cas[0].chain), 1);
+    assert_int_equal(sk_X509_num(tr->cas[1].chain), 2);
+    assert_string_equal(tr->cas[1].uri, "https://fulcio.sigstore.dev");
+    assert_string_equal(tr->cas[1].subject, "sigstore.dev/sigstore");
+    assert_int_equal(tr->tlogs[0].valid.start, 1610452407);
+    assert_int_equal(tr->tlogs[1].valid.start, 1758585600);
+    assert_int_equal(tr->ctlogs[0].valid.start, 1615680000);
+    assert_int_equal(tr->ctlogs[0].valid.end, 1667260799);
+    assert_int_equal(tr->ctlogs[1].valid.start, 1666224000);
+    assert_int_equal(tr->tsas[0].valid.start, 1751587200);
+    /* Rekor v1's and the CT logs' ids are the SHA-256 of their keys' DER. */
+    const mc_tr_log *logs[] = {&tr->tlogs[0], &tr->ctlogs[0], &tr->ctlogs[1]};
+    for (size_t i = 0; i < 3; i++) {
+        unsigned char md[32];
+        SHA256(logs[i]->key_der, logs[i]->key_der_len, md);
+        assert_int_equal(logs[i]->log_id_len, 32);
+        assert_memory_equal(md, logs[i]->log_id, 32);
+        assert_ptr_equal(i == 0 ? mc_tr_log_find(tr->tlogs, tr->n_tlogs, md, 32)
+                                : mc_tr_log_find(tr->ctlogs, tr->n_ctlogs, md, 32), logs[i]);
+    }
+    assert_null(mc_tr_log_find(tr->tlogs, tr->n_tlogs, (const unsigned char *)"x", 1));
+    assert_true(mc_tr_window_has(&tr->cas[0].valid, 1615087229));
+    assert_true(mc_tr_window_has(&tr->cas[0].valid, 1672531199));
+    assert_false(mc_tr_window_has(&tr->cas[0].valid, 1615087228));
+    assert_false(mc_tr_window_has(&tr->cas[0].valid, 1672531200));
+    mc_trusted_root_free(tr);
+}
+
+/* The built-in root as a jansson document, to break one way. */
+static json_t *root_doc(void)
+{
+    json_t *j = json_loadb((const char *)mc_sigstore_public_good_root,
+                           mc_sigstore_public_good_root_len, 0, NULL);
+    assert_non_null(j);
+    return j;
+}
+
+/* Parses doc (taken over); returns the code and leaves the message in mc_error_last. */
+static int parse_doc(json_t *doc)
+{
+    char *text = json_dumps(doc, JSON_COMPACT);
+    json_decref(doc);
+    assert_non_null(text);
+    mc_trusted_root *tr = NULL;
+    int rc = mc_trusted_root_parse(&tr, text, strlen(text));
+    if (rc == MC_OK)
+        mc_trusted_root_free(tr);
+    free(text);
+    return rc;
+}
+
+static void expect_refused(json_t *doc, const char *msg)
+{
+    assert_int_equal(parse_doc(doc), MC_EINPUT);
+    if (!strstr(mc_error_last()->message, msg))
+        fail_msg("'%s' not in '%s'", msg, mc_error_last()->message);
+}
+
+#define CA0(d) json_array_get(json_object_get((d), "certificateAuthorities"), 0)
+#define CT0(d) json_array_get(json_object_get((d), "ctlogs"), 0)
+
+static void test_root_mapping(void **state)
+{
+    (void)state;
+    json_t *d = root_doc();
+    /* proto names, nulls and unknown fields */
+    json_t *cas = json_incref(json_object_get(d, "certificateAuthorities"));
+    json_object_del(d, "certificateAuthorities");
+    json_object_set_new(d, "certificate_authorities", cas);
+    json_object_set_new(d, "futureField", json_pack("{s:i}", "x", 1));
+    json_object_set_new(CT0(d), "checkpointKeyId", json_null());
+    json_object_set_new(json_object_get(CT0(d), "publicKey"), "futureKeyField", json_true());
+    assert_int_equal(parse_doc(d), MC_OK);
+    d = root_doc();
+    json_object_set_new(d, "timestampAuthorities", json_null());
+    json_object_set_new(d, "ctlogs", json_array());
+    assert_int_equal(parse_doc(d), MC_OK);
+    d = root_doc();
+    json_object_set_new(d, "certificate_authorities", json_array());
+    expect_refused(d, "both certificateAuthorities and certificate_authorities are given");
+}
+
+static void test_root_hostile(void **state)
+{
+    (void)state;
+    json_t *d = root_doc();
+    json_object_set_new(d, "mediaType", json_string("application/json"));
+    expect_refused(d, "trusted root: mediaType 'application/json' is not");
+    d = root_doc();
+    json_object_set_new(d, "tlogs", json_object());
+    expect_refused(d, "trusted root: tlogs must be an array");
+    d = root_doc();
+    json_object_set_new(json_object_get(CT0(d), "publicKey"), "rawBytes", json_string("@@"));
+    expect_refused(d, "trusted root: ctlogs[0]: rawBytes: base64");
+    d = root_doc();
+    json_object_set_new(json_object_get(CT0(d), "publicKey"), "rawBytes", json_string("AAAA"));
+    expect_refused(d, "trusted root: ctlogs[0]: publicKey.rawBytes is not a DER public key");
+    d = root_doc();
+    json_object_del(json_object_get(json_object_get(CT0(d), "publicKey"), "validFor"), "start");
+    expect_refused(d, "trusted root: ctlogs[0]: validFor.start is required");
+    d = root_doc();
+    json_object_set_new(json_object_get(CA0(d), "validFor"), "end",
+                        json_string("2020-01-01T00:00:00Z"));
+    expect_refused(d, "certificateAuthorities[0]: validFor ends before it starts");
+    d = root_doc(); /* a window of one second: start == end is fine */
+    json_object_set_new(json_object_get(CA0(d), "validFor"), "end",
+                        json_string("2021-03-07T03:20:29Z"));
+    assert_int_equal(parse_doc(d), MC_OK);
+    d = root_doc();
+    json_object_set_new(json_object_get(CA0(d), "validFor"), "start", json_string("yesterday"));
+    expect_refused(d, "certificateAuthorities[0]: validFor.start: 'yesterday' is not");
+    d = root_doc();
+    json_t *c0 = json_array_get(json_object_get(json_object_get(CA0(d), "certChain"),
+                                                "certificates"), 0);
+    json_object_set_new(c0, "rawBytes", json_string("AAAA"));
+    expect_refused(d, "certificateAuthorities[0].certChain.certificates[0]: not a DER "
+                      "certificate");
+    d = root_doc();
+    json_object_del(CT0(d), "logId");
+    expect_refused(d, "trusted root: ctlogs[0]: publicKey and logId are required");
+    d = root_doc();
+    json_object_set_new(json_object_get(CA0(d), "certChain"), "certificates", json_array());
+    expect_refused(d, "certificateAuthorities[0]: certChain.certificates must hold 1 to 10");
+    /* chain of 10 (at the bound) and 11 */
+    for (int n = 10; n <= 11; n++) {
+        d = root_doc();
+        json_t *certs = json_object_get(json_object_get(CA0(d), "certChain"), "certificates");
+        json_t *one = json_array_get(certs, 0);
+        while ((int)json_array_size(certs) < n)
+            json_array_append(certs, one);
+        if (n == 10)
+            assert_int_equal(parse_doc(d), MC_OK);
+        else
+            expect_refused(d, "must hold 1 to 10 certificates");
+    }
+    /* 64 CT logs (at the bound) and 65 */
+    for (int n = 64; n <= 65; n++) {
+        d = root_doc();
+        json_t *ct = json_object_get(d, "ctlogs");
+        json_t *one = json_array_get(ct, 0);
+        while ((int)json_array_size(ct) < n)
+            json_array_append(ct, one);
+        if (n == 64)
+            assert_int_equal(parse_doc(d), MC_OK);
+        else
+            expect_refused(d, "trusted root: ctlogs holds 65 entries (at most 64)");
+    }
+    mc_trusted_root *tr = NULL;
+    assert_int_equal(mc_trusted_root_parse(&tr, "[1]", 3), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "trusted root: not a JSON object"));
+    assert_int_equal(mc_trusted_root_parse(&tr, "{\"a\":1,\"a\":2}", 13), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "trusted root: duplicate"));
+    /* size: at the limit (whitespace padding) read, one byte over refused */
+    size_t n = MC_TRUSTED_ROOT_MAX;
+    char *big = malloc(n + 1);
+    assert_non_null(big);
+    memset(big, ' ', n + 1);
+    memcpy(big, mc_sigstore_public_good_root, mc_sigstore_public_good_root_len);
+    assert_int_equal(mc_trusted_root_parse(&tr, big, n), MC_OK);
+    mc_trusted_root_free(tr);
+    assert_int_equal(mc_trusted_root_parse(&tr, big, n + 1), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "trusted root: over 4194304 bytes"));
+    free(big);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_rfc3339),
+        cmocka_unit_test(test_default_root),
+        cmocka_unit_test(test_root_mapping),
+        cmocka_unit_test(test_root_hostile),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
