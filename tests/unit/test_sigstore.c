@@ -15,7 +15,9 @@
 #include <openssl/sha.h>
 
 #include "mc_error.h"
+#include "mc_fulcio.h"
 #include "mc_trusted_root.h"
+#include "sigstore_world.h"
 
 extern const unsigned char mc_sigstore_public_good_root[];
 extern const size_t mc_sigstore_public_good_root_len;
@@ -223,6 +225,174 @@ static void test_root_hostile(void **state)
     free(big);
 }
 
+/* ---- Fulcio --------------------------------------------------------------------------- */
+
+#define ISSUER "https://oidc.test"
+#define WHO "signer@example.com"
+
+typedef struct fulcio_world {
+    time_t t0;
+    EVP_PKEY *root_key, *int_key, *leaf_key, *ct_key;
+    X509 *root, *inter;
+    mc_trusted_root *tr;
+} fulcio_world;
+
+static fulcio_world *fw_new(long ca_window_start, long ca_window_end)
+{
+    fulcio_world *w = calloc(1, sizeof *w);
+    assert_non_null(w);
+    w->t0 = time(NULL);
+    w->root_key = world_key();
+    w->int_key = world_key();
+    w->leaf_key = world_key();
+    w->ct_key = world_key();
+    world_cert_spec rs = {.cn = "test-root", .ca = 1, .not_before = -86400 * 30,
+                          .not_after = 86400L * 3650};
+    world_cert_spec is = {.cn = "test-intermediate", .ca = 1, .not_before = -86400 * 30,
+                          .not_after = 86400L * 3650, .eku = "codeSigning"};
+    w->root = world_cert(w->root_key, NULL, NULL, &rs, w->t0);
+    w->inter = world_cert(w->int_key, w->root, w->root_key, &is, w->t0);
+    X509 *chain[] = {w->inter, w->root};
+    json_t *cas = json_pack("[o]", world_ca_json(chain, 2, w->t0 + ca_window_start,
+                                                 ca_window_end ? w->t0 + ca_window_end : 0));
+    json_t *ct = json_pack("[o]", world_log_json(w->ct_key, w->t0 - 86400, 0, "https://ct.test"));
+    w->tr = world_root(cas, json_array(), ct);
+    return w;
+}
+
+static void fw_free(fulcio_world *w)
+{
+    mc_trusted_root_free(w->tr);
+    X509_free(w->root);
+    X509_free(w->inter);
+    EVP_PKEY_free(w->root_key);
+    EVP_PKEY_free(w->int_key);
+    EVP_PKEY_free(w->leaf_key);
+    EVP_PKEY_free(w->ct_key);
+    free(w);
+}
+
+/* A leaf as Fulcio issues it (ten minutes, codeSigning, the SAN and the v2 issuer). */
+static world_cert_spec fw_leaf_spec(void)
+{
+    world_cert_spec s = {.not_before = -60, .not_after = 540, .san = "email:" WHO,
+                         .iss_v2 = ISSUER, .eku = "codeSigning"};
+    return s;
+}
+
+/* Verifies a leaf made from spec at t0 + dt with policy; checks the result. */
+static void fw_check(fulcio_world *w, const world_cert_spec *spec, long dt,
+                     const mc_sigstore_policy *p, const char *want)
+{
+    X509 *leaf = world_cert(w->leaf_key, w->inter, w->int_key, spec, w->t0);
+    int rc = mc_fulcio_verify(leaf, w->tr, (int64_t)w->t0 + dt, p);
+    X509_free(leaf);
+    if (!want) {
+        if (rc != MC_OK)
+            fail_msg("refused: %s", mc_error_last()->message);
+        return;
+    }
+    assert_int_equal(rc, MC_EINPUT);
+    if (!strstr(mc_error_last()->message, want))
+        fail_msg("'%s' not in '%s'", want, mc_error_last()->message);
+}
+
+static void test_fulcio(void **state)
+{
+    (void)state;
+    fulcio_world *w = fw_new(-86400, 0);
+    mc_sigstore_policy p = {.identity = WHO, .issuer = ISSUER};
+    world_cert_spec s = fw_leaf_spec();
+    fw_check(w, &s, 0, &p, NULL);
+    /* the leaf's window, at its edges: valid from t0-60 to t0+540 */
+    fw_check(w, &s, -60, &p, NULL);
+    fw_check(w, &s, 540, &p, NULL);
+    fw_check(w, &s, -61, &p, "was not valid at the signing time");
+    fw_check(w, &s, 541, &p, "was not valid at the signing time");
+    /* identity: exact, regular expression, username and URI SANs, none */
+    mc_sigstore_policy other = {.identity = "mallory@example.com", .issuer = ISSUER};
+    fw_check(w, &s, 0, &other, "identity (" WHO ") is not the expected 'mallory@example.com'");
+    mc_sigstore_policy re = {.identity_regexp = "^signer@example\\.com$", .issuer = ISSUER};
+    fw_check(w, &s, 0, &re, NULL);
+    mc_sigstore_policy re_no = {.identity_regexp = "^signer@example\\.org$", .issuer = ISSUER};
+    fw_check(w, &s, 0, &re_no, "not matched by the regular expression");
+    mc_sigstore_policy re_bad = {.identity_regexp = "(", .issuer = ISSUER};
+    fw_check(w, &s, 0, &re_bad, "--certificate-identity-regexp:");
+    world_cert_spec uri = s;
+    uri.san = "URI:https://github.com/org/repo/.github/workflows/sign.yml@refs/heads/main";
+    mc_sigstore_policy pu = {.identity = uri.san + 4, .issuer = ISSUER};
+    fw_check(w, &uri, 0, &pu, NULL);
+    world_cert_spec user = s;
+    user.san = "otherName:1.3.6.1.4.1.57264.1.7;UTF8:someone";
+    mc_sigstore_policy pn = {.identity = "someone", .issuer = ISSUER};
+    fw_check(w, &user, 0, &pn, NULL);
+    world_cert_spec nosan = s;
+    nosan.san = NULL;
+    fw_check(w, &nosan, 0, &p, "names no identity");
+    /* issuer: v2, v1 only, none, another */
+    world_cert_spec v1 = s;
+    v1.iss_v2 = NULL;
+    v1.iss_v1 = ISSUER;
+    fw_check(w, &v1, 0, &p, NULL);
+    world_cert_spec noiss = s;
+    noiss.iss_v2 = NULL;
+    fw_check(w, &noiss, 0, &p, "names no OIDC issuer");
+    mc_sigstore_policy pi = {.identity = WHO, .issuer = "https://accounts.example"};
+    fw_check(w, &s, 0, &pi, "OIDC issuer 'https://oidc.test' is not the expected "
+                            "'https://accounts.example'");
+    world_cert_spec v2v1 = s; /* v2 wins over v1 */
+    v2v1.iss_v1 = "https://accounts.example";
+    fw_check(w, &v2v1, 0, &p, NULL);
+    /* use: no codeSigning */
+    world_cert_spec noeku = s;
+    noeku.eku = "emailProtection";
+    fw_check(w, &noeku, 0, &p, "may not sign code");
+    /* policy */
+    mc_sigstore_policy none = {.issuer = ISSUER};
+    fw_check(w, &s, 0, &none, "needs the expected OIDC issuer and either the identity");
+    fw_free(w);
+
+    /* the CA's window in the trusted root: it must hold the signing time */
+    w = fw_new(60, 0);
+    fw_check(w, &s, 0, &p, "no certificate authority of the trusted root is valid at the "
+                           "signing time");
+    fw_check(w, &s, 60, &p, NULL); /* at the window's start */
+    fw_free(w);
+    w = fw_new(-86400, -1);
+    fw_check(w, &s, 0, &p, "no certificate authority of the trusted root is valid");
+    fw_free(w);
+
+    /* a leaf from a CA that is not in the trusted root */
+    w = fw_new(-86400, 0);
+    EVP_PKEY *rogue_key = world_key();
+    world_cert_spec rs = {.cn = "test-intermediate", .ca = 1, .not_before = -86400,
+                          .not_after = 86400};
+    X509 *rogue = world_cert(rogue_key, NULL, NULL, &rs, w->t0);
+    X509 *leaf = world_cert(w->leaf_key, rogue, rogue_key, &s, w->t0);
+    assert_int_equal(mc_fulcio_verify(leaf, w->tr, (int64_t)w->t0, &p), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "does not chain to a certificate "
+                                                     "authority of the trusted root"));
+    X509_free(leaf);
+    X509_free(rogue);
+    /* an intermediate that had expired at the signing time (the root's window holds it) */
+    world_cert_spec old = {.cn = "old-intermediate", .ca = 1, .not_before = -86400,
+                           .not_after = -1, .eku = "codeSigning"};
+    X509 *oldint = world_cert(rogue_key, w->root, w->root_key, &old, w->t0);
+    X509 *chain[] = {oldint, w->root};
+    mc_trusted_root *tr = world_root(json_pack("[o]", world_ca_json(chain, 2, w->t0 - 86400, 0)),
+                                     json_array(), json_array());
+    leaf = world_cert(w->leaf_key, oldint, rogue_key, &s, w->t0);
+    assert_int_equal(mc_fulcio_verify(leaf, tr, (int64_t)w->t0, &p), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "does not chain to a certificate "
+                                                     "authority of the trusted root valid at"));
+    assert_int_equal(mc_fulcio_verify(leaf, tr, (int64_t)w->t0 - 1, &p), MC_OK);
+    X509_free(leaf);
+    X509_free(oldint);
+    mc_trusted_root_free(tr);
+    EVP_PKEY_free(rogue_key);
+    fw_free(w);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -230,6 +400,7 @@ int main(void)
         cmocka_unit_test(test_default_root),
         cmocka_unit_test(test_root_mapping),
         cmocka_unit_test(test_root_hostile),
+        cmocka_unit_test(test_fulcio),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
