@@ -5,6 +5,7 @@
 #define SIGSTORE_WORLD_H
 
 #include <jansson.h>
+#include <openssl/ct.h>
 #include <openssl/evp.h>
 #include <openssl/x509v3.h>
 #include <time.h>
@@ -169,6 +170,63 @@ static json_t *world_log_json(EVP_PKEY *key, time_t start, time_t end, const cha
     free(b);
     free(id);
     return l;
+}
+
+/* Embeds an SCT from ct_key, dated ts_ms, in leaf (signed by ikey, issued by issuer) as a CT
+ * log would for its precertificate (RFC 6962 3.2: the TBSCertificate as it is now, before the
+ * SCT list is added), then signs the leaf again. log_id NULL: SHA-256 of ct_key's DER. */
+static void world_add_sct(X509 *leaf, X509 *issuer, EVP_PKEY *ikey, EVP_PKEY *ct_key,
+                          uint64_t ts_ms, const unsigned char *log_id)
+{
+    unsigned char *tbs = NULL, *spki = NULL, *kder = NULL, id[32], *sig = NULL;
+    int tl = i2d_re_X509_tbs(leaf, &tbs), kl = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(issuer),
+                                                               &spki);
+    int dl = i2d_PUBKEY(ct_key, &kder);
+    assert_true(tl > 0 && kl > 0 && dl > 0);
+    EVP_Digest(kder, (size_t)dl, id, NULL, EVP_sha256(), NULL);
+    size_t n = 12 + 32 + 3 + (size_t)tl + 2, k = 0;
+    unsigned char *b = malloc(n);
+    assert_non_null(b);
+    b[k++] = 0;
+    b[k++] = 0;
+    for (int sh = 56; sh >= 0; sh -= 8)
+        b[k++] = (unsigned char)(ts_ms >> sh);
+    b[k++] = 0;
+    b[k++] = 1;
+    EVP_Digest(spki, (size_t)kl, b + k, NULL, EVP_sha256(), NULL);
+    k += 32;
+    b[k++] = (unsigned char)(tl >> 16);
+    b[k++] = (unsigned char)(tl >> 8);
+    b[k++] = (unsigned char)tl;
+    memcpy(b + k, tbs, (size_t)tl);
+    k += (size_t)tl;
+    b[k++] = 0;
+    b[k++] = 0;
+    EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+    size_t sl = 0;
+    assert_true(ctx && EVP_DigestSignInit(ctx, NULL, EVP_sha256(), NULL, ct_key) == 1 &&
+                EVP_DigestSign(ctx, NULL, &sl, b, n) == 1);
+    sig = OPENSSL_malloc(sl);
+    assert_true(sig && EVP_DigestSign(ctx, sig, &sl, b, n) == 1);
+    EVP_MD_CTX_free(ctx);
+    SCT *sct = SCT_new();
+    unsigned char *lid = OPENSSL_memdup(log_id ? log_id : id, 32);
+    assert_true(sct && lid && SCT_set_version(sct, SCT_VERSION_V1) &&
+                SCT_set_log_entry_type(sct, CT_LOG_ENTRY_TYPE_PRECERT));
+    SCT_set0_log_id(sct, lid, 32);
+    SCT_set_timestamp(sct, ts_ms);
+    assert_true(SCT_set_signature_nid(sct, NID_ecdsa_with_SHA256));
+    SCT_set0_signature(sct, sig, sl);
+    STACK_OF(SCT) *list = sk_SCT_new_null();
+    assert_true(list && sk_SCT_push(list, sct));
+    assert_int_equal(X509_add1_ext_i2d(leaf, NID_ct_precert_scts, list, 0, X509V3_ADD_DEFAULT),
+                     1);
+    SCT_LIST_free(list);
+    assert_true(X509_sign(leaf, ikey, EVP_sha256()) > 0);
+    free(b);
+    OPENSSL_free(tbs);
+    OPENSSL_free(spki);
+    OPENSSL_free(kder);
 }
 
 /* trusted_root.json from its lists (taken over), parsed. */

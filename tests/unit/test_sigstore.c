@@ -16,6 +16,7 @@
 
 #include "mc_error.h"
 #include "mc_fulcio.h"
+#include "mc_sct.h"
 #include "mc_trusted_root.h"
 #include "sigstore_world.h"
 
@@ -393,6 +394,146 @@ static void test_fulcio(void **state)
     fw_free(w);
 }
 
+/* ---- SCTs -------------------------------------------------------------------------------- */
+
+/* A Fulcio leaf with an SCT from key dated t0 + dt seconds (log id: key's, or id). */
+static X509 *sct_leaf(fulcio_world *w, EVP_PKEY *key, long dt, const unsigned char *id)
+{
+    world_cert_spec s = fw_leaf_spec();
+    X509 *leaf = world_cert(w->leaf_key, w->inter, w->int_key, &s, w->t0);
+    world_add_sct(leaf, w->inter, w->int_key, key, (uint64_t)(w->t0 + dt) * 1000, id);
+    return leaf;
+}
+
+static void sct_refused(int rc, const char *want)
+{
+    assert_int_equal(rc, MC_EINPUT);
+    if (!strstr(mc_error_last()->message, want))
+        fail_msg("'%s' not in '%s'", want, mc_error_last()->message);
+}
+
+static void test_sct(void **state)
+{
+    (void)state;
+    fulcio_world *w = fw_new(-86400, 0);
+    int n = 0;
+    X509 *leaf = sct_leaf(w, w->ct_key, 0, NULL);
+    assert_int_equal(mc_sct_verify(&n, leaf, w->inter, w->tr), MC_OK);
+    assert_int_equal(n, 1);
+    /* OpenSSL's own view of the list agrees: one v1 precert SCT */
+    STACK_OF(SCT) *l = X509_get_ext_d2i(leaf, NID_ct_precert_scts, NULL, NULL);
+    assert_non_null(l);
+    assert_int_equal(sk_SCT_num(l), 1);
+    assert_int_equal(SCT_get_log_entry_type(sk_SCT_value(l, 0)), CT_LOG_ENTRY_TYPE_PRECERT);
+    SCT_LIST_free(l);
+    /* the certificate changed after the log signed (another SAN, re-signed by the CA) */
+    GENERAL_NAMES *gens = sk_GENERAL_NAME_new_null();
+    GENERAL_NAME *g = GENERAL_NAME_new();
+    ASN1_IA5STRING *ia5 = ASN1_IA5STRING_new();
+    assert_true(gens && g && ia5 && ASN1_STRING_set(ia5, "mallory@example.com", -1));
+    GENERAL_NAME_set0_value(g, GEN_EMAIL, ia5);
+    sk_GENERAL_NAME_push(gens, g);
+    assert_int_equal(X509_add1_ext_i2d(leaf, NID_subject_alt_name, gens, 0, X509V3_ADD_REPLACE),
+                     1);
+    GENERAL_NAMES_free(gens);
+    assert_true(X509_sign(leaf, w->int_key, EVP_sha256()) > 0);
+    sct_refused(mc_sct_verify(&n, leaf, w->inter, w->tr), "does not verify over this "
+                                                           "certificate");
+    X509_free(leaf);
+    /* another issuer key hash: the SCT checked as if another CA had issued the leaf */
+    leaf = sct_leaf(w, w->ct_key, 0, NULL);
+    sct_refused(mc_sct_verify(&n, leaf, w->root, w->tr), "does not verify");
+    X509_free(leaf);
+    /* a log that is not in the trusted root */
+    EVP_PKEY *rogue = world_key();
+    leaf = sct_leaf(w, rogue, 0, NULL);
+    sct_refused(mc_sct_verify(&n, leaf, w->inter, w->tr), "no SCT is from a CT log of the "
+                                                          "trusted root");
+    X509_free(leaf);
+    /* a rogue key claiming the trusted log's id */
+    unsigned char *der = NULL, id[32];
+    int dl = i2d_PUBKEY(w->ct_key, &der);
+    EVP_Digest(der, (size_t)dl, id, NULL, EVP_sha256(), NULL);
+    OPENSSL_free(der);
+    leaf = sct_leaf(w, rogue, 0, id);
+    sct_refused(mc_sct_verify(&n, leaf, w->inter, w->tr), "does not verify over this "
+                                                          "certificate");
+    X509_free(leaf);
+    EVP_PKEY_free(rogue);
+    /* dated before the log's key window (t0 - 86400), and at its start */
+    leaf = sct_leaf(w, w->ct_key, -86401, NULL);
+    sct_refused(mc_sct_verify(&n, leaf, w->inter, w->tr), "outside its key's window");
+    X509_free(leaf);
+    leaf = sct_leaf(w, w->ct_key, -86400, NULL);
+    assert_int_equal(mc_sct_verify(&n, leaf, w->inter, w->tr), MC_OK);
+    X509_free(leaf);
+    /* no SCT at all */
+    world_cert_spec s = fw_leaf_spec();
+    leaf = world_cert(w->leaf_key, w->inter, w->int_key, &s, w->t0);
+    sct_refused(mc_sct_verify(&n, leaf, w->inter, w->tr), "carries no SCT");
+    X509_free(leaf);
+    fw_free(w);
+}
+
+/* ---- model_signing's Sigstore goldens: real Fulcio certificates and SCTs ------------------ */
+
+/* The leaf and integratedTime of tests/fixtures/model_signing/VERSION-sigstore/model.sig. */
+static X509 *golden_leaf(int64_t *t, const char *version)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/fixtures/model_signing/%s-sigstore/model.sig",
+             MC_SOURCE_DIR, version);
+    json_t *b = json_load_file(path, 0, NULL);
+    assert_non_null(b);
+    json_t *vm = json_object_get(b, "verificationMaterial");
+    const char *raw = json_string_value(json_object_get(json_object_get(vm, "certificate"),
+                                                        "rawBytes"));
+    const char *it = json_string_value(json_object_get(
+        json_array_get(json_object_get(vm, "tlogEntries"), 0), "integratedTime"));
+    assert_true(raw && it);
+    *t = strtoll(it, NULL, 10);
+    unsigned char *der = NULL;
+    size_t n = 0;
+    assert_int_equal(mc_base64_decode(&der, &n, raw, 65536), MC_OK);
+    const unsigned char *p = der;
+    X509 *x = d2i_X509(NULL, &p, (long)n);
+    assert_non_null(x);
+    free(der);
+    json_decref(b);
+    return x;
+}
+
+/* Against the built-in public-good root, at the time Rekor recorded (not yet verified here:
+ * the times are the bundles'), as sigstore-python verified them for model_signing. */
+static void test_goldens(void **state)
+{
+    (void)state;
+    const char *versions[] = {"v0.3.1", "v1.0.0", "v1.0.1", "v1.1.0"};
+    mc_trusted_root *tr = NULL;
+    assert_int_equal(mc_trusted_root_default(&tr), MC_OK);
+    mc_sigstore_policy p = {.identity = "stefanb@us.ibm.com",
+                            .issuer = "https://sigstore.verify.ibm.com/oauth2"};
+    mc_sigstore_policy wrong = {.identity = "stefanb@us.ibm.com",
+                                .issuer = "https://accounts.google.com"};
+    X509 *fulcio_int = sk_X509_value(tr->cas[1].chain, 0);
+    for (size_t i = 0; i < 4; i++) {
+        int64_t t = 0;
+        int n = 0;
+        X509 *leaf = golden_leaf(&t, versions[i]);
+        if (mc_fulcio_verify(leaf, tr, t, &p) != MC_OK)
+            fail_msg("%s: %s", versions[i], mc_error_last()->message);
+        assert_int_equal(mc_sct_verify(&n, leaf, fulcio_int, tr), MC_OK);
+        assert_int_equal(n, 1);
+        assert_int_equal(mc_fulcio_verify(leaf, tr, t, &wrong), MC_EINPUT);
+        assert_int_equal(mc_fulcio_verify(leaf, tr, t + 3600, &p), MC_EINPUT);
+        assert_non_null(strstr(mc_error_last()->message, "was not valid at the signing time"));
+        assert_int_equal(mc_sct_verify(&n, leaf, sk_X509_value(tr->cas[1].chain, 1), tr),
+                         MC_EINPUT); /* the root's key hash is not the issuer's */
+        X509_free(leaf);
+    }
+    mc_trusted_root_free(tr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -401,6 +542,8 @@ int main(void)
         cmocka_unit_test(test_root_mapping),
         cmocka_unit_test(test_root_hostile),
         cmocka_unit_test(test_fulcio),
+        cmocka_unit_test(test_sct),
+        cmocka_unit_test(test_goldens),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
