@@ -4,6 +4,8 @@
  * field; this is the one place that knows it, so that every reader of those files agrees. */
 #include "mc_pbjson.h"
 
+#include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "mc_error.h"
@@ -59,4 +61,29 @@ int mc_pbjson_string(const char **out, const json_t *obj, const char *json_name,
     if (rc == MC_OK)
         *out = v ? json_string_value(v) : NULL;
     return rc;
+}
+
+int mc_pbjson_int64(int64_t *out, int *present, const json_t *obj, const char *json_name,
+                    const char *proto_name, const char *where)
+{
+    json_t *v = NULL;
+    int rc = mc_pbjson_get(&v, obj, json_name, proto_name, where);
+    *present = 0;
+    if (rc || !v)
+        return rc;
+    if (json_is_integer(v)) {
+        *out = (int64_t)json_integer_value(v);
+    } else {
+        const char *s = json_string_value(v);
+        char *end = NULL;
+        errno = 0;
+        long long x = s && *s && strlen(s) <= 20 ? strtoll(s, &end, 10) : 0;
+        if (!s || !*s || !end || *end || errno || strlen(s) > 20 || (s[0] != '-' &&
+                                                                      (s[0] < '0' || s[0] > '9')))
+            return mc_error_set(MC_EINPUT, "%s: %s must be an integer (a decimal string)",
+                                where, json_name);
+        *out = (int64_t)x;
+    }
+    *present = 1;
+    return MC_OK;
 }

@@ -6,6 +6,7 @@
 #define MC_PBJSON_H
 
 #include <jansson.h>
+#include <stdint.h>
 
 /* *out: obj's field json_name (or proto_name; NULL when they are spelled alike), NULL when
  * absent or null, or when obj is not an object. MC_EINPUT ("WHERE: both json_name and
@@ -22,5 +23,10 @@ int mc_pbjson_array(json_t **out, const json_t *obj, const char *json_name,
                     const char *proto_name, const char *where);
 int mc_pbjson_string(const char **out, const json_t *obj, const char *json_name,
                      const char *proto_name, const char *where);
+
+/* An int64 field, which the mapping writes as a decimal string (or a number): *present 0
+ * when absent; MC_EINPUT when it is neither, or out of range. */
+int mc_pbjson_int64(int64_t *out, int *present, const json_t *obj, const char *json_name,
+                    const char *proto_name, const char *where);
 
 #endif

@@ -16,6 +16,7 @@
 
 #include "mc_error.h"
 #include "mc_fulcio.h"
+#include "mc_rekor.h"
 #include "mc_sct.h"
 #include "mc_trusted_root.h"
 #include "sigstore_world.h"
@@ -477,6 +478,44 @@ static void test_sct(void **state)
 
 /* ---- model_signing's Sigstore goldens: real Fulcio certificates and SCTs ------------------ */
 
+static json_t *golden_bundle(const char *version)
+{
+    char path[1024];
+    snprintf(path, sizeof path, "%s/tests/fixtures/model_signing/%s-sigstore/model.sig",
+             MC_SOURCE_DIR, version);
+    json_t *b = json_load_file(path, 0, NULL);
+    assert_non_null(b);
+    return b;
+}
+
+#define TLOG0(b) json_array_get(json_object_get(json_object_get((b), "verificationMaterial"), \
+                                                "tlogEntries"), 0)
+
+/* Verifies tlog entry 0 of bundle b (changed by the caller) for leaf; the result. */
+static int golden_rekor(json_t *b, X509 *leaf, const mc_trusted_root *tr, mc_rekor_result *r)
+{
+    return mc_rekor_verify(r, TLOG0(b), json_object_get(b, "dsseEnvelope"), leaf, tr);
+}
+
+static void golden_rekor_refused(const char *version, X509 *leaf, const mc_trusted_root *tr,
+                                 const char *key, const char *sub, const char *value,
+                                 const char *want)
+{
+    json_t *b = golden_bundle(version);
+    json_t *obj = sub ? json_object_get(TLOG0(b), sub) : TLOG0(b);
+    mc_rekor_result r;
+    if (strcmp(key, "hashes") == 0) /* the first proof hash replaced */
+        json_array_set_new(json_object_get(obj, "hashes"), 0, json_string(value));
+    else if (value)
+        json_object_set_new(obj, key, json_string(value));
+    else
+        json_object_del(obj, key);
+    assert_int_equal(golden_rekor(b, leaf, tr, &r), MC_EINPUT);
+    if (!strstr(mc_error_last()->message, want))
+        fail_msg("%s: '%s' not in '%s'", version, want, mc_error_last()->message);
+    json_decref(b);
+}
+
 /* The leaf and integratedTime of tests/fixtures/model_signing/VERSION-sigstore/model.sig. */
 static X509 *golden_leaf(int64_t *t, const char *version)
 {
@@ -529,9 +568,166 @@ static void test_goldens(void **state)
         assert_non_null(strstr(mc_error_last()->message, "was not valid at the signing time"));
         assert_int_equal(mc_sct_verify(&n, leaf, sk_X509_value(tr->cas[1].chain, 1), tr),
                          MC_EINPUT); /* the root's key hash is not the issuer's */
+        /* Rekor: body, inclusion proof to a signed checkpoint, promise, times */
+        json_t *b = golden_bundle(versions[i]);
+        mc_rekor_result r = {0};
+        if (golden_rekor(b, leaf, tr, &r) != MC_OK)
+            fail_msg("%s: %s", versions[i], mc_error_last()->message);
+        assert_int_equal(r.integrated_time, t);
+        assert_true(r.proof && r.promise);
+        json_decref(b);
+        const char *v = versions[i], *zero = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+        golden_rekor_refused(v, leaf, tr, "hashes", "inclusionProof", zero,
+                             "the inclusion proof does not lead from the entry");
+        golden_rekor_refused(v, leaf, tr, "rootHash", "inclusionProof", zero,
+                             "the inclusion proof does not lead from the entry");
+        golden_rekor_refused(v, leaf, tr, "signedEntryTimestamp", "inclusionPromise",
+                             "MEUCIQD/////////////////////////////////////////AiAAAAAAAAAAAAAAAAAA"
+                             "AAAAAAAAAAAAAAAAAAAAAAAAAA==",
+                             "inclusion promise (SET) is not the log's signature");
+        golden_rekor_refused(v, leaf, tr, "integratedTime", NULL, "1600000000",
+                             "inclusion promise (SET) is not the log's signature");
+        golden_rekor_refused(v, leaf, tr, "checkpoint", "inclusionProof", NULL,
+                             "the inclusion proof has no checkpoint");
+        golden_rekor_refused(v, leaf, tr, "canonicalizedBody", NULL, "e30=",
+                             "the tlog entry's body is not a dsse 0.0.1 entry");
         X509_free(leaf);
     }
     mc_trusted_root_free(tr);
+}
+
+/* Each remaining link of a Rekor entry broken once on the v1.1.0 golden. */
+static void test_rekor_links(void **state)
+{
+    (void)state;
+    mc_trusted_root *tr = NULL;
+    assert_int_equal(mc_trusted_root_default(&tr), MC_OK);
+    int64_t t = 0, t2 = 0;
+    X509 *leaf = golden_leaf(&t, "v1.1.0"), *other = golden_leaf(&t2, "v1.0.1");
+    mc_rekor_result r;
+    const char *v = "v1.1.0";
+    golden_rekor_refused(v, leaf, tr, "keyId", "logId",
+                         "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+                         "is not a transparency log of the trusted root");
+    json_t *b = golden_bundle(v);
+    json_object_set_new(json_object_get(b, "dsseEnvelope"), "payload", json_string("e30="));
+    assert_int_equal(golden_rekor(b, leaf, tr, &r), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "does not match the bundle: its payload "
+                                                     "hash"));
+    json_decref(b);
+    b = golden_bundle(v);
+    json_object_set_new(json_array_get(json_object_get(json_object_get(b, "dsseEnvelope"),
+                                                       "signatures"), 0), "sig",
+                        json_string("MEUCIQD/AiAA"));
+    assert_int_equal(golden_rekor(b, leaf, tr, &r), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "another signature was logged"));
+    json_decref(b);
+    b = golden_bundle(v);
+    assert_int_equal(golden_rekor(b, other, tr, &r), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "another certificate was logged"));
+    /* neither proof nor promise */
+    json_object_del(TLOG0(b), "inclusionProof");
+    json_object_del(TLOG0(b), "inclusionPromise");
+    assert_int_equal(golden_rekor(b, leaf, tr, &r), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "neither an inclusion proof nor an "
+                                                     "inclusion promise"));
+    json_decref(b);
+    /* the proof alone verifies; then a time outside the certificate (the promise, which
+       signs the time, removed) */
+    b = golden_bundle(v);
+    json_object_del(TLOG0(b), "inclusionPromise");
+    assert_int_equal(golden_rekor(b, leaf, tr, &r), MC_OK);
+    assert_true(r.proof && !r.promise);
+    json_object_set_new(TLOG0(b), "integratedTime", json_string("1760062940"));
+    assert_int_equal(golden_rekor(b, leaf, tr, &r), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "outside the signing certificate's "
+                                                     "validity"));
+    json_decref(b);
+    /* the promise alone verifies */
+    b = golden_bundle(v);
+    json_object_del(TLOG0(b), "inclusionProof");
+    assert_int_equal(golden_rekor(b, leaf, tr, &r), MC_OK);
+    assert_true(!r.proof && r.promise);
+    json_decref(b);
+    /* the checkpoint: another tree size; a signature that is not the log's */
+    b = golden_bundle(v);
+    json_t *cp = json_object_get(json_object_get(TLOG0(b), "inclusionProof"), "checkpoint");
+    char note[2048];
+    snprintf(note, sizeof note, "%s", json_string_value(json_object_get(cp, "envelope")));
+    char *nl = strchr(note, '\n');
+    assert_non_null(nl);
+    char orig = nl[1];
+    nl[1] = orig == '9' ? '8' : '9';
+    json_object_set_new(cp, "envelope", json_string(note));
+    assert_int_equal(golden_rekor(b, leaf, tr, &r), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "the checkpoint's tree size"));
+    nl[1] = orig; /* back */
+    char *dash = strstr(note, "\xe2\x80\x94 ");
+    assert_non_null(dash);
+    char *sig = strchr(dash + 4, ' ') + 1;
+    sig[10] = sig[10] == 'A' ? 'B' : 'A';
+    json_object_set_new(cp, "envelope", json_string(note));
+    assert_int_equal(golden_rekor(b, leaf, tr, &r), MC_EINPUT);
+    if (!strstr(mc_error_last()->message, "the checkpoint is not signed by the log's key"))
+        fail_msg("%s", mc_error_last()->message);
+    json_decref(b);
+    /* a trusted root whose Rekor key window starts after the entry */
+    json_t *d = root_doc();
+    json_object_set_new(json_object_get(json_object_get(json_array_get(
+                            json_object_get(d, "tlogs"), 0), "publicKey"), "validFor"),
+                        "start", json_string("2030-01-01T00:00:00Z"));
+    char *text = json_dumps(d, JSON_COMPACT);
+    mc_trusted_root *late = NULL;
+    assert_int_equal(mc_trusted_root_parse(&late, text, strlen(text)), MC_OK);
+    b = golden_bundle(v);
+    assert_int_equal(golden_rekor(b, leaf, late, &r), MC_EINPUT);
+    assert_non_null(strstr(mc_error_last()->message, "outside its log key's window"));
+    json_decref(b);
+    json_decref(d);
+    free(text);
+    mc_trusted_root_free(late);
+    X509_free(leaf);
+    X509_free(other);
+    mc_trusted_root_free(tr);
+}
+
+/* RFC 9162's inclusion proofs on a tree of 7 leaves built here: every index verifies with
+ * its path, and a wrong index, size or sibling does not. */
+static void test_merkle(void **state)
+{
+    (void)state;
+    unsigned char lh[7][32], n01[32], n23[32], n45[32], n0123[32], n456[32], root[32];
+    for (int i = 0; i < 7; i++) {
+        unsigned char b[2] = {0, (unsigned char)i};
+        EVP_Digest(b, 2, lh[i], NULL, EVP_sha256(), NULL);
+    }
+#define NODE(out, l, r)                                                                       \
+    do {                                                                                      \
+        unsigned char in[65] = {1};                                                           \
+        memcpy(in + 1, l, 32);                                                                \
+        memcpy(in + 33, r, 32);                                                               \
+        EVP_Digest(in, 65, out, NULL, EVP_sha256(), NULL);                                    \
+    } while (0)
+    NODE(n01, lh[0], lh[1]);
+    NODE(n23, lh[2], lh[3]);
+    NODE(n45, lh[4], lh[5]);
+    NODE(n0123, n01, n23);
+    NODE(n456, n45, lh[6]);
+    NODE(root, n0123, n456);
+    unsigned char p3[3][32], p6[2][32];
+    memcpy(p3[0], lh[2], 32);
+    memcpy(p3[1], n01, 32);
+    memcpy(p3[2], n456, 32);
+    memcpy(p6[0], n45, 32);
+    memcpy(p6[1], n0123, 32);
+    assert_true(mc_merkle_inclusion_ok(lh[3], 3, 7, (const unsigned char(*)[32])p3, 3, root));
+    assert_true(mc_merkle_inclusion_ok(lh[6], 6, 7, (const unsigned char(*)[32])p6, 2, root));
+    assert_false(mc_merkle_inclusion_ok(lh[3], 2, 7, (const unsigned char(*)[32])p3, 3, root));
+    assert_false(mc_merkle_inclusion_ok(lh[3], 3, 4, (const unsigned char(*)[32])p3, 3, root));
+    assert_false(mc_merkle_inclusion_ok(lh[6], 7, 7, (const unsigned char(*)[32])p6, 2, root));
+    assert_false(mc_merkle_inclusion_ok(lh[3], 3, 7, (const unsigned char(*)[32])p3, 2, root));
+    p3[1][0] ^= 1;
+    assert_false(mc_merkle_inclusion_ok(lh[3], 3, 7, (const unsigned char(*)[32])p3, 3, root));
 }
 
 int main(void)
@@ -544,6 +740,8 @@ int main(void)
         cmocka_unit_test(test_fulcio),
         cmocka_unit_test(test_sct),
         cmocka_unit_test(test_goldens),
+        cmocka_unit_test(test_rekor_links),
+        cmocka_unit_test(test_merkle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
