@@ -103,6 +103,26 @@ int mc_fulcio_identity(char *san, size_t san_size, char *issuer, size_t issuer_s
     return got < 0 ? got : MC_OK;
 }
 
+int mc_sigstore_policy_check(const mc_sigstore_policy *p)
+{
+    regex_t re;
+    if (!p->issuer || !!p->identity == !!p->identity_regexp)
+        return mc_error_set(MC_EINPUT, "Sigstore verification needs the expected OIDC issuer "
+                            "and either the identity or a regular expression for it");
+    if (!p->identity_regexp)
+        return MC_OK;
+    if (strlen(p->identity_regexp) > 1024)
+        return mc_error_set(MC_EINPUT, "--certificate-identity-regexp: over 1024 bytes");
+    int e = regcomp(&re, p->identity_regexp, REG_EXTENDED | REG_NOSUB);
+    if (e) {
+        char why[128];
+        regerror(e, &re, why, sizeof why);
+        return mc_error_set(MC_EINPUT, "--certificate-identity-regexp: %s", why);
+    }
+    regfree(&re);
+    return MC_OK;
+}
+
 /* 1 when one of the leaf's identities (each matched whole) is policy's. */
 static int identity_matches(int *ok, X509 *leaf, const mc_sigstore_policy *p)
 {

@@ -24,6 +24,10 @@ typedef struct mc_sigstore_policy {
     const char *issuer;
 } mc_sigstore_policy;
 
+/* Checks a policy before any bundle is read: the issuer and one identity form given, the
+ * regular expression compiles (at most 1 KiB). MC_EINPUT naming the option. */
+int mc_sigstore_policy_check(const mc_sigstore_policy *policy);
+
 /* The certificate's identities (its email, URI and Fulcio username subject alternative
  * names, joined by ", " for messages, at most 1 KiB) and its OIDC issuer ("" when none).
  * MC_ENOMEM only. */

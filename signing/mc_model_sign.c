@@ -328,10 +328,17 @@ int mc_model_verify_read(mc_model_check *res, const mc_model_files *f, const cha
                          const mc_key *key, const char *ca_path, int ignore_unsigned,
                          const mc_model_bytes *read, size_t n_read)
 {
+    mc_oms_trust t = {.key = key, .ca_path = ca_path};
+    return mc_model_verify_trust(res, f, signature, &t, ignore_unsigned, read, n_read);
+}
+
+int mc_model_verify_trust(mc_model_check *res, const mc_model_files *f, const char *signature,
+                          const mc_oms_trust *t, int ignore_unsigned, const mc_model_bytes *read,
+                          size_t n_read)
+{
     char *text = NULL;
     size_t len = 0;
     mc_manifest *sm = NULL, *dm = NULL;
-    mc_oms_trust t = {.key = key, .ca_path = ca_path};
     char why[1200];
     int rc = mc_file_read_all(&text, &len, signature, MC_OMS_BUNDLE_MAX);
     if (rc == MC_ENOTFOUND) {
@@ -344,7 +351,7 @@ int mc_model_verify_read(mc_model_check *res, const mc_model_files *f, const cha
                           "not a regular file): %s", MC_OMS_BUNDLE_MAX, why);
         goto cleanup;
     }
-    if (rc || (rc = mc_oms_verify(&sm, res->signer, sizeof res->signer, text, len, &t)))
+    if (rc || (rc = mc_oms_verify(&sm, res->signer, sizeof res->signer, text, len, t)))
         goto cleanup;
     memcpy(res->subject, sm->subject, sizeof res->subject);
     if ((rc = manifest_of(&dm, f, signature, sm, ignore_unsigned)))

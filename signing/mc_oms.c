@@ -20,6 +20,7 @@
 #include "mc_file.h"
 #include "mc_json.h"
 #include "mc_pbjson.h"
+#include "mc_sigstore.h"
 #include "mc_x509.h"
 
 int mc_oms_statement(char **out, size_t *len, const mc_manifest *m)
@@ -536,6 +537,11 @@ int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const cha
         }
         snprintf(signer, signer_size, "key %s", mc_key_hint(t->key));
         pkey = mc_key_pkey(t->key);
+    } else if (t->policy) {
+        if ((rc = mc_sigstore_verify_material(&cert_key, signer, signer_size, vm, env, t->root,
+                                              t->policy)))
+            goto cleanup;
+        pkey = cert_key;
     } else {
         if ((rc = mc_x509_verify_chain(&cert_key, signer, signer_size, vm, t->ca_path)))
             goto cleanup;

@@ -45,6 +45,10 @@ typedef struct mc_verify_options {
     mc_sign_common c;
     const char *key;                  /* a public key reference, or NULL with ca */
     const char *ca;                   /* root certificates (PEM), or NULL with key */
+    /* Sigstore keyless (instead of key or ca): the identity expected (exactly, or a regular
+       expression), the OIDC issuer, and the trusted root (NULL: the public-good one built
+       in). */
+    const char *identity, *identity_regexp, *issuer, *trusted_root;
     int ignore_unsigned;              /* files on disk that the bundle does not list are fine */
     const char *certificate;          /* a release certificate of the run to check too (key
                                          mode; mc_release.h), or NULL */
