@@ -1,8 +1,9 @@
 /* Sigstore keyless verification material (mc_sigstore.h): the links of mc_rekor.c,
  * mc_fulcio.c and mc_sct.c put in sigstore-go's order. The leaf is the bundle's
  * `certificate` (v0.3) or the first of its `x509CertificateChain`; the certificates after it
- * are never trusted. RFC 3161 timestamps (timestampVerificationData) are not read: the
- * signing time is Rekor's integrated time. */
+ * are never trusted. RFC 3161 timestamps (timestampVerificationData, mc_tsa.c), when the
+ * bundle has them, must verify too, and the certificate must be valid at each of their times
+ * as at Rekor's, as sigstore-go and @sigstore/verify ask. */
 #include "mc_sigstore.h"
 
 #include <openssl/err.h>
@@ -16,6 +17,7 @@
 #include "mc_pbjson.h"
 #include "mc_rekor.h"
 #include "mc_sct.h"
+#include "mc_tsa.h"
 
 static int leaf_of(X509 **out, const json_t *vm)
 {
@@ -60,13 +62,63 @@ static X509 *issuer_of(X509 *leaf, const mc_trusted_root *tr)
     return NULL;
 }
 
+/* The bundle's RFC 3161 timestamps (0 to MC_TSA_MAX_TIMESTAMPS), each verified over the
+ * envelope's signature: their times into t[], their number into *n. */
+static int timestamps(int64_t *t, size_t *n, const json_t *vm, const json_t *env,
+                      const mc_trusted_root *tr)
+{
+    json_t *tvd = NULL, *list = NULL;
+    unsigned char *sig = NULL, *der = NULL;
+    size_t sl = 0, dl = 0;
+    *n = 0;
+    int rc = mc_pbjson_object(&tvd, vm, "timestampVerificationData",
+                              "timestamp_verification_data", "bundle");
+    rc = rc ? rc : mc_pbjson_array(&list, tvd, "rfc3161Timestamps", "rfc3161_timestamps",
+                                   "bundle");
+    if (rc || json_array_size(list) == 0)
+        return rc;
+    if (json_array_size(list) > MC_TSA_MAX_TIMESTAMPS)
+        return mc_error_set(MC_EINPUT, "bundle: over %d RFC 3161 timestamps",
+                            MC_TSA_MAX_TIMESTAMPS);
+    const char *es = json_string_value(json_object_get(
+        json_array_get(json_object_get(env, "signatures"), 0), "sig"));
+    if (!es)
+        return mc_error_set(MC_EINPUT, "bundle: the envelope has no signature to timestamp");
+    if ((rc = mc_base64_decode(&sig, &sl, es, 1024)))
+        return rc == MC_ENOMEM ? rc : mc_error_set(rc, "bundle: the signature is not base64");
+    for (size_t i = 0; !rc && i < json_array_size(list); i++) {
+        const char *b64 = NULL;
+        rc = mc_pbjson_string(&b64, json_array_get(list, i), "signedTimestamp",
+                              "signed_timestamp", "bundle");
+        if (!rc && !b64)
+            rc = mc_error_set(MC_EINPUT, "bundle: RFC 3161 timestamp %zu has no "
+                              "signedTimestamp", i + 1);
+        if (!rc && (rc = mc_base64_decode(&der, &dl, b64, MC_TSA_MAX_DER)))
+            rc = rc == MC_ENOMEM ? rc : mc_error_set(rc, "bundle: RFC 3161 timestamp %zu is not "
+                                                     "base64 of at most %d bytes", i + 1,
+                                                     MC_TSA_MAX_DER);
+        if (!rc && (rc = mc_tsa_verify(&t[i], der, dl, sig, sl, tr)) == MC_EINPUT) {
+            char msg[sizeof mc_error_last()->message];
+            snprintf(msg, sizeof msg, "%s", mc_error_last()->message);
+            rc = mc_error_set(rc, "timestamp %zu: %s", i + 1, msg);
+        }
+        free(der);
+        der = NULL;
+        if (!rc)
+            *n = i + 1;
+    }
+    free(sig);
+    return rc;
+}
+
 int mc_sigstore_verify_material(EVP_PKEY **pkey, char *signer, size_t signer_size,
                                 const json_t *vm, const json_t *env, const mc_trusted_root *tr,
                                 const mc_sigstore_policy *policy)
 {
     X509 *leaf = NULL;
     json_t *entries = NULL;
-    int64_t t = INT64_MAX;
+    int64_t t = INT64_MAX, tsa_t[MC_TSA_MAX_TIMESTAMPS];
+    size_t n_tsa = 0;
     char san[1024], iss[512];
     int rc = leaf_of(&leaf, vm);
     rc = rc ? rc : mc_pbjson_array(&entries, vm, "tlogEntries", "tlog_entries", "bundle");
@@ -92,8 +144,18 @@ int mc_sigstore_verify_material(EVP_PKEY **pkey, char *signer, size_t signer_siz
         if (r.integrated_time < t)
             t = r.integrated_time;
     }
-    if ((rc = mc_fulcio_verify(leaf, tr, t, policy)))
+    if ((rc = timestamps(tsa_t, &n_tsa, vm, env, tr)) ||
+        (rc = mc_fulcio_verify(leaf, tr, t, policy)))
         goto cleanup;
+    for (size_t i = 0; i < n_tsa; i++) /* the certificate at each timestamp's time too */
+        if ((rc = mc_fulcio_verify(leaf, tr, tsa_t[i], policy))) {
+            if (rc == MC_EINPUT) {
+                char msg[sizeof mc_error_last()->message];
+                snprintf(msg, sizeof msg, "%s", mc_error_last()->message);
+                rc = mc_error_set(rc, "timestamp %zu: %s", i + 1, msg);
+            }
+            goto cleanup;
+        }
     X509 *issuer = issuer_of(leaf, tr);
     if (!issuer) { /* mc_fulcio_verify found a chain: not reached unless the root changed */
         rc = mc_error_set(MC_EINPUT, "no certificate of the trusted root issued the signing "

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sigstore keyless verification in a world of the tests' own (tests/interop/sigstore_world.py:
 # a Fulcio-like CA, a CT-like log, a Rekor-like Merkle log with a signed checkpoint and a SET,
-# and their trusted_root.json, made with python3's cryptography): a model signed there
+# a TSA whose RFC 3161 responses `openssl ts -reply` makes, and their trusted_root.json, made
+# with python3's cryptography): a model signed there
 # verifies, then each link is broken once and the failure is named. Every case is also
 # verified by the Sigstore project's JavaScript verifier, npm @sigstore/verify (cached outside
 # the tree, as tests/e2e/sign_interop.sh installs it), which must agree, except where it
@@ -54,6 +55,7 @@ case_() {
 }
 
 case_ none 0 "signed by $ID (issuer $ISS)"
+case_ no_tsa 0 "signed by $ID (issuer $ISS)"     # the Rekor entry alone is enough
 case_ leaf_expired_at_t 1 "outside the signing certificate's validity" # Rekor's time checked first
 case_ ca_window 1 "no certificate authority of the trusted root is valid at the signing time"
 case_ rogue_ca 1 "does not chain to a certificate authority of the trusted root"
@@ -76,5 +78,14 @@ case_ time_outside_cert 1 "outside the signing certificate's validity"
 case_ rekor_window 1 "outside its log key's window"
 case_ dsse_sig 1 "the DSSE signature does not verify with this key"
 case_ file 1 "file 'd/config.json' was modified" skip  # @sigstore/verify checks no files
+case_ sct_window 1 "is dated .*, outside its key's window in the trusted root"
+case_ no_checkpoint 1 "the inclusion proof has no checkpoint"
+case_ no_tlog 1 "a keyless signature needs 1 to 8 transparency-log entries (it has 0)"
+case_ tsa_sig 1 "timestamp 1: RFC 3161 timestamp of .*: not signed by a timestamp authority of the trusted root valid at that time (signature failure)"
+case_ tsa_imprint 1 "timestamp 1: RFC 3161 timestamp of .*: its message imprint is not the digest of the bundle's signature"
+case_ tsa_unknown 1 "timestamp 1: .*not signed by a timestamp authority of the trusted root valid at that time (Verify error:certificate signature failure)"
+case_ tsa_window 1 "timestamp 1: .*no timestamp authority of the trusted root is valid at that time"
+case_ tsa_outside_cert 1 "timestamp 1: the signing certificate ($ID) was not valid at the signing time"
+case_ tsa_cert_expired 1 "timestamp 1: .*not signed by a timestamp authority .*(Verify error:certificate has expired)"
 echo "sigstore world: $refused broken links refused"
 finish

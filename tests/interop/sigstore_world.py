@@ -3,8 +3,10 @@
 hashlib, independently of modelcert: a Fulcio-like CA (root and intermediate) issuing a
 ten-minute leaf with Fulcio's OIDC extensions and an embedded SCT from a CT-like log key, a
 Rekor-like Merkle log (RFC 6962 leaf and node hashes, an inclusion proof, a signed checkpoint
-in the signed-note format, a SET), and the trusted_root.json listing them; it signs a model
-directory keyless, as model_signing would, into MODEL/model.sig.
+in the signed-note format, a SET), a timestamp authority (a TSA root and a TSA certificate made
+here, the RFC 3161 response made by OpenSSL's `openssl ts -reply` over the signature), and the
+trusted_root.json listing them; it signs a model directory keyless, as model_signing would,
+into MODEL/model.sig.
 
 usage: sigstore_world.py OUT_DIR MODEL_DIR [BREAK]
 BREAK names one link to break (see BREAKS below); the default breaks none."""
@@ -14,6 +16,7 @@ import hashlib
 import json
 import os
 import pathlib
+import subprocess
 import sys
 import time
 
@@ -25,7 +28,9 @@ from cryptography.x509.oid import NameOID, ExtendedKeyUsageOID, ObjectIdentifier
 BREAKS = {"none", "leaf_expired_at_t", "ca_window", "rogue_ca", "no_codesign", "identity",
           "issuer", "no_sct", "sct_sig", "sct_log", "body_sig", "proof_hash", "root_hash",
           "checkpoint_sig", "checkpoint_size", "set_sig", "no_proofs", "tlog_unknown",
-          "time_outside_cert", "rekor_window", "dsse_sig", "statement", "file"}
+          "time_outside_cert", "rekor_window", "dsse_sig", "statement", "file", "sct_window",
+          "no_checkpoint", "no_tlog", "tsa_sig", "tsa_imprint", "tsa_unknown", "tsa_window",
+          "tsa_outside_cert", "tsa_cert_expired", "no_tsa"}
 
 out, model = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 brk = sys.argv[3] if len(sys.argv) > 3 else "none"
@@ -88,7 +93,7 @@ def utf8_der(s):
 
 
 nb, na = NOW - 60, NOW + 540
-if brk == "leaf_expired_at_t":
+if brk in ("leaf_expired_at_t", "tsa_outside_cert"):
     nb, na = NOW - 700, NOW - 100
 lb = (x509.CertificateBuilder().subject_name(x509.Name([])).issuer_name(issuing.subject)
       .public_key(leaf_k.public_key()).serial_number(x509.random_serial_number())
@@ -214,6 +219,8 @@ checkpoint = note + "\n\u2014 rekor.test " + b64(tlog_id[:4] + note_sig) + "\n"
 it = NOW
 if brk == "time_outside_cert":
     it = NOW + 3600
+if brk == "tsa_outside_cert":  # Rekor's time inside the leaf's validity, the TSA's after it
+    it = NOW - 200
 set_doc = json.dumps({"body": b64(body), "integratedTime": it, "logID": tlog_id.hex(),
                       "logIndex": 1000 + INDEX}, sort_keys=True, separators=(",", ":"))
 set_sig = (key() if brk == "set_sig" else rekor_k).sign(set_doc.encode(),
@@ -229,10 +236,61 @@ entry = {"logIndex": str(1000 + INDEX),
          "canonicalizedBody": b64(body)}
 if brk == "no_proofs":
     del entry["inclusionPromise"], entry["inclusionProof"]
+if brk == "no_checkpoint":
+    del entry["inclusionProof"]["checkpoint"]
+
+
+# The TSA: a root and a TSA certificate (critical timeStamping extended key usage), and an
+# RFC 3161 response over the DSSE signature made by OpenSSL's `openssl ts` (genTime: now).
+def tsa_chain(k_root, k_tsa, cn, tsa_after):
+    r = ca_cert(k_root, cn + "-root", name(cn + "-root"), k_root, 0)
+    t = (x509.CertificateBuilder().subject_name(name(cn)).issuer_name(r.subject)
+         .public_key(k_tsa.public_key()).serial_number(x509.random_serial_number())
+         .not_valid_before(when(NOW - 86400)).not_valid_after(when(tsa_after))
+         .add_extension(x509.KeyUsage(True, False, False, False, False, False, False, False,
+                                      False), critical=True)
+         .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.TIME_STAMPING]),
+                        critical=True)
+         .sign(k_root, hashes.SHA256()))
+    return r, t
+
+
+tsa_root_k, tsa_k = key(), key()
+tsa_root, tsa_cert = tsa_chain(tsa_root_k, tsa_k, "test-tsa", NOW + 86400 * 365)
+sign_root, sign_cert, sign_k = tsa_root, tsa_cert, tsa_k
+if brk == "tsa_unknown":  # a TSA of the same names, not the trusted root's
+    rk, sign_k = key(), key()
+    sign_root, sign_cert = tsa_chain(rk, sign_k, "test-tsa", NOW + 86400 * 365)
+if brk == "tsa_cert_expired":  # the trusted root's TSA, its certificate expired before now
+    tsa_root, tsa_cert = tsa_chain(tsa_root_k, tsa_k, "test-tsa", NOW + 60)
+    sign_root, sign_cert = tsa_root, tsa_cert
+tsd = out / "tsa"
+tsd.mkdir(exist_ok=True)
+(tsd / "data").write_bytes(dsse_sig + (b"x" if brk == "tsa_imprint" else b""))
+(tsd / "tsa.pem").write_bytes(sign_cert.public_bytes(serialization.Encoding.PEM))
+(tsd / "tsa.key").write_bytes(sign_k.private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+    serialization.NoEncryption()))
+(tsd / "serial").write_text("01\n")
+(tsd / "tsa.cnf").write_text(
+    "[ tsa ]\ndefault_tsa = t\n[ t ]\nserial = %s\ncrypto_device = builtin\n"
+    "signer_digest = sha256\ndefault_policy = 1.2.3.4.1\ndigests = sha256\n"
+    "accuracy = secs:1\ness_cert_id_alg = sha256\n" % (tsd / "serial"))
+subprocess.run(["openssl", "ts", "-query", "-data", str(tsd / "data"), "-sha256", "-cert",
+                "-no_nonce", "-out", str(tsd / "q.tsq")], check=True, stderr=subprocess.DEVNULL)
+subprocess.run(["openssl", "ts", "-reply", "-config", str(tsd / "tsa.cnf"), "-queryfile",
+                str(tsd / "q.tsq"), "-signer", str(tsd / "tsa.pem"), "-inkey",
+                str(tsd / "tsa.key"), "-out", str(tsd / "r.tsr")], check=True,
+               stderr=subprocess.DEVNULL)
+tsr = bytearray((tsd / "r.tsr").read_bytes())
+if brk == "tsa_sig":  # the last byte is the ECDSA signature's
+    tsr[-1] ^= 0x01
+vm = {"certificate": {"rawBytes": b64(leaf.public_bytes(serialization.Encoding.DER))},
+      "tlogEntries": [] if brk == "no_tlog" else [entry]}
+if brk != "no_tsa":
+    vm["timestampVerificationData"] = {"rfc3161Timestamps": [{"signedTimestamp": b64(tsr)}]}
 bundle = {"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
-          "verificationMaterial": {"certificate": {"rawBytes": b64(leaf.public_bytes(
-              serialization.Encoding.DER))}, "tlogEntries": [entry]},
-          "dsseEnvelope": env}
+          "verificationMaterial": vm, "dsseEnvelope": env}
 
 
 def log(k, start):
@@ -251,7 +309,14 @@ trusted = {"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0
                "certChain": {"certificates": [{"rawBytes": b64(c.public_bytes(
                    serialization.Encoding.DER))} for c in (inter, root)]},
                "validFor": {"start": rfc3339(ca_start)}}],
-           "ctlogs": [log(ct_k, NOW - 86400)], "timestampAuthorities": []}
+           "ctlogs": [log(ct_k, NOW + 60 if brk == "sct_window" else NOW - 86400)],
+           "timestampAuthorities": [{
+               "subject": {"organization": "test", "commonName": "test-tsa"},
+               "uri": "https://tsa.test",
+               "certChain": {"certificates": [{"rawBytes": b64(c.public_bytes(
+                   serialization.Encoding.DER))} for c in (tsa_cert, tsa_root)]},
+               "validFor": {"start": rfc3339(NOW + 3600 if brk == "tsa_window"
+                                             else NOW - 86400)}}]}
 json.dump(trusted, open(out / "trusted_root.json", "w"), indent=2)
 json.dump(bundle, open(model / "model.sig", "w"), indent=2)
 if brk == "file":

@@ -13,12 +13,14 @@
 #include <cmocka.h>
 #include <jansson.h>
 #include <openssl/sha.h>
+#include <openssl/ts.h>
 
 #include "mc_error.h"
 #include "mc_fulcio.h"
 #include "mc_rekor.h"
 #include "mc_sct.h"
 #include "mc_trusted_root.h"
+#include "mc_tsa.h"
 #include "sigstore_world.h"
 
 extern const unsigned char mc_sigstore_public_good_root[];
@@ -730,6 +732,51 @@ static void test_merkle(void **state)
     assert_false(mc_merkle_inclusion_ok(lh[3], 3, 7, (const unsigned char(*)[32])p3, 3, root));
 }
 
+/* RFC 3161 timestamps as hostile input (the links of a good one are broken in
+ * tests/e2e/sigstore_world.sh, whose TSA is OpenSSL's `openssl ts -reply`): the size bound at
+ * equality, bytes that are no DER response, and a response the authority did not grant. */
+static void test_tsa_hostile(void **state)
+{
+    (void)state;
+    mc_trusted_root *tr = NULL;
+    int64_t t = 0;
+    const unsigned char data[] = "signature";
+    unsigned char *junk = calloc(MC_TSA_MAX_DER + 1, 1);
+    assert_non_null(junk);
+    assert_int_equal(mc_trusted_root_default(&tr), MC_OK);
+    sct_refused(mc_tsa_verify(&t, junk, MC_TSA_MAX_DER + 1, data, sizeof data, tr),
+                "RFC 3161 timestamp: over 65536 bytes");
+    sct_refused(mc_tsa_verify(&t, junk, MC_TSA_MAX_DER, data, sizeof data, tr),
+                "not a DER timestamp response or token");
+    sct_refused(mc_tsa_verify(&t, junk, 0, data, sizeof data, tr),
+                "not a DER timestamp response or token");
+    /* a rejection: status 2, no token */
+    TS_RESP *r = TS_RESP_new();
+    TS_STATUS_INFO *si = TS_STATUS_INFO_new();
+    assert_non_null(r);
+    assert_non_null(si);
+    assert_int_equal(TS_STATUS_INFO_set_status(si, TS_STATUS_REJECTION), 1);
+    assert_int_equal(TS_RESP_set_status_info(r, si), 1);
+    unsigned char *der = NULL;
+    int n = i2d_TS_RESP(r, &der);
+    assert_true(n > 0);
+    sct_refused(mc_tsa_verify(&t, der, (size_t)n, data, sizeof data, tr),
+                "RFC 3161 timestamp: the authority did not grant it (status 2)");
+    /* trailing bytes after a whole response */
+    unsigned char *longer = calloc((size_t)n + 1, 1);
+    assert_non_null(longer);
+    memcpy(longer, der, (size_t)n);
+    sct_refused(mc_tsa_verify(&t, longer, (size_t)n + 1, data, sizeof data, tr),
+                "not a DER timestamp response or token");
+    assert_int_equal(t, 0);
+    free(longer);
+    OPENSSL_free(der);
+    TS_STATUS_INFO_free(si);
+    TS_RESP_free(r);
+    free(junk);
+    mc_trusted_root_free(tr);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -742,6 +789,7 @@ int main(void)
         cmocka_unit_test(test_goldens),
         cmocka_unit_test(test_rekor_links),
         cmocka_unit_test(test_merkle),
+        cmocka_unit_test(test_tsa_hostile),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
