@@ -147,15 +147,88 @@ int mc_checkpoint_check(int *ok, char *why, size_t why_size, const char *note, E
     return MC_OK;
 }
 
+/* 1 in *same when b64 is the base64 of a PEM certificate equal to leaf. MC_ENOMEM. */
+static int verifier_is(int *same, const char *b64, X509 *leaf)
+{
+    unsigned char *pem = NULL;
+    size_t pml = 0;
+    BIO *bio = NULL;
+    X509 *v = NULL;
+    *same = 0;
+    int rc = mc_base64_decode(&pem, &pml, b64, 65536);
+    if (rc == MC_ENOMEM)
+        return rc;
+    if (!rc && (bio = BIO_new_mem_buf(pem, (int)pml)))
+        v = PEM_read_bio_X509(bio, NULL, NULL, NULL);
+    ERR_clear_error();
+    *same = !rc && v && X509_cmp(v, leaf) == 0;
+    X509_free(v);
+    BIO_free(bio);
+    free(pem);
+    return MC_OK;
+}
+
+/* A hashedrekord 0.0.1 body is this message signature (the bundle's messageSignature ms)
+ * by this leaf: the artifact's sha256, the signature, the certificate (PEM, base64). */
+static int hashedrekord_matches(const json_t *b, const json_t *ms, X509 *leaf)
+{
+    json_t *spec = json_object_get(b, "spec");
+    json_t *hash = json_object_get(json_object_get(spec, "data"), "hash");
+    json_t *sig = json_object_get(spec, "signature");
+    const char *ha = json_string_value(json_object_get(hash, "algorithm"));
+    const char *hv = json_string_value(json_object_get(hash, "value"));
+    const char *bs = json_string_value(json_object_get(sig, "content"));
+    const char *bv = json_string_value(json_object_get(json_object_get(sig, "publicKey"),
+                                                       "content"));
+    json_t *md = json_object_get(ms, "messageDigest");
+    const char *mdv = json_string_value(json_object_get(md, "digest"));
+    const char *ms_sig = json_string_value(json_object_get(ms, "signature"));
+    unsigned char *d = NULL, *s1 = NULL, *s2 = NULL;
+    size_t dl = 0, l1 = 0, l2 = 0;
+    char hex[65] = "";
+    int same = 0, rc = MC_OK;
+    if (!ha || strcmp(ha, "sha256") || !hv || !bs || !bv || !mdv || !ms_sig) {
+        rc = mc_error_set(MC_EINPUT, "the tlog entry's body is not a hashedrekord 0.0.1 entry "
+                                     "of a sha256 digest, a signature and a certificate");
+        goto cleanup;
+    }
+    if ((rc = mc_base64_decode(&d, &dl, mdv, 64)) == MC_ENOMEM)
+        goto cleanup;
+    for (size_t i = 0; !rc && dl == 32 && i < 32; i++)
+        snprintf(hex + 2 * i, 3, "%02x", d[i]);
+    if (rc || dl != 32 || strcmp(hex, hv) != 0) {
+        rc = mc_error_set(MC_EINPUT, "the tlog entry's body does not match the bundle: its "
+                                     "digest is %.16s..., the bundle's %.16s...", hv, hex);
+        goto cleanup;
+    }
+    if ((rc = mc_base64_decode(&s1, &l1, bs, 1024)) == MC_ENOMEM ||
+        (!rc && (rc = mc_base64_decode(&s2, &l2, ms_sig, 1024)) == MC_ENOMEM))
+        goto cleanup;
+    if (rc || l1 != l2 || memcmp(s1, s2, l1) != 0) {
+        rc = mc_error_set(MC_EINPUT, "the tlog entry's body does not match the bundle: another "
+                                     "signature was logged");
+        goto cleanup;
+    }
+    if ((rc = verifier_is(&same, bv, leaf)))
+        goto cleanup;
+    if (!same)
+        rc = mc_error_set(MC_EINPUT, "the tlog entry's body does not match the bundle: another "
+                                     "certificate was logged");
+cleanup:
+    free(d);
+    free(s1);
+    free(s2);
+    return rc;
+}
+
 /* The body (dsse 0.0.1) is this envelope signed by this leaf: payloadHash, the one
- * signature, and the certificate (its PEM, base64) as the verifier. */
+ * signature, and the certificate (its PEM, base64) as the verifier. When env is a
+ * messageSignature (it has messageDigest), the body must be its hashedrekord 0.0.1 entry. */
 static int body_matches(const unsigned char *body, size_t bl, const json_t *env, X509 *leaf)
 {
     json_t *b = NULL;
-    unsigned char *payload = NULL, *pem = NULL, *s1 = NULL, *s2 = NULL;
-    size_t pl = 0, pml = 0, l1 = 0, l2 = 0;
-    X509 *v = NULL;
-    BIO *bio = NULL;
+    unsigned char *payload = NULL, *s1 = NULL, *s2 = NULL;
+    size_t pl = 0, l1 = 0, l2 = 0;
     char hex[65];
     int rc = mc_dsse_json_read(&b, (const char *)body, bl);
     if (rc) {
@@ -165,6 +238,13 @@ static int body_matches(const unsigned char *body, size_t bl, const json_t *env,
     json_t *spec = json_object_get(b, "spec");
     const char *kind = json_string_value(json_object_get(b, "kind"));
     const char *api = json_string_value(json_object_get(b, "apiVersion"));
+    if (json_object_get(env, "messageDigest")) { /* a messageSignature: hashedrekord */
+        rc = kind && !strcmp(kind, "hashedrekord") && api && !strcmp(api, "0.0.1")
+                 ? hashedrekord_matches(b, env, leaf)
+                 : mc_error_set(MC_EINPUT, "the tlog entry's body is not a hashedrekord 0.0.1 "
+                                "entry");
+        goto cleanup;
+    }
     const char *ph = json_string_value(json_object_get(json_object_get(spec, "payloadHash"),
                                                        "value"));
     const char *pa = json_string_value(json_object_get(json_object_get(spec, "payloadHash"),
@@ -198,12 +278,10 @@ static int body_matches(const unsigned char *body, size_t bl, const json_t *env,
                                      "signature was logged");
         goto cleanup;
     }
-    if ((rc = mc_base64_decode(&pem, &pml, bv, 65536)) == MC_ENOMEM)
+    int same = 0;
+    if ((rc = verifier_is(&same, bv, leaf)))
         goto cleanup;
-    if (!rc && (bio = BIO_new_mem_buf(pem, (int)pml)))
-        v = PEM_read_bio_X509(bio, NULL, NULL, NULL);
-    ERR_clear_error();
-    if (rc || !v || X509_cmp(v, leaf) != 0) {
+    if (!same) {
         rc = mc_error_set(MC_EINPUT, "the tlog entry's body does not match the bundle: another "
                                      "certificate was logged");
         goto cleanup;
@@ -211,11 +289,8 @@ static int body_matches(const unsigned char *body, size_t bl, const json_t *env,
 cleanup:
     json_decref(b);
     free(payload);
-    free(pem);
     free(s1);
     free(s2);
-    X509_free(v);
-    BIO_free(bio);
     return rc;
 }
 
@@ -355,9 +430,11 @@ int mc_rekor_verify(mc_rekor_result *res, const json_t *entry, const json_t *env
                                      "the trusted root", kid);
         goto cleanup;
     }
-    if (strcmp(kind, "dsse") != 0 || strcmp(ver, "0.0.1") != 0) {
-        rc = mc_error_set(MC_EINPUT, "the tlog entry is of kind %.30s %.30s (dsse 0.0.1 is "
-                                     "verified)", kind, ver);
+    int message = json_object_get(env, "messageDigest") != NULL;
+    if (strcmp(kind, message ? "hashedrekord" : "dsse") != 0 || strcmp(ver, "0.0.1") != 0) {
+        rc = mc_error_set(MC_EINPUT, "the tlog entry is of kind %.30s %.30s (%s 0.0.1 is "
+                                     "verified for this bundle)", kind, ver,
+                          message ? "hashedrekord" : "dsse");
         goto cleanup;
     }
     if ((rc = mc_base64_decode(&body, &bl, body_b64, MC_REKOR_MAX_BODY)) ||

@@ -22,7 +22,8 @@ typedef struct mc_rekor_result {
     int proof, promise;               /* which of the two was verified */
 } mc_rekor_result;
 
-/* Verifies one tlogEntries[] element for the DSSE envelope env (a JSON object) signed by
+/* Verifies one tlogEntries[] element for the DSSE envelope env (a JSON object; or a
+ * messageSignature, whose entry must be a hashedrekord 0.0.1) signed by
  * leaf, against the trusted root's transparency logs. Every rejection is MC_EINPUT naming
  * the link: the log, the body, the proof, the checkpoint, the promise, the time. */
 int mc_rekor_verify(mc_rekor_result *res, const json_t *entry, const json_t *env, X509 *leaf,

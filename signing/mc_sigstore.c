@@ -80,8 +80,10 @@ static int timestamps(int64_t *t, size_t *n, const json_t *vm, const json_t *env
     if (json_array_size(list) > MC_TSA_MAX_TIMESTAMPS)
         return mc_error_set(MC_EINPUT, "bundle: over %d RFC 3161 timestamps",
                             MC_TSA_MAX_TIMESTAMPS);
-    const char *es = json_string_value(json_object_get(
-        json_array_get(json_object_get(env, "signatures"), 0), "sig"));
+    const char *es = json_object_get(env, "messageDigest") /* a messageSignature */
+                         ? json_string_value(json_object_get(env, "signature"))
+                         : json_string_value(json_object_get(
+                               json_array_get(json_object_get(env, "signatures"), 0), "sig"));
     if (!es)
         return mc_error_set(MC_EINPUT, "bundle: the envelope has no signature to timestamp");
     if ((rc = mc_base64_decode(&sig, &sl, es, 1024)))

@@ -15,7 +15,9 @@
 /* The most transparency-log entries a bundle may carry. */
 #define MC_SIGSTORE_MAX_TLOG 8
 
-/* Checks verificationMaterial vm for the DSSE envelope env: every tlog entry verifies (at
+/* Checks verificationMaterial vm for the DSSE envelope env (or, for a hashedrekord entry, the
+ * bundle's messageSignature, with messageDigest and signature named as the protobuf JSON
+ * mapping names them): every tlog entry verifies (at
  * least one), the certificate at the earliest integrated time, its SCTs. On MC_OK *pkey is the
  * certificate's key (caller frees), which the envelope's signature must then verify with, and
  * signer says whom ("ID (issuer ISSUER)"). Every rejection is MC_EINPUT with its message. */

@@ -8,8 +8,10 @@ here, the RFC 3161 response made by OpenSSL's `openssl ts -reply` over the signa
 trusted_root.json listing them; it signs a model directory keyless, as model_signing would,
 into MODEL/model.sig.
 
-usage: sigstore_world.py OUT_DIR MODEL_DIR [BREAK]
-BREAK names one link to break (see BREAKS below); the default breaks none."""
+usage: sigstore_world.py OUT_DIR MODEL_DIR [BREAK [blob]]
+BREAK names one link to break (see BREAKS below); the default breaks none. With `blob`,
+MODEL_DIR is one file, signed as Sigstore clients sign a blob: a message signature over its
+SHA-256, logged as a hashedrekord entry, written to OUT_DIR/blob.sigstore.json."""
 import base64
 import datetime
 import hashlib
@@ -30,10 +32,11 @@ BREAKS = {"none", "leaf_expired_at_t", "ca_window", "rogue_ca", "no_codesign", "
           "checkpoint_sig", "checkpoint_size", "set_sig", "no_proofs", "tlog_unknown",
           "time_outside_cert", "rekor_window", "dsse_sig", "statement", "file", "sct_window",
           "no_checkpoint", "no_tlog", "tsa_sig", "tsa_imprint", "tsa_unknown", "tsa_window",
-          "tsa_outside_cert", "tsa_cert_expired", "no_tsa"}
+          "tsa_outside_cert", "tsa_cert_expired", "no_tsa", "blob_digest", "blob_logged_hash"}
 
 out, model = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 brk = sys.argv[3] if len(sys.argv) > 3 else "none"
+BLOB = len(sys.argv) > 4 and sys.argv[4] == "blob"
 assert brk in BREAKS, brk
 out.mkdir(parents=True, exist_ok=True)
 NOW = int(time.time()) - 120
@@ -140,7 +143,8 @@ else:
 leaf_pem = leaf.public_bytes(serialization.Encoding.PEM)
 
 # the statement over the model (OMS v1.0, files), and the DSSE envelope
-files = sorted(p for p in model.rglob("*") if p.is_file() and p.name != "model.sig")
+files = [] if BLOB else sorted(p for p in model.rglob("*")
+                               if p.is_file() and p.name != "model.sig")
 res, h = [], hashlib.sha256()
 for p in files:
     d = hashlib.sha256(p.read_bytes()).digest()
@@ -173,6 +177,28 @@ body = json.dumps({"apiVersion": "0.0.1", "kind": "dsse", "spec": {
 if brk == "statement":  # the bundle's statement changed after logging and signing
     stmt["predicate"]["resources"][0]["digest"] = "00" * 32
     env["payload"] = b64(json.dumps(stmt, indent=2).encode())
+message = None
+if BLOB:  # a message signature over the file's SHA-256, logged as hashedrekord 0.0.1
+    data = model.read_bytes()
+    digest = hashlib.sha256(data).digest()
+    dsse_sig = leaf_k.sign(data + (b"x" if brk == "dsse_sig" else b""),
+                           ec.ECDSA(hashes.SHA256()))
+    logged_sig = leaf_k.sign(data, ec.ECDSA(hashes.SHA256())) if brk == "body_sig" else dsse_sig
+    logged_hash = hashlib.sha256(data + b"x").hexdigest() if brk == "blob_logged_hash" \
+        else digest.hex()
+    body = json.dumps({"apiVersion": "0.0.1", "kind": "hashedrekord", "spec": {
+        "data": {"hash": {"algorithm": "sha256", "value": logged_hash}},
+        "signature": {"content": b64(logged_sig), "publicKey": {"content": b64(leaf_pem)}}}},
+        sort_keys=True, separators=(",", ":")).encode()
+    if brk == "blob_digest":  # the bundle, its log entry and signature are of another file
+        digest = hashlib.sha256(data + b"x").digest()
+        dsse_sig = leaf_k.sign(data + b"x", ec.ECDSA(hashes.SHA256()))
+        body = json.dumps({"apiVersion": "0.0.1", "kind": "hashedrekord", "spec": {
+            "data": {"hash": {"algorithm": "sha256", "value": digest.hex()}},
+            "signature": {"content": b64(dsse_sig), "publicKey": {"content": b64(leaf_pem)}}}},
+            sort_keys=True, separators=(",", ":")).encode()
+    message = {"messageDigest": {"algorithm": "SHA2_256", "digest": b64(digest)},
+               "signature": b64(dsse_sig)}
 
 # the Merkle log: 7 leaves, ours at index 4 (RFC 6962 hashes)
 def lh(b):
@@ -290,7 +316,12 @@ vm = {"certificate": {"rawBytes": b64(leaf.public_bytes(serialization.Encoding.D
 if brk != "no_tsa":
     vm["timestampVerificationData"] = {"rfc3161Timestamps": [{"signedTimestamp": b64(tsr)}]}
 bundle = {"mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
-          "verificationMaterial": vm, "dsseEnvelope": env}
+          "verificationMaterial": vm}
+if BLOB:
+    bundle["messageSignature"] = message
+    entry["kindVersion"]["kind"] = "hashedrekord"
+else:
+    bundle["dsseEnvelope"] = env
 
 
 def log(k, start):
@@ -318,8 +349,9 @@ trusted = {"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0
                "validFor": {"start": rfc3339(NOW + 3600 if brk == "tsa_window"
                                              else NOW - 86400)}}]}
 json.dump(trusted, open(out / "trusted_root.json", "w"), indent=2)
-json.dump(bundle, open(model / "model.sig", "w"), indent=2)
+json.dump(bundle, open(out / "blob.sigstore.json" if BLOB else model / "model.sig", "w"),
+          indent=2)
 if brk == "file":
-    with open(files[0], "ab") as f:
+    with open(model if BLOB else files[0], "ab") as f:
         f.write(b"changed after signing")
 print(json.dumps({"identity": ID, "issuer": ISS}))
