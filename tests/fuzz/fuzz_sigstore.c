@@ -4,7 +4,11 @@
  *  2. as a keyless bundle, verified against the built-in public-good trusted root for a fixed
  *     identity (mc_oms_verify: the verification material, the Rekor entries, their bodies,
  *     inclusion proofs and checkpoints, the SET, the Fulcio certificate and its SCTs);
- *  3. as a checkpoint (signed note) checked under the public-good Rekor key. */
+ *  3. as a checkpoint (signed note) checked under the public-good Rekor key;
+ *  4. as an RFC 3161 timestamp response (mc_tsa_verify) over fixed bytes, against the
+ *     public-good root's timestamp authority;
+ *  5. as a bundle over one artifact (mc_sigstore_verify_artifact, `sigstore verify-bundle`):
+ *     a message signature or DSSE envelope, keyless, for the same identity. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,7 +17,9 @@
 #include "mc_manifest.h"
 #include "mc_oms.h"
 #include "mc_rekor.h"
+#include "mc_sigstore_artifact.h"
 #include "mc_trusted_root.h"
+#include "mc_tsa.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -52,5 +58,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     (void)mc_checkpoint_check(&ok, why, sizeof why, note, good->tlogs[0].key,
                               good->tlogs[0].log_id, 1, root);
     free(note);
+
+    int64_t when = 0;
+    static const unsigned char sig[] = "a signature";
+    (void)mc_tsa_verify(&when, data, size, sig, sizeof sig, good);
+
+    unsigned char digest[32] = {0};
+    char who[1200];
+    (void)mc_sigstore_verify_artifact(who, sizeof who, (const char *)data, size, digest, good,
+                                      &p, NULL);
     return 0;
 }
