@@ -199,11 +199,23 @@ int mc_sign_check_run_read(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
                            const char *key, const char *ca, int threads,
                            const mc_model_bytes *read, size_t n_read)
 {
+    mc_run_trust trust = {.key = key, .ca = ca};
+    return mc_sign_check_run_trust(subject, signer, signer_size, what, run_dir, &trust, threads,
+                                   read, n_read);
+}
+
+int mc_sign_check_run_trust(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
+                            size_t signer_size, const char *what, const char *run_dir,
+                            const mc_run_trust *trust, int threads, const mc_model_bytes *read,
+                            size_t n_read)
+{
     if (!is_dir(run_dir))
         return mc_error_set(MC_EINPUT, "a signed %s must be a run directory with its "
                             "model.sig (%s is not a directory)", what, run_dir);
     mc_verify_options vo = {.c = {.files = {.path = run_dir, .threads = threads}, .no_audit = 1},
-                            .key = key, .ca = ca, .read = read, .n_read = n_read};
+                            .key = trust->key, .ca = trust->ca, .identity = trust->identity,
+                            .identity_regexp = trust->identity_regexp, .issuer = trust->issuer,
+                            .trusted_root = trust->trusted_root, .read = read, .n_read = n_read};
     mc_verify_result *r = NULL;
     int rc = mc_verify_model(&r, &vo);
     if (rc == MC_OK && !r->verified)

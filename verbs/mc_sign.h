@@ -90,6 +90,21 @@ int mc_sign_check_run_read(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
                            const char *key, const char *ca, int threads,
                            const mc_model_bytes *read, size_t n_read);
 
+/* Whom a signed run must be signed by: a key, a CA, or a Sigstore keyless identity (the
+ * identity or a regular expression for it, the OIDC issuer, the trusted root or NULL for the
+ * built-in public-good one), exactly one of the three. */
+typedef struct mc_run_trust {
+    const char *key, *ca;
+    const char *identity, *identity_regexp, *issuer, *trusted_root;
+} mc_run_trust;
+
+/* mc_sign_check_run_read with any signer: a key, a CA, or keyless (validate
+ * --baseline-certificate-identity ...). */
+int mc_sign_check_run_trust(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
+                            size_t signer_size, const char *what, const char *run_dir,
+                            const mc_run_trust *trust, int threads, const mc_model_bytes *read,
+                            size_t n_read);
+
 /* The subject digest of the model as `sign` would sign it (the default
  * signature name and the --ignore paths left out), without signing
  * (mc_model_digest). */
