@@ -27,7 +27,7 @@ static const char help[] =
     "                   k-anonymity, l-diversity, re-identification risk, the DP-SGD\n"
     "                   budget spent, membership inference (docs/privacy.md)\n"
     "  signing          with --baseline-key or --baseline-ca: the baseline's\n"
-    "                   signature, checked before any training (or keyless, below)\n"
+    "                   signature, checked before any training\n"
     "Prints one line per check and a verdict, writes the run directory with\n"
     "validation.json in it, and appends the outcome to the audit trail. On a\n"
     "terminal, standard error shows each epoch of the run and of every re-run\n"
@@ -39,11 +39,8 @@ static const char help[] =
     "  --baseline-key PUB  the baseline run must verify with this key (its\n"
     "                      model.sig), before any training; a `signing` result\n"
     "  --baseline-ca ROOT  ...or with a certificate chain to this root\n"
-    "  --baseline-certificate-identity ID  ...or Sigstore keyless, offline: signed by\n"
-    "                      this identity (or --baseline-certificate-identity-regexp RE)\n"
-    "  --baseline-certificate-oidc-issuer URL  ...vouched for by this OIDC issuer\n"
-    "  --baseline-trusted-root FILE  ...against this trusted_root.json (default:\n"
-    "                      the public-good instance's, built in)\n"
+    "  --certificate-identity[-regexp] ID --certificate-oidc-issuer URL [--trusted-root\n"
+    "                      FILE]  ...or Sigstore keyless, offline (as verify)\n"
     "  -o, --output DIR    run directory (default: runs/<name>-<UTC time> beside SPEC)\n"
     "  --runs N            re-runs for the reproducibility check (overrides the spec)\n"
     "  --predictions FILE  judge another framework's predictions for the test rows\n"
@@ -77,7 +74,7 @@ static const char help[] =
 
 typedef struct opts {
     const char *baseline, *predictions, *losses, *baseline_key, *baseline_ca;
-    const char *identity, *identity_regexp, *issuer, *trusted_root; /* the baseline's, keyless */
+    const char *id, *id_re, *iss, *root; /* the baseline's keyless signer and trusted root */
     long long runs;
     int json;
     const char *report_dir;
@@ -99,10 +96,10 @@ static int on_option(void *ctx, int code, const char *value)
     case 'G': o->github_summary = 1; return MC_EXIT_OK;
     case 'k': o->baseline_key = value; return MC_EXIT_OK;
     case 'c': o->baseline_ca = value; return MC_EXIT_OK;
-    case 'I': o->identity = value; return MC_EXIT_OK;
-    case 'E': o->identity_regexp = value; return MC_EXIT_OK;
-    case 'O': o->issuer = value; return MC_EXIT_OK;
-    case 'T': o->trusted_root = value; return MC_EXIT_OK;
+    case 'I': o->id = value; return MC_EXIT_OK;
+    case 'E': o->id_re = value; return MC_EXIT_OK;
+    case 'O': o->iss = value; return MC_EXIT_OK;
+    case 'T': o->root = value; return MC_EXIT_OK;
     case 'n':
         o->numerics_set = 1;
         if (strcmp(value, "fast") == 0)
@@ -132,13 +129,11 @@ int mc_cmd_validate(int argc, char **argv)
                                         {"github-summary", no_argument, NULL, 'G'},
                                         {"baseline-key", required_argument, NULL, 'k'},
                                         {"baseline-ca", required_argument, NULL, 'c'},
-                                        {"baseline-certificate-identity", required_argument, NULL,
-                                         'I'},
-                                        {"baseline-certificate-identity-regexp",
-                                         required_argument, NULL, 'E'},
-                                        {"baseline-certificate-oidc-issuer", required_argument,
-                                         NULL, 'O'},
-                                        {"baseline-trusted-root", required_argument, NULL, 'T'},
+                                        {"certificate-identity", required_argument, NULL, 'I'},
+                                        {"certificate-identity-regexp", required_argument, NULL,
+                                         'E'},
+                                        {"certificate-oidc-issuer", required_argument, NULL, 'O'},
+                                        {"trusted-root", required_argument, NULL, 'T'},
                                         {"numerics", required_argument, NULL, 'n'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
@@ -159,15 +154,9 @@ int mc_cmd_validate(int argc, char **argv)
     if (o.predictions && o.numerics_set)
         return mc_cli_usage_error("validate", "--numerics does not apply to --predictions (no "
                                   "training)");
-    int keyless = o.identity || o.identity_regexp || o.issuer || o.trusted_root;
-    if ((o.baseline_key || o.baseline_ca || keyless) &&
-        (!o.baseline || !!o.baseline_key + !!o.baseline_ca + keyless != 1))
-        return mc_cli_usage_error("validate", "--baseline-key, --baseline-ca or "
-                                  "--baseline-certificate-identity (one) needs --baseline");
-    if (keyless && (!o.issuer || !o.identity == !o.identity_regexp))
-        return mc_cli_usage_error("validate", "a keyless baseline needs "
-                                  "--baseline-certificate-oidc-issuer and one of "
-                                  "--baseline-certificate-identity or its -regexp");
+    if ((o.baseline_key || o.baseline_ca) && (!o.baseline || (o.baseline_key && o.baseline_ca)))
+        return mc_cli_usage_error("validate", "--baseline-key or --baseline-ca (one) needs "
+                                  "--baseline");
 
     mc_spec *spec = NULL;
     mc_outcome *res = NULL;
@@ -187,9 +176,8 @@ int mc_cmd_validate(int argc, char **argv)
                               .command_line = mc_cli_command_line(), .predictions = o.predictions,
                               .losses = o.losses,
                               .baseline_key = o.baseline_key, .baseline_ca = o.baseline_ca,
-                              .baseline_identity = o.identity,
-                              .baseline_identity_regexp = o.identity_regexp,
-                              .baseline_issuer = o.issuer, .baseline_trusted_root = o.trusted_root,
+                              .baseline_identity = o.id, .baseline_identity_regexp = o.id_re,
+                              .baseline_issuer = o.iss, .baseline_trusted_root = o.root,
                               .numerics_set = o.numerics_set, .numerics = o.numerics,
                               .progress = mc_report_progress, .progress_ctx = &progress};
     int rc = mc_validate(&res, &vo);

@@ -112,6 +112,16 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
     const mc_run_trust trust = {opt->baseline_key, opt->baseline_ca, opt->baseline_identity,
                                 opt->baseline_identity_regexp, opt->baseline_issuer,
                                 opt->baseline_trusted_root};
+    const int keyless = opt->baseline_issuer || opt->baseline_identity ||
+                        opt->baseline_identity_regexp || opt->baseline_trusted_root;
+    if ((opt->baseline_key || opt->baseline_ca || keyless) &&
+        (!opt->baseline || !!opt->baseline_key + !!opt->baseline_ca + keyless != 1))
+        return mc_error_set(MC_EINPUT, "a baseline signer (--baseline-key, --baseline-ca or "
+                            "--certificate-identity, one) needs --baseline");
+    if (keyless && (!opt->baseline_issuer || !opt->baseline_identity ==
+                                                 !opt->baseline_identity_regexp))
+        return mc_error_set(MC_EINPUT, "a keyless baseline needs --certificate-oidc-issuer and "
+                            "one of --certificate-identity or --certificate-identity-regexp");
     int rc = mc_privacy_view_create(&pv, opt->spec); /* the run measures privacy into it */
     ro.training_view_ctx = pv;
     if (rc == MC_OK && opt->baseline)
