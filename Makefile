@@ -76,7 +76,7 @@ kill-campaign: build
 # runtime (libclang-rt-14-dev, which `apt-get --no-install-recommends clang` omits).
 FUZZ_BUILD ?= $(BUILD)-fuzz
 FUZZ_RUNS ?= 10000000
-FUZZ_TARGETS ?= spec csv artifact audit bundle certify report keyref chain age onnx
+FUZZ_TARGETS ?= spec csv artifact audit bundle certify report keyref chain age onnx sigstore
 FUZZ_DEBS := libclang-rt-14-dev
 
 fuzz: deps

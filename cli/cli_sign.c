@@ -16,6 +16,10 @@ int mc_cli_sign_option(void *ctx, int code, const char *value)
     case MC_CLI_OPT_CA: o->ca = value; break;
     case MC_CLI_OPT_UNSIGNED: o->ignore_unsigned = 1; break;
     case MC_CLI_OPT_CERTIFICATE: o->certificate = value; break;
+    case MC_CLI_OPT_IDENTITY: o->identity = value; break;
+    case MC_CLI_OPT_IDENTITY_RE: o->identity_regexp = value; break;
+    case MC_CLI_OPT_ISSUER: o->issuer = value; break;
+    case MC_CLI_OPT_TRUSTED_ROOT: o->trusted_root = value; break;
     case MC_CLI_OPT_SHARD: {
         char *end;
         o->shard_size = strtoll(value, &end, 10);

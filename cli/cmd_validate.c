@@ -39,6 +39,8 @@ static const char help[] =
     "  --baseline-key PUB  the baseline run must verify with this key (its\n"
     "                      model.sig), before any training; a `signing` result\n"
     "  --baseline-ca ROOT  ...or with a certificate chain to this root\n"
+    "  --certificate-identity[-regexp] ID --certificate-oidc-issuer URL [--trusted-root\n"
+    "                      FILE]  ...or Sigstore keyless, offline (as verify)\n"
     "  -o, --output DIR    run directory (default: runs/<name>-<UTC time> beside SPEC)\n"
     "  --runs N            re-runs for the reproducibility check (overrides the spec)\n"
     "  --predictions FILE  judge another framework's predictions for the test rows\n"
@@ -72,6 +74,7 @@ static const char help[] =
 
 typedef struct opts {
     const char *baseline, *predictions, *losses, *baseline_key, *baseline_ca;
+    const char *id, *id_re, *iss, *root; /* the baseline's keyless signer and trusted root */
     long long runs;
     int json;
     const char *report_dir;
@@ -93,6 +96,10 @@ static int on_option(void *ctx, int code, const char *value)
     case 'G': o->github_summary = 1; return MC_EXIT_OK;
     case 'k': o->baseline_key = value; return MC_EXIT_OK;
     case 'c': o->baseline_ca = value; return MC_EXIT_OK;
+    case 'I': o->id = value; return MC_EXIT_OK;
+    case 'E': o->id_re = value; return MC_EXIT_OK;
+    case 'O': o->iss = value; return MC_EXIT_OK;
+    case 'T': o->root = value; return MC_EXIT_OK;
     case 'n':
         o->numerics_set = 1;
         if (strcmp(value, "fast") == 0)
@@ -122,6 +129,11 @@ int mc_cmd_validate(int argc, char **argv)
                                         {"github-summary", no_argument, NULL, 'G'},
                                         {"baseline-key", required_argument, NULL, 'k'},
                                         {"baseline-ca", required_argument, NULL, 'c'},
+                                        {"certificate-identity", required_argument, NULL, 'I'},
+                                        {"certificate-identity-regexp", required_argument, NULL,
+                                         'E'},
+                                        {"certificate-oidc-issuer", required_argument, NULL, 'O'},
+                                        {"trusted-root", required_argument, NULL, 'T'},
                                         {"numerics", required_argument, NULL, 'n'},
                                         {NULL, 0, NULL, 0}};
     opts o = {0};
@@ -164,6 +176,8 @@ int mc_cmd_validate(int argc, char **argv)
                               .command_line = mc_cli_command_line(), .predictions = o.predictions,
                               .losses = o.losses,
                               .baseline_key = o.baseline_key, .baseline_ca = o.baseline_ca,
+                              .baseline_identity = o.id, .baseline_identity_regexp = o.id_re,
+                              .baseline_issuer = o.iss, .baseline_trusted_root = o.root,
                               .numerics_set = o.numerics_set, .numerics = o.numerics,
                               .progress = mc_report_progress, .progress_ctx = &progress};
     int rc = mc_validate(&res, &vo);

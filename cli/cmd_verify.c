@@ -1,29 +1,40 @@
-/* modelcert verify PATH (--key PUB | --ca ROOT) [--signature FILE] [--ignore P]...
- *                  [--ignore-unsigned-files] [--certificate FILE [--identity KEY]]
- * The verb checks a model's signature (a key or a CA) and appends a "verify" event; with
- * --identity, an encrypted run's model is decrypted in memory (its own "decrypt" event) and
- * checked against the certificate's clear model. */
+/* modelcert verify PATH (--key PUB | --ca ROOT | --certificate-identity ID
+ *                  --certificate-oidc-issuer URL [--trusted-root FILE]) [--signature FILE]
+ *                  [--ignore P]... [--ignore-unsigned-files] [--certificate FILE [--identity KEY]]
+ * The verb checks a model's signature (a key, a CA, or Sigstore keyless, offline) and
+ * appends a "verify" event; with --identity, an encrypted run's model is decrypted in memory
+ * (its own "decrypt" event) and checked against the certificate's clear model. */
 #include "cli_age.h"
 #include "cli_sign.h"
 #include "mc_report_audit.h"
 #include "mc_report_sign.h"
 
 static const char help[] =
-    "usage: modelcert verify [options] (--key PUB | --ca ROOT.pem) PATH\n"
+    "usage: modelcert verify [options] (--key PUB | --ca ROOT.pem |\n"
+    "         --certificate-identity ID --certificate-oidc-issuer URL) PATH\n"
     "\n"
     "Verifies a model against its OpenSSF Model Signing bundle (ours or\n"
     "model_signing's): the signature is valid for the key (or its certificate chain\n"
-    "leads to ROOT with a leaf allowed to sign code), and the files on disk are\n"
-    "exactly the files signed, with the same sha256. The first problem is named.\n"
+    "leads to ROOT with a leaf allowed to sign code, or, keyless, its Fulcio\n"
+    "certificate, SCT and Rekor entry check out offline against the trusted root),\n"
+    "and the files on disk are exactly the files signed, with the same sha256. The\n"
+    "first problem is named.\n"
     "\n"
     "options:\n"
     "  --key PUB              public key (PEM SubjectPublicKeyInfo, a certificate,\n"
     "                         file:PATH, env:VAR or a pkcs11: URI)\n"
     "  --ca ROOT.pem          certificate mode: trusted root (and intermediate)\n"
     "                         certificates\n"
+    "  --certificate-identity ID  Sigstore keyless: the signer's identity (the\n"
+    "                         certificate's email, URI or username), exactly\n"
+    "  --certificate-identity-regexp RE  ...or a POSIX regular expression for it\n"
+    "  --certificate-oidc-issuer URL  ...and the OIDC issuer that vouched for it\n"
+    "  --trusted-root FILE    Sigstore trusted_root.json (default: the public-good\n"
+    "                         instance's, built in; never fetched)\n"
     "  --signature FILE       the bundle (default: PATH/model.sig or PATH.sig)\n"
-    "  --ignore P             also leave P out (relative to the model root); the\n"
-    "                         paths the bundle records are always left out\n"
+    "  --ignore P             also leave P out (as given when inside the model, else\n"
+    "                         relative to its root); the paths the bundle\n"
+    "                         records are always left out\n"
     "  --ignore-unsigned-files  files on disk that the bundle does not list are fine\n"
     "  --certificate FILE     also check a run's release certificate (`certify`):\n"
     "                         its signatures, every digest in it, a passing validation\n"
@@ -65,6 +76,10 @@ int mc_cmd_verify(int argc, char **argv)
         {"allow-symlinks", no_argument, NULL, MC_CLI_OPT_SYMLINKS},
         {"certificate", required_argument, NULL, MC_CLI_OPT_CERTIFICATE},
         MC_CLI_AGE_OPTIONS,
+        {"certificate-identity", required_argument, NULL, MC_CLI_OPT_IDENTITY},
+        {"certificate-identity-regexp", required_argument, NULL, MC_CLI_OPT_IDENTITY_RE},
+        {"certificate-oidc-issuer", required_argument, NULL, MC_CLI_OPT_ISSUER},
+        {"trusted-root", required_argument, NULL, MC_CLI_OPT_TRUSTED_ROOT},
         {NULL, 0, NULL, 0}};
     static opts both = {.sign = {.verb = "verify"}, .age = {.verb = "verify"}};
     mc_cli_sign_opts *o = &both.sign;
@@ -77,11 +92,19 @@ int mc_cmd_verify(int argc, char **argv)
         return status;
     if (argc - first != 1)
         return mc_cli_usage_error("verify", "expected one model path");
-    if (!o->key == !o->ca)
-        return mc_cli_usage_error("verify", "give exactly one of --key or --ca");
+    int keyless = o->identity || o->identity_regexp || o->issuer || o->trusted_root;
+    if (!!o->key + !!o->ca + keyless != 1)
+        return mc_cli_usage_error("verify", "give exactly one of --key, --ca or "
+                                  "--certificate-identity with --certificate-oidc-issuer");
+    if (keyless && (!o->issuer || !o->identity == !o->identity_regexp))
+        return mc_cli_usage_error("verify", "keyless verification needs "
+                                  "--certificate-oidc-issuer and one of --certificate-identity "
+                                  "or --certificate-identity-regexp");
 
     mc_verify_options vo = {.key = o->key, .ca = o->ca, .ignore_unsigned = o->ignore_unsigned,
-                            .certificate = o->certificate};
+                            .certificate = o->certificate, .identity = o->identity,
+                            .identity_regexp = o->identity_regexp, .issuer = o->issuer,
+                            .trusted_root = o->trusted_root};
     mc_decrypt_options d = {.output = NULL};
     if (mc_cli_age_given(&both.age) && !o->certificate)
         return mc_cli_usage_error("verify", "--identity checks a release certificate's clear "

@@ -33,6 +33,7 @@ static const verb verbs[] = {
     {"encrypt", mc_cmd_encrypt, "encrypt a file in the age format to recipients or a passphrase"},
     {"decrypt", mc_cmd_decrypt, "decrypt an age file with identities or a passphrase"},
     {"certify", mc_cmd_certify, "sign a validated run and write its release certificate"},
+    {"sigstore", mc_cmd_sigstore, "verify-bundle: one Sigstore bundle over one artifact, offline"},
 };
 
 static void usage(FILE *f)

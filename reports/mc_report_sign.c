@@ -28,6 +28,18 @@ void mc_report_verify_text(FILE *f, const char *path, const mc_verify_result *r)
     }
 }
 
+void mc_report_verify_bundle_text(FILE *f, const char *artifact,
+                                  const mc_verify_bundle_result *r)
+{
+    char shown[MC_STR_PRINTABLE_CAP(sizeof r->reason)];
+    if (r->verified)
+        fprintf(f, "verified: %s, signed by %s\n", artifact,
+                mc_str_printable(shown, sizeof shown, r->signer, strlen(r->signer)));
+    else
+        fprintf(f, "FAILED: %s: %s\n", artifact,
+                mc_str_printable(shown, sizeof shown, r->reason, strlen(r->reason)));
+}
+
 void mc_report_digest_text(FILE *f, const char *path, const char *hex)
 {
     fprintf(f, "sha256:%s  %s\n", hex, path);

@@ -1,4 +1,6 @@
-/* DSSE v1: PAE, base64, sign and verify with OpenSSL EVP. */
+/* DSSE v1: PAE, base64, sign and verify with OpenSSL EVP; envelopes read by the protobuf
+ * JSON mapping (mc_pbjson.h: payload_type as well as payloadType, a null keyid absent), and
+ * model_signing v0.2.0's flawed PAE, for its old bundles only, when asked. */
 #include "mc_dsse.h"
 
 #include <openssl/core_names.h>
@@ -9,6 +11,7 @@
 
 #include "mc_error.h"
 #include "mc_json.h"
+#include "mc_pbjson.h"
 
 /* Re-records the last error with a prefix (the message is copied first: it is
  * the buffer being written). */
@@ -158,13 +161,13 @@ cleanup:
     return rc;
 }
 
-int mc_pkey_verify(int *valid, EVP_PKEY *key, const unsigned char *sig, size_t siglen,
-                   const void *msg, size_t n)
+static int verify_md(int *valid, EVP_PKEY *key, const EVP_MD *md, const unsigned char *sig,
+                     size_t siglen, const void *msg, size_t n)
 {
     EVP_MD_CTX *ctx = EVP_MD_CTX_new();
     int rc = ctx ? MC_OK : mc_error_nomem();
     ERR_clear_error();
-    if (rc == MC_OK && (EVP_DigestVerifyInit(ctx, NULL, key_md(key), NULL, key) != 1 ||
+    if (rc == MC_OK && (EVP_DigestVerifyInit(ctx, NULL, md, NULL, key) != 1 ||
                         EVP_DigestVerify(ctx, sig, siglen, msg, n) != 1)) {
         /* A signature that does not verify, or is not one, is a result; OpenSSL running out
            of memory is an error, never "does not verify". */
@@ -179,6 +182,50 @@ int mc_pkey_verify(int *valid, EVP_PKEY *key, const unsigned char *sig, size_t s
     ERR_clear_error();
     EVP_MD_CTX_free(ctx);
     return rc;
+}
+
+int mc_pkey_verify(int *valid, EVP_PKEY *key, const unsigned char *sig, size_t siglen,
+                   const void *msg, size_t n)
+{
+    return verify_md(valid, key, key_md(key), sig, siglen, msg, n);
+}
+
+/* model_signing v0.2.0's PAE (its pae_compat): a Python f-string that spelled the version
+ * "DSSEV1" and put the payload in as the repr() of a bytes object (b'...', escaped), the
+ * whole signed with SHA-256 whatever the curve. Nothing else writes it: it is tried only for
+ * an in-toto payload, after the real PAE failed, and can never equal a real PAE ("DSSEv1"). */
+static int pae_v02(unsigned char **out, size_t *len, const char *type, const unsigned char *b,
+                   size_t n)
+{
+    char quote = memchr(b, '\'', n) && !memchr(b, '"', n) ? '"' : '\'';
+    char head[320];
+    int hl = snprintf(head, sizeof head, "DSSEV1 %zu %s %zu b%c", strlen(type), type, n, quote);
+    unsigned char *p = hl > 0 && (size_t)hl < sizeof head ? malloc((size_t)hl + 4 * n + 2)
+                                                            : NULL;
+    if (!p)
+        return hl > 0 && (size_t)hl < sizeof head ? mc_error_nomem()
+                                                  : mc_error_set(MC_EINPUT, "bad payloadType");
+    memcpy(p, head, (size_t)hl);
+    size_t k = (size_t)hl;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = b[i];
+        if (c == (unsigned char)quote || c == '\\') {
+            p[k++] = '\\';
+            p[k++] = c;
+        } else if (c == '\t' || c == '\n' || c == '\r') {
+            p[k++] = '\\';
+            p[k++] = c == '\t' ? 't' : c == '\n' ? 'n' : 'r';
+        } else if (c < 0x20 || c >= 0x7f) {
+            k += (size_t)snprintf((char *)p + k, 5, "\\x%02x", c);
+        } else {
+            p[k++] = c;
+        }
+    }
+    p[k++] = (unsigned char)quote;
+    p[k] = 0;
+    *out = p;
+    *len = k;
+    return MC_OK;
 }
 
 int mc_dsse_sign(json_t **envelope, EVP_PKEY *key, const char *keyid, const char *type,
@@ -230,65 +277,86 @@ cleanup:
 int mc_dsse_verify(unsigned char **payload, size_t *len, char **type, const json_t *envelope,
                    EVP_PKEY *key)
 {
-    unsigned char *body = NULL, *pae = NULL, *sig = NULL;
-    size_t body_len = 0, pae_len = 0, sig_len = 0;
+    return mc_dsse_verify_ex(payload, len, type, NULL, envelope, key, 0);
+}
+
+int mc_dsse_verify_ex(unsigned char **payload, size_t *len, char **type, int *legacy,
+                      const json_t *envelope, EVP_PKEY *key, unsigned flags)
+{
+    unsigned char *body = NULL, *pae = NULL, *sig = NULL, *old = NULL;
+    size_t body_len = 0, pae_len = 0, sig_len = 0, old_len = 0;
     char *t = NULL;
+    json_t *js = NULL;
+    const char *jp = NULL, *jt = NULL;
     int rc = MC_OK;
     if (!json_is_object(envelope))
         return mc_error_set(MC_EINPUT, "not a DSSE envelope: not a JSON object");
-    json_t *jp = json_object_get(envelope, "payload");
-    json_t *jt = json_object_get(envelope, "payloadType");
-    json_t *js = json_object_get(envelope, "signatures");
-    if (!json_is_string(jp) || !json_is_string(jt) || !json_is_array(js))
+    if ((rc = mc_pbjson_string(&jp, envelope, "payload", NULL, "not a DSSE envelope")) ||
+        (rc = mc_pbjson_string(&jt, envelope, "payloadType", "payload_type",
+                               "not a DSSE envelope")) ||
+        (rc = mc_pbjson_array(&js, envelope, "signatures", NULL, "not a DSSE envelope")))
+        return rc;
+    if (!jp || !jt || !js)
         return mc_error_set(MC_EINPUT, "not a DSSE envelope: payload, payloadType (strings) and "
                                        "signatures (an array) are required");
     size_t nsig = json_array_size(js);
     if (nsig == 0 || nsig > MC_DSSE_SIGNATURES_MAX)
         return mc_error_set(MC_EINPUT, "not a DSSE envelope: %zu signatures (1 to %d allowed)",
                             nsig, MC_DSSE_SIGNATURES_MAX);
-    if (json_string_length(jt) > 256 || strlen(json_string_value(jt)) != json_string_length(jt))
+    if (strlen(jt) > 256)
         return mc_error_set(MC_EINPUT, "not a DSSE envelope: bad payloadType");
-    if ((rc = mc_base64_decode(&body, &body_len, json_string_value(jp), MC_DSSE_PAYLOAD_MAX))) {
+    if ((rc = mc_base64_decode(&body, &body_len, jp, MC_DSSE_PAYLOAD_MAX))) {
         rc = prefixed(rc, "not a DSSE envelope: payload: ");
         goto cleanup;
     }
-    if ((rc = mc_dsse_pae(&pae, &pae_len, json_string_value(jt), body, body_len)))
+    if ((rc = mc_dsse_pae(&pae, &pae_len, jt, body, body_len)))
         goto cleanup;
-    int ok = 0;
+    int try_old = (flags & MC_DSSE_MODEL_SIGNING_V02) && strcmp(jt, MC_DSSE_INTOTO_TYPE) == 0 &&
+                  EVP_PKEY_is_a(key, "EC");
+    if (try_old && (rc = pae_v02(&old, &old_len, jt, body, body_len)))
+        goto cleanup;
+    int ok = 0, was_old = 0;
     for (size_t i = 0; i < nsig && !ok; i++) {
         json_t *s = json_array_get(js, i);
-        json_t *ss = json_object_get(s, "sig");
-        json_t *kid = json_object_get(s, "keyid");
-        if (!json_is_object(s) || !json_is_string(ss) || (kid && !json_is_string(kid))) {
+        const char *ss = NULL, *kid = NULL;
+        if (!json_is_object(s) || mc_pbjson_string(&ss, s, "sig", NULL, "signature") ||
+            mc_pbjson_string(&kid, s, "keyid", NULL, "signature") || !ss) {
             rc = mc_error_set(MC_EINPUT, "not a DSSE envelope: signature %zu needs a string "
                                          "`sig` (and `keyid`, when present, a string)", i + 1);
             goto cleanup;
         }
         free(sig);
         sig = NULL;
-        if ((rc = mc_base64_decode(&sig, &sig_len, json_string_value(ss), 1024))) {
+        if ((rc = mc_base64_decode(&sig, &sig_len, ss, 1024))) {
             rc = prefixed(rc, "not a DSSE envelope: signature: ");
             goto cleanup;
         }
         if ((rc = mc_pkey_verify(&ok, key, sig, sig_len, pae, pae_len)))
             goto cleanup;
+        if (!ok && try_old &&
+            (rc = verify_md(&was_old, key, EVP_sha256(), sig, sig_len, old, old_len)))
+            goto cleanup;
+        ok = ok || was_old;
     }
     if (!ok) {
         rc = mc_error_set(MC_EINPUT, "the DSSE signature does not verify with this key");
         goto cleanup;
     }
-    if (!(t = strdup(json_string_value(jt)))) {
+    if (!(t = strdup(jt))) {
         rc = mc_error_nomem();
         goto cleanup;
     }
     *payload = body;
     *len = body_len;
     *type = t;
+    if (legacy)
+        *legacy = was_old;
     body = NULL;
     t = NULL;
 cleanup:
     free(body);
     free(pae);
+    free(old);
     free(sig);
     free(t);
     return rc;

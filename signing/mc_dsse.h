@@ -47,6 +47,17 @@ int mc_dsse_sign(json_t **envelope, EVP_PKEY *key, const char *keyid, const char
 int mc_dsse_verify(unsigned char **payload, size_t *len, char **type, const json_t *envelope,
                    EVP_PKEY *key);
 
+/* The in-toto payload type, the one model_signing signs. */
+#define MC_DSSE_INTOTO_TYPE "application/vnd.in-toto+json"
+/* mc_dsse_verify_ex flag: also accept, for an in-toto payload and an EC key, a signature over
+ * model_signing v0.2.0's flawed PAE (docs/signing.md, "Older bundles"); *legacy (may be NULL)
+ * says which verified. */
+#define MC_DSSE_MODEL_SIGNING_V02 1u
+/* mc_dsse_verify with flags (above). The envelope's fields are read by the protobuf JSON
+ * mapping: payload_type for payloadType, a null keyid absent. */
+int mc_dsse_verify_ex(unsigned char **payload, size_t *len, char **type, int *legacy,
+                      const json_t *envelope, EVP_PKEY *key, unsigned flags);
+
 /* Parses JSON text that someone else wrote (duplicate keys refused). jansson
  * can return a wrong value or a syntax error when an allocation fails inside
  * its lexer (akheron/jansson#362), so the text is read twice and the readings

@@ -109,34 +109,87 @@ cleanup:
     return rc;
 }
 
-/* The ignore list: the fixed ones, the signature (when inside), the user's and
- * the extra ones (a signed manifest's recorded paths). *list points into
- * others' strings except *owned (caller frees both). */
-static int ignore_list(const char ***list, size_t *n, char **owned, const mc_model_files *f,
-                       const char *sig, char *const *extra, size_t n_extra)
+/* A relative --ignore P as model_signing's --ignore-paths takes it: P from the current
+ * directory, when that lies inside the model directory; *out is then its absolute path
+ * (mc_manifest.c makes it relative to the root again), else NULL: P is relative to the model
+ * root. Only the directory part is resolved, so a link named P is ignored, not its target.
+ * MC_ENOMEM, MC_EIO. */
+static int ignore_as_given(char **out, const char *model, const char *ig)
+{
+    char *dir = NULL, *droot = NULL, *dabs = NULL, *abs = NULL;
+    const char *base = strrchr(ig, '/');
+    base = base ? base + 1 : ig;
+    int rc = MC_OK;
+    if (ig[0] == '/' || !strchr(ig, '/') || !*base || strcmp(base, ".") == 0 ||
+        strcmp(base, "..") == 0 || !is_dir(model))
+        goto cleanup;
+    if (!(dir = mc_path_dirname(ig))) {
+        rc = mc_error_nomem();
+        goto cleanup;
+    }
+    if ((rc = resolve(&droot, model)) || (rc = resolve(&dabs, dir)) || !droot || !dabs)
+        goto cleanup;
+    size_t n = strlen(droot);
+    if (strcmp(dabs, droot) == 0 || (strncmp(dabs, droot, n) == 0 && dabs[n] == '/')) {
+        if (!(abs = mc_path_join(dabs, base)))
+            rc = mc_error_nomem();
+    }
+cleanup:
+    if (rc == MC_OK) {
+        *out = abs;
+        abs = NULL;
+    }
+    free(dir);
+    free(droot);
+    free(dabs);
+    free(abs);
+    return rc;
+}
+
+static void owned_free(char **owned, size_t n)
+{
+    for (size_t i = 0; owned && i < n; i++)
+        free(owned[i]);
+    free(owned);
+}
+
+/* The ignore list: the fixed ones, the signature (when inside), the user's (as given, when
+ * that is inside the model, else relative to its root) and the extra ones (a signed
+ * manifest's recorded paths). *list points into others' strings and into *owned, the
+ * *n_owned strings made here (caller frees *list and, with owned_free, *owned). */
+static int ignore_list(const char ***list, size_t *n, char ***owned, size_t *n_owned,
+                       const mc_model_files *f, const char *sig, char *const *extra,
+                       size_t n_extra)
 {
     const char **l = calloc(N_FIXED + f->n_ignore + n_extra + 1, sizeof *l);
-    size_t k = 0;
-    if (!l)
-        return mc_error_nomem();
+    char **own = calloc(f->n_ignore + 1, sizeof *own);
+    size_t k = 0, ko = 0;
+    int rc = l && own ? MC_OK : mc_error_nomem();
+    if (rc)
+        goto cleanup;
     for (size_t i = 0; i < N_GIT; i++)
         l[k++] = git_paths[i];
-    char *inside = NULL;
-    int rc = sig ? signature_inside(&inside, f->path, sig) : MC_OK;
-    if (rc) {
-        free(l);
-        return rc;
+    if (sig && (rc = signature_inside(&own[ko], f->path, sig)))
+        goto cleanup;
+    if (own[ko])
+        l[k++] = own[ko++];
+    for (size_t i = 0; i < f->n_ignore; i++) {
+        if ((rc = ignore_as_given(&own[ko], f->path, f->ignore[i])))
+            goto cleanup;
+        l[k++] = own[ko] ? own[ko++] : f->ignore[i];
     }
-    if (inside)
-        l[k++] = inside;
-    for (size_t i = 0; i < f->n_ignore; i++)
-        l[k++] = f->ignore[i];
     for (size_t i = 0; i < n_extra; i++)
         l[k++] = extra[i];
     *list = l;
     *n = k;
-    *owned = inside;
-    return MC_OK;
+    *owned = own;
+    *n_owned = ko;
+    l = NULL;
+    own = NULL;
+cleanup:
+    free(l);
+    owned_free(own, ko);
+    return rc;
 }
 
 /* The model's manifest on disk; with signed_m, as that signed manifest was made (its
@@ -146,8 +199,9 @@ static int manifest_of(mc_manifest **m, const mc_model_files *f, const char *sig
 {
     const char **list = NULL;
     size_t n = 0;
-    char *owned = NULL;
-    int rc = ignore_list(&list, &n, &owned, f, sig, signed_m ? signed_m->ignore : NULL,
+    char **owned = NULL;
+    size_t n_owned = 0;
+    int rc = ignore_list(&list, &n, &owned, &n_owned, f, sig, signed_m ? signed_m->ignore : NULL,
                          signed_m ? signed_m->n_ignore : 0);
     if (rc)
         return rc;
@@ -159,7 +213,7 @@ static int manifest_of(mc_manifest **m, const mc_model_files *f, const char *sig
                               .only = only ? signed_m : NULL};
     rc = mc_manifest_compute(m, f->path, &mo);
     free(list);
-    free(owned);
+    owned_free(owned, n_owned);
     return rc;
 }
 
@@ -274,10 +328,17 @@ int mc_model_verify_read(mc_model_check *res, const mc_model_files *f, const cha
                          const mc_key *key, const char *ca_path, int ignore_unsigned,
                          const mc_model_bytes *read, size_t n_read)
 {
+    mc_oms_trust t = {.key = key, .ca_path = ca_path};
+    return mc_model_verify_trust(res, f, signature, &t, ignore_unsigned, read, n_read);
+}
+
+int mc_model_verify_trust(mc_model_check *res, const mc_model_files *f, const char *signature,
+                          const mc_oms_trust *t, int ignore_unsigned, const mc_model_bytes *read,
+                          size_t n_read)
+{
     char *text = NULL;
     size_t len = 0;
     mc_manifest *sm = NULL, *dm = NULL;
-    mc_oms_trust t = {.key = key, .ca_path = ca_path};
     char why[1200];
     int rc = mc_file_read_all(&text, &len, signature, MC_OMS_BUNDLE_MAX);
     if (rc == MC_ENOTFOUND) {
@@ -290,7 +351,7 @@ int mc_model_verify_read(mc_model_check *res, const mc_model_files *f, const cha
                           "not a regular file): %s", MC_OMS_BUNDLE_MAX, why);
         goto cleanup;
     }
-    if (rc || (rc = mc_oms_verify(&sm, res->signer, sizeof res->signer, text, len, &t)))
+    if (rc || (rc = mc_oms_verify(&sm, res->signer, sizeof res->signer, text, len, t)))
         goto cleanup;
     memcpy(res->subject, sm->subject, sizeof res->subject);
     if ((rc = manifest_of(&dm, f, signature, sm, ignore_unsigned)))

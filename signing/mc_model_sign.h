@@ -11,6 +11,7 @@
 #include "mc_hash.h"
 #include "mc_key.h"
 #include "mc_manifest.h"
+#include "mc_oms.h"
 
 /* The default signature name inside a signed directory (PATH.sig for a file). */
 #define MC_SIGN_DEFAULT_NAME "model.sig"
@@ -86,5 +87,11 @@ typedef struct mc_model_bytes {
 int mc_model_verify_read(mc_model_check *res, const mc_model_files *f, const char *signature,
                          const mc_key *key, const char *ca_path, int ignore_unsigned,
                          const mc_model_bytes *read, size_t n_read);
+
+/* mc_model_verify_read with any trust mc_oms_verify takes (a key, a CA file, or Sigstore
+ * keyless: a trusted root and the identity expected). */
+int mc_model_verify_trust(mc_model_check *res, const mc_model_files *f, const char *signature,
+                          const mc_oms_trust *t, int ignore_unsigned, const mc_model_bytes *read,
+                          size_t n_read);
 
 #endif

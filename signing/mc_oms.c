@@ -1,6 +1,9 @@
 /* OMS v1.0: the in-toto statement of a manifest, the Sigstore bundle v0.3
  * around its DSSE envelope, and their verification: with a public key, or with a
- * certificate chain to trusted roots (mc_x509.c: the chain and the certificate policy). */
+ * certificate chain to trusted roots (mc_x509.c: the chain and the certificate policy).
+ * Verification reads every bundle model_signing has written since v0.2.0: bundle media
+ * types v0.1 to v0.3, the protobuf JSON mapping (mc_pbjson.h), and v0.2.0's statement
+ * (predicate https://model_signing/Digests/v0.1, one subject per file) and PAE. */
 #include "mc_oms.h"
 
 #include <ctype.h>
@@ -16,6 +19,8 @@
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_json.h"
+#include "mc_pbjson.h"
+#include "mc_sigstore.h"
 #include "mc_x509.h"
 
 int mc_oms_statement(char **out, size_t *len, const mc_manifest *m)
@@ -247,7 +252,43 @@ static int parse_serialization(mc_manifest *m, json_t *ser)
     return MC_OK;
 }
 
-static int parse_statement(mc_manifest **out, const unsigned char *payload, size_t len)
+/* model_signing v0.2.0's statement: one subject per file, named by its path and with its
+ * sha256, the predicate unused; the serialization is files, sha256, no symbolic links (as
+ * model_signing's dsse_payload_to_manifest_compat reads it). The subject digest is ours,
+ * over the sorted files, as v1.0 would have signed them. */
+static int parse_statement_v02(mc_manifest *m, const json_t *st)
+{
+    json_t *subj = json_object_get(st, "subject");
+    size_t n = json_array_size(subj);
+    if (!json_is_array(subj) || n == 0 || n > MC_MANIFEST_MAX_ITEMS)
+        return mc_error_set(MC_EINPUT, "statement (Digests/v0.1): subject must list 1 to %d "
+                            "files", MC_MANIFEST_MAX_ITEMS);
+    if (!(m->model_name = strdup("compat-undefined-not-present")) ||
+        !(m->items = calloc(n, sizeof *m->items)))
+        return mc_error_nomem();
+    for (size_t i = 0; i < n; i++) {
+        json_t *s = json_array_get(subj, i);
+        json_t *name = json_object_get(s, "name");
+        json_t *dig = json_object_get(json_object_get(s, "digest"), "sha256");
+        if (!json_is_string(name) || strlen(json_string_value(name)) != json_string_length(name)
+            || !json_is_string(dig) || !mc_sha256_hex_valid(json_string_value(dig)))
+            return mc_error_set(MC_EINPUT, "statement (Digests/v0.1): subject %zu needs a name "
+                                "and a sha256 digest", i + 1);
+        int rc = mc_manifest_check_name(json_string_value(name));
+        if (rc)
+            return rc;
+        mc_manifest_item *it = &m->items[m->n++];
+        if (!(it->name = strdup(json_string_value(name))) ||
+            !(it->path = strdup(json_string_value(name))))
+            return mc_error_nomem();
+        for (int j = 0; j < MC_SHA256_HEX_LEN; j++)
+            it->digest[j] = (char)tolower((unsigned char)json_string_value(dig)[j]);
+    }
+    return mc_manifest_finish(m);
+}
+
+static int parse_statement(mc_manifest **out, const unsigned char *payload, size_t len,
+                           int legacy)
 {
     json_t *st = NULL;
     char why[sizeof mc_error_last()->message] = "another type";
@@ -267,10 +308,19 @@ static int parse_statement(mc_manifest **out, const unsigned char *payload, size
         rc = mc_error_set(MC_EINPUT, "statement: _type is not %s", MC_OMS_STATEMENT_TYPE);
         goto cleanup;
     }
-    if (!json_is_string(pt) || strcmp(json_string_value(pt), MC_OMS_PREDICATE_TYPE) != 0) {
-        rc = mc_error_set(MC_EINPUT, "statement: predicateType '%.100s' is not %s",
+    if (json_is_string(pt) && strcmp(json_string_value(pt), MC_OMS_PREDICATE_TYPE_V02) == 0) {
+        if ((rc = parse_statement_v02(m, st)))
+            goto cleanup;
+        *out = m;
+        m = NULL;
+        goto cleanup;
+    }
+    if (!json_is_string(pt) || strcmp(json_string_value(pt), MC_OMS_PREDICATE_TYPE) != 0 ||
+        legacy) {
+        rc = mc_error_set(MC_EINPUT, "statement: predicateType '%.100s' is not %s%s",
                           json_is_string(pt) ? json_string_value(pt) : "(missing)",
-                          MC_OMS_PREDICATE_TYPE);
+                          MC_OMS_PREDICATE_TYPE, legacy ? " (signed in model_signing v0.2.0's "
+                          "form, which only ever signed " MC_OMS_PREDICATE_TYPE_V02 ")" : "");
         goto cleanup;
     }
     json_t *subj = json_object_get(st, "subject");
@@ -383,15 +433,54 @@ cleanup:
     return rc;
 }
 
+/* The bundle media types model_signing's bundles carry or Sigstore defines (v0.1 to v0.3). */
+static int media_type_known(const char *mt)
+{
+    static const char *const known[] = {
+        MC_OMS_BUNDLE_MEDIA_TYPE, MC_OMS_BUNDLE_MEDIA_TYPE_ALT,
+        "application/vnd.dev.sigstore.bundle+json;version=0.2",
+        "application/vnd.dev.sigstore.bundle+json;version=0.1"};
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (strcmp(mt, known[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* The DSSE envelope verified with pkey, its payload type checked and its statement read. */
+static int open_envelope(mc_manifest **out, const json_t *env, EVP_PKEY *pkey,
+                         const char *where)
+{
+    unsigned char *payload = NULL;
+    size_t plen = 0;
+    char *ptype = NULL;
+    int legacy = 0;
+    int rc = mc_dsse_verify_ex(&payload, &plen, &ptype, &legacy, env, pkey,
+                               MC_DSSE_MODEL_SIGNING_V02);
+    if (rc) {
+        char msg[sizeof mc_error_last()->message];
+        snprintf(msg, sizeof msg, "%s", mc_error_last()->message);
+        rc = mc_error_set(rc, "%s: %s", where, msg);
+        goto cleanup;
+    }
+    if (strcmp(ptype, MC_OMS_PAYLOAD_TYPE) != 0) {
+        rc = mc_error_set(MC_EINPUT, "%s: payloadType '%.100s' is not %s", where, ptype,
+                          MC_OMS_PAYLOAD_TYPE);
+        goto cleanup;
+    }
+    rc = parse_statement(out, payload, plen, legacy);
+cleanup:
+    free(payload);
+    free(ptype);
+    return rc;
+}
+
 int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const char *text,
                   size_t len, const mc_oms_trust *t)
 {
     char why[sizeof mc_error_last()->message] = "another type";
-    json_t *b = NULL;
+    json_t *b = NULL, *vm = NULL, *env = NULL, *pk = NULL, *ms = NULL;
     EVP_PKEY *cert_key = NULL;
-    unsigned char *payload = NULL;
-    size_t plen = 0;
-    char *ptype = NULL;
+    const char *mt = NULL, *hint = NULL;
     int rc = MC_OK;
     if (len > MC_OMS_BUNDLE_MAX)
         return mc_error_set(MC_EINPUT, "the bundle is over %u bytes", MC_OMS_BUNDLE_MAX);
@@ -403,51 +492,56 @@ int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const cha
         rc = mc_error_set(MC_EINPUT, "the bundle is not a JSON object (%s)", why);
         goto cleanup;
     }
-    json_t *mt = json_object_get(b, "mediaType");
+    if ((rc = mc_pbjson_string(&mt, b, "mediaType", "media_type", "bundle")))
+        goto cleanup;
     if (!mt && t->key && json_object_get(b, "payloadType")) { /* a bare DSSE envelope */
         snprintf(signer, signer_size, "key %s", mc_key_hint(t->key));
-        if ((rc = mc_dsse_verify(&payload, &plen, &ptype, b, mc_key_pkey(t->key))))
-            goto cleanup;
-        if (strcmp(ptype, MC_OMS_PAYLOAD_TYPE) != 0) {
-            rc = mc_error_set(MC_EINPUT, "envelope: payloadType '%.100s' is not %s", ptype,
-                              MC_OMS_PAYLOAD_TYPE);
-            goto cleanup;
-        }
-        rc = parse_statement(out, payload, plen);
+        rc = open_envelope(out, b, mc_key_pkey(t->key), "envelope");
         goto cleanup;
     }
-    if (!json_is_string(mt) || (strcmp(json_string_value(mt), MC_OMS_BUNDLE_MEDIA_TYPE) != 0 &&
-                                strcmp(json_string_value(mt), MC_OMS_BUNDLE_MEDIA_TYPE_ALT) != 0)) {
-        rc = mc_error_set(MC_EINPUT, "bundle: mediaType '%.100s' is not %s",
-                          json_is_string(mt) ? json_string_value(mt) : "(missing)",
+    if (!mt || !media_type_known(mt)) {
+        rc = mc_error_set(MC_EINPUT, "bundle: mediaType '%.100s' is not %s (or another Sigstore "
+                          "bundle media type, v0.1 to v0.3)", mt ? mt : "(missing)",
                           MC_OMS_BUNDLE_MEDIA_TYPE);
         goto cleanup;
     }
-    json_t *vm = json_object_get(b, "verificationMaterial");
-    json_t *env = json_object_get(b, "dsseEnvelope");
-    if (!json_is_object(vm) || !json_is_object(env)) {
+    if ((rc = mc_pbjson_object(&vm, b, "verificationMaterial", "verification_material",
+                               "bundle")) ||
+        (rc = mc_pbjson_object(&env, b, "dsseEnvelope", "dsse_envelope", "bundle")) ||
+        (rc = mc_pbjson_object(&ms, b, "messageSignature", "message_signature", "bundle")))
+        goto cleanup;
+    if (!env && ms) {
+        rc = mc_error_set(MC_EINPUT, "bundle: it signs a message digest (messageSignature), not "
+                          "a model_signing statement (dsseEnvelope)");
+        goto cleanup;
+    }
+    if (!vm || !env) {
         rc = mc_error_set(MC_EINPUT, "bundle: verificationMaterial and dsseEnvelope (objects) "
                           "are required");
         goto cleanup;
     }
     EVP_PKEY *pkey = NULL;
     if (t->key) {
-        json_t *pk = json_object_get(vm, "publicKey");
-        json_t *hint = json_object_get(pk, "hint");
-        if (!json_is_object(pk)) {
+        if ((rc = mc_pbjson_object(&pk, vm, "publicKey", "public_key", "bundle")) ||
+            (rc = mc_pbjson_string(&hint, pk, "hint", NULL, "bundle: publicKey")))
+            goto cleanup;
+        if (!pk) {
             rc = mc_error_set(MC_EINPUT, "bundle: key mode needs verificationMaterial.publicKey "
                               "(this bundle is signed with a certificate: use --ca)");
             goto cleanup;
         }
-        if (hint && !json_is_null(hint) && (!json_is_string(hint) ||
-                                            strcmp(json_string_value(hint), mc_key_hint(t->key)))) {
+        if (hint && *hint && strcmp(hint, mc_key_hint(t->key)) != 0) {
             rc = mc_error_set(MC_EINPUT, "wrong key: the bundle was signed by key %.64s, not by "
-                              "this key (%s)", json_is_string(hint) ? json_string_value(hint)
-                              : "?", mc_key_hint(t->key));
+                              "this key (%s)", hint, mc_key_hint(t->key));
             goto cleanup;
         }
         snprintf(signer, signer_size, "key %s", mc_key_hint(t->key));
         pkey = mc_key_pkey(t->key);
+    } else if (t->policy) {
+        if ((rc = mc_sigstore_verify_material(&cert_key, signer, signer_size, vm, env, t->root,
+                                              t->policy)))
+            goto cleanup;
+        pkey = cert_key;
     } else {
         if ((rc = mc_x509_verify_chain(&cert_key, signer, signer_size, vm, t->ca_path)))
             goto cleanup;
@@ -457,22 +551,9 @@ int mc_oms_verify(mc_manifest **out, char *signer, size_t signer_size, const cha
         mc_key_free(ck);
         pkey = cert_key;
     }
-    if ((rc = mc_dsse_verify(&payload, &plen, &ptype, env, pkey))) {
-        char msg[sizeof mc_error_last()->message];
-        snprintf(msg, sizeof msg, "%s", mc_error_last()->message);
-        rc = mc_error_set(rc, "bundle: %s", msg);
-        goto cleanup;
-    }
-    if (strcmp(ptype, MC_OMS_PAYLOAD_TYPE) != 0) {
-        rc = mc_error_set(MC_EINPUT, "bundle: payloadType '%.100s' is not %s", ptype,
-                          MC_OMS_PAYLOAD_TYPE);
-        goto cleanup;
-    }
-    rc = parse_statement(out, payload, plen);
+    rc = open_envelope(out, env, pkey, "bundle");
 cleanup:
     json_decref(b);
     EVP_PKEY_free(cert_key);
-    free(payload);
-    free(ptype);
     return rc;
 }

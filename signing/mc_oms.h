@@ -7,14 +7,18 @@
 
 #include <stddef.h>
 
+#include "mc_fulcio.h"
 #include "mc_key.h"
 #include "mc_manifest.h"
+#include "mc_trusted_root.h"
 
 #define MC_OMS_BUNDLE_MEDIA_TYPE "application/vnd.dev.sigstore.bundle.v0.3+json"
 #define MC_OMS_BUNDLE_MEDIA_TYPE_ALT "application/vnd.dev.sigstore.bundle+json;version=0.3"
 #define MC_OMS_PAYLOAD_TYPE "application/vnd.in-toto+json"
 #define MC_OMS_STATEMENT_TYPE "https://in-toto.io/Statement/v1"
 #define MC_OMS_PREDICATE_TYPE "https://model_signing/signature/v1.0"
+/* model_signing v0.2.0's predicate (read, never written). */
+#define MC_OMS_PREDICATE_TYPE_V02 "https://model_signing/Digests/v0.1"
 /* The largest bundle read (bytes). */
 #define MC_OMS_BUNDLE_MAX (64u << 20)
 
@@ -33,10 +37,13 @@ int mc_oms_sign(char **out, size_t *len, const mc_manifest *m, const mc_key *key
 int mc_oms_sign_dsse(char **out, size_t *len, const mc_manifest *m, const mc_key *key);
 
 /* What verification trusts: a public key, or root (and intermediate)
- * certificates in a PEM file. Exactly one is set. */
+ * certificates in a PEM file, or (Sigstore keyless) a trusted root and the identity and
+ * issuer expected (mc_sigstore.h). Exactly one is set. */
 typedef struct mc_oms_trust {
     const mc_key *key;
     const char *ca_path;
+    const mc_trusted_root *root;      /* with policy */
+    const mc_sigstore_policy *policy;
 } mc_oms_trust;
 
 /* Verifies a bundle's text against the trust: media type, verification

@@ -2,7 +2,9 @@
  * certificate chain of a Sigstore bundle verified against trusted roots under modelcert's
  * certificate policy (docs/signing.md, "Certificate policy"): the chain judged now (no
  * timestamp in a bundle is verified, so no earlier signing time is proven), the leaf valid
- * now, no CA, and allowed to sign by its key usages. */
+ * now, no CA (unless it names codeSigning, as model_signing's own test certificates do), and
+ * allowed to sign by its key usages. The bundle's fields are read by the protobuf JSON
+ * mapping (mc_pbjson.h). */
 #include "mc_x509.h"
 
 #include <openssl/err.h>
@@ -16,6 +18,7 @@
 #include "mc_error.h"
 #include "mc_file.h"
 #include "mc_key.h"
+#include "mc_pbjson.h"
 
 #define CHAIN_MAX 10
 
@@ -56,12 +59,13 @@ cleanup:
 
 static int decode_cert(X509 **out, const json_t *c, size_t i)
 {
-    const json_t *raw = json_object_get(c, "rawBytes");
+    const char *raw = NULL;
     unsigned char *der = NULL;
     size_t n = 0;
-    if (!json_is_string(raw))
+    if (!json_is_object(c) || mc_pbjson_string(&raw, c, "rawBytes", "raw_bytes", "bundle") ||
+        !raw)
         return mc_error_set(MC_EINPUT, "bundle: certificate %zu has no rawBytes string", i + 1);
-    int rc = mc_base64_decode(&der, &n, json_string_value(raw), 64 * 1024);
+    int rc = mc_base64_decode(&der, &n, raw, 64 * 1024);
     if (rc)
         return mc_error_set(MC_EINPUT, "bundle: certificate %zu: bad base64", i + 1);
     const unsigned char *p = der;
@@ -95,7 +99,9 @@ static int leaf_dates(const X509 *leaf, const char *signer)
                         signer, when);
 }
 
-/* The leaf allowed to sign (docs/signing.md, "Certificate policy"): not a CA; the
+/* The leaf allowed to sign (docs/signing.md, "Certificate policy"): not a CA, unless its
+ * extended key usage names codeSigning (model_signing's test PKI signs with such a
+ * certificate, and model_signing accepts it); the
  * digitalSignature key usage, else the codeSigning extended key usage (model_signing's
  * rule); and a key usage or an extended key usage that is present must allow it (RFC 5280
  * 4.2.1.3 and 4.2.1.12: a certificate is used only for the purposes these name). */
@@ -108,9 +114,10 @@ static int leaf_usage(X509 *leaf, const char *signer)
     if (flags & EXFLAG_INVALID)
         return mc_error_set(MC_EINPUT, "the signing certificate (%s) has invalid extensions",
                             signer);
-    if (flags & EXFLAG_CA)
+    if ((flags & EXFLAG_CA) && !eku)
         return mc_error_set(MC_EINPUT, "the signing certificate (%s) is a CA certificate "
-                            "(basicConstraints CA:TRUE): a CA may not sign models", signer);
+                            "(basicConstraints CA:TRUE) without the codeSigning extended key "
+                            "usage: a CA may not sign models", signer);
     if (!ku && !eku)
         return mc_error_set(MC_EINPUT, "the signing certificate (%s) may not sign: neither "
                             "digitalSignature key usage nor the codeSigning extended key usage",
@@ -127,17 +134,18 @@ static int leaf_usage(X509 *leaf, const char *signer)
 int mc_x509_verify_chain(EVP_PKEY **pkey, char *signer, size_t signer_size, const json_t *vm,
                          const char *ca_path)
 {
-    const json_t *chain = json_object_get(json_object_get(vm, "x509CertificateChain"),
-                                          "certificates");
-    const json_t *single = json_object_get(vm, "certificate");
+    json_t *xc = NULL, *chain = NULL, *single = NULL;
     STACK_OF(X509) *roots = NULL, *untrusted = sk_X509_new_null();
     X509 *leaf = NULL;
     X509_STORE *store = NULL;
     X509_STORE_CTX *ctx = NULL;
     int rc = untrusted ? MC_OK : mc_error_nomem();
-    if (rc)
+    if (rc || (rc = mc_pbjson_object(&xc, vm, "x509CertificateChain", "x509_certificate_chain",
+                                     "bundle")) ||
+        (rc = mc_pbjson_array(&chain, xc, "certificates", NULL, "bundle")) ||
+        (rc = mc_pbjson_object(&single, vm, "certificate", NULL, "bundle")))
         goto cleanup;
-    if (json_is_object(single)) {
+    if (single) {
         rc = decode_cert(&leaf, single, 0);
     } else if (json_is_array(chain) && json_array_size(chain) >= 1 &&
                json_array_size(chain) <= CHAIN_MAX) {

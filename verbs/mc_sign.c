@@ -101,11 +101,16 @@ cleanup:
 /* The verification itself: the model against its bundle, then the release
  * certificate when one is given. A rejection is MC_EINPUT with the message,
  * after which the caller records a failed result. */
-static int verify_steps(mc_verify_result *r, const mc_verify_options *o, const mc_key *key)
+static int verify_steps(mc_verify_result *r, const mc_verify_options *o, const mc_key *key,
+                        const mc_trusted_root *root)
 {
     mc_model_check chk = {.subject = ""};
-    int rc = mc_model_verify_read(&chk, &o->c.files, r->signature, key, o->ca,
-                                  o->ignore_unsigned, o->read, o->n_read);
+    mc_sigstore_policy policy = {.identity = o->identity, .identity_regexp = o->identity_regexp,
+                                 .issuer = o->issuer};
+    mc_oms_trust t = {.key = key, .ca_path = o->ca, .root = root,
+                      .policy = root ? &policy : NULL};
+    int rc = mc_model_verify_trust(&chk, &o->c.files, r->signature, &t, o->ignore_unsigned,
+                                   o->read, o->n_read);
     snprintf(r->signer, sizeof r->signer, "%s", chk.signer);
     memcpy(r->subject, chk.subject, sizeof r->subject);
     if (rc)
@@ -144,16 +149,28 @@ int mc_verify_model(mc_verify_result **out, const mc_verify_options *o)
 {
     mc_verify_result *r = calloc(1, sizeof *r);
     mc_key *key = NULL;
+    mc_trusted_root *root = NULL;
     mc_verb_audit *trail = NULL;
     struct stat st;
+    int keyless = o->identity || o->identity_regexp || o->issuer || o->trusted_root;
     int rc = r ? MC_OK : mc_error_nomem();
     if (rc)
         goto cleanup;
-    if (!o->key == !o->ca) {
-        rc = mc_error_set(MC_EINPUT, "give exactly one of a public key (--key) or root "
-                          "certificates (--ca)");
+    if (!!o->key + !!o->ca + keyless != 1) {
+        rc = mc_error_set(MC_EINPUT, "give exactly one of a public key (--key), root "
+                          "certificates (--ca) or a keyless identity (--certificate-identity "
+                          "and --certificate-oidc-issuer)");
         goto cleanup;
     }
+    if (keyless && (!o->issuer || !o->identity == !o->identity_regexp)) {
+        rc = mc_error_set(MC_EINPUT, "keyless verification needs --certificate-oidc-issuer and "
+                          "one of --certificate-identity or --certificate-identity-regexp");
+        goto cleanup;
+    }
+    mc_sigstore_policy policy = {.identity = o->identity, .identity_regexp = o->identity_regexp,
+                                 .issuer = o->issuer};
+    if (keyless && (rc = mc_sigstore_policy_check(&policy)))
+        goto cleanup;
     if (stat(o->c.files.path, &st) != 0) {
         rc = mc_error_set(errno == ENOENT ? MC_ENOTFOUND : MC_EIO, "cannot read %s: %s",
                           o->c.files.path, strerror(errno));
@@ -164,11 +181,14 @@ int mc_verify_model(mc_verify_result **out, const mc_verify_options *o)
         goto cleanup;
     if (o->key)
         rc = mc_key_load_public(&key, o->key);
+    else if (keyless)
+        rc = o->trusted_root ? mc_trusted_root_load(&root, o->trusted_root)
+                             : mc_trusted_root_default(&root);
     else
         rc = mc_oms_check_ca(o->ca);
     if (rc)
         goto cleanup;
-    int vrc = verify_steps(r, o, key);
+    int vrc = verify_steps(r, o, key, root);
     if (vrc == MC_EINPUT || vrc == MC_ENOTFOUND) {
         r->verified = 0;
         snprintf(r->reason, sizeof r->reason, "%s", mc_error_last()->message);
@@ -193,6 +213,7 @@ int mc_verify_model(mc_verify_result **out, const mc_verify_options *o)
 cleanup:
     mc_verb_audit_free(trail);
     mc_key_free(key);
+    mc_trusted_root_free(root);
     mc_verify_result_free(r);
     return rc;
 }
@@ -202,11 +223,23 @@ int mc_sign_check_run_read(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
                            const char *key, const char *ca, int threads,
                            const mc_model_bytes *read, size_t n_read)
 {
+    mc_run_trust trust = {.key = key, .ca = ca};
+    return mc_sign_check_run_trust(subject, signer, signer_size, what, run_dir, &trust, threads,
+                                   read, n_read);
+}
+
+int mc_sign_check_run_trust(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
+                            size_t signer_size, const char *what, const char *run_dir,
+                            const mc_run_trust *trust, int threads, const mc_model_bytes *read,
+                            size_t n_read)
+{
     if (!is_dir(run_dir))
         return mc_error_set(MC_EINPUT, "a signed %s must be a run directory with its "
                             "model.sig (%s is not a directory)", what, run_dir);
     mc_verify_options vo = {.c = {.files = {.path = run_dir, .threads = threads}, .no_audit = 1},
-                            .key = key, .ca = ca, .read = read, .n_read = n_read};
+                            .key = trust->key, .ca = trust->ca, .identity = trust->identity,
+                            .identity_regexp = trust->identity_regexp, .issuer = trust->issuer,
+                            .trusted_root = trust->trusted_root, .read = read, .n_read = n_read};
     mc_verify_result *r = NULL;
     int rc = mc_verify_model(&r, &vo);
     if (rc == MC_OK && !r->verified)

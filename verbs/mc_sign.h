@@ -45,6 +45,10 @@ typedef struct mc_verify_options {
     mc_sign_common c;
     const char *key;                  /* a public key reference, or NULL with ca */
     const char *ca;                   /* root certificates (PEM), or NULL with key */
+    /* Sigstore keyless (instead of key or ca): the identity expected (exactly, or a regular
+       expression), the OIDC issuer, and the trusted root (NULL: the public-good one built
+       in). */
+    const char *identity, *identity_regexp, *issuer, *trusted_root;
     int ignore_unsigned;              /* files on disk that the bundle does not list are fine */
     const char *certificate;          /* a release certificate of the run to check too (key
                                          mode; mc_release.h), or NULL */
@@ -89,6 +93,21 @@ int mc_sign_check_run_read(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
                            size_t signer_size, const char *what, const char *run_dir,
                            const char *key, const char *ca, int threads,
                            const mc_model_bytes *read, size_t n_read);
+
+/* Whom a signed run must be signed by: a key, a CA, or a Sigstore keyless identity (the
+ * identity or a regular expression for it, the OIDC issuer, the trusted root or NULL for the
+ * built-in public-good one), exactly one of the three. */
+typedef struct mc_run_trust {
+    const char *key, *ca;
+    const char *identity, *identity_regexp, *issuer, *trusted_root;
+} mc_run_trust;
+
+/* mc_sign_check_run_read with any signer: a key, a CA, or keyless (validate
+ * --baseline-certificate-identity ...). */
+int mc_sign_check_run_trust(char subject[MC_SHA256_HEX_LEN + 1], char *signer,
+                            size_t signer_size, const char *what, const char *run_dir,
+                            const mc_run_trust *trust, int threads, const mc_model_bytes *read,
+                            size_t n_read);
 
 /* The subject digest of the model as `sign` would sign it (the default
  * signature name and the --ignore paths left out), without signing

@@ -138,9 +138,25 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                          .audit_path = trail_absolute, .training_view = mc_privacy_view_hook,
                          .progress = opt->progress, .progress_ctx = opt->progress_ctx};
     char signed_subject[MC_SHA256_HEX_LEN + 1], signer[512];
-    const int sig = opt->baseline && (opt->baseline_key || opt->baseline_ca);
+    const int sig = opt->baseline && (opt->baseline_key || opt->baseline_ca ||
+                                      opt->baseline_issuer || opt->baseline_identity ||
+                                      opt->baseline_identity_regexp ||
+                                      opt->baseline_trusted_root);
+    const mc_run_trust trust = {opt->baseline_key, opt->baseline_ca, opt->baseline_identity,
+                                opt->baseline_identity_regexp, opt->baseline_issuer,
+                                opt->baseline_trusted_root};
     const int model = mc_spec_doc_get(opt->spec)->has_model; /* an ONNX model: mc_model_gate.h */
     int same = 0;
+    const int keyless = opt->baseline_issuer || opt->baseline_identity ||
+                        opt->baseline_identity_regexp || opt->baseline_trusted_root;
+    if ((opt->baseline_key || opt->baseline_ca || keyless) &&
+        (!opt->baseline || !!opt->baseline_key + !!opt->baseline_ca + keyless != 1))
+        return mc_error_set(MC_EINPUT, "a baseline signer (--baseline-key, --baseline-ca or "
+                            "--certificate-identity, one) needs --baseline");
+    if (keyless && (!opt->baseline_issuer || !opt->baseline_identity ==
+                                                 !opt->baseline_identity_regexp))
+        return mc_error_set(MC_EINPUT, "a keyless baseline needs --certificate-oidc-issuer and "
+                            "one of --certificate-identity or --certificate-identity-regexp");
     int rc = mc_privacy_view_create(&pv, opt->spec); /* the run measures privacy into it */
     ro.training_view_ctx = pv;
     if (rc == MC_OK && opt->baseline)
@@ -149,9 +165,8 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
        bytes of metrics.json that the gate read (a bundle that leaves it out is refused). */
     mc_model_bytes read = {MC_RUN_FILE_METRICS, btext, blen};
     if (!rc && sig)
-        rc = mc_sign_check_run_read(signed_subject, signer, sizeof signer, "baseline",
-                                    opt->baseline, opt->baseline_key, opt->baseline_ca,
-                                    opt->threads, &read, 1);
+        rc = mc_sign_check_run_trust(signed_subject, signer, sizeof signer, "baseline",
+                                     opt->baseline, &trust, opt->threads, &read, 1);
     if (rc || (rc = mc_run_dir_choose(&o->run_dir, opt->output_dir, opt->spec)) ||
         (rc = mc_validation_create(&o->validation)) ||
         (sig && (rc = mc_validation_add(o->validation, "signing", "signing.baseline",

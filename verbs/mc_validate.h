@@ -35,6 +35,10 @@ typedef struct mc_validate_options {
                                      of training (docs/predictions.md); NULL: a native run */
     const char *baseline_key;     /* the baseline run must be signed by this key (mc_sign.h)... */
     const char *baseline_ca;      /* ...or by a certificate chain to this root; NULL: unsigned */
+    /* ...or Sigstore keyless: this identity (or a regular expression for it) vouched for by
+       this OIDC issuer, against this trusted root (NULL: the public-good one built in) */
+    const char *baseline_identity, *baseline_identity_regexp, *baseline_issuer;
+    const char *baseline_trusted_root;
 } mc_validate_options;
 
 /* The CI gate: loads the baseline, chooses the run directory (it must not

@@ -2,7 +2,7 @@
 # Runs fuzz targets on copies of the committed corpus (tests/fuzz/README.md).
 #
 #   tests/fuzz/run.sh BUILD_DIR RUNS TARGET...     (TARGET: spec csv artifact audit bundle
-#                                                   certify report keyref chain age onnx)
+#                                                   certify report keyref chain age onnx sigstore)
 #
 # For each target: replays tests/fuzz/regressions/TARGET/* once, then fuzzes
 # for RUNS executions (-runs=RUNS) in one process, on a scratch copy of
