@@ -8,7 +8,7 @@ CMAKE_FLAGS ?=
 # ships the onnx.proto that protoc-c compiles at build time.
 DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3-dev \
         libopenblas-dev libjansson-dev protobuf-c-compiler libprotobuf-c-dev python3-onnx \
-        libp11-dev libpq-dev openssl python3
+        libp11-dev libpq-dev openssl python3 file
 # What `make test` needs on top: cmocka; cram for the transcripts; independent checkers
 # (python3-cryptography and -securesystemslib for DSSE, python3-jsonschema, -junitparser,
 # -yaml and xmllint for the reports, headless Chromium for the HTML report; scikit-learn to
@@ -17,17 +17,20 @@ DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3
 # without it); SoftHSM2 and OpenSC's pkcs11-tool (a PKCS #11 token made in a temporary
 # directory); the PostgreSQL 15 server the audit tests start; valgrind (tests/memcheck.sh);
 # Debian's age and age-keygen (interop, tests/e2e/age.sh) and zlib (the compressed age test
-# vectors).
+# vectors); for the packaging tests (docs/packaging.md): mandoc (-T lint on the man pages),
+# bash-completion (the completion in a bash that loads it) and debootstrap (a fresh Debian 12
+# chroot where the .deb is installed; the chroot is cached outside the tree).
 TEST_DEBS := libcmocka-dev python3-cram python3-cryptography python3-securesystemslib \
         python3-jsonschema python3-junitparser python3-yaml python3-sklearn libxml2-utils chromium \
-        python3-torch softhsm2 opensc postgresql-15 valgrind strace age zlib1g-dev
+        python3-torch softhsm2 opensc postgresql-15 valgrind strace age zlib1g-dev \
+        mandoc bash-completion debootstrap
 # npm's @sigstore/verify and onnxruntime-node (cached outside the tree) run under Node:
 # Debian's nodejs and npm, only when node or npm is missing (a newer node from elsewhere is kept).
 NODE_DEBS := $(shell command -v node >/dev/null 2>&1 || echo nodejs) \
              $(shell command -v npm >/dev/null 2>&1 || echo npm)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps install-debs build build-tests demo test test-sanitize fuzz install clean kill-campaign
+.PHONY: all deps test-deps install-debs build build-tests demo test test-sanitize fuzz install deb clean kill-campaign
 
 all: build
 
@@ -92,5 +95,14 @@ fuzz: deps
 install: build
 	cmake --install $(BUILD) --prefix $(PREFIX)
 
+# The Debian package, reproducibly (docs/packaging.md): $(BUILD)-deb/modelcert_<version>_<arch>.deb
+# with the binary, man pages, bash completion, docs, examples and JSON Schemas; its
+# dependencies come from dpkg-shlibdeps. Install it with `apt-get install ./modelcert_*.deb`.
+deb: deps
+	cmake -S . -B $(BUILD)-deb -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMODELCERT_TESTS=OFF \
+	  -DMODELCERT_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD)-deb -j $(JOBS) --target deb
+	@ls $(BUILD)-deb/modelcert_*.deb
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-fuzz
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-fuzz $(BUILD)-deb

@@ -29,6 +29,7 @@ static const char help[] =
     "                           repeatable, up to 64)\n"
     "      --passphrase-env VAR the passphrase is environment variable VAR's value\n"
     "      --passphrase-file F  the passphrase is F's first line\n"
+    "      --passphrase P       refused: never from the command line\n"
     "      --max-work-factor N  refuse scrypt work factors over 2^N, 1 to 22 (default 22)\n"
     "  -o, --output OUT         the plaintext to write (required; '-': standard output)\n"
     "      --audit DB           the audit trail (default: MODELCERT_AUDIT, or the nearest\n"
