@@ -61,6 +61,7 @@ case $? in
 *) fail "cannot prepare the chroot cache $tarball" ;;
 esac
 mkdir "$root" && tar -C "$root" -xf "$tarball" || fail "cannot unpack $tarball"
+echo "ok: bookworm chroot ready (${SECONDS}s)"
 
 # ---- the package ------------------------------------------------------------------------------
 cmake --build "$BUILD" --target deb >"$tmp/deb.log" 2>&1 || { cat "$tmp/deb.log"; fail "make deb"; }
@@ -80,7 +81,7 @@ if ! install >"$tmp/install.log" 2>&1; then
             skip "the mirror $mirror cannot be reached from here";
         fail "apt-get install ./$name in the bookworm chroot"; }
 fi
-echo "ok: apt-get install ./$name in a fresh bookworm chroot"
+echo "ok: apt-get install ./$name in a fresh bookworm chroot (${SECONDS}s)"
 
 # ---- the README's examples with the installed binary --------------------------------------------
 cat >"$root/tmp/examples.sh" <<'EOF'
@@ -125,4 +126,4 @@ modelcert report seed-gate-2/validation.json --format junit | cmp - seed-reports
 echo "ok: the README's examples with /usr/bin/modelcert: model sha256 $model, $(cat verdict.txt)"
 EOF
 in_root "bash /tmp/examples.sh" || fail "the README's examples in the chroot"
-echo "deb_chroot: passed"
+echo "deb_chroot: passed (${SECONDS}s)"
