@@ -40,9 +40,10 @@ void mc_report_certify_text(FILE *f, FILE *err, const char *run_dir, const mc_ce
     if (f)
         fprintf(f,
                 "certified %s: %s (%zu passed, %zu warned), model sha256:%s\n"
-                "  signature (%s): %s\n  release certificate: %s\n",
+                "  signature (%s): %s\n  release certificate: %s\n"
+                "  ML-BOM (CycloneDX): %s/bom.cdx.json sha256:%s\n",
                 run_dir, r->result, r->passed, r->warned, r->model, r->format, r->signature,
-                r->certificate);
+                r->certificate, run_dir, r->bom);
     if (f && r->has_onnx)
         fprintf(f, "  onnx export: model.onnx sha256:%s\n", r->onnx);
     else if (f) /* a note, not an error: not every deployment uses ONNX */
