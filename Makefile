@@ -28,9 +28,17 @@ TEST_DEBS := libcmocka-dev python3-cram python3-cryptography python3-securesyste
 # Debian's nodejs and npm, only when node or npm is missing (a newer node from elsewhere is kept).
 NODE_DEBS := $(shell command -v node >/dev/null 2>&1 || echo nodejs) \
              $(shell command -v npm >/dev/null 2>&1 || echo npm)
+# The arm64 build (`make deb-arm64`, tests/e2e/arm64.sh): Debian's cross compiler, qemu-user to
+# run the result, and the arm64 libraries through multiarch (dpkg --add-architecture arm64).
+# libpq-dev and libp11-dev are not Multi-Arch: same (their arm64 builds would remove the
+# build machine's): only their runtime libraries are installed, and
+# packaging/arm64_overlay.sh unpacks the -dev packages beside the build tree instead.
+ARM64_DEBS := gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user libyaml-dev:arm64 \
+        libssl-dev:arm64 libsqlite3-dev:arm64 libopenblas-dev:arm64 libjansson-dev:arm64 \
+        libprotobuf-c-dev:arm64 libpq5:arm64 libp11-3:arm64
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps install-debs build build-tests demo test test-sanitize fuzz install deb clean kill-campaign
+.PHONY: all deps test-deps arm64-deps install-debs build build-tests demo test test-sanitize fuzz install deb deb-arm64 clean kill-campaign
 
 all: build
 
@@ -39,8 +47,13 @@ all: build
 deps:
 	@$(MAKE) --no-print-directory install-debs PKGS="$(DEBS)"
 
-test-deps:
+test-deps: arm64-deps
 	@$(MAKE) --no-print-directory install-debs PKGS="$(DEBS) $(TEST_DEBS) $(NODE_DEBS)"
+
+arm64-deps:
+	@dpkg --print-foreign-architectures | grep -qx arm64 || \
+	  { echo "dpkg --add-architecture arm64"; $(SUDO) dpkg --add-architecture arm64 && $(SUDO) apt-get update -qq; }
+	@$(MAKE) --no-print-directory install-debs PKGS="$(ARM64_DEBS)"
 
 install-debs:
 	@missing=$$(for p in $(PKGS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
@@ -104,5 +117,16 @@ deb: deps
 	cmake --build $(BUILD)-deb -j $(JOBS) --target deb
 	@ls $(BUILD)-deb/modelcert_*.deb
 
+# The same package for arm64 (docs/packaging.md, "Another architecture"), cross-built:
+# $(BUILD)-arm64/modelcert_<version>_arm64.deb; its man pages are made by running the arm64
+# binary under qemu-user.
+deb-arm64: deps arm64-deps
+	packaging/arm64_overlay.sh $(CURDIR)/$(BUILD)-arm64-overlay
+	cmake -S . -B $(BUILD)-arm64 -DCMAKE_TOOLCHAIN_FILE=cmake/aarch64-linux-gnu.cmake \
+	  -DMC_ARM64_OVERLAY=$(CURDIR)/$(BUILD)-arm64-overlay -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+	  -DMODELCERT_TESTS=OFF -DMODELCERT_BENCH=OFF $(CMAKE_FLAGS)
+	cmake --build $(BUILD)-arm64 -j $(JOBS) --target deb
+	@ls $(BUILD)-arm64/modelcert_*.deb
+
 clean:
-	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-fuzz $(BUILD)-deb
+	rm -rf $(BUILD) $(BUILD)-sanitize $(BUILD)-fuzz $(BUILD)-deb $(BUILD)-arm64 $(BUILD)-arm64-overlay

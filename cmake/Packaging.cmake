@@ -114,6 +114,9 @@ set(CPACK_PACKAGE_DESCRIPTION_SUMMARY
   "checks, runs, validates and certifies ML pipelines declared in a YAML spec")
 set(CPACK_PACKAGE_DESCRIPTION "modelcert trains a model from a YAML spec with a reference engine whose numerics are bit-identical on every machine, gates it in CI against thresholds, reproducibility and privacy checks, keeps a hash-chained audit trail and signs a release certificate (OpenSSF Model Signing, SLSA provenance).")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
+if(MC_DEB_ARCHITECTURE) # a cross build (cmake/aarch64-linux-gnu.cmake): the target's
+  set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE ${MC_DEB_ARCHITECTURE})
+endif()
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
