@@ -18,6 +18,12 @@ endif()
 # The package's architecture (CPack's default would be the build machine's).
 set(MC_DEB_ARCHITECTURE arm64)
 
+# No RUNPATH in the build tree's binary: it would name the overlay's directory (a path of this
+# build), and removing it at install leaves a gap of that path's length in .dynstr, so the
+# package's bytes would depend on where it was built. The loader finds every library in the
+# multiarch directories (the overlay only holds link-time files).
+set(CMAKE_SKIP_BUILD_RPATH ON)
+
 # Libraries and headers of the target only; programs (protoc-c, python3) of the build machine.
 set(CMAKE_FIND_ROOT_PATH_MODE_PROGRAM NEVER)
 # pkg-config reads arm64's .pc files only: the overlay's, then the multiarch directory's.

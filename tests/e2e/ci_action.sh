@@ -99,4 +99,39 @@ expect nobin "r['status'] == 2 and [s['id'] for s in r['steps']] == ['install'] 
 check grep -q "::error::modelcert binary '.*no-such-modelcert' is not an executable file" "$TMP/nobin.log" -- \
     "nobin: the error annotation names the binary"
 
+# An independent validator: npm @action-validator/cli (SchemaStore's schemas for actions and
+# workflows), pinned, installed once into the npm cache the other tests use. action.yml and
+# README.md's workflow are valid; two broken copies of action.yml are refused, each for its
+# reason (the validator picks the action schema by the file name, action.yml).
+AV_VERSION=0.6.0
+AV_CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/modelcert-tests/action-validator-$AV_VERSION"
+AV="$AV_CACHE/node_modules/.bin/action-validator"
+command -v npm >/dev/null || { echo "FAIL: npm is needed (make test-deps installs it)"; exit 1; }
+mkdir -p "$AV_CACHE" && (
+    flock 9
+    [ -x "$AV" ] && exit 0
+    echo "installing @action-validator/cli@$AV_VERSION into $AV_CACHE (once)"
+    npm install --prefix "$AV_CACHE" --ignore-scripts --no-audit --no-fund --no-save --silent \
+        "@action-validator/cli@$AV_VERSION" "@action-validator/core@$AV_VERSION" \
+        >"$AV_CACHE/npm.log" 2>&1 || { cat "$AV_CACHE/npm.log"; exit 1; }
+) 9>"$AV_CACHE.lock" || { echo "FAIL: npm install @action-validator/cli failed"; exit 1; }
+validates() { "$AV" "$1" >"$TMP/av.out" 2>&1 || { sed 's/^/  /' "$TMP/av.out" | head -20; return 1; }; }
+check validates "$SRC/action.yml" -- "action-validator: action.yml is a valid action"
+awk '/^```yaml/ {n++; f = 1; next} /^```/ {f = 0} f && n == 1' "$SRC/README.md" >"$TMP/model.yml"
+check grep -q '^      - id: gate' "$TMP/model.yml" -- "README.md's first yaml block is its workflow"
+check validates "$TMP/model.yml" -- "action-validator: README.md's workflow is a valid workflow"
+# refused NAME SED REASON: action.yml changed by SED is refused, the reason in the output
+refused() {
+    mkdir -p "$TMP/$1" && sed "$2" "$SRC/action.yml" >"$TMP/$1/action.yml"
+    if "$AV" "$TMP/$1/action.yml" >"$TMP/av.out" 2>&1; then
+        echo "FAIL: action-validator accepts $1"; failures=$((failures + 1))
+    elif grep -qF -- "$3" "$TMP/av.out"; then
+        echo "ok: action-validator refuses $1 ($3)"
+    else
+        echo "FAIL: action-validator refuses $1, but not for '$3'"; failures=$((failures + 1))
+    fi
+}
+refused bad-step 's/^    - id: install$/    - idx: install/' "Additional property 'idx' is not allowed"
+refused bad-output 's/^    value: \${{ steps.validate.outputs.verdict }}$/    valeur: x/' '"path": "/outputs/verdict"'
+
 finish
