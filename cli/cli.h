@@ -26,10 +26,11 @@ int mc_cmd_predict(int argc, char **argv);
 int mc_cmd_validate(int argc, char **argv);
 int mc_cmd_reproduce(int argc, char **argv);
 int mc_cmd_audit(int argc, char **argv);
-/* audit checkpoint (cmd_audit_checkpoint.c), and audit verify --checkpoint there too. */
+/* audit checkpoint (cmd_audit_checkpoint.c), and audit verify there too: the chain, ending at
+ * head when given, or the head a checkpoint signed (with key; not both). */
 int mc_cmd_audit_checkpoint(int argc, char **argv);
-int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const char *key,
-                                   int json, int quiet);
+int mc_cli_audit_verify(const char *db, const char *head, const char *checkpoint, const char *key,
+                        int json, int quiet);
 /* audit checkpoint, prove and verify-proof: the subcommands that sign or check a signed
  * checkpoint (cmd_audit_prove.c; checkpoint itself in cmd_audit_checkpoint.c). */
 int mc_cmd_audit_signed(int argc, char **argv);
@@ -119,6 +120,16 @@ typedef struct mc_cli_verb {
  * any "--"), MC_EXIT_USAGE after printing a usage error, MC_EXIT_INTERNAL
  * when v's table is too long. */
 int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *common, int *operand);
+
+/* `modelcert --options VERB [SUBCOMMAND]` (main.c, cli_describe.c): after
+ * mc_cli_describe_options, the next mc_cli_parse prints the verb's whole option table instead
+ * of parsing, one option a line, "--NAME<TAB>none|required|optional<TAB>LETTER" (LETTER: its
+ * short option, or '-'), with mc_cli_describe, and returns its status; mc_cli_options_described
+ * then says 1. The man pages' test and the bash completion read it (docs/packaging.md). */
+void mc_cli_describe_options(void);
+int mc_cli_describing(void);
+int mc_cli_describe(const struct option *longs, const char *shorts);
+int mc_cli_options_described(void);
 
 struct mc_confinement;
 /* Fills *out from the --allow-path and --allow-env values in *c (which it

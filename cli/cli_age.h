@@ -27,6 +27,7 @@ enum { MC_CLI_OPT_AGE_PASS_ENV = 0x1201, MC_CLI_OPT_AGE_PASS_FILE, MC_CLI_OPT_AG
     "                           repeatable, up to 64)\n"                                    \
     "      --passphrase-env VAR the passphrase is environment variable VAR's value\n"       \
     "      --passphrase-file F  the passphrase is F's first line\n"                         \
+    "      --passphrase P       refused: never from the command line\n"                     \
     "      --max-work-factor N  refuse scrypt work factors over 2^N, 1 to 22 (default 22)\n"
 
 typedef struct mc_cli_age {

@@ -103,10 +103,6 @@ int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *com
     char shorts[96] = "";
     size_t n = 0, own = 0;
     memset(common, 0, sizeof *common);
-    if (mc_cli_wants_help(argc, argv)) {
-        fputs(v->help, stdout);
-        return MC_EXIT_OK;
-    }
     while (v->own && v->own[own].name)
         own++;
     if (own + N_SHARED + 1 > sizeof longs / sizeof longs[0] ||
@@ -125,6 +121,10 @@ int mc_cli_parse(const mc_cli_verb *v, int argc, char **argv, mc_cli_common *com
     memset(&longs[n], 0, sizeof longs[n]);
     if (v->own_short)
         strcat(shorts, v->own_short);
+    if (mc_cli_describing()) /* modelcert --options VERB */
+        return mc_cli_describe(longs, shorts);
+    if (mc_cli_wants_help(argc, argv))
+        return fputs(v->help, stdout) < 0 ? MC_EXIT_INTERNAL : MC_EXIT_OK;
     /* Options start at argv[first]: getopt sees argv from there on, with the
      * word before as its argv[0]; optind 0 resets it fully between parses. */
     char **args = argv + v->first - 1;

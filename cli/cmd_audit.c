@@ -23,6 +23,7 @@ static const char help[] =
     "       modelcert audit verify-proof PROOF --key PUB [--json]\n"
     "\n"
     "The audit trail (docs/audit.md): each verb's event, chained by SHA-256 hashes.\n"
+    "Each option below applies only where the usage shows it; others are refused.\n"
     "  verify   recompute every hash and link; names the first broken link and\n"
     "           prints the head hash. --head HASH: the chain must end there (an\n"
     "           anchor kept elsewhere detects events removed from the end).\n"
@@ -39,10 +40,17 @@ static const char help[] =
     "  checkpoint, prove, verify-proof  sign the verified head; prove a run's events\n"
     "           against that checkpoint; check a proof without the trail (their --help)\n"
     "\n"
-    "options: --audit DB (all but migrate) the database: an SQLite file or a postgresql:// URI\n"
-    "  (password from PGPASSFILE or PGPASSWORD); default $MODELCERT_AUDIT, else the nearest\n"
-    "  .modelcert/audit.db upward. -q, --quiet: verify, init, migrate silent on success.\n"
-    "  -h, --help: this help. Other options are refused.\n"
+    "options:\n"
+    "  --audit DB          the trail (not migrate): an SQLite file or a postgresql:// URI\n"
+    "                      (default $MODELCERT_AUDIT, else the nearest .modelcert/audit.db)\n"
+    "  --head HASH, --checkpoint FILE, --key PUB  verify: as above\n"
+    "  --model DIGEST, --spec DIGEST, --since TIME, --kind KIND  log: only those events\n"
+    "  --format F          jsonl or csv (export)\n"
+    "  -o, --output FILE   export: write FILE instead of standard output\n"
+    "  --from DB, --to DB  migrate: the trail to copy, and the empty one to fill\n"
+    "  --json              verify, log, show, migrate: JSON on standard output\n"
+    "  -q, --quiet         verify, init, migrate: silent on success\n"
+    "  -h, --help          this help\n"
     "\n"
     "exit status: 0 done (verify: the chain is intact), 1 verify found a broken\n"
     "chain, 2 no such database, event or usage, 3 internal or environment error.\n";
@@ -96,20 +104,6 @@ static int on_option(void *ctx, int code, const char *value)
     default: o->json = 1; break;
     }
     return MC_EXIT_OK;
-}
-
-static int cmd_verify(const char *db, const opts *o, int quiet)
-{
-    mc_audit_verify_result r;
-    if (o->checkpoint && o->head)
-        return mc_cli_usage_error("audit", "give --head or --checkpoint, not both");
-    if (o->key && !o->checkpoint)
-        return mc_cli_usage_error("audit", "audit verify takes --key only with --checkpoint");
-    if (o->checkpoint)
-        return mc_cli_audit_verify_checkpoint(db, o->checkpoint, o->key, o->json, quiet);
-    if (mc_trail_verify(&r, db, o->head) != MC_OK)
-        return mc_cli_fail();
-    return mc_cli_audit_verified(&r, o->json, quiet);
 }
 
 static int cmd_migrate(const opts *o, int quiet)
@@ -184,7 +178,7 @@ int mc_cmd_audit(int argc, char **argv)
         (!o.format || (strcmp(o.format, "jsonl") && strcmp(o.format, "csv"))))
         return mc_cli_usage_error("audit", "export needs --format jsonl or --format csv");
     if (strcmp(sub, "verify") == 0)
-        return cmd_verify(common.audit, &o, common.quiet);
+        return mc_cli_audit_verify(common.audit, o.head, o.checkpoint, o.key, o.json, common.quiet);
     if (strcmp(sub, "init") == 0) {
         char *shown = NULL;
         if (mc_trail_init(&shown, common.audit) != MC_OK)

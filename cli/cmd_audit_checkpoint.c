@@ -1,5 +1,5 @@
-/* modelcert audit checkpoint --key KEY [-o FILE], and what audit verify
- * --checkpoint FILE --key PUB runs (docs/audit.md, "Signed checkpoints"), and how audit
+/* modelcert audit checkpoint --key KEY [-o FILE], and audit verify (against a head, or a
+ * checkpoint: --checkpoint FILE --key PUB; docs/audit.md, "Signed checkpoints"), and how audit
  * verify and migrate print a verified chain. */
 #include <string.h>
 
@@ -80,8 +80,8 @@ int mc_cmd_audit_checkpoint(int argc, char **argv)
     return MC_EXIT_OK;
 }
 
-int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const char *key,
-                                   int json, int quiet)
+static int verify_checkpoint(const char *db, const char *checkpoint, const char *key, int json,
+                             int quiet)
 {
     mc_checkpoint_verify_result r;
     if (!key)
@@ -93,6 +93,21 @@ int mc_cli_audit_verify_checkpoint(const char *db, const char *checkpoint, const
     else if (json && mc_report_audit_checkpoint_verify_json(stdout, &r) != MC_OK)
         return mc_cli_fail();
     return r.verified ? MC_EXIT_OK : MC_EXIT_FAILED;
+}
+
+int mc_cli_audit_verify(const char *db, const char *head, const char *checkpoint, const char *key,
+                        int json, int quiet)
+{
+    mc_audit_verify_result r;
+    if (checkpoint && head)
+        return mc_cli_usage_error("audit", "give --head or --checkpoint, not both");
+    if (key && !checkpoint)
+        return mc_cli_usage_error("audit", "audit verify takes --key only with --checkpoint");
+    if (checkpoint)
+        return verify_checkpoint(db, checkpoint, key, json, quiet);
+    if (mc_trail_verify(&r, db, head) != MC_OK)
+        return mc_cli_fail();
+    return mc_cli_audit_verified(&r, json, quiet);
 }
 
 /* A chain verified (verify, migrate): its text or JSON (-q: nothing when intact). */

@@ -25,6 +25,7 @@ static const char help[] =
     "                           (repeatable)\n"
     "      --passphrase-env VAR encrypt to the passphrase in environment variable VAR\n"
     "      --passphrase-file F  encrypt to the passphrase on F's first line\n"
+    "      --passphrase P       refused: never from the command line\n"
     "      --work-factor N      scrypt log2(N) for a passphrase, 10 to 22 (default 18)\n"
     "  -a, --armor              write the PEM-like ASCII armor\n"
     "  -o, --output OUT         the age file to write (required; '-': standard output)\n"

@@ -26,6 +26,7 @@ static const char help[] =
     "                          is dropped: -o release.pub names release.*)\n"
     "  --passphrase-file F     the passphrase is F's first line ('-': standard input);\n"
     "                          without it, MODELCERT_KEY_PASSPHRASE when set\n"
+    "  --passphrase P          refused: never from the command line\n"
     "  --pkcs11-public URI     write only NAME.pub: the public key of the PKCS #11 key\n"
     "                          URI names (pkcs11:token=...;object=...; module and PIN\n"
     "                          from the URI or MODELCERT_PKCS11_MODULE/_PIN)\n"

@@ -19,10 +19,13 @@ static const char help[] =
     "  markdown    for CI job pages and pull requests: verdict, checks, baseline changes\n"
     "  html        one self-contained page for auditors, with charts\n"
     "  model-card  Markdown with Hugging Face model-card front matter\n"
+    "  cyclonedx   the ML-BOM certify writes (bom.cdx.json, CycloneDX 1.6) of a run\n"
+    "              whose validation passed\n"
     "The same run directory and audit trail give the same bytes.\n"
     "\n"
     "options:\n"
-    "  -f, --format F      json, junit, markdown, html or model-card (default: markdown)\n"
+    "  -f, --format F      json, junit, markdown, html, model-card or cyclonedx\n"
+    "                      (default: markdown)\n"
     "  -o, --output FILE   write FILE (atomically) instead of standard output\n"
     "  --audit DB          the audit trail holding the run's event (default: the one\n"
     "                      run.json names)\n"
@@ -67,7 +70,7 @@ int mc_cmd_report(int argc, char **argv)
         known |= strcmp(o.format, mc_names_report_format[i]) == 0;
     if (!known)
         return mc_cli_usage_error("report", "unknown format '%s' (json, junit, markdown, html, "
-                                            "model-card)", o.format);
+                                            "model-card, cyclonedx)", o.format);
     mc_report_options ro = {.validation_path = argv[first], .format = o.format,
                             .output = common.output, .audit_path = common.audit,
                             .github_summary = o.github_summary};

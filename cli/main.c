@@ -1,12 +1,14 @@
 /* The `modelcert` command's entry point: picks OpenBLAS's fast kernels (which
  * may re-execute the process once), then dispatches argv[1] to its verb, each
- * in its own cmd_*.c, by the table below; --version and --help here. */
+ * in its own cmd_*.c, by the table below; --version, --help and --options (a verb's option
+ * table, for the man pages and the shell completion) here. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
 #include "mc_blas.h"
+#include "mc_build_info.h"
 #include "mc_error.h"
 
 typedef struct verb {
@@ -41,6 +43,7 @@ static void usage(FILE *f)
     fprintf(f,
             "usage: modelcert <verb> [options]\n"
             "       modelcert --version | --help\n"
+            "       modelcert --options <verb> [<subcommand>]\n"
             "\n"
             "modelcert checks, runs, validates and certifies ML pipelines declared in a YAML\n"
             "spec (docs/spec.md).\n"
@@ -50,9 +53,38 @@ static void usage(FILE *f)
         fprintf(f, "  %-10s %s\n", verbs[i].name, verbs[i].summary);
     fprintf(f,
             "\n"
-            "Run 'modelcert <verb> --help' for a verb's options.\n"
+            "Run 'modelcert <verb> --help' for a verb's options; --options lists them for\n"
+            "tools, one a line: --NAME, none|required|optional, its short letter or '-'.\n"
             "Exit status: 0 passed, 1 a check failed, 2 bad input or usage, 3 internal or\n"
             "environment error (docs/exit-codes.md).\n");
+}
+
+static const verb *find_verb(const char *name)
+{
+    for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++)
+        if (strcmp(name, verbs[i].name) == 0)
+            return &verbs[i];
+    return NULL;
+}
+
+/* modelcert --options VERB [SUBCOMMAND]: the verb's option table (cli.h), printed by its own
+ * mc_cli_parse, so that it is the very table the verb parses with. */
+static int describe_options(int argc, char **argv)
+{
+    const verb *v = argc == 3 || argc == 4 ? find_verb(argv[2]) : NULL;
+    if (!v) {
+        fprintf(stderr, "modelcert: --options needs a verb (and its subcommand, if any)\n"
+                        "Run 'modelcert --help' for the list.\n");
+        return MC_EXIT_USAGE;
+    }
+    char *args[] = {argv[2], argc == 4 ? argv[3] : "--help", "--help", NULL};
+    mc_cli_describe_options();
+    int status = v->run(argc == 4 ? 3 : 2, args);
+    if (status == MC_EXIT_OK && !mc_cli_options_described()) {
+        fprintf(stderr, "modelcert: --options %s needs one of its subcommands\n", argv[2]);
+        return MC_EXIT_USAGE;
+    }
+    return status;
 }
 
 int main(int argc, char **argv)
@@ -70,9 +102,13 @@ int main(int argc, char **argv)
         return MC_EXIT_OK;
     }
     if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
-        printf("modelcert %s (spec modelcert/v1)\n", MC_VERSION);
+        /* The commit and the libraries are CMake's, at configure time (mc_build_info.h.in). */
+        printf("modelcert %s (spec modelcert/v1)\ncommit: %s\nbuilt with: %s\n", MC_VERSION,
+               MC_GIT_COMMIT, MC_BUILT_WITH);
         return MC_EXIT_OK;
     }
+    if (strcmp(name, "--options") == 0)
+        return describe_options(argc, argv);
     for (size_t i = 0; i < sizeof verbs / sizeof verbs[0]; i++) {
         if (strcmp(name, verbs[i].name) == 0) {
             int status = verbs[i].run(argc - 1, argv + 1);

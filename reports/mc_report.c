@@ -1,5 +1,6 @@
 /* `modelcert report` and `validate --report-dir` (mc_report.h): one run
- * directory rendered in each format (JSON, JUnit, Markdown, HTML, model card),
+ * directory rendered in each format (JSON, JUnit, Markdown, HTML, model card; `report` also
+ * the CycloneDX ML-BOM of a certified run, as verbs/mc_bom.c builds it),
  * written atomically, and the Markdown appended to GitHub's job summary when
  * asked. */
 #include "mc_report.h"
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "mc_bom.h"
 #include "mc_env.h"
 #include "mc_error.h"
 #include "mc_file.h"
@@ -21,7 +23,7 @@ MC_ENUM_NAMES(MC_REPORT_FORMAT_LIST, mc_names_report_format);
 const char *const mc_report_file_names[MC_REPORT_FORMAT_COUNT] = {
     [MC_REPORT_JSON] = MC_RUN_FILE_VALIDATION, [MC_REPORT_JUNIT] = "junit.xml",
     [MC_REPORT_MARKDOWN] = "report.md", [MC_REPORT_HTML] = "report.html",
-    [MC_REPORT_MODEL_CARD] = "model_card.md"};
+    [MC_REPORT_MODEL_CARD] = "model_card.md", [MC_REPORT_CYCLONEDX] = NULL};
 
 int mc_report_render(char **out, size_t *len, const mc_report_doc *d, mc_report_format f)
 {
@@ -32,6 +34,7 @@ int mc_report_render(char **out, size_t *len, const mc_report_doc *d, mc_report_
     case MC_REPORT_MARKDOWN: mc_report_markdown(&b, d); break;
     case MC_REPORT_HTML: mc_report_html(&b, d); break;
     case MC_REPORT_MODEL_CARD: mc_report_model_card(&b, d); break;
+    case MC_REPORT_CYCLONEDX: return mc_bom_render_run(out, len, d->run_dir);
     }
     if (b.failed) {
         mc_buf_free(&b);
@@ -89,7 +92,7 @@ int mc_report_write(const mc_report_options *o)
             f = i;
     if (f < 0)
         return mc_error_set(MC_EINPUT, "unknown report format '%s' (json, junit, markdown, html, "
-                                       "model-card)", o->format ? o->format : "");
+                                       "model-card, cyclonedx)", o->format ? o->format : "");
     const char *output = o->output && strcmp(o->output, "-") != 0 ? o->output : "-";
     if (strcmp(output, "-") != 0 && (rc = mc_file_check_output(output)))
         return rc;
@@ -113,6 +116,8 @@ int mc_report_write_dir(const char *dir, const char *validation_path, const char
     if (rc == MC_OK)
         rc = mc_report_doc_load(&d, validation_path, audit_path);
     for (int f = 0; rc == MC_OK && dir && f < MC_REPORT_FORMAT_COUNT; f++) {
+        if (!mc_report_file_names[f])
+            continue;
         char *text = NULL, *path = mc_path_join(dir, mc_report_file_names[f]);
         size_t len = 0;
         rc = path ? mc_report_render(&text, &len, d, (mc_report_format)f) : mc_error_nomem();

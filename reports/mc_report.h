@@ -21,10 +21,12 @@
     X(MC_REPORT_JUNIT, "junit")               \
     X(MC_REPORT_MARKDOWN, "markdown")         \
     X(MC_REPORT_HTML, "html")                 \
-    X(MC_REPORT_MODEL_CARD, "model-card")
+    X(MC_REPORT_MODEL_CARD, "model-card")    \
+    X(MC_REPORT_CYCLONEDX, "cyclonedx")
 MC_ENUM(mc_report_format, MC_REPORT_FORMAT_LIST, MC_REPORT_FORMAT_COUNT, mc_names_report_format);
 
-/* The file each format is written to by mc_report_write_dir. */
+/* The file each format is written to by mc_report_write_dir; NULL: not written there (the
+ * CycloneDX ML-BOM, of a certified run: certify writes it, verbs/mc_bom.h). */
 extern const char *const mc_report_file_names[MC_REPORT_FORMAT_COUNT];
 
 /* A validation and the run it judged, loaded for rendering. */
@@ -42,7 +44,9 @@ int mc_report_doc_load(mc_report_doc **out, const char *validation_path, const c
 void mc_report_doc_free(mc_report_doc *d);
 
 /* The report in format f. Caller frees *out; len may be NULL. MC_ENOMEM;
- * MC_EINPUT when a measured value is not a finite number (json). */
+ * MC_EINPUT when a measured value is not a finite number (json); cyclonedx: the run's
+ * ML-BOM as certify writes it, with its errors (mc_bom_render_run: a run whose validation
+ * did not pass, or whose recorded digests do not match its files, has none). */
 int mc_report_render(char **out, size_t *len, const mc_report_doc *d, mc_report_format f);
 
 /* `modelcert report`: what to render and where. */

@@ -52,9 +52,10 @@ void mc_report_certify_text(FILE *f, FILE *err, const char *run_dir, const mc_ce
     if (f)
         fprintf(f,
                 "certified %s: %s (%zu passed, %zu warned), %s sha256:%s\n"
-                "  signature (%s): %s\n  release certificate: %s\n",
+                "  signature (%s): %s\n  release certificate: %s\n"
+                "  ML-BOM (CycloneDX): %s/bom.cdx.json sha256:%s\n",
                 run_dir, r->result, r->passed, r->warned, r->onnx_model ? "model.onnx" : "model",
-                r->model, r->format, r->signature, r->certificate);
+                r->model, r->format, r->signature, r->certificate, run_dir, r->bom);
     if (f && r->encrypted)
         fprintf(f, "  encrypted model: model.mcm.age sha256:%s (the model above is its clear "
                 "content)\n", r->encrypted_sha256);

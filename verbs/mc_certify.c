@@ -1,9 +1,9 @@
 /* certify (mc_certify.h): a validated run released. The run's facts checked (mc_release.c):
  * the data hashed (never none), any data pin agreeing, and the run's validate event found in
  * the audit trail, its verdict pass and every file it recorded unchanged (mc_validated.c);
- * then its key loaded once, the run directory signed with it (signing/mc_model_sign.c), the
- * release certificate written (SLSA Provenance v1 and in-toto test-result v0.1 statements,
- * each in a DSSE envelope signed by the same key), and a "certify" audit event appended. */
+ * then its key loaded once, the ML-BOM written (mc_bom.c), the run directory signed with it
+ * (signing/mc_model_sign.c), the release certificate written (SLSA Provenance v1 and in-toto
+ * test-result v0.1 statements, each in a DSSE envelope signed by the same key), and a "certify" audit event appended. */
 #include "mc_certify.h"
 
 #include <stdio.h>
@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "mc_bom.h"
 #include "mc_dsse.h"
 #include "mc_error.h"
 #include "mc_file.h"
@@ -38,9 +39,9 @@ void mc_certify_result_free(mc_certify_result *r)
 /* ---- the two statements -------------------------------------------------------------- */
 
 /* The certified artifacts: model.mcm (or model.mcm.age as it is, annotated with the clear
- * model's digest), and model.onnx when present (annotated with its format and the model it
- * was exported from); or, for an ONNX model the spec's model: gated, model.onnx alone
- * (annotated with its format). */
+ * model's digest), model.onnx when present (annotated with its format and the model it was
+ * exported from), and the ML-BOM; or, for an ONNX model the spec's model: gated, model.onnx
+ * (annotated with its format) and the ML-BOM. */
 static json_t *subject(const mc_release_facts *f)
 {
     json_t *s = f->encrypted
@@ -56,6 +57,13 @@ static json_t *subject(const mc_release_facts *f)
         mc_json_append(s, json_pack("{s:s,s:{s:s},s:{s:s,s:{s:s}}}", "name", MC_RUN_FILE_ONNX,
                                     "digest", "sha256", f->onnx, "annotations", "format", "onnx",
                                     "exported_from", "sha256", f->model))) {
+        json_decref(s);
+        return NULL;
+    }
+    if (s && f->has_bom &&
+        mc_json_append(s, json_pack("{s:s,s:{s:s},s:{s:s,s:s}}", "name", MC_BOM_FILE, "digest",
+                                    "sha256", f->bom, "annotations", "mediaType",
+                                    MC_BOM_MEDIA_TYPE, "specVersion", MC_BOM_SPEC_VERSION))) {
         json_decref(s);
         return NULL;
     }
@@ -281,7 +289,8 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
         (rc = check_warnings(&warnings, &f, o->accept_warnings, o->run_dir)) ||
         (rc = key_ref(&keyref, o)) ||
         (rc = mc_key_load_private_with(&key, keyref, o->passphrase_file)) ||
-        (rc = mc_file_check_output(r->certificate)))
+        (rc = mc_file_check_output(r->certificate)) ||
+        (rc = mc_bom_write(&f, o->run_dir))) /* before the signature, which covers it */
         goto cleanup;
     /* What the run's signature leaves out: the certificate, and what signing.sign omits. */
     ignore[n_ignore++] = MC_RELEASE_DEFAULT_NAME;
@@ -316,6 +325,7 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     memcpy(r->encrypted_sha256, f.file_digest, sizeof r->encrypted_sha256);
     r->encrypted = f.encrypted;
     memcpy(r->onnx, f.onnx, sizeof r->onnx);
+    memcpy(r->bom, f.bom, sizeof r->bom);
     r->has_onnx = f.has_onnx;
     r->onnx_model = strcmp(f.model_file, MC_RUN_FILE_ONNX) == 0;
     r->signature = sr->signature;
@@ -327,10 +337,10 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     mc_verb_event ev = {.command = o->command_line, .kind = "certify", .model_digest = r->model,
                         .spec_digest = f.spec_digest, .data_digest = f.data_digest,
                         .verdict = "certified"};
-    json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:I}", "run_dir", o->run_dir,
+    json_t *d = json_pack("{s:s,s:s,s:s,s:s,s:s,s:s?,s:s?,s:s,s:I}", "run_dir", o->run_dir,
                           "signature", r->signature, "certificate", r->certificate,
                           "subject", r->subject, "format", r->format, "identity", identity,
-                          "onnx", r->has_onnx ? r->onnx : NULL, "validate_event",
+                          "onnx", r->has_onnx ? r->onnx : NULL, "bom", r->bom, "validate_event",
                           (json_int_t)validated);
     if (d && warnings && /* released despite them: the trail says so */
         json_object_set_new(d, "accepted_warnings", json_integer((json_int_t)warnings))) {

@@ -3,7 +3,8 @@
  * the files as they are (docs/security.md, "What certify trusts"); then it
  * signs the run directory (an OMS bundle, or with the spec's `format:
  * dsse_intoto` a DSSE envelope over the same statement) and writes a release
- * certificate (mc_release.h), both with one key, loaded once. */
+ * certificate (mc_release.h), both with one key, loaded once. Before signing, it writes the
+ * run's ML-BOM, RUN_DIR/bom.cdx.json (mc_bom.h), which both then cover. */
 #ifndef MC_CERTIFY_H
 #define MC_CERTIFY_H
 
@@ -40,6 +41,7 @@ typedef struct mc_certify_result {
     int has_onnx;                          /* RUN_DIR/model.onnx was certified too */
     int onnx_model;                        /* the model is an ONNX model (the spec's model:) */
     char onnx[MC_SHA256_HEX_LEN + 1];      /* its sha256 */
+    char bom[MC_SHA256_HEX_LEN + 1];       /* RUN_DIR/bom.cdx.json's sha256 (the ML-BOM) */
     const char *result;               /* "PASSED" or "WARNED" */
     size_t passed, warned, ignored;   /* checks; files left out of the signature */
     char *audit_path;

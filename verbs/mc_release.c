@@ -197,6 +197,14 @@ int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data
         if ((rc = same(f->data_digest, actual, "data", dir)))
             return rc;
     }
-    return external ? MC_OK : onnx_read(f, dir, certify);
+    if (!external && (rc = onnx_read(f, dir, certify)))
+        return rc;
+    char *bom = mc_path_join(dir, MC_RELEASE_BOM_NAME); /* the ML-BOM of an earlier certify */
+    rc = bom ? mc_sha256_file_hex(f->bom, bom) : mc_error_nomem();
+    f->has_bom = rc == MC_OK;
+    if (rc == MC_ENOTFOUND) /* none: a run certified before modelcert wrote one, or not yet */
+        rc = MC_OK;
+    free(bom);
+    return rc;
 }
 

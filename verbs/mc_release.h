@@ -16,6 +16,8 @@
 #include "mc_hash.h"
 
 #define MC_RELEASE_DEFAULT_NAME "release.intoto.jsonl"
+/* The ML-BOM certify writes into the run directory (mc_bom.h), certified with the model. */
+#define MC_RELEASE_BOM_NAME "bom.cdx.json"
 /* The SLSA build type and builder: sections of docs/slsa-build-type.md, under the URL where
  * this version's docs/ directory is published (MC_DOCS_URL, CMake's MODELCERT_DOCS_URL; only
  * verbs/ is compiled with it). */
@@ -40,13 +42,15 @@ typedef struct mc_release_facts {
     const char *data_digest;          /* run.json's (into run) */
     int has_onnx;                     /* RUN_DIR/model.onnx is present (and derives from model) */
     char onnx[MC_SHA256_HEX_LEN + 1]; /* its sha256 */
+    int has_bom;                      /* RUN_DIR/bom.cdx.json is present */
+    char bom[MC_SHA256_HEX_LEN + 1];  /* its sha256 */
 } mc_release_facts;
 
 /* Reads the run in dir into *f (zeroed by the caller; free it with
  * mc_release_facts_free, also on error) and checks that the validation passed and
  * that every recorded digest matches its file: model.mcm, the normalised spec,
  * the data at data_path (NULL: not checked), model.onnx's derivation from the
- * model. certify: also that model.onnx is byte for byte the export of model.mcm.
+ * model; the sha256 of bom.cdx.json when present. certify: also that model.onnx is byte for byte the export of model.mcm.
  * MC_EINPUT naming the first mismatch; MC_EIO, MC_ENOMEM. */
 int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data_path,
                           int certify);
@@ -61,10 +65,11 @@ const char *mc_release_str(const json_t *o, const char *a, const char *b);
 
 /* Checks a release certificate against the run directory: every line's DSSE
  * signature with key, the statement and predicate types, the subject (the
- * model's sha256 on disk; model.onnx's exactly when the run holds one, and
- * that it still derives from the model; for an encrypted run, model.mcm.age's sha256 and
- * the clear model's, which run.json records, in its annotation), the spec and data digests
- * against spec.json and run.json, validation.json's digest, and that the validation passed.
+ * model's sha256 on disk; model.onnx's and bom.cdx.json's exactly when the run holds
+ * them, and that model.onnx still derives from the model; for an encrypted run,
+ * model.mcm.age's sha256 and the clear model's, which run.json records, in its annotation),
+ * the spec and data digests against spec.json and run.json, validation.json's digest, and
+ * that the validation passed.
  * clear (NULL: not checked): the SHA-256 of the model decrypted by the caller, which must be
  * the certified clear model's (an encrypted run only; MC_EINPUT for a clear run).
  * MC_EINPUT with the first problem. */

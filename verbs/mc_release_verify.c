@@ -1,7 +1,8 @@
 /* Verification of a release certificate (mc_release_verify, mc_release.h): each JSON Lines
  * line a DSSE envelope signed by the key, over an in-toto statement whose subject is the
- * run's model (and model.onnx exactly when the run holds one) and whose predicate is the
- * SLSA provenance or the test result, each digest it states the one on disk. `verify
+ * run's model (and model.onnx and bom.cdx.json exactly when the run holds them) and whose
+ * predicate is the SLSA provenance or the test result, each digest it states the one on disk.
+ * `verify
  * --certificate` calls it (mc_sign.c). */
 #include "mc_release.h"
 
@@ -17,17 +18,38 @@
 
 #define LINES_MAX 8
 
-/* The subject: model.mcm (or model.mcm.age with the clear model's digest) as on disk, then
- * model.onnx exactly when the run holds one, with the digest of the file on disk. */
+/* One optional subject entry, `name` (model.onnx, bom.cdx.json): certified exactly when the
+ * run holds the file (has), with the digest of the file on disk (hex). */
+static int check_optional(const json_t *entry, const char *name, int has, const char *hex,
+                          const char *added_why)
+{
+    const char *d = mc_release_str(entry, "digest", "sha256");
+    if (entry && !has)
+        return mc_error_set(MC_EINPUT, "release certificate: it certifies %s (sha256 %.12s...), "
+                            "which is not in the run directory", name, d ? d : "?");
+    if (!entry && has)
+        return mc_error_set(MC_EINPUT, "release certificate: %s (sha256 %.12s...) is in the run "
+                            "directory but not certified (%s? certify the run again)", name, hex,
+                            added_why);
+    if (entry && (!d || strcmp(d, hex) != 0))
+        return mc_error_set(MC_EINPUT, "release certificate: %s on disk (sha256 %.12s...) is not "
+                            "the certified one (%.12s...)", name, hex, d ? d : "?");
+    return MC_OK;
+}
+
+/* The subject: model.mcm (or model.mcm.age with the clear model's digest; model.onnx for an
+ * ONNX model the spec's model: gated) as on disk first, then model.onnx and bom.cdx.json (the
+ * ML-BOM), each exactly when the run holds it, at most once, with the digest of the file on
+ * disk. */
 static int check_subject(const mc_release_facts *f, const json_t *subj, const char *clear)
 {
-    const json_t *s0 = json_array_get(subj, 0), *s1 = json_array_get(subj, 1);
-    const char *name0 = mc_release_str(s0, "name", NULL), *name1 = mc_release_str(s1, "name", NULL);
+    const json_t *s0 = json_array_get(subj, 0), *onnx = NULL, *bom = NULL;
+    const char *name0 = mc_release_str(s0, "name", NULL);
     const char *d0 = mc_release_str(s0, "digest", "sha256");
-    const char *d1 = mc_release_str(s1, "digest", "sha256");
     const char *dec = mc_release_str(json_object_get(json_object_get(s0, "annotations"),
                                                      "decrypted"), "sha256", NULL);
-    if (json_array_size(subj) < 1 || json_array_size(subj) > 2 ||
+    int rc;
+    if (json_array_size(subj) < 1 || json_array_size(subj) > 3 ||
         !d0 || strcmp(d0, f->file_digest) || !name0 || strcmp(name0, f->model_file))
         return mc_error_set(MC_EINPUT, "release certificate: its subject is not the model on "
                             "disk (%s, sha256 %.12s...)", f->model_file, f->file_digest);
@@ -39,22 +61,20 @@ static int check_subject(const mc_release_facts *f, const json_t *subj, const ch
         return mc_error_set(MC_EINPUT, "release certificate: %s decrypts to a model with sha256 "
                             "%.12s..., not the certified clear model (%.12s...)", f->model_file,
                             clear, f->model);
-    if (s1 && (!name1 || strcmp(name1, MC_RUN_FILE_ONNX) != 0))
-        return mc_error_set(MC_EINPUT, "release certificate: unexpected subject '%.100s'",
-                            name1 ? name1 : "(no name)");
-    if (s1 && !f->has_onnx)
-        return mc_error_set(MC_EINPUT, "release certificate: it certifies %s (sha256 %.12s...), "
-                            "which is not in the run directory", MC_RUN_FILE_ONNX,
-                            d1 ? d1 : "?");
-    if (!s1 && f->has_onnx)
-        return mc_error_set(MC_EINPUT, "release certificate: %s (sha256 %.12s...) is in the run "
-                            "directory but not certified (exported after certify? certify the "
-                            "run again)", MC_RUN_FILE_ONNX, f->onnx);
-    if (s1 && (!d1 || strcmp(d1, f->onnx) != 0))
-        return mc_error_set(MC_EINPUT, "release certificate: %s on disk (sha256 %.12s...) is not "
-                            "the certified one (%.12s...)", MC_RUN_FILE_ONNX, f->onnx,
-                            d1 ? d1 : "?");
-    return MC_OK;
+    for (size_t i = 1; i < json_array_size(subj); i++) {
+        const json_t *s = json_array_get(subj, i);
+        const char *name = mc_release_str(s, "name", NULL);
+        const json_t **slot = !name ? NULL : strcmp(name, MC_RUN_FILE_ONNX) == 0 ? &onnx
+                            : strcmp(name, MC_RELEASE_BOM_NAME) == 0 ? &bom : NULL;
+        if (!slot || *slot)
+            return mc_error_set(MC_EINPUT, "release certificate: unexpected subject '%.100s'",
+                                name ? name : "(no name)");
+        *slot = s;
+    }
+    if ((rc = check_optional(onnx, MC_RUN_FILE_ONNX, f->has_onnx, f->onnx, "exported after "
+                             "certify")))
+        return rc;
+    return check_optional(bom, MC_RELEASE_BOM_NAME, f->has_bom, f->bom, "added after certify");
 }
 
 static int check_line(const mc_release_facts *f, const json_t *st, int *seen, const char *clear)

@@ -8,6 +8,11 @@ SRC=$2
 
 expect_exit 0 "--version" -- "$MC" --version
 expect_grep out "^modelcert [0-9]" "--version prints the version"
+# the commit it was built from (git's own answer; unknown outside git), the parts built in
+commit=$(git -C "$SRC" rev-parse HEAD 2>/dev/null || echo unknown)
+expect_grep out "^commit: $commit\$" "--version names the commit"
+expect_grep out "^built with: PKCS #11 keys (libp11 [0-9].*), PostgreSQL audit trail (libpq [0-9].*), ONNX export (protobuf-c [0-9]" \
+    "--version names the optional parts built in"
 expect_exit 0 "--help" -- "$MC" --help
 expect_exit 2 "no verb is a usage error" -- "$MC"
 expect_exit 2 "unknown verb" -- "$MC" frobnicate

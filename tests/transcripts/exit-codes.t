@@ -7,8 +7,17 @@ The messages and exit statuses that docs/exit-codes.md quotes, as a transcript (
 
 `modelcert` without a verb:
 
-  $ modelcert --version
+  $ modelcert --version | head -n 1
   modelcert 0.1.0 (spec modelcert/v1)
+  $ modelcert --version | sed -n 's/^\(commit\|built with\): .*/\1/p'
+  commit
+  built with
+  $ modelcert --options check | head -n 2
+  --json\tnone\t- (esc)
+  --digest\tnone\t- (esc)
+  $ modelcert --options privacy >/dev/null
+  modelcert: --options privacy needs one of its subcommands
+  [2]
   $ modelcert >/dev/null 2>&1
   [2]
   $ modelcert frobnicate

@@ -146,6 +146,7 @@ warning: the data is not pinned. `certify` does not release a validation with wa
   certified gate4: WARNED (0 passed, 1 warned), model sha256:* (glob)
     signature (model_signing): gate4/model.sig
     release certificate: gate4/release.intoto.jsonl
+    ML-BOM (CycloneDX): gate4/bom.cdx.json sha256:* (glob)
     note: no model.onnx: export first if you deploy ONNX
 
 The certify event records that warnings were accepted, and the certificate names them:
@@ -179,4 +180,5 @@ Pinned, the data warns no more, and the gate is certified without --accept-warni
   certified gate5: PASSED (1 passed, 0 warned), model sha256:* (glob)
     signature (model_signing): gate5/model.sig
     release certificate: gate5/release.intoto.jsonl
+    ML-BOM (CycloneDX): gate5/bom.cdx.json sha256:* (glob)
     note: no model.onnx: export first if you deploy ONNX

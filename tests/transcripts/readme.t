@@ -80,23 +80,28 @@ Reports from the same validation, and one rendered again, byte for byte:
   $ modelcert report seed-gate-2/validation.json --format junit | cmp - seed-reports/junit.xml && echo same
   same
 
-The CI snippets (not run here): each is YAML, runs `validate` with options that exist, and
-publishes the JUnit and HTML reports.
+The CI snippets (not run here; tests/e2e/ci_action.sh and ci_gitlab.sh run the action and the
+template): each is YAML, uses the action with inputs it declares and outputs it sets, keeps
+the reports, and includes the GitLab template, setting variables it has.
 
-  $ /usr/bin/python3 - "$SRC/README.md" <<'PY'
-  > import re, sys, yaml
-  > text = open(sys.argv[1], encoding="utf-8").read()
+  $ /usr/bin/python3 - "$SRC" <<'PY'
+  > import os, re, sys, yaml
+  > src = sys.argv[1]
+  > text = open(os.path.join(src, "README.md"), encoding="utf-8").read()
   > blocks = re.findall(r"```yaml\n(# \.(?:github|gitlab)[^\n]*\n.*?)```", text, re.S)
   > gh, gl = (yaml.safe_load(b) for b in blocks)
+  > action = yaml.safe_load(open(os.path.join(src, "action.yml"), encoding="utf-8"))
   > steps = gh["jobs"]["validate"]["steps"]
-  > run = [s["run"] for s in steps if "modelcert validate" in s.get("run", "")][0]
-  > assert "--report-dir reports" in run and "--github-summary" in run
-  > assert any("reports/junit.xml" in str(s.get("with")) for s in steps)
-  > assert any("reports/" in str(s.get("with")) for s in steps if "upload-artifact" in s.get("uses", ""))
-  > job = gl["validate-model"]
-  > assert any("--report-dir reports" in line for line in job["script"])
-  > assert job["artifacts"]["reports"]["junit"] == "reports/junit.xml"
-  > assert "reports/report.html" in job["artifacts"]["paths"]
+  > gate = [s for s in steps if s.get("id") == "gate"][0]
+  > assert set(gate["with"]) <= set(action["inputs"]), gate["with"]
+  > used = set(re.findall(r"steps\.gate\.outputs\.([a-z-]+)", str(steps)))
+  > assert used and used <= set(action["outputs"]), used
+  > assert all(s.get("if") == "always()" for s in steps if "steps.gate" in str(s))
+  > template = os.path.join(src, gl["include"][0]["file"])
+  > jobs = yaml.safe_load(open(template, encoding="utf-8"))
+  > job = jobs[".modelcert-validate"]
+  > assert set(gl["modelcert-validate"]["variables"]) <= set(job["variables"])
+  > assert job["artifacts"]["reports"]["junit"] == "$MODELCERT_REPORT_DIR/junit.xml"
   > print(len(blocks), "snippets ok")
   > PY
   2 snippets ok
@@ -112,9 +117,10 @@ A release, certified and verified:
   certified seed-gate: PASSED \(9 passed, 0 warned\), model sha256:[0-9a-f]{64} (re)
     signature (model_signing): seed-gate/model.sig
     release certificate: seed-gate/release.intoto.jsonl
+    ML-BOM \(CycloneDX\): seed-gate/bom.cdx.json sha256:[0-9a-f]{64} (re)
     onnx export: model.onnx sha256:[0-9a-f]{64} (re)
   $ modelcert verify seed-gate --key release.pub --certificate seed-gate/release.intoto.jsonl 2>/dev/null
-  verified: seed-gate \(8 resources, sha256:[0-9a-f]{64}\), signed by key [0-9a-f]{64} (re)
+  verified: seed-gate \(9 resources, sha256:[0-9a-f]{64}\), signed by key [0-9a-f]{64} (re)
   $ echo >> seed-gate/metrics.json
   $ modelcert verify seed-gate --key release.pub --certificate seed-gate/release.intoto.jsonl 2>&1 | head -1
   FAILED: seed-gate: file 'metrics.json' was modified \(sha256 [0-9a-f]{12}\.\.\. signed, [0-9a-f]{12}\.\.\. on disk\) (re)

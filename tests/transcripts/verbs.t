@@ -105,6 +105,7 @@ certify of a run without an export: a note, not an error.
   certified g1: PASSED (9 passed, 0 warned), model sha256:* (glob)
     signature (model_signing): g1/model.sig
     release certificate: g1/release.intoto.jsonl
+    ML-BOM (CycloneDX): g1/bom.cdx.json sha256:* (glob)
     note: no model.onnx: export first if you deploy ONNX
   $ modelcert export -q --format onnx g2
   $ modelcert certify g2 --key release.key | grep -c note
