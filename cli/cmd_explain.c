@@ -2,7 +2,7 @@
  * (docs/explanations.md); options parsed here, one library call (verbs/mc_explain_verb.h),
  * the summary rendered by reports/.
  *
- *   modelcert explain MODEL_OR_RUN DATA.csv --background TRAIN.csv [-o OUT.csv]
+ *   modelcert explain MODEL_OR_RUN DATA.csv [--background TRAIN.csv] [-o OUT.csv]
  *                     [--method ig|shapley|shapley-sampling] [--tolerance T]
  *                     [--max-steps N] [--baseline-row N] [--background-size N]
  *                     [--permutations K] [--seed S] [-q] */
@@ -15,7 +15,8 @@
 #include "mc_report_explain.h"
 
 static const char help[] =
-    "usage: modelcert explain [options] MODEL_OR_RUN DATA.csv --background TRAIN.csv\n"
+    "usage: modelcert explain [options] RUN_DIR DATA.csv\n"
+    "       modelcert explain [options] MODEL DATA.csv --background TRAIN.csv\n"
     "\n"
     "Explain each row of DATA.csv (or - for stdin): how much each raw column moved the\n"
     "model's output (the positive class's probability, the predicted class's, or the\n"
@@ -24,6 +25,10 @@ static const char help[] =
     "bounded memory. Writes CSV: row, [class,] prediction, baseline, attr_<column> for\n"
     "each raw column, gap = |sum of attributions - (prediction - baseline)|, and\n"
     "steps,converged (ig) or se_<column> (shapley-sampling).\n"
+    "\n"
+    "The background rows are a run directory's own training rows (its recorded spec on\n"
+    "its data, which must be unchanged), or those of --background (needed with a model\n"
+    "file).\n"
     "\n"
     "methods:\n"
     "  ig                Integrated Gradients (default): the baseline is the background\n"
@@ -35,7 +40,7 @@ static const char help[] =
     "\n"
     "options:\n"
     "  -o, --output FILE        write here (atomically) instead of stdout\n"
-    "      --background FILE    background rows: the training rows or a sample (required)\n"
+    "      --background FILE    background rows: the training rows or a sample of them\n"
     "      --method M           ig, shapley or shapley-sampling\n"
     "      --tolerance T        ig: relative completeness tolerance (default 1e-6)\n"
     "      --max-steps N        ig: the largest grid, a power of two (default 4096)\n"

@@ -1,6 +1,6 @@
 /* `explain` on files (mc_explain_file.h): the background rows read and preprocessed once
  * (their mean is the Integrated Gradients baseline, an even spread of them the Shapley
- * background), then the data streamed chunk by chunk through the model's stored
+ * background; given as a file, or as the run's training rows), then the data streamed chunk by chunk through the model's stored
  * preprocessing, each row explained and written at once. */
 #include "mc_explain_file.h"
 
@@ -57,22 +57,51 @@ static int features(double **z, const mc_model *m, mc_table *t, const char *what
     return rc;
 }
 
+/* The background rows as double features *z[*n] and their 0-based data rows *rows: read
+ * from bg->path, or converted from bg->x. */
+static int background_rows(double **z, size_t **rows, size_t *n, const mc_model *m,
+                           const mc_explain_background *bg, const reader_opts *r)
+{
+    size_t d = m->pipeline->n_features;
+    if (!bg->path) {
+        *z = malloc((bg->n * d + 1) * sizeof **z);
+        *rows = malloc((bg->n + 1) * sizeof **rows);
+        if (!*z || !*rows)
+            return mc_error_nomem();
+        for (size_t i = 0; i < bg->n * d; i++)
+            (*z)[i] = (double)bg->x[i];
+        memcpy(*rows, bg->rows, bg->n * sizeof **rows);
+        *n = bg->n;
+        return MC_OK;
+    }
+    mc_table *t = NULL;
+    int rc = mc_csv_read(&t, bg->path, &r->o);
+    if (rc == MC_OK)
+        rc = features(z, m, t, bg->path);
+    if (rc == MC_OK && !(*rows = malloc((t->n_rows + 1) * sizeof **rows)))
+        rc = mc_error_nomem();
+    if (rc == MC_OK) {
+        memcpy(*rows, t->row_index, t->n_rows * sizeof **rows);
+        *n = t->n_rows;
+    }
+    mc_table_free(t);
+    return rc;
+}
+
 /* The background: its features (an even spread of at most o->background_size rows) and the
  * ig baseline (their mean over every row, or the stated row). */
-static int background(double **bg, size_t *n_bg, double **z0, mc_explain_summary *sum,
-                      const mc_model *m, const char *path, const reader_opts *r,
+static int background(double **bg_out, size_t *n_bg, double **z0, mc_explain_summary *sum,
+                      const mc_model *m, const mc_explain_background *bg, const reader_opts *r,
                       const mc_explain_options *o)
 {
-    mc_table *t = NULL;
     double *z = NULL, *pick = NULL, *base = NULL;
-    size_t d = m->pipeline->n_features, n = 0, k = 0;
-    int rc = mc_csv_read(&t, path, &r->o);
-    if (rc == MC_OK)
-        rc = features(&z, m, t, path);
+    size_t *rows = NULL, d = m->pipeline->n_features, n = 0, k = 0;
+    int rc = background_rows(&z, &rows, &n, m, bg, r);
     if (rc)
         goto cleanup;
-    if ((n = t->n_rows) == 0) {
-        rc = mc_error_set(MC_EINPUT, "%s: no background rows (after the model's dropna)", path);
+    if (n == 0) {
+        rc = mc_error_set(MC_EINPUT, "%s: no background rows (after the model's dropna)",
+                          bg->name);
         goto cleanup;
     }
     k = o->background_size < n ? o->background_size : n;
@@ -80,7 +109,7 @@ static int background(double **bg, size_t *n_bg, double **z0, mc_explain_summary
         rc = mc_error_nomem();
         goto cleanup;
     }
-    for (size_t i = 0; i < k; i++) /* row floor(i n / k): spread evenly, in file order */
+    for (size_t i = 0; i < k; i++) /* row floor(i n / k): spread evenly, in order */
         memcpy(pick + i * d, z + (i * n / k) * d, d * sizeof *pick);
     for (size_t i = 0; i < n && !o->baseline_row; i++)
         for (size_t j = 0; j < d; j++)
@@ -89,22 +118,22 @@ static int background(double **bg, size_t *n_bg, double **z0, mc_explain_summary
         base[j] /= (double)n;
     for (size_t i = 0; o->baseline_row && i <= n; i++) {
         if (i == n) {
-            rc = mc_error_set(MC_EINPUT, "%s has no data row %zu%s", path, o->baseline_row,
-                              o->baseline_row <= t->row_index[n - 1] + 1
-                                  ? " (the model's dropna step removes it)" : "");
+            rc = mc_error_set(MC_EINPUT, "%s: data row %zu is not a background row (beyond "
+                              "them, or removed by the model's dropna step%s)", bg->name,
+                              o->baseline_row, bg->path ? "" : ", or not a training row");
             goto cleanup;
         }
-        if (t->row_index[i] + 1 == o->baseline_row) {
+        if (rows[i] + 1 == o->baseline_row) {
             memcpy(base, z + i * d, d * sizeof *base);
             break;
         }
     }
     sum->background = n, sum->sample = k;
-    *bg = pick, *n_bg = k, *z0 = base;
+    *bg_out = pick, *n_bg = k, *z0 = base;
     pick = base = NULL;
 cleanup:
-    mc_table_free(t);
     free(z);
+    free(rows);
     free(pick);
     free(base);
     return rc;
@@ -197,7 +226,8 @@ static int explain_chunk(mc_explainer *e, mc_explanation *x, mc_explain_summary 
 }
 
 int mc_explain_csv(mc_explain_summary *sum, const mc_model *m, const char *data_path,
-                   const char *background_path, const mc_explain_options *o, FILE *out)
+                   const mc_explain_background *background_rows, const mc_explain_options *o,
+                   FILE *out)
 {
     reader_opts r = {0};
     mc_csv_chunks *chunks = NULL;
@@ -212,7 +242,7 @@ int mc_explain_csv(mc_explain_summary *sum, const mc_model *m, const char *data_
     if (rc == MC_OK)
         rc = mc_csv_chunks_open(&chunks, data_path, &r.o, MC_EXPLAIN_CHUNK_ROWS);
     if (rc == MC_OK)
-        rc = background(&bg, &n_bg, &z0, sum, m, background_path, &r, o);
+        rc = background(&bg, &n_bg, &z0, sum, m, background_rows, &r, o);
     if (rc == MC_OK)
         rc = mc_explainer_create(&e, m, bg, n_bg, z0, o);
     if (rc == MC_OK && (!(x.attr = calloc(M + 1, sizeof *x.attr)) ||

@@ -9,8 +9,12 @@ void mc_report_explain_text(FILE *f, const mc_explain_summary *s, const mc_expla
             mc_names_explain_method[o->method]);
     if (s->dropped)
         fprintf(f, ", %zu dropped by the model's dropna step", s->dropped);
-    fprintf(f, "\n  background: %zu row%s of %s", s->background, s->background == 1 ? "" : "s",
-            req->background);
+    if (req->background)
+        fprintf(f, "\n  background: %zu row%s of %s", s->background,
+                s->background == 1 ? "" : "s", req->background);
+    else
+        fprintf(f, "\n  background: the %zu training row%s of %s", s->background,
+                s->background == 1 ? "" : "s", req->model);
     if (o->method == MC_EXPLAIN_IG && o->baseline_row)
         fprintf(f, "; baseline: its data row %zu\n", o->baseline_row);
     else if (o->method == MC_EXPLAIN_IG)

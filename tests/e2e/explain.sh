@@ -16,26 +16,40 @@ PY=/usr/bin/python3 # Debian's, which has python3-torch and python3-onnx
 REF=$SRC/tests/e2e/explain_ref.py
 
 D=$SRC/examples/seed/data.csv
-head -2401 "$D" >"$TMP/train.csv"                  # the spec's split: the first 80% train
-{ head -1 "$D"; tail -n +2402 "$D"; } >"$TMP/test.csv"
+# The spec's split: dropna, then the last 20% of the complete rows test, the rest train.
+"$PY" -c '
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+full = [l for l in lines[1:] if "" not in l.split(",")]
+n_test = round(0.2 * len(full))
+open(sys.argv[2], "w").write("\n".join([lines[0]] + full[:-n_test]) + "\n")
+open(sys.argv[3], "w").write("\n".join([lines[0]] + full[-n_test:]) + "\n")' \
+    "$D" "$TMP/train.csv" "$TMP/test-split.csv"
+{ head -1 "$D"; tail -n 600 "$D"; } >"$TMP/test.csv"   # the last 600 rows, some incomplete
 expect_exit 0 "seed: run" -- "$MC" run --numerics reference -q "$SRC/examples/seed/modelcert.yaml" \
     -o "$TMP/seed"
 expect_exit 0 "seed: export" -- "$MC" export "$TMP/seed" --format onnx
 
-expect_exit 0 "seed: IG on every test row meets the tolerance (exit 0)" -- \
-    "$MC" explain "$TMP/seed" "$TMP/test.csv" --background "$TMP/train.csv" -o "$TMP/ig.csv"
+expect_exit 0 "seed: IG on the last 600 rows, every one within the tolerance (exit 0)" -- \
+    "$MC" explain "$TMP/seed" "$TMP/test.csv" -o "$TMP/ig.csv"
 expect_grep err "581 rows explained (ig), 19 dropped by the model's dropna step" \
-    "seed: 600 test rows, the 19 with empty cells dropped as predict drops them"
+    "seed: the 19 rows with empty cells dropped as predict drops them"
+expect_grep err "background: the 2314 training rows of $TMP/seed; baseline: their mean features" \
+    "seed: a run directory's background is its training rows"
 check awk -F, 'NR > 1 && ($(NF) != 1 || $(NF-2) > 1e-6) { bad = 1 } END { exit bad || NR != 582 }' \
     "$TMP/ig.csv" -- "seed: every row converged = 1 with a gap at most 1e-6"
+expect_exit 0 "seed: the model file with --background the training rows" -- \
+    "$MC" explain -q "$TMP/seed/model.mcm" "$TMP/test.csv" --background "$TMP/train.csv" \
+    -o "$TMP/ig2.csv"
+check cmp -s "$TMP/ig.csv" "$TMP/ig2.csv" -- "the same bytes: the run's background is its training rows"
+expect_exit 0 "seed: every test row of the split" -- \
+    "$MC" explain "$TMP/seed" "$TMP/test-split.csv" -o "$TMP/ig-split.csv"
+check awk -F, 'NR > 1 && ($(NF) != 1 || $(NF-2) > 1e-6) { bad = 1 } END { exit bad || NR != 580 }' \
+    "$TMP/ig-split.csv" -- "seed: the 579 test rows, every gap at most 1e-6"
 { head -1 "$TMP/ig.csv"; sed -n '2,9p' "$TMP/ig.csv"; } >"$TMP/ig8.csv"
 expect_exit 0 "seed: IG equals PyTorch autograd's (raw columns, through the ONNX graph) within 1e-5" \
     -- "$PY" "$REF" "$TMP/seed/model.onnx" "$TMP/test.csv" "$TMP/train.csv" "$TMP/ig8.csv" ig 1e-5 200000
 cat "$TMP/out"
-expect_exit 0 "model file and run directory give the same explanations" -- \
-    "$MC" explain -q "$TMP/seed/model.mcm" "$TMP/test.csv" --background "$TMP/train.csv" \
-    -o "$TMP/ig2.csv"
-check cmp -s "$TMP/ig.csv" "$TMP/ig2.csv" -- "the same bytes"
 
 R=$SRC/examples/regression/data.csv
 head -21 "$R" >"$TMP/rbg.csv"
@@ -69,8 +83,7 @@ check cmp -s "$TMP/samp.csv" "$TMP/samp2.csv" -- "the same bytes"
 # hostile input
 { head -1 "$D"; sed -n '2402,2404p' "$D"; sed -n '2405p' "$D" | sed 's/^[^,]*,/nan,/'; } \
     >"$TMP/nan.csv"
-expect_exit 2 "a NaN cell" -- "$MC" explain "$TMP/seed" "$TMP/nan.csv" --background \
-    "$TMP/train.csv" -o "$TMP/none.csv"
+expect_exit 2 "a NaN cell" -- "$MC" explain "$TMP/seed" "$TMP/nan.csv" -o "$TMP/none.csv"
 expect_grep err "nan.csv:5:" "the NaN row named by file:line"
 check test ! -e "$TMP/none.csv" -- "nothing written on failure"
 sed '1s/bathrooms/bathroms/' "$TMP/rx.csv" >"$TMP/typo.csv"
@@ -84,8 +97,18 @@ expect_grep err "baseline-row is for --method ig" "the usage error says why"
 expect_exit 2 "--max-steps must be a power of two" -- "$MC" explain "$TMP/seed" "$TMP/test.csv" \
     --background "$TMP/train.csv" --max-steps 1000
 expect_grep err "not a power of two from 16 to 65536" "the bound named"
-expect_exit 2 "no background" -- "$MC" explain "$TMP/seed" "$TMP/test.csv"
-expect_grep err "explain needs background rows" "says what is missing"
+expect_exit 2 "a model file without --background" -- "$MC" explain "$TMP/seed/model.mcm" \
+    "$TMP/test.csv"
+expect_grep err "explain on a model file needs background rows" "says what is missing"
+cp -r "$TMP/seed" "$TMP/moved"
+python3 -c '
+import json, sys
+p = sys.argv[1] + "/run.json"
+r = json.load(open(p))
+r["data"]["absolute_path"] = sys.argv[2]
+json.dump(r, open(p, "w"))' "$TMP/moved" "$TMP/train.csv"
+expect_exit 2 "a run whose data changed" -- "$MC" explain "$TMP/moved" "$TMP/test.csv"
+expect_grep err "has changed since the run" "says so, and to give --background"
 
 # a large file streams: the peak memory (VmHWM) for 200,000 rows is within 20 MB of that for
 # 2,000 rows (the file is read a chunk of 1,024 rows at a time)
