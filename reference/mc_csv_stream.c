@@ -98,7 +98,8 @@ static int rebase_error(const mc_csv_chunks *c, int rc, size_t first_line)
     return mc_error_set_at(rc, c->name, (int)line, e->col, "%s", msg);
 }
 
-/* A required column missing from the header, with the closest name. */
+/* A required column missing from the header, with the closest name among the header's
+ * other columns (not one that is required itself: f01 is not a misspelling of f07). */
 static int check_required(const mc_csv_chunks *c, const mc_table *t)
 {
     for (size_t i = 0; i < c->opt.n_required; i++) {
@@ -107,9 +108,15 @@ static int check_required(const mc_csv_chunks *c, const mc_table *t)
         const char **names = malloc((t->n_cols + 1) * sizeof *names);
         if (!names)
             return mc_error_nomem();
-        for (size_t k = 0; k < t->n_cols; k++)
-            names[k] = t->cols[k].name;
-        const char *hint = mc_str_suggest(c->opt.required[i], names, t->n_cols);
+        size_t n = 0;
+        for (size_t k = 0; k < t->n_cols; k++) { /* a required column is no misspelling */
+            int req = 0;
+            for (size_t q = 0; q < c->opt.n_required && !req; q++)
+                req = strcmp(t->cols[k].name, c->opt.required[q]) == 0;
+            if (!req)
+                names[n++] = t->cols[k].name;
+        }
+        const char *hint = mc_str_suggest(c->opt.required[i], names, n);
         int rc = mc_error_set_at(MC_EINPUT, c->name, 1, 1,
                                  "column '%s', an input of the model, is not in the header%s%s%s",
                                  c->opt.required[i], hint ? " (did you mean '" : "",

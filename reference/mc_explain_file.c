@@ -250,15 +250,16 @@ int mc_explain_csv(mc_explain_summary *sum, const mc_model *m, const char *data_
         rc = mc_error_nomem();
     if (rc)
         goto cleanup;
-    put_header(&b, m, o);
-    while ((rc = flush(&b, out, "the explanations")) == MC_OK &&
-           (rc = mc_csv_chunks_next(chunks, &t)) == MC_OK && t) {
+    put_header(&b, m, o); /* written with the first chunk: a bad first chunk writes nothing */
+    while ((rc = mc_csv_chunks_next(chunks, &t)) == MC_OK && t) {
         rc = explain_chunk(e, &x, sum, m, t, o, &b, data_path);
         mc_table_free(t);
         t = NULL;
-        if (rc)
+        if (rc || (rc = flush(&b, out, "the explanations")))
             break;
     }
+    if (rc == MC_OK && sum->rows == 0)
+        rc = flush(&b, out, "the explanations");
     if (rc == MC_OK && fflush(out) != 0)
         rc = mc_error_set(MC_EIO, "cannot write the explanations");
 cleanup:
