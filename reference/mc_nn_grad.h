@@ -11,24 +11,27 @@
 #include "mc_nn.h"
 
 /* Activations of up to cap rows: acts[0] the input, acts[l+1] layer l's output, pre[l] a
- * dense layer's pre-activation; g0, g1 two gradient buffers of the widest layer. */
+ * dense layer's pre-activation; g0, g1 two gradient buffers of the widest layer; each dense
+ * layer's weights in double, w[l][k][n] and transposed wt[l][n][k], and its bias b[l][n]. */
 typedef struct mc_nn64_work {
     int cap, n_layers;
     double **acts, **pre;
     double *g0, *g1;
+    double **w, **wt, **b;
 } mc_nn64_work;
 
-/* Buffers for batches of up to cap rows of nn; free with mc_nn64_work_free (NULL is fine).
- * MC_ENOMEM. */
+/* Buffers for batches of up to cap rows of nn, and its weights as they are now; free with
+ * mc_nn64_work_free (NULL is fine). MC_ENOMEM. */
 int mc_nn64_work_create(mc_nn64_work **out, const mc_nn *nn, int cap);
 void mc_nn64_work_free(mc_nn64_work *w);
 
-/* out[B][n] = inp[B][k] . w[k][n] + b[n] */
-void mc_dense_forward_f64(double *out, const double *inp, const float *w, const float *b, int B,
-                          int k, int n);
-/* dinp[B][k] = dout[B][n] . w^T: the input gradient of a dense layer */
-void mc_dense_backward_input_f64(double *dinp, const double *dout, const float *w, int B, int k,
-                                 int n);
+/* out[B][n] = inp[B][k] . w[k][n] + b[n] (a sum over i in order, vectorised across n) */
+void mc_dense_forward_f64(double *out, const double *inp, const double *w, const double *b,
+                          int B, int k, int n);
+/* dinp[B][k] = dout[B][n] . w^T, with wt[n][k] = w^T: the input gradient of a dense layer (a
+ * sum over j in order, vectorised across k) */
+void mc_dense_backward_input_f64(double *dinp, const double *dout, const double *wt, int B,
+                                 int k, int n);
 /* y[B][n] = act(z) */
 void mc_act_forward_f64(double *y, const double *z, int B, int n, mc_activation act, float slope);
 /* dz[B][n] = dy * act'(z) (softmax: its Jacobian-vector product); relu'(0) = 0 as in mc_nn.c */
