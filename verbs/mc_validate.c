@@ -16,6 +16,7 @@
 #include "mc_predictions_checks.h"
 #include "mc_preds.h"
 #include "mc_repro.h"
+#include "mc_robustness.h"
 #include "mc_run.h"
 #include "mc_run_dir.h"
 #include "mc_sign.h"
@@ -132,6 +133,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                                : mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
         (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
                                   opt->baseline)) ||
+        (rc = mc_robustness_check(o->validation, opt->spec, (*run)->metrics)) ||
         (rc = mc_privacy_dp_check(o->validation, opt->spec, *run)) ||
         (rc = mc_privacy_check(o->validation, opt->spec, *run, pv)) ||
         (rc = mc_validation_pretty(&text, &len, o->validation)))

@@ -77,3 +77,47 @@ A misspelled column is named with the closest header name; a NaN cell with its l
   $ modelcert explain seed-run nan.csv
   modelcert: nan.csv:3:1: column 'f01': 'nan' is not a finite number (NaN and infinity are not allowed in data; list the text in data.missing_values to treat it as missing)
   [2]
+
+Robustness: the same model's accuracy on its test rows when the numeric columns are a little
+wrong, Gaussian noise and FGSM and PGD perturbations at strengths in units of each column's
+training standard deviation, judged by the gate. The seed spec without its reproducibility
+re-run, with a robustness section and two rules:
+
+  $ sed '/^reproducibility:/,$d' seed/modelcert.yaml > seed/robust.yaml
+  $ cat >> seed/robust.yaml <<'YAML'
+  > robustness:
+  >   noise: [0.05, 0.1, 0.2, 0.5]
+  >   adversarial: [0.01, 0.05, 0.1]
+  >   pgd_steps: 10
+  >   max_drop:
+  >     - {attack: noise, strength: 0.1, max: 0.02}
+  >     - {attack: fgsm, strength: 0.05, max: 0.10}
+  > YAML
+  $ modelcert validate --numerics reference seed/robust.yaml -o robust-run | grep -E 'robustness|verdict'
+    PASS  robustness.noise.0.1                         accuracy under noise at 0.1 sd: 0.8895, a drop of 0.0104 <= max 0.02
+    PASS  robustness.fgsm.0.05                         accuracy under fgsm at 0.05 sd: 0.8480, a drop of 0.0518 <= max 0.1
+  verdict: PASS (10 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
+
+The curves metrics.json records (accuracy, and its drop from the unperturbed 0.8998):
+
+  $ python3 - <<'PY'
+  > import json
+  > r = json.load(open("robust-run/metrics.json"))["robustness"]
+  > print(f"{r['metric']} unperturbed {r['baseline']:.4f}")
+  > for kind in ("noise", "fgsm", "pgd"):
+  >     print(kind.ljust(5), "  ".join(f"{p['strength']:g}: {p['value']:.4f}" for p in r[kind]))
+  > PY
+  accuracy unperturbed 0.8998
+  noise 0.05: 0.8912  0.1: 0.8895  0.2: 0.8877  0.5: 0.8273
+  fgsm  0.01: 0.8895  0.05: 0.8480  0.1: 0.7910
+  pgd   0.01: 0.8895  0.05: 0.8463  0.1: 0.7910
+
+A stricter rule, accuracy may fall at most 0.05 under PGD at 0.1 sd, fails the gate:
+
+  $ sed -i 's/{attack: fgsm, strength: 0.05, max: 0.10}/{attack: pgd, strength: 0.1, max: 0.05}/' seed/robust.yaml
+  $ modelcert validate --numerics reference seed/robust.yaml -o robust-fail > fail.txt
+  [1]
+  $ grep -E 'robustness|verdict' fail.txt
+    PASS  robustness.noise.0.1                         accuracy under noise at 0.1 sd: 0.8895, a drop of 0.0104 <= max 0.02
+    FAIL  robustness.pgd.0.1                           accuracy under pgd at 0.1 sd: 0.7910, a drop of 0.1088 is above max 0.05
+  verdict: FAIL (9 passed, 1 failed, 0 errors, 0 warnings, 0 skipped)

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# The `robustness` section end to end (docs/robustness.md), against code modelcert did not
+# write: on the seed example's test rows, the accuracy under FGSM and PGD perturbations that
+# PyTorch autograd computes through the exported ONNX graph (tests/e2e/robust_ref.py) equals
+# metrics.json's (within one row of 579); NumPy's own Gaussian draws put modelcert's noise
+# figures within 4 standard deviations of theirs; a re-run gives the same curves; the gate
+# passes and fails on a max_drop rule with the measured drop in the message; a rule on a
+# strength not measured is refused at its line.
+# usage: robustness.sh MODELCERT SOURCE_DIR
+set -u
+MC=$1
+SRC=$2
+. "$(dirname "$0")/lib.sh"
+PY=/usr/bin/python3 # Debian's, which has python3-torch and python3-onnx
+
+D=$SRC/examples/seed/data.csv
+cp "$D" "$TMP/data.csv"
+"$PY" -c '
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+full = [l for l in lines[1:] if "" not in l.split(",")]
+n_test = round(0.2 * len(full))
+open(sys.argv[2], "w").write("\n".join([lines[0]] + full[:-n_test]) + "\n")
+open(sys.argv[3], "w").write("\n".join([lines[0]] + full[-n_test:]) + "\n")' \
+    "$D" "$TMP/train.csv" "$TMP/test.csv"
+# the seed spec without its reproducibility re-run, with a robustness section
+spec() { # spec FILE RULES...
+    local out=$1
+    shift
+    sed '/^reproducibility:/,$d' "$SRC/examples/seed/modelcert.yaml" >"$out"
+    printf '%s\n' "robustness:" "  noise: [0.05, 0.1, 0.2, 0.5]" \
+        "  adversarial: [0.01, 0.05, 0.1]" "  pgd_steps: 10" "  max_drop:" "$@" >>"$out"
+}
+spec "$TMP/pass.yaml" "    - {attack: noise, strength: 0.1, max: 0.02}" \
+    "    - {attack: fgsm, strength: 0.05, max: 0.10}"
+expect_exit 0 "seed: validate with robustness rules that hold" -- \
+    "$MC" validate "$TMP/pass.yaml" --numerics reference -o "$TMP/pass"
+expect_grep out \
+    "PASS  robustness.noise.0.1 .*noise at 0.1 sd: 0\.[0-9]*, a drop of 0\.[0-9]* <= max 0.02" \
+    "the noise rule passes, its drop in the message"
+expect_grep out "PASS  robustness.fgsm.0.05 " "the FGSM rule passes"
+expect_exit 0 "export" -- "$MC" export "$TMP/pass" --format onnx
+expect_exit 0 "FGSM and PGD equal PyTorch autograd's, noise within NumPy's spread" -- \
+    env PYTHONPATH="$SRC/tests/e2e" "$PY" "$SRC/tests/e2e/robust_ref.py" "$TMP/pass/model.onnx" \
+    "$TMP/test.csv" "$TMP/train.csv" label "$TMP/pass/metrics.json" 0.0018 30
+cat "$TMP/out"
+
+spec "$TMP/fail.yaml" "    - {attack: pgd, strength: 0.1, max: 0.05}"
+expect_exit 1 "seed: validate with a PGD rule the model misses (exit 1)" -- \
+    "$MC" validate "$TMP/fail.yaml" --numerics reference -o "$TMP/fail"
+expect_grep out \
+    "FAIL  robustness.pgd.0.1 .*under pgd at 0.1 sd: 0\.[0-9]*, a drop of 0\.[0-9]* is above max" \
+    "the PGD rule fails, its drop in the message"
+check "$PY" -c '
+import json, sys
+a, b = (json.load(open(p))["robustness"] for p in sys.argv[1:3])
+sys.exit(0 if a == b else 1)' "$TMP/pass/metrics.json" "$TMP/fail/metrics.json" -- \
+    "seeded: a re-run gives the same curves"
+
+spec "$TMP/bad.yaml" "    - {attack: fgsm, strength: 0.2, max: 0.1}"
+expect_exit 2 "a rule on a strength not measured" -- "$MC" check "$TMP/bad.yaml"
+expect_grep err \
+    "bad.yaml:[0-9]*:[0-9]*: .*max_drop\[0\]: fgsm at strength 0.2 is not measured; add 0.2 to" \
+    "refused at the rule, saying what to add"
+spec "$TMP/neg.yaml" "    - {attack: noise, strength: 0.1, max: 0.1}"
+sed -i 's/noise: \[0.05, 0.1, 0.2, 0.5\]/noise: [0.1, -0.5]/' "$TMP/neg.yaml"
+expect_exit 2 "a negative strength" -- "$MC" check "$TMP/neg.yaml"
+expect_grep err "robustness.noise\[1\]" "refused at the strength"
+
+finish
