@@ -326,6 +326,11 @@ static int extra_metrics(json_t *metrics, const mc_run_ctx *c, const mc_metric_i
             (rc = mc_run_importance(&j, c)) == MC_OK)
             rc = mc_json_set(metrics, "permutation_importance", j);
     }
+    if (rc == MC_OK && c->nn && c->d->has_explainability) {
+        json_t *j = NULL;
+        if ((rc = mc_run_attributions(&j, c)) == MC_OK)
+            rc = mc_json_set(metrics, "attributions", j);
+    }
     if (rc == MC_OK && c->nn && c->d->has_robustness) {
         json_t *j = NULL;
         if ((rc = mc_run_robustness(&j, c)) == MC_OK)

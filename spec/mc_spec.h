@@ -189,6 +189,14 @@ typedef struct mc_robustness {
     MC_SPEC_LIST(mc_robust_rule) max_drop;
 } mc_robustness;
 
+/* explainability (docs/explanations.md#in-the-run-and-the-gate): the test rows' Integrated
+ * Gradients in the run, their mean |attribution| per raw column in metrics.json; the gate
+ * fails when one column's share of the total exceeds max_share (when given). */
+typedef struct mc_explainability {
+    double tolerance, max_share;
+    bool has_max_share;
+} mc_explainability;
+
 typedef struct mc_tolerance { double absolute, relative; } mc_tolerance;
 
 typedef struct mc_repro_tolerance { mc_tolerance weights, metrics; } mc_repro_tolerance;
@@ -264,6 +272,8 @@ typedef struct mc_spec_doc {
     bool has_reproducibility;
     mc_robustness robustness;
     bool has_robustness;
+    mc_explainability explainability;
+    bool has_explainability;
     mc_privacy privacy;
     bool has_privacy;
     mc_signing signing;

@@ -353,6 +353,14 @@ static const mc_field robust_fields[] = {
 };
 static const mc_schema robust_schema = {"robustness", sizeof(mc_robustness), ARR(robust_fields), NULL, 0, NULL, 0};
 
+/* ---- explainability ----------------------------------------------------------- */
+
+static const mc_field explain_fields[] = {
+    F_NUM(mc_explainability, tolerance, "tolerance", LO_OPEN | HI, "1e-6", 0, 0.01),
+    F_NUM_OPT(mc_explainability, max_share, has_max_share, "max_share", LO_OPEN | HI, 0, 1),
+};
+static const mc_schema explain_schema = {"explainability", sizeof(mc_explainability), ARR(explain_fields), NULL, 0, NULL, 0};
+
 /* ---- privacy ------------------------------------------------------------ */
 
 static const mc_field pii_column_fields[] = {
@@ -437,6 +445,7 @@ static const mc_field doc_fields[] = {
     F_OBJ_OPT(mc_spec_doc, thresholds, has_thresholds, "thresholds", thresholds_schema),
     F_OBJ_OPT(mc_spec_doc, reproducibility, has_reproducibility, "reproducibility", repro_schema),
     F_OBJ_OPT(mc_spec_doc, robustness, has_robustness, "robustness", robust_schema),
+    F_OBJ_OPT(mc_spec_doc, explainability, has_explainability, "explainability", explain_schema),
     F_OBJ_OPT(mc_spec_doc, privacy, has_privacy, "privacy", privacy_schema),
     F_OBJ_OPT(mc_spec_doc, signing, has_signing, "signing", signing_schema),
 };

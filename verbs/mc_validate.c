@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_explainability.h"
 #include "mc_file.h"
 #include "mc_privacy_dp.h"
 #include "mc_privacy.h"
@@ -134,6 +135,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
         (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
                                   opt->baseline)) ||
         (rc = mc_robustness_check(o->validation, opt->spec, (*run)->metrics)) ||
+        (rc = mc_explainability_check(o->validation, opt->spec, (*run)->metrics)) ||
         (rc = mc_privacy_dp_check(o->validation, opt->spec, *run)) ||
         (rc = mc_privacy_check(o->validation, opt->spec, *run, pv)) ||
         (rc = mc_validation_pretty(&text, &len, o->validation)))

@@ -24,14 +24,15 @@ open(sys.argv[2], "w").write("\n".join([lines[0]] + full[:-n_test]) + "\n")
 open(sys.argv[3], "w").write("\n".join([lines[0]] + full[-n_test:]) + "\n")' \
     "$D" "$TMP/train.csv" "$TMP/test.csv"
 # the seed spec without its reproducibility re-run, with a robustness section
-spec() { # spec FILE RULES...
-    local out=$1
-    shift
+spec() { # spec FILE MAX_SHARE RULES...
+    local out=$1 share=$2
+    shift 2
     sed '/^reproducibility:/,$d' "$SRC/examples/seed/modelcert.yaml" >"$out"
+    printf '%s\n' "explainability: {max_share: $share}" >>"$out"
     printf '%s\n' "robustness:" "  noise: [0.05, 0.1, 0.2, 0.5]" \
         "  adversarial: [0.01, 0.05, 0.1]" "  pgd_steps: 10" "  max_drop:" "$@" >>"$out"
 }
-spec "$TMP/pass.yaml" "    - {attack: noise, strength: 0.1, max: 0.02}" \
+spec "$TMP/pass.yaml" 0.5 "    - {attack: noise, strength: 0.1, max: 0.02}" \
     "    - {attack: fgsm, strength: 0.05, max: 0.10}"
 expect_exit 0 "seed: validate with robustness rules that hold" -- \
     "$MC" validate "$TMP/pass.yaml" --numerics reference -o "$TMP/pass"
@@ -45,24 +46,42 @@ expect_exit 0 "FGSM and PGD equal PyTorch autograd's, noise within NumPy's sprea
     "$TMP/test.csv" "$TMP/train.csv" label "$TMP/pass/metrics.json" 0.0018 30
 cat "$TMP/out"
 
-spec "$TMP/fail.yaml" "    - {attack: pgd, strength: 0.1, max: 0.05}"
+spec "$TMP/fail.yaml" 0.1 "    - {attack: pgd, strength: 0.1, max: 0.05}"
 expect_exit 1 "seed: validate with a PGD rule the model misses (exit 1)" -- \
     "$MC" validate "$TMP/fail.yaml" --numerics reference -o "$TMP/fail"
 expect_grep out \
     "FAIL  robustness.pgd.0.1 .*under pgd at 0.1 sd: 0\.[0-9]*, a drop of 0\.[0-9]* is above max" \
     "the PGD rule fails, its drop in the message"
+expect_grep out "FAIL  explainability.max_share .*carries 0\.[0-9]* of the mean |attribution| is" \
+    "max_share 0.1 fails, naming the column"
+expect_grep out "PASS  explainability.completeness .*579 of 579 test rows" "every row adds up"
+expect_exit 0 "explain the test rows from the run directory" -- \
+    "$MC" explain -q "$TMP/fail" "$TMP/test.csv" -o "$TMP/ig.csv"
+check "$PY" -c '
+import csv, json, sys
+import numpy as np
+rows = list(csv.DictReader(open(sys.argv[1])))
+cols = json.load(open(sys.argv[2]))["attributions"]["columns"]
+assert len(rows) == 579 and len(cols) == 12
+A = np.array([[float(r["attr_" + c["column"]]) for c in cols] for r in rows])
+ref = np.abs(A).mean(axis=0)
+got = np.array([c["mean_abs"] for c in cols])
+print("largest difference", np.abs(ref - got).max())
+sys.exit(0 if np.abs(ref - got).max() <= 1e-12 and np.all(np.diff(got) <= 0) else 1)' \
+    "$TMP/ig.csv" "$TMP/fail/metrics.json" -- \
+    "mean |attribution| per column equals NumPy's over explain's rows"
 check "$PY" -c '
 import json, sys
 a, b = (json.load(open(p))["robustness"] for p in sys.argv[1:3])
 sys.exit(0 if a == b else 1)' "$TMP/pass/metrics.json" "$TMP/fail/metrics.json" -- \
     "seeded: a re-run gives the same curves"
 
-spec "$TMP/bad.yaml" "    - {attack: fgsm, strength: 0.2, max: 0.1}"
+spec "$TMP/bad.yaml" 0.5 "    - {attack: fgsm, strength: 0.2, max: 0.1}"
 expect_exit 2 "a rule on a strength not measured" -- "$MC" check "$TMP/bad.yaml"
 expect_grep err \
     "bad.yaml:[0-9]*:[0-9]*: .*max_drop\[0\]: fgsm at strength 0.2 is not measured; add 0.2 to" \
     "refused at the rule, saying what to add"
-spec "$TMP/neg.yaml" "    - {attack: noise, strength: 0.1, max: 0.1}"
+spec "$TMP/neg.yaml" 0.5 "    - {attack: noise, strength: 0.1, max: 0.1}"
 sed -i 's/noise: \[0.05, 0.1, 0.2, 0.5\]/noise: [0.1, -0.5]/' "$TMP/neg.yaml"
 expect_exit 2 "a negative strength" -- "$MC" check "$TMP/neg.yaml"
 expect_grep err "robustness.noise\[1\]" "refused at the strength"
