@@ -30,7 +30,8 @@ int mc_robustness_check(mc_validation *v, const mc_spec *spec, const json_t *met
         const char *attack = mc_names_attack[u->attack];
         char id[96], name[96];
         snprintf(id, sizeof id, "robustness.%s.%g", attack, u->strength);
-        snprintf(name, sizeof name, "%s %g sd", attack, u->strength);
+        snprintf(name, sizeof name, u->attack == MC_ATTACK_MISSING ? "%s %g" : "%s %g sd", attack,
+                 u->strength);
         const json_t *p = point_of(rob, attack, u->strength);
         const char *metric = json_string_value(json_object_get(rob, "metric"));
         json_t *expected = json_pack("{s:f}", "max_drop", u->max);
@@ -43,11 +44,17 @@ int mc_robustness_check(mc_validation *v, const mc_spec *spec, const json_t *met
         }
         double drop = json_number_value(json_object_get(p, "drop"));
         double value = json_number_value(json_object_get(p, "value"));
+        const json_t *refused = json_object_get(p, "refused");
+        char how[96];
+        if (u->attack == MC_ATTACK_MISSING)
+            snprintf(how, sizeof how, "with %g of the cells missing (%lld rows refused)",
+                     u->strength, (long long)json_integer_value(refused));
+        else
+            snprintf(how, sizeof how, "under %s at %g sd", attack, u->strength);
         int ok = drop <= u->max;
         rc = mc_validation_add(v, CAT, id, name, ok ? MC_STATUS_PASS : MC_STATUS_FAIL,
-                               json_real(drop), expected,
-                               "%s under %s at %g sd: %.4f, a drop of %.4f %s max %.4g",
-                               metric ? metric : "the metric", attack, u->strength, value, drop,
+                               json_real(drop), expected, "%s %s: %.4f, a drop of %.4f %s max %.4g",
+                               metric ? metric : "the metric", how, value, drop,
                                ok ? "<=" : "is above", u->max);
     }
     return rc;

@@ -7,9 +7,13 @@
  *   fgsm   every numeric cell moved by s * sd in the direction that raises the row's loss
  *          (the sign of its gradient, through the network and the stored preprocessing);
  *   pgd    pgd_steps such steps of 2.5 s / pgd_steps each, projected back into the L-infinity
- *          ball of radius s * sd around the row after every step (no random start).
- * Categorical columns are never touched. The perturbed rows are predicted as `modelcert
- * predict` would (mc_predict_table), so a missing cell takes the model's own handling.
+ *          ball of radius s * sd around the row after every step (no random start);
+ *   missing each cell of every input column, numeric or categorical, made missing with
+ *          probability s (one seeded uniform draw per cell, the same for every rate); the
+ *          model's own handling applies (fill_missing fills, dropna refuses the row: the
+ *          metric is then on the rows it still predicts, and the refused rows are counted).
+ * Categorical columns are never touched by the others. The perturbed rows are predicted as
+ * `modelcert predict` would (mc_predict_table).
  *
  * The gradient: the network's input gradient in double precision (mc_nn_grad.h) at the
  * row's features, times each feature's slope in its raw column. The steps a separable
@@ -169,6 +173,48 @@ static int attack(double *value, robust *R, double eps, long long steps, double 
     return rc ? rc : evaluate(value, R, R->x);
 }
 
+/* Cells made missing at rate s; *refused: the rows the model no longer predicts. */
+static int missing(double *value, size_t *refused, const robust *R, double s)
+{
+    const mc_run_ctx *c = R->c;
+    const mc_run_part *test = &c->parts[MC_PART_TEST];
+    size_t ni = c->pipe->n_inputs, m = 0;
+    mc_table *t = NULL;
+    float *pred = NULL, *y = malloc((R->n + 1) * sizeof *y);
+    mc_rng rng;
+    mc_rng_init(&rng, (uint64_t)c->d->robustness.seed, MC_STREAM_ROBUSTNESS, 1);
+    int rc = y ? mc_table_copy(&t, R->base) : mc_error_nomem();
+    for (size_t r = 0; rc == MC_OK && r < R->n; r++)
+        for (size_t i = 0; i < ni; i++) {
+            long col = mc_table_find(t, c->pipe->inputs[i].name);
+            if (!(mc_rng_uniform(&rng) < s) || col < 0)
+                continue;
+            if (t->cols[col].kind == MC_COLKIND_NUMERIC)
+                t->cols[col].num[r] = NAN;
+            else
+                t->cols[col].codes[r] = MC_CODE_MISSING;
+        }
+    if (rc == MC_OK)
+        rc = mc_predict_table(&pred, &R->view, t, "test");
+    for (size_t r = 0; rc == MC_OK && r < R->n && m < t->n_rows; r++)
+        if (R->base->row_index[r] == t->row_index[m]) /* both ascend by data row */
+            y[m++] = test->y[r];
+    if (rc == MC_OK && m != t->n_rows)
+        rc = mc_error_set(MC_EINTERNAL, "robustness: %zu of %zu predicted rows found", m,
+                          t->n_rows);
+    if (rc == MC_OK && m == 0)
+        rc = mc_error_set(MC_EINPUT, "robustness: with %g of the cells missing the model "
+                          "refuses every test row; lower the rate", s);
+    if (rc == MC_OK) {
+        mc_metric_input in = mc_run_metric_input(c, y, pred, m);
+        rc = mc_metric_scalar(value, R->metric, &in);
+        *refused = R->n - m;
+    }
+    free(pred), free(y);
+    mc_table_free(t);
+    return rc;
+}
+
 /* Gaussian noise of strength s on every numeric cell: the same draws for every s. */
 static int noise(double *value, robust *R, double s)
 {
@@ -243,13 +289,18 @@ static int curve(json_t *out, const char *key, robust *R, const double *strength
     int rc = arr ? MC_OK : mc_error_nomem();
     for (size_t k = 0; rc == MC_OK && k < count; k++) {
         double s = strength[k], v = 0;
-        rc = which == MC_ATTACK_NOISE ? noise(&v, R, s)
+        size_t refused = 0;
+        rc = which == MC_ATTACK_MISSING ? missing(&v, &refused, R, s)
+             : which == MC_ATTACK_NOISE ? noise(&v, R, s)
              : which == MC_ATTACK_FGSM ? attack(&v, R, s, 1, s)
                                        : attack(&v, R, s, cfg->pgd_steps,
                                                 2.5 * s / (double)cfg->pgd_steps);
+        json_t *p = NULL;
         if (rc == MC_OK)
-            rc = mc_json_append(arr, json_pack("{s:f, s:f, s:f}", "strength", s, "value", v,
-                                               "drop", R->sign * (R->value0 - v)));
+            rc = mc_json_append(arr, p = json_pack("{s:f, s:f, s:f}", "strength", s, "value", v,
+                                                   "drop", R->sign * (R->value0 - v)));
+        if (rc == MC_OK && which == MC_ATTACK_MISSING)
+            rc = mc_json_set(p, "refused", json_integer((json_int_t)refused));
     }
     return rc ? (json_decref(arr), rc) : mc_json_set(out, key, arr);
 }
@@ -281,6 +332,8 @@ int mc_run_robustness(json_t **out, const mc_run_ctx *c)
         rc = curve(j, "fgsm", &R, cfg->adversarial.items, cfg->adversarial.count, MC_ATTACK_FGSM);
     if (rc == MC_OK)
         rc = curve(j, "pgd", &R, cfg->adversarial.items, cfg->adversarial.count, MC_ATTACK_PGD);
+    if (rc == MC_OK)
+        rc = curve(j, "missing", &R, cfg->missing.items, cfg->missing.count, MC_ATTACK_MISSING);
     json_decref(cols);
     mc_table_free(R.base);
     free(R.col), free(R.sd), free(R.input_of), free(R.slope), free(R.x0), free(R.x), free(R.g);

@@ -180,10 +180,12 @@ typedef struct mc_robust_rule {
 
 /* robustness (docs/robustness.md): the test rows' metric again under Gaussian noise on the
  * numeric input columns (strengths: fractions of each column's training standard deviation)
- * and under FGSM and PGD perturbations within an L-infinity budget (the same unit), seeded. */
+ * and under FGSM and PGD perturbations within an L-infinity budget (the same unit), and with
+ * cells of every input column made missing at stated rates, seeded. */
 typedef struct mc_robustness {
     MC_SPEC_LIST(double) noise;
     MC_SPEC_LIST(double) adversarial;
+    MC_SPEC_LIST(double) missing; /* rates of cells made missing */
     long long pgd_steps, seed;
     int metric; /* as metrics.importance.scoring: 0 auto, else mc_metric + 1 */
     MC_SPEC_LIST(mc_robust_rule) max_drop;

@@ -388,15 +388,20 @@ static void check_robustness(checker *c)
                  mc_names_metric[metric], task_name(task));
     for (size_t i = 0; i < r->max_drop.count; i++) {
         const mc_robust_rule *u = &r->max_drop.items[i];
-        const double *v = u->attack == MC_ATTACK_NOISE ? r->noise.items : r->adversarial.items;
-        size_t n = u->attack == MC_ATTACK_NOISE ? r->noise.count : r->adversarial.count, k = 0;
+        const char *key = u->attack == MC_ATTACK_NOISE     ? "noise"
+                          : u->attack == MC_ATTACK_MISSING ? "missing" : "adversarial";
+        const double *v = u->attack == MC_ATTACK_NOISE     ? r->noise.items
+                          : u->attack == MC_ATTACK_MISSING ? r->missing.items
+                                                           : r->adversarial.items;
+        size_t n = u->attack == MC_ATTACK_NOISE     ? r->noise.count
+                   : u->attack == MC_ATTACK_MISSING ? r->missing.count : r->adversarial.count;
+        size_t k = 0;
         while (k < n && v[k] != u->strength)
             k++;
         if (k == n)
             error_at(c, &u->strength, u, "robustness.max_drop[%zu]: %s at strength %g is not "
                      "measured; add %g to robustness.%s", i, mc_names_attack[u->attack],
-                     u->strength, u->strength,
-                     u->attack == MC_ATTACK_NOISE ? "noise" : "adversarial");
+                     u->strength, u->strength, key);
     }
 }
 

@@ -157,7 +157,8 @@ MC_ENUM(mc_direction, MC_DIRECTION_LIST, MC_DIR_COUNT, mc_names_direction);
 #define MC_ATTACK_LIST(X)          \
     X(MC_ATTACK_NOISE, "noise")    \
     X(MC_ATTACK_FGSM, "fgsm")      \
-    X(MC_ATTACK_PGD, "pgd")
+    X(MC_ATTACK_PGD, "pgd")        \
+    X(MC_ATTACK_MISSING, "missing")
 MC_ENUM(mc_attack, MC_ATTACK_LIST, MC_ATTACK_COUNT, mc_names_attack);
 
 /* reproducibility.mode */

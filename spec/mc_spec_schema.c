@@ -333,6 +333,8 @@ static const mc_schema repro_schema = {"reproducibility", sizeof(mc_reproducibil
 #define MC_ROBUST_MAX_STRENGTHS 16
 static const mc_field elem_strength = {.type = MC_FT_NUMBER, .flags = LO_OPEN | HI, .min = 0,
                                        .max = 100, .present_off = NOP};
+static const mc_field elem_rate = {.type = MC_FT_NUMBER, .flags = LO_OPEN | HI, .min = 0,
+                                   .max = 1, .present_off = NOP};
 static const mc_field robust_rule_fields[] = {
     F_ENUM(mc_robust_rule, attack, "attack", REQ, NULL, mc_names_attack),
     F_NUM(mc_robust_rule, strength, "strength", REQ | LO_OPEN | HI, NULL, 0, 100),
@@ -346,6 +348,8 @@ static const mc_field robust_fields[] = {
            elem_strength, double),
     F_LIST(mc_robustness, adversarial, "adversarial", HI | MC_FF_UNIQUE, "[]", 0,
            MC_ROBUST_MAX_STRENGTHS, elem_strength, double),
+    F_LIST(mc_robustness, missing, "missing", HI | MC_FF_UNIQUE, "[]", 0,
+           MC_ROBUST_MAX_STRENGTHS, elem_rate, double),
     F_INT(mc_robustness, pgd_steps, "pgd_steps", LO | HI, "10", 1, 100),
     F_INT(mc_robustness, seed, "seed", LO, "0", 0, 0),
     F_ENUM(mc_robustness, metric, "metric", 0, "auto", mc_names_scoring),

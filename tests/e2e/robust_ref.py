@@ -8,6 +8,9 @@ by op in float64, preprocessing included), compared with metrics.json's "robustn
              column's population standard deviation on the training rows (NumPy); PGD: STEPS
              steps of 2.5 eps / STEPS, clipped to the eps ball; accuracy at threshold 0.5
              must equal metrics.json's within TOL;
+  missing    NumPy's own uniform draws: cells of the input columns made missing at the rate,
+             the rows with one refused (the model's dropna), the accuracy on the others and
+             the number refused within 4 standard deviations of DRAWS draws;
   noise      NumPy's own Gaussian draws (other draws than modelcert's): the accuracy of DRAWS
              independent draws per strength; modelcert's single draw must lie within 4
              standard deviations of their mean.
@@ -85,6 +88,22 @@ def main():
         print(f"noise {s:g}: reference mean accuracy {accs.mean():.6f} (sd {accs.std():.4f} over "
               f"{draws} draws), modelcert {point['value']:.6f}, {z:.2f} sd away")
         bad += z > 4
+    with torch.no_grad():
+        right = (f(torch.tensor(X)).numpy() > 0.5).astype(float) == y
+    for point in rob.get("missing", []):
+        rate = point["strength"]
+        accs, refused = [], []
+        for _ in range(draws):
+            kept = ~(rng.random(X.shape) < rate).any(axis=1)  # the model's dropna refuses the rest
+            accs.append(right[kept].mean())
+            refused.append(int((~kept).sum()))
+        accs, refused = np.array(accs), np.array(refused)
+        z = abs(point["value"] - accs.mean()) / max(accs.std(), 1.0 / len(y))
+        zr = abs(point["refused"] - refused.mean()) / max(refused.std(), 1.0)
+        print(f"missing {rate:g}: reference mean accuracy {accs.mean():.6f} (sd {accs.std():.4f}), "
+              f"modelcert {point['value']:.6f}, {z:.2f} sd away; refused rows: reference mean "
+              f"{refused.mean():.1f}, modelcert {point['refused']}, {zr:.2f} sd away")
+        bad += z > 4 or zr > 4
     sys.exit(1 if bad else 0)
 
 

@@ -3,7 +3,9 @@
 # write: on the seed example's test rows, the accuracy under FGSM and PGD perturbations that
 # PyTorch autograd computes through the exported ONNX graph (tests/e2e/robust_ref.py) equals
 # metrics.json's (within one row of 579); NumPy's own Gaussian draws put modelcert's noise
-# figures within 4 standard deviations of theirs; a re-run gives the same curves; the gate
+# figures within 4 standard deviations of theirs, and so its figures with cells made missing
+# (the accuracy on the rows the model's dropna keeps, the number it refuses); a re-run gives
+# the same curves; the gate
 # passes and fails on a max_drop rule with the measured drop in the message; a rule on a
 # strength not measured is refused at its line.
 # usage: robustness.sh MODELCERT SOURCE_DIR
@@ -30,16 +32,20 @@ spec() { # spec FILE MAX_SHARE RULES...
     sed '/^reproducibility:/,$d' "$SRC/examples/seed/modelcert.yaml" >"$out"
     printf '%s\n' "explainability: {max_share: $share}" >>"$out"
     printf '%s\n' "robustness:" "  noise: [0.05, 0.1, 0.2, 0.5]" \
-        "  adversarial: [0.01, 0.05, 0.1]" "  pgd_steps: 10" "  max_drop:" "$@" >>"$out"
+        "  adversarial: [0.01, 0.05, 0.1]" "  missing: [0.01, 0.05]" "  pgd_steps: 10" \
+        "  max_drop:" "$@" >>"$out"
 }
 spec "$TMP/pass.yaml" 0.5 "    - {attack: noise, strength: 0.1, max: 0.02}" \
-    "    - {attack: fgsm, strength: 0.05, max: 0.10}"
+    "    - {attack: fgsm, strength: 0.05, max: 0.10}" \
+    "    - {attack: missing, strength: 0.05, max: 0.02}"
 expect_exit 0 "seed: validate with robustness rules that hold" -- \
     "$MC" validate "$TMP/pass.yaml" --numerics reference -o "$TMP/pass"
 expect_grep out \
     "PASS  robustness.noise.0.1 .*noise at 0.1 sd: 0\.[0-9]*, a drop of 0\.[0-9]* <= max 0.02" \
     "the noise rule passes, its drop in the message"
 expect_grep out "PASS  robustness.fgsm.0.05 " "the FGSM rule passes"
+expect_grep out "PASS  robustness.missing.0.05 .*with 0.05 of the cells missing ([0-9]* rows" \
+    "the missing-cells rule passes, the refused rows counted"
 expect_exit 0 "export" -- "$MC" export "$TMP/pass" --format onnx
 expect_exit 0 "FGSM and PGD equal PyTorch autograd's, noise within NumPy's spread" -- \
     env PYTHONPATH="$SRC/tests/e2e" "$PY" "$SRC/tests/e2e/robust_ref.py" "$TMP/pass/model.onnx" \
