@@ -46,6 +46,19 @@ expect_grep out \
 expect_grep out "PASS  robustness.fgsm.0.05 " "the FGSM rule passes"
 expect_grep out "PASS  robustness.missing.0.05 .*with 0.05 of the cells missing ([0-9]* rows" \
     "the missing-cells rule passes, the refused rows counted"
+check "$PY" -c '
+import json, sys
+import jsonschema
+schema = json.load(open(sys.argv[1]))
+m = json.load(open(sys.argv[2]))
+jsonschema.validate(m, schema)
+m["robustness"]["fgsm"][0]["extra"] = 1
+try:
+    jsonschema.validate(m, schema)
+except jsonschema.ValidationError:
+    sys.exit(0)
+sys.exit(1)' "$SRC/reports/schema/metrics.schema.json" "$TMP/pass/metrics.json" -- \
+    "metrics.json with robustness and attributions matches its schema (python3-jsonschema)"
 expect_exit 0 "export" -- "$MC" export "$TMP/pass" --format onnx
 expect_exit 0 "FGSM and PGD equal PyTorch autograd's, noise within NumPy's spread" -- \
     env PYTHONPATH="$SRC/tests/e2e" "$PY" "$SRC/tests/e2e/robust_ref.py" "$TMP/pass/model.onnx" \
