@@ -59,6 +59,19 @@ except jsonschema.ValidationError:
     sys.exit(0)
 sys.exit(1)' "$SRC/reports/schema/metrics.schema.json" "$TMP/pass/metrics.json" -- \
     "metrics.json with robustness and attributions matches its schema (python3-jsonschema)"
+expect_exit 0 "the model card" -- "$MC" report "$TMP/pass/validation.json" --format model-card
+cp "$TMP/out" "$TMP/card.md"
+check "$PY" -c '
+import json, sys
+card = open(sys.argv[1]).read()
+m = json.load(open(sys.argv[2]))
+rob, att = m["robustness"], m["attributions"]
+rows = ["| %s | %g | %.4f | %.4f |" % (k, p["strength"], p["value"], p["drop"])
+        for k in ("noise", "fgsm", "pgd", "missing") for p in rob[k]]
+rows += ["| %s | " % c["column"] for c in att["columns"]]
+sys.exit(0 if "## Robustness" in card and "## Explanations" in card
+         and all(r in card for r in rows) else 1)' "$TMP/card.md" "$TMP/pass/metrics.json" -- \
+    "the model card has Explanations and Robustness sections, every curve point and column"
 expect_exit 0 "export" -- "$MC" export "$TMP/pass" --format onnx
 expect_exit 0 "FGSM and PGD equal PyTorch autograd's, noise within NumPy's spread" -- \
     env PYTHONPATH="$SRC/tests/e2e" "$PY" "$SRC/tests/e2e/robust_ref.py" "$TMP/pass/model.onnx" \
