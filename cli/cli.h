@@ -53,6 +53,7 @@ int mc_cmd_encrypt(int argc, char **argv);
 int mc_cmd_decrypt(int argc, char **argv);
 int mc_cmd_privacy_epsilon(int argc, char **argv);
 int mc_cmd_sigstore(int argc, char **argv);
+int mc_cmd_explain(int argc, char **argv);
 
 /* ---- options every verb shares ---------------------------------------------------
  *

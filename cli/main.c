@@ -22,6 +22,7 @@ static const verb verbs[] = {
     {"check", mc_cmd_check, "check specs: errors with file:line:col, or the spec digest"},
     {"run", mc_cmd_run, "run a spec with the reference engine; write a run directory"},
     {"predict", mc_cmd_predict, "apply a model artifact to raw rows"},
+    {"explain", mc_cmd_explain, "per-row attributions to each raw column (IG, Shapley values)"},
     {"validate", mc_cmd_validate, "the CI gate: run, check reproducibility and thresholds, audit"},
     {"reproduce", mc_cmd_reproduce, "re-run a recorded run and compare it bit for bit"},
     {"audit", mc_cmd_audit, "the audit trail: verify its chain, list, show, export events"},

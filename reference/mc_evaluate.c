@@ -270,8 +270,7 @@ static int slice_metrics(json_t *out, const mc_run_ctx *c)
     return rc;
 }
 
-/* The model as prediction sees it, borrowed from the run (never freed). */
-static mc_model model_view(const mc_run_ctx *c)
+mc_model mc_run_model_view(const mc_run_ctx *c)
 {
     mc_model m = {0};
     m.nn = c->nn;
@@ -301,7 +300,7 @@ static int predict_parts(mc_run_ctx *c, mc_run *run)
             return rc;
     }
     mc_run_part *test = &c->parts[MC_PART_TEST];
-    mc_model view = model_view(c);
+    mc_model view = mc_run_model_view(c);
     int rc = mc_predict_table(&test->pred, &view, test->tbl, "test");
     if (rc == MC_OK)
         rc = mc_run_part_targets(test, &c->lab, c->table, "test");
@@ -326,6 +325,16 @@ static int extra_metrics(json_t *metrics, const mc_run_ctx *c, const mc_metric_i
         if (m->compute.items[i] == MC_METRIC_PERMUTATION_IMPORTANCE &&
             (rc = mc_run_importance(&j, c)) == MC_OK)
             rc = mc_json_set(metrics, "permutation_importance", j);
+    }
+    if (rc == MC_OK && c->nn && c->d->has_explainability) {
+        json_t *j = NULL;
+        if ((rc = mc_run_attributions(&j, c)) == MC_OK)
+            rc = mc_json_set(metrics, "attributions", j);
+    }
+    if (rc == MC_OK && c->nn && c->d->has_robustness) {
+        json_t *j = NULL;
+        if ((rc = mc_run_robustness(&j, c)) == MC_OK)
+            rc = mc_json_set(metrics, "robustness", j);
     }
     if (rc == MC_OK && m->slices.count) {
         json_t *slices = json_object();

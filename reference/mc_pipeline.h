@@ -86,6 +86,9 @@ int mc_pipeline_matrix(float **x, const mc_pipeline *p, const mc_table *t, const
  * unspecified, when a feature depends on several raw columns (L2 over rows)
  * or a step after the split can drop rows by their values (dropna). */
 int mc_pipeline_lineage(long *input_of, int *separable, const mc_pipeline *p);
+/* The same for explanations (mc_explain.h), where a dropna step anywhere is fine: it removes
+ * rows (which then get no explanation), it does not mix columns. */
+int mc_pipeline_feature_lineage(long *input_of, int *separable, const mc_pipeline *p);
 
 /* The fitted pipeline as the model header stores it (docs/formats.md), and
  * back. Reading checks every field's type and range: MC_EINPUT

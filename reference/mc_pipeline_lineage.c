@@ -107,7 +107,7 @@ static int rename_step(columns *c, const mc_fitted_step *f)
 
 /* Walks the steps; *separable = 0 when a step mixes columns (L2 over rows) or
  * can drop test rows depending on a column's values (dropna after the split). */
-static int walk(columns *c, const mc_pipeline *p, int *separable)
+static int walk(columns *c, const mc_pipeline *p, int *separable, int rows_may_drop)
 {
     int fitted_seen = 0, rc = MC_OK;
     for (size_t i = 0; rc == MC_OK && i < p->n_inputs; i++)
@@ -116,7 +116,7 @@ static int walk(columns *c, const mc_pipeline *p, int *separable)
         const mc_fitted_step *f = &p->steps[s];
         fitted_seen |= mc_step_is_fitted(f->type);
         if ((f->type == MC_STEP_L2_NORMALIZE && f->axis == MC_AXIS_ROWS) ||
-            (f->type == MC_STEP_DROPNA && fitted_seen))
+            (f->type == MC_STEP_DROPNA && fitted_seen && !rows_may_drop))
             *separable = 0;
         else if (f->type == MC_STEP_DROP_COLUMNS || f->type == MC_STEP_SELECT_COLUMNS ||
                  f->type == MC_STEP_ONE_HOT)
@@ -125,11 +125,11 @@ static int walk(columns *c, const mc_pipeline *p, int *separable)
     return rc;
 }
 
-int mc_pipeline_lineage(long *input_of, int *separable, const mc_pipeline *p)
+static int lineage(long *input_of, int *separable, const mc_pipeline *p, int rows_may_drop)
 {
     columns c = {0};
     *separable = 1;
-    int rc = walk(&c, p, separable);
+    int rc = walk(&c, p, separable, rows_may_drop);
     if (rc || !*separable)
         goto cleanup;
     qsort(c.v, c.n, sizeof *c.v, cmp_named);
@@ -147,4 +147,14 @@ int mc_pipeline_lineage(long *input_of, int *separable, const mc_pipeline *p)
 cleanup:
     columns_free(&c);
     return rc;
+}
+
+int mc_pipeline_lineage(long *input_of, int *separable, const mc_pipeline *p)
+{
+    return lineage(input_of, separable, p, 0);
+}
+
+int mc_pipeline_feature_lineage(long *input_of, int *separable, const mc_pipeline *p)
+{
+    return lineage(input_of, separable, p, 1);
 }

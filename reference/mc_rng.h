@@ -16,7 +16,9 @@ typedef enum mc_rng_stream {
                                  secret-keyed streams (mc_dp_noise.h), never from the seed */
     MC_STREAM_IMPORTANCE = 6, /* permutation importance */
     MC_STREAM_MEMBERSHIP = 7, /* the rows a membership-inference attack samples */
-    MC_STREAM_PII_SAMPLE = 16 /* the rows a personal-data scan samples */
+    MC_STREAM_PII_SAMPLE = 16, /* the rows a personal-data scan samples */
+    MC_STREAM_EXPLAIN = 24,   /* explain: the permutations of sampled Shapley values */
+    MC_STREAM_ROBUSTNESS = 25 /* robustness: the Gaussian noise on the test rows */
 } mc_rng_stream;
 
 typedef struct mc_rng {

@@ -214,7 +214,8 @@ static int fit_and_transform(mc_run_ctx *c, size_t first_fitted)
         rc = mc_table_take_rows(&c->parts[i].tbl, c->table, c->split.idx[i], c->split.n[i]);
     for (int i = MC_PART_TRAIN; keep && i < MC_PART_TEST && rc == MC_OK; i++)
         rc = mc_table_copy(&c->parts[i].raw, c->parts[i].tbl);
-    if (rc == MC_OK && wants_importance(d)) /* permutation importance re-predicts raw test rows */
+    /* permutation importance and robustness re-predict raw test rows */
+    if (rc == MC_OK && (wants_importance(d) || d->has_robustness))
         rc = mc_table_copy(&c->parts[MC_PART_TEST].raw, c->parts[MC_PART_TEST].tbl);
     mc_run_part *train = &c->parts[MC_PART_TRAIN];
     if (rc == MC_OK)

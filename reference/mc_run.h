@@ -68,6 +68,20 @@ int mc_run_execute(mc_run **out, const mc_spec *spec, const mc_run_options *opt)
  * short (what mc_run_execute would refuse first); `reproduce` asks before
  * any work. */
 int mc_run_check_secrets(const mc_spec *spec);
+/* The training rows of spec's run as the network sees them (the data read and pin-checked,
+ * split, the preprocessing fitted and applied, as mc_run_execute does, no training): x[n][d]
+ * and each row's 0-based data row. `explain` takes them as its background. MC_EINPUT when
+ * the fitted features are not expect's (the model is not this run's), else as
+ * mc_run_execute. Free x and rows with free(). */
+typedef struct mc_training_features {
+    float *x;
+    size_t *rows;
+    size_t n, d;
+} mc_training_features;
+struct mc_pipeline;
+int mc_run_training_features(mc_training_features *out, const mc_spec *spec,
+                             const mc_run_options *opt, const struct mc_pipeline *expect);
+
 /* Frees a run; NULL is safe. */
 void mc_run_free(mc_run *run);
 

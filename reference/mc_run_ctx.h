@@ -1,10 +1,11 @@
 /* Internal to the engine's run: the state one run builds up, step by step,
  * shared by the files that make up a run (mc_run.c, mc_run_external.c,
- * mc_evaluate.c, mc_importance.c, mc_membership.c, mc_run_dp.c,
+ * mc_evaluate.c, mc_importance.c, mc_robust_run.c, mc_explain_run.c, mc_membership.c, mc_run_dp.c,
  * mc_run_record.c). Not installed, not used outside reference/. */
 #ifndef MC_RUN_CTX_H
 #define MC_RUN_CTX_H
 
+#include "mc_artifact.h"
 #include "mc_dpsgd.h"
 #include "mc_labels.h"
 #include "mc_metrics.h"
@@ -71,6 +72,20 @@ int mc_slice_features_check(const mc_run_ctx *c);
 
 /* mc_evaluate.c: the metric input for n rows' targets and predictions. */
 mc_metric_input mc_run_metric_input(const mc_run_ctx *c, const float *y, const float *pred, size_t n);
+
+/* mc_evaluate.c: the model as prediction sees it, borrowed from the run (never freed). */
+mc_model mc_run_model_view(const mc_run_ctx *c);
+
+/* mc_robust_run.c: metrics.json's "robustness" (docs/robustness.md): the spec's metric on
+ * the test rows under seeded Gaussian noise and FGSM and PGD perturbations of the numeric
+ * input columns, each strength in units of the column's training standard deviation. The
+ * test rows must have been predicted. MC_EINPUT when the preprocessing mixes raw columns. */
+int mc_run_robustness(json_t **out, const mc_run_ctx *c);
+
+/* mc_explain_run.c: metrics.json's "attributions": Integrated Gradients of every test row
+ * from the training rows' mean features, mean |attribution| per raw column and its share.
+ * MC_EINPUT when the preprocessing mixes raw columns or a row's output is not finite. */
+int mc_run_attributions(json_t **out, const mc_run_ctx *c);
 
 /* mc_importance.c: metrics.json's "permutation_importance" (the test rows
  * must have been predicted: parts[MC_PART_TEST].pred and .tbl). */

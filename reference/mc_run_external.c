@@ -282,3 +282,39 @@ int mc_run_execute_scored(mc_run **out, const mc_spec *spec, const mc_run_option
     *out = run;
     return MC_OK;
 }
+
+/* The same features, in the same order, as the model's pipeline. */
+static int same_features(const mc_pipeline *a, const mc_pipeline *b)
+{
+    if (a->n_features != b->n_features)
+        return 0;
+    for (size_t j = 0; j < a->n_features; j++)
+        if (strcmp(a->features[j], b->features[j]) != 0)
+            return 0;
+    return 1;
+}
+
+int mc_run_training_features(mc_training_features *out, const mc_spec *spec,
+                             const mc_run_options *opt, const mc_pipeline *expect)
+{
+    mc_run_ctx c = {0};
+    mc_run *run = calloc(1, sizeof *run);
+    int rc = run ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK) {
+        mc_run_ctx_init(&c, spec, opt);
+        rc = mc_run_prepare(&c, run);
+    }
+    mc_run_part *train = &c.parts[MC_PART_TRAIN];
+    if (rc == MC_OK && !same_features(c.pipe, expect))
+        rc = mc_error_set(MC_EINPUT, "the spec on its data gives %zu features, not the model's "
+                          "%zu in the same order: the model is not this run's",
+                          c.pipe->n_features, expect->n_features);
+    if (rc == MC_OK) {
+        out->x = train->x, out->rows = train->rows, out->n = train->n;
+        out->d = c.pipe->n_features;
+        train->x = NULL, train->rows = NULL;
+    }
+    mc_run_ctx_clear(&c);
+    mc_run_free(run);
+    return rc;
+}

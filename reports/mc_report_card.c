@@ -281,6 +281,56 @@ static void slices(mc_buf *b, const mc_report_doc *d)
     }
 }
 
+/* The run's global attributions (metrics.json "attributions"), when it has them. */
+static void explanations(mc_buf *b, const mc_report_doc *d)
+{
+    const json_t *a = json_object_get(d->metrics, "attributions"), *c;
+    size_t i;
+    if (!a)
+        return;
+    mc_buf_printf(b, "\n## Explanations\n\nIntegrated Gradients of every test row (%lld rows, "
+                     "from the training rows' mean features; largest completeness gap %.3g): "
+                     "each raw column's mean |attribution| and its share.\n\n"
+                     "| column | mean abs. attribution | share |\n|---|---|---|\n",
+                  (long long)json_integer_value(json_object_get(a, "rows")),
+                  json_number_value(json_object_get(a, "largest_gap")));
+    json_array_foreach(json_object_get(a, "columns"), i, c)
+    {
+        mc_buf_puts(b, "| ");
+        mc_esc_md(b, mc_report_str(c, "column"));
+        mc_buf_printf(b, " | %.6g | %.4f |\n", json_number_value(json_object_get(c, "mean_abs")),
+                      json_number_value(json_object_get(c, "share")));
+    }
+    mc_buf_puts(b, "\n");
+    category_table(b, d, "explainability");
+}
+
+/* The run's robustness curves (metrics.json "robustness"), when it has them. */
+static void robustness(mc_buf *b, const mc_report_doc *d)
+{
+    static const char *const kinds[] = {"noise", "fgsm", "pgd", "missing"};
+    const json_t *r = json_object_get(d->metrics, "robustness"), *p;
+    size_t i;
+    if (!r)
+        return;
+    mc_buf_puts(b, "\n## Robustness\n\nThe test rows' ");
+    mc_esc_md(b, mc_report_str(r, "metric"));
+    mc_buf_printf(b, " (unperturbed %.4f) under perturbations of the inputs; strengths in "
+                     "training standard deviations (missing: the rate of cells).\n\n"
+                     "| perturbation | strength | value | drop |\n|---|---|---|---|\n",
+                  json_number_value(json_object_get(r, "baseline")));
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+        json_array_foreach(json_object_get(r, kinds[k]), i, p)
+        {
+            mc_buf_printf(b, "| %s | %g | %.4f | %.4f |\n", kinds[k],
+                          json_number_value(json_object_get(p, "strength")),
+                          json_number_value(json_object_get(p, "value")),
+                          json_number_value(json_object_get(p, "drop")));
+        }
+    mc_buf_puts(b, "\n");
+    category_table(b, d, "robustness");
+}
+
 static void section_results(mc_buf *b, const mc_report_doc *d, const char *title,
                             const char *category, const char *none)
 {
@@ -353,6 +403,8 @@ void mc_report_model_card(mc_buf *b, const mc_report_doc *d)
     mc_buf_puts(b, "\n");
     evaluation(b, d);
     slices(b, d);
+    explanations(b, d);
+    robustness(b, d);
     section_results(b, d, "Privacy", "privacy",
                     "No privacy checks in this validation (the spec has no privacy section, or "
                     "this version does not run them).");

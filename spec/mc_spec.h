@@ -171,6 +171,34 @@ typedef struct mc_thresholds {
     MC_SPEC_LIST(mc_slice_threshold) slices;
 } mc_thresholds;
 
+/* robustness.max_drop[]: the metric may fall at most `max` under `attack` at `strength`
+ * (one of the strengths the section lists for that attack). */
+typedef struct mc_robust_rule {
+    int attack; /* mc_attack */
+    double strength, max;
+} mc_robust_rule;
+
+/* robustness (docs/robustness.md): the test rows' metric again under Gaussian noise on the
+ * numeric input columns (strengths: fractions of each column's training standard deviation)
+ * and under FGSM and PGD perturbations within an L-infinity budget (the same unit), and with
+ * cells of every input column made missing at stated rates, seeded. */
+typedef struct mc_robustness {
+    MC_SPEC_LIST(double) noise;
+    MC_SPEC_LIST(double) adversarial;
+    MC_SPEC_LIST(double) missing; /* rates of cells made missing */
+    long long pgd_steps, seed;
+    int metric; /* as metrics.importance.scoring: 0 auto, else mc_metric + 1 */
+    MC_SPEC_LIST(mc_robust_rule) max_drop;
+} mc_robustness;
+
+/* explainability (docs/explanations.md#in-the-run-and-the-gate): the test rows' Integrated
+ * Gradients in the run, their mean |attribution| per raw column in metrics.json; the gate
+ * fails when one column's share of the total exceeds max_share (when given). */
+typedef struct mc_explainability {
+    double tolerance, max_share;
+    bool has_max_share;
+} mc_explainability;
+
 typedef struct mc_tolerance { double absolute, relative; } mc_tolerance;
 
 typedef struct mc_repro_tolerance { mc_tolerance weights, metrics; } mc_repro_tolerance;
@@ -267,6 +295,10 @@ typedef struct mc_spec_doc {
     bool has_thresholds;
     mc_reproducibility reproducibility;
     bool has_reproducibility;
+    mc_robustness robustness;
+    bool has_robustness;
+    mc_explainability explainability;
+    bool has_explainability;
     mc_privacy privacy;
     bool has_privacy;
     mc_signing signing;

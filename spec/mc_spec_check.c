@@ -375,6 +375,39 @@ static void check_metrics(checker *c)
     }
 }
 
+/* robustness: its metric resolved like importance's scoring; each max_drop rule names a
+ * strength the section measures for its attack. */
+static void check_robustness(checker *c)
+{
+    mc_robustness *r = &c->d->robustness;
+    mc_task task = mc_spec_doc_task(c->d);
+    if (!c->d->has_robustness)
+        return;
+    if (r->metric == 0)
+        r->metric = 1 + (task == MC_TASK_REGRESSION ? MC_METRIC_R2 : MC_METRIC_ACCURACY);
+    int metric = r->metric - 1;
+    if (!metric_is_scalar(metric) || (task == MC_TASK_REGRESSION) != metric_is_regression(metric))
+        error_at(c, &r->metric, r, "robustness.metric: %s is not a single number for %s",
+                 mc_names_metric[metric], task_name(task));
+    for (size_t i = 0; i < r->max_drop.count; i++) {
+        const mc_robust_rule *u = &r->max_drop.items[i];
+        const char *key = u->attack == MC_ATTACK_NOISE     ? "noise"
+                          : u->attack == MC_ATTACK_MISSING ? "missing" : "adversarial";
+        const double *v = u->attack == MC_ATTACK_NOISE     ? r->noise.items
+                          : u->attack == MC_ATTACK_MISSING ? r->missing.items
+                                                           : r->adversarial.items;
+        size_t n = u->attack == MC_ATTACK_NOISE     ? r->noise.count
+                   : u->attack == MC_ATTACK_MISSING ? r->missing.count : r->adversarial.count;
+        size_t k = 0;
+        while (k < n && v[k] != u->strength)
+            k++;
+        if (k == n)
+            error_at(c, &u->strength, u, "robustness.max_drop[%zu]: %s at strength %g is not "
+                     "measured; add %g to robustness.%s", i, mc_names_attack[u->attack],
+                     u->strength, u->strength, key);
+    }
+}
+
 static int slice_declared(const mc_spec_doc *d, const char *col)
 {
     for (size_t i = 0; i < d->metrics.slices.count; i++)
@@ -639,6 +672,7 @@ int mc_spec_check(mc_spec_doc *doc, const mc_locmap *locs, mc_diags *diags, cons
         c.errors++;
     check_metrics(&c);
     check_thresholds(&c);
+    check_robustness(&c);
     check_privacy(&c);
     check_signing(&c);
     check_protection(&c);

@@ -5,6 +5,7 @@
 #include <string.h>
 
 MC_ENUM_NAMES(MC_COLUMN_KIND_LIST, mc_names_column_kind);
+MC_ENUM_NAMES(MC_ATTACK_LIST, mc_names_attack);
 MC_ENUM_NAMES(MC_STEP_TYPE_LIST, mc_names_step);
 MC_ENUM_NAMES(MC_FILL_STRATEGY_LIST, mc_names_fill);
 MC_ENUM_NAMES(MC_HANDLE_UNKNOWN_LIST, mc_names_unknown);

@@ -153,6 +153,14 @@ MC_ENUM(mc_average, MC_AVERAGE_LIST, MC_AVG_COUNT, mc_names_average);
     X(MC_DIR_LOWER, "lower_is_better")
 MC_ENUM(mc_direction, MC_DIRECTION_LIST, MC_DIR_COUNT, mc_names_direction);
 
+/* robustness.max_drop[].attack */
+#define MC_ATTACK_LIST(X)          \
+    X(MC_ATTACK_NOISE, "noise")    \
+    X(MC_ATTACK_FGSM, "fgsm")      \
+    X(MC_ATTACK_PGD, "pgd")        \
+    X(MC_ATTACK_MISSING, "missing")
+MC_ENUM(mc_attack, MC_ATTACK_LIST, MC_ATTACK_COUNT, mc_names_attack);
+
 /* reproducibility.mode */
 #define MC_REPRO_MODE_LIST(X)          \
     X(MC_REPRO_BITWISE, "bitwise")     \

@@ -75,5 +75,15 @@ int mc_spec_check_model(const mc_spec_doc *d, const mc_locmap *locs, mc_diags *d
         rc = add(diags, locs, file, &d->protection, &d->protection, 0, 0,
                  "protection: applies to a model modelcert trains, not to the ONNX model of "
                  "model.source: remove protection (encrypt that file with modelcert encrypt)");
+    /* robustness and explainability differentiate modelcert's own network; an ONNX model is
+       judged on its outputs only (docs/onnx.md). */
+    if (rc != MC_ENOMEM && d->has_robustness)
+        rc = add(diags, locs, file, &d->robustness, &d->robustness, 0, 0,
+                 "robustness: needs a network modelcert trains (its gradients), not the ONNX "
+                 "model of model.source: remove robustness");
+    if (rc != MC_ENOMEM && d->has_explainability)
+        rc = add(diags, locs, file, &d->explainability, &d->explainability, 0, 0,
+                 "explainability: needs a network modelcert trains (its gradients), not the ONNX "
+                 "model of model.source: remove explainability");
     return rc;
 }

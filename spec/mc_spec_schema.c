@@ -328,6 +328,43 @@ static const mc_field repro_fields[] = {
 };
 static const mc_schema repro_schema = {"reproducibility", sizeof(mc_reproducibility), ARR(repro_fields), NULL, 0, NULL, 0};
 
+/* ---- robustness ------------------------------------------------------------- */
+
+#define MC_ROBUST_MAX_STRENGTHS 16
+static const mc_field elem_strength = {.type = MC_FT_NUMBER, .flags = LO_OPEN | HI, .min = 0,
+                                       .max = 100, .present_off = NOP};
+static const mc_field elem_rate = {.type = MC_FT_NUMBER, .flags = LO_OPEN | HI, .min = 0,
+                                   .max = 1, .present_off = NOP};
+static const mc_field robust_rule_fields[] = {
+    F_ENUM(mc_robust_rule, attack, "attack", REQ, NULL, mc_names_attack),
+    F_NUM(mc_robust_rule, strength, "strength", REQ | LO_OPEN | HI, NULL, 0, 100),
+    F_NUM(mc_robust_rule, max, "max", REQ | LO, NULL, 0, 0),
+};
+static const mc_schema robust_rule_schema = {"robustness.max_drop", sizeof(mc_robust_rule), ARR(robust_rule_fields), NULL, 0, NULL, 0};
+static const mc_field elem_robust_rule = {.type = MC_FT_OBJECT, .sub = &robust_rule_schema, .present_off = NOP};
+
+static const mc_field robust_fields[] = {
+    F_LIST(mc_robustness, noise, "noise", HI | MC_FF_UNIQUE, "[]", 0, MC_ROBUST_MAX_STRENGTHS,
+           elem_strength, double),
+    F_LIST(mc_robustness, adversarial, "adversarial", HI | MC_FF_UNIQUE, "[]", 0,
+           MC_ROBUST_MAX_STRENGTHS, elem_strength, double),
+    F_LIST(mc_robustness, missing, "missing", HI | MC_FF_UNIQUE, "[]", 0,
+           MC_ROBUST_MAX_STRENGTHS, elem_rate, double),
+    F_INT(mc_robustness, pgd_steps, "pgd_steps", LO | HI, "10", 1, 100),
+    F_INT(mc_robustness, seed, "seed", LO, "0", 0, 0),
+    F_ENUM(mc_robustness, metric, "metric", 0, "auto", mc_names_scoring),
+    F_LIST(mc_robustness, max_drop, "max_drop", 0, "[]", 0, 0, elem_robust_rule, mc_robust_rule),
+};
+static const mc_schema robust_schema = {"robustness", sizeof(mc_robustness), ARR(robust_fields), NULL, 0, NULL, 0};
+
+/* ---- explainability ----------------------------------------------------------- */
+
+static const mc_field explain_fields[] = {
+    F_NUM(mc_explainability, tolerance, "tolerance", LO_OPEN | HI, "1e-6", 0, 0.01),
+    F_NUM_OPT(mc_explainability, max_share, has_max_share, "max_share", LO_OPEN | HI, 0, 1),
+};
+static const mc_schema explain_schema = {"explainability", sizeof(mc_explainability), ARR(explain_fields), NULL, 0, NULL, 0};
+
 /* ---- privacy ------------------------------------------------------------ */
 
 static const mc_field pii_column_fields[] = {
@@ -433,6 +470,8 @@ static const mc_field doc_fields[] = {
     F_OBJ(mc_spec_doc, metrics, "metrics", REQ, NULL, metrics_schema),
     F_OBJ_OPT(mc_spec_doc, thresholds, has_thresholds, "thresholds", thresholds_schema),
     F_OBJ_OPT(mc_spec_doc, reproducibility, has_reproducibility, "reproducibility", repro_schema),
+    F_OBJ_OPT(mc_spec_doc, robustness, has_robustness, "robustness", robust_schema),
+    F_OBJ_OPT(mc_spec_doc, explainability, has_explainability, "explainability", explain_schema),
     F_OBJ_OPT(mc_spec_doc, privacy, has_privacy, "privacy", privacy_schema),
     F_OBJ_OPT(mc_spec_doc, signing, has_signing, "signing", signing_schema),
     F_OBJ_OPT(mc_spec_doc, protection, has_protection, "protection", protection_schema),

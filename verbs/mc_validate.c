@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_explainability.h"
 #include "mc_file.h"
 #include "mc_json.h"
 #include "mc_model_gate.h"
@@ -20,6 +21,7 @@
 #include "mc_protection.h"
 #include "mc_preds.h"
 #include "mc_repro.h"
+#include "mc_robustness.h"
 #include "mc_run.h"
 #include "mc_run_dir.h"
 #include "mc_sign.h"
@@ -184,6 +186,8 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                       : mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
         (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
                                   opt->baseline)) ||
+        (rc = mc_robustness_check(o->validation, opt->spec, (*run)->metrics)) ||
+        (rc = mc_explainability_check(o->validation, opt->spec, (*run)->metrics)) ||
         (rc = mc_privacy_dp_check(o->validation, opt->spec, *run)) ||
         (rc = mc_privacy_check(o->validation, opt->spec, *run, pv)))
         goto cleanup;

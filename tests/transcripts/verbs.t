@@ -30,7 +30,7 @@ trained (no epoch line), no event is appended. The same check for every verb wit
 
 Every verb takes -q:
 
-  $ for v in check init run predict validate reproduce audit export report sign verify \
+  $ for v in check init run predict explain validate reproduce audit export report sign verify \
   >          digest certify keygen 'privacy scan' 'privacy epsilon' 'audit checkpoint'; do
   >   modelcert $v --help | grep -q -e '-q, --quiet' -e '-q: print' || echo "no -q: $v"
   > done

@@ -1,0 +1,154 @@
+"""Attributions computed with code modelcert did not write, from modelcert's ONNX export
+(python3-onnx reads the graph, numpy_helper its constants; the graph, preprocessing
+included, is evaluated op by op with PyTorch in float64), compared with `modelcert explain`'s
+CSV on every row:
+
+  ig       Integrated Gradients in the raw columns, PyTorch autograd through the whole graph
+           (preprocessing and network), midpoint rule with N points, from the background's
+           raw mean (an affine per-column pipeline maps it to the mean features);
+  shapley  exact interventional Shapley values by brute force over all 2^M coalitions of the
+           raw columns in NumPy, every background row (the graph evaluates the mixed rows).
+
+usage: explain_ref.py MODEL.onnx DATA.csv BACKGROUND.csv EXPLAIN.csv ig|shapley TOL [N]
+Prints the largest difference; exits 1 when a row differs by more than TOL."""
+import csv
+import itertools
+import math
+import sys
+
+import numpy as np
+import onnx
+import torch
+from onnx import numpy_helper
+
+torch.set_default_dtype(torch.float64)
+
+
+def attrs(node):
+    return {a.name: onnx.helper.get_attribute_value(a) for a in node.attribute}
+
+
+def run_graph(g, consts, feeds):
+    env = dict(consts)
+    env.update(feeds)
+    for n in g.node:
+        a = attrs(n)
+        x = [env[i] if i else None for i in n.input]
+        op = n.op_type
+        if op == "IsNaN":
+            y = torch.isnan(x[0])
+        elif op == "IsInf":
+            y = torch.isinf(x[0])
+        elif op in ("Or", "Add", "Sub", "Mul", "Div", "Greater", "Equal"):
+            f = {"Or": torch.logical_or, "Add": torch.add, "Sub": torch.sub, "Mul": torch.mul,
+                 "Div": torch.div, "Greater": torch.gt, "Equal": torch.eq}[op]
+            y = f(x[0], x[1])
+        elif op == "Not":
+            y = torch.logical_not(x[0])
+        elif op == "Where":
+            y = torch.where(x[0], x[1], x[2])
+        elif op == "Cast":
+            # to float32 (the network's inputs, as modelcert rounds its features), back to
+            # float64 for the network: the float32 weights, evaluated in double
+            y = x[0].to(torch.float32).to(torch.float64) if a["to"] == 1 else (
+                x[0].to(torch.float64) if a["to"] == 11 else x[0].to(torch.bool))
+        elif op == "Identity":
+            y = x[0]
+        elif op == "Sqrt":
+            y = torch.sqrt(x[0])
+        elif op == "Concat":
+            y = torch.cat(x, dim=a["axis"])
+        elif op == "ReduceMax":
+            y = torch.amax(x[0], dim=tuple(a["axes"]), keepdim=bool(a.get("keepdims", 1)))
+        elif op == "Gemm":
+            A = x[0].T if a.get("transA", 0) else x[0]
+            B = x[1].T if a.get("transB", 0) else x[1]
+            y = a.get("alpha", 1.0) * (A @ B)
+            if len(x) > 2 and x[2] is not None:
+                y = y + a.get("beta", 1.0) * x[2]
+        elif op == "Relu":
+            y = torch.relu(x[0])
+        elif op == "LeakyRelu":
+            y = torch.nn.functional.leaky_relu(x[0], a.get("alpha", 0.01))
+        elif op == "Sigmoid":
+            y = torch.sigmoid(x[0])
+        elif op == "Tanh":
+            y = torch.tanh(x[0])
+        elif op == "Softmax":
+            y = torch.softmax(x[0], dim=a.get("axis", -1))
+        else:
+            raise SystemExit(f"explain_ref.py: op {op} is not supported")
+        env[n.output[0]] = y
+    return env[g.output[0].name]
+
+
+def read(path, names):
+    with open(path, newline="") as f:
+        r = csv.reader(f)
+        head = next(r)
+        idx = [head.index(n) for n in names]
+        rows = [[float(row[i]) if row[i] != "" else math.nan for i in idx] for row in r if row]
+    return np.array(rows)
+
+
+def main():
+    onnx_path, data, bg_path, expl, method, tol = sys.argv[1:7]
+    tol = float(tol)
+    N = int(sys.argv[7]) if len(sys.argv) > 7 else 20000
+    m = onnx.load(onnx_path)
+    g = m.graph
+    consts = {t.name: torch.tensor(numpy_helper.to_array(t).astype(np.float64)
+                                   if numpy_helper.to_array(t).dtype.kind == "f"
+                                   else numpy_helper.to_array(t))
+              for t in g.initializer}
+    names = [i.name for i in g.input]
+
+    def f(X):  # X [n][M] raw, float64 -> the explained output [n]
+        feeds = {nm: X[:, k:k + 1] for k, nm in enumerate(names)}
+        out = run_graph(g, consts, feeds)
+        return out[:, 0] if out.shape[1] == 1 else out
+
+    X = read(data, names)
+    bg = read(bg_path, names)
+    with torch.no_grad():
+        fb = f(torch.tensor(bg))
+    bg = bg[np.isfinite(fb.numpy())]  # the rows the model's dropna removes
+    with open(expl, newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    worst = 0.0
+    for r in rows:
+        x = X[int(r["row"]) - 1]
+        got = np.array([float(r["attr_" + nm]) for nm in names])
+        if method == "ig":
+            x0 = bg.mean(axis=0)
+            alphas = (torch.arange(N) + 0.5) / N
+            P = torch.tensor(x0) + alphas[:, None] * torch.tensor(x - x0)
+            P.requires_grad_(True)
+            f(P).sum().backward()
+            want = (x - x0) * P.grad.mean(dim=0).numpy()
+        else:
+            M = len(names)
+            v = {}
+            with torch.no_grad():
+                for S in itertools.product([0, 1], repeat=M):
+                    mix = np.where(np.array(S, bool), x, bg)
+                    v[S] = f(torch.tensor(mix)).numpy().mean()
+            want = np.zeros(M)
+            for S, val in v.items():
+                s = sum(S)
+                for i in range(M):
+                    if S[i]:
+                        T = S[:i] + (0,) + S[i + 1:]
+                        w = math.factorial(s - 1) * math.factorial(M - s) / math.factorial(M)
+                        want[i] += w * (val - v[T])
+        diff = float(np.max(np.abs(got - want)))
+        worst = max(worst, diff)
+        if diff > tol:
+            print(f"row {r['row']}: modelcert {got} reference {want} differ by {diff:.3g}")
+            return 1
+    print(f"{len(rows)} rows: largest difference {worst:.3g} (tolerance {tol:g})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
