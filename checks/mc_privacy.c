@@ -522,8 +522,8 @@ int mc_privacy_check(mc_validation *v, const mc_spec *spec, const mc_run *run,
         return MC_OK;
     mc_model *m = NULL;
     int rc = MC_OK;
-    if (!run->model || run->model_file) /* predictions, or an ONNX model (model:): the model
-                                            was trained outside modelcert */
+    /* predictions, or an ONNX model (model:): the model was trained outside modelcert */
+    if (!run->model || (run->model_file && strcmp(run->model_file, MC_RUN_FILE_ONNX) == 0))
         rc = pii_columns_not_applicable(v, &d->privacy);
     else if ((rc = mc_artifact_decode(&m, run->model, run->model_len, MC_RUN_FILE_MODEL)) == MC_OK)
         rc = check_pii_columns(v, &d->privacy, m->pipeline);

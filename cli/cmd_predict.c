@@ -46,7 +46,8 @@ static const char help[] =
     "  -v, --verbose            also say which audit event a decryption appended\n"
     MC_CLI_AGE_HELP
     "      --audit DB           the audit trail for the decryption's event\n"
-    "      --columns A,B        an ONNX model's [N, F] input: these columns, in this order\n"
+    "      --columns LIST       an ONNX model's [N, F] input: these comma-separated\n"
+    "                           columns, in this order\n"
     "  -h, --help               this help\n"
     "\n"
     "exit status: 0 predictions written, 1 an encrypted model that does not open for\n"

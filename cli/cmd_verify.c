@@ -42,6 +42,7 @@ static const char help[] =
     "                         with --certificate, for an encrypted run (model.mcm.age):\n"
     "                         decrypt its model in memory only (an audited decryption)\n"
     "                         and check it is the certified clear model\n"
+    "  --passphrase P         refused: never on the command line\n"
     "  --allow-symlinks       hash what symbolic links point to instead of refusing\n"
     "  --threads N            hashing threads (default: every core)\n"
     "  --audit DB             audit database (default: $MODELCERT_AUDIT, else the\n"

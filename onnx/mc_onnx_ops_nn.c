@@ -85,9 +85,9 @@ static void rows_f(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k,
                    int ta, const float *B, double alpha)
 {
     size_t i = i0, end = i0 + r, nt = n - n % TC;
-    int avx2 = 0;
 #ifdef MC_HAVE_AVX2_TILE
-    avx2 = simd_allowed && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    const int avx2 = simd_allowed && __builtin_cpu_supports("avx2") &&
+                     __builtin_cpu_supports("fma");
 #endif
     for (; i < end; i += TR) {
         size_t rows = end - i < TR ? end - i : TR;

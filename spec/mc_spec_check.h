@@ -20,5 +20,9 @@ int mc_spec_model_required(const mc_spec_doc *d, const mc_locmap *locs, mc_diags
                            const char *file, int line, int col);
 int mc_spec_check_model(const mc_spec_doc *d, const mc_locmap *locs, mc_diags *diags,
                         const char *file);
+/* mc_spec_keys.c: signing.key (a key reference that names no PKCS #11 module or PIN) and
+ * protection's recipients. MC_OK, MC_EINPUT when an error was added, or MC_ENOMEM. */
+int mc_spec_check_keys(const mc_spec_doc *d, const mc_locmap *locs, mc_diags *diags,
+                       const char *file);
 
 #endif

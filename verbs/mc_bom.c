@@ -90,6 +90,10 @@ static const char *task_of(const char *loss)
 {
     if (!loss)
         return NULL;
+    if (strcmp(loss, "binary") == 0) /* an ONNX model's model.task (mc_names_task) */
+        return "binary classification";
+    if (strcmp(loss, "multiclass") == 0)
+        return "multiclass classification";
     if (strcmp(loss, "binary_crossentropy") == 0)
         return "binary classification";
     if (strstr(loss, "categorical_crossentropy"))
@@ -258,10 +262,15 @@ static json_t *considerations(const mc_release_facts *f, const json_t *results)
 static json_t *model_card(const mc_release_facts *f)
 {
     const json_t *results = json_object_get(f->validation, "results");
-    const char *task = task_of(mc_release_str(json_object_get(f->spec, "training"), "loss", NULL));
+    /* an ONNX model the spec's model: gated: its task is declared, its architecture unknown */
+    const json_t *ext = json_object_get(f->spec, "model");
+    const char *task = task_of(ext ? mc_release_str(ext, "task", NULL)
+                                   : mc_release_str(json_object_get(f->spec, "training"), "loss",
+                                                    NULL));
     json_t *card = json_object(), *perf = json_array(), *props = json_array();
     json_t *params = json_pack("{s:{s:s},s:s,s:[{s:s}],s:[{s:s}],s:[{s:s}]}",
-                               "approach", "type", "supervised", "architectureFamily", "feed-forward neural network",
+                               "approach", "type", "supervised", "architectureFamily",
+                               ext ? "ONNX graph trained elsewhere" : "feed-forward neural network",
                                "datasets", "ref",
                                REF_DATA, "inputs", "format", "text/csv", "outputs", "format",
                                task && strcmp(task, "regression") == 0

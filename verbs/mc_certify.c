@@ -240,7 +240,7 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     char *keyref = NULL, *text = NULL, *data = NULL;
     size_t tlen = 0;
     mc_buf lines = {0};
-    const char *ignore[8];
+    const char *ignore[16]; /* the certificate and at most the 7 files of cover[] below */
     size_t n_ignore = 0;
     int rc = r ? MC_OK : mc_error_nomem();
     if (rc)
@@ -296,8 +296,8 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     ignore[n_ignore++] = MC_RELEASE_DEFAULT_NAME;
     if (spec_sign) {
         const struct { int what; const char *file; } cover[] = {
-            {MC_SIGN_WHAT_MODEL, f.model_file}, {MC_SIGN_WHAT_MODEL, MC_RUN_FILE_MODEL},
-            {MC_SIGN_WHAT_MODEL, MC_RUN_FILE_MODEL_AGE}, {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_METRICS},
+            /* the run's model: model.mcm, model.mcm.age or model.onnx (mc_release_facts) */
+            {MC_SIGN_WHAT_MODEL, f.model_file}, {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_METRICS},
             {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_HISTORY},
             {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_PREDICTIONS},
             {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_MEMBERSHIP}, {MC_SIGN_WHAT_SPEC, MC_RUN_FILE_SPEC},

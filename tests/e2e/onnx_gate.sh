@@ -112,8 +112,8 @@ check "$PY" -c "import json,sys; r=json.load(open('run_binary/run.json')); asser
 # Certify binds the metrics to the ONNX file's digest; verify checks it.
 expect_exit 0 "certify the binary model's run" -- "$MC" certify run_binary --key k.pem
 expect_grep out "model.onnx sha256:$(sha256sum torch_binary.onnx | cut -c1-64)" "  ... names model.onnx and its sha256"
-check "$PY" -c "import base64,json,sys; sts=[json.loads(base64.b64decode(json.loads(l)['payload'])) for l in open('run_binary/release.intoto.jsonl')]; assert len(sts)==2 and all(s['subject']==[{'name':'model.onnx','digest':{'sha256':sys.argv[1]},'annotations':{'format':'onnx'}}] for s in sts), sts[0]['subject']" \
-    "$(sha256sum torch_binary.onnx | cut -c1-64)" -- "  ... both statements' subject is model.onnx with its sha256"
+check "$PY" -c "import base64,json,sys; sts=[json.loads(base64.b64decode(json.loads(l)['payload'])) for l in open('run_binary/release.intoto.jsonl')]; assert len(sts)==2 and all(s['subject'][0]=={'name':'model.onnx','digest':{'sha256':sys.argv[1]},'annotations':{'format':'onnx'}} and [x['name'] for x in s['subject'][1:]]==['bom.cdx.json'] for s in sts), sts[0]['subject']" \
+    "$(sha256sum torch_binary.onnx | cut -c1-64)" -- "  ... both statements' subject is model.onnx with its sha256 (and the ML-BOM)"
 expect_exit 0 "verify --certificate" -- "$MC" verify run_binary --key k.pub --certificate run_binary/release.intoto.jsonl
 cp -a run_binary flipped && "$PY" -c "import sys; p=sys.argv[1]; b=bytearray(open(p,'rb').read()); b[len(b)//2]^=1; open(p,'wb').write(bytes(b))" flipped/model.onnx
 expect_exit 1 "verify catches a flipped byte in the certified model.onnx" -- \

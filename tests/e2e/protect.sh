@@ -205,7 +205,7 @@ import json, base64, hashlib, sys, subprocess
 for line in open(sys.argv[1]):
     st = json.loads(base64.b64decode(json.loads(line)['payload']))
     s = st['subject']
-    assert len(s) == 1 and s[0]['name'] == 'model.mcm.age', s
+    assert len(s) == 2 and s[0]['name'] == 'model.mcm.age' and s[1]['name'] == 'bom.cdx.json', s
     assert s[0]['digest']['sha256'] == hashlib.sha256(open(sys.argv[2], 'rb').read()).hexdigest(), s
     clear = subprocess.run(['age', '-d', '-i', sys.argv[3], sys.argv[2]], capture_output=True, check=True).stdout
     assert s[0]['annotations']['decrypted']['sha256'] == hashlib.sha256(clear).hexdigest(), s

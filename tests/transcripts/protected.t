@@ -32,12 +32,13 @@ commands in a sanitizer build.)
   certified release: PASSED (10 passed, 0 warned), model sha256:* (glob)
     signature (model_signing): release/model.sig
     release certificate: release/release.intoto.jsonl
+    ML-BOM (CycloneDX): release/bom.cdx.json sha256:* (glob)
     encrypted model: model.mcm.age sha256:* (the model above is its clear content) (glob)
     note: no model.onnx: export first if you deploy ONNX
   $ modelcert predict release/model.mcm.age seed/data.csv -i partner.key -o predictions.csv
   modelcert: 107 rows dropped by the model's dropna step (no prediction)
   $ modelcert verify release --key release.pub --certificate release/release.intoto.jsonl -i partner.key
-  verified: release (7 resources, sha256:*), signed by key * (glob)
+  verified: release (8 resources, sha256:*), signed by key * (glob)
   $ modelcert audit log | awk '{ print $1, $4, $5 }'
   1 validate pass
   2 certify certified

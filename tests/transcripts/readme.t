@@ -137,11 +137,8 @@ its version and the CPU.
     sha256: [0-9a-f]{64} (re)
     task: binary
     inputs: [f01, f02, f03, f04, f05, f06, f07, f08, f09, f10, f11, f12]
-  $ modelcert validate examples/seed/torch.yaml -o torch-gate 2>/dev/null | head -4
-  validate examples/seed/torch.yaml
-    PASS  data.pinned                                  data.csv matches its pinned sha256
-    PASS  reproducibility.inference                    the model's inference on the 579 test rows, run twice, gave the same bits
-    PASS  thresholds.metrics.accuracy.min              accuracy 0.8* >= min 0.85 (glob)
+  $ modelcert validate examples/seed/torch.yaml -o torch-gate -q 2>/dev/null
+  verdict: PASS (9 passed, 0 failed, 0 errors, 0 warnings, 0 skipped)
   $ ls torch-gate
   metrics.json
   model.onnx
@@ -153,5 +150,6 @@ its version and the CPU.
   certified torch-gate: PASSED \(9 passed, 0 warned\), model.onnx sha256:[0-9a-f]{64} (re)
     signature (model_signing): torch-gate/model.sig
     release certificate: torch-gate/release.intoto.jsonl
+    ML-BOM \(CycloneDX\): torch-gate/bom.cdx.json sha256:[0-9a-f]{64} (re)
   $ modelcert verify torch-gate --key release.pub --certificate torch-gate/release.intoto.jsonl 2>/dev/null
-  verified: torch-gate \(6 resources, sha256:[0-9a-f]{64}\), signed by key [0-9a-f]{64} (re)
+  verified: torch-gate \(7 resources, sha256:[0-9a-f]{64}\), signed by key [0-9a-f]{64} (re)
