@@ -269,7 +269,8 @@ int mc_onnx_tensor_from_proto(mc_onnx_tensor *t, const Onnx__TensorProto *p, con
                                 "bytes", what, p->raw_data.len, r.n, size);
         if ((rc = mc_onnx_tensor_alloc(&r))) /* copied: raw_data need not be aligned */
             return rc;
-        memcpy(r.data, p->raw_data.data, p->raw_data.len);
+        if (p->raw_data.len) /* an empty tensor has no bytes to copy (and data may be NULL) */
+            memcpy(r.data, p->raw_data.data, p->raw_data.len);
     } else {
         switch (r.dtype) {
         case MC_OT_FLOAT: have = p->n_float_data; break;

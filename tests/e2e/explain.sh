@@ -136,7 +136,12 @@ peak() { # the peak resident memory (kB) of explain on $1
 small=$(peak "$TMP/small.csv" "$TMP/small-out.csv")
 big=$(peak "$TMP/big.csv" "$TMP/big-out.csv")
 echo "peak memory: $small kB for 2,000 rows, $big kB for 100,000 rows"
-check test -n "$small" -a -n "$big" -a "$((big - small))" -lt 20000 -- "100,000 rows in the memory of 2,000"
+if ldd "$MC" 2>/dev/null | grep -q libasan; then
+    # AddressSanitizer's shadow memory and quarantine grow with every allocation freed.
+    skip "100,000 rows in the memory of 2,000" "peak memory means nothing under AddressSanitizer"
+else
+    check test -n "$small" -a -n "$big" -a "$((big - small))" -lt 20000 -- "100,000 rows in the memory of 2,000"
+fi
 check test "$(wc -l <"$TMP/big-out.csv")" -eq 100001 -- "every row written"
 
 finish
