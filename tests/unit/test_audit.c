@@ -247,7 +247,7 @@ static void test_concurrent_writers(void **state)
         pids[w] = fork();
         assert_true(pids[w] >= 0);
         if (pids[w] == 0) {
-            char who[16];
+            char who[24]; /* "writer" and any int */
             snprintf(who, sizeof who, "writer%d", w);
             mc_audit *a = NULL;
             if (mc_audit_open(&a, path) != MC_OK)

@@ -493,7 +493,7 @@ static void test_many_columns(void **state)
     mc_table *t = parse_n(buf, len, &o);
     assert_int_equal(t->n_cols, 40);
     for (int c = 0; c < 40; c++) {
-        char name[8];
+        char name[16]; /* "c" and any int */
         snprintf(name, sizeof name, "c%d", c);
         assert_int_equal(mc_table_find(t, name), c);
         assert_true(t->cols[c].num[0] == c * 10);
