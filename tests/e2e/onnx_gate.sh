@@ -9,8 +9,12 @@
 # ONNX file's digest and verify checks it; and the refusals, each with its reason: a model
 # whose bytes are not the pinned sha256, a spec with both model: and architecture:, `run` of
 # such a spec, scores that are not probabilities, an output too wide for the task, a graph
-# input that is not a column, reproduce of such a run. And membership inference on the ONNX
-# model's own losses (each equal to the loss of PyTorch's output, the AUC scikit-learn's).
+# input that is not a column. `reproduce` of such a run repeats the inference from spec.json,
+# the run directory's model.onnx and the data at 1 and 4 threads, and compares the recorded
+# outputs bit for bit (its verdict in the audit trail); an altered model.onnx (against run.json,
+# or against the spec's pin with run.json edited to match) or altered recorded predictions are
+# refused with the reason. And membership inference on the ONNX model's own losses (each
+# equal to the loss of PyTorch's output, the AUC scikit-learn's), reproduced as well.
 # usage: onnx_gate.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -161,8 +165,68 @@ expect_grep err "the output has 1 values a row; a multiclass model.task needs 3"
 sed '/^  inputs:/d' binary.yaml > noinputs.yaml
 expect_exit 2 "a [N, F] graph input without model.inputs" -- "$MC" validate noinputs.yaml -o t6
 expect_grep err "the graph's input 'x' is not a column of .*name the columns of its \[N, F\] tensor in order with model.inputs" "  ... says to name them"
-expect_exit 2 "reproduce of a model: run" -- "$MC" reproduce run_binary
-expect_grep err "gated an ONNX model trained elsewhere (the spec's model:): there is no training to reproduce" "  ... says why"
+
+# reproduce: the inference repeated and compared bit for bit, at any thread count.
+for m in binary multiclass regression; do
+    for t in 1 4; do
+        expect_exit 0 "reproduce the torch $m run at $t thread(s)" -- \
+            "$MC" reproduce --threads "$t" "run_$m"
+        for id in "ONNX model the spec pins" "inference, repeated twice, gave the same bits" \
+            "metrics.json is what the re-run computes" "test_predictions.csv is what the re-run computes" \
+            "run.json is what the re-run computes" "audit trail .* records this run"; do
+            expect_grep out "PASS  .*$id" "  ... $id"
+        done
+        expect_grep out "verdict: REPRODUCED" "  ... reproduced"
+    done
+done
+"$MC" audit log --json >events.json
+check "$PY" - events.json "$(sha256sum torch_regression.onnx | cut -c1-64)" \
+    -- "the audit trail holds both reproduce events of the regression run: its model's sha256, verdict pass" <<'PY'
+import json, sys
+events, sha = json.load(open(sys.argv[1])), sys.argv[2]
+ours = [e for e in events if e["kind"] == "reproduce" and e["model_digest"] == sha]
+assert [e["verdict"] for e in ours] == ["pass", "pass"], ours
+assert all(e["details"]["counts"]["fail"] == 0 and e["details"]["run_dir"] == "run_regression"
+           for e in ours), ours
+PY
+expect_exit 0 "reproduce --key: the certified run's signature covers every file read" -- \
+    "$MC" reproduce --key k.pub run_binary
+expect_grep out "PASS  .*is signed by" "  ... the signature checked first"
+cp -a run_binary altered_model && cp torch_regression.onnx altered_model/model.onnx
+expect_exit 1 "reproduce refuses a model.onnx that is not run.json's" -- "$MC" reproduce altered_model
+expect_grep out "FAIL  altered_model/model.onnx has sha256 $(sha256sum torch_regression.onnx | cut -c1-64), but run.json records $(sha256sum torch_binary.onnx | cut -c1-64): the run directory was altered" "  ... naming both digests"
+expect_grep out "verdict: NOT REPRODUCED" "  ... not reproduced"
+"$PY" -c "import json,sys; p='altered_model/run.json'; r=json.load(open(p)); r['model']['digest']=sys.argv[1]; json.dump(r,open(p,'w'))" \
+    "$(sha256sum torch_regression.onnx | cut -c1-64)"
+expect_exit 1 "reproduce refuses a model.onnx that is not the spec's pin (run.json edited to match)" -- \
+    "$MC" reproduce altered_model
+expect_grep out "FAIL  altered_model/model.onnx has sha256 $(sha256sum torch_regression.onnx | cut -c1-64), but spec.json pins model.sha256 $(sha256sum torch_binary.onnx | cut -c1-64): the run directory was altered" "  ... naming the pin"
+cp -a run_binary altered_preds
+"$PY" -c "import sys; p='altered_preds/test_predictions.csv'; l=open(p).read().split('\n'); f=l[5].split(','); f[-1]=repr(float(f[-1])+1e-9); l[5]=','.join(f); open(p,'w').write('\n'.join(l))"
+expect_exit 1 "reproduce refuses recorded predictions altered in one row by 1e-9" -- \
+    "$MC" reproduce altered_preds
+expect_grep out "FAIL  test_predictions.csv differs from the re-run at line 6: the recorded file was altered" "  ... naming the line"
+
+# model.inputs is the tensor's column order: the normalised spec (spec.json, the spec digest)
+# keeps it as written, so that the re-run feeds the columns in the same order.
+sed 's/^  inputs: \[f1, f2, f3, f4, f5\]$/  inputs: [f2, f1, f3, f4, f5]/' binary.yaml > permuted.yaml
+expect_exit 1 "a binary model fed f2 and f1 swapped: below its threshold" -- \
+    "$MC" validate permuted.yaml -o run_permuted
+check "$PY" -c "import json; i=json.load(open('run_permuted/spec.json'))['model']['inputs']; assert i==['f2','f1','f3','f4','f5'], i" \
+    -- "  ... spec.json keeps model.inputs in the order written"
+check test "$("$MC" check --digest permuted.yaml | cut -c1-64)" != "$("$MC" check --digest binary.yaml | cut -c1-64)" \
+    -- "  ... and the spec digest tells the two orders apart"
+expect_exit 0 "reproduce of the swapped-columns run" -- "$MC" reproduce run_permuted
+expect_grep out "PASS  test_predictions.csv is what the re-run computes" "  ... the same predictions"
+
+# check against the data: model.inputs are the tensor's columns (the text column segment that
+# the model does not take is no error); each must be there after the steps, numeric, not the target.
+expect_exit 0 "check of the model: specs against their data" -- "$MC" check binary.yaml permuted.yaml seed/onnx.yaml
+sed 's/^  inputs: \[f1, f2, f3, f4, f5\]$/  inputs: [f2, segment, f9, yb, f4]/' binary.yaml > badinputs.yaml
+expect_exit 2 "check of model.inputs naming a text column, a missing one and the target" -- "$MC" check badinputs.yaml
+expect_grep err "badinputs.yaml:13:16: error: model.inputs: column 'segment' is text (not every value in data.csv is a number), and the model's \[N, F\] tensor takes numbers" "  ... the text column, at its place"
+expect_grep err "badinputs.yaml:13:25: error: model.inputs: column 'f9' is not in the data after the preprocessing steps (did you mean 'f1'?)" "  ... the missing one, with the closest name"
+expect_grep err "badinputs.yaml:13:29: error: model.inputs: column 'yb' is the target" "  ... the target"
 
 # Membership inference: the ONNX model's own losses on a sample of training and held-out rows.
 { cat binary.yaml; printf 'privacy:\n  membership_inference: {max_auc: 0.9}\n'; } > mia.yaml
@@ -190,4 +254,7 @@ assert abs(res["measured"] - auc) <= 1e-9, (res["measured"], auc)
 print("%d rows, worst loss difference %.2g, AUC %.6f" % (len(rows), worst, auc))
 PY
 cat "$TMP/out"
+expect_exit 0 "reproduce the membership-inference run" -- "$MC" reproduce run_mia
+expect_grep out "PASS  membership_losses.csv is what the re-run computes" "  ... the losses' sample recomputed bit for bit"
+expect_grep out "PASS  .*privacy.membership_inference\|verdict: REPRODUCED" "  ... reproduced"
 finish
