@@ -14,7 +14,9 @@
 # outputs bit for bit (its verdict in the audit trail); an altered model.onnx (against run.json,
 # or against the spec's pin with run.json edited to match) or altered recorded predictions are
 # refused with the reason. And membership inference on the ONNX model's own losses (each
-# equal to the loss of PyTorch's output, the AUC scikit-learn's), reproduced as well.
+# equal to the loss of PyTorch's output, the AUC scikit-learn's), reproduced as well. Every
+# report format of such a run, checked by the reports and BOM tests' validators and for its
+# content (metrics.json's values, model.onnx's sha256, no claim of a native model).
 # usage: onnx_gate.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -253,7 +255,88 @@ res = [x for x in json.load(open(run + "/validation.json"))["results"]
 assert abs(res["measured"] - auc) <= 1e-9, (res["measured"], auc)
 print("%d rows, worst loss difference %.2g, AUC %.6f" % (len(rows), worst, auc))
 PY
+
+# The reports of an ONNX model's run, in every format `report` offers, checked with the reports
+# tests' own validators (tests/e2e/reports_check.py: JSON Schemas, junitparser, the model card's
+# front matter; xmllint; the CycloneDX 1.6 schema as e2e_bom runs it) and for their content:
+# metrics equal metrics.json's, model.onnx's sha256 named, no architecture, training,
+# parameters, numerics or seed of modelcert's own claimed.
+sed 's/^  compute: \[accuracy, f1, roc_auc\]$/  compute: [accuracy, f1, roc_auc, confusion_matrix]\n  slices:\n    - {column: segment, min_size: 10}/' binary.yaml > reports.yaml
+printf '  slices:\n    - {slice: segment, metric: accuracy, min: 0.8, max_gap: 0.2}\n%s\n' \
+    'privacy: {membership_inference: {max_auc: 0.9}}' >> reports.yaml
+expect_exit 0 "validate --report-dir of the PyTorch model with slices and privacy" -- \
+    "$MC" validate -q reports.yaml -o run_reports --report-dir rep
+expect_exit 0 "certify it (the ML-BOM)" -- "$MC" certify run_reports --key k.pem
+for f in json:validation.json junit:junit.xml markdown:report.md html:report.html \
+    model-card:model_card.md cyclonedx:bom.cdx.json; do
+    "$MC" report run_reports/validation.json --format "${f%%:*}" -o "rep-${f#*:}"
+    want=rep/${f#*:}
+    [ "${f%%:*}" = cyclonedx ] && want=run_reports/bom.cdx.json
+    check cmp -s "rep-${f#*:}" "$want" -- "report --format ${f%%:*} gives the bytes validate (certify for the BOM) wrote"
+done
+CHECK="$SRC/tests/e2e/reports_check.py"
+check "$PY" "$CHECK" schema "$SRC/reports/schema" run_reports -- \
+    "validation.json, metrics.json and run.json of the ONNX run match the JSON Schemas"
+check xmllint --noout rep/junit.xml -- "junit.xml is well-formed (xmllint)"
+check "$PY" "$CHECK" junit rep/junit.xml run_reports/validation.json -- \
+    "junit.xml: a suite per category, a case per check, the counts (junitparser)"
+check "$PY" "$CHECK" card rep/model_card.md run_reports -- \
+    "the model card's front matter: every test metric and slice group metrics.json's"
+check "$PY" - run_reports rep "$(sha256sum torch_binary.onnx | cut -c1-64)" \
+    -- "every format names model.onnx's sha256, gives metrics.json's values and claims no native model" <<'PY'
+import json, re, sys, html
+run, rep, sha = sys.argv[1:]
+m = json.load(open(run + "/metrics.json"))
+texts = {f: open(rep + "/" + f, encoding="utf-8").read()
+         for f in ("validation.json", "report.md", "report.html", "model_card.md")}
+texts["bom.cdx.json"] = open(run + "/bom.cdx.json").read()
+for f, t in texts.items():
+    assert sha in t, (f, "no model.onnx sha256")
+    for claim in ("architecture\"", "\"layers", "optimizer", "epoch", "model.mcm", "parameters</th>",
+                  "**Training**", "**Numerics**", "**Seed**", "modelArchitecture",
+                  "feed-forward", "numerics</th>", "seed</th>"):
+        assert claim not in t, (f, claim)
+md = texts["report.md"]
+assert "| model (model.onnx, ONNX, trained elsewhere) | %s |" % sha in md, "markdown artifacts"
+page = html.unescape(texts["report.html"])
+assert "model.onnx (ONNX, trained elsewhere: " in re.sub(r"<[^>]+>", "", page), "html model file"
+# HTML metrics table: each test metric as metrics.json has it (4 significant digits)
+rows = dict(re.findall(r"<tr><th>([a-z0-9_]+)</th><td class=\"num\">([^<]+)</td>", page))
+for k, v in m["metrics"].items():
+    if isinstance(v, (int, float)):
+        assert rows.get(k) == "%.4g" % v, (k, rows.get(k), v)
+# model card: the evaluation table and the pipeline tag of a classifier
+card = texts["model_card.md"]
+assert "pipeline_tag: tabular-classification" in card, "a binary model is a classifier"
+assert "- **Model**: ONNX, trained elsewhere (torch\\_binary.onnx)" in card, "card model line"
+for k, v in m["metrics"].items():
+    if isinstance(v, (int, float)):
+        assert re.search(r"\| %s \| %s \|" % (re.escape(k.replace("_", "\\_")), re.escape("%.4g" % v)), card), (k, v)
+# validation.json's run record and the BOM: the ONNX file and its digest
+v = json.loads(texts["validation.json"])
+assert v["run"]["model"] == {"file": "model.onnx", "format": "onnx", "path": "torch_binary.onnx",
+                             "digest": sha}, v["run"]["model"]
+bom = json.loads(texts["bom.cdx.json"])
+c = bom["components"][0]
+assert c["hashes"] == [{"alg": "SHA-256", "content": sha}], c["hashes"]
+props = {p["name"]: p["value"] for p in c["properties"]}
+assert props["modelcert:file"] == "model.onnx" and "modelcert:numerics" not in props, props
+assert c["modelCard"]["modelParameters"]["task"] == "binary classification"
+perf = {(p["type"], p.get("slice")): float(p["value"]) for p in c["modelCard"]["quantitativeAnalysis"]["performanceMetrics"]}
+assert perf[("accuracy", None)] == m["metrics"]["accuracy"], perf
+for g in m["slices"]["segment"]["groups"]:
+    key = ("accuracy", "segment=" + g["value"])
+    assert perf[key] == g["metrics"]["accuracy"], (key, perf)
+print("metrics", {k: round(x, 4) for k, x in m["metrics"].items() if isinstance(x, float)})
+PY
 cat "$TMP/out"
+. "$(dirname "$0")/cdx_setup.sh"
+if cdx_setup; then
+    check "$PY" "$SRC/tests/e2e/bom_check.py" facts "$CDX_SCHEMAS" run_reports data.csv reports.yaml \
+        -- "the ML-BOM is valid CycloneDX 1.6 and states the ONNX run's facts (bom_check.py)"
+else
+    failures=$((failures + 1))
+fi
 expect_exit 0 "reproduce the membership-inference run" -- "$MC" reproduce run_mia
 expect_grep out "PASS  membership_losses.csv is what the re-run computes" "  ... the losses' sample recomputed bit for bit"
 expect_grep out "PASS  .*privacy.membership_inference\|verdict: REPRODUCED" "  ... reproduced"
