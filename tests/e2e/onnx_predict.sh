@@ -20,7 +20,7 @@ ort_setup || exit 1
 G="$TMP/gen"
 mkdir -p "$G"
 expect_exit 0 "PyTorch and python3-onnx write the models" -- "$PY" "$SRC/tests/e2e/onnx_models.py" "$G"
-ORT() { env NODE_PATH="$ORT_NODE_PATH" node "$SRC/tests/e2e/onnx_predict_ort.js" "$@"; }
+ORT() { env NODE_PATH="$ORT_NODE_PATH" node "$SRC/tests/e2e/onnx_ort.js" predict "$@"; }
 COLS=f1,f2,f3,f4,f5
 
 for m in binary_o11 binary_bn_dropout_o17 multiclass_o11 multiclass_bn_dropout_o17 \
