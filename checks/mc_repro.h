@@ -43,13 +43,14 @@ int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
  * NUL-terminated texts; membership NULL when the run recorded no membership_losses.csv. */
 typedef struct mc_repro_recorded {
     const char *predictions; /* test_predictions.csv */
-    const char *history;     /* history.csv */
+    const char *history;     /* history.csv, or NULL (an ONNX model's run trains nothing) */
     const char *membership;  /* membership_losses.csv, or NULL */
 } mc_repro_recorded;
 
 /* After a re-run that reproduced the model: compares the recorded outputs
  * that a re-run recomputes (metrics.json, run.json's deterministic fields,
- * test_predictions.csv, history.csv without its seconds, the membership sample when the
+ * test_predictions.csv, history.csv without its seconds when either side has one, the
+ * membership sample when the
  * re-run draws one and one was recorded), one result each, naming the first difference.
  * Errors: MC_ENOMEM. */
 int mc_repro_outputs(mc_validation *v, const mc_repro_recorded *rec, const json_t *record,

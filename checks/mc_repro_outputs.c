@@ -139,10 +139,13 @@ int mc_repro_outputs(mc_validation *v, const mc_repro_recorded *rec, const json_
     if (rc == MC_OK)
         rc = add_text_result(v, "reproduce.predictions", MC_RUN_FILE_PREDICTIONS,
                              rec->predictions, again->predictions_csv);
-    if (rc == MC_OK &&
-        (!(history = strdup(rec->history)) || !(history_again = strdup(again->history_csv))))
+    /* An ONNX model's run (the spec's model:) trains nothing: neither side has a history. */
+    int histories = rec->history || again->history_csv;
+    if (rc == MC_OK && histories &&
+        (!(history = strdup(rec->history ? rec->history : "")) ||
+         !(history_again = strdup(again->history_csv ? again->history_csv : ""))))
         rc = mc_error_nomem();
-    if (rc == MC_OK) {
+    if (rc == MC_OK && histories) {
         strip_last_fields(history);
         strip_last_fields(history_again);
         rc = add_text_result(v, "reproduce.history", MC_RUN_FILE_HISTORY " (without seconds)",

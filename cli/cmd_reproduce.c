@@ -13,6 +13,8 @@ static const char help[] =
     "run recorded (RUN_DIR/spec.json) on its data, with its numerics, and compare\n"
     "the model and metrics with the recorded ones, bit for bit. The data must be\n"
     "the same bytes (its sha256 is checked first); the first difference is named.\n"
+    "A run that gated an ONNX model (the spec's model:) has its inference repeated\n"
+    "from RUN_DIR/model.onnx, which must be the file the spec pins.\n"
     "\n"
     "options:\n"
     "  --data PATH       where the data is now (default: the path run.json records)\n"

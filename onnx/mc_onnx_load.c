@@ -356,7 +356,7 @@ static int load_graph(mc_onnx_model *m, const char *name)
                 m->last_use[nd_->out[j]] = i;
         if (strcmp(nd_->p->op_type, "Constant") == 0 && nd_->out[0] != ABSENT) {
             size_t used = 0;
-            mc_onnx_call c = {nd_, NULL, 0, &m->consts[nd_->out[0]], 1, 1, &used};
+            mc_onnx_call c = {nd_, NULL, 0, &m->consts[nd_->out[0]], 1, 1, &used, 0};
             rc = nd_->op->fn(&c);
         }
     }

@@ -83,7 +83,7 @@ int mc_onnx_fail(const mc_onnx_call *c, const char *fmt, ...)
                         c->node->p->op_type, why);
 }
 
-int mc_onnx_out(mc_onnx_call *c, size_t k, int dtype, const int64_t *dims, int rank)
+static int out(mc_onnx_call *c, size_t k, int dtype, const int64_t *dims, int rank, int zero)
 {
     char what[64];
     snprintf(what, sizeof what, "output %zu", k);
@@ -99,7 +99,19 @@ int mc_onnx_out(mc_onnx_call *c, size_t k, int dtype, const int64_t *dims, int r
                             *c->used, (size_t)MC_ONNX_BUDGET);
     }
     *c->used += mc_onnx_tensor_bytes(t);
-    return c->exec ? mc_onnx_tensor_alloc(t) : MC_OK;
+    if (!c->exec)
+        return MC_OK;
+    return zero ? mc_onnx_tensor_alloc(t) : mc_onnx_tensor_alloc_unset(t);
+}
+
+int mc_onnx_out(mc_onnx_call *c, size_t k, int dtype, const int64_t *dims, int rank)
+{
+    return out(c, k, dtype, dims, rank, 1);
+}
+
+int mc_onnx_out_unset(mc_onnx_call *c, size_t k, int dtype, const int64_t *dims, int rank)
+{
+    return out(c, k, dtype, dims, rank, 0);
 }
 
 int mc_onnx_need_const(const mc_onnx_call *c, size_t k, const char *role)

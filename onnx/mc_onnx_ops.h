@@ -34,6 +34,8 @@ typedef struct mc_onnx_call {
     size_t n_out;
     int exec;
     size_t *used; /* bytes alive, checked against MC_ONNX_BUDGET */
+    int relu;     /* a Relu that reads only this Gemm's output is fused into it: the kernel
+                     gives max(0, y) (mc_onnx_run.c decides; the Relu node is not called) */
 } mc_onnx_call;
 
 typedef int (*mc_onnx_op_fn)(mc_onnx_call *c);
@@ -56,6 +58,9 @@ int mc_onnx_fail(const mc_onnx_call *c, const char *fmt, ...) MC_PRINTF(2, 3);
 /* Output k gets dtype and shape (checked, counted against the budget), and in a running
  * call its zeroed data. */
 int mc_onnx_out(mc_onnx_call *c, size_t k, int dtype, const int64_t *dims, int rank);
+/* The same without zeroing the data: for a kernel that writes every element (Gemm's float
+ * rows). */
+int mc_onnx_out_unset(mc_onnx_call *c, size_t k, int dtype, const int64_t *dims, int rank);
 /* An input's data must be known while planning (a constant) when the output shape depends
  * on it: MC_EINPUT naming the input otherwise. */
 int mc_onnx_need_const(const mc_onnx_call *c, size_t k, const char *role);
@@ -115,6 +120,12 @@ void mc_onnx_gemm_ref(double *c, size_t i0, size_t r, size_t m, size_t n, size_t
 int mc_onnx_gemm_fast(double *c, size_t i0, size_t r, size_t m, size_t n, size_t k,
                       const mc_onnx_tensor *a, int ta, const mc_onnx_tensor *b, int tb,
                       double alpha, void **scratch);
+/* The same rows of a float product written as float: y[(i - i0) * n + j] = (float)(alpha *
+ * sum + bias[j]) (bias NULL: + 0.0), then max(0, .) when relu, the bits of mc_onnx_gemm_ref's
+ * sum so rounded. MC_ENOMEM. */
+int mc_onnx_gemm_fast_f(float *y, size_t i0, size_t r, size_t m, size_t n, size_t k,
+                        const mc_onnx_tensor *a, int ta, const mc_onnx_tensor *b, int tb,
+                        double alpha, const double *bias, int relu, void **scratch);
 /* Whether mc_onnx_gemm_fast may use the AVX2 tile where the CPU has it (1, the default) or
  * must take the plain path (0): for the unit test, which checks both give the same bits. */
 void mc_onnx_gemm_use_simd(int on);

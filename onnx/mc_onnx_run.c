@@ -43,6 +43,19 @@ static int bind_inputs(const mc_onnx_model *m, mc_onnx_tensor *vals, const mc_on
     return MC_OK;
 }
 
+/* Whether node i is a Gemm whose one output only the next node, a Relu, reads: the Relu is then
+ * fused into the Gemm's kernel (max(0, y) as the Gemm writes y) and its output is the Gemm's
+ * tensor, renamed; no pass, no tensor of its own. The same in both walks, so they count the
+ * same bytes. */
+static int relu_follows(const mc_onnx_model *m, const unsigned char *keep, size_t i)
+{
+    const mc_onnx_rt_node *n = &m->nodes[i], *r = i + 1 < m->n_nodes ? &m->nodes[i + 1] : NULL;
+    return r && strcmp(n->p->op_type, "Gemm") == 0 && strcmp(r->p->op_type, "Relu") == 0 &&
+           n->n_out == 1 && n->out[0] != ABSENT && r->n_in == 1 && r->in[0] == n->out[0] &&
+           r->n_out == 1 && r->out[0] != ABSENT && !keep[n->out[0]] &&
+           m->last_use[n->out[0]] == i + 1;
+}
+
 /* One walk: exec 0 plans (shapes and bytes only), exec 1 computes. */
 static int walk(const mc_onnx_model *m, mc_onnx_tensor *vals, const mc_onnx_tensor *in,
                 int exec)
@@ -70,7 +83,8 @@ static int walk(const mc_onnx_model *m, mc_onnx_tensor *vals, const mc_onnx_tens
             continue; /* evaluated when the model was loaded */
         for (size_t j = 0; j < n->n_in; j++)
             ins[j] = n->in[j] == ABSENT ? NULL : value(m, vals, n->in[j]);
-        mc_onnx_call c = {n, ins, n->n_in, outs, n->n_out, exec, &used};
+        int fuse = relu_follows(m, keep, i);
+        mc_onnx_call c = {n, ins, n->n_in, outs, n->n_out, exec, &used, fuse};
         rc = n->op->fn(&c);
         for (size_t j = 0; j < n->n_out; j++) {
             if (rc == MC_OK && n->out[j] != ABSENT) {
@@ -87,6 +101,11 @@ static int walk(const mc_onnx_model *m, mc_onnx_tensor *vals, const mc_onnx_tens
                 continue;
             used -= mc_onnx_tensor_bytes(&vals[v]);
             mc_onnx_tensor_release(&vals[v]);
+        }
+        if (rc == MC_OK && fuse) { /* the Relu's output is the Gemm's, already max(0, y) */
+            i++;
+            vals[m->nodes[i].out[0]] = vals[n->out[0]];
+            memset(&vals[n->out[0]], 0, sizeof vals[n->out[0]]);
         }
     }
     free(ins);

@@ -86,6 +86,17 @@ int mc_onnx_tensor_alloc(mc_onnx_tensor *t)
     return MC_OK;
 }
 
+int mc_onnx_tensor_alloc_unset(mc_onnx_tensor *t)
+{
+    size_t bytes = mc_onnx_tensor_bytes(t);
+    void *d = malloc(bytes ? bytes : 1);
+    if (!d)
+        return mc_error_nomem();
+    t->data = d;
+    t->borrowed = 0;
+    return MC_OK;
+}
+
 void mc_onnx_tensor_release(mc_onnx_tensor *t)
 {
     if (!t)

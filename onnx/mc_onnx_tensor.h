@@ -55,6 +55,8 @@ int mc_onnx_shape_set(mc_onnx_tensor *t, int dtype, const int64_t *dims, int ran
                       const char *what);
 /* Allocates t's data (zeroed) for its shape. MC_ENOMEM. */
 int mc_onnx_tensor_alloc(mc_onnx_tensor *t);
+/* The same, not zeroed: for a kernel that writes every element before anything reads it. */
+int mc_onnx_tensor_alloc_unset(mc_onnx_tensor *t);
 /* Frees owned data and clears the tensor; NULL or a cleared tensor is fine. */
 void mc_onnx_tensor_release(mc_onnx_tensor *t);
 /* Bytes of t's data. */

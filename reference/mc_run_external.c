@@ -271,6 +271,8 @@ int mc_run_execute_scored(mc_run **out, const mc_spec *spec, const mc_run_option
     if (rc == MC_OK) {
         memcpy(run->model_digest, s->digest, sizeof run->model_digest - 1);
         run->model_digest[sizeof run->model_digest - 1] = '\0';
+        /* the metrics bound to the ONNX file's digest, as a native run's to model.mcm's */
+        rc = mc_json_set(run->metrics, "model_digest", json_string(run->model_digest));
     }
     mc_table_free(raw);
     mc_table_free(before);

@@ -25,6 +25,9 @@ static void yaml_num(mc_buf *b, double x)
 static int is_classification(const mc_report_doc *d)
 {
     const char *loss = mc_report_str(d->spec, "training.loss");
+    const char *task = mc_report_str(d->spec, "model.task"); /* an ONNX model's (model:) */
+    if (task)
+        return strcmp(task, "regression") != 0;
     return loss ? strstr(loss, "crossentropy") != NULL
                 : json_object_get(d->metrics, "confusion_matrix") != NULL;
 }
@@ -409,10 +412,15 @@ void mc_report_model_card(mc_buf *b, const mc_report_doc *d)
                     "No privacy checks in this validation (the spec has no privacy section, or "
                     "this version does not run them).");
     mc_buf_puts(b, "\n## Reproducibility evidence\n\n");
-    line(b, "Numerics", mc_report_str(run, "numerics"));
-    mc_buf_puts(b, "- **Seed**: ");
-    md_value(b, mc_report_get(run, "seed"));
-    mc_buf_puts(b, "\n\n");
+    if (mc_report_str(run, "model.format")) { /* an ONNX model: nothing trained here */
+        mc_buf_puts(b, "- **Inference**: modelcert's interpreter (no threads, fixed order); no "
+                       "training here, so no numerics or seed\n\n");
+    } else {
+        line(b, "Numerics", mc_report_str(run, "numerics"));
+        mc_buf_puts(b, "- **Seed**: ");
+        md_value(b, mc_report_get(run, "seed"));
+        mc_buf_puts(b, "\n\n");
+    }
     if (!category_table(b, d, "reproducibility"))
         mc_buf_puts(b, "No re-run in this validation.\n");
     section_results(b, d, "Signature and certificate", "signing",

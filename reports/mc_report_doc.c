@@ -211,6 +211,12 @@ static int load_csv(mc_table **out, mc_report_doc *d, const char *name)
 static int load_history(mc_report_doc *d)
 {
     mc_table *t = NULL;
+    const char *mode = mc_report_str(d->run, "mode");
+    if (mode && strcmp(mode, "model") == 0) { /* an ONNX model (the spec's model:) */
+        mc_buf_printf(&d->notes, "%s: none, the ONNX model was trained elsewhere\n",
+                      MC_RUN_FILE_HISTORY);
+        return MC_OK;
+    }
     int rc = load_csv(&t, d, MC_RUN_FILE_HISTORY);
     if (rc == MC_OK && t && !(rc = take_series(&d->epoch, t, "epoch")) &&
         !(rc = take_series(&d->loss, t, "loss")))

@@ -75,7 +75,16 @@ static void run_record(mc_buf *b, const mc_report_doc *d)
     row(b, "version", mc_report_str(d->spec, "metadata.version"), 0);
     row(b, "owner", mc_report_str(d->spec, "metadata.owner"), 0);
     row(b, "model sha256", mc_report_str(r, "model.digest"), 1);
-    row_json(b, "parameters", mc_report_get(r, "model.parameters"));
+    int onnx = mc_report_str(r, "model.format") != NULL; /* trained elsewhere (model:) */
+    if (onnx) {
+        mc_buf_puts(b, "<tr><th>model file</th><td>");
+        esc(b, mc_report_str(r, "model.file"));
+        mc_buf_puts(b, " (ONNX, trained elsewhere: <code>");
+        esc(b, mc_report_str(r, "model.path"));
+        mc_buf_puts(b, "</code>), run by modelcert's interpreter</td></tr>\n");
+    } else {
+        row_json(b, "parameters", mc_report_get(r, "model.parameters"));
+    }
     row(b, "spec sha256", mc_report_str(r, "spec.digest"), 1);
     row(b, "spec", mc_report_str(r, "spec.path"), 1);
     row(b, "data sha256", mc_report_str(r, "data.digest"), 1);
@@ -86,10 +95,12 @@ static void run_record(mc_buf *b, const mc_report_doc *d)
     value(b, mc_report_get(r, "data.columns"));
     mc_buf_puts(b, " columns</td></tr>\n");
     row_json(b, "split", mc_report_get(r, "split"));
-    row_json(b, "training", mc_report_get(r, "training"));
-    row(b, "numerics", mc_report_str(r, "numerics"), 0);
-    row_json(b, "seed", mc_report_get(r, "seed"));
-    row_json(b, "threads", mc_report_get(r, "threads"));
+    if (!onnx) { /* an ONNX model has no training, numerics, seed or threads of modelcert's */
+        row_json(b, "training", mc_report_get(r, "training"));
+        row(b, "numerics", mc_report_str(r, "numerics"), 0);
+        row_json(b, "seed", mc_report_get(r, "seed"));
+        row_json(b, "threads", mc_report_get(r, "threads"));
+    }
     mc_buf_puts(b, "<tr><th>engine</th><td>");
     esc(b, mc_report_str(r, "engine.name"));
     mc_buf_puts(b, " ");

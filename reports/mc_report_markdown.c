@@ -134,9 +134,16 @@ static void digests(mc_buf *b, const mc_report_doc *d)
     if (!d->run)
         return;
     mc_buf_puts(b, "\n### Artifacts\n\n| artifact | sha256 |\n|---|---|\n");
+    const char *format = mc_report_str(d->run, "model.format"); /* an ONNX model (model:) */
     for (size_t i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         const char *digest = mc_report_str(d->run, rows[i][1]);
-        mc_buf_printf(b, "| %s | ", rows[i][0]);
+        if (i == 0 && format) {
+            mc_buf_puts(b, "| model (");
+            mc_esc_md(b, mc_report_str(d->run, "model.file"));
+            mc_buf_puts(b, ", ONNX, trained elsewhere) | ");
+        } else {
+            mc_buf_printf(b, "| %s | ", rows[i][0]);
+        }
         mc_esc_md(b, digest ? digest : "—");
         mc_buf_puts(b, " |\n");
     }

@@ -33,7 +33,8 @@ enum {
     MC_FF_MAX_OPEN = 1 << 4, /* value < max */
     MC_FF_AUTO = 1 << 5,     /* INT: the word "auto" is accepted and stored as 0 */
     MC_FF_NONEMPTY = 1 << 6, /* STRING: not "" */
-    MC_FF_UNIQUE = 1 << 7    /* LIST of scalars: no repeats */
+    MC_FF_UNIQUE = 1 << 7,   /* LIST of scalars: no repeats (a set: normalised sorted) */
+    MC_FF_ORDERED = 1 << 8   /* with UNIQUE: the order means something (normalised as given) */
 };
 
 /* Every list in a spec has this layout: items then count. */

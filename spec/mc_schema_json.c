@@ -26,7 +26,8 @@ static int cmp_json_str(const void *a, const void *b)
     return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
 }
 
-/* A set (unique scalars) is written sorted: its order carries no meaning.
+/* A set (unique scalars) is written sorted: its order carries no meaning (unless the field is
+ * MC_FF_ORDERED, as model.inputs, the columns of a tensor in order).
  * Sorts the strings of array a in place. */
 static int sort_strings(json_t *a)
 {
@@ -60,7 +61,7 @@ static int list_to_json(json_t **out, const mc_field *f, const mc_list *l)
             break;
         rc = mc_json_append(a, v);
     }
-    if (rc == MC_OK && (f->flags & MC_FF_UNIQUE) &&
+    if (rc == MC_OK && (f->flags & MC_FF_UNIQUE) && !(f->flags & MC_FF_ORDERED) &&
         (f->elem->type == MC_FT_STRING || f->elem->type == MC_FT_ENUM))
         rc = sort_strings(a);
     if (rc) {

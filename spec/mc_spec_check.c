@@ -327,13 +327,18 @@ static void check_metrics(checker *c)
     }
     if (task == MC_TASK_REGRESSION && m->average != MC_AVG_AUTO)
         error_at(c, &m->average, m, "metrics.average: applies only to classification");
-    /* Keys that mean nothing for a regression would look like they were applied. */
-    if (task == MC_TASK_REGRESSION && written(c, &m->positive_label))
+    /* Keys that mean nothing for a regression would look like they were applied. The
+     * normalised form (a run's spec.json, which reproduce and explain load) writes both at
+     * their defaults ("1", 0.5): that alone applies nothing. */
+    int odd = (written(c, &m->positive_label) && m->positive_label &&
+               strcmp(m->positive_label, "1") != 0) ||
+              (written(c, &m->decision_threshold) && m->decision_threshold != 0.5);
+    if (task == MC_TASK_REGRESSION && odd && written(c, &m->positive_label))
         error_at(c, &m->positive_label, m,
                  "metrics.positive_label: applies only to binary classification; the loss %s "
                  "makes this a regression: remove it",
                  mc_names_loss[d->training.loss]);
-    if (task == MC_TASK_REGRESSION && written(c, &m->decision_threshold))
+    if (task == MC_TASK_REGRESSION && odd && written(c, &m->decision_threshold))
         error_at(c, &m->decision_threshold, m,
                  "metrics.decision_threshold: applies only to binary classification; the loss "
                  "%s makes this a regression: remove it",

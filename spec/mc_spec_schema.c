@@ -451,7 +451,8 @@ static const mc_field model_fields[] = {
     F_ENUM(mc_model_ref, task, "task", REQ, NULL, mc_names_task),
     F_ENUM(mc_model_ref, scores, "scores", 0, "probability", mc_names_scores),
     F_STR(mc_model_ref, output, "output", MC_FF_NONEMPTY, NULL),
-    STRLIST(mc_model_ref, inputs, "inputs", 0, "[]", 0),
+    /* the columns of the [N, F] tensor, in its order: the normalised form keeps it */
+    STRLIST(mc_model_ref, inputs, "inputs", MC_FF_ORDERED, "[]", 0),
 };
 static const mc_schema model_schema = {"model", sizeof(mc_model_ref), ARR(model_fields), NULL, 0,
                                        NULL, 0};

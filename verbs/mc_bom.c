@@ -323,7 +323,10 @@ static json_t *model_component(const mc_release_facts *f)
     const char *name = mc_release_str(meta, "name", NULL);
     json_t *props = json_array();
     int rc = props ? MC_OK : mc_error_nomem();
-    rc = rc ? rc : prop(props, "modelcert:file", json_string(MC_RUN_FILE_MODEL));
+    /* model.onnx for an ONNX model (the spec's model:); model.mcm, clear or inside its age file */
+    int onnx = f->model_file && strcmp(f->model_file, MC_RUN_FILE_ONNX) == 0;
+    rc = rc ? rc : prop(props, "modelcert:file",
+                        json_string(onnx ? MC_RUN_FILE_ONNX : MC_RUN_FILE_MODEL));
     rc = rc ? rc : prop_of(props, "modelcert:parameters", json_object_get(rm, "parameters"));
     rc = rc ? rc : prop_of(props, "modelcert:run_id", json_object_get(f->run, "run_id"));
     rc = rc ? rc : prop_of(props, "modelcert:numerics", json_object_get(f->run, "numerics"));

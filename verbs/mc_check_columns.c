@@ -6,7 +6,8 @@
  * ("name=category", the categories of the sample), hash, mask and the text
  * forms of generalize make a column text, generalize by year a number. A step
  * naming a column that is not there is told which step took it away, or the
- * closest name and the columns there are. */
+ * closest name and the columns there are. A spec's model: (an ONNX model) takes the columns
+ * model.inputs names, not every column left. */
 #include "mc_check_columns.h"
 
 #include <stdarg.h>
@@ -353,10 +354,49 @@ void mc_colset_steps(mc_colset *cs)
     }
 }
 
+/* A spec's model: (an ONNX model trained elsewhere): with model.inputs, exactly those columns
+ * make its [N, F] tensor, each there and numeric after the steps, none the target; without,
+ * the graph's inputs are raw columns by name, string or number, which only the model file
+ * tells (validate checks them against it). */
+static void model_inputs(mc_colset *cs)
+{
+    const mc_strlist *in = &cs->d->model.inputs;
+    for (size_t i = 0; i < in->count && !cs->rc; i++) {
+        const char *name = in->items[i];
+        long c = find(cs, name);
+        if (c >= 0 && strcmp(name, cs->d->data.target) == 0)
+            mc_colset_diag(cs, MC_SEV_ERROR, &in->items[i], in, "model.inputs: column '%s' is "
+                           "the target: the model may not take it as a feature", name);
+        else if (c >= 0 && !cs->cols[c].numeric)
+            mc_colset_diag(cs, MC_SEV_ERROR, &in->items[i], in, "model.inputs: column '%s' is "
+                           "text (not every value %s is a number), and the model's [N, F] "
+                           "tensor takes numbers: one_hot it or leave it out", name,
+                           cs->sample_note);
+        if (c >= 0)
+            continue;
+        const char **names = malloc((cs->n + 1) * sizeof *names);
+        char h[1000];
+        if (!names) {
+            mc_colset_failed(cs, mc_error_nomem());
+            return;
+        }
+        for (size_t j = 0; j < cs->n; j++)
+            names[j] = cs->cols[j].name;
+        hint(h, sizeof h, name, names, cs->n, "after the preprocessing");
+        free(names);
+        mc_colset_diag(cs, MC_SEV_ERROR, &in->items[i], in, "model.inputs: column '%s' is not "
+                       "in the data after the preprocessing steps%s", name, h);
+    }
+}
+
 void mc_colset_features(mc_colset *cs)
 {
     const mc_spec_doc *d = cs->d;
     size_t features = 0;
+    if (d->has_model) {
+        model_inputs(cs);
+        return;
+    }
     for (size_t i = 0; i < cs->n && !cs->rc; i++) {
         const mc_ccol *c = &cs->cols[i];
         if (strcmp(c->name, d->data.target) == 0)

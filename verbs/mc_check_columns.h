@@ -46,7 +46,8 @@ void mc_colset_clear(mc_colset *cs);
 /* Follows the preprocessing steps: every column a step names must be there at
  * that step (and of a kind the step takes); each step's effect applied. */
 void mc_colset_steps(mc_colset *cs);
-/* After the steps: a categorical column reaching the model, or none at all. */
+/* After the steps: a categorical column reaching the model, or none at all; for a spec's
+ * model: (an ONNX model), each column of model.inputs there, numeric, not the target. */
 void mc_colset_features(mc_colset *cs);
 
 /* Whether `name` is a column of the raw data; if not, an error at addr naming

@@ -6,7 +6,8 @@
  * its output read as model.scores says and checked to be probabilities. Inference runs twice
  * and the two must agree bit for bit (the reproducibility result); with
  * privacy.membership_inference it scores the training and validation rows too (the losses). The run directory gets
- * the model's bytes as model.onnx, and the run its digest. */
+ * the model's bytes as model.onnx, and the run its digest. `reproduce` of such a run makes the
+ * same run again with the bytes of the run directory's model.onnx (mc_model_gate_rerun). */
 #include "mc_model_gate.h"
 
 #include <math.h>
@@ -112,18 +113,17 @@ static int join_inputs(char **out, const mc_strlist *l)
     return mc_buf_take(&b, out, &len);
 }
 
-int mc_model_gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro)
+/* The spec's run with the model of bytes (path names it in messages): refused unless their
+ * sha256 is model.sha256, loaded, the test rows scored. *out's model left NULL. */
+static int gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro,
+                    const char *bytes, size_t len, const char *path)
 {
     const mc_spec_doc *d = mc_spec_doc_get(spec);
-    char *path = mc_path_join(mc_spec_dir(spec), d->model.source), *bytes = NULL;
     char digest[MC_SHA256_HEX_LEN + 1];
-    size_t len = 0;
     mc_onnx_model *m = NULL;
     mc_run *run = NULL;
     gate g = {.ref = &d->model, .path = path, .same = 1};
-    int rc = path ? mc_file_read_all(&bytes, &len, path, MC_ONNX_MAX_FILE) : mc_error_nomem();
-    if (rc == MC_OK)
-        rc = mc_sha256_hex(digest, bytes, len);
+    int rc = mc_sha256_hex(digest, bytes, len);
     if (rc == MC_OK && strcmp(digest, d->model.sha256) != 0)
         rc = mc_spec_error(spec, &d->model.sha256, "model.sha256: %s has sha256 %s, not the "
                            "pinned %s: the gate runs only on the model it names", path, digest,
@@ -137,16 +137,37 @@ int mc_model_gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run
     if (rc == MC_OK)
         rc = mc_run_execute_scored(&run, spec, ro, &s);
     if (rc == MC_OK) {
-        run->model = (unsigned char *)bytes; /* the run directory's model.onnx */
-        run->model_len = len;
         run->model_file = MC_RUN_FILE_ONNX;
-        bytes = NULL;
         *same = g.same;
         *out = run;
     }
     mc_onnx_model_free(m);
     free(g.columns);
+    return rc;
+}
+
+int mc_model_gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro)
+{
+    const mc_spec_doc *d = mc_spec_doc_get(spec);
+    char *path = mc_path_join(mc_spec_dir(spec), d->model.source), *bytes = NULL;
+    size_t len = 0;
+    mc_run *run = NULL;
+    int rc = path ? mc_file_read_all(&bytes, &len, path, MC_ONNX_MAX_FILE) : mc_error_nomem();
+    if (rc == MC_OK)
+        rc = gate_run(&run, same, spec, ro, bytes, len, path);
+    if (rc == MC_OK) {
+        run->model = (unsigned char *)bytes; /* the run directory's model.onnx */
+        run->model_len = len;
+        bytes = NULL;
+        *out = run;
+    }
     free(bytes);
     free(path);
     return rc;
+}
+
+int mc_model_gate_rerun(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro,
+                        const char *bytes, size_t len, const char *path)
+{
+    return gate_run(out, same, spec, ro, bytes, len, path);
 }

@@ -13,4 +13,11 @@
  * line, the node or the row at fault; MC_ENOTFOUND, MC_EIO, MC_ENOMEM. */
 int mc_model_gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro);
 
+/* reproduce of a model: run: the same run made again with the model's bytes as the caller read
+ * them (a run directory's model.onnx; path names them in messages), refused unless their
+ * sha256 is model.sha256. *out as mc_model_gate_run's but without the model's bytes (its model
+ * NULL; model_digest set); *same as there. Errors as mc_model_gate_run's. */
+int mc_model_gate_rerun(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro,
+                        const char *bytes, size_t len, const char *path);
+
 #endif

@@ -4,7 +4,10 @@
  * with --key those very bytes checked against the run's signature; the data's digest
  * checked) and judged by
  * checks/ (mc_repro_compare, mc_repro_outputs), the trail asked whether it records the
- * run, and the verb's one audit event appended. */
+ * run, and the verb's one audit event appended. A run that gated an ONNX model (the spec's
+ * model:, run.json's mode "model") has no training: its inference is repeated from spec.json,
+ * the run directory's model.onnx (which must be the file the spec pins) and the data, and its
+ * recorded outputs compared bit for bit (mc_model_gate_rerun). */
 #include "mc_reproduce.h"
 
 #include <stdio.h>
@@ -17,6 +20,7 @@
 #include "mc_encrypt.h"
 #include "mc_file.h"
 #include "mc_hash.h"
+#include "mc_model_gate.h"
 #include "mc_repro.h"
 #include "mc_run.h"
 #include "mc_run_dir.h"
@@ -48,6 +52,38 @@ static int check_signed(mc_validation *v, const mc_reproduce_options *opt,
                                "run.json, metrics.json, spec.json, the model and the outputs "
                                "compared)", opt->run_dir, signer);
     return rc;
+}
+
+/* A model: run's model.onnx (its sha256 rec_model, checked against run.json already) must be
+ * the file spec.json pins in model.sha256: a result either way. */
+static int check_pinned(mc_validation *v, int *pinned, const mc_spec *spec,
+                        const char *model_path, const char *rec_model)
+{
+    const char *pin = mc_spec_doc_get(spec)->model.sha256;
+    *pinned = pin && strcmp(pin, rec_model) == 0;
+    if (!*pinned)
+        return mc_validation_add(v, CAT, "reproduce.model", "pinned model", MC_STATUS_FAIL,
+                                 json_string(rec_model), pin ? json_string(pin) : json_null(),
+                                 "%s has sha256 %s, but spec.json pins model.sha256 %s: the run "
+                                 "directory was altered", model_path, rec_model,
+                                 pin ? pin : "(none)");
+    return mc_validation_add(v, CAT, "reproduce.model", "pinned model", MC_STATUS_PASS,
+                             json_string(rec_model), json_string(pin),
+                             "%s is the ONNX model the spec pins (sha256 %.16s...)", model_path,
+                             pin);
+}
+
+/* The repeated inference of a model: run: the re-run scored the test rows twice with the same
+ * bits (the recorded outputs are compared next). */
+static int add_inference(mc_validation *v, int same)
+{
+    return mc_validation_add(v, CAT, "reproduce.inference", "repeated inference",
+                             same ? MC_STATUS_PASS : MC_STATUS_FAIL, json_boolean(same),
+                             json_true(),
+                             same ? "the ONNX model's inference, repeated twice, gave the same "
+                                    "bits"
+                                  : "the ONNX model's inference, repeated twice, gave different "
+                                    "bits: the interpreter is not deterministic here");
 }
 
 /* A JSON file of the run directory, parsed, and the bytes it was parsed from. */
@@ -96,12 +132,9 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
                           "--predictions): there is no model to reproduce", run_dir);
         goto cleanup;
     }
-    if (mode && strcmp(mode, "model") == 0) { /* docs/onnx.md "Gating an ONNX model" */
-        rc = mc_error_set(MC_EINPUT, "%s gated an ONNX model trained elsewhere (the spec's "
-                          "model:): there is no training to reproduce; its validation ran the "
-                          "inference twice (reproducibility.inference)", run_dir);
-        goto cleanup;
-    }
+    int onnx = mode && strcmp(mode, "model") == 0; /* docs/onnx.md "Gating an ONNX model" */
+    if (onnx)
+        model_file = MC_RUN_FILE_ONNX;
     const char *file = json_string_value(json_object_get(json_object_get(record, "model"), "file"));
     if (file && strcmp(file, MC_RUN_FILE_MODEL_AGE) == 0) {
         model_file = MC_RUN_FILE_MODEL_AGE;
@@ -123,7 +156,8 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
         (rc = mc_run_dir_read_bytes(&sealed, &sealed_len, run_dir, model_file,
                                     (size_t)1 << 34)) ||
         (rc = mc_run_dir_read_text(&preds, &preds_len, run_dir, MC_RUN_FILE_PREDICTIONS, 0)) ||
-        (rc = mc_run_dir_read_text(&history, &history_len, run_dir, MC_RUN_FILE_HISTORY, 0)))
+        (!onnx && /* an ONNX model has no training, no history */
+         (rc = mc_run_dir_read_text(&history, &history_len, run_dir, MC_RUN_FILE_HISTORY, 0))))
         goto cleanup;
     /* Only the membership sample may be absent (a run without the check, or of an earlier
        version): metrics.json then carries what the attack judged. */
@@ -134,14 +168,16 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
     }
     if (rc)
         goto cleanup;
-    const mc_model_bytes read[] = {{MC_RUN_FILE_RECORD, record_bytes, record_len},
-                                   {MC_RUN_FILE_METRICS, metrics_bytes, metrics_len},
-                                   {MC_RUN_FILE_SPEC, spec_text, spec_len},
-                                   {model_file, sealed, sealed_len},
-                                   {MC_RUN_FILE_PREDICTIONS, preds, preds_len},
-                                   {MC_RUN_FILE_HISTORY, history, history_len},
-                                   {MC_RUN_FILE_MEMBERSHIP, membership, membership_len}};
-    size_t n_read = sizeof read / sizeof *read - (membership ? 0 : 1); /* the sample is last */
+    mc_model_bytes read[7] = {{MC_RUN_FILE_RECORD, record_bytes, record_len},
+                              {MC_RUN_FILE_METRICS, metrics_bytes, metrics_len},
+                              {MC_RUN_FILE_SPEC, spec_text, spec_len},
+                              {model_file, sealed, sealed_len},
+                              {MC_RUN_FILE_PREDICTIONS, preds, preds_len}};
+    size_t n_read = 5;
+    if (history)
+        read[n_read++] = (mc_model_bytes){MC_RUN_FILE_HISTORY, history, history_len};
+    if (membership)
+        read[n_read++] = (mc_model_bytes){MC_RUN_FILE_MEMBERSHIP, membership, membership_len};
     if (o->key && (rc = check_signed(v, o, read, n_read)))
         goto cleanup;
     if (!encrypted) {
@@ -180,7 +216,7 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
         data_path ? data_path : json_string_value(json_object_get(jdata, "absolute_path"));
     if (!path)
         path = json_string_value(json_object_get(jdata, "path"));
-    if (!rec_spec || !rec_data || !rec_model || !numerics || !path) {
+    if (!rec_spec || !rec_data || !rec_model || (!numerics && !onnx) || !path) {
         rc = mc_error_set(MC_EINPUT, "%s/run.json lacks the spec, data or model digest", run_dir);
         goto cleanup;
     }
@@ -239,12 +275,17 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
                                 json_string(got), json_string(rec_data),
                                 "%s is the data the run used (sha256 %.16s...)", path, got)))
         goto cleanup;
-    int num = mc_enum_from_name(mc_names_numerics, numerics);
+    int pinned = 1;
+    if (onnx && ((rc = check_pinned(v, &pinned, spec, model_path, rec_model)) || !pinned))
+        goto cleanup;
+    int num = numerics ? mc_enum_from_name(mc_names_numerics, numerics) : -1;
     mc_run_options opt = {.threads = threads,
                           .numerics = num == MC_NUMERICS_REFERENCE ? MC_NUMERICS_REFERENCE
                                                                    : MC_NUMERICS_FAST,
                           .data_path = path};
-    rc = mc_run_execute(&again, spec, &opt);
+    int same = 1;
+    rc = onnx ? mc_model_gate_rerun(&again, &same, spec, &opt, model, model_len, model_path)
+              : mc_run_execute(&again, spec, &opt);
     if (rc == MC_EINPUT || rc == MC_ENOTFOUND) {
         rc = mc_validation_add(v, CAT, "reproduce.run", "re-run", MC_STATUS_ERROR, json_null(),
                                json_null(), "the re-run failed: %s", mc_error_last()->message);
@@ -254,7 +295,7 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
         goto cleanup;
     mc_repro_side a = {(const unsigned char *)model, model_len, metrics, "the recorded run"};
     mc_repro_side b = {again->model, again->model_len, again->metrics, "the re-run"};
-    rc = mc_repro_compare(v, "reproduce.model", &a, &b, NULL);
+    rc = onnx ? add_inference(v, same) : mc_repro_compare(v, "reproduce.model", &a, &b, NULL);
     if (rc == MC_OK)
         rc = mc_repro_outputs(v, &(mc_repro_recorded){preds, history, membership}, record,
                               metrics, again);

@@ -19,21 +19,10 @@ PY=/usr/bin/python3 # Debian's, with python3-jsonschema and python3-yaml
 CHECK="$SRC/tests/e2e/bom_check.py"
 . "$(dirname "$0")/lib.sh"
 
-# The schemas: npm @cyclonedx/cyclonedx-library, pinned, installed once into the cache the
-# other npm-using tests use (tests/e2e/onnx_ort_setup.sh), without its optional native parts.
-CDX_VERSION=10.3.0
-CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/modelcert-tests/cyclonedx-library-$CDX_VERSION"
-SCHEMAS="$CACHE/node_modules/@cyclonedx/cyclonedx-library/res/schema"
-command -v npm >/dev/null || { echo "FAIL: npm is needed (make test-deps installs it)"; exit 1; }
-mkdir -p "$CACHE" || { echo "FAIL: cannot create $CACHE"; exit 1; }
-(
-    flock 9
-    [ -f "$SCHEMAS/bom-1.6.SNAPSHOT.schema.json" ] && exit 0
-    echo "installing @cyclonedx/cyclonedx-library@$CDX_VERSION into $CACHE (once)"
-    npm install --prefix "$CACHE" --ignore-scripts --omit=optional --omit=peer --no-audit \
-        --no-fund --no-save --silent "@cyclonedx/cyclonedx-library@$CDX_VERSION" \
-        >"$CACHE/npm.log" 2>&1 || { cat "$CACHE/npm.log"; exit 1; }
-) 9>"$CACHE.lock" || { echo "FAIL: npm install @cyclonedx/cyclonedx-library failed"; exit 1; }
+# The schemas: npm @cyclonedx/cyclonedx-library, pinned, installed once (cdx_setup.sh).
+. "$(dirname "$0")/cdx_setup.sh"
+cdx_setup || exit 1
+SCHEMAS=$CDX_SCHEMAS
 
 openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$TMP/rel.key" 2>/dev/null
 chmod 600 "$TMP/rel.key" && openssl pkey -in "$TMP/rel.key" -pubout -out "$TMP/rel.pub"

@@ -9,7 +9,8 @@ Debian's python3-jsonschema, and the facts recomputed from the run directory.
       for every error (exit 1)
   bom_check.py facts SCHEMA_DIR RUN_DIR DATA SPEC_YAML
       the schema, and: the model's and the data's SHA-256 as hashlib computes them from the
-      files, the timestamp and tool from run.json, the serial number as a version 8 UUID of
+      files (model.mcm, or model.onnx for an ONNX model's run), the timestamp and tool from
+      run.json, the serial number as a version 8 UUID of
       the SHA-256 of the canonical document without it, the model card's thresholds those of
       the spec (read with python3-yaml), each performance metric the value metrics.json holds,
       the DP facts those of run.json, the declared personal columns those of the spec
@@ -83,9 +84,10 @@ def facts(schema_dir, run_dir, data, spec_yaml):
     comps = {c["bom-ref"]: c for c in bom["components"]}
     model, dataset = comps.get("model", {}), comps.get("data", {})
     want(bom["specVersion"] == "1.6" and bom["bomFormat"] == "CycloneDX", "CycloneDX 1.6")
+    model_file = "model.onnx" if run.get("mode") == "model" else "model.mcm"  # ONNX: model:
     want(model.get("type") == "machine-learning-model" and model.get("hashes") ==
-         [{"alg": "SHA-256", "content": sha256_file(os.path.join(run_dir, "model.mcm"))}],
-         "the model is a machine-learning-model component with model.mcm's SHA-256")
+         [{"alg": "SHA-256", "content": sha256_file(os.path.join(run_dir, model_file))}],
+         "the model is a machine-learning-model component with %s's SHA-256" % model_file)
     version = spec["metadata"].get("version")
     want(model.get("name") == spec["metadata"]["name"] and
          model.get("version") == (None if version is None else str(version)),

@@ -24,7 +24,7 @@ for e in seed multiclass regression; do
         "$PY" "$SRC/tests/e2e/onnx_check.py" "$TMP/$e/model.onnx" "$TMP/$e/sig.json"
     cat "$TMP/out"
     expect_exit 0 "$e: ONNX Runtime's outputs equal predict's within 1e-6 on every row" -- \
-        env NODE_PATH="$ORT_NODE_PATH" node "$SRC/tests/e2e/onnx_ort.js" "$TMP/$e/model.onnx" \
+        env NODE_PATH="$ORT_NODE_PATH" node "$SRC/tests/e2e/onnx_ort.js" export "$TMP/$e/model.onnx" \
         "$TMP/$e/sig.json" "$SRC/examples/$e/data.csv" "$TMP/$e/pred.csv" 1e-6
     cat "$TMP/out"
     [ "$e" != seed ] || expect_grep out " 107 rows NaN where predict drops them" \

@@ -9,8 +9,14 @@
 # ONNX file's digest and verify checks it; and the refusals, each with its reason: a model
 # whose bytes are not the pinned sha256, a spec with both model: and architecture:, `run` of
 # such a spec, scores that are not probabilities, an output too wide for the task, a graph
-# input that is not a column, reproduce of such a run. And membership inference on the ONNX
-# model's own losses (each equal to the loss of PyTorch's output, the AUC scikit-learn's).
+# input that is not a column. `reproduce` of such a run repeats the inference from spec.json,
+# the run directory's model.onnx and the data at 1 and 4 threads, and compares the recorded
+# outputs bit for bit (its verdict in the audit trail); an altered model.onnx (against run.json,
+# or against the spec's pin with run.json edited to match) or altered recorded predictions are
+# refused with the reason. And membership inference on the ONNX model's own losses (each
+# equal to the loss of PyTorch's output, the AUC scikit-learn's), reproduced as well. Every
+# report format of such a run, checked by the reports and BOM tests' validators and for its
+# content (metrics.json's values, model.onnx's sha256, no claim of a native model).
 # usage: onnx_gate.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -161,8 +167,68 @@ expect_grep err "the output has 1 values a row; a multiclass model.task needs 3"
 sed '/^  inputs:/d' binary.yaml > noinputs.yaml
 expect_exit 2 "a [N, F] graph input without model.inputs" -- "$MC" validate noinputs.yaml -o t6
 expect_grep err "the graph's input 'x' is not a column of .*name the columns of its \[N, F\] tensor in order with model.inputs" "  ... says to name them"
-expect_exit 2 "reproduce of a model: run" -- "$MC" reproduce run_binary
-expect_grep err "gated an ONNX model trained elsewhere (the spec's model:): there is no training to reproduce" "  ... says why"
+
+# reproduce: the inference repeated and compared bit for bit, at any thread count.
+for m in binary multiclass regression; do
+    for t in 1 4; do
+        expect_exit 0 "reproduce the torch $m run at $t thread(s)" -- \
+            "$MC" reproduce --threads "$t" "run_$m"
+        for id in "ONNX model the spec pins" "inference, repeated twice, gave the same bits" \
+            "metrics.json is what the re-run computes" "test_predictions.csv is what the re-run computes" \
+            "run.json is what the re-run computes" "audit trail .* records this run"; do
+            expect_grep out "PASS  .*$id" "  ... $id"
+        done
+        expect_grep out "verdict: REPRODUCED" "  ... reproduced"
+    done
+done
+"$MC" audit log --json >events.json
+check "$PY" - events.json "$(sha256sum torch_regression.onnx | cut -c1-64)" \
+    -- "the audit trail holds both reproduce events of the regression run: its model's sha256, verdict pass" <<'PY'
+import json, sys
+events, sha = json.load(open(sys.argv[1])), sys.argv[2]
+ours = [e for e in events if e["kind"] == "reproduce" and e["model_digest"] == sha]
+assert [e["verdict"] for e in ours] == ["pass", "pass"], ours
+assert all(e["details"]["counts"]["fail"] == 0 and e["details"]["run_dir"] == "run_regression"
+           for e in ours), ours
+PY
+expect_exit 0 "reproduce --key: the certified run's signature covers every file read" -- \
+    "$MC" reproduce --key k.pub run_binary
+expect_grep out "PASS  .*is signed by" "  ... the signature checked first"
+cp -a run_binary altered_model && cp torch_regression.onnx altered_model/model.onnx
+expect_exit 1 "reproduce refuses a model.onnx that is not run.json's" -- "$MC" reproduce altered_model
+expect_grep out "FAIL  altered_model/model.onnx has sha256 $(sha256sum torch_regression.onnx | cut -c1-64), but run.json records $(sha256sum torch_binary.onnx | cut -c1-64): the run directory was altered" "  ... naming both digests"
+expect_grep out "verdict: NOT REPRODUCED" "  ... not reproduced"
+"$PY" -c "import json,sys; p='altered_model/run.json'; r=json.load(open(p)); r['model']['digest']=sys.argv[1]; json.dump(r,open(p,'w'))" \
+    "$(sha256sum torch_regression.onnx | cut -c1-64)"
+expect_exit 1 "reproduce refuses a model.onnx that is not the spec's pin (run.json edited to match)" -- \
+    "$MC" reproduce altered_model
+expect_grep out "FAIL  altered_model/model.onnx has sha256 $(sha256sum torch_regression.onnx | cut -c1-64), but spec.json pins model.sha256 $(sha256sum torch_binary.onnx | cut -c1-64): the run directory was altered" "  ... naming the pin"
+cp -a run_binary altered_preds
+"$PY" -c "import sys; p='altered_preds/test_predictions.csv'; l=open(p).read().split('\n'); f=l[5].split(','); f[-1]=repr(float(f[-1])+1e-9); l[5]=','.join(f); open(p,'w').write('\n'.join(l))"
+expect_exit 1 "reproduce refuses recorded predictions altered in one row by 1e-9" -- \
+    "$MC" reproduce altered_preds
+expect_grep out "FAIL  test_predictions.csv differs from the re-run at line 6: the recorded file was altered" "  ... naming the line"
+
+# model.inputs is the tensor's column order: the normalised spec (spec.json, the spec digest)
+# keeps it as written, so that the re-run feeds the columns in the same order.
+sed 's/^  inputs: \[f1, f2, f3, f4, f5\]$/  inputs: [f2, f1, f3, f4, f5]/' binary.yaml > permuted.yaml
+expect_exit 1 "a binary model fed f2 and f1 swapped: below its threshold" -- \
+    "$MC" validate permuted.yaml -o run_permuted
+check "$PY" -c "import json; i=json.load(open('run_permuted/spec.json'))['model']['inputs']; assert i==['f2','f1','f3','f4','f5'], i" \
+    -- "  ... spec.json keeps model.inputs in the order written"
+check test "$("$MC" check --digest permuted.yaml | cut -c1-64)" != "$("$MC" check --digest binary.yaml | cut -c1-64)" \
+    -- "  ... and the spec digest tells the two orders apart"
+expect_exit 0 "reproduce of the swapped-columns run" -- "$MC" reproduce run_permuted
+expect_grep out "PASS  test_predictions.csv is what the re-run computes" "  ... the same predictions"
+
+# check against the data: model.inputs are the tensor's columns (the text column segment that
+# the model does not take is no error); each must be there after the steps, numeric, not the target.
+expect_exit 0 "check of the model: specs against their data" -- "$MC" check binary.yaml permuted.yaml seed/onnx.yaml
+sed 's/^  inputs: \[f1, f2, f3, f4, f5\]$/  inputs: [f2, segment, f9, yb, f4]/' binary.yaml > badinputs.yaml
+expect_exit 2 "check of model.inputs naming a text column, a missing one and the target" -- "$MC" check badinputs.yaml
+expect_grep err "badinputs.yaml:13:16: error: model.inputs: column 'segment' is text (not every value in data.csv is a number), and the model's \[N, F\] tensor takes numbers" "  ... the text column, at its place"
+expect_grep err "badinputs.yaml:13:25: error: model.inputs: column 'f9' is not in the data after the preprocessing steps (did you mean 'f1'?)" "  ... the missing one, with the closest name"
+expect_grep err "badinputs.yaml:13:29: error: model.inputs: column 'yb' is the target" "  ... the target"
 
 # Membership inference: the ONNX model's own losses on a sample of training and held-out rows.
 { cat binary.yaml; printf 'privacy:\n  membership_inference: {max_auc: 0.9}\n'; } > mia.yaml
@@ -189,5 +255,89 @@ res = [x for x in json.load(open(run + "/validation.json"))["results"]
 assert abs(res["measured"] - auc) <= 1e-9, (res["measured"], auc)
 print("%d rows, worst loss difference %.2g, AUC %.6f" % (len(rows), worst, auc))
 PY
+
+# The reports of an ONNX model's run, in every format `report` offers, checked with the reports
+# tests' own validators (tests/e2e/reports_check.py: JSON Schemas, junitparser, the model card's
+# front matter; xmllint; the CycloneDX 1.6 schema as e2e_bom runs it) and for their content:
+# metrics equal metrics.json's, model.onnx's sha256 named, no architecture, training,
+# parameters, numerics or seed of modelcert's own claimed.
+sed 's/^  compute: \[accuracy, f1, roc_auc\]$/  compute: [accuracy, f1, roc_auc, confusion_matrix]\n  slices:\n    - {column: segment, min_size: 10}/' binary.yaml > reports.yaml
+printf '  slices:\n    - {slice: segment, metric: accuracy, min: 0.8, max_gap: 0.2}\n%s\n' \
+    'privacy: {membership_inference: {max_auc: 0.9}}' >> reports.yaml
+expect_exit 0 "validate --report-dir of the PyTorch model with slices and privacy" -- \
+    "$MC" validate -q reports.yaml -o run_reports --report-dir rep
+expect_exit 0 "certify it (the ML-BOM)" -- "$MC" certify run_reports --key k.pem
+for f in json:validation.json junit:junit.xml markdown:report.md html:report.html \
+    model-card:model_card.md cyclonedx:bom.cdx.json; do
+    "$MC" report run_reports/validation.json --format "${f%%:*}" -o "rep-${f#*:}"
+    want=rep/${f#*:}
+    [ "${f%%:*}" = cyclonedx ] && want=run_reports/bom.cdx.json
+    check cmp -s "rep-${f#*:}" "$want" -- "report --format ${f%%:*} gives the bytes validate (certify for the BOM) wrote"
+done
+CHECK="$SRC/tests/e2e/reports_check.py"
+check "$PY" "$CHECK" schema "$SRC/reports/schema" run_reports -- \
+    "validation.json, metrics.json and run.json of the ONNX run match the JSON Schemas"
+check xmllint --noout rep/junit.xml -- "junit.xml is well-formed (xmllint)"
+check "$PY" "$CHECK" junit rep/junit.xml run_reports/validation.json -- \
+    "junit.xml: a suite per category, a case per check, the counts (junitparser)"
+check "$PY" "$CHECK" card rep/model_card.md run_reports -- \
+    "the model card's front matter: every test metric and slice group metrics.json's"
+check "$PY" - run_reports rep "$(sha256sum torch_binary.onnx | cut -c1-64)" \
+    -- "every format names model.onnx's sha256, gives metrics.json's values and claims no native model" <<'PY'
+import json, re, sys, html
+run, rep, sha = sys.argv[1:]
+m = json.load(open(run + "/metrics.json"))
+texts = {f: open(rep + "/" + f, encoding="utf-8").read()
+         for f in ("validation.json", "report.md", "report.html", "model_card.md")}
+texts["bom.cdx.json"] = open(run + "/bom.cdx.json").read()
+for f, t in texts.items():
+    assert sha in t, (f, "no model.onnx sha256")
+    for claim in ("architecture\"", "\"layers", "optimizer", "epoch", "model.mcm", "parameters</th>",
+                  "**Training**", "**Numerics**", "**Seed**", "modelArchitecture",
+                  "feed-forward", "numerics</th>", "seed</th>"):
+        assert claim not in t, (f, claim)
+md = texts["report.md"]
+assert "| model (model.onnx, ONNX, trained elsewhere) | %s |" % sha in md, "markdown artifacts"
+page = html.unescape(texts["report.html"])
+assert "model.onnx (ONNX, trained elsewhere: " in re.sub(r"<[^>]+>", "", page), "html model file"
+# HTML metrics table: each test metric as metrics.json has it (4 significant digits)
+rows = dict(re.findall(r"<tr><th>([a-z0-9_]+)</th><td class=\"num\">([^<]+)</td>", page))
+for k, v in m["metrics"].items():
+    if isinstance(v, (int, float)):
+        assert rows.get(k) == "%.4g" % v, (k, rows.get(k), v)
+# model card: the evaluation table and the pipeline tag of a classifier
+card = texts["model_card.md"]
+assert "pipeline_tag: tabular-classification" in card, "a binary model is a classifier"
+assert "- **Model**: ONNX, trained elsewhere (torch\\_binary.onnx)" in card, "card model line"
+for k, v in m["metrics"].items():
+    if isinstance(v, (int, float)):
+        assert re.search(r"\| %s \| %s \|" % (re.escape(k.replace("_", "\\_")), re.escape("%.4g" % v)), card), (k, v)
+# validation.json's run record and the BOM: the ONNX file and its digest
+v = json.loads(texts["validation.json"])
+assert v["run"]["model"] == {"file": "model.onnx", "format": "onnx", "path": "torch_binary.onnx",
+                             "digest": sha}, v["run"]["model"]
+bom = json.loads(texts["bom.cdx.json"])
+c = bom["components"][0]
+assert c["hashes"] == [{"alg": "SHA-256", "content": sha}], c["hashes"]
+props = {p["name"]: p["value"] for p in c["properties"]}
+assert props["modelcert:file"] == "model.onnx" and "modelcert:numerics" not in props, props
+assert c["modelCard"]["modelParameters"]["task"] == "binary classification"
+perf = {(p["type"], p.get("slice")): float(p["value"]) for p in c["modelCard"]["quantitativeAnalysis"]["performanceMetrics"]}
+assert perf[("accuracy", None)] == m["metrics"]["accuracy"], perf
+for g in m["slices"]["segment"]["groups"]:
+    key = ("accuracy", "segment=" + g["value"])
+    assert perf[key] == g["metrics"]["accuracy"], (key, perf)
+print("metrics", {k: round(x, 4) for k, x in m["metrics"].items() if isinstance(x, float)})
+PY
 cat "$TMP/out"
+. "$(dirname "$0")/cdx_setup.sh"
+if cdx_setup; then
+    check "$PY" "$SRC/tests/e2e/bom_check.py" facts "$CDX_SCHEMAS" run_reports data.csv reports.yaml \
+        -- "the ML-BOM is valid CycloneDX 1.6 and states the ONNX run's facts (bom_check.py)"
+else
+    failures=$((failures + 1))
+fi
+expect_exit 0 "reproduce the membership-inference run" -- "$MC" reproduce run_mia
+expect_grep out "PASS  membership_losses.csv is what the re-run computes" "  ... the losses' sample recomputed bit for bit"
+expect_grep out "PASS  .*privacy.membership_inference\|verdict: REPRODUCED" "  ... reproduced"
 finish

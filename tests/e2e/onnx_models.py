@@ -169,6 +169,30 @@ def write_hostile():
             f.write(m.SerializeToString())
 
 
+def write_fusion():
+    """Graphs where a Relu follows a Gemm but may not be fused into it (mc_onnx_run.c): the
+    Gemm's output is also a graph output, or another node reads it too; and one where it is
+    fused. Each must give ONNX Runtime's outputs."""
+    w = numpy_helper.from_array(rng.normal(size=(4, F)).astype(np.float32), "W")
+    b = numpy_helper.from_array(rng.normal(size=(4,)).astype(np.float32), "b")
+    out = lambda n: helper.make_tensor_value_info(n, TensorProto.FLOAT, ["N", 4])
+    gemm = helper.make_node("Gemm", ["x", "W", "b"], ["h"], name="gemm", transB=1)
+    relu = helper.make_node("Relu", ["h"], ["r"], name="relu")
+    models = {
+        "fused": graph_model([gemm, relu], [tensor_in("x")], [out("r")], [w, b], name="f"),
+        "also_output": graph_model([gemm, relu], [tensor_in("x")], [out("r"), out("h")],
+                                   [w, b], name="f"),
+        "two_readers": graph_model([gemm, relu, helper.make_node("Sub", ["r", "h"], ["d"],
+                                                                 name="sub")],
+                                   [tensor_in("x")], [out("d")], [w, b], name="f"),
+    }
+    for name, m in models.items():
+        onnx.checker.check_model(m)
+        with open(os.path.join(OUT, "fusion_%s.onnx" % name), "wb") as f:
+            f.write(m.SerializeToString())
+
+
 write_data()
 write_torch()
 write_hostile()
+write_fusion()

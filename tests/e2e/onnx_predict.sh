@@ -7,7 +7,8 @@
 # within 1e-6. Hostile graphs written with python3-onnx's helper (a cycle, a dangling input, a
 # shape mismatch, a huge dimension, an element count over the budget, a 2 GB initializer
 # claimed in a small file, NaN weights, an unsupported operator and opset, external data) are
-# refused with exit 2 and the reason, naming the node or tensor.
+# refused with exit 2 and the reason, naming the node or tensor. A Relu after a Gemm, fused
+# into it or not (its input also an output, or read by another node), equals ONNX Runtime.
 # usage: onnx_predict.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
@@ -19,7 +20,7 @@ ort_setup || exit 1
 G="$TMP/gen"
 mkdir -p "$G"
 expect_exit 0 "PyTorch and python3-onnx write the models" -- "$PY" "$SRC/tests/e2e/onnx_models.py" "$G"
-ORT() { env NODE_PATH="$ORT_NODE_PATH" node "$SRC/tests/e2e/onnx_predict_ort.js" "$@"; }
+ORT() { env NODE_PATH="$ORT_NODE_PATH" node "$SRC/tests/e2e/onnx_ort.js" predict "$@"; }
 COLS=f1,f2,f3,f4,f5
 
 for m in binary_o11 binary_bn_dropout_o17 multiclass_o11 multiclass_bn_dropout_o17 \
@@ -39,6 +40,15 @@ expect_exit 0 "torch, inputs by column name" -- \
 expect_exit 0 "  ... equals ONNX Runtime within 1e-6" -- \
     ORT "$G/torch_columns_multiclass_o13.onnx" "$G/data.csv" "$G/columns.csv" 1e-6
 cat "$TMP/out"
+# A Relu after a Gemm is fused into it only when nothing else reads the Gemm's output.
+for g in fused also_output two_readers; do
+    expect_exit 0 "Gemm then Relu ($g): predict" -- \
+        "$MC" predict "$G/fusion_$g.onnx" "$G/data.csv" --columns $COLS -o "$G/fusion_$g.csv"
+    expect_exit 0 "  ... equals ONNX Runtime within 1e-6" -- \
+        ORT "$G/fusion_$g.onnx" "$G/data.csv" "$G/fusion_$g.csv" 1e-6 $COLS
+done
+check "$PY" -c "import csv,sys; r=list(csv.DictReader(open(sys.argv[1]))); assert any(float(x['h_1'])<0 for x in r) and all(float(x['r_1'])>=0 for x in r), r[0]" \
+    "$G/fusion_also_output.csv" -- "  ... the Gemm's own output keeps its negative values beside the Relu's"
 # One [N, F] input without --columns: the file's numeric columns in file order.
 expect_exit 0 "[N, F] input from the numeric columns in file order" -- \
     "$MC" predict "$G/torch_binary_o11.onnx" "$G/features.csv" -o "$G/features_out.csv"

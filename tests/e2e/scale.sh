@@ -108,7 +108,7 @@ expect_exit 0 "R7: its ONNX export" -- "$MC" export "$TMP/oh/run" --format onnx
 expect_exit 0 "R7: python3-onnx's checker (full check) accepts it" -- "$PY" "$SRC/tests/e2e/onnx_check.py" "$TMP/oh/run/model.onnx" "$TMP/oh/sig.json"
 if ort_setup; then
     expect_exit 0 "R7: ONNX Runtime's outputs equal predict's within 1e-6 on every row" -- \
-        env NODE_PATH="$ORT_NODE_PATH" node "$SRC/tests/e2e/onnx_ort.js" "$TMP/oh/run/model.onnx" \
+        env NODE_PATH="$ORT_NODE_PATH" node "$SRC/tests/e2e/onnx_ort.js" export "$TMP/oh/run/model.onnx" \
         "$TMP/oh/sig.json" "$TMP/oh/data.csv" "$TMP/oh/pred.csv" 1e-6
     cat "$TMP/out"
 else

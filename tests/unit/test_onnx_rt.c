@@ -1,6 +1,8 @@
 /* onnx/: the interpreter's pieces a unit test reaches best (docs/onnx.md). The vectorizable
  * Gemm kernel gives the bits of the naive one (a fused multiply-add chain over k in order) for
- * float and double, every transposition and odd sizes, with the AVX2 tile and without; the naive one gives a textbook product;
+ * float and double, every transposition and odd sizes, with the AVX2 tile and without, and
+ * so does its float-output form (a bias row, a fused Relu); the naive one gives a textbook
+ * product;
  * shapes are checked at their bounds (a dimension of 2^31 and one over it, rank 8 and 9, a
  * byte limit met exactly and missed by one), before anything is allocated. */
 #include <setjmp.h>
@@ -76,6 +78,55 @@ static void test_gemm_fast_equals_ref_double(void **state)
     fast_equals_ref(MC_OT_DOUBLE);
 }
 
+/* The float-output kernel (Gemm's float rows with a bias row and a fused Relu): each value
+ * is the naive sum's alpha * s + bias[j] rounded once to float, then 0 > y ? 0 : y, bit for
+ * bit, with the AVX2 tile (8 lanes) and without; every size class (tiles, edge columns, edge
+ * rows, 8-row chains) and transposition. */
+static void fast_f_equals_ref(void)
+{
+    const size_t sizes[][3] = {{1, 1, 1},    {7, 13, 37},  {64, 9, 5},   {3, 128, 64},
+                               {70, 1, 300}, {9, 40, 33},  {8, 16, 5},   {13, 128, 32},
+                               {64, 1, 64},  {21, 17, 3},  {64, 64, 128}};
+    for (size_t s = 0; s < sizeof sizes / sizeof sizes[0]; s++)
+        for (int v = 0; v < 8; v++) { /* ta, tb, with bias and relu: each combination */
+            int ta = v & 1, tb = (v >> 1) & 1, relu = (v >> 2) & 1, with_bias = v != 2;
+            size_t m = sizes[s][0], n = sizes[s][1], k = sizes[s][2];
+            mc_onnx_tensor a = {0}, b = {0};
+            tensor(&a, MC_OT_FLOAT, (int64_t)(ta ? k : m), (int64_t)(ta ? m : k));
+            tensor(&b, MC_OT_FLOAT, (int64_t)(tb ? n : k), (int64_t)(tb ? k : n));
+            double *r = calloc(m * n, sizeof *r), *bias = calloc(n, sizeof *bias);
+            float *want = calloc(m * n, sizeof *want), *got = calloc(m * n, sizeof *got);
+            void *scratch = NULL;
+            assert_true(r && bias && want && got);
+            for (size_t j = 0; j < n; j++)
+                bias[j] = (double)(float)next_value();
+            mc_onnx_gemm_ref(r, 0, m, m, n, k, &a, ta, &b, tb, 0.75);
+            for (size_t i = 0; i < m * n; i++) {
+                float y = (float)(r[i] + (with_bias ? bias[i % n] : 0.0));
+                want[i] = relu && 0.0f > y ? 0.0f : y;
+            }
+            for (size_t i0 = 0; i0 < m; i0 += 21) /* in blocks, as the kernel is called */
+                assert_int_equal(mc_onnx_gemm_fast_f(got + i0 * n, i0, m - i0 < 21 ? m - i0 : 21,
+                                                     m, n, k, &a, ta, &b, tb, 0.75,
+                                                     with_bias ? bias : NULL, relu, &scratch),
+                                 MC_OK);
+            assert_memory_equal(want, got, m * n * sizeof *got);
+            free(scratch);
+            free(r), free(bias), free(want), free(got);
+            mc_onnx_tensor_release(&a);
+            mc_onnx_tensor_release(&b);
+        }
+}
+
+static void test_gemm_fast_f_equals_ref(void **state)
+{
+    (void)state;
+    fast_f_equals_ref(); /* the AVX2 tile and 8-row chains where this CPU has them */
+    mc_onnx_gemm_use_simd(0);
+    fast_f_equals_ref(); /* the plain tile and chains */
+    mc_onnx_gemm_use_simd(1);
+}
+
 static void test_gemm_textbook(void **state)
 {
     (void)state;
@@ -121,6 +172,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_gemm_fast_equals_ref_float),
         cmocka_unit_test(test_gemm_fast_equals_ref_double),
+        cmocka_unit_test(test_gemm_fast_f_equals_ref),
         cmocka_unit_test(test_gemm_textbook),
         cmocka_unit_test(test_shape_bounds),
     };
