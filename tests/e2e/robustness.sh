@@ -2,7 +2,9 @@
 # The `robustness` section end to end (docs/robustness.md), against code modelcert did not
 # write: on the seed example's test rows, the accuracy under FGSM and PGD perturbations that
 # PyTorch autograd computes through the exported ONNX graph (tests/e2e/robust_ref.py) equals
-# metrics.json's (within one row of 579); NumPy's own Gaussian draws put modelcert's noise
+# metrics.json's (within one row of 579), and so does every perturbed row itself, cell by cell
+# within 1e-5 (tests/e2e/robust_rows.py on the rows tests/e2e/robust_rows.c gets from the
+# engine); NumPy's own Gaussian draws put modelcert's noise
 # figures within 4 standard deviations of theirs, and so its figures with cells made missing
 # (the accuracy on the rows the model's dropna keeps, the number it refuses); a re-run gives
 # the same curves; the gate
@@ -10,10 +12,11 @@
 # rule (explainability.min_rank_correlation) passes at equality on a bit-identical re-run
 # (scipy's Spearman correlation of its attributions) and fails, saying why, without one; a
 # rule on a strength not measured is refused at its line.
-# usage: robustness.sh MODELCERT SOURCE_DIR
+# usage: robustness.sh MODELCERT SOURCE_DIR ROBUST_ROWS
 set -u
 MC=$1
 SRC=$2
+ROWS=$3 # tests/e2e/robust_rows.c: the engine's perturbed rows
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3 # Debian's, which has python3-torch and python3-onnx
 
@@ -93,6 +96,20 @@ expect_exit 0 "FGSM and PGD equal PyTorch autograd's, noise within NumPy's sprea
     env PYTHONPATH="$SRC/tests/e2e" "$PY" "$SRC/tests/e2e/robust_ref.py" "$TMP/pass/model.onnx" \
     "$TMP/test.csv" "$TMP/train.csv" label "$TMP/pass/metrics.json" 0.0018 30
 cat "$TMP/out"
+mkdir -p "$TMP/rows"
+expect_exit 0 "the engine's FGSM and PGD rows (tests/e2e/robust_rows.c)" -- \
+    "$ROWS" "$TMP/pass.yaml" "$TMP/rows"
+check "$PY" -c '
+import json, sys
+d = open(sys.argv[2]).read().strip()
+sys.exit(0 if len(d) == 64 and json.load(open(sys.argv[1]))["model"]["digest"].endswith(d) else 1)' \
+    "$TMP/pass/run.json" "$TMP/out" -- "the rows come from the same weights (the model's sha256)"
+expect_exit 0 "every FGSM and PGD perturbed row equals PyTorch autograd's within 1e-5" -- \
+    env PYTHONPATH="$SRC/tests/e2e" "$PY" "$SRC/tests/e2e/robust_rows.py" "$TMP/pass/model.onnx" \
+    "$TMP/data.csv" "$TMP/train.csv" label "$TMP/pass/metrics.json" "$TMP/rows" 1e-5
+cat "$TMP/out"
+expect_grep out "^fgsm 0.05: 579 rows, 12 columns each; .*rows within 1e-05: 579 of 579" \
+    "all 579 test rows compared"
 
 spec "$TMP/fail.yaml" 0.1 "    - {attack: pgd, strength: 0.1, max: 0.05}"
 expect_exit 1 "seed: validate with a PGD rule the model misses (exit 1)" -- \
