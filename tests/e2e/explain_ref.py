@@ -8,8 +8,8 @@ CSV on every row:
            raw mean (an affine per-column pipeline maps it to the mean features);
   ig-exact the same integral without the midpoint rule's error, so every row can be checked
            fast: the path is cut where a Relu's input changes sign (found on a grid of N
-           points, N 512 by default, then by bisection in float64 to the last bit), and each
-           smooth piece integrated by 24-point Gauss-Legendre (NumPy's nodes) of PyTorch
+           points, N 512 by default, then by regula falsi in float64 to rounding), and each
+           smooth piece integrated by 20-point Gauss-Legendre (NumPy's nodes) of PyTorch
            autograd's gradients;
   shapley  exact interventional Shapley values by brute force over all 2^M coalitions of the
            raw columns in NumPy, every background row (the graph evaluates the mixed rows).
@@ -91,7 +91,7 @@ def run_graph(g, consts, feeds, trace=None):
     return env[g.output[0].name]
 
 
-def ig_exact(f, relu_inputs, x0, X, grid, nodes=24, chunk=64):
+def ig_exact(f, relu_inputs, x0, X, grid, nodes=20, chunk=32):
     """Integrated Gradients from x0 to each row of X [n][M], the path cut at every sign change
     of a Relu's input (relu_inputs(P) -> [len(P)][units]) and each piece integrated by
     Gauss-Legendre."""
@@ -100,22 +100,35 @@ def ig_exact(f, relu_inputs, x0, X, grid, nodes=24, chunk=64):
     x0 = torch.tensor(x0)
     D = torch.tensor(X) - x0
     n, M = D.shape
-    bs, ks, us, ss = [], [], [], []
+    bs, ks, us = [], [], []
     for c0 in range(0, n, chunk):  # the grid: where each unit's sign changes
         Dc = D[c0:c0 + chunk]
         with torch.no_grad():
             S = relu_inputs((x0 + T[None, :, None] * Dc[:, None, :]).reshape(-1, M)) > 0
         S = S.reshape(len(Dc), grid + 1, -1)
         b, k, u = torch.nonzero(S[:, 1:, :] != S[:, :-1, :], as_tuple=True)
-        bs.append(b + c0), ks.append(k), us.append(u), ss.append(S[b, k, u])
-    b, k, u, s_lo = (torch.cat(v) for v in (bs, ks, us, ss))
+        bs.append(b + c0), ks.append(k), us.append(u)
+    b, k, u = (torch.cat(v) for v in (bs, ks, us))
     lo, hi = T[k].clone(), T[k + 1].clone()
-    for _ in range(54):  # every change at once, bisected to the last bit of t in [0, 1]
-        mid = (lo + hi) / 2
+    at = torch.arange(len(b))
+
+    def pre(t):  # each change's unit's input at t along its row's path
         with torch.no_grad():
-            s_mid = relu_inputs(x0 + mid[:, None] * D[b])[torch.arange(len(b)), u] > 0
-        same = s_mid == s_lo
-        lo, hi = torch.where(same, mid, lo), torch.where(same, hi, mid)
+            return relu_inputs(x0 + t[:, None] * D[b])[at, u]
+    # every change at once, by regula falsi with the Illinois rule: the input is linear in t
+    # between kinks, so a few steps reach it to rounding
+    p_lo, p_hi = pre(lo), pre(hi)
+    side = torch.zeros(len(b), dtype=torch.int8)
+    for _ in range(12):
+        t = lo + (hi - lo) * p_lo / (p_lo - p_hi)
+        t = torch.where(torch.isfinite(t) & (t > lo) & (t < hi), t, (lo + hi) / 2)
+        p = pre(t)
+        left = (p > 0) == (p_lo > 0)  # t is on lo's side
+        lo, p_lo = torch.where(left, t, lo), torch.where(left, p, p_lo)
+        hi, p_hi = torch.where(left, hi, t), torch.where(left, p_hi, p)
+        p_hi = torch.where(left & (side == 1), p_hi / 2, p_hi)  # Illinois: halve the stale end
+        p_lo = torch.where(~left & (side == -1), p_lo / 2, p_lo)
+        side = torch.where(left, torch.ones_like(side), -torch.ones_like(side))
     out = np.zeros(X.shape)
     for c0 in range(0, n, chunk):
         ts, ws, rows = [], [], []
