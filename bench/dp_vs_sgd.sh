@@ -31,12 +31,8 @@ if [ ! -x "$MC" ]; then
     echo "dp_vs_sgd.sh: $MC is not an executable (build it first: make build)" >&2
     exit 2
 fi
-mkdir -p "$WORK"
-CSV=$WORK/data-${ROWS}x${FEATURES}-seed${SEED}.csv
-if [ ! -s "$CSV" ]; then
-    "$PY" "$HERE/gen_data.py" "$CSV.part" "$ROWS" "$FEATURES" "$SEED"
-    mv "$CSV.part" "$CSV"
-fi
+. "$HERE/bench_data.sh"
+bench_data
 # A benchmark's own secret: it keys this run's noise, it protects nothing.
 export MODELCERT_DP_SECRET=benchmark-secret-not-for-real-use
 export MODELCERT_AUDIT="$WORK/dp-audit.db"

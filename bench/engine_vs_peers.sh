@@ -51,35 +51,9 @@ if [ "$HAVE_SK" = 0 ]; then
     echo "      apt-get install -y python3-pandas" >&2
 fi
 
-mkdir -p "$WORK"
-CSV=$WORK/data-${ROWS}x${FEATURES}-seed${SEED}.csv
-if [ ! -s "$CSV" ]; then
-    # Written under another name first, so that an interrupted run leaves no
-    # half file to be reused.
-    "$PY" "$HERE/gen_data.py" "$CSV.part" "$ROWS" "$FEATURES" "$SEED"
-    mv "$CSV.part" "$CSV"
-fi
-
-cat > "$WORK/bench.yaml" <<YAML
-apiVersion: modelcert/v1
-kind: Pipeline
-metadata: {name: bench}
-data:
-  source: $CSV
-  target: label
-  split: {test_fraction: 0.2, shuffle: false}
-preprocessing:
-  - dropna
-  - {type: l2_normalize, axis: columns}
-  - standardize
-architecture:
-  layers:
-    - {type: dense, units: 128, activation: relu}
-    - {type: dense, units: 64, activation: relu}
-    - {type: dense, units: 1, activation: sigmoid}
-training: {optimizer: adam, loss: binary_crossentropy, epochs: $EPOCHS, batch_size: 32, seed: 0}
-metrics: {compute: [accuracy]}
-YAML
+. "$HERE/bench_data.sh"
+bench_data
+bench_spec "$WORK/bench.yaml" bench "$EPOCHS"
 
 # Every tool prints one line "NAME key=value ...": train_s, total_s, test_acc
 # and peak_mb (maximum resident set size, from /usr/bin/time).

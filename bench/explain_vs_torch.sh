@@ -26,32 +26,9 @@ if ! "$PY" -c "import torch, onnx, sklearn" 2>/dev/null; then
         "python3-sklearn" >&2
     exit 2
 fi
-mkdir -p "$WORK"
-CSV=$WORK/data-${ROWS}x${FEATURES}-seed${SEED}.csv
-if [ ! -s "$CSV" ]; then
-    "$PY" "$HERE/gen_data.py" "$CSV.part" "$ROWS" "$FEATURES" "$SEED"
-    mv "$CSV.part" "$CSV"
-fi
-cat > "$WORK/explain.yaml" <<YAML
-apiVersion: modelcert/v1
-kind: Pipeline
-metadata: {name: bench-explain}
-data:
-  source: $CSV
-  target: label
-  split: {test_fraction: 0.2, shuffle: false}
-preprocessing:
-  - dropna
-  - {type: l2_normalize, axis: columns}
-  - standardize
-architecture:
-  layers:
-    - {type: dense, units: 128, activation: relu}
-    - {type: dense, units: 64, activation: relu}
-    - {type: dense, units: 1, activation: sigmoid}
-training: {optimizer: adam, loss: binary_crossentropy, epochs: $EPOCHS, batch_size: 32, seed: 0}
-metrics: {compute: [accuracy]}
-YAML
+. "$HERE/bench_data.sh"
+bench_data
+bench_spec "$WORK/explain.yaml" bench-explain "$EPOCHS"
 RUN=$WORK/explain-run
 rm -rf "$RUN"
 "$MC" run -q "$WORK/explain.yaml" -o "$RUN" >/dev/null

@@ -210,7 +210,7 @@ cleanup:
 }
 
 int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
-                   const mc_run_options *opt, long long runs)
+                   const mc_run_options *opt, long long runs, json_t *reruns)
 {
     const mc_spec_doc *d = mc_spec_doc_get(spec);
     if (!d->has_reproducibility && runs <= 0)
@@ -235,6 +235,8 @@ int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
         mc_repro_side a = {first->model, first->model_len, first->metrics, "the run"};
         mc_repro_side b = {again->model, again->model_len, again->metrics, name};
         rc = mc_repro_compare(v, id, &a, &b, cfg);
+        if (rc == MC_OK && reruns)
+            rc = mc_json_append(reruns, json_incref(again->metrics));
         mc_run_free(again);
         if (rc)
             return rc;

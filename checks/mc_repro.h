@@ -33,10 +33,12 @@ int mc_repro_compare(mc_validation *v, const char *id, const mc_repro_side *a,
  * each compared with `first`, one result each (a re-run that fails on its
  * input, MC_EINPUT or MC_ENOTFOUND, is an error result). Nothing when the spec
  * has no such section and runs is 0. Each re-run reports its progress through
- * opt->progress, as the first run did. Errors: MC_ENOMEM, and a re-run's
+ * opt->progress, as the first run did. When `reruns` is not NULL (a JSON array), each
+ * completed re-run's metrics.json is appended to it, for the checks that compare more than
+ * the model (explainability.stability). Errors: MC_ENOMEM, and a re-run's
  * MC_EIO or MC_EINTERNAL. */
 int mc_repro_check(mc_validation *v, const mc_spec *spec, const mc_run *first,
-                   const mc_run_options *opt, long long runs);
+                   const mc_run_options *opt, long long runs, json_t *reruns);
 
 /* The recorded outputs a re-run recomputes, as the caller read them from the run directory
  * (reproduce --key checks these very bytes against the run's signature before it re-runs):

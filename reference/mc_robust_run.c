@@ -155,8 +155,23 @@ static int loss_sign(robust *R)
     return rc;
 }
 
+/* The perturbed rows R->x to the run's perturbed_rows hook, when it has one. */
+static int show_rows(const robust *R, const char *name, double eps)
+{
+    const mc_run_options *opt = R->c->opt;
+    mc_table *t = NULL;
+    if (!opt->perturbed_rows)
+        return MC_OK;
+    int rc = perturbed(&t, R, R->x);
+    if (rc == MC_OK)
+        rc = opt->perturbed_rows(opt->perturbed_rows_ctx, name, eps, t);
+    mc_table_free(t);
+    return rc;
+}
+
 /* steps signed-gradient steps of alpha sd each from R->x0, kept within eps sd of it. */
-static int attack(double *value, robust *R, double eps, long long steps, double alpha)
+static int attack(double *value, robust *R, const char *name, double eps, long long steps,
+                  double alpha)
 {
     size_t ni = R->c->pipe->n_inputs, cells = R->n * ni;
     memcpy(R->x, R->x0, cells * sizeof *R->x);
@@ -170,6 +185,8 @@ static int attack(double *value, robust *R, double eps, long long steps, double 
             R->x[q] = v < lo ? lo : v > hi ? hi : v;
         }
     }
+    if (rc == MC_OK)
+        rc = show_rows(R, name, eps);
     return rc ? rc : evaluate(value, R, R->x);
 }
 
@@ -292,8 +309,8 @@ static int curve(json_t *out, const char *key, robust *R, const double *strength
         size_t refused = 0;
         rc = which == MC_ATTACK_MISSING ? missing(&v, &refused, R, s)
              : which == MC_ATTACK_NOISE ? noise(&v, R, s)
-             : which == MC_ATTACK_FGSM ? attack(&v, R, s, 1, s)
-                                       : attack(&v, R, s, cfg->pgd_steps,
+             : which == MC_ATTACK_FGSM ? attack(&v, R, "fgsm", s, 1, s)
+                                       : attack(&v, R, "pgd", s, cfg->pgd_steps,
                                                 2.5 * s / (double)cfg->pgd_steps);
         json_t *p = NULL;
         if (rc == MC_OK)

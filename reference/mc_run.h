@@ -29,6 +29,13 @@ typedef struct mc_run_options {
      * return stops the run. NULL: none. (validate's privacy measures.) */
     int (*training_view)(void *ctx, const mc_table *train, const mc_table *raw);
     void *training_view_ctx;
+    /* Called by the robustness measures (a spec's robustness section) with each
+     * adversarial attack's rows: `attack` "fgsm" or "pgd", its strength, and the test
+     * rows the model predicts, raw, with their numeric input cells perturbed (row_index:
+     * their 0-based data rows). A non-MC_OK return stops the run. NULL: none. (The rows
+     * themselves, for a check against another framework: tests/e2e/robust_rows.c.) */
+    int (*perturbed_rows)(void *ctx, const char *attack, double strength, const mc_table *rows);
+    void *perturbed_rows_ctx;
 } mc_run_options;
 
 /* The inputs of a loss-threshold membership-inference attack: each sampled

@@ -15,6 +15,29 @@
 #include "mc_preds.h"
 #include "mc_run_ctx.h"
 
+/* The scaffolding every entry point here shares: *run a new run record and c the spec's
+ * first steps (mc_run_prepare) on it. Whatever this returns, the caller ends with
+ * finish(), which clears c and frees *run unless it is handed out. */
+static int begin(mc_run_ctx *c, mc_run **run, const mc_spec *spec, const mc_run_options *opt)
+{
+    if (!(*run = calloc(1, sizeof **run)))
+        return mc_error_nomem();
+    mc_run_ctx_init(c, spec, opt);
+    return mc_run_prepare(c, *run);
+}
+
+/* The other half of begin(): c cleared; on success *out = run, else run freed. */
+static int finish(int rc, mc_run_ctx *c, mc_run *run, mc_run **out)
+{
+    mc_run_ctx_clear(c);
+    if (rc || !out) {
+        mc_run_free(run);
+        return rc;
+    }
+    *out = run;
+    return MC_OK;
+}
+
 /* run.json of a predictions run: what it judged, and that no model was made. */
 static int predictions_record(const mc_run_ctx *c, mc_run *run, const char *preds_path,
                               const char *preds_digest, double total)
@@ -116,12 +139,8 @@ int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_o
     mc_run_ctx c = {0};
     char *buf = NULL, digest[MC_SHA256_HEX_LEN + 1];
     size_t len = 0;
-    mc_run *run = calloc(1, sizeof *run);
-    int rc = run ? MC_OK : mc_error_nomem();
-    if (rc == MC_OK) {
-        mc_run_ctx_init(&c, spec, opt);
-        rc = mc_run_prepare(&c, run);
-    }
+    mc_run *run = NULL;
+    int rc = begin(&c, &run, spec, opt);
     if (rc == MC_OK)
         rc = test_rows(&c);
     if (rc == MC_OK)
@@ -145,13 +164,7 @@ int mc_run_execute_predictions(mc_run **out, const mc_spec *spec, const mc_run_o
     if (rc == MC_OK && losses_path)
         rc = read_losses(run, &c, losses_path);
     free(buf);
-    mc_run_ctx_clear(&c);
-    if (rc) {
-        mc_run_free(run);
-        return rc;
-    }
-    *out = run;
-    return MC_OK;
+    return finish(rc, &c, run, out);
 }
 
 /* run.json of a run that scored the test rows with an external model. */
@@ -236,12 +249,8 @@ int mc_run_execute_scored(mc_run **out, const mc_spec *spec, const mc_run_option
     double t0 = mc_clock_seconds();
     mc_run_ctx c = {0};
     mc_table *raw = NULL, *before = NULL;
-    mc_run *run = calloc(1, sizeof *run);
-    int rc = run ? MC_OK : mc_error_nomem();
-    if (rc == MC_OK) {
-        mc_run_ctx_init(&c, spec, opt);
-        rc = mc_run_prepare(&c, run);
-    }
+    mc_run *run = NULL;
+    int rc = begin(&c, &run, spec, opt);
     mc_run_part *test = &c.parts[MC_PART_TEST];
     if (rc == MC_OK)
         rc = mc_table_copy(&before, test->tbl);
@@ -276,13 +285,7 @@ int mc_run_execute_scored(mc_run **out, const mc_spec *spec, const mc_run_option
     }
     mc_table_free(raw);
     mc_table_free(before);
-    mc_run_ctx_clear(&c);
-    if (rc) {
-        mc_run_free(run);
-        return rc;
-    }
-    *out = run;
-    return MC_OK;
+    return finish(rc, &c, run, out);
 }
 
 /* The same features, in the same order, as the model's pipeline. */
@@ -300,12 +303,8 @@ int mc_run_training_features(mc_training_features *out, const mc_spec *spec,
                              const mc_run_options *opt, const mc_pipeline *expect)
 {
     mc_run_ctx c = {0};
-    mc_run *run = calloc(1, sizeof *run);
-    int rc = run ? MC_OK : mc_error_nomem();
-    if (rc == MC_OK) {
-        mc_run_ctx_init(&c, spec, opt);
-        rc = mc_run_prepare(&c, run);
-    }
+    mc_run *run = NULL;
+    int rc = begin(&c, &run, spec, opt);
     mc_run_part *train = &c.parts[MC_PART_TRAIN];
     if (rc == MC_OK && !same_features(c.pipe, expect))
         rc = mc_error_set(MC_EINPUT, "the spec on its data gives %zu features, not the model's "
@@ -316,7 +315,5 @@ int mc_run_training_features(mc_training_features *out, const mc_spec *spec,
         out->d = c.pipe->n_features;
         train->x = NULL, train->rows = NULL;
     }
-    mc_run_ctx_clear(&c);
-    mc_run_free(run);
-    return rc;
+    return finish(rc, &c, run, NULL); /* the run record itself is not wanted */
 }

@@ -10,6 +10,7 @@
 #include "mc_report_svg.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,7 +32,7 @@ static const char style[] =
     "svg.chart{max-width:100%;height:auto;font:11px system-ui,sans-serif}\n"
     "svg .ct{font-weight:bold;font-size:13px}svg .axis{stroke:#333;fill:none}"
     "svg .grid{stroke:#e3e3e3;fill:none}svg .diag{stroke:#999;stroke-dasharray:4 4;fill:none}"
-    "svg .line{fill:none;stroke-width:2}svg .bar{fill:#5b8fd1}svg .err{stroke:#333}"
+    "svg .line{fill:none;stroke-width:2}svg .mark{fill:#fff;stroke-width:2}svg .bar{fill:#5b8fd1}svg .err{stroke:#333}"
     "svg .rule{stroke:#c62828;stroke-dasharray:5 3}svg .rulel{fill:#c62828}"
     "svg .tick,svg .leg,svg .lab{fill:#333}svg .inv{fill:#fff}\n"
     "@media print{body{margin:0;max-width:none;font-size:11pt}h2{break-after:avoid}"
@@ -200,8 +201,8 @@ static void loss_chart(mc_buf *b, const mc_report_doc *d)
 {
     if (!d->loss.n || d->epoch.n != d->loss.n)
         return;
-    mc_svg_series s[2] = {{d->epoch.v, d->loss.v, d->loss.n, "loss", "#1f5fa8", 0},
-                          {d->epoch.v, d->val_loss.v, d->val_loss.n, "val_loss", "#d1495b", 1}};
+    mc_svg_series s[2] = {{d->epoch.v, d->loss.v, d->loss.n, "loss", "#1f5fa8", 0, 0},
+                          {d->epoch.v, d->val_loss.v, d->val_loss.n, "val_loss", "#d1495b", 1, 0}};
     int has_val = 0;
     for (size_t i = 0; i < d->val_loss.n; i++)
         has_val |= isfinite(d->val_loss.v[i]);
@@ -258,7 +259,7 @@ static void roc_chart(mc_buf *b, const mc_report_doc *d)
     mc_report_num(&t, auc);
     if (t.failed)
         b->failed = 1;
-    mc_svg_series s = {fx, ty, m, t.data ? t.data : "ROC", "#1f5fa8", 0};
+    mc_svg_series s = {fx, ty, m, t.data ? t.data : "ROC", "#1f5fa8", 0, 0};
     mc_buf_puts(b, "<figure>");
     mc_svg_lines(b, "roc", t.data ? t.data : "ROC", "false positive rate", "true positive rate", &s,
                  1, 1);
@@ -410,6 +411,84 @@ static void importance_chart(mc_buf *b, const mc_report_doc *d)
               "the repeats (metrics.json permutation_importance).");
 }
 
+/* metrics.json's global attributions: each raw column's mean |attribution|, largest first. */
+static void attribution_chart(mc_buf *b, const mc_report_doc *d)
+{
+    const json_t *a = json_object_get(d->metrics, "attributions");
+    const json_t *cols = json_object_get(a, "columns");
+    mc_svg_bar bars[MAX_BARS];
+    size_t nb = 0;
+    for (size_t i = 0; i < json_array_size(cols) && nb < MAX_BARS; i++) {
+        const json_t *c = json_array_get(cols, i), *mean = json_object_get(c, "mean_abs");
+        if (mc_report_str(c, "column") && json_is_number(mean))
+            bars[nb++] = (mc_svg_bar){mc_report_str(c, "column"), json_number_value(mean), 0};
+    }
+    if (!nb)
+        return;
+    mc_buf_puts(b, "<figure>");
+    mc_svg_bars(b, "attributions", "Global attributions (mean |Integrated Gradients|)", bars, nb,
+                NULL, 0);
+    mc_buf_printf(b, "<figcaption>Each raw column's mean |attribution| over the %lld test rows, "
+                     "from the training rows' mean features (metrics.json attributions)%s."
+                     "</figcaption></figure>\n",
+                  (long long)json_integer_value(json_object_get(a, "rows")),
+                  json_array_size(cols) > nb ? "; the smallest columns are not drawn" : "");
+}
+
+/* One robustness chart: the metric against the strength of each of kinds[0..nk-1], every
+ * curve starting from the unperturbed value at strength 0 (metrics.json robustness). */
+static void robustness_lines(mc_buf *b, const json_t *r, const char *id, const char *xlabel,
+                             const char *const *kinds, size_t nk)
+{
+    static const char *const color[] = {"#1f5fa8", "#d1495b", "#2e7d32"};
+    mc_svg_series s[3];
+    double *xy[3][2] = {{0}};
+    size_t ns = 0;
+    char title[96];
+    for (size_t k = 0; k < nk && k < 3; k++) {
+        const json_t *pts = json_object_get(r, kinds[k]), *p;
+        size_t n = json_array_size(pts), i;
+        if (!n)
+            continue;
+        double *x = malloc((n + 1) * sizeof *x), *y = malloc((n + 1) * sizeof *y);
+        xy[ns][0] = x, xy[ns][1] = y;
+        if (!x || !y) {
+            b->failed = 1;
+            ns++;
+            break;
+        }
+        x[0] = 0, y[0] = json_number_value(json_object_get(r, "baseline"));
+        json_array_foreach(pts, i, p)
+        {
+            x[i + 1] = json_number_value(json_object_get(p, "strength"));
+            y[i + 1] = json_number_value(json_object_get(p, "value"));
+        }
+        s[ns] = (mc_svg_series){x, y, n + 1, kinds[k], color[k], k == 2, 1};
+        ns++;
+    }
+    if (ns && !b->failed) {
+        snprintf(title, sizeof title, "Robustness: %.40s under perturbation",
+                 mc_report_str(r, "metric") ? mc_report_str(r, "metric") : "the metric");
+        mc_buf_puts(b, "<figure>");
+        mc_svg_lines(b, id, title, xlabel, mc_report_str(r, "metric"), s, ns, 0);
+        figure(b, "The test rows' metric as the perturbation grows, from the unperturbed value "
+                  "at 0 (metrics.json robustness; the spec's max_drop rules are judged in the "
+                  "checks above).");
+    }
+    for (size_t k = 0; k < 3; k++)
+        free(xy[k][0]), free(xy[k][1]);
+}
+
+static void robustness_charts(mc_buf *b, const mc_report_doc *d)
+{
+    static const char *const attacks[] = {"noise", "fgsm", "pgd"}, *const missing[] = {"missing"};
+    const json_t *r = json_object_get(d->metrics, "robustness");
+    if (!r)
+        return;
+    robustness_lines(b, r, "robustness", "strength (training standard deviations)", attacks, 3);
+    robustness_lines(b, r, "robustness-missing", "share of cells made missing", missing, 1);
+}
+
 void mc_report_html(mc_buf *b, const mc_report_doc *d)
 {
     mc_verdict v = mc_validation_verdict(d->v);
@@ -445,6 +524,8 @@ void mc_report_html(mc_buf *b, const mc_report_doc *d)
     confusion_chart(b, d);
     slice_charts(b, d);
     importance_chart(b, d);
+    attribution_chart(b, d);
+    robustness_charts(b, d);
     mc_buf_puts(b, "</section>\n");
     if (d->notes.len) {
         mc_buf_puts(b, "<section id=\"notes\"><h2>Not shown</h2><pre>");

@@ -1,7 +1,8 @@
 /* Charts as inline SVG for the HTML report (mc_report_svg.h): line charts,
  * a heat map and horizontal bars, drawn from numbers with every label escaped
  * and every coordinate printed with 2 decimals (the same numbers, the same
- * bytes). */
+ * bytes); bars and marked points also carry their exact figures (data-value, data-x,
+ * data-y). */
 #include "mc_report_svg.h"
 
 #include <math.h>
@@ -102,6 +103,14 @@ void mc_svg_lines(mc_buf *b, const char *id, const char *title, const char *xlab
             pen = 1;
         }
         mc_buf_puts(b, "\"/>\n");
+        for (size_t i = 0; s[k].marks && i < s[k].n; i++)
+            if (isfinite(s[k].y[i]) && isfinite(s[k].x[i])) {
+                mc_buf_printf(b, "<path class=\"mark\" stroke=\"%s\" data-series=\"", s[k].color);
+                mc_esc_xml(b, s[k].label);
+                mc_buf_printf(b, "\" data-x=\"%.17g\" data-y=\"%.17g\" d=\"M%.2f %.2fm-3 0a3 3 0 1 "
+                                 "0 6 0a3 3 0 1 0 -6 0\"/>\n", s[k].x[i], s[k].y[i], PX(s[k].x[i]),
+                              PY(s[k].y[i]));
+            }
         double ly = unit ? MT + ph - 12 - 16.0 * (double)(ns - 1 - k) : MT + 14 + 16.0 * (double)k;
         double lx = ML + pw - 150;
         mc_buf_printf(b, "<path class=\"line\" stroke=\"%s\"%s d=\"M%.2f %.2fh24\"/>\n", s[k].color,
@@ -171,8 +180,8 @@ void mc_svg_bars(mc_buf *b, const char *id, const char *title, const mc_svg_bar 
     for (size_t i = 0; i < n; i++) {
         double y = top + row * (double)i, v = bars[i].value;
         double x = PX(fmin(0.0, v)), w = fabs(PX(v) - PX(0.0));
-        mc_buf_printf(b, "<path class=\"bar\" d=\"M%.2f %.2fh%.2fv%.2fh-%.2fZ\"><title>", x, y + 4,
-                      w, row - 8, w);
+        mc_buf_printf(b, "<path class=\"bar\" data-value=\"%.17g\" "
+                         "d=\"M%.2f %.2fh%.2fv%.2fh-%.2fZ\"><title>", v, x, y + 4, w, row - 8, w);
         mc_esc_xml(b, bars[i].label);
         mc_buf_puts(b, "</title></path>\n");
         if (bars[i].err > 0)

@@ -16,9 +16,12 @@ typedef struct mc_svg_series {
     const char *label;
     const char *color;   /* CSS color */
     int dashed;
+    int marks;           /* 1: each point also a mark with its exact data-x and data-y */
 } mc_svg_series;
 
-/* Lines over shared axes. unit: both axes 0..1 with the diagonal (ROC). */
+/* Lines over shared axes. unit: both axes 0..1 with the diagonal (ROC). A series with marks
+ * draws each point as a small circle (a path, class "mark") carrying data-x and data-y, its
+ * exact coordinates (%.17g), and data-series, its label. */
 void mc_svg_lines(mc_buf *b, const char *id, const char *title, const char *xlabel,
                   const char *ylabel, const mc_svg_series *s, size_t ns, int unit);
 
@@ -39,7 +42,8 @@ typedef struct mc_svg_rule {
 } mc_svg_rule;
 
 /* Horizontal bars from 0, with optional error bars and vertical rules
- * (thresholds). */
+ * (thresholds). Each bar's path carries its exact value as data-value (%.17g), so a reader
+ * (and a test) can check the drawing against the figures it came from. */
 void mc_svg_bars(mc_buf *b, const char *id, const char *title, const mc_svg_bar *bars, size_t n,
                  const mc_svg_rule *rules, size_t n_rules);
 

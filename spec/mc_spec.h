@@ -193,10 +193,12 @@ typedef struct mc_robustness {
 
 /* explainability (docs/explanations.md#in-the-run-and-the-gate): the test rows' Integrated
  * Gradients in the run, their mean |attribution| per raw column in metrics.json; the gate
- * fails when one column's share of the total exceeds max_share (when given). */
+ * fails when one column's share of the total exceeds max_share (when given), or when a
+ * reproducibility re-run's columns rank differently: Spearman's correlation below
+ * min_rank_correlation (when given). */
 typedef struct mc_explainability {
-    double tolerance, max_share;
-    bool has_max_share;
+    double tolerance, max_share, min_rank_correlation;
+    bool has_max_share, has_min_rank_correlation;
 } mc_explainability;
 
 typedef struct mc_tolerance { double absolute, relative; } mc_tolerance;

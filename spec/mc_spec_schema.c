@@ -362,6 +362,8 @@ static const mc_schema robust_schema = {"robustness", sizeof(mc_robustness), ARR
 static const mc_field explain_fields[] = {
     F_NUM(mc_explainability, tolerance, "tolerance", LO_OPEN | HI, "1e-6", 0, 0.01),
     F_NUM_OPT(mc_explainability, max_share, has_max_share, "max_share", LO_OPEN | HI, 0, 1),
+    F_NUM_OPT(mc_explainability, min_rank_correlation, has_min_rank_correlation,
+              "min_rank_correlation", LO | HI, -1, 1),
 };
 static const mc_schema explain_schema = {"explainability", sizeof(mc_explainability), ARR(explain_fields), NULL, 0, NULL, 0};
 

@@ -24,6 +24,21 @@ static int is_dir(const char *path)
     return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* MC_EINPUT when run_dir gated an ONNX model (run.json mode "model", the spec's model:),
+ * which explain does not run: it differentiates modelcert's own network. */
+static int refuse_onnx_run(const char *run_dir)
+{
+    json_t *record = NULL;
+    int rc = mc_run_dir_read_json(&record, run_dir, MC_RUN_FILE_RECORD);
+    const char *mode = json_string_value(json_object_get(record, "mode"));
+    if (rc == MC_OK && mode && strcmp(mode, "model") == 0)
+        rc = mc_error_set(MC_EINPUT, "%s gated an ONNX model (the spec's model:); explain "
+                          "computes attributions through modelcert's own network and "
+                          "preprocessing and does not run ONNX models yet", run_dir);
+    json_decref(record);
+    return rc == MC_ENOTFOUND ? MC_OK : rc; /* no run.json: the model file's error follows */
+}
+
 /* The model at path: a file, or a run directory's model.mcm. */
 static int load_model(mc_model **m, const char *path)
 {
@@ -31,7 +46,9 @@ static int load_model(mc_model **m, const char *path)
         return mc_model_load(m, path);
     char *bytes = NULL;
     size_t len = 0;
-    int rc = mc_run_dir_read_bytes(&bytes, &len, path, MC_RUN_FILE_MODEL, 0);
+    int rc = refuse_onnx_run(path);
+    if (rc == MC_OK)
+        rc = mc_run_dir_read_bytes(&bytes, &len, path, MC_RUN_FILE_MODEL, 0);
     if (rc == MC_OK)
         rc = mc_artifact_decode(m, (const unsigned char *)bytes, len, path);
     free(bytes);

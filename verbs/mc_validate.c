@@ -130,7 +130,7 @@ static char *baseline_dir(const char *path)
 static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *opt,
                         const char *trail_absolute, const mc_protect *protect)
 {
-    json_t *baseline = NULL;
+    json_t *baseline = NULL, *reruns = json_array(); /* the re-runs' metrics.json */
     char *bdir = NULL;
     char *text = NULL, *btext = NULL;
     size_t len = 0, blen = 0;
@@ -159,7 +159,9 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                                                  !opt->baseline_identity_regexp))
         return mc_error_set(MC_EINPUT, "a keyless baseline needs --certificate-oidc-issuer and "
                             "one of --certificate-identity or --certificate-identity-regexp");
-    int rc = mc_privacy_view_create(&pv, opt->spec); /* the run measures privacy into it */
+    int rc = reruns ? MC_OK : mc_error_nomem();
+    if (rc == MC_OK) /* the run measures privacy into it */
+        rc = mc_privacy_view_create(&pv, opt->spec);
     ro.training_view_ctx = pv;
     if (rc == MC_OK && opt->baseline)
         rc = load_baseline(&baseline, sig ? &btext : NULL, &blen, opt->baseline);
@@ -183,11 +185,12 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
         (rc = data_checks(o->validation, opt->spec, *run)) ||
         (rc = opt->predictions ? mc_predictions_checks(o->validation, opt->spec, opt->predictions)
               : model ? inference_check(o->validation, *run, same)
-                      : mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs)) ||
+                      : mc_repro_check(o->validation, opt->spec, *run, &ro, opt->runs,
+                                       reruns)) ||
         (rc = mc_thresholds_check(o->validation, opt->spec, (*run)->metrics, baseline,
                                   opt->baseline)) ||
         (rc = mc_robustness_check(o->validation, opt->spec, (*run)->metrics)) ||
-        (rc = mc_explainability_check(o->validation, opt->spec, (*run)->metrics)) ||
+        (rc = mc_explainability_check(o->validation, opt->spec, (*run)->metrics, reruns)) ||
         (rc = mc_privacy_dp_check(o->validation, opt->spec, *run)) ||
         (rc = mc_privacy_check(o->validation, opt->spec, *run, pv)))
         goto cleanup;
@@ -209,6 +212,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
 cleanup:
     mc_privacy_view_free(pv);
     json_decref(baseline);
+    json_decref(reruns);
     free(bdir);
     free(text);
     free(btext);

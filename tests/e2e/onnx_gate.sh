@@ -156,6 +156,9 @@ expect_grep err "model.sha256: .*torch_binary.onnx has sha256 .*not the pinned 0
 { cat binary.yaml; printf 'architecture:\n  layers: [{type: dense, units: 1, activation: sigmoid}]\n'; } > both.yaml
 expect_exit 2 "a spec with model: and architecture:" -- "$MC" validate both.yaml -o t2
 expect_grep err "architecture: the spec gates the ONNX model of model.source, which replaces architecture and training" "  ... says which to remove"
+expect_exit 2 "explain on the run of an ONNX model" -- "$MC" explain run_binary data.csv
+expect_grep err "run_binary gated an ONNX model (the spec's model:); explain computes attributions through modelcert's own network" \
+    "  ... says it explains modelcert's own networks only"
 expect_exit 2 "run of a model: spec" -- "$MC" run binary.yaml -o t3
 expect_grep err "there is nothing to train: use .modelcert validate." "  ... says to validate it"
 sed 's/^  scores: logit$/  scores: probability/' multiclass.yaml > noprob.yaml

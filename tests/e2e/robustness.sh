@@ -2,16 +2,21 @@
 # The `robustness` section end to end (docs/robustness.md), against code modelcert did not
 # write: on the seed example's test rows, the accuracy under FGSM and PGD perturbations that
 # PyTorch autograd computes through the exported ONNX graph (tests/e2e/robust_ref.py) equals
-# metrics.json's (within one row of 579); NumPy's own Gaussian draws put modelcert's noise
+# metrics.json's (within one row of 579), and so does every perturbed row itself, cell by cell
+# within 1e-5 (tests/e2e/robust_rows.py on the rows tests/e2e/robust_rows.c gets from the
+# engine); NumPy's own Gaussian draws put modelcert's noise
 # figures within 4 standard deviations of theirs, and so its figures with cells made missing
 # (the accuracy on the rows the model's dropna keeps, the number it refuses); a re-run gives
 # the same curves; the gate
-# passes and fails on a max_drop rule with the measured drop in the message; a rule on a
-# strength not measured is refused at its line.
-# usage: robustness.sh MODELCERT SOURCE_DIR
+# passes and fails on a max_drop rule with the measured drop in the message; the stability
+# rule (explainability.min_rank_correlation) passes at equality on a bit-identical re-run
+# (scipy's Spearman correlation of its attributions) and fails, saying why, without one; a
+# rule on a strength not measured is refused at its line.
+# usage: robustness.sh MODELCERT SOURCE_DIR ROBUST_ROWS
 set -u
 MC=$1
 SRC=$2
+ROWS=$3 # tests/e2e/robust_rows.c: the engine's perturbed rows
 . "$(dirname "$0")/lib.sh"
 PY=/usr/bin/python3 # Debian's, which has python3-torch and python3-onnx
 
@@ -30,7 +35,7 @@ spec() { # spec FILE MAX_SHARE RULES...
     local out=$1 share=$2
     shift 2
     sed '/^reproducibility:/,$d' "$SRC/examples/seed/modelcert.yaml" >"$out"
-    printf '%s\n' "explainability: {max_share: $share}" >>"$out"
+    printf '%s\n' "explainability: {max_share: $share, min_rank_correlation: 1}" >>"$out"
     printf '%s\n' "robustness:" "  noise: [0.05, 0.1, 0.2, 0.5]" \
         "  adversarial: [0.01, 0.05, 0.1]" "  missing: [0.01, 0.05]" "  pgd_steps: 10" \
         "  max_drop:" "$@" >>"$out"
@@ -39,11 +44,25 @@ spec "$TMP/pass.yaml" 0.5 "    - {attack: noise, strength: 0.1, max: 0.02}" \
     "    - {attack: fgsm, strength: 0.05, max: 0.10}" \
     "    - {attack: missing, strength: 0.05, max: 0.02}"
 expect_exit 0 "seed: validate with robustness rules that hold" -- \
-    "$MC" validate "$TMP/pass.yaml" --numerics reference -o "$TMP/pass"
+    "$MC" validate "$TMP/pass.yaml" --numerics reference --runs 1 -o "$TMP/pass"
 expect_grep out \
     "PASS  robustness.noise.0.1 .*noise at 0.1 sd: 0\.[0-9]*, a drop of 0\.[0-9]* <= max 0.02" \
     "the noise rule passes, its drop in the message"
 expect_grep out "PASS  robustness.fgsm.0.05 " "the FGSM rule passes"
+expect_grep out "PASS  reproducibility.run1 " "the re-run reproduces the model"
+expect_grep out "PASS  explainability.stability .*1 (re-run 1) >= min_rank_correlation 1" \
+    "the stability rule passes at equality on a bit-identical re-run"
+check "$PY" -c '
+import json, sys
+from scipy.stats import spearmanr
+v = json.load(open(sys.argv[1]))
+r = [x for x in v["results"] if x["id"] == "explainability.stability"][0]
+a = [c["mean_abs"] for c in json.load(open(sys.argv[2]))["attributions"]["columns"]]
+# the re-run reproduced the model bit for bit (reproducibility.run1), so its attributions
+# are the same as the run: scipy correlates them
+sys.exit(0 if r["measured"] == spearmanr(a, list(a)).correlation else 1)' \
+    "$TMP/pass/validation.json" "$TMP/pass/metrics.json" -- \
+    "the measured correlation is scipy's"
 expect_grep out "PASS  robustness.missing.0.05 .*with 0.05 of the cells missing ([0-9]* rows" \
     "the missing-cells rule passes, the refused rows counted"
 check "$PY" -c '
@@ -77,6 +96,20 @@ expect_exit 0 "FGSM and PGD equal PyTorch autograd's, noise within NumPy's sprea
     env PYTHONPATH="$SRC/tests/e2e" "$PY" "$SRC/tests/e2e/robust_ref.py" "$TMP/pass/model.onnx" \
     "$TMP/test.csv" "$TMP/train.csv" label "$TMP/pass/metrics.json" 0.0018 30
 cat "$TMP/out"
+mkdir -p "$TMP/rows"
+expect_exit 0 "the engine's FGSM and PGD rows (tests/e2e/robust_rows.c)" -- \
+    "$ROWS" "$TMP/pass.yaml" "$TMP/rows"
+check "$PY" -c '
+import json, sys
+d = open(sys.argv[2]).read().strip()
+sys.exit(0 if len(d) == 64 and json.load(open(sys.argv[1]))["model"]["digest"].endswith(d) else 1)' \
+    "$TMP/pass/run.json" "$TMP/out" -- "the rows come from the same weights (the model's sha256)"
+expect_exit 0 "every FGSM and PGD perturbed row equals PyTorch autograd's within 1e-5" -- \
+    env PYTHONPATH="$SRC/tests/e2e" "$PY" "$SRC/tests/e2e/robust_rows.py" "$TMP/pass/model.onnx" \
+    "$TMP/data.csv" "$TMP/train.csv" label "$TMP/pass/metrics.json" "$TMP/rows" 1e-5
+cat "$TMP/out"
+expect_grep out "^fgsm 0.05: 579 rows, 12 columns each; .*rows within 1e-05: 579 of 579" \
+    "all 579 test rows compared"
 
 spec "$TMP/fail.yaml" 0.1 "    - {attack: pgd, strength: 0.1, max: 0.05}"
 expect_exit 1 "seed: validate with a PGD rule the model misses (exit 1)" -- \
@@ -87,6 +120,8 @@ expect_grep out \
 expect_grep out "FAIL  explainability.max_share .*carries 0\.[0-9]* of the mean |attribution| is" \
     "max_share 0.1 fails, naming the column"
 expect_grep out "PASS  explainability.completeness .*579 of 579 test rows" "every row adds up"
+expect_grep out "FAIL  explainability.stability .*no re-run to compare with" \
+    "the stability rule without a re-run fails, saying why"
 expect_exit 0 "explain the test rows from the run directory" -- \
     "$MC" explain -q "$TMP/fail" "$TMP/test.csv" -o "$TMP/ig.csv"
 check "$PY" -c '
