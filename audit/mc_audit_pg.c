@@ -10,7 +10,7 @@
  * Pooling-safe (PgBouncer's transaction mode, docs/audit.md): no session state
  * (each transaction sets its own search path and lock timeout with SET LOCAL),
  * no named prepared statements, only transaction-scoped locks; and few round
- * trips: a verb's check is one statement, its append three (`audit init` and
+ * trips: a verb's check is one statement, its append two (`audit init` and
  * its roles' check: mc_audit_pg_init.c). */
 #include <errno.h>
 #include <libpq-fe.h>
@@ -360,13 +360,12 @@ static int store_tail(mc_audit_store *s, mc_audit_tail_fn fn, void *ctx)
 
 /* ---- appending --------------------------------------------------------------------- */
 
-/* Inserts evs[0..n), n <= INSERT_CHUNK, in one statement. */
-static int insert_chunk(mc_audit_store *s, const mc_audit_event *evs, size_t n)
+/* The INSERT of evs[0..n), n <= INSERT_CHUNK, one statement: *text and values[] (pointing
+ * into evs and ids). */
+static int chunk_sql(char **text, const char **values, char (*ids)[24],
+                     const mc_audit_event *evs, size_t n)
 {
-    const char *values[INSERT_CHUNK * N_COLUMNS];
-    char ids[INSERT_CHUNK][24];
     mc_buf sql = {0};
-    char *text = NULL;
     mc_buf_printf(&sql, "INSERT INTO modelcert.events(%s) VALUES ", columns);
     for (size_t i = 0; i < n; i++) {
         const mc_audit_event *ev = &evs[i];
@@ -381,7 +380,16 @@ static int insert_chunk(mc_audit_store *s, const mc_audit_event *evs, size_t n)
         mc_buf_put(&sql, ")", 1);
         memcpy(&values[i * N_COLUMNS], row, sizeof row);
     }
-    int rc = mc_buf_take(&sql, &text, NULL);
+    return mc_buf_take(&sql, text, NULL);
+}
+
+/* Inserts evs[0..n), n <= INSERT_CHUNK, in one statement. */
+static int insert_chunk(mc_audit_store *s, const mc_audit_event *evs, size_t n)
+{
+    const char *values[INSERT_CHUNK * N_COLUMNS];
+    char ids[INSERT_CHUNK][24];
+    char *text = NULL;
+    int rc = chunk_sql(&text, values, ids, evs, n);
     if (rc)
         return rc;
     PGresult *r = PQexecParams(s->conn, text, (int)(n * N_COLUMNS), NULL, values, NULL, NULL, 0);
@@ -390,6 +398,49 @@ static int insert_chunk(mc_audit_store *s, const mc_audit_event *evs, size_t n)
              : mc_audit_pg_error(s, r, "cannot append the event");
     PQclear(r);
     free(text);
+    return rc;
+}
+
+/* As insert_chunk, and the COMMIT, in one round trip: libpq's pipeline mode, the two
+ * statements (unnamed, bound) and one Sync, so a pooler sees one exchange. Then the
+ * INSERT's result, the COMMIT's (each followed by a NULL) and the pipeline's end are read;
+ * a statement after a failed one is not run (PGRES_PIPELINE_ABORTED), and the transaction is
+ * the caller's to roll back. */
+static int insert_commit(mc_audit_store *s, const mc_audit_event *evs, size_t n)
+{
+    static const char *const what[3] = {"cannot append the event", "cannot commit the events",
+                                        "cannot commit the events"};
+    const char *values[INSERT_CHUNK * N_COLUMNS];
+    char ids[INSERT_CHUNK][24];
+    char *text = NULL;
+    int rc = chunk_sql(&text, values, ids, evs, n);
+    if (rc)
+        return rc;
+    int sent = PQenterPipelineMode(s->conn) &&
+               PQsendQueryParams(s->conn, text, (int)(n * N_COLUMNS), NULL, values, NULL, NULL,
+                                 0) &&
+               PQsendQueryParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+               PQpipelineSync(s->conn);
+    free(text);
+    if (!sent)
+        rc = mc_audit_pg_error(s, NULL, what[0]);
+    for (int k = 0; sent && k < 3; k++) {
+        PGresult *r = PQgetResult(s->conn);
+        ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        ExecStatusType want = k < 2 ? PGRES_COMMAND_OK : PGRES_PIPELINE_SYNC;
+        if (rc == MC_OK && st != want)
+            rc = mc_audit_pg_error(s, r, what[k]);
+        else if (rc == MC_OK && k == 1 && strcmp(PQcmdStatus(r), "COMMIT") != 0)
+            rc = mc_error_set(MC_EIO, "audit database %s: %s: the transaction was rolled back",
+                              s->shown, what[k]);
+        PQclear(r);
+        if (!r) /* the connection is gone: nothing more comes */
+            break;
+        if (k < 2)
+            PQclear(PQgetResult(s->conn)); /* the NULL after the statement's result */
+    }
+    /* Fails only with results unread, after a lost connection: the caller then closes it. */
+    PQexitPipelineMode(s->conn);
     return rc;
 }
 
@@ -436,10 +487,12 @@ static int store_append(mc_audit_store *s, mc_audit_event *evs, size_t n, mc_aud
     clear_each(res, 5);
     if (rc || (rc = link(ctx, &head, evs, n)))
         goto rollback;
-    for (size_t i = 0; i < n; i += INSERT_CHUNK)
-        if ((rc = insert_chunk(s, evs + i, n - i < INSERT_CHUNK ? n - i : INSERT_CHUNK)))
+    size_t i = 0;
+    for (; n - i > INSERT_CHUNK; i += INSERT_CHUNK)
+        if ((rc = insert_chunk(s, evs + i, INSERT_CHUNK)))
             goto rollback;
-    if ((rc = mc_audit_pg_exec(s, "COMMIT", "cannot commit the events")) == MC_OK)
+    /* the last rows (a verb's one event) and the COMMIT: one round trip */
+    if ((rc = insert_commit(s, evs + i, n - i)) == MC_OK)
         return MC_OK;
 rollback:
     mc_audit_pg_rollback(s);

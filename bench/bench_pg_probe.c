@@ -6,7 +6,8 @@
  *                  authentication, the start-up parameters), and PQfinish
  *   round trip     one `SELECT 1`: the floor of any statement
  *   set encoding   PQsetClientEncoding (a statement of its own)
- *   session SETs   search_path and lock_timeout (a statement)
+ *   SET LOCALs     search_path and lock_timeout, as each transaction sets them (a statement
+ *                  alone here: nothing outlives it, also through a pooler)
  *   schema query   the meta table's schema_version
  *   head query     the highest event (ORDER BY id DESC LIMIT 1)
  *   tail query     the head and the event before it, one statement (what a verb verifies)
@@ -115,7 +116,7 @@ int main(int argc, char **argv)
     } steps[] = {
         {"round trip", "SELECT 1"},
         {"set encoding", NULL},
-        {"session SETs", "SET search_path = ''; SET lock_timeout = '60s'"},
+        {"SET LOCALs", "SET LOCAL search_path = ''; SET LOCAL lock_timeout = '60s'"},
         {"schema query", "SELECT value FROM modelcert.meta WHERE key = 'schema_version'"},
         {"head query", head_sql},
         {"tail query", tail_sql},
