@@ -11,7 +11,6 @@
  *   schema query   the meta table's schema_version
  *   head query     the highest event (ORDER BY id DESC LIMIT 1)
  *   tail query     the head and the event before it, one statement (what a verb verifies)
- *   read txn       BEGIN REPEATABLE READ ... the rows from the head's id - 1 ... COMMIT
  *   commit empty   BEGIN; COMMIT: a transaction that writes nothing (no WAL flush)
  *   commit durable a one-row write and its COMMIT: the WAL flush (fsync) the server makes
  *                  (into a table of the probe's own: no event is appended)
@@ -73,13 +72,6 @@ static const char tail_sql[] =
     " model_digest, verdict, details, prev_hash, hash FROM modelcert.events"
     " WHERE id >= (SELECT CASE WHEN pg_catalog.max(id) > 2 THEN pg_catalog.max(id) - 1"
     " ELSE '-9223372036854775808'::bigint END FROM modelcert.events) ORDER BY id LIMIT 2";
-static const char read_txn_sql[] =
-    "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY; SET LOCAL enable_seqscan = off;"
-    " SET LOCAL enable_bitmapscan = off; SET LOCAL max_parallel_workers_per_gather = 0;"
-    " SELECT id, time, actor, host, tool_version, command, kind, spec_digest, data_digest,"
-    " model_digest, verdict, details, prev_hash, hash FROM modelcert.events"
-    " WHERE id >= (SELECT coalesce(max(id), 0) FROM modelcert.events) - 1 ORDER BY id; COMMIT";
-
 int main(int argc, char **argv)
 {
     int reps = argc == 3 ? atoi(argv[2]) : 15;
@@ -120,7 +112,6 @@ int main(int argc, char **argv)
         {"schema query", "SELECT value FROM modelcert.meta WHERE key = 'schema_version'"},
         {"head query", head_sql},
         {"tail query", tail_sql},
-        {"read txn", read_txn_sql},
         {"commit empty", "BEGIN; COMMIT"},
         {"commit durable", "INSERT INTO public.mc_probe_t VALUES (1)"},
     };
