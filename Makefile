@@ -15,14 +15,15 @@ DEBS := build-essential clang cmake pkg-config libyaml-dev libssl-dev libsqlite3
 # recompute a run's metrics, tests/e2e/independent.sh); Debian's PyTorch
 # for a model trained elsewhere (about 30 s to install; tests/e2e/predictions_torch.sh skips
 # without it); SoftHSM2 and OpenSC's pkcs11-tool (a PKCS #11 token made in a temporary
-# directory); the PostgreSQL 15 server the audit tests start; valgrind (tests/memcheck.sh);
+# directory); the PostgreSQL 15 server the audit tests start and PgBouncer in front of it;
+# valgrind (tests/memcheck.sh);
 # Debian's age and age-keygen (interop, tests/e2e/age.sh) and zlib (the compressed age test
 # vectors); for the packaging tests (docs/packaging.md): mandoc (-T lint on the man pages),
 # bash-completion (the completion in a bash that loads it) and debootstrap (a fresh Debian 12
 # chroot where the .deb is installed; the chroot is cached outside the tree).
 TEST_DEBS := libcmocka-dev python3-cram python3-cryptography python3-securesystemslib \
         python3-jsonschema python3-junitparser python3-yaml python3-sklearn libxml2-utils chromium \
-        python3-torch softhsm2 opensc postgresql-15 valgrind strace age zlib1g-dev \
+        python3-torch softhsm2 opensc postgresql-15 pgbouncer valgrind strace age zlib1g-dev \
         mandoc bash-completion debootstrap
 # npm's @sigstore/verify and onnxruntime-node (cached outside the tree) run under Node:
 # Debian's nodejs and npm, only when node or npm is missing (a newer node from elsewhere is kept).

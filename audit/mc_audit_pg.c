@@ -6,7 +6,12 @@
  * the writers); reads from one REPEATABLE READ snapshot in single-row mode (a
  * million events never sit in memory at once). Every value is bound, never
  * spliced into SQL; every column read back is type- and length-checked; no
- * message shows a password, and a lost connection is reported by its cause. */
+ * message shows a password, and a lost connection is reported by its cause.
+ * Pooling-safe (PgBouncer's transaction mode, docs/audit.md): no session state
+ * (each transaction sets its own search path and lock timeout with SET LOCAL),
+ * no named prepared statements, only transaction-scoped locks; and few round
+ * trips: a verb's check is one statement, its append two (`audit init` and
+ * its roles' check: mc_audit_pg_init.c). */
 #include <errno.h>
 #include <libpq-fe.h>
 #include <limits.h>
@@ -14,87 +19,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "mc_audit_pg.h"
 #include "mc_audit_store.h"
 #include "mc_buf.h"
 #include "mc_error.h"
 
-/* "mc_audit" as a big-endian 64-bit number: the advisory lock `audit init` takes (any role
- * could take it: writers take the row lock below, which only the append role may). */
-#define INIT_LOCK_SQL "SELECT pg_catalog.pg_advisory_xact_lock(7882248645014481268)"
 /* The writers' lock: the one row of modelcert.append_lock, locked FOR UPDATE until the
  * append's transaction ends. Locking a row needs the UPDATE right on its table, which
  * only modelcert_append has (and a trigger refuses every actual UPDATE). */
 #define LOCK_SQL "SELECT 1 FROM modelcert.append_lock FOR UPDATE"
+#define VERSION_SQL "SELECT value FROM modelcert.meta WHERE key = 'schema_version'"
+#define HEAD_SQL "SELECT id, hash, time FROM modelcert.events ORDER BY id DESC LIMIT 1"
+/* Opens a read-only transaction of one round trip's statements (an implicit block). */
+#define READ_PREFIX "SET TRANSACTION READ ONLY;" MC_AUDIT_PG_TXN_SETTINGS
 #define INT8_OID 20
 #define TEXT_OID 25
 #define N_COLUMNS 14
 #define INSERT_CHUNK 64 /* rows per INSERT statement: 64 * 14 parameters */
 
-struct mc_audit_store {
-    PGconn *conn;
-    char *shown;
-};
-
 static const char columns[] = "id, time, actor, host, tool_version, command, kind, spec_digest,"
                               " data_digest, model_digest, verdict, details, prev_hash, hash";
-
-/* The writers' lock table (see LOCK_SQL): made by `audit init`, also on a trail made
- * before it existed. */
-static const char lock_table_sql[] =
-    "CREATE TABLE modelcert.append_lock(id int PRIMARY KEY CHECK (id = 1));"
-    "INSERT INTO modelcert.append_lock(id) VALUES (1);"
-    "CREATE TRIGGER append_lock_no_change BEFORE UPDATE OR DELETE ON modelcert.append_lock"
-    "  FOR EACH ROW EXECUTE FUNCTION modelcert.refuse_change();"
-    "CREATE TRIGGER append_lock_no_truncate BEFORE TRUNCATE ON modelcert.append_lock"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION modelcert.refuse_change();"
-    "ALTER TABLE modelcert.append_lock OWNER TO modelcert_owner;"
-    "REVOKE ALL ON modelcert.append_lock FROM PUBLIC;"
-    "GRANT SELECT, UPDATE ON modelcert.append_lock TO modelcert_append;";
-
-static const char init_sql[] =
-    "DO $$ BEGIN"
-    "  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'modelcert_owner') THEN"
-    "    CREATE ROLE modelcert_owner NOLOGIN; END IF;"
-    "  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'modelcert_append') THEN"
-    "    CREATE ROLE modelcert_append NOLOGIN; END IF;"
-    "  IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'modelcert_read') THEN"
-    "    CREATE ROLE modelcert_read NOLOGIN; END IF;"
-    "END $$;"
-    "CREATE SCHEMA modelcert;"
-    "CREATE TABLE modelcert.meta(key text PRIMARY KEY, value text NOT NULL);"
-    "CREATE TABLE modelcert.events("
-    "  id bigint PRIMARY KEY CHECK (id >= 1),"
-    "  time text NOT NULL, actor text NOT NULL, host text NOT NULL, tool_version text NOT NULL,"
-    "  command text NOT NULL, kind text NOT NULL,"
-    "  spec_digest text, data_digest text, model_digest text,"
-    "  verdict text NOT NULL, details text NOT NULL,"
-    "  prev_hash text NOT NULL UNIQUE," /* two events after one head: a fork, refused */
-    "  hash text NOT NULL UNIQUE);"
-    "CREATE INDEX events_model ON modelcert.events(model_digest);"
-    "CREATE INDEX events_spec ON modelcert.events(spec_digest);"
-    "CREATE FUNCTION modelcert.refuse_change() RETURNS trigger LANGUAGE plpgsql"
-    "  SET search_path = '' AS $f$ BEGIN"
-    "  RAISE EXCEPTION 'audit events are append-only: % refused', TG_OP; END $f$;"
-    "CREATE TRIGGER events_append_only BEFORE UPDATE OR DELETE ON modelcert.events"
-    "  FOR EACH ROW EXECUTE FUNCTION modelcert.refuse_change();"
-    "CREATE TRIGGER events_no_truncate BEFORE TRUNCATE ON modelcert.events"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION modelcert.refuse_change();"
-    "CREATE TRIGGER meta_append_only BEFORE UPDATE OR DELETE ON modelcert.meta"
-    "  FOR EACH ROW EXECUTE FUNCTION modelcert.refuse_change();"
-    "CREATE TRIGGER meta_no_truncate BEFORE TRUNCATE ON modelcert.meta"
-    "  FOR EACH STATEMENT EXECUTE FUNCTION modelcert.refuse_change();"
-    "INSERT INTO modelcert.meta(key, value) VALUES ('schema_version', '" MC_AUDIT_SCHEMA_VERSION "');"
-    "ALTER SCHEMA modelcert OWNER TO modelcert_owner;"
-    "ALTER TABLE modelcert.meta OWNER TO modelcert_owner;"
-    "ALTER TABLE modelcert.events OWNER TO modelcert_owner;"
-    "ALTER FUNCTION modelcert.refuse_change() OWNER TO modelcert_owner;"
-    "REVOKE ALL ON SCHEMA modelcert FROM PUBLIC;"
-    "REVOKE ALL ON ALL TABLES IN SCHEMA modelcert FROM PUBLIC;"
-    "REVOKE ALL ON FUNCTION modelcert.refuse_change() FROM PUBLIC;"
-    "GRANT USAGE ON SCHEMA modelcert TO modelcert_append, modelcert_read;"
-    "GRANT SELECT, INSERT ON modelcert.events TO modelcert_append;"
-    "GRANT SELECT ON modelcert.meta TO modelcert_append;"
-    "GRANT SELECT ON modelcert.events, modelcert.meta TO modelcert_read;";
 
 /* libpq prints notices to stderr by default; library code never prints. */
 static void drop_notice(void *arg, const char *message)
@@ -105,14 +49,16 @@ static void drop_notice(void *arg, const char *message)
 
 /* The server's (or libpq's) message, one line, bounded. MC_EINPUT for what
  * the trail or its permissions are at fault for, MC_EIO for the rest. */
-static int pg_error(mc_audit_store *s, const PGresult *r, const char *what)
+int mc_audit_pg_error(mc_audit_store *s, const PGresult *r, const char *what)
 {
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-    const char *msg = r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r) : PQerrorMessage(s->conn);
     char line[400];
-    /* A lost connection is said so, with libpq's account of it: the cause, not whatever
-     * fails after it. */
+    /* A lost connection is said so, with libpq's account of it (all it read since the
+     * statements were sent: the server's reason, then the closed connection): the cause,
+     * not whatever fails after it. */
     int lost = PQstatus(s->conn) == CONNECTION_BAD && strcmp(what, "cannot connect") != 0;
+    const char *msg = !lost && r && *PQresultErrorMessage(r) ? PQresultErrorMessage(r)
+                                                             : PQerrorMessage(s->conn);
     snprintf(line, sizeof line, "%s%s", lost ? "the connection to the server was lost: " : "",
              msg ? msg : "");
     for (char *p = line; *p; p++)
@@ -125,11 +71,12 @@ static int pg_error(mc_audit_store *s, const PGresult *r, const char *what)
 }
 
 /* Runs SQL without parameters; MC_OK when it succeeded (and, for COMMIT, committed). */
-static int exec(mc_audit_store *s, const char *sql, const char *what)
+int mc_audit_pg_exec(mc_audit_store *s, const char *sql, const char *what)
 {
     PGresult *r = PQexec(s->conn, sql);
     ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
-    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? MC_OK : pg_error(s, r, what);
+    int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? MC_OK
+                                                             : mc_audit_pg_error(s, r, what);
     /* A COMMIT of a failed transaction reports ROLLBACK, not an error. */
     if (rc == MC_OK && strcmp(sql, "COMMIT") == 0 && strcmp(PQcmdStatus(r), "COMMIT") != 0)
         rc = mc_error_set(MC_EIO, "audit database %s: %s: the transaction was rolled back",
@@ -140,12 +87,12 @@ static int exec(mc_audit_store *s, const char *sql, const char *what)
 
 /* Ends a failed transaction. Its own failure (a lost connection) changes nothing for the
  * caller, who returns the first error: so it records nothing, and that message stays. */
-static void rollback(mc_audit_store *s)
+void mc_audit_pg_rollback(mc_audit_store *s)
 {
     PQclear(PQexec(s->conn, "ROLLBACK"));
 }
 
-static void store_close(mc_audit_store *s)
+void mc_audit_pg_close(mc_audit_store *s)
 {
     if (!s)
         return;
@@ -154,10 +101,13 @@ static void store_close(mc_audit_store *s)
     free(s);
 }
 
-/* Connects, with no search path (every name is qualified), the server's own
- * encoding (text comes back as the bytes stored, which the hash covers), and
- * the 60-second lock timeout SQLite's busy timeout gives. */
-static int connect_db(mc_audit_store **out, const char *uri, const char *shown, int readonly)
+/* Connects, in the server's own encoding (text comes back as the bytes stored, which the
+ * hash covers): the start-up already reports both encodings, so only a client encoding set
+ * elsewhere (PGCLIENTENCODING) costs a statement; a pooler tracks client_encoding per
+ * client. Nothing else is set for the session: each transaction sets its own (no search
+ * path, every name is qualified; the 60-second lock timeout SQLite's busy timeout gives),
+ * so a pooled server connection carries nothing of this one to its next client. */
+int mc_audit_pg_connect(mc_audit_store **out, const char *uri, const char *shown, int readonly)
 {
     mc_audit_store *s = calloc(1, sizeof *s);
     char *err = NULL;
@@ -166,6 +116,7 @@ static int connect_db(mc_audit_store **out, const char *uri, const char *shown, 
         free(s);
         return mc_error_nomem();
     }
+    s->readonly = readonly;
     /* libpq's own message for a malformed URI may quote it, password included. */
     PQconninfoOption *opts = PQconninfoParse(uri, &err);
     PQconninfoFree(opts);
@@ -181,37 +132,37 @@ static int connect_db(mc_audit_store **out, const char *uri, const char *shown, 
     }
     PQsetNoticeProcessor(s->conn, drop_notice, NULL);
     if (PQstatus(s->conn) != CONNECTION_OK) {
-        rc = pg_error(s, NULL, "cannot connect");
+        rc = mc_audit_pg_error(s, NULL, "cannot connect");
         goto fail;
     }
     const char *enc = PQparameterStatus(s->conn, "server_encoding");
-    if (!enc || PQsetClientEncoding(s->conn, enc) != 0) {
-        rc = pg_error(s, NULL, "cannot use the server's encoding");
+    const char *client = PQparameterStatus(s->conn, "client_encoding");
+    if (!enc || ((!client || strcmp(client, enc) != 0) && PQsetClientEncoding(s->conn, enc) != 0)) {
+        rc = mc_audit_pg_error(s, NULL, "cannot use the server's encoding");
         goto fail;
     }
-    if ((rc = exec(s, "SET search_path = ''; SET lock_timeout = '60s'", "cannot set up the session")) ||
-        (readonly && (rc = exec(s, "SET default_transaction_read_only = on", "cannot set up the session"))))
-        goto fail;
     *out = s;
     return MC_OK;
 fail:
-    store_close(s);
+    mc_audit_pg_close(s);
     return rc;
 }
 
 /* The trail exists (MC_ENOTFOUND when this database has no modelcert schema)
- * and is version 1. */
-static int check_schema_version(mc_audit_store *s)
+ * and is version 1. standalone: in a read-only transaction of its own (else in the
+ * caller's, whose settings are made). */
+int mc_audit_pg_check_version(mc_audit_store *s, int standalone)
 {
-    PGresult *r = PQexec(s->conn, "SELECT value FROM modelcert.meta WHERE key = 'schema_version'");
+    PGresult *r = PQexec(s->conn, standalone ? READ_PREFIX " " VERSION_SQL : VERSION_SQL);
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     int rc = MC_OK;
     if (state && (strcmp(state, "3F000") == 0 || strcmp(state, "42P01") == 0))
         rc = mc_error_set(MC_ENOTFOUND, "audit database %s holds no modelcert audit trail (make "
                           "one with `modelcert audit init`)", s->shown);
     else if (!r || PQresultStatus(r) != PGRES_TUPLES_OK)
-        rc = pg_error(s, r, "cannot read its schema version");
-    else if (PQntuples(r) != 1 || PQnfields(r) != 1 || PQftype(r, 0) != TEXT_OID || PQgetisnull(r, 0, 0))
+        rc = mc_audit_pg_error(s, r, "cannot read its schema version");
+    else if (PQntuples(r) != 1 || PQnfields(r) != 1 || PQftype(r, 0) != TEXT_OID ||
+             PQgetisnull(r, 0, 0))
         rc = mc_error_set(MC_EINPUT, "audit database %s is not a modelcert audit trail (it records "
                           "no schema_version)", s->shown);
     else if (strcmp(PQgetvalue(r, 0, 0), MC_AUDIT_SCHEMA_VERSION) != 0)
@@ -225,111 +176,49 @@ static int check_schema_version(mc_audit_store *s)
 static int store_open(mc_audit_store **out, const char *uri, const char *shown, int readonly)
 {
     mc_audit_store *s = NULL;
-    int rc = connect_db(&s, uri, shown, readonly);
-    if (rc == MC_OK && (rc = check_schema_version(s)))
-        store_close(s);
+    int rc = mc_audit_pg_connect(&s, uri, shown, readonly);
+    if (rc == MC_OK && (rc = mc_audit_pg_check_version(s, 1)))
+        mc_audit_pg_close(s);
     if (rc == MC_OK)
         *out = s;
     return rc;
 }
 
-/* The rights the design gives the three roles (docs/audit.md), and nothing more: none of
- * the role attributes, no membership in another role (it would inherit that role's
- * rights), no CREATE on the schema, and only the table rights granted by init_sql and
- * lock_table_sql. Each row of the query is one right too many: (role, right, rank), the
- * attributes and memberships (the causes) first. */
-static const char roles_sql[] =
-    "WITH r(role) AS (VALUES ('modelcert_owner'), ('modelcert_append'), ('modelcert_read')),"
-    " design(role, tab, priv) AS (VALUES ('modelcert_append', 'modelcert.events', 'SELECT'),"
-    "  ('modelcert_append', 'modelcert.events', 'INSERT'),"
-    "  ('modelcert_append', 'modelcert.meta', 'SELECT'),"
-    "  ('modelcert_append', 'modelcert.append_lock', 'SELECT'),"
-    "  ('modelcert_append', 'modelcert.append_lock', 'UPDATE'),"
-    "  ('modelcert_read', 'modelcert.events', 'SELECT'),"
-    "  ('modelcert_read', 'modelcert.meta', 'SELECT'))"
-    " SELECT g.rolname::text, a.what, 1 FROM pg_catalog.pg_roles g, LATERAL (VALUES"
-    "  (g.rolsuper, 'SUPERUSER'), (g.rolcreaterole, 'CREATEROLE'), (g.rolcreatedb, 'CREATEDB'),"
-    "  (g.rolcanlogin, 'LOGIN'), (g.rolreplication, 'REPLICATION'),"
-    "  (g.rolbypassrls, 'BYPASSRLS')) a(has, what)"
-    "  WHERE g.rolname IN (SELECT role FROM r) AND a.has"
-    " UNION ALL SELECT m.rolname::text, 'membership in role ' || o.rolname, 2"
-    "  FROM pg_catalog.pg_auth_members x JOIN pg_catalog.pg_roles o ON o.oid = x.roleid"
-    "  JOIN pg_catalog.pg_roles m ON m.oid = x.member WHERE m.rolname IN (SELECT role FROM r)"
-    " UNION ALL SELECT r.role, 'CREATE on schema modelcert', 3 FROM r"
-    "  WHERE r.role <> 'modelcert_owner'"
-    "  AND pg_catalog.has_schema_privilege(r.role, 'modelcert', 'CREATE')"
-    " UNION ALL SELECT r.role, v.priv || ' on ' || t.tab, 4 FROM r"
-    "  CROSS JOIN (VALUES ('modelcert.events'), ('modelcert.meta'),"
-    "   ('modelcert.append_lock')) t(tab)"
-    "  CROSS JOIN (VALUES ('SELECT'), ('INSERT'), ('UPDATE'), ('DELETE'), ('TRUNCATE'),"
-    "   ('REFERENCES'), ('TRIGGER')) v(priv)"
-    "  WHERE r.role <> 'modelcert_owner'"
-    "  AND pg_catalog.has_table_privilege(r.role, t.tab, v.priv)"
-    "  AND (r.role, t.tab, v.priv) NOT IN (SELECT role, tab, priv FROM design)"
-    " ORDER BY 3, 1, 2";
-
-/* MC_EINPUT naming the first role with a right the design does not give it: `audit init`
- * reuses roles that exist already, and must not hand a trail to one that can do more. */
-static int check_roles(mc_audit_store *s)
+/* Sends `sql`, statements run in one round trip, and keeps the first n results in res[]
+ * (NULL for a statement not run: those after a failed one). MC_OK when it was sent; the
+ * caller checks each result and clears them (clear_each). */
+static int exec_each(mc_audit_store *s, const char *sql, PGresult **res, int n, const char *what)
 {
-    PGresult *r = PQexec(s->conn, roles_sql);
-    int rc = r && PQresultStatus(r) == PGRES_TUPLES_OK
-                 ? MC_OK
-                 : pg_error(s, r, "cannot read its roles' rights");
-    if (rc == MC_OK && PQntuples(r) > 0)
-        rc = mc_error_set(MC_EINPUT, "audit database %s: role %.64s has %.200s, a right the "
-                          "design does not give it (docs/audit.md): revoke it or drop the role, "
-                          "then run audit init again (%d such right%s)", s->shown,
-                          PQgetvalue(r, 0, 0), PQgetvalue(r, 0, 1), PQntuples(r),
-                          PQntuples(r) == 1 ? "" : "s");
-    PQclear(r);
-    return rc;
+    PGresult *r;
+    int i = 0;
+    for (int k = 0; k < n; k++)
+        res[k] = NULL;
+    if (!PQsendQuery(s->conn, sql))
+        return mc_audit_pg_error(s, NULL, what);
+    while ((r = PQgetResult(s->conn))) {
+        if (i < n)
+            res[i++] = r;
+        else
+            PQclear(r);
+    }
+    return MC_OK;
 }
 
-/* *yes: whether `query` (one boolean) returned true. */
-static int ask(mc_audit_store *s, const char *query, const char *what, int *yes)
+/* MC_OK when res[0..n) all ran and succeeded, else the first failure's error. */
+static int each_ok(mc_audit_store *s, PGresult **res, int n, const char *what)
 {
-    PGresult *r = PQexec(s->conn, query);
-    int rc = r && PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 && PQnfields(r) == 1
-                 ? MC_OK
-                 : pg_error(s, r, what);
-    if (rc == MC_OK)
-        *yes = strcmp(PQgetvalue(r, 0, 0), "t") == 0;
-    PQclear(r);
-    return rc;
+    for (int k = 0; k < n; k++) {
+        ExecStatusType st = res[k] ? PQresultStatus(res[k]) : PGRES_FATAL_ERROR;
+        if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK)
+            return mc_audit_pg_error(s, res[k], what);
+    }
+    return MC_OK;
 }
 
-/* Makes the trail, or leaves an existing version-1 trail as it is (adding the writers'
- * lock table if it predates it); either way its roles must have the design's rights. */
-static int store_init(const char *uri, const char *shown)
+static void clear_each(PGresult **res, int n)
 {
-    mc_audit_store *s = NULL;
-    int exists = 0, locked = 0;
-    int rc = connect_db(&s, uri, shown, 0);
-    if (rc)
-        return rc;
-    if ((rc = exec(s, "BEGIN", "cannot start a transaction")) ||
-        (rc = exec(s, INIT_LOCK_SQL, "cannot lock the trail")) ||
-        (rc = ask(s, "SELECT pg_catalog.to_regnamespace('modelcert') IS NOT NULL",
-                  "cannot look for the schema", &exists)))
-        goto rollback;
-    if (exists)
-        rc = check_schema_version(s);
-    else
-        rc = exec(s, init_sql, "cannot create the trail (init needs a superuser)");
-    if (rc || (rc = ask(s, "SELECT pg_catalog.to_regclass('modelcert.append_lock') IS NOT NULL",
-                        "cannot look for the writers' lock", &locked)) ||
-        (!locked && (rc = exec(s, lock_table_sql, "cannot create the writers' lock (init needs "
-                                                  "a superuser)"))) ||
-        (rc = check_roles(s)))
-        goto rollback;
-    if ((rc = exec(s, "COMMIT", "cannot commit the new trail")) == MC_OK)
-        goto cleanup;
-rollback:
-    rollback(s);
-cleanup:
-    store_close(s);
-    return rc;
+    for (int k = 0; k < n; k++)
+        PQclear(res[k]);
 }
 
 /* ---- reading rows: hostile input ------------------------------------------------- */
@@ -406,14 +295,15 @@ static int row_event(mc_audit_store *s, const PGresult *r, int row, mc_audit_eve
     return MC_OK;
 }
 
-/* The head: the row with the highest id, inside the caller's transaction. */
-static int read_head(mc_audit_store *s, mc_audit_head *h)
+/* The head from r, the result of HEAD_SQL (the row with the highest id). */
+static int head_result(mc_audit_store *s, const PGresult *r, mc_audit_head *h)
 {
-    PGresult *r = PQexec(s->conn, "SELECT id, hash, time FROM modelcert.events ORDER BY id DESC LIMIT 1");
     const char *hash = NULL, *time = NULL;
     memset(h, 0, sizeof *h);
     snprintf(h->hash, sizeof h->hash, "%s", MC_AUDIT_GENESIS);
-    int rc = r && PQresultStatus(r) == PGRES_TUPLES_OK ? MC_OK : pg_error(s, r, "cannot read the chain head");
+    int rc = r && PQresultStatus(r) == PGRES_TUPLES_OK
+                 ? MC_OK
+                 : mc_audit_pg_error(s, r, "cannot read the chain head");
     if (rc == MC_OK && PQntuples(r) == 1) {
         if (PQnfields(r) != 3 || PQftype(r, 0) != INT8_OID || PQftype(r, 1) != TEXT_OID ||
             PQftype(r, 2) != TEXT_OID)
@@ -426,24 +316,56 @@ static int read_head(mc_audit_store *s, mc_audit_head *h)
             snprintf(h->time, sizeof h->time, "%s", time ? time : "");
         }
     }
-    PQclear(r);
     return rc;
 }
 
 static int store_head(mc_audit_store *s, mc_audit_head *out)
 {
-    return read_head(s, out); /* one statement: one snapshot */
+    /* one statement: one snapshot; one round trip with its transaction's settings */
+    PGresult *r = PQexec(s->conn, READ_PREFIX " " HEAD_SQL);
+    int rc = head_result(s, r, out);
+    PQclear(r);
+    return rc;
+}
+
+/* The head and the event before it, or for a head id of 2 or less the first two events (a
+ * trail of one or two events, or a forged id at the top, is verified from its genesis: the
+ * lowest ids, as a whole verification reads them first), in one statement: one snapshot,
+ * one round trip, the primary key's index searched twice (its highest entry, then from
+ * there), never a scan of the table. fn gets the rows, oldest first, valid during the call. */
+static int store_tail(mc_audit_store *s, mc_audit_tail_fn fn, void *ctx)
+{
+    char sql[1024];
+    mc_audit_event evs[2];
+    snprintf(sql, sizeof sql, READ_PREFIX " SELECT %s FROM modelcert.events WHERE id >= (SELECT"
+             " CASE WHEN pg_catalog.max(id) > 2 THEN pg_catalog.max(id) - 1"
+             " ELSE '-9223372036854775808'::bigint END FROM modelcert.events)"
+             " ORDER BY id LIMIT 2", columns);
+    PGresult *r = PQexec(s->conn, sql);
+    int rc = r && PQresultStatus(r) == PGRES_TUPLES_OK
+                 ? MC_OK
+                 : mc_audit_pg_error(s, r, "cannot read the events");
+    int n = rc == MC_OK ? PQntuples(r) : 0;
+    if (rc == MC_OK && n > 2)
+        rc = mc_error_set(MC_EINTERNAL, "audit database %s: %d rows read for 2", s->shown, n);
+    if (rc == MC_OK && n > 0)
+        rc = check_shape(s, r, N_COLUMNS);
+    for (int i = 0; rc == MC_OK && i < n; i++)
+        rc = row_event(s, r, i, &evs[i]);
+    if (rc == MC_OK)
+        rc = fn(ctx, evs, (size_t)n);
+    PQclear(r);
+    return rc;
 }
 
 /* ---- appending --------------------------------------------------------------------- */
 
-/* Inserts evs[0..n), n <= INSERT_CHUNK, in one statement. */
-static int insert_chunk(mc_audit_store *s, const mc_audit_event *evs, size_t n)
+/* The INSERT of evs[0..n), n <= INSERT_CHUNK, one statement: *text and values[] (pointing
+ * into evs and ids). */
+static int chunk_sql(char **text, const char **values, char (*ids)[24],
+                     const mc_audit_event *evs, size_t n)
 {
-    const char *values[INSERT_CHUNK * N_COLUMNS];
-    char ids[INSERT_CHUNK][24];
     mc_buf sql = {0};
-    char *text = NULL;
     mc_buf_printf(&sql, "INSERT INTO modelcert.events(%s) VALUES ", columns);
     for (size_t i = 0; i < n; i++) {
         const mc_audit_event *ev = &evs[i];
@@ -458,21 +380,75 @@ static int insert_chunk(mc_audit_store *s, const mc_audit_event *evs, size_t n)
         mc_buf_put(&sql, ")", 1);
         memcpy(&values[i * N_COLUMNS], row, sizeof row);
     }
-    int rc = mc_buf_take(&sql, &text, NULL);
+    return mc_buf_take(&sql, text, NULL);
+}
+
+/* Inserts evs[0..n), n <= INSERT_CHUNK, in one statement. */
+static int insert_chunk(mc_audit_store *s, const mc_audit_event *evs, size_t n)
+{
+    const char *values[INSERT_CHUNK * N_COLUMNS];
+    char ids[INSERT_CHUNK][24];
+    char *text = NULL;
+    int rc = chunk_sql(&text, values, ids, evs, n);
     if (rc)
         return rc;
     PGresult *r = PQexecParams(s->conn, text, (int)(n * N_COLUMNS), NULL, values, NULL, NULL, 0);
-    rc = r && PQresultStatus(r) == PGRES_COMMAND_OK ? MC_OK : pg_error(s, r, "cannot append the event");
+    rc = r && PQresultStatus(r) == PGRES_COMMAND_OK
+             ? MC_OK
+             : mc_audit_pg_error(s, r, "cannot append the event");
     PQclear(r);
     free(text);
     return rc;
 }
 
-/* Takes the writers' lock (LOCK_SQL) inside the caller's transaction: MC_EINPUT when the
- * trail predates it, this role may not take it, or its row is gone (no lock at all). */
-static int lock_writers(mc_audit_store *s)
+/* As insert_chunk, and the COMMIT, in one round trip: libpq's pipeline mode, the two
+ * statements (unnamed, bound) and one Sync, so a pooler sees one exchange. Then the
+ * INSERT's result, the COMMIT's (each followed by a NULL) and the pipeline's end are read;
+ * a statement after a failed one is not run (PGRES_PIPELINE_ABORTED), and the transaction is
+ * the caller's to roll back. */
+static int insert_commit(mc_audit_store *s, const mc_audit_event *evs, size_t n)
 {
-    PGresult *r = PQexec(s->conn, LOCK_SQL);
+    static const char *const what[3] = {"cannot append the event", "cannot commit the events",
+                                        "cannot commit the events"};
+    const char *values[INSERT_CHUNK * N_COLUMNS];
+    char ids[INSERT_CHUNK][24];
+    char *text = NULL;
+    int rc = chunk_sql(&text, values, ids, evs, n);
+    if (rc)
+        return rc;
+    int sent = PQenterPipelineMode(s->conn) &&
+               PQsendQueryParams(s->conn, text, (int)(n * N_COLUMNS), NULL, values, NULL, NULL,
+                                 0) &&
+               PQsendQueryParams(s->conn, "COMMIT", 0, NULL, NULL, NULL, NULL, 0) &&
+               PQpipelineSync(s->conn);
+    free(text);
+    if (!sent)
+        rc = mc_audit_pg_error(s, NULL, what[0]);
+    for (int k = 0; sent && k < 3; k++) {
+        PGresult *r = PQgetResult(s->conn);
+        ExecStatusType st = r ? PQresultStatus(r) : PGRES_FATAL_ERROR;
+        ExecStatusType want = k < 2 ? PGRES_COMMAND_OK : PGRES_PIPELINE_SYNC;
+        if (rc == MC_OK && st != want)
+            rc = mc_audit_pg_error(s, r, what[k]);
+        else if (rc == MC_OK && k == 1 && strcmp(PQcmdStatus(r), "COMMIT") != 0)
+            rc = mc_error_set(MC_EIO, "audit database %s: %s: the transaction was rolled back",
+                              s->shown, what[k]);
+        PQclear(r);
+        if (!r) /* the connection is gone: nothing more comes */
+            break;
+        if (k < 2)
+            PQclear(PQgetResult(s->conn)); /* the NULL after the statement's result */
+    }
+    /* Fails only with results unread, after a lost connection: the caller then closes it. */
+    PQexitPipelineMode(s->conn);
+    return rc;
+}
+
+/* Whether the writers' lock was taken (r: LOCK_SQL's result, NULL when it did not run):
+ * MC_EINPUT when the trail predates it, this role may not take it, or its row is gone (no
+ * lock at all). */
+static int lock_result(mc_audit_store *s, const PGresult *r)
+{
     const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
     int rc = MC_OK;
     if (state && strcmp(state, "42P01") == 0)
@@ -483,12 +459,11 @@ static int lock_writers(mc_audit_store *s)
         rc = mc_error_set(MC_EINPUT, "audit database %s: this role may not take the writers' "
                           "lock: appending needs the role modelcert_append", s->shown);
     else if (!r || PQresultStatus(r) != PGRES_TUPLES_OK)
-        rc = pg_error(s, r, "cannot lock the chain head");
+        rc = mc_audit_pg_error(s, r, "cannot lock the chain head");
     else if (PQntuples(r) != 1)
         rc = mc_error_set(MC_EINPUT, "audit database %s: the writers' lock row of "
                           "modelcert.append_lock is missing: appends cannot be serialised",
                           s->shown);
-    PQclear(r);
     return rc;
 }
 
@@ -496,22 +471,31 @@ static int store_append(mc_audit_store *s, mc_audit_event *evs, size_t n, mc_aud
                         void *ctx)
 {
     mc_audit_head head;
+    PGresult *res[5];
+    if (s->readonly)
+        return mc_error_set(MC_EINTERNAL, "audit database %s was opened read-only", s->shown);
     /* One transaction; the writers' lock, held until it ends, serialises every
      * writer of this database, so the head cannot move between reading it and
-     * appending after it. A writer killed before COMMIT leaves nothing. */
-    int rc = exec(s, "BEGIN", "cannot start a transaction");
-    if (rc)
-        return rc;
-    if ((rc = lock_writers(s)) || (rc = read_head(s, &head)) ||
-        (rc = link(ctx, &head, evs, n)))
+     * appending after it (read by a statement after the lock's: its own snapshot, taken
+     * once the lock is held). A writer killed before COMMIT leaves nothing. The
+     * transaction's start, the lock and the head: one round trip. */
+    int rc = exec_each(s, "BEGIN;" MC_AUDIT_PG_TXN_SETTINGS " " LOCK_SQL "; " HEAD_SQL, res, 5,
+                       "cannot start a transaction");
+    if (rc == MC_OK && (rc = each_ok(s, res, 3, "cannot start a transaction")) == MC_OK &&
+        (rc = lock_result(s, res[3])) == MC_OK)
+        rc = head_result(s, res[4], &head);
+    clear_each(res, 5);
+    if (rc || (rc = link(ctx, &head, evs, n)))
         goto rollback;
-    for (size_t i = 0; i < n; i += INSERT_CHUNK)
-        if ((rc = insert_chunk(s, evs + i, n - i < INSERT_CHUNK ? n - i : INSERT_CHUNK)))
+    size_t i = 0;
+    for (; n - i > INSERT_CHUNK; i += INSERT_CHUNK)
+        if ((rc = insert_chunk(s, evs + i, INSERT_CHUNK)))
             goto rollback;
-    if ((rc = exec(s, "COMMIT", "cannot commit the events")) == MC_OK)
+    /* the last rows (a verb's one event) and the COMMIT: one round trip */
+    if ((rc = insert_commit(s, evs + i, n - i)) == MC_OK)
         return MC_OK;
 rollback:
-    rollback(s);
+    mc_audit_pg_rollback(s);
     return rc;
 }
 
@@ -561,20 +545,21 @@ static int scan_rows(mc_audit_store *s, const mc_audit_filter *f, long long from
      * for id >= $1 and would read all of it, or start workers to: a verb walks the primary
      * key's index from $1, in order, and reads only the rows it finds there (set in the same
      * round trip as BEGIN). */
-    int rc = exec(s, has_from ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
-                                " SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off;"
-                                " SET LOCAL max_parallel_workers_per_gather = 0"
-                              : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
-                  "cannot start a read transaction");
+    int rc = mc_audit_pg_exec(s, has_from ? "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+                              MC_AUDIT_PG_TXN_SETTINGS " SET LOCAL enable_seqscan = off;"
+                              " SET LOCAL enable_bitmapscan = off;"
+                              " SET LOCAL max_parallel_workers_per_gather = 0"
+                              : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY;"
+                              MC_AUDIT_PG_TXN_SETTINGS,
+                              "cannot start a read transaction");
     if (rc) {
-        if (has_from)
-            rollback(s);
+        mc_audit_pg_rollback(s);
         return rc;
     }
     if (!PQsendQueryParams(s->conn, sql, f ? 5 : has_from, NULL,
                            f ? params : has_from ? from_param : NULL, NULL, NULL, 0) ||
         !PQsetSingleRowMode(s->conn)) {
-        rc = pg_error(s, NULL, "cannot read the events");
+        rc = mc_audit_pg_error(s, NULL, "cannot read the events");
         drain(s, 1);
         goto done;
     }
@@ -589,7 +574,7 @@ static int scan_rows(mc_audit_store *s, const mc_audit_filter *f, long long from
                 rc = fn(ctx, &ev);
             shaped = 1;
         } else if (st != PGRES_SINGLE_TUPLE && st != PGRES_TUPLES_OK && !stopped) {
-            rc = pg_error(s, r, "cannot read the events");
+            rc = mc_audit_pg_error(s, r, "cannot read the events");
         }
         PQclear(r);
         if (rc && !stopped) {
@@ -600,9 +585,9 @@ static int scan_rows(mc_audit_store *s, const mc_audit_filter *f, long long from
     }
 done:
     if (rc == MC_OK)
-        rc = exec(s, "COMMIT", "cannot end the read transaction");
+        rc = mc_audit_pg_exec(s, "COMMIT", "cannot end the read transaction");
     else
-        rollback(s);
+        mc_audit_pg_rollback(s);
     return rc;
 }
 
@@ -617,6 +602,7 @@ static int store_scan_from(mc_audit_store *s, long long from, mc_audit_row_fn fn
 }
 
 const mc_audit_store_ops mc_audit_store_postgresql = {
-    .name = "postgresql", .open = store_open, .init = store_init, .append = store_append,
-    .scan = store_scan, .scan_from = store_scan_from, .head = store_head, .close = store_close,
+    .name = "postgresql", .open = store_open, .init = mc_audit_pg_init, .append = store_append,
+    .scan = store_scan, .scan_from = store_scan_from, .tail = store_tail, .head = store_head,
+    .close = mc_audit_pg_close,
 };

@@ -36,6 +36,10 @@ typedef int (*mc_audit_link_fn)(void *ctx, const mc_audit_head *head, mc_audit_e
  * scan and is its result. */
 typedef int (*mc_audit_row_fn)(void *ctx, const mc_audit_event *ev);
 
+/* Called once by a store's tail with the rows it read (n <= 2), oldest first, valid during
+ * the call only. */
+typedef int (*mc_audit_tail_fn)(void *ctx, const mc_audit_event *rows, size_t n);
+
 typedef struct mc_audit_store_ops {
     const char *name; /* "sqlite", "postgresql" */
     /* Opens the trail at `location` (a path, or a URI for this backend).
@@ -58,6 +62,11 @@ typedef struct mc_audit_store_ops {
      * key, never a scan of the table (what a verb reads: the head and what follows a head it
      * verified). */
     int (*scan_from)(mc_audit_store *s, long long from, mc_audit_row_fn fn, void *ctx);
+    /* What a verb verifies, in one statement (one snapshot, one round trip): the rows whose
+     * id is the head's or the one before it; for a head id of 2 or less, the two lowest ids
+     * (verified from the genesis). NULL: the chain logic reads the head, then scan_from
+     * (SQLite, where a statement costs no round trip). */
+    int (*tail)(mc_audit_store *s, mc_audit_tail_fn fn, void *ctx);
     /* The last row's id, hash and time as stored (unverified: a checkpoint
      * signs it only after mc_audit_verify; id 0 and 64 zeros when empty). */
     int (*head)(mc_audit_store *s, mc_audit_head *out);
