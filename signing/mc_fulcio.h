@@ -22,6 +22,9 @@ typedef struct mc_sigstore_policy {
     const char *identity;
     const char *identity_regexp;
     const char *issuer;
+    /* witnesses (C2SP verifier keys) every Rekor v2 checkpoint must be cosigned by */
+    const char *const *witnesses;
+    size_t n_witnesses;
 } mc_sigstore_policy;
 
 /* Checks a policy before any bundle is read: the issuer and one identity form given, the
