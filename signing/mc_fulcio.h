@@ -28,6 +28,7 @@ typedef struct mc_sigstore_policy {
 } mc_sigstore_policy;
 
 /* Checks a policy before any bundle is read: the issuer and one identity form given, the
+ * witnesses' verifier keys well formed (at most MC_NOTE_MAX_WITNESSES), the
  * regular expression compiles (at most 1 KiB). MC_EINPUT naming the option. */
 int mc_sigstore_policy_check(const mc_sigstore_policy *policy);
 

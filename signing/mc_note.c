@@ -123,7 +123,7 @@ static int verify(int *ok, EVP_PKEY *key, const unsigned char *sig, size_t sl, c
 }
 
 /* The text: origin, size, root hash. 1 when well formed (cp filled), else 0 with why. */
-static int parse_text(mc_checkpoint *cp, char *why, size_t ws, const char *t, size_t n)
+static int parse_text(mc_note_checkpoint *cp, char *why, size_t ws, const char *t, size_t n)
 {
     const char *l1 = memchr(t, '\n', n);
     const char *l2 = l1 ? memchr(l1 + 1, '\n', n - (size_t)(l1 + 1 - t)) : NULL;
@@ -207,7 +207,7 @@ static int judge_line(int *known, int *good, int *wit, const char *name, const u
     return MC_OK;
 }
 
-int mc_checkpoint_open(int *ok, char *why, size_t ws, mc_checkpoint *cp, const char *note,
+int mc_checkpoint_open(int *ok, char *why, size_t ws, mc_note_checkpoint *cp, const char *note,
                        size_t len, const mc_note_key *log, const mc_note_witness *w, size_t nw)
 {
     *ok = 0;

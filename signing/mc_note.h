@@ -18,11 +18,11 @@
 #define MC_NOTE_MAX_WITNESSES 16 /* witnesses a verifier may require */
 
 /* A checkpoint's first three lines. */
-typedef struct mc_checkpoint {
+typedef struct mc_note_checkpoint {
     char origin[MC_NOTE_MAX_NAME];
     uint64_t size;
     unsigned char root[32];
-} mc_checkpoint;
+} mc_note_checkpoint;
 
 /* A key that signs notes: its name, its key id and its public key (not owned). */
 typedef struct mc_note_key {
@@ -53,7 +53,7 @@ void mc_note_witness_clear(mc_note_witness *w);
  * key, and one of each witness that verifies as a cosignature/v1; a line of a known key that
  * does not verify is a failure, lines of unknown keys are ignored. When log->name is set the
  * origin must be it. *ok 1 with *cp filled, or 0 with why; MC_ENOMEM, MC_EINTERNAL. */
-int mc_checkpoint_open(int *ok, char *why, size_t why_size, mc_checkpoint *cp, const char *note,
+int mc_checkpoint_open(int *ok, char *why, size_t why_size, mc_note_checkpoint *cp, const char *note,
                        size_t len, const mc_note_key *log, const mc_note_witness *witnesses,
                        size_t n_witnesses);
 

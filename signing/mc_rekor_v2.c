@@ -188,7 +188,7 @@ static int log_key(mc_note_key *k, char *name, size_t ns, const mc_tr_log *log)
     return MC_OK;
 }
 
-static int checkpoint_ok(mc_checkpoint *cp, const char *note, const mc_tr_log *log,
+static int checkpoint_ok(mc_note_checkpoint *cp, const char *note, const mc_tr_log *log,
                          const mc_sigstore_policy *policy)
 {
     mc_note_witness w[MC_NOTE_MAX_WITNESSES];
@@ -217,7 +217,7 @@ static int proof_ok(const json_t *entry, const unsigned char *body, size_t bl,
     int64_t index = 0;
     int has_i = 0;
     unsigned char (*path)[32] = NULL, leaf[32];
-    mc_checkpoint cp;
+    mc_note_checkpoint cp;
     int rc = mc_pbjson_int64(&index, &has_i, entry, "logIndex", "log_index", "tlog entry");
     rc = rc ? rc : mc_pbjson_object(&ip, entry, "inclusionProof", "inclusion_proof", "tlog entry");
     rc = rc ? rc : mc_pbjson_array(&hashes, ip, "hashes", NULL, "inclusionProof");
