@@ -1,6 +1,8 @@
-/* modelcert reproduce RUN_DIR [--data PATH] [--audit DB] [--json] [-q] [-v] [--identity KEY]:
- * an auditor's re-run of a recorded run, compared with it; an encrypted run's model is
- * decrypted in memory only with the identity (an audited decryption). */
+/* modelcert reproduce RUN_DIR [--data PATH] [--audit DB] [--json] [-q] [-v] [--identity KEY]
+ * [--key PUB | --certificate-identity ID ... --certificate-oidc-issuer URL]: an auditor's
+ * re-run of a recorded run, compared with it, after its signature (by key or Sigstore
+ * keyless) is verified when asked; an encrypted run's model is decrypted in memory only with
+ * the identity (an audited decryption). */
 #include "cli_age.h"
 #include "mc_report_validation.h"
 #include "mc_spec.h"
@@ -29,6 +31,12 @@ static const char help[] =
     "                           decrypted in memory only, an audited decryption\n"
     "  --key PUB         first verify the run's signature (RUN_DIR/model.sig) with\n"
     "                    this public key; nothing is re-run when it does not verify\n"
+    "  --certificate-identity ID  ...or as a Sigstore keyless bundle: the signer's\n"
+    "                    identity (the certificate's email, URI or username)\n"
+    "  --certificate-identity-regexp RE  ...or a POSIX regular expression for it\n"
+    "  --certificate-oidc-issuer URL  ...and the OIDC issuer that vouched for it\n"
+    "  --trusted-root FILE  Sigstore trusted_root.json (default: the public-good\n"
+    "                    instance's, built in; never fetched)\n"
     "  --allow-path DIR  also allow the spec to name files under DIR\n"
     "                    (repeatable; or MODELCERT_ALLOW_PATHS, colon-separated);\n"
     "                    by default only its project root (here: RUN_DIR)\n"
@@ -40,7 +48,7 @@ static const char help[] =
     "metrics), 2 bad run directory or usage, 3 internal or environment error.\n";
 
 typedef struct opts {
-    const char *data, *key;
+    const char *data, *key, *identity, *identity_regexp, *issuer, *trusted_root;
     int json;
     mc_cli_age age;
 } opts;
@@ -55,6 +63,9 @@ static int on_option(void *ctx, int code, const char *value)
         o->data = value;
     else if (code == 'k')
         o->key = value;
+    else if (code == 'C' || code == 'E' || code == 'O' || code == 'T')
+        *(code == 'C' ? &o->identity : code == 'E' ? &o->identity_regexp
+          : code == 'O' ? &o->issuer : &o->trusted_root) = value;
     else
         o->json = 1;
     return MC_EXIT_OK;
@@ -65,6 +76,11 @@ int mc_cmd_reproduce(int argc, char **argv)
     static const struct option own[] = {{"data", required_argument, NULL, 'd'},
                                         {"json", no_argument, NULL, 'j'},
                                         {"key", required_argument, NULL, 'k'},
+                                        {"certificate-identity", required_argument, NULL, 'C'},
+                                        {"certificate-identity-regexp", required_argument, NULL,
+                                         'E'},
+                                        {"certificate-oidc-issuer", required_argument, NULL, 'O'},
+                                        {"trusted-root", required_argument, NULL, 'T'},
                                         MC_CLI_AGE_OPTIONS,
                                         {NULL, 0, NULL, 0}};
     static opts o = {.age = {.verb = "reproduce"}};
@@ -76,13 +92,18 @@ int mc_cmd_reproduce(int argc, char **argv)
         return status;
     if (argc - first != 1)
         return mc_cli_usage_error("reproduce", "expected one run directory");
+    if (o.key && (o.identity || o.identity_regexp || o.issuer || o.trusted_root))
+        return mc_cli_usage_error("reproduce", "give either --key or the keyless flags "
+                                  "(--certificate-identity ... --certificate-oidc-issuer)");
 
     mc_outcome *res = NULL;
     mc_confinement confine;
     mc_cli_confinement(&confine, &common);
     mc_reproduce_options ro = {.confine = &confine, .run_dir = argv[first], .data_path = o.data,
                                .threads = common.threads, .audit_path = common.audit,
-                               .command_line = mc_cli_command_line(), .key = o.key};
+                               .command_line = mc_cli_command_line(), .key = o.key,
+                               .identity = o.identity, .identity_regexp = o.identity_regexp,
+                               .issuer = o.issuer, .trusted_root = o.trusted_root};
     mc_decrypt_options d = {.output = NULL};
     if (mc_cli_age_given(&o.age)) {
         mc_cli_age_decrypt_options(&d, &o.age, &common);

@@ -32,12 +32,17 @@ static const char help[] =
     "                         bundle's log entries are then not checked)\n"
     "  --staging              refused: no staging root is built in (use\n"
     "                         --trusted-root)\n"
+    "  --witness VKEY         a witness (C2SP verifier key NAME+ID+KEY) that must\n"
+    "                         have cosigned every Rekor v2 checkpoint; repeatable\n"
     "  -h, --help             this help\n"
     "\n"
     "exit status: 0 verified, 1 not verified (the reason is printed), 2 bad\n"
     "input or usage, 3 internal or environment error.\n";
 
-enum { OPT_BUNDLE = 1, OPT_IDENTITY, OPT_IDENTITY_RE, OPT_ISSUER, OPT_KEY, OPT_ROOT, OPT_STAGING };
+enum {
+    OPT_BUNDLE = 1, OPT_IDENTITY, OPT_IDENTITY_RE, OPT_ISSUER, OPT_KEY, OPT_ROOT, OPT_STAGING,
+    OPT_WITNESS
+};
 
 static int on_option(void *ctx, int code, const char *value)
 {
@@ -50,6 +55,11 @@ static int on_option(void *ctx, int code, const char *value)
     case OPT_KEY: o->key = value; break;
     case OPT_ROOT: o->trusted_root = value; break;
     case OPT_STAGING: o->staging = 1; break;
+    case OPT_WITNESS:
+        if (o->n_witnesses == MC_NOTE_MAX_WITNESSES)
+            return mc_cli_usage_error("sigstore", "at most 16 --witness");
+        o->witnesses[o->n_witnesses++] = value;
+        break;
     default: return MC_EXIT_USAGE;
     }
     return MC_EXIT_OK;
@@ -65,6 +75,7 @@ int mc_cmd_sigstore(int argc, char **argv)
         {"key", required_argument, NULL, OPT_KEY},
         {"trusted-root", required_argument, NULL, OPT_ROOT},
         {"staging", no_argument, NULL, OPT_STAGING},
+        {"witness", required_argument, NULL, OPT_WITNESS},
         {NULL, 0, NULL, 0}};
     if (argc < 2 || (strcmp(argv[1], "verify-bundle") != 0 && !mc_cli_wants_help(argc, argv)))
         return mc_cli_usage_error("sigstore", "expected the subcommand verify-bundle");

@@ -59,6 +59,22 @@ int mc_base64_encode(char **out, const void *data, size_t n)
 int mc_base64_decode(unsigned char **out, size_t *len, const char *text, size_t max)
 {
     size_t n = strlen(text);
+    if (strpbrk(text, "\r\n")) { /* line breaks are skipped, as Go's and Python's decoders do */
+        if (n > 4 * (max / 3 + 2) + 4 * (max / 3 + 2) / 48 * 2 + 2)
+            return mc_error_set(MC_EINPUT, "base64 text is over the limit of %zu decoded bytes",
+                                max);
+        char *flat = malloc(n + 1);
+        size_t k = 0;
+        if (!flat)
+            return mc_error_nomem();
+        for (size_t i = 0; i < n; i++)
+            if (text[i] != '\r' && text[i] != '\n')
+                flat[k++] = text[i];
+        flat[k] = 0;
+        int rc = mc_base64_decode(out, len, flat, max);
+        free(flat);
+        return rc;
+    }
     if (n > 4 * (max / 3 + 2))
         return mc_error_set(MC_EINPUT, "base64 text is over the limit of %zu decoded bytes", max);
     size_t pads = 0;

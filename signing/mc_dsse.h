@@ -28,8 +28,9 @@ int mc_dsse_pae(unsigned char **out, size_t *len, const char *type, const void *
 
 /* Standard base64 of data (NUL-terminated; caller frees). MC_ENOMEM. */
 int mc_base64_encode(char **out, const void *data, size_t n);
-/* Decodes standard or URL-safe base64, padded or not, at most max bytes out;
- * MC_EINPUT on any other character, bad length or padding. Caller frees. */
+/* Decodes standard or URL-safe base64, padded or not, line breaks (CR, LF) skipped as Go's
+ * and Python's decoders skip them, at most max bytes out; MC_EINPUT on any other character,
+ * bad length or padding. Caller frees. */
 int mc_base64_decode(unsigned char **out, size_t *len, const char *text, size_t max);
 
 /* Signs PAE(type, payload) with key; *envelope (caller owns) is the JSON form

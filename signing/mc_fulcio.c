@@ -13,6 +13,7 @@
 #include <time.h>
 
 #include "mc_error.h"
+#include "mc_note.h"
 
 const char *mc_fulcio_time_str(char buf[32], int64_t t)
 {
@@ -109,6 +110,15 @@ int mc_sigstore_policy_check(const mc_sigstore_policy *p)
     if (!p->issuer || !!p->identity == !!p->identity_regexp)
         return mc_error_set(MC_EINPUT, "Sigstore verification needs the expected OIDC issuer "
                             "and either the identity or a regular expression for it");
+    if (p->n_witnesses > MC_NOTE_MAX_WITNESSES)
+        return mc_error_set(MC_EINPUT, "--witness: at most %d", MC_NOTE_MAX_WITNESSES);
+    for (size_t i = 0; i < p->n_witnesses; i++) {
+        mc_note_witness w;
+        int rc = mc_note_witness_parse(&w, p->witnesses[i]);
+        mc_note_witness_clear(&w);
+        if (rc)
+            return rc;
+    }
     if (!p->identity_regexp)
         return MC_OK;
     if (strlen(p->identity_regexp) > 1024)

@@ -22,9 +22,13 @@ typedef struct mc_sigstore_policy {
     const char *identity;
     const char *identity_regexp;
     const char *issuer;
+    /* witnesses (C2SP verifier keys) every Rekor v2 checkpoint must be cosigned by */
+    const char *const *witnesses;
+    size_t n_witnesses;
 } mc_sigstore_policy;
 
 /* Checks a policy before any bundle is read: the issuer and one identity form given, the
+ * witnesses' verifier keys well formed (at most MC_NOTE_MAX_WITNESSES), the
  * regular expression compiles (at most 1 KiB). MC_EINPUT naming the option. */
 int mc_sigstore_policy_check(const mc_sigstore_policy *policy);
 

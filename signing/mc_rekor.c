@@ -355,7 +355,7 @@ cleanup:
 }
 
 int mc_rekor_verify(mc_rekor_result *res, const json_t *entry, const json_t *env, X509 *leaf,
-                    const mc_trusted_root *tr)
+                    const mc_trusted_root *tr, const mc_sigstore_policy *policy)
 {
     json_t *lid = NULL, *kv = NULL, *ip = NULL, *pr = NULL;
     const char *kid = NULL, *kind = NULL, *ver = NULL, *body_b64 = NULL, *set = NULL;
@@ -382,7 +382,8 @@ int mc_rekor_verify(mc_rekor_result *res, const json_t *entry, const json_t *env
                                     w);
     if (rc)
         goto cleanup;
-    if (!kid || !kind || !ver || !has_t || !has_i || !body_b64) {
+    int v2 = ver && strcmp(ver, "0.0.2") == 0; /* Rekor v2: no integrated time */
+    if (!kid || !kind || !ver || (!has_t && !v2) || !has_i || !body_b64) {
         rc = mc_error_set(MC_EINPUT, "the tlog entry needs logId, kindVersion, integratedTime, "
                                      "logIndex and canonicalizedBody");
         goto cleanup;
@@ -396,14 +397,21 @@ int mc_rekor_verify(mc_rekor_result *res, const json_t *entry, const json_t *env
         goto cleanup;
     }
     int message = json_object_get(env, "messageDigest") != NULL;
-    if (strcmp(kind, message ? "hashedrekord" : "dsse") != 0 || strcmp(ver, "0.0.1") != 0) {
-        rc = mc_error_set(MC_EINPUT, "the tlog entry is of kind %.30s %.30s (%s 0.0.1 is "
-                                     "verified for this bundle)", kind, ver,
-                          message ? "hashedrekord" : "dsse");
+    int known = v2 ? strcmp(kind, "hashedrekord") == 0 || (!message && !strcmp(kind, "dsse"))
+                   : !strcmp(kind, message ? "hashedrekord" : "dsse") && !strcmp(ver, "0.0.1");
+    if (!known) {
+        rc = mc_error_set(MC_EINPUT, "the tlog entry is of kind %.30s %.30s (%s 0.0.1 or 0.0.2 "
+                                     "is verified for this bundle)", kind, ver,
+                          message ? "hashedrekord" : "dsse or hashedrekord");
         goto cleanup;
     }
-    if ((rc = mc_base64_decode(&body, &bl, body_b64, MC_REKOR_MAX_BODY)) ||
-        (rc = body_matches(body, bl, env, leaf)))
+    if ((rc = mc_base64_decode(&body, &bl, body_b64, MC_REKOR_MAX_BODY)))
+        goto cleanup;
+    if (v2) {
+        rc = mc_rekor_v2_verify(res, entry, body, bl, env, leaf, log, policy);
+        goto cleanup;
+    }
+    if ((rc = body_matches(body, bl, env, leaf)))
         goto cleanup;
     if (!ip && !set) {
         rc = mc_error_set(MC_EINPUT, "the tlog entry has neither an inclusion proof nor an "
@@ -438,6 +446,8 @@ int mc_rekor_verify(mc_rekor_result *res, const json_t *entry, const json_t *env
         goto cleanup;
     }
     res->integrated_time = t;
+    res->timed = 1;
+    res->window = log->valid;
     res->proof = ip != NULL;
     res->promise = set != NULL;
 cleanup:

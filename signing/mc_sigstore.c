@@ -1,5 +1,7 @@
 /* Sigstore keyless verification material (mc_sigstore.h): the links of mc_rekor.c,
- * mc_fulcio.c and mc_sct.c put in sigstore-go's order. The leaf is the bundle's
+ * mc_fulcio.c and mc_sct.c put in sigstore-go's order. Rekor v2 entries give no integrated
+ * time: the bundle then needs an RFC 3161 timestamp, at whose times the v2 log's key and the
+ * certificate must be valid. The leaf is the bundle's
  * `certificate` (v0.3) or the first of its `x509CertificateChain`; the certificates after it
  * are never trusted. RFC 3161 timestamps (timestampVerificationData, mc_tsa.c), when the
  * bundle has them, must verify too, and the certificate must be valid at each of their times
@@ -133,9 +135,9 @@ int mc_sigstore_verify_material(EVP_PKEY **pkey, char *signer, size_t signer_siz
                           MC_SIGSTORE_MAX_TLOG, n);
         goto cleanup;
     }
+    mc_rekor_result r[MC_SIGSTORE_MAX_TLOG] = {{0}};
     for (size_t i = 0; i < n; i++) {
-        mc_rekor_result r = {0};
-        if ((rc = mc_rekor_verify(&r, json_array_get(entries, i), env, leaf, tr))) {
+        if ((rc = mc_rekor_verify(&r[i], json_array_get(entries, i), env, leaf, tr, policy))) {
             if (rc == MC_EINPUT) {
                 char msg[sizeof mc_error_last()->message];
                 snprintf(msg, sizeof msg, "%s", mc_error_last()->message);
@@ -143,11 +145,28 @@ int mc_sigstore_verify_material(EVP_PKEY **pkey, char *signer, size_t signer_siz
             }
             goto cleanup;
         }
-        if (r.integrated_time < t)
-            t = r.integrated_time;
+        if (r[i].timed && r[i].integrated_time < t)
+            t = r[i].integrated_time;
     }
-    if ((rc = timestamps(tsa_t, &n_tsa, vm, env, tr)) ||
-        (rc = mc_fulcio_verify(leaf, tr, t, policy)))
+    if ((rc = timestamps(tsa_t, &n_tsa, vm, env, tr)))
+        goto cleanup;
+    if (t == INT64_MAX && n_tsa == 0) { /* Rekor v2 entries only: no integrated time */
+        rc = mc_error_set(MC_EINPUT, "bundle: its Rekor v2 entries carry no integrated time and "
+                          "it has no RFC 3161 timestamp: nothing proves when it was signed");
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n; i++) /* a v2 log's key at each timestamp's time */
+        for (size_t j = 0; !r[i].timed && j < n_tsa; j++)
+            if (!mc_tr_window_has(&r[i].window, tsa_t[j])) {
+                char when[32];
+                rc = mc_error_set(MC_EINPUT, "tlog entry %zu: timestamp %zu's time %s is outside "
+                                  "its log key's window in the trusted root", i + 1, j + 1,
+                                  mc_fulcio_time_str(when, tsa_t[j]));
+                goto cleanup;
+            }
+    if (t == INT64_MAX)
+        t = tsa_t[0];
+    if ((rc = mc_fulcio_verify(leaf, tr, t, policy)))
         goto cleanup;
     for (size_t i = 0; i < n_tsa; i++) /* the certificate at each timestamp's time too */
         if ((rc = mc_fulcio_verify(leaf, tr, tsa_t[i], policy))) {

@@ -142,7 +142,13 @@ static int parse_log(mc_tr_log *l, const json_t *o, const char *where)
     memcpy(l->log_id, kid, kid_len);
     l->log_id_len = kid_len;
     const unsigned char *p = l->key_der;
-    l->key = d2i_PUBKEY(NULL, &p, (long)l->key_der_len);
+    const char *details = NULL;
+    if ((rc = mc_pbjson_string(&details, pk, "keyDetails", "key_details", where)))
+        goto cleanup;
+    if (details && strncmp(details, "PKCS1_RSA_", 10) == 0) /* an RSAPublicKey, not SPKI */
+        l->key = d2i_PublicKey(EVP_PKEY_RSA, NULL, &p, (long)l->key_der_len);
+    else
+        l->key = d2i_PUBKEY(NULL, &p, (long)l->key_der_len);
     if (!l->key || p != l->key_der + l->key_der_len) {
         ERR_clear_error();
         rc = mc_error_set(MC_EINPUT, "%s: publicKey.rawBytes is not a DER public key", where);

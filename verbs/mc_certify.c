@@ -145,18 +145,6 @@ static int envelope_line(mc_buf *out, const mc_release_facts *f, const char *pty
     return rc;
 }
 
-static int has_what(const mc_spec *spec, int what)
-{
-    const mc_signing *sg = &mc_spec_doc_get(spec)->signing;
-    if (sg->sign.count == 0) /* the default: [model, metrics, spec] */
-        return what == MC_SIGN_WHAT_MODEL || what == MC_SIGN_WHAT_METRICS ||
-               what == MC_SIGN_WHAT_SPEC;
-    for (size_t i = 0; i < sg->sign.count; i++)
-        if (sg->sign.items[i] == what)
-            return 1;
-    return 0;
-}
-
 /* The key reference: the flag, else the spec's signing.key (file:PATH and a bare PATH
  * relative to the spec's directory). Caller frees. */
 static int key_ref(char **out, const mc_certify_options *o)
@@ -240,8 +228,7 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     char *keyref = NULL, *text = NULL, *data = NULL;
     size_t tlen = 0;
     mc_buf lines = {0};
-    const char *ignore[16]; /* the certificate and at most the 7 files of cover[] below */
-    size_t n_ignore = 0;
+    const char *ignore[MC_RELEASE_UNSIGNED_MAX];
     int rc = r ? MC_OK : mc_error_nomem();
     if (rc)
         goto cleanup;
@@ -293,19 +280,7 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
         (rc = mc_bom_write(&f, o->run_dir))) /* before the signature, which covers it */
         goto cleanup;
     /* What the run's signature leaves out: the certificate, and what signing.sign omits. */
-    ignore[n_ignore++] = MC_RELEASE_DEFAULT_NAME;
-    if (spec_sign) {
-        const struct { int what; const char *file; } cover[] = {
-            /* the run's model: model.mcm, model.mcm.age or model.onnx (mc_release_facts) */
-            {MC_SIGN_WHAT_MODEL, f.model_file}, {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_METRICS},
-            {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_HISTORY},
-            {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_PREDICTIONS},
-            {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_MEMBERSHIP}, {MC_SIGN_WHAT_SPEC, MC_RUN_FILE_SPEC},
-            {MC_SIGN_WHAT_VALIDATION, MC_RUN_FILE_VALIDATION}};
-        for (size_t i = 0; i < sizeof cover / sizeof cover[0]; i++)
-            if (!has_what(o->spec, cover[i].what))
-                ignore[n_ignore++] = cover[i].file;
-    }
+    size_t n_ignore = mc_release_unsigned(ignore, &f, o->spec);
     r->ignored = n_ignore - 1;
     /* The run's signature and the certificate's envelopes: one key, loaded once above. */
     mc_model_sign_options so = {.files = {.path = o->run_dir, .ignore = ignore,

@@ -17,6 +17,7 @@
 #include "mc_json.h"
 #include "mc_onnx.h"
 #include "mc_run_dir.h"
+#include "mc_spec.h"
 
 int mc_release_read_json(json_t **out, const char *dir, const char *name)
 {
@@ -208,3 +209,33 @@ int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data
     return rc;
 }
 
+
+/* 1 when spec's signing.sign covers `what` (its default: model, metrics, spec). */
+static int signs(const mc_spec *spec, int what)
+{
+    const mc_signing *sg = &mc_spec_doc_get(spec)->signing;
+    if (sg->sign.count == 0)
+        return what == MC_SIGN_WHAT_MODEL || what == MC_SIGN_WHAT_METRICS ||
+               what == MC_SIGN_WHAT_SPEC;
+    for (size_t i = 0; i < sg->sign.count; i++)
+        if ((int)sg->sign.items[i] == what)
+            return 1;
+    return 0;
+}
+
+size_t mc_release_unsigned(const char *out[MC_RELEASE_UNSIGNED_MAX], const mc_release_facts *f,
+                           const mc_spec *spec)
+{
+    const struct { int what; const char *file; } cover[MC_RELEASE_COVERABLE] = {
+        {MC_SIGN_WHAT_MODEL, f->model_file}, {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_METRICS},
+        {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_HISTORY},
+        {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_PREDICTIONS},
+        {MC_SIGN_WHAT_METRICS, MC_RUN_FILE_MEMBERSHIP}, {MC_SIGN_WHAT_SPEC, MC_RUN_FILE_SPEC},
+        {MC_SIGN_WHAT_VALIDATION, MC_RUN_FILE_VALIDATION}};
+    size_t n = 0;
+    out[n++] = MC_RELEASE_DEFAULT_NAME;
+    for (size_t i = 0; spec && mc_spec_doc_get(spec)->has_signing && i < MC_RELEASE_COVERABLE; i++)
+        if (!signs(spec, cover[i].what))
+            out[n++] = cover[i].file;
+    return n;
+}

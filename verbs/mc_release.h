@@ -46,6 +46,21 @@ typedef struct mc_release_facts {
     char bom[MC_SHA256_HEX_LEN + 1];  /* its sha256 */
 } mc_release_facts;
 
+/* The files of a run a certify signature may leave out as signing.sign says: the model's
+ * (model_file), metrics.json, history.csv, test_predictions.csv, membership_losses.csv,
+ * spec.json, validation.json; with the release certificate, the most it leaves out. */
+#define MC_RELEASE_COVERABLE 7
+struct mc_spec;
+#define MC_RELEASE_UNSIGNED_MAX (1 + MC_RELEASE_COVERABLE)
+
+/* What certify's signature of the run leaves out (its ignore paths): the release
+ * certificate, then the files of out of the items spec's signing.sign omits (its default:
+ * model, metrics, spec); spec NULL or without a signing section: the certificate alone.
+ * Returns how many were written to out (1 to MC_RELEASE_UNSIGNED_MAX); f->model_file must be
+ * set (mc_release_facts_read). */
+size_t mc_release_unsigned(const char *out[MC_RELEASE_UNSIGNED_MAX], const mc_release_facts *f,
+                           const struct mc_spec *spec);
+
 /* Reads the run in dir into *f (zeroed by the caller; free it with
  * mc_release_facts_free, also on error) and checks that the validation passed and
  * that every recorded digest matches its file: model.mcm, the normalised spec,

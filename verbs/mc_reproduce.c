@@ -33,7 +33,8 @@ static const char *recorded_digest(const json_t *record, const char *what)
     return json_string_value(json_object_get(json_object_get(record, what), "digest"));
 }
 
-/* With --key: the run's signature verifies and covers, byte for byte, every file reproduce
+/* With --key (or the keyless flags): the run's signature verifies and covers, byte for byte,
+ * every file reproduce
  * reads (run.json, metrics.json, spec.json, model.mcm, and the outputs it compares:
  * test_predictions.csv, history.csv, membership_losses.csv when recorded), so that a file
  * the signature leaves out (sign --ignore) or one swapped after the check cannot steer the
@@ -43,8 +44,11 @@ static int check_signed(mc_validation *v, const mc_reproduce_options *opt,
                         const mc_model_bytes *read, size_t n_read)
 {
     char subject[MC_SHA256_HEX_LEN + 1], signer[512];
-    int rc = mc_sign_check_run_read(subject, signer, sizeof signer, "run", opt->run_dir,
-                                    opt->key, NULL, opt->threads, read, n_read);
+    const mc_run_trust trust = {.key = opt->key, .identity = opt->identity,
+                                .identity_regexp = opt->identity_regexp, .issuer = opt->issuer,
+                                .trusted_root = opt->trusted_root};
+    int rc = mc_sign_check_run_trust(subject, signer, sizeof signer, "run", opt->run_dir,
+                                     &trust, opt->threads, read, n_read);
     if (rc == MC_OK)
         rc = mc_validation_add(v, "signing", "signing.run", "run signature", MC_STATUS_PASS,
                                json_string(subject), json_string(signer),
@@ -178,7 +182,8 @@ static int rerun(mc_validation *v, json_t **run_record, const mc_reproduce_optio
         read[n_read++] = (mc_model_bytes){MC_RUN_FILE_HISTORY, history, history_len};
     if (membership)
         read[n_read++] = (mc_model_bytes){MC_RUN_FILE_MEMBERSHIP, membership, membership_len};
-    if (o->key && (rc = check_signed(v, o, read, n_read)))
+    int keyless = o->identity || o->identity_regexp || o->issuer || o->trusted_root;
+    if ((o->key || keyless) && (rc = check_signed(v, o, read, n_read)))
         goto cleanup;
     if (!encrypted) {
         model = sealed;

@@ -19,6 +19,9 @@ typedef struct mc_reproduce_options {
                                       unless confine->root says otherwise; NULL: the defaults */
     const char *key;              /* verify the run's bundle (model.sig) with this public key
                                      before re-running it (mc_sign.h); NULL: do not */
+    /* ...or as a Sigstore keyless bundle: this identity (or a regular expression for it)
+       vouched for by this OIDC issuer, against trusted_root (NULL: the public-good one). */
+    const char *identity, *identity_regexp, *issuer, *trusted_root;
     /* An encrypted run (model.mcm.age): the keys that open it; its model is decrypted in
        memory only (an audited decryption) and compared with the re-run's. NULL: an
        encrypted run is refused. */

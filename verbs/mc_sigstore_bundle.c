@@ -61,7 +61,8 @@ int mc_verify_bundle(mc_verify_bundle_result *out, const mc_verify_bundle_option
     size_t len = 0;
     unsigned char d[32];
     mc_sigstore_policy policy = {.identity = o->identity, .identity_regexp = o->identity_regexp,
-                                 .issuer = o->issuer};
+                                 .issuer = o->issuer, .witnesses = o->witnesses,
+                                 .n_witnesses = o->n_witnesses};
     memset(out, 0, sizeof *out);
     if (o->staging)
         return mc_error_set(MC_EINPUT, "--staging: no staging trusted root is built in (nothing "

@@ -5,6 +5,10 @@
 #ifndef MC_SIGSTORE_BUNDLE_H
 #define MC_SIGSTORE_BUNDLE_H
 
+#include <stddef.h>
+
+#include "mc_note.h"
+
 typedef struct mc_verify_bundle_options {
     const char *bundle;           /* --bundle FILE */
     const char *artifact;         /* FILE_OR_DIGEST: a path, or "sha256:" and 64 hex digits */
@@ -12,6 +16,8 @@ typedef struct mc_verify_bundle_options {
     const char *key;              /* --key: a public key instead */
     const char *trusted_root;     /* NULL: the built-in public-good root */
     int staging;                  /* --staging: refused, no staging root is built in */
+    const char *witnesses[MC_NOTE_MAX_WITNESSES]; /* --witness VKEY: Rekor v2 cosigners */
+    size_t n_witnesses;
 } mc_verify_bundle_options;
 
 typedef struct mc_verify_bundle_result {

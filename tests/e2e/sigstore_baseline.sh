@@ -63,4 +63,35 @@ expect_grep err "a baseline signer (--baseline-key, --baseline-ca or --certifica
 expect_exit 2 "an identity without --baseline" -- "$MC" validate -q seed/modelcert.yaml \
     "${KEYLESS[@]}" -o g7
 expect_grep err "a baseline signer .* needs --baseline" "no baseline: named"
+
+# reproduce RUN with the same keyless signer: the run's signature first, then the re-run.
+expect_exit 0 "reproduce: a keyless-signed run" -- "$MC" reproduce base "${KEYLESS[@]}" --json
+check python3 -c "
+import json, sys
+v = json.load(sys.stdin)
+r = [r for r in v['results'] if r['id'] == 'signing.run']
+sys.exit(not (len(r) == 1 and r[0]['status'] == 'pass' and
+              r[0]['expected'] == '$ID (issuer $ISS)'))" < "$TMP/out" -- \
+    "reproduce: signing.run passed, expected the keyless signer"
+expect_exit 2 "reproduce: another identity" -- "$MC" reproduce base \
+    --certificate-identity mallory@example.com --certificate-oidc-issuer $ISS \
+    --trusted-root w/trusted_root.json
+expect_grep err "the run's signature does not verify: the signing certificate's identity ($ID) is not the expected 'mallory@example.com'" \
+    "reproduce, another identity: named"
+expect_exit 2 "reproduce: a changed metrics.json" -- "$MC" reproduce changed "${KEYLESS[@]}"
+expect_grep err "the run's signature does not verify: .*metrics.json" "reproduce, changed: named"
+expect_exit 2 "reproduce: a key and an identity" -- "$MC" reproduce base --key w/trusted_root.json \
+    "${KEYLESS[@]}"
+expect_grep err "give either --key or the keyless flags" "reproduce, two signers: named"
+
+# A baseline logged in a Rekor v2 log (dsse 0.0.2, a C2SP checkpoint; its time from the RFC
+# 3161 timestamp) is judged the same way.
+cp -a base base2 && rm -f base2/model.sig
+python3 "$SRC/tests/interop/sigstore_world.py" w2 base2 none v2 >/dev/null ||
+    { echo "FAIL: the world could not sign the baseline in Rekor v2"; exit 1; }
+expect_exit 0 "a baseline signed keyless, logged in Rekor v2" -- "$MC" validate -q \
+    seed/modelcert.yaml --baseline base2 --certificate-identity $ID \
+    --certificate-oidc-issuer $ISS --trusted-root w2/trusted_root.json -o gated2
+expect_exit 0 "reproduce: a run logged in Rekor v2" -- "$MC" reproduce base2 \
+    --certificate-identity $ID --certificate-oidc-issuer $ISS --trusted-root w2/trusted_root.json
 finish

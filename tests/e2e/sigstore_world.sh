@@ -9,25 +9,16 @@
 # cannot see the link (the model's files on disk) or does not check it (marked lenient, and
 # checked to be so, so that a change on either side shows): @sigstore/verify 2.1.1 does not ask
 # for the codeSigning extended key usage (sigstore-go does) nor compare the checkpoint's tree
-# size with the proof's.
+# size with the proof's. Then the model logged in a Rekor v2 log, its links broken, with
+# @sigstore/verify 3.1.1 (the cases of the v2 checkpoint itself are in sigstore_verify_bundle.sh).
 # usage: sigstore_world.sh MODELCERT SOURCE_DIR
 set -u
 MC=$1
 SRC=$2
 . "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/sigstore_lib.sh"
 cd "$TMP" || exit 2
-CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/modelcert-tests/npm-sigstore-2.1.1"
-mkdir -p "$CACHE" || exit 1
-(
-    flock 9
-    [ -f "$CACHE/node_modules/@sigstore/verify/package.json" ] && exit 0
-    cd "$CACHE" && npm install --no-audit --no-fund --silent @sigstore/verify@2.1.1 \
-        @sigstore/bundle@3.1.0 >"$CACHE/npm.log" 2>&1 || { cat "$CACHE/npm.log"; exit 1; }
-) 9>"$CACHE.lock" || { echo "FAIL: npm install @sigstore/verify failed"; exit 1; }
-WORLD="$SRC/tests/interop/sigstore_world.py"
-JS="$SRC/tests/interop/sigstore_keyless_verify.js"
-ID=signer@example.com
-ISS=https://oidc.example
+npm_sigstore NM 2.1.1 3.1.0 || exit 1
 refused=0
 
 # case BREAK WANT-EXIT MESSAGE [js]: a fresh world with BREAK; modelcert's exit and message;
@@ -35,10 +26,7 @@ refused=0
 # (js "lenient"), or it is not asked ("skip").
 case_() {
     local brk=$1 want=$2 msg=$3 js=${4:-agree}
-    rm -rf "w-$brk" && mkdir -p "w-$brk/m/d"
-    printf 'weights' > "w-$brk/m/w.bin"
-    printf '{"layers":2}' > "w-$brk/m/d/config.json"
-    python3 "$WORLD" "w-$brk" "w-$brk/m" "$brk" >/dev/null || { echo "FAIL: world $brk"; failures=$((failures + 1)); return; }
+    world_model "w-$brk" "$brk" || return
     expect_exit "$want" "world, $brk: modelcert exits $want" -- "$MC" verify "w-$brk/m" \
         --certificate-identity $ID --certificate-oidc-issuer $ISS --trusted-root "w-$brk/trusted_root.json"
     [ -z "$msg" ] || expect_grep "$([ "$want" = 0 ] && echo out || echo err)" "$msg" "world, $brk: named"
@@ -46,7 +34,7 @@ case_() {
     if [ "$js" = skip ]; then
         return
     fi
-    node "$JS" "$CACHE/node_modules" "w-$brk/m/model.sig" "w-$brk/trusted_root.json" $ID $ISS \
+    node "$JS" "$NM" "w-$brk/m/model.sig" "w-$brk/trusted_root.json" $ID $ISS \
         >"$TMP/js.out" 2>&1
     local js_rc=$? js_want=$((want != 0))
     [ "$js" = lenient ] && js_want=0
@@ -87,5 +75,31 @@ case_ tsa_unknown 1 "timestamp 1: .*not signed by a timestamp authority of the t
 case_ tsa_window 1 "timestamp 1: .*no timestamp authority of the trusted root is valid at that time"
 case_ tsa_outside_cert 1 "timestamp 1: the signing certificate ($ID) was not valid at the signing time"
 case_ tsa_cert_expired 1 "timestamp 1: .*not signed by a timestamp authority .*(Verify error:certificate has expired)"
+
+# The same model logged in a Rekor v2 log (dsse 0.0.2 entries, an Ed25519 log key, a C2SP
+# checkpoint with a witness's cosignature, no integrated time: the RFC 3161 timestamp gives
+# it); `verify` names no witness, so the cosignature is a line of an unknown key. @sigstore/verify
+# 3.1.1 (2.1.1 reads no Rekor v2 entry) must agree.
+npm_sigstore NM3 3.1.1 4.0.0 || exit 1
+v2case() {
+    local brk=$1 want=$2 msg=$3
+    world_model "v2-$brk" "$brk" v2 || return
+    expect_exit "$want" "world v2, $brk: modelcert exits $want" -- "$MC" verify "v2-$brk/m" \
+        "${KEYLESS[@]}" --trusted-root "v2-$brk/trusted_root.json"
+    expect_grep "$([ "$want" = 0 ] && echo out || echo err)" "$msg" "world v2, $brk: named"
+    [ "$want" = 0 ] || refused=$((refused + 1))
+    node "$JS" "$NM3" "v2-$brk/m/model.sig" "v2-$brk/trusted_root.json" $ID $ISS \
+        >"$TMP/js.out" 2>&1
+    check [ $(($? != 0)) -eq $((want != 0)) ] -- \
+        "world v2, $brk: @sigstore/verify 3.1.1 agrees ($(head -c 160 "$TMP/js.out"))"
+}
+v2case none 0 "signed by $ID (issuer $ISS)"
+v2case statement 1 "the tlog entry's body does not match the bundle: its payload hash is another"
+v2case body_sig 1 "the tlog entry's body does not match the bundle: another signature was logged"
+v2case dsse_sig 1 "the DSSE signature does not verify with this key"
+v2case v2_note_sig 1 "the checkpoint's signature by log2.test does not verify with the log's key"
+v2case v2_root 1 "the inclusion proof does not lead from the entry (index 4) to the checkpoint's root hash"
+v2case no_tsa 1 "its Rekor v2 entries carry no integrated time and it has no RFC 3161 timestamp"
+v2case tsa_outside_cert 1 "the signing certificate ($ID) was not valid at the signing time"
 echo "sigstore world: $refused broken links refused"
 finish

@@ -8,10 +8,14 @@ here, the RFC 3161 response made by OpenSSL's `openssl ts -reply` over the signa
 trusted_root.json listing them; it signs a model directory keyless, as model_signing would,
 into MODEL/model.sig.
 
-usage: sigstore_world.py OUT_DIR MODEL_DIR [BREAK [blob]]
+usage: sigstore_world.py OUT_DIR MODEL_DIR [BREAK [blob] [v2]]
 BREAK names one link to break (see BREAKS below); the default breaks none. With `blob`,
 MODEL_DIR is one file, signed as Sigstore clients sign a blob: a message signature over its
-SHA-256, logged as a hashedrekord entry, written to OUT_DIR/blob.sigstore.json."""
+SHA-256, logged as a hashedrekord entry, written to OUT_DIR/blob.sigstore.json. With `v2` the
+log is a Rekor v2 log (rekor-tiles' client specification): an Ed25519 key, entries of version
+0.0.2 without integrated time or SET, a checkpoint in the C2SP signed-note format named by the
+log's URL without its scheme and cosigned by a witness (tlog-cosignature), whose verifier key
+goes to OUT_DIR/witness.vkey; the v2_* breaks break its links."""
 import base64
 import datetime
 import hashlib
@@ -24,7 +28,7 @@ import time
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519
 from cryptography.x509.oid import NameOID, ExtendedKeyUsageOID, ObjectIdentifier
 
 BREAKS = {"none", "leaf_expired_at_t", "ca_window", "rogue_ca", "no_codesign", "identity",
@@ -32,12 +36,16 @@ BREAKS = {"none", "leaf_expired_at_t", "ca_window", "rogue_ca", "no_codesign", "
           "checkpoint_sig", "checkpoint_size", "set_sig", "no_proofs", "tlog_unknown",
           "time_outside_cert", "rekor_window", "dsse_sig", "statement", "file", "sct_window",
           "no_checkpoint", "no_tlog", "tsa_sig", "tsa_imprint", "tsa_unknown", "tsa_window",
-          "tsa_outside_cert", "tsa_cert_expired", "no_tsa", "blob_digest", "blob_logged_hash"}
+          "tsa_outside_cert", "tsa_cert_expired", "no_tsa", "blob_digest", "blob_logged_hash",
+          "v2_note_sig", "v2_key_id", "v2_unknown_key", "v2_origin", "v2_root", "v2_size",
+          "v2_cosig_bad", "v2_cosig_missing", "v2_cosig_time", "v2_other_witness",
+          "v2_root_log_id", "v2_log_window", "v2_no_proof"}
 
 out, model = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
 brk = sys.argv[3] if len(sys.argv) > 3 else "none"
-BLOB = len(sys.argv) > 4 and sys.argv[4] == "blob"
-assert brk in BREAKS, brk
+BLOB = "blob" in sys.argv[4:]
+V2 = "v2" in sys.argv[4:]
+assert brk in BREAKS and (V2 or not brk.startswith("v2_")), brk
 out.mkdir(parents=True, exist_ok=True)
 NOW = int(time.time()) - 120
 ID, ISS = "signer@example.com", "https://oidc.example"
@@ -200,6 +208,25 @@ if BLOB:  # a message signature over the file's SHA-256, logged as hashedrekord 
     message = {"messageDigest": {"algorithm": "SHA2_256", "digest": b64(digest)},
                "signature": b64(dsse_sig)}
 
+leaf_der = leaf.public_bytes(serialization.Encoding.DER)
+
+
+def v2_sig(content):
+    return {"content": b64(content), "verifier": {
+        "keyDetails": "PKIX_ECDSA_P256_SHA_256", "x509Certificate": {"rawBytes": b64(leaf_der)}}}
+
+
+if V2 and BLOB:  # hashedrekord 0.0.2: the digest, the signature, the certificate (DER)
+    body = json.dumps({"apiVersion": "0.0.2", "kind": "hashedrekord", "spec": {
+        "hashedRekordV002": {"data": {"algorithm": "SHA2_256", "digest": b64(
+            bytes.fromhex(logged_hash) if brk != "blob_digest" else digest)},
+            "signature": v2_sig(logged_sig if brk != "blob_digest" else dsse_sig)}}},
+        sort_keys=True, separators=(",", ":")).encode()
+elif V2:  # dsse 0.0.2: the payload's SHA-256, the one signature, the certificate
+    body = json.dumps({"apiVersion": "0.0.2", "kind": "dsse", "spec": {"dsseV002": {
+        "payloadHash": {"algorithm": "SHA2_256", "digest": b64(hashlib.sha256(payload).digest())},
+        "signatures": [v2_sig(logged_sig)]}}}, sort_keys=True, separators=(",", ":")).encode()
+
 # the Merkle log: 7 leaves, ours at index 4 (RFC 6962 hashes)
 def lh(b):
     return hashlib.sha256(b"\x00" + b).digest()
@@ -264,6 +291,58 @@ if brk == "no_proofs":
     del entry["inclusionPromise"], entry["inclusionProof"]
 if brk == "no_checkpoint":
     del entry["inclusionProof"]["checkpoint"]
+
+# Rekor v2: an Ed25519 log key named by its URL without the scheme, the C2SP key id
+# SHA-256(name || 0x0A || 0x01 || key), a checkpoint it signs, a witness's cosignature/v1.
+V2_NAME = "log2.test"
+v2_k, wit_k = ed25519.Ed25519PrivateKey.generate(), ed25519.Ed25519PrivateKey.generate()
+
+
+def raw(k):
+    return k.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def c2sp_id(name, kind, k):
+    return hashlib.sha256(name.encode() + b"\n" + bytes([kind]) + raw(k)).digest()
+
+
+v2_id = c2sp_id(V2_NAME, 1, v2_k)
+WIT = "witness.test/w1"
+wit_id = c2sp_id(WIT, 4, wit_k)
+if V2:
+    size, root2 = SIZE, root_hash
+    if brk == "v2_size":  # a tree of 9: the path of leaf 4 has 4 hashes, not 3
+        size = SIZE + 2
+    if brk == "v2_root":
+        root2 = bytes(32)
+    origin = "other.test" if brk == "v2_origin" else V2_NAME
+    note = "%s\n%d\n%s\n" % (origin, size, b64(root2))
+    sig_k = ed25519.Ed25519PrivateKey.generate() if brk == "v2_note_sig" else v2_k
+    line_id = c2sp_id(V2_NAME, 2, v2_k) if brk == "v2_key_id" else v2_id
+    lines = "\u2014 %s %s\n" % (origin, b64(line_id[:4] + sig_k.sign(note.encode())))
+    ts = NOW
+    cosig = wit_k.sign(b"cosignature/v1\ntime %d\n" % (ts + (1 if brk == "v2_cosig_time" else 0))
+                       + note.encode())
+    if brk == "v2_cosig_bad":
+        cosig = bytes([cosig[0] ^ 1]) + cosig[1:]
+    if brk != "v2_cosig_missing":
+        lines += "\u2014 %s %s\n" % (WIT, b64(wit_id[:4] + ts.to_bytes(8, "big") + cosig))
+    entry = {"logIndex": str(INDEX),
+             "logId": {"keyId": b64(hashlib.sha256(b"unknown").digest()
+                                    if brk == "v2_unknown_key" else hashlib.sha256(b"x").digest()
+                                    if brk == "v2_root_log_id" else v2_id)},
+             "kindVersion": {"kind": "hashedrekord" if BLOB else "dsse", "version": "0.0.2"},
+             "inclusionProof": {"logIndex": str(INDEX), "rootHash": b64(root_hash),
+                                "treeSize": str(SIZE), "hashes": [b64(p) for p in proof],
+                                "checkpoint": {"envelope": note + "\n" + lines}},
+             "canonicalizedBody": b64(body)}
+    if brk == "v2_no_proof":
+        del entry["inclusionProof"]
+    # the verifier's witness: this one, or (v2_other_witness) one that never cosigned
+    w_k = ed25519.Ed25519PrivateKey.generate() if brk == "v2_other_witness" else wit_k
+    w_name = "witness.test/w2" if brk == "v2_other_witness" else WIT
+    (out / "witness.vkey").write_text("%s+%s+%s\n" % (
+        w_name, c2sp_id(w_name, 4, w_k)[:4].hex(), b64(b"\x04" + raw(w_k))))
 
 
 # The TSA: a root and a TSA certificate (critical timeStamping extended key usage), and an
@@ -331,9 +410,18 @@ def log(k, start):
             "logId": {"keyId": b64(hashlib.sha256(der_pub(k)).digest())}}
 
 
+def log2(k, start):
+    return {"baseUrl": "https://" + V2_NAME, "hashAlgorithm": "SHA2_256",
+            "publicKey": {"rawBytes": b64(der_pub(k)), "keyDetails": "PKIX_ED25519",
+                          "validFor": {"start": rfc3339(start)}},
+            "logId": {"keyId": b64(hashlib.sha256(b"x").digest()
+                                   if brk == "v2_root_log_id" else v2_id)}}
+
+
 ca_start = NOW + 60 if brk == "ca_window" else NOW - 86400
 trusted = {"mediaType": "application/vnd.dev.sigstore.trustedroot+json;version=0.1",
-           "tlogs": [log(rekor_k, NOW + 60 if brk == "rekor_window" else NOW - 86400)],
+           "tlogs": [log(rekor_k, NOW + 60 if brk == "rekor_window" else NOW - 86400),
+                     log2(v2_k, NOW + 3600 if brk == "v2_log_window" else NOW - 86400)],
            "certificateAuthorities": [{
                "subject": {"organization": "test", "commonName": "test-fulcio"},
                "uri": "https://fulcio.test",

@@ -497,7 +497,7 @@ static json_t *golden_bundle(const char *version)
 /* Verifies tlog entry 0 of bundle b (changed by the caller) for leaf; the result. */
 static int golden_rekor(json_t *b, X509 *leaf, const mc_trusted_root *tr, mc_rekor_result *r)
 {
-    return mc_rekor_verify(r, TLOG0(b), json_object_get(b, "dsseEnvelope"), leaf, tr);
+    return mc_rekor_verify(r, TLOG0(b), json_object_get(b, "dsseEnvelope"), leaf, tr, NULL);
 }
 
 static void golden_rekor_refused(const char *version, X509 *leaf, const mc_trusted_root *tr,
