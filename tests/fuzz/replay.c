@@ -3,8 +3,9 @@
  * lets the normal test build (gcc, and the sanitizer build under `make test`) replay every
  * harness over its committed corpus and regression inputs, so a harness that no longer
  * compiles, or an input that once crashed, is caught by `make test` and not only by a fuzzing
- * campaign (tests/fuzz/README.md). Files are read whole, up to 16 MiB each; entries of a
- * directory are replayed in name order, so a failure names the same input every time. */
+ * campaign (tests/fuzz/README.md). LLVMFuzzerInitialize, where a harness has one, runs
+ * first. Files are read whole, up to 16 MiB each; entries of a directory are replayed in name
+ * order, so a failure names the same input every time. */
 #include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
@@ -14,6 +15,8 @@
 #include <sys/stat.h>
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+/* Optional in a harness, as in libFuzzer: called once before the first input. */
+__attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***argv);
 
 #define REPLAY_FILE_MAX (16u << 20)
 
@@ -103,6 +106,8 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: %s FILE_OR_DIR...\n", argv[0]);
         return 2;
     }
+    if (LLVMFuzzerInitialize)
+        LLVMFuzzerInitialize(&argc, &argv);
     for (int i = 1; i < argc; i++) {
         struct stat st;
         if (stat(argv[i], &st) != 0) {
