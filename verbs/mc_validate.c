@@ -159,6 +159,9 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                                                  !opt->baseline_identity_regexp))
         return mc_error_set(MC_EINPUT, "a keyless baseline needs --certificate-oidc-issuer and "
                             "one of --certificate-identity or --certificate-identity-regexp");
+    if (opt->keys && !model)
+        return mc_error_set(MC_EINPUT, "--identity and --passphrase-* open an age-encrypted "
+                            "model.source (a spec's model:); this spec trains its model");
     int rc = mc_privacy_view_create(&pv, opt->spec); /* the run measures privacy into it */
     ro.training_view_ctx = pv;
     if (rc == MC_OK && opt->baseline)
@@ -177,7 +180,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                                          "baseline %s is signed by %s", opt->baseline, signer))) ||
         (rc = opt->predictions ? mc_run_execute_predictions(run, opt->spec, &ro, opt->predictions,
                                                             opt->losses)
-              : model ? mc_model_gate_run(run, &same, opt->spec, &ro)
+              : model ? mc_model_gate_run(run, &same, opt->spec, &ro, opt->keys, protect != NULL)
                       : mc_run_execute(run, opt->spec, &ro)) ||
         (rc = mc_validation_set_run(o->validation, (*run)->record, o->run_dir)) ||
         (rc = data_checks(o->validation, opt->spec, *run)) ||
@@ -249,7 +252,7 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
         extra = NULL;
     }
     if (extra && protect && /* the age file as written; model_digest is the clear model's */
-        (mc_json_set(extra, "model_file", json_string(MC_RUN_FILE_MODEL_AGE)) ||
+        (mc_json_set(extra, "model_file", json_string(run->model_file)) ||
          mc_json_set(extra, "model_file_digest",
                      json_string(mc_protect_file_digest(protect))))) {
         json_decref(extra);
