@@ -1,7 +1,7 @@
 /* protection.encryption (mc_protection.h): a protected spec's run must leave no clear model:
- * its own model is written only encrypted (the writer verbs/ gives the run directory's
- * writer), and no run directory the gate reads beside it (a baseline) holds model.mcm or
- * model.onnx in clear. require_encryption makes a clear model a failure, else a warning. */
+ * its own model (model.mcm.age, or model.onnx.age for the ONNX model of a spec's model:) is
+ * written only encrypted (the writer verbs/ gives the run directory's writer), and no run
+ * directory the gate reads beside it (a baseline) holds model.mcm or model.onnx in clear. require_encryption makes a clear model a failure, else a warning. */
 #include "mc_protection.h"
 
 #include <stdio.h>
@@ -36,7 +36,8 @@ int mc_protection_check(mc_validation *v, const mc_spec *spec, const mc_run *run
     if (!d->has_protection)
         return MC_OK;
     if (run->model && (!encrypted || !run->model_file ||
-                       strcmp(run->model_file, MC_RUN_FILE_MODEL_AGE) != 0))
+                       (strcmp(run->model_file, MC_RUN_FILE_MODEL_AGE) != 0 &&
+                        strcmp(run->model_file, MC_RUN_FILE_ONNX_AGE) != 0)))
         snprintf(clear, sizeof clear, "this run's model would be written in clear");
     static const char *const names[] = {MC_RUN_FILE_MODEL, MC_RUN_FILE_ONNX};
     for (size_t i = 0; !clear[0] && i < n; i++)
@@ -51,7 +52,7 @@ int mc_protection_check(mc_validation *v, const mc_spec *spec, const mc_run *run
         return mc_validation_add(v, "protection", "protection.encryption", "model encrypted",
                                  st, json_string("encrypted"), json_string("encrypted"),
                                  "the model is written only as %s (age), never in clear",
-                                 MC_RUN_FILE_MODEL_AGE);
+                                 run->model_file ? run->model_file : MC_RUN_FILE_MODEL_AGE);
     return mc_validation_add(v, "protection", "protection.encryption", "model encrypted", st,
                              json_string("clear"), json_string("encrypted"), "%s%s", clear,
                              d->protection.require_encryption

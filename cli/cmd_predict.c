@@ -1,11 +1,11 @@
 /* The `predict` verb: a model artifact applied to raw rows of a CSV, the
- * predictions written as CSV; an age-encrypted model (model.mcm.age) decrypted in
+ * predictions written as CSV; an age-encrypted model (model.mcm.age, model.onnx.age) decrypted in
  * memory only with --identity or a passphrase (verbs/mc_encrypt.h), the decryption
  * an audit event.
  *
  *   modelcert predict MODEL DATA.csv [-o OUT.csv] [-q]
  *   modelcert predict MODEL.onnx DATA.csv [--columns A,B,C] [-o OUT.csv]
- *   modelcert predict MODEL.age DATA.csv (-i IDENTITY | --passphrase-env VAR |
+ *   modelcert predict MODEL.age DATA.csv (-i IDENTITY | --passphrase-env VAR |   (also .onnx.age)
  *                     --passphrase-file F) [--audit DB] [-o OUT.csv] [-q] */
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +39,7 @@ static const char help[] =
     "its inputs are the columns of the same names, or one [N, F] tensor made of the\n"
     "--columns named (else of the file's numeric columns, in file order). Writes\n"
     "CSV: row, then each output's values (name, or name_j when it has several).\n"
+    "MODEL.onnx.age, an ONNX model encrypted, is decrypted in memory as above.\n"
     "\n"
     "options:\n"
     "  -o, --output FILE        write here (atomically) instead of stdout\n"
@@ -78,9 +79,11 @@ static int predict(mc_prediction *pred, const mc_cli_age *a, const char *columns
 {
     size_t len = strlen(model);
     int onnx = len >= 5 && strcasecmp(model + len - 5, ".onnx") == 0;
+    int onnx_age = len >= 9 && strcasecmp(model + len - 9, ".onnx.age") == 0;
     if (onnx && mc_cli_age_given(a))
-        return mc_cli_usage_error("predict", "an ONNX model is not decrypted (-i, --passphrase-*)");
-    if (columns && !onnx)
+        return mc_cli_usage_error("predict", "MODEL.onnx is not encrypted: -i and --passphrase-* "
+                                  "are for MODEL.onnx.age");
+    if (columns && !onnx && !onnx_age)
         return mc_cli_usage_error("predict", "--columns is for an ONNX model (MODEL.onnx)");
     if (onnx)
         return mc_onnx_predict(pred, model, data, columns) == MC_OK ? MC_EXIT_OK : mc_cli_fail();
@@ -89,8 +92,9 @@ static int predict(mc_prediction *pred, const mc_cli_age *a, const char *columns
     mc_decrypt_options d = {.input = model};
     mc_decrypt_result r;
     mc_cli_age_decrypt_options(&d, a, common);
-    int status = mc_predict_decrypted(pred, &r, &d, data) == MC_OK ? MC_EXIT_OK
-                                                                   : mc_cli_age_fail(&r.info);
+    int rc = onnx_age ? mc_onnx_predict_decrypted(pred, &r, &d, data, columns)
+                      : mc_predict_decrypted(pred, &r, &d, data);
+    int status = rc == MC_OK ? MC_EXIT_OK : mc_cli_age_fail(&r.info);
     if (r.audit_event && common->verbose)
         mc_report_audit_recorded(stderr, r.audit_path, r.audit_event);
     free(r.audit_path);

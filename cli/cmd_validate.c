@@ -1,10 +1,11 @@
 /* modelcert validate SPEC [--baseline RUN] [-o DIR] [--audit DB] [--runs N] [--json]
- * [--numerics fast|reference] [-q] [-v]: the CI gate; progress on a terminal only. */
+ * [--numerics fast|reference] [-i KEY] [-q] [-v]: the CI gate; progress on a terminal only. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cli.h"
+#include "cli_age.h"
 #include "mc_file.h"
 #include "mc_report.h"
 #include "mc_report_audit.h"
@@ -51,6 +52,9 @@ static const char help[] =
     "  --losses FILE       with --predictions: the other model's per-row losses\n"
     "                      (row,loss) on training and held-out rows, for the\n"
     "                      spec's membership-inference check\n"
+    "  -i, --identity F, --passphrase-env VAR, --passphrase-file F, --max-work-factor N\n"
+    "                      model.source is age-encrypted: decrypt it in memory only\n"
+    "  --passphrase P      refused: never on the command line\n"
     "  --threads N         threads for BLAS (the model does not depend on it)\n"
     "  --numerics MODE     fast (OpenBLAS) or reference (bit-identical on every\n"
     "                      compiler and machine), for the run and every re-run;\n"
@@ -82,12 +86,16 @@ typedef struct opts {
     int github_summary;
     int numerics_set;
     mc_numerics numerics;
+    mc_cli_age age;
 } opts;
 
 static int on_option(void *ctx, int code, const char *value)
 {
     opts *o = ctx;
     char *end;
+    int age = mc_cli_age_option(&o->age, code, value);
+    if (age != MC_CLI_GO)
+        return age;
     switch (code) {
     case 'b': o->baseline = value; return MC_EXIT_OK;
     case 'j': o->json = 1; return MC_EXIT_OK;
@@ -103,14 +111,10 @@ static int on_option(void *ctx, int code, const char *value)
     case 'T': o->root = value; return MC_EXIT_OK;
     case 'n':
         o->numerics_set = 1;
-        if (strcmp(value, "fast") == 0)
-            o->numerics = MC_NUMERICS_FAST;
-        else if (strcmp(value, "reference") == 0)
-            o->numerics = MC_NUMERICS_REFERENCE;
-        else
-            return mc_cli_usage_error("validate", "--numerics is fast or reference, not '%s'",
-                                      value);
-        return MC_EXIT_OK;
+        o->numerics = strcmp(value, "fast") == 0 ? MC_NUMERICS_FAST : MC_NUMERICS_REFERENCE;
+        if (strcmp(value, "fast") == 0 || strcmp(value, "reference") == 0)
+            return MC_EXIT_OK;
+        return mc_cli_usage_error("validate", "--numerics is fast or reference, not '%s'", value);
     default: /* 'r' */
         o->runs = strtoll(value, &end, 10);
         if (*end || o->runs < 1 || o->runs > 20)
@@ -121,26 +125,20 @@ static int on_option(void *ctx, int code, const char *value)
 
 int mc_cmd_validate(int argc, char **argv)
 {
-    static const struct option own[] = {{"baseline", required_argument, NULL, 'b'},
-                                        {"runs", required_argument, NULL, 'r'},
-                                        {"json", no_argument, NULL, 'j'},
-                                        {"predictions", required_argument, NULL, 'p'},
-                                        {"losses", required_argument, NULL, 'L'},
-                                        {"report-dir", required_argument, NULL, 'R'},
-                                        {"github-summary", no_argument, NULL, 'G'},
-                                        {"baseline-key", required_argument, NULL, 'k'},
-                                        {"baseline-ca", required_argument, NULL, 'c'},
-                                        {"certificate-identity", required_argument, NULL, 'I'},
-                                        {"certificate-identity-regexp", required_argument, NULL,
-                                         'E'},
-                                        {"certificate-oidc-issuer", required_argument, NULL, 'O'},
-                                        {"trusted-root", required_argument, NULL, 'T'},
-                                        {"numerics", required_argument, NULL, 'n'},
-                                        {NULL, 0, NULL, 0}};
-    opts o = {0};
+    static const struct option own[] = {
+        {"baseline", required_argument, NULL, 'b'},   {"runs", required_argument, NULL, 'r'},
+        {"json", no_argument, NULL, 'j'},              {"predictions", required_argument, NULL, 'p'},
+        {"losses", required_argument, NULL, 'L'},      {"report-dir", required_argument, NULL, 'R'},
+        {"github-summary", no_argument, NULL, 'G'},    {"baseline-key", required_argument, NULL, 'k'},
+        {"baseline-ca", required_argument, NULL, 'c'}, {"numerics", required_argument, NULL, 'n'},
+        {"certificate-identity", required_argument, NULL, 'I'},
+        {"certificate-identity-regexp", required_argument, NULL, 'E'},
+        {"certificate-oidc-issuer", required_argument, NULL, 'O'},
+        {"trusted-root", required_argument, NULL, 'T'}, MC_CLI_AGE_OPTIONS, {NULL, 0, NULL, 0}};
+    opts o = {.age = {.verb = "validate"}};
     mc_cli_verb verb = {"validate", help, MC_CLI_OUTPUT | MC_CLI_THREADS | MC_CLI_AUDIT | MC_CLI_QUIET |
                         MC_CLI_CONFINE | MC_CLI_VERBOSE,
-                        own, NULL, on_option, &o, 1};
+                        own, "i:", on_option, &o, 1};
     mc_cli_common common;
     int first, status = mc_cli_parse(&verb, argc, argv, &common, &first);
     if (status != MC_CLI_GO)
@@ -159,14 +157,15 @@ int mc_cmd_validate(int argc, char **argv)
         return mc_cli_usage_error("validate", "--baseline-key or --baseline-ca (one) needs "
                                   "--baseline");
 
-    mc_spec *spec = NULL;
-    mc_outcome *res = NULL;
+    mc_spec *spec = NULL; mc_outcome *res = NULL;
     if (o.report_dir && mc_dir_check_creatable(o.report_dir) != MC_OK)
         return mc_cli_fail(); /* before any work, as every -o */
     if ((status = mc_cli_load_spec(&spec, argv[first])))
         return status;
     mc_confinement confine;
     mc_cli_confinement(&confine, &common);
+    mc_decrypt_options keys = {0};
+    mc_cli_age_decrypt_options(&keys, &o.age, &common);
     const mc_spec_doc *doc = mc_spec_doc_get(spec);
     long long reruns = o.runs ? o.runs : doc->has_reproducibility ? doc->reproducibility.runs : 0;
     /* On a terminal only: a pipe or a CI log gets the results, not the epochs. */
@@ -180,6 +179,7 @@ int mc_cmd_validate(int argc, char **argv)
                               .baseline_identity = o.id, .baseline_identity_regexp = o.id_re,
                               .baseline_issuer = o.iss, .baseline_trusted_root = o.root,
                               .numerics_set = o.numerics_set, .numerics = o.numerics,
+                              .keys = mc_cli_age_given(&o.age) ? &keys : NULL,
                               .progress = mc_report_progress, .progress_ctx = &progress};
     int rc = mc_validate(&res, &vo);
     if (res && res->validation_path && (o.report_dir || o.github_summary)) {

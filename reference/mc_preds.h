@@ -78,14 +78,16 @@ typedef struct mc_run_scorer {
                  size_t width);
     void *ctx;
     const char *path;   /* the model file, recorded in run.json */
-    const char *digest; /* its sha256 (hex) */
+    const char *digest; /* its sha256 (hex): the clear model's when the file is encrypted */
+    const char *file;   /* the run directory's model file: NULL, model.onnx; model.onnx.age
+                           for an encrypted model (docs/encryption.md) */
 } mc_run_scorer;
 
 /* `validate` of a spec with model: the first steps of the spec's run (as
  * mc_run_execute_predictions), the test rows scored by s, and the same evaluation: *out holds
  * metrics.json, spec.json, test_predictions.csv and run.json ("mode": "model", "model":
- * {"format": "onnx", "path", "digest"}); run->model is not set (the caller adds the model's
- * bytes). */
+ * {"file", "format": "onnx", "path", "digest"}); run->model is not set (the caller adds the
+ * model's bytes). */
 int mc_run_execute_scored(mc_run **out, const mc_spec *spec, const mc_run_options *opt,
                           const mc_run_scorer *s);
 

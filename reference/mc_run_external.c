@@ -180,7 +180,8 @@ static int model_record(const mc_run_ctx *c, mc_run *run, const mc_run_scorer *s
         "spec", "path", mc_spec_path(c->spec), "digest", run->spec_digest,
         "data", "path", c->data_path, "digest", run->data_digest, "rows",
         (json_int_t)c->table->n_rows, "columns", (json_int_t)c->table->n_cols,
-        "model", "file", MC_RUN_FILE_ONNX, "format", "onnx", "path", s->path, "digest", s->digest,
+        "model", "file", s->file ? s->file : MC_RUN_FILE_ONNX, "format", "onnx", "path", s->path,
+        "digest", s->digest,
         "split", "training", (json_int_t)c->split.n[MC_PART_TRAIN], "validation",
         (json_int_t)c->split.n[MC_PART_VALIDATION], "test", (json_int_t)c->parts[MC_PART_TEST].n,
         "timings_s", "total", total);

@@ -69,12 +69,9 @@ int mc_spec_check_model(const mc_spec_doc *d, const mc_locmap *locs, mc_diags *d
                      m->inputs.items[i]);
             rc = add(diags, locs, file, &m->inputs.items[i], &m->inputs, 0, 0, msg);
         }
-    /* protection: encrypts the model modelcert trains; a model brought in is the user's file,
-       gated by its digest: it is encrypted with `modelcert encrypt` (docs/encryption.md). */
-    if (rc != MC_ENOMEM && d->has_protection)
-        rc = add(diags, locs, file, &d->protection, &d->protection, 0, 0,
-                 "protection: applies to a model modelcert trains, not to the ONNX model of "
-                 "model.source: remove protection (encrypt that file with modelcert encrypt)");
+    /* protection applies as to a native run: the run directory gets the model only as
+       model.onnx.age, encrypted to the recipients (docs/encryption.md, "An encrypted ONNX
+       model"). */
     /* robustness and explainability differentiate modelcert's own network; an ONNX model is
        judged on its outputs only (docs/onnx.md). */
     if (rc != MC_ENOMEM && d->has_robustness)

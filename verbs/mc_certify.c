@@ -41,10 +41,16 @@ void mc_certify_result_free(mc_certify_result *r)
 /* The certified artifacts: model.mcm (or model.mcm.age as it is, annotated with the clear
  * model's digest), model.onnx when present (annotated with its format and the model it was
  * exported from), and the ML-BOM; or, for an ONNX model the spec's model: gated, model.onnx
- * (annotated with its format) and the ML-BOM. */
+ * (annotated with its format; model.onnx.age as it is, with the clear model's digest too)
+ * and the ML-BOM. */
 static json_t *subject(const mc_release_facts *f)
 {
-    json_t *s = f->encrypted
+    const int onnx_age = strcmp(f->model_file, MC_RUN_FILE_ONNX_AGE) == 0;
+    json_t *s = f->encrypted && onnx_age /* an encrypted ONNX model gated */
+                    ? json_pack("[{s:s,s:{s:s},s:{s:s,s:s,s:{s:s}}}]", "name", f->model_file,
+                                "digest", "sha256", f->file_digest, "annotations", "encryption",
+                                "age", "format", "onnx", "decrypted", "sha256", f->model)
+                : f->encrypted
                     ? json_pack("[{s:s,s:{s:s},s:{s:s,s:{s:s}}}]", "name", f->model_file,
                                 "digest", "sha256", f->file_digest, "annotations", "encryption",
                                 "age", "decrypted", "sha256", f->model)
@@ -302,7 +308,8 @@ int mc_certify_run(mc_certify_result **out, const mc_certify_options *o)
     memcpy(r->onnx, f.onnx, sizeof r->onnx);
     memcpy(r->bom, f.bom, sizeof r->bom);
     r->has_onnx = f.has_onnx;
-    r->onnx_model = strcmp(f.model_file, MC_RUN_FILE_ONNX) == 0;
+    r->onnx_model = strcmp(f.model_file, MC_RUN_FILE_ONNX) == 0 ||
+                    strcmp(f.model_file, MC_RUN_FILE_ONNX_AGE) == 0;
     r->signature = sr->signature;
     sr->signature = NULL;
     if (mc_key_warning(key) && !(r->warning = strdup(mc_key_warning(key)))) {

@@ -15,6 +15,7 @@
 #include "mc_file.h"
 #include "mc_hash.h"
 #include "mc_json.h"
+#include "mc_onnx_predict.h"
 #include "mc_predict.h"
 #include "mc_verb_audit.h"
 
@@ -210,6 +211,26 @@ int mc_predict_decrypted(mc_prediction *pred, mc_decrypt_result *r,
         rc = mc_predict_bytes(pred, model, len, o->input, data_path);
     if (model)
         OPENSSL_clear_free(model, len ? len : 1);
+    return rc;
+}
+
+int mc_onnx_predict_decrypted(mc_prediction *pred, mc_decrypt_result *r,
+                              const mc_decrypt_options *o, const char *data_path,
+                              const char *columns)
+{
+    unsigned char *model = NULL;
+    char *csv = NULL;
+    size_t len = 0, csv_len = 0;
+    memset(pred, 0, sizeof *pred);
+    int rc = decrypt_audited(&model, &len, r, o, "predict", NULL, 0);
+    if (rc == MC_OK)
+        rc = mc_file_read_text(&csv, &csv_len, data_path, mc_file_input_limit());
+    if (rc == MC_OK)
+        rc = mc_onnx_predict_bytes(pred, model, len, o->input, csv, csv_len, data_path,
+                                   columns);
+    if (model)
+        OPENSSL_clear_free(model, len ? len : 1);
+    free(csv);
     return rc;
 }
 

@@ -70,6 +70,13 @@ struct mc_prediction;
 int mc_predict_decrypted(struct mc_prediction *pred, mc_decrypt_result *r,
                          const mc_decrypt_options *o, const char *data_path);
 
+/* The same for an age-encrypted ONNX model (model.onnx.age, docs/encryption.md "An
+ * encrypted ONNX model"): decrypted in memory only, the event's output "memory (predict)",
+ * then data_path predicted as mc_onnx_predict does (columns as there). Errors as mc_decrypt
+ * and mc_onnx_predict. */
+int mc_onnx_predict_decrypted(struct mc_prediction *pred, mc_decrypt_result *r,
+                              const mc_decrypt_options *o, const char *data_path,
+                              const char *columns);
 /* The age file o->input decrypted in memory only, for its clear digest (r->sha256), the
  * plaintext wiped at once; the "decrypt" event appended as mc_decrypt does, with output
  * "memory (<purpose>)" (`verify --certificate --identity`: "verify"). Errors as mc_decrypt;

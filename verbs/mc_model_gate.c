@@ -6,15 +6,20 @@
  * its output read as model.scores says and checked to be probabilities. Inference runs twice
  * and the two must agree bit for bit (the reproducibility result); with
  * privacy.membership_inference it scores the training and validation rows too (the losses). The run directory gets
- * the model's bytes as model.onnx, and the run its digest. `reproduce` of such a run makes the
- * same run again with the bytes of the run directory's model.onnx (mc_model_gate_rerun). */
+ * the model's bytes as model.onnx, and the run its digest. An age-encrypted model.source is
+ * decrypted in memory only (read_source), and the run directory then holds model.onnx.age
+ * only, as does a run whose spec has protection. `reproduce` of such a run makes the same run
+ * again with the bytes of the run directory's model.onnx (mc_model_gate_rerun). */
 #include "mc_model_gate.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/crypto.h>
+
 #include "mc_buf.h"
+#include "mc_encrypt.h"
 #include "mc_file.h"
 #include "mc_onnx_predict.h"
 #include "mc_onnx_rt.h"
@@ -113,31 +118,112 @@ static int join_inputs(char **out, const mc_strlist *l)
     return mc_buf_take(&b, out, &len);
 }
 
-/* The spec's run with the model of bytes (path names it in messages): refused unless their
- * sha256 is model.sha256, loaded, the test rows scored. *out's model left NULL. */
+/* The ONNX model of model.source, its clear bytes in src->clear (wiped when freed). An age
+ * file (its first line age's, binary or armored) is decrypted in memory only with keys, the
+ * decryption audited; the pin may be the clear model's sha256 or the age file's, and
+ * src->digest is the clear model's. src->sealed keeps the age file's bytes. */
+typedef struct source {
+    char *sealed, *clear;
+    size_t sealed_len, clear_len;
+    char digest[MC_SHA256_HEX_LEN + 1];
+} source;
+
+static int is_age(const char *b, size_t n)
+{
+    static const char bin[] = "age-encryption.org/v1\n", arm[] = "-----BEGIN AGE ENCRYPTED FILE";
+    size_t ws = 0;
+    while (ws < n && ws < 64 && strchr(" \t\r\n", b[ws]))
+        ws++;
+    return (n >= sizeof bin - 1 && memcmp(b, bin, sizeof bin - 1) == 0) ||
+           (n - ws >= sizeof arm - 1 && memcmp(b + ws, arm, sizeof arm - 1) == 0);
+}
+
+static int read_source(source *src, const mc_spec *spec, const char *path,
+                       const mc_decrypt_options *keys)
+{
+    const mc_model_ref *ref = &mc_spec_doc_get(spec)->model;
+    char sealed[MC_SHA256_HEX_LEN + 1];
+    char *bytes = NULL;
+    size_t len = 0;
+    /* An age file is longer than its plaintext by its header and 16 bytes a 64 KiB chunk. */
+    int rc = mc_file_read_all(&bytes, &len, path, MC_ONNX_MAX_FILE + (MC_ONNX_MAX_FILE >> 12) +
+                                                      ((size_t)1 << 20));
+    if (rc == MC_OK && !is_age(bytes, len)) {
+        if (keys)
+            rc = mc_error_set(MC_EINPUT, "%s is not an age file: --identity and --passphrase-* "
+                              "are for an encrypted model.source", path);
+        else if (len > MC_ONNX_MAX_FILE)
+            rc = mc_error_set(MC_EINPUT, "%s is over the limit of %zu bytes", path,
+                              MC_ONNX_MAX_FILE);
+        rc = rc ? rc : mc_sha256_hex(src->digest, bytes, len);
+        if (rc == MC_OK && strcmp(src->digest, ref->sha256) != 0)
+            rc = mc_spec_error(spec, &ref->sha256, "model.sha256: %s has sha256 %s, not the "
+                               "pinned %s: the gate runs only on the model it names", path,
+                               src->digest, ref->sha256);
+        if (rc) {
+            free(bytes);
+            return rc;
+        }
+        src->clear = bytes;
+        src->clear_len = len;
+        return MC_OK;
+    }
+    src->sealed = bytes;
+    src->sealed_len = len;
+    if (rc || (rc = mc_sha256_hex(sealed, bytes, len)))
+        return rc;
+    if (!keys)
+        return mc_error_set(MC_EINPUT, "%s is an age-encrypted model: give validate "
+                            "--identity FILE (or --passphrase-env, --passphrase-file) to "
+                            "decrypt it in memory", path);
+    mc_decrypt_options k = *keys;
+    mc_decrypt_result r;
+    unsigned char *clear = NULL;
+    k.input = path;
+    rc = mc_decrypt_bytes(&clear, &src->clear_len, &r, &k, "validate", bytes, len);
+    free(r.audit_path);
+    src->clear = (char *)clear;
+    if (rc == MC_OK && src->clear_len > MC_ONNX_MAX_FILE)
+        rc = mc_error_set(MC_EINPUT, "%s decrypts to %zu bytes, over the limit of %zu", path,
+                          src->clear_len, MC_ONNX_MAX_FILE);
+    rc = rc ? rc : mc_sha256_hex(src->digest, src->clear, src->clear_len);
+    if (rc == MC_OK && strcmp(src->digest, ref->sha256) != 0 && strcmp(sealed, ref->sha256) != 0)
+        rc = mc_spec_error(spec, &ref->sha256, "model.sha256: %s decrypts to a model of sha256 "
+                           "%s, and the age file's own sha256 is %s; neither is the pinned %s: "
+                           "the gate runs only on the model it names", path, src->digest,
+                           sealed, ref->sha256);
+    return rc;
+}
+
+static void source_clear(source *src)
+{
+    if (src->clear)
+        OPENSSL_clear_free(src->clear, src->clear_len ? src->clear_len : 1);
+    free(src->sealed);
+    memset(src, 0, sizeof *src);
+}
+
+/* The spec's run with the clear model of bytes (path names it in messages; digest, their
+ * sha256, already checked against the pin): loaded, the test rows scored. run_file, when not
+ * NULL, is the model file the run directory holds instead of model.onnx. *out's model is left
+ * NULL. */
 static int gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro,
-                    const char *bytes, size_t len, const char *path)
+                    const char *bytes, size_t len, const char *path, const char *digest,
+                    const char *run_file)
 {
     const mc_spec_doc *d = mc_spec_doc_get(spec);
-    char digest[MC_SHA256_HEX_LEN + 1];
     mc_onnx_model *m = NULL;
     mc_run *run = NULL;
     gate g = {.ref = &d->model, .path = path, .same = 1};
-    int rc = mc_sha256_hex(digest, bytes, len);
-    if (rc == MC_OK && strcmp(digest, d->model.sha256) != 0)
-        rc = mc_spec_error(spec, &d->model.sha256, "model.sha256: %s has sha256 %s, not the "
-                           "pinned %s: the gate runs only on the model it names", path, digest,
-                           d->model.sha256);
-    if (rc == MC_OK)
-        rc = mc_onnx_model_load(&m, (const unsigned char *)bytes, len, path);
+    int rc = mc_onnx_model_load(&m, (const unsigned char *)bytes, len, path);
     g.m = m;
     if (rc == MC_OK)
         rc = join_inputs(&g.columns, &d->model.inputs);
-    mc_run_scorer s = {score, &g, path, digest};
+    mc_run_scorer s = {score, &g, path, digest, run_file};
     if (rc == MC_OK)
         rc = mc_run_execute_scored(&run, spec, ro, &s);
     if (rc == MC_OK) {
-        run->model_file = MC_RUN_FILE_ONNX;
+        run->model_file = run_file ? run_file : MC_RUN_FILE_ONNX;
         *same = g.same;
         *out = run;
     }
@@ -146,22 +232,28 @@ static int gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run_o
     return rc;
 }
 
-int mc_model_gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro)
+int mc_model_gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro,
+                      const mc_decrypt_options *keys, int protected_run)
 {
     const mc_spec_doc *d = mc_spec_doc_get(spec);
-    char *path = mc_path_join(mc_spec_dir(spec), d->model.source), *bytes = NULL;
-    size_t len = 0;
+    char *path = mc_path_join(mc_spec_dir(spec), d->model.source);
+    source src = {0};
     mc_run *run = NULL;
-    int rc = path ? mc_file_read_all(&bytes, &len, path, MC_ONNX_MAX_FILE) : mc_error_nomem();
+    int rc = path ? read_source(&src, spec, path, keys) : mc_error_nomem();
+    const int sealed_out = src.sealed || protected_run; /* never model.onnx in the run */
     if (rc == MC_OK)
-        rc = gate_run(&run, same, spec, ro, bytes, len, path);
+        rc = gate_run(&run, same, spec, ro, src.clear, src.clear_len, path, src.digest,
+                      sealed_out ? MC_RUN_FILE_ONNX_AGE : NULL);
     if (rc == MC_OK) {
-        run->model = (unsigned char *)bytes; /* the run directory's model.onnx */
-        run->model_len = len;
-        bytes = NULL;
+        /* The run directory's model file: the clear bytes for the protection's writer, the
+           age file as it is, or the clear model.onnx (mc_run_free wipes run->model). */
+        char **bytes = protected_run || !src.sealed ? &src.clear : &src.sealed;
+        run->model = (unsigned char *)*bytes;
+        run->model_len = protected_run || !src.sealed ? src.clear_len : src.sealed_len;
+        *bytes = NULL;
         *out = run;
     }
-    free(bytes);
+    source_clear(&src);
     free(path);
     return rc;
 }
@@ -169,5 +261,12 @@ int mc_model_gate_run(mc_run **out, int *same, const mc_spec *spec, const mc_run
 int mc_model_gate_rerun(mc_run **out, int *same, const mc_spec *spec, const mc_run_options *ro,
                         const char *bytes, size_t len, const char *path)
 {
-    return gate_run(out, same, spec, ro, bytes, len, path);
+    const mc_spec_doc *d = mc_spec_doc_get(spec);
+    char digest[MC_SHA256_HEX_LEN + 1];
+    int rc = mc_sha256_hex(digest, bytes, len);
+    if (rc == MC_OK && strcmp(digest, d->model.sha256) != 0)
+        rc = mc_spec_error(spec, &d->model.sha256, "model.sha256: %s has sha256 %s, not the "
+                           "pinned %s: the gate runs only on the model it names", path, digest,
+                           d->model.sha256);
+    return rc ? rc : gate_run(out, same, spec, ro, bytes, len, path, digest, NULL);
 }

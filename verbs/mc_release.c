@@ -2,8 +2,9 @@
  * verify checks again. A run directory's validation.json, run.json and spec.json read, and
  * every digest they record checked against the file it names (model.mcm, or model.onnx for an
  * ONNX model the spec's model: gated; the normalised spec, validation.json, the data when it
- * is at hand, model.onnx when the run holds one; an encrypted run's model.mcm.age is hashed
- * as it is: its clear digest is run.json's),
+ * is at hand, model.onnx when the run holds one; an encrypted run's model.mcm.age, or the
+ * model.onnx.age of an encrypted ONNX model gated, is hashed as it is: its clear digest is
+ * run.json's),
  * and a passing verdict that its results do not contradict. What the audit trail recorded
  * of the validation is checked by certify (mc_validated.h). */
 #include "mc_release.h"
@@ -166,13 +167,17 @@ int mc_release_facts_read(mc_release_facts *f, const char *dir, const char *data
                    "run.json's run_id", dir)))
         return rc;
     const char *mode = mc_release_str(f->run, "mode", NULL);
-    const int external = mode && strcmp(mode, "model") == 0; /* the model is model.onnx */
-    f->model_file = external ? MC_RUN_FILE_ONNX : mc_release_str(f->run, "model", "file");
+    const int external = mode && strcmp(mode, "model") == 0; /* model.onnx or model.onnx.age */
+    const char *file = mc_release_str(f->run, "model", "file");
+    f->model_file = !external ? file
+                    : file && strcmp(file, MC_RUN_FILE_ONNX_AGE) == 0 ? MC_RUN_FILE_ONNX_AGE
+                                                                        : MC_RUN_FILE_ONNX;
     if (!external && (!f->model_file || (strcmp(f->model_file, MC_RUN_FILE_MODEL) != 0 &&
                                          strcmp(f->model_file, MC_RUN_FILE_MODEL_AGE) != 0)))
         return mc_error_set(MC_EINPUT, "%s: run.json's model.file is not %s or %s", dir,
                             MC_RUN_FILE_MODEL, MC_RUN_FILE_MODEL_AGE);
-    f->encrypted = strcmp(f->model_file, MC_RUN_FILE_MODEL_AGE) == 0;
+    f->encrypted = strcmp(f->model_file, MC_RUN_FILE_MODEL_AGE) == 0 ||
+                   strcmp(f->model_file, MC_RUN_FILE_ONNX_AGE) == 0;
     if ((rc = file_sha(f->file_digest, dir, f->model_file)))
         return rc;
     /* A clear model is hashed; an encrypted one's clear digest is what run.json records

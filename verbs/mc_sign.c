@@ -124,18 +124,24 @@ static int verify_steps(mc_verify_result *r, const mc_verify_options *o, const m
             return mc_error_set(MC_EINPUT, "a release certificate is checked with --key");
         if (!o->decrypt)
             return mc_release_verify(o->c.files.path, o->certificate, mc_key_pkey(key), NULL);
-        /* The run's model.mcm.age opened in memory only, an audited decryption, its clear
-           digest checked against the certificate's. */
+        /* The run's model.mcm.age (or the model.onnx.age of an ONNX model gated) opened in
+           memory only, an audited decryption, its clear digest checked against the
+           certificate's. */
         mc_decrypt_options d = *o->decrypt;
         mc_decrypt_result dr;
         char *age = mc_path_join(o->c.files.path, MC_RUN_FILE_MODEL_AGE);
+        if (age && !mc_file_exists(age)) {
+            free(age);
+            age = mc_path_join(o->c.files.path, MC_RUN_FILE_ONNX_AGE);
+        }
         if (!age)
             return mc_error_nomem();
         d.input = age;
         rc = mc_decrypt_digest(&dr, &d, "verify");
         if (rc == MC_ENOTFOUND)
-            rc = mc_error_set(MC_EINPUT, "%s has no %s: --identity is for an encrypted run",
-                              o->c.files.path, MC_RUN_FILE_MODEL_AGE);
+            rc = mc_error_set(MC_EINPUT, "%s has no %s or %s: --identity is for an encrypted "
+                              "run", o->c.files.path, MC_RUN_FILE_MODEL_AGE,
+                              MC_RUN_FILE_ONNX_AGE);
         if (rc == MC_OK)
             rc = mc_release_verify(o->c.files.path, o->certificate, mc_key_pkey(key),
                                    dr.sha256);

@@ -130,7 +130,7 @@ static char *baseline_dir(const char *path)
 static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *opt,
                         const char *trail_absolute, const mc_protect *protect)
 {
-    json_t *baseline = NULL, *reruns = json_array(); /* the re-runs' metrics.json */
+    json_t *baseline = NULL, *reruns = NULL; /* the re-runs' metrics.json */
     char *bdir = NULL;
     char *text = NULL, *btext = NULL;
     size_t len = 0, blen = 0;
@@ -159,7 +159,10 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                                                  !opt->baseline_identity_regexp))
         return mc_error_set(MC_EINPUT, "a keyless baseline needs --certificate-oidc-issuer and "
                             "one of --certificate-identity or --certificate-identity-regexp");
-    int rc = reruns ? MC_OK : mc_error_nomem();
+    if (opt->keys && !model)
+        return mc_error_set(MC_EINPUT, "--identity and --passphrase-* open an age-encrypted "
+                            "model.source (a spec's model:); this spec trains its model");
+    int rc = (reruns = json_array()) ? MC_OK : mc_error_nomem(); /* after the early returns */
     if (rc == MC_OK) /* the run measures privacy into it */
         rc = mc_privacy_view_create(&pv, opt->spec);
     ro.training_view_ctx = pv;
@@ -179,7 +182,7 @@ static int validate_run(mc_outcome *o, mc_run **run, const mc_validate_options *
                                          "baseline %s is signed by %s", opt->baseline, signer))) ||
         (rc = opt->predictions ? mc_run_execute_predictions(run, opt->spec, &ro, opt->predictions,
                                                             opt->losses)
-              : model ? mc_model_gate_run(run, &same, opt->spec, &ro)
+              : model ? mc_model_gate_run(run, &same, opt->spec, &ro, opt->keys, protect != NULL)
                       : mc_run_execute(run, opt->spec, &ro)) ||
         (rc = mc_validation_set_run(o->validation, (*run)->record, o->run_dir)) ||
         (rc = data_checks(o->validation, opt->spec, *run)) ||
@@ -253,7 +256,7 @@ int mc_validate(mc_outcome **out, const mc_validate_options *opt)
         extra = NULL;
     }
     if (extra && protect && /* the age file as written; model_digest is the clear model's */
-        (mc_json_set(extra, "model_file", json_string(MC_RUN_FILE_MODEL_AGE)) ||
+        (mc_json_set(extra, "model_file", json_string(run->model_file)) ||
          mc_json_set(extra, "model_file_digest",
                      json_string(mc_protect_file_digest(protect))))) {
         json_decref(extra);

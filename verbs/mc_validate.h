@@ -13,6 +13,8 @@
 #include "mc_train.h"
 #include "mc_validation.h"
 
+struct mc_decrypt_options;
+
 typedef struct mc_validate_options {
     const mc_spec *spec;          /* the spec, loaded and checked (required) */
     const char *baseline;         /* a run directory, a metrics.json, or a model.mcm with
@@ -39,6 +41,9 @@ typedef struct mc_validate_options {
        this OIDC issuer, against this trusted root (NULL: the public-good one built in) */
     const char *baseline_identity, *baseline_identity_regexp, *baseline_issuer;
     const char *baseline_trusted_root;
+    const struct mc_decrypt_options *keys; /* with a spec whose model.source is an age file:
+                                              the keys that open it in memory (their input
+                                              unset); NULL: none */
 } mc_validate_options;
 
 /* The CI gate: loads the baseline, chooses the run directory (it must not

@@ -20,10 +20,11 @@
 
 /* The files validate writes, each recorded when it exists (a gate on predictions made
  * elsewhere writes no model, history or predictions; a gate on an ONNX model trained
- * elsewhere, the spec's model:, writes model.onnx, not model.mcm). */
+ * elsewhere, the spec's model:, writes model.onnx, or model.onnx.age when it is encrypted,
+ * not model.mcm). */
 static const char *const run_files[] = {
     MC_RUN_FILE_MODEL,       MC_RUN_FILE_MODEL_AGE,  MC_RUN_FILE_ONNX,
-    MC_RUN_FILE_METRICS,
+    MC_RUN_FILE_ONNX_AGE,    MC_RUN_FILE_METRICS,
     MC_RUN_FILE_SPEC,        MC_RUN_FILE_HISTORY,    MC_RUN_FILE_PREDICTIONS,
     MC_RUN_FILE_MEMBERSHIP,  MC_RUN_FILE_VALIDATION, MC_RUN_FILE_RECORD};
 #define N_RUN_FILES (sizeof run_files / sizeof run_files[0])

@@ -32,13 +32,15 @@ expect_grep out "never taken from the command line" "encrypt's help says where a
 expect_exit 0 "decrypt --help" -- "$MC" decrypt --help
 expect_grep out "exit status: 0 decrypted; 1 no identity" "decrypt's help gives the exit statuses"
 
-# The plaintexts: empty, one byte short of, exactly and one byte over a chunk, three chunks.
+# The plaintexts: empty, one byte short of, exactly and one byte over a chunk, three chunks,
+# and 33 chunks and a byte (over the blocks the stream may read and write at once).
 : >"$D/p0"
 head -c 65535 /dev/urandom >"$D/p65535"
 head -c 65536 /dev/urandom >"$D/p65536"
 head -c 65537 /dev/urandom >"$D/p65537"
 head -c 200000 /dev/urandom >"$D/p200000"
-SIZES="0 65535 65536 65537 200000"
+head -c 2162689 /dev/urandom >"$D/p2162689"
+SIZES="0 65535 65536 65537 2162689 200000" # 200000 last: a.age is it below
 
 # A passphrase through `script` (age reads it from /dev/tty only): each line sent after a pause.
 age_tty() {

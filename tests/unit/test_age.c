@@ -281,11 +281,21 @@ static size_t payload_at(const mc_buf *b)
 static void test_stream(void **state)
 {
     (void)state;
-    static const size_t sizes[] = {0, 1, 65535, 65536, 65537, 131072, 131073, 200000};
-    unsigned char *plain = malloc(200000);
+    /* Around a chunk, and around 16 and 32 chunks (blocks the stream may read at once). */
+    static const size_t sizes[] = {0,       1,       65535,   65536,   65537,   131072,
+                                   131073,  200000,  1048575, 1048576, 1048577, 2097152,
+                                   2162688, 2162689};
+    const size_t most = 2162689;
+    unsigned char *plain = malloc(most);
     assert_non_null(plain);
-    for (size_t i = 0; i < 200000; i++)
+    for (size_t i = 0; i < most; i++)
         plain[i] = (unsigned char)(i * 7 + 3);
+    mc_age_identities *ids = NULL;
+    mc_age_recipients *r = NULL;
+    assert_int_equal(mc_age_identities_new(&ids), 0);
+    assert_int_equal(mc_age_identities_add(ids, IDENTITY), 0);
+    assert_int_equal(mc_age_recipients_new(&r), 0);
+    assert_int_equal(mc_age_recipients_add(r, RECIPIENT), 0);
     for (size_t k = 0; k < sizeof sizes / sizeof *sizes; k++) {
         for (int armor = 0; armor < 2; armor++) {
             mc_buf c;
@@ -303,9 +313,35 @@ static void test_stream(void **state)
             assert_int_equal(n, sizes[k]);
             assert_memory_equal(back, plain, n);
             OPENSSL_clear_free(back, n ? n : 1);
+            /* The stream reader (a FILE read a block at a time) gives the same bytes. */
+            mc_buf d;
+            memset(&d, 0, sizeof d);
+            FILE *f = fmemopen(c.data, c.len, "rb");
+            assert_non_null(f);
+            assert_int_equal(mc_age_decrypt_stream(&info, f, MC_AGE_ARMOR_AUTO, ids, buf_sink,
+                                                   &d), 0);
+            fclose(f);
+            assert_int_equal(d.len, sizes[k]);
+            assert_int_equal(info.plaintext, sizes[k]);
+            if (d.len)
+                assert_memory_equal(d.data, plain, d.len);
+            mc_buf_free(&d);
+            mc_buf_free(&c);
+            /* Encryption from memory (sealed a block at a time) decrypts to the same bytes. */
+            memset(&c, 0, sizeof c);
+            assert_int_equal(mc_age_encrypt_memory(plain, sizes[k], r, armor, buf_sink, &c), 0);
+            if (!armor)
+                assert_int_equal(c.len - payload_at(&c), 16 + sizes[k] + 16 * chunks);
+            assert_int_equal(decrypt(&info, &c, &back, &n, NULL, 0), 0);
+            assert_int_equal(n, sizes[k]);
+            if (n)
+                assert_memory_equal(back, plain, n);
+            OPENSSL_clear_free(back, n ? n : 1);
             mc_buf_free(&c);
         }
     }
+    mc_age_identities_free(ids);
+    mc_age_recipients_free(r);
     free(plain);
 }
 
@@ -354,6 +390,64 @@ static void test_stream_tamper(void **state)
     free(plain);
 }
 
+/* Failures after 16 and 32 chunks, through a FILE (the stream's two buffers alternating) and
+ * in memory: the chunks before the failure are delivered, no more. */
+static int file_decrypt(mc_age_info *info, const mc_buf *in, size_t len, mc_buf *out)
+{
+    mc_age_identities *ids = NULL;
+    assert_int_equal(mc_age_identities_new(&ids), 0);
+    assert_int_equal(mc_age_identities_add(ids, IDENTITY), 0);
+    FILE *f = fmemopen(in->data, len, "rb");
+    assert_non_null(f);
+    memset(out, 0, sizeof *out);
+    int rc = mc_age_decrypt_stream(info, f, MC_AGE_ARMOR_NO, ids, buf_sink, out);
+    fclose(f);
+    mc_age_identities_free(ids);
+    return rc;
+}
+
+static void test_stream_tamper_blocks(void **state)
+{
+    (void)state;
+    size_t n = 32 * 65536 + 10, len = 0, chunk = 65536 + 16;
+    unsigned char *plain = calloc(1, n), *back = NULL;
+    assert_non_null(plain);
+    mc_buf c, d;
+    mc_age_info info;
+    encrypt(&c, plain, n, NULL, 0);
+    size_t at = payload_at(&c) + 16, full = c.len;
+    /* Truncated after one block of 16 full chunks, then after two. */
+    for (size_t k = 16; k <= 32; k += 16) {
+        char want[64];
+        snprintf(want, sizeof want, "chunk %zu: the payload ends without its final", k + 1);
+        c.len = at + k * chunk;
+        assert_int_equal(decrypt(&info, &c, &back, &len, NULL, 0), MC_EINPUT);
+        assert_error_has(want);
+        assert_int_equal(info.plaintext, k * 65536);
+        assert_int_equal(file_decrypt(&info, &c, c.len, &d), MC_EINPUT);
+        assert_error_has(want);
+        assert_int_equal(info.plaintext, k * 65536);
+        assert_int_equal(d.len, k * 65536);
+        mc_buf_free(&d);
+    }
+    c.len = full;
+    /* Chunks 16 and 17 swapped. */
+    unsigned char *tmp = malloc(chunk);
+    assert_non_null(tmp);
+    memcpy(tmp, c.data + at + 15 * chunk, chunk);
+    memcpy(c.data + at + 15 * chunk, c.data + at + 16 * chunk, chunk);
+    memcpy(c.data + at + 16 * chunk, tmp, chunk);
+    assert_int_equal(file_decrypt(&info, &c, c.len, &d), MC_EINPUT);
+    assert_int_equal(info.result, MC_AGE_PAYLOAD_FAILURE);
+    assert_error_has("chunk 16: does not authenticate");
+    assert_int_equal(info.plaintext, 15 * 65536);
+    assert_int_equal(d.len, 15 * 65536);
+    mc_buf_free(&d);
+    free(tmp);
+    mc_buf_free(&c);
+    free(plain);
+}
+
 static void test_scrypt_cap(void **state)
 {
     (void)state;
@@ -396,8 +490,9 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_bech32),          cmocka_unit_test(test_header_round_trip),
         cmocka_unit_test(test_header_limits),   cmocka_unit_test(test_header_nul),
-        cmocka_unit_test(test_stream),
-        cmocka_unit_test(test_stream_tamper),   cmocka_unit_test(test_scrypt_cap),
+        cmocka_unit_test(test_stream),          cmocka_unit_test(test_stream_tamper),
+        cmocka_unit_test(test_stream_tamper_blocks),
+        cmocka_unit_test(test_scrypt_cap),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
