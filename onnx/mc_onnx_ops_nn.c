@@ -197,7 +197,9 @@ static void chains(const gemm_store *o, size_t i0, size_t ra, size_t rb, size_t 
 static void rows_f(const gemm_store *o, size_t i0, size_t r, size_t m, size_t n, size_t k,
                    const float *A, int ta, const float *B)
 {
-    const float *panels = B + k * n;
+#ifdef MC_HAVE_AVX2_TILE
+    const float *panels = B + k * n; /* only the AVX2 tile reads them (x86-64) */
+#endif
     size_t end = i0 + r, tiled = end - r % TR, nt = n - n % TC;
     int avx2 = 0;
 #ifdef MC_HAVE_AVX2_TILE
