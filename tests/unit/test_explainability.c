@@ -36,7 +36,7 @@ static json_t *metrics(const double *v, size_t n)
 {
     json_t *cols = json_array();
     for (size_t i = 0; i < n; i++) {
-        char name[8];
+        char name[24]; /* "c" and any size_t */
         snprintf(name, sizeof name, "c%zu", i);
         json_array_append_new(cols, json_pack("{s:s, s:f}", "column", name, "mean_abs", v[i]));
     }
