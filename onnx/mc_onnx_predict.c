@@ -342,7 +342,7 @@ static int predict_table(mc_prediction *out, collect *cl, const mc_onnx_model *m
             rc = cl ? collect_chunk(cl, m, res, t->n_rows, r0, n) : write_chunk(&o, &b, res, r0, n);
         for (size_t i = 0; i < b.n_in; i++)
             mc_onnx_tensor_release(&in[i]);
-        for (size_t k = 0; rc == MC_OK && k < n_out; k++)
+        for (size_t k = 0; k < n_out; k++) /* also when collecting or writing failed */
             mc_onnx_tensor_release(&res[k]);
     }
     size_t len;
